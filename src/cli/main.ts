@@ -1,0 +1,2 @@
+// PLACEHOLDER: the CLI lands next.
+process.stdout.write('rolecall\n');

@@ -1,0 +1,62 @@
+// The engine's entry point, shared by the CLI and the extension: text → tree → usages → findings.
+import type { ProjectConfig } from './config';
+import type { IamReader } from './ports';
+import type { FileError, Finding, Usage } from './types';
+import type { ParseError } from './syntax/ast';
+import { parse } from './syntax/parser';
+import { extractUsages } from './pipeline/extract';
+import { staticRules, iamRules } from './rules';
+
+/** What the analysis knows beyond the file itself. Credential values are secrets: used, never printed. */
+export interface AnalysisContext {
+  config: ProjectConfig;
+  /** `--caller`: the principal of every usage unless the config maps a more specific one. */
+  caller: string | null;
+  /** Parameter values (`--param`, config `parameters`), overriding parameter defaults. */
+  params: Record<string, string>;
+  /** Jenkins string credentials by id (secret values). */
+  credentials: Record<string, string>;
+  /** IAM data, or null when the scan has none (then only the checks that need no IAM data run). */
+  iam: IamReader | null;
+}
+
+export interface FileAnalysis {
+  file: string;
+  usages: Usage[];
+  findings: Finding[];
+  parseErrors: ParseError[];
+}
+
+/** Parses a pipeline file and runs every check that needs no IAM data. Never throws on bad input. */
+export function analyzeText(file: string, text: string, ctx: AnalysisContext): FileAnalysis {
+  const { program, errors } = parse(text);
+  const extraction = extractUsages(program, text, file, ctx);
+  const findings = [...extraction.findings];
+  for (const usage of extraction.usages) findings.push(...staticRules(usage));
+  return { file, usages: extraction.usages, findings, parseErrors: errors };
+}
+
+/** Full analysis: the syntax-only checks plus the trust checks against IAM data. */
+export async function analyzeFile(file: string, text: string, ctx: AnalysisContext): Promise<FileAnalysis> {
+  const analysis = analyzeText(file, text, ctx);
+  if (ctx.iam) {
+    const iam = ctx.iam;
+    const perUsage = await Promise.all(analysis.usages.map((usage) => iamRules(usage, iam, ctx)));
+    for (const list of perUsage) analysis.findings.push(...list);
+  }
+  analysis.findings.sort((a, b) => a.range.start - b.range.start || a.code.localeCompare(b.code));
+  return analysis;
+}
+
+/** Reads a file's bytes as pipeline text: strips a BOM, rejects binary content with a clear message. */
+export function decodePipelineText(file: string, bytes: Uint8Array): { text: string } | { error: FileError } {
+  const sample = bytes.subarray(0, Math.min(bytes.length, 8000));
+  if (sample.includes(0)) return { error: { file, message: 'binary file (contains NUL bytes); not a pipeline script, skipped' } };
+  let text = new TextDecoder('utf-8', { fatal: false }).decode(bytes);
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  const replacements = (text.match(/\uFFFD/g) ?? []).length;
+  if (replacements > 0 && replacements > text.length / 20) {
+    return { error: { file, message: 'not UTF-8 text; save the file as UTF-8 to analyse it' } };
+  }
+  return { text };
+}

@@ -1,0 +1,143 @@
+// Project settings from `.rolecall.json`, sanitized from unknown JSON (vscode-eslint's `Foo.from(unknown)`
+// style): wrong types are dropped with a warning, never trusted. The JSON schema lives in
+// schemas/rolecall.schema.json and must describe the same shape.
+
+/** An AWS credential stored in Jenkins, described without its secret: who it is, and the role it may assume. */
+export interface AwsCredentialInfo {
+  /** The IAM user or role the credential's keys belong to. */
+  principal?: string;
+  /** A role the credential itself assumes (the AWS Credentials plugin's "IAM Role To Use"): makes calls role chains. */
+  roleArn?: string;
+  /** MFA device serial the credential's user has. */
+  mfaSerial?: string;
+}
+
+export interface ProjectConfig {
+  callers: {
+    /** Principal of the Jenkins controller (withAWS without `useNode: true`). */
+    controller: string | null;
+    /** Principal per agent label; key `*` is any other agent. */
+    agents: Record<string, string>;
+    /** Vault server's principal (Vault's assumed_role engine calls STS as itself). */
+    vault: string | null;
+    /** Fallback for every usage when nothing more specific applies. */
+    default: string | null;
+  };
+  /** Target account id → AWS profile that can read its IAM (live mode). */
+  accounts: Record<string, string>;
+  /** Snapshot files (paths relative to the config file). */
+  iamSnapshots: string[];
+  /** Pipeline parameter values (`params.NAME`), overriding defaults. */
+  parameters: Record<string, string>;
+  /** Global environment (Jenkins global properties, agent env). */
+  env: Record<string, string>;
+  /** AWS credentials by Jenkins credentials id. */
+  awsCredentials: Record<string, AwsCredentialInfo>;
+  /** Vault AWS secrets engine roles: `aws/sts/NAME` or `aws/creds/NAME` → the role ARN it assumes. */
+  vaultRoles: Record<string, string>;
+  /** Directory the config was read from (relative paths are resolved against it). */
+  baseDir: string | null;
+}
+
+export interface ConfigProblem {
+  path: string;
+  message: string;
+}
+
+function emptyConfig(): ProjectConfig {
+  return {
+    callers: { controller: null, agents: {}, vault: null, default: null },
+    accounts: {},
+    iamSnapshots: [],
+    parameters: {},
+    env: {},
+    awsCredentials: {},
+    vaultRoles: {},
+    baseDir: null,
+  };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function stringMap(value: unknown, path: string, problems: ConfigProblem[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (value === undefined) return out;
+  if (!isRecord(value)) {
+    problems.push({ path, message: 'expected an object of strings' });
+    return out;
+  }
+  for (const [key, item] of Object.entries(value)) {
+    if (typeof item === 'string') out[key] = item;
+    else if (typeof item === 'number' || typeof item === 'boolean') out[key] = String(item);
+    else problems.push({ path: `${path}.${key}`, message: 'expected a string' });
+  }
+  return out;
+}
+
+function optionalString(value: unknown, path: string, problems: ConfigProblem[]): string | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value === 'string') return value;
+  problems.push({ path, message: 'expected a string' });
+  return null;
+}
+
+/** Sanitizes parsed `.rolecall.json` content into a ProjectConfig; problems are reported, not thrown. */
+export function configFrom(raw: unknown, baseDir: string | null = null): { config: ProjectConfig; problems: ConfigProblem[] } {
+  const problems: ConfigProblem[] = [];
+  const config = emptyConfig();
+  config.baseDir = baseDir;
+  if (raw === undefined || raw === null) return { config, problems };
+  if (!isRecord(raw)) {
+    problems.push({ path: '$', message: 'the config must be a JSON object' });
+    return { config, problems };
+  }
+  const callers = raw.callers;
+  if (callers !== undefined) {
+    if (!isRecord(callers)) problems.push({ path: 'callers', message: 'expected an object' });
+    else {
+      config.callers.controller = optionalString(callers.controller, 'callers.controller', problems);
+      config.callers.vault = optionalString(callers.vault, 'callers.vault', problems);
+      config.callers.default = optionalString(callers.default, 'callers.default', problems);
+      config.callers.agents = stringMap(callers.agents, 'callers.agents', problems);
+    }
+  }
+  config.accounts = stringMap(raw.accounts, 'accounts', problems);
+  if (raw.iamSnapshots !== undefined) {
+    if (Array.isArray(raw.iamSnapshots) && raw.iamSnapshots.every((s) => typeof s === 'string')) config.iamSnapshots = raw.iamSnapshots as string[];
+    else problems.push({ path: 'iamSnapshots', message: 'expected an array of file paths' });
+  }
+  config.parameters = stringMap(raw.parameters, 'parameters', problems);
+  config.env = stringMap(raw.env, 'env', problems);
+  config.vaultRoles = stringMap(raw.vaultRoles, 'vaultRoles', problems);
+  if (raw.awsCredentials !== undefined) {
+    if (!isRecord(raw.awsCredentials)) problems.push({ path: 'awsCredentials', message: 'expected an object' });
+    else {
+      for (const [id, info] of Object.entries(raw.awsCredentials)) {
+        if (!isRecord(info)) {
+          problems.push({ path: `awsCredentials.${id}`, message: 'expected an object' });
+          continue;
+        }
+        const entry: AwsCredentialInfo = {};
+        const principal = optionalString(info.principal, `awsCredentials.${id}.principal`, problems);
+        const roleArn = optionalString(info.roleArn, `awsCredentials.${id}.roleArn`, problems);
+        const mfaSerial = optionalString(info.mfaSerial, `awsCredentials.${id}.mfaSerial`, problems);
+        if (principal) entry.principal = principal;
+        if (roleArn) entry.roleArn = roleArn;
+        if (mfaSerial) entry.mfaSerial = mfaSerial;
+        config.awsCredentials[id] = entry;
+      }
+    }
+  }
+  for (const key of Object.keys(raw)) {
+    if (!['$schema', 'callers', 'accounts', 'iamSnapshots', 'parameters', 'env', 'awsCredentials', 'vaultRoles'].includes(key)) {
+      problems.push({ path: key, message: 'unknown setting (ignored)' });
+    }
+  }
+  return { config, problems };
+}
+
+export function defaultConfig(): ProjectConfig {
+  return emptyConfig();
+}

@@ -1,0 +1,445 @@
+// Syntax tree of the Groovy subset Jenkinsfiles use. Every node carries [start, end) offsets into the
+// text. The parser never throws: damaged input yields `ErrorNode`s plus positioned `ParseError`s, and
+// everything intact around the damage is still in the tree.
+
+export interface Span {
+  start: number;
+  end: number;
+}
+
+interface NodeBase extends Span {
+  /** Annotations written before the node (`@Library('x') _`, `@NonCPS def f()`). */
+  annotations?: Annotation[];
+}
+
+export interface Annotation extends Span {
+  type: 'Annotation';
+  name: string;
+  args: Argument[];
+}
+
+// ---- Strings -------------------------------------------------------------------------------------
+
+export type QuoteKind = "'" | '"' | "'''" | '"""' | '/' | '$/';
+
+/** Literal text of a string. `value` is cooked (escapes applied, line continuations removed). */
+export interface TextPart extends Span {
+  type: 'Text';
+  value: string;
+  /**
+   * Source offset of each cooked character, present only when cooking changed lengths (escapes,
+   * `\` line continuations). Without it, cooked char i sits at `start + i`. Use `textOffset()`.
+   */
+  offsets?: number[];
+}
+
+/** `$name`, `$name.prop` or `${expr}` inside a GString. */
+export interface InterpolationPart extends Span {
+  type: 'Interpolation';
+  /** Null when the `${}` is empty or damaged. */
+  expression: Expression | null;
+  braced: boolean;
+}
+
+export type StringPart = TextPart | InterpolationPart;
+
+export interface StringLiteral extends NodeBase {
+  type: 'String';
+  quote: QuoteKind;
+  /** Text and interpolation parts in order. A plain string has exactly one Text part (maybe empty). */
+  parts: StringPart[];
+  /** True when the string has at least one interpolation. */
+  interpolated: boolean;
+  /** Cooked value when not interpolated; for a GString, the text parts joined with `${…}` kept as source. */
+  value: string;
+}
+
+/** Source offset of cooked character `index` of a text part (index may equal value.length). */
+export function textOffset(part: TextPart, index: number): number {
+  if (part.offsets) {
+    if (index < part.offsets.length) return part.offsets[index];
+    return part.end;
+  }
+  return part.start + index;
+}
+
+// ---- Expressions ---------------------------------------------------------------------------------
+
+export interface Identifier extends NodeBase {
+  type: 'Identifier';
+  name: string;
+}
+
+export interface NumberLiteral extends NodeBase {
+  type: 'Number';
+  value: number;
+  raw: string;
+}
+
+export interface BooleanLiteral extends NodeBase {
+  type: 'Boolean';
+  value: boolean;
+}
+
+export interface NullLiteral extends NodeBase {
+  type: 'Null';
+}
+
+export interface ListLiteral extends NodeBase {
+  type: 'List';
+  elements: Expression[];
+}
+
+export interface MapEntry extends Span {
+  type: 'MapEntry';
+  /** Identifier (bare key), String, Number, or a parenthesised expression. */
+  key: Expression;
+  /** The key as text when it is a bare identifier, a plain string or a number; else null. */
+  keyName: string | null;
+  value: Expression;
+}
+
+/** `[a: 1, b: 2]` and `[:]`. */
+export interface MapLiteral extends NodeBase {
+  type: 'Map';
+  entries: MapEntry[];
+}
+
+/** `name: value` inside call arguments (`withAWS(role: 'x')`, `sh script: 'x', label: 'y'`). */
+export interface NamedArgument extends Span {
+  type: 'NamedArg';
+  name: string;
+  nameSpan: Span;
+  value: Expression;
+}
+
+export type Argument = Expression | NamedArgument;
+
+/**
+ * A method call: `f(a)`, `f a` (command call, `parenthesized: false`), `f(a) { ... }` (trailing closure),
+ * `pipeline { ... }`, `obj.m(a)`, `obj?.m()`. Groovy command chains `a b c d` become `a(b).c(d)`.
+ */
+export interface CallExpression extends NodeBase {
+  type: 'Call';
+  callee: Expression;
+  args: Argument[];
+  /** Trailing closure argument(s) written after the parentheses or the command arguments. */
+  closures: Closure[];
+  parenthesized: boolean;
+}
+
+export interface PropertyAccess extends NodeBase {
+  type: 'Property';
+  object: Expression;
+  property: string;
+  propertySpan: Span;
+  /** `?.` */
+  safe: boolean;
+  /** `*.` */
+  spread: boolean;
+}
+
+export interface IndexAccess extends NodeBase {
+  type: 'Index';
+  object: Expression;
+  index: Expression;
+  safe: boolean;
+}
+
+export interface Parameter extends Span {
+  type: 'Parameter';
+  name: string;
+  typeName: string | null;
+  defaultValue: Expression | null;
+}
+
+export interface Closure extends NodeBase {
+  type: 'Closure';
+  params: Parameter[];
+  body: Statement[];
+}
+
+export interface BinaryExpression extends NodeBase {
+  type: 'Binary';
+  /** `+ - * / % ** == != < <= > >= <=> && || & | ^ << >> >>> in instanceof =~ ==~ .. ..<` */
+  operator: string;
+  left: Expression;
+  right: Expression;
+}
+
+export interface UnaryExpression extends NodeBase {
+  type: 'Unary';
+  operator: string;
+  argument: Expression;
+  prefix: boolean;
+}
+
+export interface AssignExpression extends NodeBase {
+  type: 'Assign';
+  /** `=`, `+=`, `-=`, `?=`, ... */
+  operator: string;
+  target: Expression;
+  value: Expression;
+}
+
+/** `a ? b : c`; the Elvis `a ?: c` has `consequent: null`. */
+export interface TernaryExpression extends NodeBase {
+  type: 'Ternary';
+  test: Expression;
+  consequent: Expression | null;
+  alternate: Expression;
+}
+
+/** `expr as Type` and `(Type) expr`. */
+export interface CastExpression extends NodeBase {
+  type: 'Cast';
+  expression: Expression;
+  typeName: string;
+}
+
+export interface NewExpression extends NodeBase {
+  type: 'New';
+  typeName: string;
+  args: Argument[];
+  closures: Closure[];
+}
+
+/** `(expr)`, kept so ranges of written code are exact. */
+export interface ParenExpression extends NodeBase {
+  type: 'Paren';
+  expression: Expression;
+}
+
+/** A dummy node standing in for damaged code (acorn-loose style). */
+export interface ErrorNode extends NodeBase {
+  type: 'Error';
+  message: string;
+}
+
+export type Expression =
+  | Identifier
+  | NumberLiteral
+  | BooleanLiteral
+  | NullLiteral
+  | StringLiteral
+  | ListLiteral
+  | MapLiteral
+  | CallExpression
+  | PropertyAccess
+  | IndexAccess
+  | Closure
+  | BinaryExpression
+  | UnaryExpression
+  | AssignExpression
+  | TernaryExpression
+  | CastExpression
+  | NewExpression
+  | ParenExpression
+  | ErrorNode;
+
+// ---- Statements ----------------------------------------------------------------------------------
+
+export interface ExpressionStatement extends NodeBase {
+  type: 'ExpressionStatement';
+  expression: Expression;
+}
+
+/** `def x = 1`, `String x = "a"`, `final y`. One node per declared name (`def a = 1, b = 2` gives two). */
+export interface VariableDeclaration extends NodeBase {
+  type: 'VarDecl';
+  /** `def`, a type name, or null (e.g. `final x = 1`). */
+  declType: string | null;
+  modifiers: string[];
+  name: string;
+  nameSpan: Span;
+  init: Expression | null;
+}
+
+export interface BlockStatement extends NodeBase {
+  type: 'Block';
+  body: Statement[];
+}
+
+export interface IfStatement extends NodeBase {
+  type: 'If';
+  test: Expression;
+  consequent: Statement;
+  alternate: Statement | null;
+}
+
+export interface WhileStatement extends NodeBase {
+  type: 'While';
+  test: Expression;
+  body: Statement;
+}
+
+/** Classic `for (init; test; update)` or `for (x in xs)` / `for (T x : xs)`. */
+export interface ForStatement extends NodeBase {
+  type: 'For';
+  variable: string | null;
+  iterable: Expression | null;
+  init: Statement | null;
+  test: Expression | null;
+  update: Expression | null;
+  body: Statement;
+}
+
+export interface SwitchCase extends Span {
+  type: 'SwitchCase';
+  /** Null for `default:`. */
+  test: Expression | null;
+  body: Statement[];
+}
+
+export interface SwitchStatement extends NodeBase {
+  type: 'Switch';
+  discriminant: Expression;
+  cases: SwitchCase[];
+}
+
+export interface CatchClause extends Span {
+  type: 'Catch';
+  param: string | null;
+  typeName: string | null;
+  body: BlockStatement;
+}
+
+export interface TryStatement extends NodeBase {
+  type: 'Try';
+  block: BlockStatement;
+  handlers: CatchClause[];
+  finalizer: BlockStatement | null;
+}
+
+export interface ReturnStatement extends NodeBase {
+  type: 'Return';
+  argument: Expression | null;
+}
+
+export interface ThrowStatement extends NodeBase {
+  type: 'Throw';
+  argument: Expression;
+}
+
+export interface JumpStatement extends NodeBase {
+  type: 'Break' | 'Continue';
+}
+
+export interface MethodDeclaration extends NodeBase {
+  type: 'MethodDecl';
+  name: string;
+  nameSpan: Span;
+  modifiers: string[];
+  returnType: string | null;
+  params: Parameter[];
+  body: BlockStatement | null;
+}
+
+export interface ClassDeclaration extends NodeBase {
+  type: 'ClassDecl';
+  /** `class`, `interface`, `enum`, `trait`. */
+  keyword: string;
+  name: string;
+  body: Statement[];
+}
+
+export interface ImportStatement extends NodeBase {
+  type: 'Import';
+  path: string;
+  isStatic: boolean;
+}
+
+export interface PackageStatement extends NodeBase {
+  type: 'Package';
+  path: string;
+}
+
+/** Damaged statement-level code the parser skipped. */
+export interface ErrorStatement extends NodeBase {
+  type: 'ErrorStatement';
+  message: string;
+}
+
+export type Statement =
+  | ExpressionStatement
+  | VariableDeclaration
+  | BlockStatement
+  | IfStatement
+  | WhileStatement
+  | ForStatement
+  | SwitchStatement
+  | TryStatement
+  | ReturnStatement
+  | ThrowStatement
+  | JumpStatement
+  | MethodDeclaration
+  | ClassDeclaration
+  | ImportStatement
+  | PackageStatement
+  | ErrorStatement;
+
+export interface Program extends Span {
+  type: 'Program';
+  body: Statement[];
+}
+
+export type Node =
+  | Program
+  | Statement
+  | Expression
+  | Annotation
+  | MapEntry
+  | NamedArgument
+  | Parameter
+  | SwitchCase
+  | CatchClause
+  | StringPart;
+
+export interface ParseError {
+  message: string;
+  offset: number;
+  length: number;
+}
+
+export interface ParseResult {
+  program: Program;
+  errors: ParseError[];
+}
+
+function isNode(value: unknown): value is Node {
+  return typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string' && typeof (value as { start?: unknown }).start === 'number';
+}
+
+/** Calls `visit` on each direct child node of `node`, in source order. */
+export function forEachChild(node: Node, visit: (child: Node) => void): void {
+  const children: Node[] = [];
+  for (const key of Object.keys(node)) {
+    if (key === 'nameSpan' || key === 'propertySpan') continue;
+    const value = (node as unknown as Record<string, unknown>)[key];
+    if (Array.isArray(value)) {
+      for (const item of value) if (isNode(item)) children.push(item);
+    } else if (isNode(value)) {
+      children.push(value);
+    }
+  }
+  children.sort((a, b) => a.start - b.start);
+  for (const child of children) visit(child);
+}
+
+/**
+ * Depth-first walk with an explicit stack (deeply nested input must not overflow the call stack).
+ * `enter` returns false to skip a node's children. `ancestors` holds the path from the root (excluded node).
+ */
+export function walk(root: Node, enter: (node: Node, ancestors: readonly Node[]) => boolean | void): void {
+  const ancestors: Node[] = [];
+  const stack: Array<{ node: Node; depth: number }> = [{ node: root, depth: 0 }];
+  while (stack.length > 0) {
+    const { node, depth } = stack.pop()!;
+    ancestors.length = depth;
+    if (enter(node, ancestors) === false) continue;
+    const children: Node[] = [];
+    forEachChild(node, (child) => children.push(child));
+    ancestors.push(node);
+    for (let i = children.length - 1; i >= 0; i--) stack.push({ node: children[i], depth: depth + 1 });
+  }
+}

@@ -1,0 +1,224 @@
+// The engine's shared vocabulary: usages found in pipelines, findings about them, and edits that fix them.
+// Positions inside the core are UTF-16 offsets into the document text (BOM already stripped by the
+// caller, as VS Code does); `LineMap` turns them into 1-based line/column for the CLI.
+
+/** A half-open range [start, end) of UTF-16 offsets into a document's text. */
+export interface Range {
+  start: number;
+  end: number;
+}
+
+export type Severity = 'error' | 'warning' | 'info';
+
+/** Every finding code of the CLI contract (../shared/spec/cli.md), with its severity and a short title. */
+export const FINDING_CODES = {
+  'role-not-found': { severity: 'error', title: 'Role not found in IAM data' },
+  'trust-principal-mismatch': { severity: 'error', title: 'Caller not allowed to assume the role' },
+  'external-id-missing': { severity: 'error', title: 'Trust policy requires an ExternalId the call does not pass' },
+  'external-id-mismatch': { severity: 'error', title: 'ExternalId satisfies no trust statement' },
+  'external-id-unused': { severity: 'warning', title: 'ExternalId passed but never checked by the trust policy' },
+  'mfa-required': { severity: 'error', title: 'Trust policy requires MFA the call cannot carry' },
+  'duration-exceeds-max': { severity: 'error', title: "Duration exceeds the role's MaxSessionDuration" },
+  'duration-out-of-range': { severity: 'error', title: 'Duration outside 900..43200 seconds' },
+  'role-chaining-duration': { severity: 'error', title: 'Role chaining limits sessions to one hour' },
+  'invalid-session-name': { severity: 'error', title: 'Invalid role session name' },
+  'invalid-external-id': { severity: 'error', title: 'ExternalId that STS rejects' },
+  'invalid-role-arn': { severity: 'error', title: 'Malformed role ARN or account id' },
+  'invalid-principal': { severity: 'warning', title: 'Trust policy principal IAM would reject or never match' },
+  'unsatisfiable-condition': { severity: 'warning', title: 'Trust statement no request can satisfy' },
+  'static-credentials': { severity: 'warning', title: 'Long-lived access keys where a role would do' },
+  'hardcoded-secret': { severity: 'error', title: 'Secret written literally in the pipeline' },
+  'unresolved-reference': { severity: 'info', title: 'Value the analysis could not resolve' },
+  'iam-unavailable': { severity: 'warning', title: 'IAM data could not be read' },
+  'policy-parse-error': { severity: 'error', title: 'Trust policy is not valid policy JSON' },
+} as const satisfies Record<string, { severity: Severity; title: string }>;
+
+export type FindingCode = keyof typeof FINDING_CODES;
+
+/** The severity the contract fixes for a code. */
+export function severityOf(code: FindingCode): Severity {
+  return FINDING_CODES[code].severity;
+}
+
+export type UsageKind = 'withAWS' | 'credentials-binding' | 'sh-assume-role' | 'sh-get-session-token' | 'vault';
+
+export type ValueSource = 'literal' | 'credential' | 'parameter' | 'environment' | 'unresolved';
+
+/** Where a resolved value came from, for hovers and for the JSON output. */
+export interface Origin {
+  source: ValueSource;
+  /** Credential id, parameter name, env var or variable name the value came through. */
+  reference: string | null;
+  /** Human description, e.g. "default of parameter role_account (line 4)". */
+  description: string;
+  /** Where the value is written in the pipeline (for quick fixes), if in this file. */
+  range?: Range;
+}
+
+/** A value the pipeline passes, with its origin. `value` is null when it cannot be resolved. */
+export interface ResolvedValue {
+  value: string | null;
+  /** The source text of the argument as written (e.g. `"$role_account"`). */
+  raw: string | null;
+  origin: Origin;
+  /** True when the value is a secret (credential) and must never be printed. */
+  secret: boolean;
+}
+
+/** The argument names a usage may carry; quick fixes use their ranges. */
+export type UsageArg =
+  | 'role'
+  | 'roleAccount'
+  | 'roleArn'
+  | 'externalId'
+  | 'duration'
+  | 'roleSessionName'
+  | 'mfa'
+  | 'region'
+  | 'credentials'
+  | 'call';
+
+/** One place where a pipeline assumes a role or gets a session token. */
+export interface Usage {
+  file: string;
+  kind: UsageKind;
+  /** The whole call (for the JSON endLine/endColumn). */
+  range: Range;
+  /** The identifier the contract anchors line/column on (`withAWS`, `withCredentials`, `aws`, `withVault`). */
+  anchor: Range;
+  /** Raw role text as written/resolved (name or ARN), or null. */
+  role: string | null;
+  roleAccount: string | null;
+  /** Fully resolved role ARN, or null when unresolved or malformed. */
+  roleArn: string | null;
+  externalId: {
+    present: boolean;
+    resolved: ResolvedValue | null;
+  };
+  /** Seconds, or null when the step sets none (STS default applies). */
+  duration: number | null;
+  /** True when `duration` was not written and a plugin default was applied (withAWS: 3600). */
+  durationDefaulted: boolean;
+  roleSessionName: string | null;
+  mfa: boolean;
+  mfaSerial: string | null;
+  region: string | null;
+  /** Principal ARN that calls sts:AssumeRole, or null when unknown. */
+  caller: string | null;
+  /** How the caller was chosen, for hovers ("agent label AgentAccountX", "--caller", ...). */
+  callerOrigin: string | null;
+  /** Agent label in effect at the call (declarative `agent { label }` / scripted `node('x')`). */
+  agentLabel: string | null;
+  /** AWS credentials id used as the source identity (withAWS `credentials:`, binding `credentialsId`). */
+  credentialsId: string | null;
+  /** Source ranges of the arguments as written, for quick fixes and hovers. */
+  args: Partial<Record<UsageArg, Range>>;
+  /** Where each resolved value came from. */
+  origins: Partial<Record<UsageArg, Origin>>;
+  /** Values the analysis could not resolve: each gives an `unresolved-reference` finding. */
+  unresolved: Array<{ arg: UsageArg; reference: string; message: string; range: Range }>;
+  /** Literal secrets and static keys seen at this call (for `hardcoded-secret` / `static-credentials`). */
+  secrets: Array<{ kind: 'external-id' | 'secret-key' | 'session-token' | 'access-key'; range: Range }>;
+  /** Vault usages: the Vault AWS role/path read. */
+  vaultPath?: string | null;
+}
+
+/** A plain text edit, applied by the UI (as in microsoft/node-jsonc-parser). */
+export interface TextEdit {
+  offset: number;
+  length: number;
+  content: string;
+}
+
+export interface Fix {
+  title: string;
+  edits: TextEdit[];
+  isPreferred?: boolean;
+}
+
+/** Points from a finding to the trust statement (or snapshot) that decided it. */
+export interface RelatedInfo {
+  message: string;
+  roleArn: string;
+  /** Statement Sid or index, when a statement is meant. */
+  statement?: string;
+  /** Where it is: a snapshot file and offsets into that file, when known. */
+  file?: string;
+  range?: Range;
+}
+
+export interface Finding {
+  code: FindingCode;
+  severity: Severity;
+  message: string;
+  file: string;
+  range: Range;
+  roleArn: string | null;
+  related?: RelatedInfo[];
+  fixes?: Fix[];
+}
+
+/** A file that could not be analysed (binary, unreadable). Scanning goes on. */
+export interface FileError {
+  file: string;
+  message: string;
+}
+
+/** Builds a finding with the contract's severity for its code. */
+export function finding(
+  code: FindingCode,
+  file: string,
+  range: Range,
+  message: string,
+  extra: { roleArn?: string | null; related?: RelatedInfo[]; fixes?: Fix[] } = {},
+): Finding {
+  return {
+    code,
+    severity: severityOf(code),
+    message,
+    file,
+    range,
+    roleArn: extra.roleArn ?? null,
+    ...(extra.related ? { related: extra.related } : {}),
+    ...(extra.fixes ? { fixes: extra.fixes } : {}),
+  };
+}
+
+/** Converts offsets to 1-based line/column (UTF-16 units; CRLF, CR and LF end lines). */
+export class LineMap {
+  private readonly starts: number[] = [0];
+
+  constructor(text: string) {
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 13 /* \r */) {
+        if (text.charCodeAt(i + 1) === 10) i++;
+        this.starts.push(i + 1);
+      } else if (c === 10 /* \n */) {
+        this.starts.push(i + 1);
+      }
+    }
+  }
+
+  /** 1-based line and column of an offset. */
+  position(offset: number): { line: number; column: number } {
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.starts[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, column: offset - this.starts[lo] + 1 };
+  }
+
+  /** Offset of a 1-based line/column. */
+  offset(line: number, column: number): number {
+    const start = this.starts[Math.max(0, Math.min(line - 1, this.starts.length - 1))];
+    return start + column - 1;
+  }
+
+  get lineCount(): number {
+    return this.starts.length;
+  }
+}
