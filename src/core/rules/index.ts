@@ -1,15 +1,3 @@
-// PLACEHOLDER until the rule families land. staticRules: checks needing no IAM data (pipeline work);
-// iamRules: trust checks (IAM work).
-import type { Finding, Usage } from '../types';
-import type { IamReader } from '../ports';
-import type { AnalysisContext } from '../analyze';
-
-/** Checks of a usage that need no IAM data. */
-export function staticRules(_usage: Usage): Finding[] {
-  return [];
-}
-
-/** Checks of a usage against the role's trust policy and the caller's permissions. */
-export async function iamRules(_usage: Usage, _iam: IamReader, _ctx: AnalysisContext): Promise<Finding[]> {
-  return [];
-}
+// The rule families. staticRules: checks that need no IAM data; iamRules: checks against trust policies.
+export { staticRules } from './static';
+export { iamRules } from './trust';
