@@ -1,2 +1,84 @@
-// PLACEHOLDER: the CLI lands next.
-process.stdout.write('rolecall\n');
+// The `rolecall` command: dispatches subcommands and turns every failure into a one-line message and exit 2.
+import { runExplain } from './explain';
+import { UsageError, type CliIo, type Subcommand } from './io';
+import { runMint } from './mint';
+import { runScan } from './scan';
+import { runSnapshot } from './snapshot';
+import { VERSION } from './version';
+
+export const HELP = `rolecall ${VERSION} — checks the AWS roles Jenkins pipelines assume against IAM trust policies
+
+Usage:
+  rolecall scan [PATH ...] [--format text|json|sarif] [--iam-snapshot FILE]... [--live [--profile P]
+                [--region R] [--endpoint-url URL] [--account-profile ACCT=PROFILE]...] [--caller ARN]
+                [--param NAME=VALUE]... [--credential ID=VALUE]... [--credentials-file FILE] [--config FILE]
+  rolecall explain --trust-policy FILE --principal ARN --role-arn ARN [--identity-policy FILE]...
+                [--context KEY=VALUE]... [--format json|text]
+  rolecall mint [--role-arn ARN] [--external-id V] [--duration S] [--session-name N]
+                [--serial-number MFA_ARN --token-code 123456] [--profile P] [--region R]
+                [--endpoint-url URL] [--format env|json|credential-process|ini]
+  rolecall snapshot --out FILE [--profile P] [--region R] [--endpoint-url URL]
+  rolecall --help | --version
+
+Run 'rolecall COMMAND --help' for a command's options.
+Exit status: 0 ok, 1 error findings (scan) or a refused request (mint), 2 bad usage or unreadable input.
+`;
+
+const COMMANDS: Record<string, Subcommand> = {
+  scan: runScan,
+  explain: runExplain,
+  mint: runMint,
+  snapshot: runSnapshot,
+};
+
+/** Runs the CLI with the given arguments; returns the exit status. Never throws. */
+export async function main(argv: string[], io: CliIo): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    io.stdout(HELP);
+    return 0;
+  }
+  if (command === '--version' || command === '-v') {
+    io.stdout(`${VERSION}\n`);
+    return 0;
+  }
+  const run = COMMANDS[command];
+  if (!run) {
+    io.stderr(`rolecall: unknown command '${command}'; run 'rolecall --help' for usage\n`);
+    return 2;
+  }
+  try {
+    return await run(rest, io);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr(`rolecall ${command}: ${error.message}\n`);
+      return 2;
+    }
+    // A bug of ours: still one line, and a way to report it, never a stack trace.
+    const message = error instanceof Error ? error.message : String(error);
+    io.stderr(`rolecall ${command}: internal error: ${message.split('\n')[0]} (set ROLECALL_DEBUG=1 for details and please report it)\n`);
+    if (process.env.ROLECALL_DEBUG) io.stderr(`${(error as Error)?.stack ?? ''}\n`);
+    return 2;
+  }
+}
+
+if (require.main === module) {
+  const io: CliIo = {
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+    cwd: process.cwd(),
+    env: process.env,
+  };
+  process.on('unhandledRejection', (reason) => {
+    io.stderr(`rolecall: internal error: ${reason instanceof Error ? reason.message : String(reason)}\n`);
+    process.exit(2);
+  });
+  main(process.argv.slice(2), io).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    () => {
+      process.exitCode = 2;
+    },
+  );
+}

@@ -1,0 +1,151 @@
+// Output shapes of `rolecall scan`: text, JSON and SARIF 2.1.0, exactly as ../shared/spec/cli.md fixes them.
+import { FINDING_CODES, LineMap, type FileError, type Finding, type FindingCode, type Usage } from '../core/types';
+
+export interface ScanResult {
+  usages: Usage[];
+  findings: Finding[];
+  errors: FileError[];
+  /** Line maps of every file a usage or finding points into (pipelines and snapshots). */
+  lineMaps: Map<string, LineMap>;
+}
+
+function position(result: ScanResult, file: string, offset: number): { line: number; column: number } {
+  const map = result.lineMaps.get(file);
+  return map ? map.position(offset) : { line: 1, column: 1 };
+}
+
+/** The JSON object of a usage. Secret values are never printed. */
+export function usageJson(result: ScanResult, usage: Usage): Record<string, unknown> {
+  const start = position(result, usage.file, usage.anchor.start);
+  const end = position(result, usage.file, usage.range.end);
+  const resolved = usage.externalId.resolved;
+  return {
+    file: usage.file,
+    line: start.line,
+    column: start.column,
+    endLine: end.line,
+    endColumn: end.column,
+    kind: usage.kind,
+    role: usage.role,
+    roleAccount: usage.roleAccount,
+    roleArn: usage.roleArn,
+    externalId: {
+      present: usage.externalId.present,
+      source: usage.externalId.present ? (resolved?.origin.source ?? 'unresolved') : null,
+      value: usage.externalId.present && resolved && !resolved.secret ? resolved.value : null,
+      reference: usage.externalId.present ? (resolved?.origin.reference ?? null) : null,
+    },
+    duration: usage.duration,
+    roleSessionName: usage.roleSessionName,
+    mfa: usage.mfa,
+    region: usage.region,
+    caller: usage.caller,
+  };
+}
+
+export function findingJson(result: ScanResult, finding: Finding): Record<string, unknown> {
+  const start = position(result, finding.file, finding.range.start);
+  const end = position(result, finding.file, finding.range.end);
+  return {
+    file: finding.file,
+    line: start.line,
+    column: start.column,
+    endLine: end.line,
+    endColumn: end.column,
+    code: finding.code,
+    severity: finding.severity,
+    message: finding.message,
+    roleArn: finding.roleArn,
+  };
+}
+
+export function toJson(result: ScanResult): string {
+  return (
+    JSON.stringify(
+      {
+        version: 1,
+        usages: result.usages.map((u) => usageJson(result, u)),
+        findings: result.findings.map((f) => findingJson(result, f)),
+        errors: result.errors,
+      },
+      null,
+      2,
+    ) + '\n'
+  );
+}
+
+/** Human output: one line per finding (`file:line:col`), then one line per unreadable file, then a summary. */
+export function toText(result: ScanResult): string {
+  const lines: string[] = [];
+  for (const f of result.findings) {
+    const { line, column } = position(result, f.file, f.range.start);
+    lines.push(`${f.file}:${line}:${column}: ${f.severity} ${f.code}: ${f.message}`);
+  }
+  for (const e of result.errors) lines.push(`${e.file}: ${e.message}`);
+  const count = (s: string) => result.findings.filter((f) => f.severity === s).length;
+  const files = new Set(result.usages.map((u) => u.file)).size;
+  lines.push(
+    `${result.usages.length} AWS credential usage${result.usages.length === 1 ? '' : 's'} in ${files} file${files === 1 ? '' : 's'}; ` +
+      `${count('error')} error${count('error') === 1 ? '' : 's'}, ${count('warning')} warning${count('warning') === 1 ? '' : 's'}, ${count('info')} info` +
+      (result.errors.length ? `; ${result.errors.length} file${result.errors.length === 1 ? '' : 's'} not fully analysed` : ''),
+  );
+  return lines.join('\n') + '\n';
+}
+
+const SARIF_LEVEL = { error: 'error', warning: 'warning', info: 'note' } as const;
+
+/** SARIF 2.1.0 with one run, one rule per finding code. */
+export function toSarif(result: ScanResult, version: string): string {
+  const codes = Object.keys(FINDING_CODES) as FindingCode[];
+  const sarif = {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'rolecall',
+            version,
+            informationUri: 'https://example.invalid/rolecall',
+            rules: codes.map((code) => ({
+              id: code,
+              name: code,
+              shortDescription: { text: FINDING_CODES[code].title },
+              defaultConfiguration: { level: SARIF_LEVEL[FINDING_CODES[code].severity] },
+            })),
+          },
+        },
+        results: result.findings.map((f) => {
+          const start = position(result, f.file, f.range.start);
+          const end = position(result, f.file, f.range.end);
+          return {
+            ruleId: f.code,
+            ruleIndex: codes.indexOf(f.code),
+            level: SARIF_LEVEL[f.severity],
+            message: { text: f.message },
+            locations: [
+              {
+                physicalLocation: {
+                  artifactLocation: { uri: f.file },
+                  region: { startLine: start.line, startColumn: start.column, endLine: end.line, endColumn: end.column },
+                },
+              },
+            ],
+            ...(f.roleArn ? { properties: { roleArn: f.roleArn } } : {}),
+          };
+        }),
+        invocations: [
+          {
+            executionSuccessful: true,
+            toolExecutionNotifications: result.errors.map((e) => ({
+              level: 'warning',
+              message: { text: e.message },
+              locations: [{ physicalLocation: { artifactLocation: { uri: e.file } } }],
+            })),
+          },
+        ],
+      },
+    ],
+  };
+  return JSON.stringify(sarif, null, 2) + '\n';
+}

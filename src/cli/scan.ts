@@ -1,0 +1,246 @@
+// `rolecall scan [PATH ...]`: finds pipeline files, analyses them with the shared engine, prints text/JSON/SARIF.
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, join, resolve as resolvePath } from 'node:path';
+import { parseArgs } from 'node:util';
+import { analyzeFile, decodePipelineText, type AnalysisContext } from '../core/analyze';
+import { configFrom, type ProjectConfig } from '../core/config';
+import type { IamReader } from '../core/ports';
+import { LineMap, type FileError, type Finding, type Usage } from '../core/types';
+import { CompositeIamReader } from '../core/iam/composite';
+import { parseSnapshot, SnapshotIamReader, snapshotFindings } from '../core/iam/snapshot';
+import { displayPath, findPipelineFiles } from './files';
+import { toJson, toSarif, toText, type ScanResult } from './format';
+import { UsageError, type CliIo } from './io';
+import { VERSION } from './version';
+
+export const SCAN_HELP = `Usage: rolecall scan [PATH ...] [options]
+
+Finds Jenkins pipeline files under each PATH (default: .) and reports every AWS credential usage and
+every problem with it.
+
+Options:
+  --format text|json|sarif     output format (default: text)
+  --iam-snapshot FILE          offline IAM data (get-account-authorization-details output), repeatable
+  --live                       read trust policies from IAM with the AWS SDK's default credential chain
+  --profile NAME               AWS profile for --live (covers its own account)
+  --region R                   AWS region for --live
+  --endpoint-url URL           IAM/STS endpoint (an emulator) for --live
+  --account-profile ACCT=PROF  profile that can read IAM in account ACCT, repeatable
+  --caller ARN                 principal that runs the pipeline (config mappings take precedence)
+  --param NAME=VALUE           pipeline parameter value, repeatable
+  --credential ID=VALUE        Jenkins string credential value, repeatable (visible in the process list)
+  --credentials-file FILE      JSON object { "id": "value" } of credential values (keep it mode 0600)
+  --config FILE                project settings (default: .rolecall.json in the scanned root)
+
+Exit status: 0 no error findings, 1 at least one error finding, 2 bad usage or unreadable input.
+`;
+
+function keyValues(values: string[] | undefined, flag: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const item of values ?? []) {
+    const eq = item.indexOf('=');
+    if (eq <= 0) throw new UsageError(`${flag} expects NAME=VALUE, got '${flag === '--credential' ? '<hidden>' : item}'`);
+    out[item.slice(0, eq)] = item.slice(eq + 1);
+  }
+  return out;
+}
+
+function readJsonFile(path: string, what: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new UsageError(`${what} ${path}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : 'cannot be read'}`);
+  }
+  try {
+    return JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+  } catch (error) {
+    throw new UsageError(`${what} ${path} is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+interface LoadedConfig {
+  config: ProjectConfig;
+  /** Path of the config file as given/found (for resolving its relative paths), or null. */
+  path: string | null;
+}
+
+function loadConfig(explicit: string | undefined, paths: string[], io: CliIo): LoadedConfig {
+  const at = (p: string) => resolvePath(io.cwd, p);
+  let path: string | null = explicit ?? null;
+  if (!path) {
+    for (const root of paths) {
+      let dir = root;
+      try {
+        if (statSync(at(root)).isFile()) dir = dirname(root);
+      } catch {
+        continue;
+      }
+      const candidate = join(dir, '.rolecall.json');
+      if (existsSync(at(candidate))) {
+        path = candidate;
+        break;
+      }
+    }
+  }
+  if (!path) return { config: configFrom(undefined).config, path: null };
+  const { config, problems } = configFrom(readJsonFile(at(path), 'config'), dirname(path));
+  for (const problem of problems) io.stderr(`rolecall: warning: ${displayPath(path)}: ${problem.path}: ${problem.message}\n`);
+  return { config, path };
+}
+
+function loadCredentials(file: string | undefined, inline: Record<string, string>, io: CliIo): Record<string, string> {
+  const credentials: Record<string, string> = {};
+  if (file) {
+    const full = resolvePath(io.cwd, file);
+    const raw = readJsonFile(full, 'credentials file');
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new UsageError(`credentials file ${file} must be a JSON object { "id": "value" }`);
+    for (const [id, value] of Object.entries(raw as Record<string, unknown>)) {
+      if (typeof value !== 'string') throw new UsageError(`credentials file ${file}: the value of '${id}' must be a string`);
+      credentials[id] = value;
+    }
+    try {
+      if ((statSync(full).mode & 0o077) !== 0) {
+        io.stderr(`rolecall: warning: credentials file ${file} is readable by other users; run: chmod 600 ${file}\n`);
+      }
+    } catch {
+      // Already read above; a vanished file changes nothing about the values we hold.
+    }
+  }
+  return { ...credentials, ...inline };
+}
+
+/** Runs `rolecall scan`. */
+export async function runScan(argv: string[], io: CliIo): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        format: { type: 'string', default: 'text' },
+        'iam-snapshot': { type: 'string', multiple: true },
+        live: { type: 'boolean', default: false },
+        profile: { type: 'string' },
+        region: { type: 'string' },
+        'endpoint-url': { type: 'string' },
+        'account-profile': { type: 'string', multiple: true },
+        caller: { type: 'string' },
+        param: { type: 'string', multiple: true },
+        credential: { type: 'string', multiple: true },
+        'credentials-file': { type: 'string' },
+        config: { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message.split('\n')[0]);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    io.stdout(SCAN_HELP);
+    return 0;
+  }
+  const format = values.format;
+  if (format !== 'text' && format !== 'json' && format !== 'sarif') throw new UsageError(`--format must be text, json or sarif (got '${format}')`);
+  const liveOnly = ['profile', 'region', 'endpoint-url', 'account-profile'] as const;
+  for (const flag of liveOnly) {
+    if (values[flag] !== undefined && !values.live) throw new UsageError(`--${flag} needs --live`);
+  }
+
+  const paths = positionals.length > 0 ? positionals : ['.'];
+  const at = (p: string) => (isAbsolute(p) ? p : resolvePath(io.cwd, p));
+  const files = findPipelineFiles(paths, at);
+  const { config, path: configPath } = loadConfig(values.config, paths, io);
+
+  const params = { ...config.parameters, ...keyValues(values.param, '--param') };
+  const credentials = loadCredentials(values['credentials-file'], keyValues(values.credential, '--credential'), io);
+
+  // IAM sources: snapshot files (flags + config) and, with --live, the AWS SDK. They mix in one scan.
+  const lineMaps = new Map<string, LineMap>();
+  const readers: IamReader[] = [];
+  const snapshotPaths = [...(values['iam-snapshot'] ?? [])];
+  if (configPath) for (const p of config.iamSnapshots) snapshotPaths.push(isAbsolute(p) ? p : join(dirname(configPath), p));
+  const snapshots = [];
+  for (const given of snapshotPaths) {
+    const file = displayPath(given);
+    let text: string;
+    try {
+      text = readFileSync(at(given), 'utf8');
+    } catch {
+      throw new UsageError(`IAM snapshot ${file}: no such file or cannot be read`);
+    }
+    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    const parsedSnapshot = parseSnapshot(file, text);
+    if (!parsedSnapshot.ok) throw new UsageError(`IAM snapshot ${file}: ${parsedSnapshot.message}`);
+    snapshots.push(parsedSnapshot.snapshot);
+    lineMaps.set(file, new LineMap(text));
+  }
+  let snapshotReader: SnapshotIamReader | null = null;
+  if (snapshots.length > 0) {
+    snapshotReader = new SnapshotIamReader(snapshots);
+    readers.push(snapshotReader);
+  }
+  if (values.live) {
+    // Loaded on demand: a scan without --live never pays for the AWS SDK.
+    const aws = await import('../aws/index');
+    readers.push(
+      await aws.createLiveIamReader({
+        profile: values.profile,
+        region: values.region,
+        endpointUrl: values['endpoint-url'],
+        accountProfiles: { ...config.accounts, ...keyValues(values['account-profile'], '--account-profile') },
+      }),
+    );
+  }
+  const iam = readers.length === 0 ? null : readers.length === 1 ? readers[0] : new CompositeIamReader(readers);
+
+  const ctx: AnalysisContext = { config, caller: values.caller ?? null, params, credentials, iam };
+  const usages: Usage[] = [];
+  const findings: Finding[] = [];
+  const errors: FileError[] = [];
+  for (const file of files) {
+    let bytes: Uint8Array;
+    try {
+      bytes = readFileSync(at(file));
+    } catch {
+      errors.push({ file, message: 'cannot be read (permission denied or removed while scanning)' });
+      continue;
+    }
+    const decoded = decodePipelineText(file, bytes);
+    if ('error' in decoded) {
+      errors.push(decoded.error);
+      continue;
+    }
+    const map = new LineMap(decoded.text);
+    lineMaps.set(file, map);
+    const analysis = await analyzeFile(file, decoded.text, ctx);
+    usages.push(...analysis.usages);
+    findings.push(...analysis.findings);
+    if (analysis.parseErrors.length > 0) {
+      const first = analysis.parseErrors[0];
+      const { line, column } = map.position(first.offset);
+      const more = analysis.parseErrors.length - 1;
+      errors.push({
+        file,
+        message: `syntax error at ${line}:${column}: ${first.message}${more > 0 ? ` (and ${more} more)` : ''}; the calls around it were still analysed`,
+      });
+    }
+  }
+  if (snapshotReader) findings.push(...snapshotFindings(snapshotReader));
+
+  const result: ScanResult = { usages, findings: sortFindings(findings, lineMaps), errors, lineMaps };
+  io.stdout(format === 'json' ? toJson(result) : format === 'sarif' ? toSarif(result, VERSION) : toText(result));
+  return findings.some((f) => f.severity === 'error') ? 1 : 0;
+}
+
+function sortFindings(findings: Finding[], lineMaps: Map<string, LineMap>): Finding[] {
+  const key = (f: Finding) => lineMaps.get(f.file)?.position(f.range.start) ?? { line: 0, column: 0 };
+  return [...findings].sort((a, b) => {
+    if (a.file !== b.file) return a.file < b.file ? -1 : 1;
+    const ka = key(a);
+    const kb = key(b);
+    return ka.line - kb.line || ka.column - kb.column || a.code.localeCompare(b.code);
+  });
+}
