@@ -118,9 +118,19 @@ export interface Usage {
   /** Values the analysis could not resolve: each gives an `unresolved-reference` finding. */
   unresolved: Array<{ arg: UsageArg; reference: string; message: string; range: Range }>;
   /** Literal secrets and static keys seen at this call (for `hardcoded-secret` / `static-credentials`). */
-  secrets: Array<{ kind: 'external-id' | 'secret-key' | 'session-token' | 'access-key'; range: Range }>;
+  secrets: Array<{
+    kind: 'external-id' | 'secret-key' | 'session-token' | 'access-key';
+    range: Range;
+    /** Text that reads the value from a bound credential variable instead, valid where the literal sits. */
+    replacement?: string;
+    /** The statement to wrap in `withCredentials` for that variable, and its line's indentation. */
+    statement?: Range;
+    indent?: string;
+  }>;
   /** Vault usages: the Vault AWS role/path read. */
   vaultPath?: string | null;
+  /** Jenkins string credentials bound (withCredentials / environment) where the call is, innermost first. */
+  boundStringCredentials?: Array<{ variable: string; credentialsId: string }>;
 }
 
 /** A plain text edit, applied by the UI (as in microsoft/node-jsonc-parser). */

@@ -1,0 +1,35 @@
+// invalid-role-arn: a role ARN (or account id) that STS would reject before looking at any trust policy.
+import { finding, type Finding, type Usage } from '../types';
+import { accountIdProblem, checkRoleArn } from '../pipeline/role-arn';
+
+function isUnresolved(usage: Usage, arg: 'role' | 'roleAccount' | 'roleArn'): boolean {
+  return usage.unresolved.some((u) => u.arg === arg);
+}
+
+/** Checks the role ARN or the account id a usage names. */
+export function arnFormatRule(usage: Usage): Finding[] {
+  if (usage.kind === 'sh-get-session-token') return [];
+  const role = usage.role;
+  if (role === null || role.includes('${') || isUnresolved(usage, 'role') || isUnresolved(usage, 'roleArn')) return [];
+  const range = usage.args.roleArn ?? usage.args.role ?? usage.anchor;
+  if (role.startsWith('arn:') || role.includes(':')) {
+    const check = checkRoleArn(role);
+    if (check.ok) return [];
+    const written = usage.origins.roleArn ?? usage.origins.role;
+    const fixes =
+      check.suggestion && written?.source === 'literal' && written.range
+        ? [{ title: `Use ${check.suggestion}`, edits: [{ offset: written.range.start, length: written.range.end - written.range.start, content: check.suggestion }], isPreferred: true }]
+        : undefined;
+    const next = check.suggestion ? `use ${check.suggestion}` : 'write it as arn:aws:iam::ACCOUNT:role/NAME with the 12-digit account id of the role';
+    return [finding('invalid-role-arn', usage.file, range, `Invalid role ARN "${role}": ${check.problem}; ${next}.`, { fixes })];
+  }
+  // A role name: withAWS builds the ARN from roleAccount (or the caller's account).
+  const account = usage.roleAccount;
+  if (account === null || account.includes('${') || isUnresolved(usage, 'roleAccount')) return [];
+  const problem = accountIdProblem(account);
+  if (!problem) return [];
+  const at = usage.args.roleAccount ?? range;
+  return [
+    finding('invalid-role-arn', usage.file, at, `Invalid roleAccount for role "${role}": ${problem}. Use the 12-digit id of the account that owns the role (leading zeros included).`),
+  ];
+}

@@ -1,0 +1,72 @@
+// invalid-external-id, hardcoded-secret and static-credentials at a usage. Messages never contain
+// the secret value, only its shape (length, kind of problem).
+import { finding, type Finding, type Fix, type Usage } from '../types';
+
+const EXTERNAL_ID_CHARS = /^[\w+=,.@:/-]*$/;
+
+/** Describes why STS would reject an ExternalId, without revealing it; null when valid. */
+export function externalIdProblem(value: string): string | null {
+  if (value.length === 0) return 'it is empty (an empty or unset credential is the usual cause)';
+  if (value.length < 2) return 'it is 1 character long; at least 2 are needed';
+  if (value.length > 1224) return `it is ${value.length} characters long; at most 1224 are allowed`;
+  if (!EXTERNAL_ID_CHARS.test(value)) {
+    if (/\s/.test(value)) return 'it contains whitespace (a trailing newline in the stored credential is a common cause)';
+    return 'it contains characters outside [A-Za-z0-9_+=,.@:/-]';
+  }
+  return null;
+}
+
+/** Checks the resolved ExternalId's syntax. */
+export function externalIdRule(usage: Usage): Finding[] {
+  const resolved = usage.externalId.resolved;
+  if (!usage.externalId.present || !resolved || resolved.value === null) return [];
+  const problem = externalIdProblem(resolved.value);
+  if (!problem) return [];
+  const from = resolved.origin.source === 'credential' ? ` from credential '${resolved.origin.reference}'` : resolved.origin.reference ? ` from ${resolved.origin.reference}` : '';
+  const next =
+    resolved.origin.source === 'credential'
+      ? `Update the secret-text credential '${resolved.origin.reference}' in Jenkins (or your --credential/--credentials-file value) to the ExternalId the role's trust policy expects.`
+      : 'Use the ExternalId the role trust policy expects: 2-1224 characters of letters, digits and _+=,.@:/-.';
+  return [finding('invalid-external-id', usage.file, usage.args.externalId ?? usage.anchor, `The ExternalId${from} is invalid: ${problem}. STS rejects the call. ${next}`, { roleArn: usage.roleArn })];
+}
+
+const SECRET_LABEL = { 'external-id': 'ExternalId', 'secret-key': 'AWS secret access key', 'session-token': 'AWS session token', 'access-key': 'AWS access key id' } as const;
+
+function externalIdFix(secret: Usage['secrets'][number]): Fix[] | undefined {
+  if (!secret.replacement) return undefined;
+  const edits = [];
+  if (secret.statement) {
+    const indent = secret.indent ?? '';
+    edits.push({ offset: secret.statement.start, length: 0, content: `withCredentials([string(credentialsId: 'external-id', variable: 'EXTERNAL_ID')]) { // TODO: create secret-text credential 'external-id' in Jenkins\n${indent}    ` });
+  }
+  edits.push({ offset: secret.range.start, length: secret.range.end - secret.range.start, content: secret.replacement });
+  if (secret.statement) edits.push({ offset: secret.statement.end, length: 0, content: `\n${secret.indent ?? ''}}` });
+  return [{ title: "Read the ExternalId from a Jenkins credential ('external-id') instead", edits, isPreferred: true }];
+}
+
+/** Reports literal secrets and static keys recorded at a usage. */
+export function secretsRule(usage: Usage): Finding[] {
+  const out: Finding[] = [];
+  for (const secret of usage.secrets) {
+    const label = SECRET_LABEL[secret.kind];
+    if (secret.kind === 'access-key') {
+      out.push(
+        finding('static-credentials', usage.file, secret.range, `Long-lived ${label} written in the pipeline. Let the agent assume a role (instance profile, task role, withAWS(role: ...)) instead of static keys, and rotate this key.`, {
+          roleArn: usage.roleArn,
+        }),
+      );
+      continue;
+    }
+    const binding =
+      secret.kind === 'external-id'
+        ? "withCredentials([string(credentialsId: 'external-id', variable: 'EXTERNAL_ID')]) { ... env.EXTERNAL_ID ... }"
+        : "withCredentials([[$class: 'AmazonWebServicesCredentialsBinding', credentialsId: '...']]) { ... }";
+    out.push(
+      finding('hardcoded-secret', usage.file, secret.range, `${label} written literally in the pipeline: anyone who can read the repository can use it. Store it as a Jenkins credential and bind it with ${binding}.`, {
+        roleArn: usage.roleArn,
+        fixes: secret.kind === 'external-id' ? externalIdFix(secret) : undefined,
+      }),
+    );
+  }
+  return out;
+}
