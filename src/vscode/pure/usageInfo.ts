@@ -1,0 +1,93 @@
+// What the hover, CodeLens and "Check trust" say about a usage, derived from the engine's findings.
+import type { Finding, FindingCode, Usage, UsageArg } from '../../core/types';
+
+/** Findings that decide whether the caller may assume the role. */
+export const TRUST_CODES: ReadonlySet<FindingCode> = new Set<FindingCode>([
+  'role-not-found',
+  'trust-principal-mismatch',
+  'external-id-missing',
+  'external-id-mismatch',
+  'mfa-required',
+  'duration-exceeds-max',
+  'duration-out-of-range',
+  'role-chaining-duration',
+  'invalid-session-name',
+  'invalid-external-id',
+  'invalid-role-arn',
+  'policy-parse-error',
+]);
+
+export type Decision =
+  | { kind: 'allow'; detail: string }
+  | { kind: 'deny'; finding: Finding }
+  | { kind: 'unknown'; detail: string };
+
+/** Findings that belong to a usage: inside its call range. */
+export function findingsOf(usage: Usage, findings: Finding[]): Finding[] {
+  return findings.filter((f) => f.file === usage.file && f.range.start >= usage.range.start && f.range.start < Math.max(usage.range.end, usage.range.start + 1));
+}
+
+/** The trust decision as the engine's findings tell it: a failing check denies; no IAM data is unknown, never "ok". */
+export function decide(usage: Usage, findings: Finding[], iamCovered: boolean): Decision {
+  const own = findingsOf(usage, findings);
+  const deny = own.find((f) => f.severity === 'error' && TRUST_CODES.has(f.code));
+  if (deny) return { kind: 'deny', finding: deny };
+  const unavailable = own.find((f) => f.code === 'iam-unavailable');
+  if (unavailable) return { kind: 'unknown', detail: unavailable.message };
+  if (!usage.roleArn && usage.kind !== 'sh-get-session-token') return { kind: 'unknown', detail: 'the role ARN could not be resolved' };
+  if (!iamCovered) return { kind: 'unknown', detail: 'no IAM data covers this account (add a snapshot or enable live IAM)' };
+  if (!usage.caller) return { kind: 'unknown', detail: 'the caller is unknown: set `rolecall.caller` or `callers` in .rolecall.json' };
+  return { kind: 'allow', detail: 'the trust policy lets the caller assume the role and no check failed' };
+}
+
+function md(text: string): string {
+  return text.replace(/([\\`*_{}[\]<>#|])/g, '\\$1');
+}
+
+const ARG_LABELS: Array<[UsageArg, string]> = [
+  ['role', 'role'],
+  ['roleAccount', 'account'],
+  ['externalId', 'ExternalId'],
+  ['duration', 'duration'],
+  ['roleSessionName', 'session name'],
+  ['mfa', 'MFA'],
+  ['region', 'region'],
+  ['credentials', 'credentials'],
+];
+
+/** Markdown for the hover on a usage. Never includes a secret value (ExternalIds from credentials). */
+export function hoverMarkdown(usage: Usage, findings: Finding[], opts: { iamCovered: boolean; maxSessionDuration: number | null; statementLink?: string | null }): string {
+  const lines: string[] = [];
+  lines.push(`**RoleCall** · \`${usage.kind}\``);
+  lines.push('');
+  lines.push(`- **Role:** ${usage.roleArn ? `\`${usage.roleArn}\`` : usage.kind === 'sh-get-session-token' ? '_(GetSessionToken: no role)_' : `_unresolved_ (${md(usage.role ?? 'no role given')})`}`);
+  lines.push(`- **Caller:** ${usage.caller ? `\`${usage.caller}\`` : '_unknown_'}${usage.callerOrigin ? ` — ${md(usage.callerOrigin)}` : ''}`);
+  const decision = decide(usage, findings, opts.iamCovered);
+  if (decision.kind === 'deny') {
+    const stmt = decision.finding.related?.find((r) => r.statement !== undefined);
+    const link = opts.statementLink ? ` ([statement ${md(stmt?.statement ?? '')}](${opts.statementLink}))` : stmt?.statement ? ` (statement ${md(stmt.statement)})` : '';
+    lines.push(`- **Decision:** $(error) deny — \`${decision.finding.code}\`: ${md(decision.finding.message)}${link}`);
+  } else if (decision.kind === 'allow') {
+    lines.push(`- **Decision:** $(pass) allow — ${md(decision.detail)}${opts.statementLink ? ` ([trust policy](${opts.statementLink}))` : ''}`);
+  } else {
+    lines.push(`- **Decision:** $(question) unknown — ${md(decision.detail)}`);
+  }
+  const duration = usage.duration === null ? 'STS default (3600 s)' : `${usage.duration} s${usage.durationDefaulted ? ' (plugin default)' : ''}`;
+  lines.push(`- **Duration:** ${duration}${opts.maxSessionDuration !== null ? ` · role MaxSessionDuration ${opts.maxSessionDuration} s` : ''}`);
+  const ext = usage.externalId;
+  if (ext.present) {
+    const r = ext.resolved;
+    const shown = !r ? 'present' : r.secret ? `from ${r.origin.source} \`${md(r.origin.reference ?? '?')}\` (value hidden)` : r.value !== null ? `\`${md(r.value)}\`` : 'unresolved';
+    lines.push(`- **ExternalId:** ${shown}`);
+  } else {
+    lines.push('- **ExternalId:** none');
+  }
+  lines.push(`- **Session name:** ${usage.roleSessionName ? `\`${md(usage.roleSessionName)}\`` : '_plugin default_'} · **MFA:** ${usage.mfa ? 'yes' : 'no'}`);
+  const origins = ARG_LABELS.filter(([arg]) => usage.origins[arg]).map(([arg, label]) => `${label}: ${md(usage.origins[arg]!.description)}`);
+  if (origins.length) {
+    lines.push('');
+    lines.push('_Where the values come from_');
+    for (const o of origins) lines.push(`- ${o}`);
+  }
+  return lines.join('\n');
+}
