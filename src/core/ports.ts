@@ -64,7 +64,11 @@ export interface IamReader {
   coversAccount(accountId: string): boolean;
   /** Accounts this reader knows of (for the Role Trust Explorer). */
   accounts(): string[];
-  getRole(roleArn: string): Promise<Lookup<RoleRecord>>;
+  /**
+   * `options.identityPolicies: false` says the role's own permissions are not needed (it is only the
+   * target, not a caller), so a live reader may skip fetching them; readers may ignore it.
+   */
+  getRole(roleArn: string, options?: { identityPolicies?: boolean }): Promise<Lookup<RoleRecord>>;
   getUser(userArn: string): Promise<Lookup<UserRecord>>;
   listRoles(accountId: string): Promise<Lookup<RoleRecord[]>>;
 }

@@ -1,0 +1,67 @@
+// Builds SDK clients and sends commands through our retry loop. The SDK's own retries are off
+// (maxAttempts: 1) so that attempts, backoff and the deadline are ours and countable.
+import { IAMClient } from '@aws-sdk/client-iam';
+import { STSClient } from '@aws-sdk/client-sts';
+import type { AwsCredentialsInput, AwsRequestEvent } from './options';
+import { withRetry } from './retry';
+import type { RetryOutcome, RetryPolicy } from './retry';
+
+export interface ClientSettings {
+  profile?: string;
+  region?: string;
+  endpointUrl?: string;
+  credentials?: AwsCredentialsInput;
+}
+
+function baseConfig(settings: ClientSettings) {
+  return {
+    region: settings.region ?? 'us-east-1',
+    maxAttempts: 1,
+    ...(settings.endpointUrl ? { endpoint: settings.endpointUrl } : {}),
+    ...(settings.credentials ? { credentials: settings.credentials } : settings.profile ? { profile: settings.profile } : {}),
+  };
+}
+
+/** An IAM client for one account's credentials. */
+export function makeIamClient(settings: ClientSettings): IAMClient {
+  return new IAMClient(baseConfig(settings));
+}
+
+/** An STS client for one set of credentials. */
+export function makeStsClient(settings: ClientSettings): STSClient {
+  return new STSClient(baseConfig(settings));
+}
+
+/** Minimal shape of an SDK command: its own middleware stack lets us observe each HTTP attempt. */
+interface CommandLike {
+  middlewareStack: { add: (mw: any, options: { step: 'finalizeRequest'; name: string; override?: boolean }) => void };
+}
+
+/** Minimal shape of an SDK client's `send`. */
+interface SendLike {
+  send(command: any, options?: { abortSignal?: AbortSignal }): Promise<any>;
+}
+
+/**
+ * Sends a freshly built command per attempt (commands are not reusable across aborts), reporting each
+ * HTTP attempt to `onRequest` from a finalizeRequest middleware, i.e. only when a request really leaves.
+ */
+export function sendWithRetry<T>(
+  policy: RetryPolicy,
+  client: SendLike,
+  build: () => CommandLike,
+  event: Omit<AwsRequestEvent, 'attempt'>,
+  onRequest: (event: AwsRequestEvent) => void,
+): Promise<RetryOutcome<T>> {
+  return withRetry<T>(policy, (attempt, signal) => {
+    const command = build();
+    command.middlewareStack.add(
+      (next: (args: unknown) => Promise<unknown>) => async (args: unknown) => {
+        onRequest({ ...event, attempt });
+        return next(args);
+      },
+      { step: 'finalizeRequest', name: 'rolecallRequestCounter', override: true },
+    );
+    return client.send(command, { abortSignal: signal }) as Promise<T>;
+  });
+}

@@ -1,0 +1,89 @@
+// `rolecall snapshot`: the account's IAM as `aws iam get-account-authorization-details` prints it
+// (documents decoded to JSON objects, as the AWS CLI does), so the offline snapshot reader reads it back.
+import { GetAccountAuthorizationDetailsCommand } from '@aws-sdk/client-iam';
+import type { GetAccountAuthorizationDetailsCommandOutput } from '@aws-sdk/client-iam';
+import { StsError, silentLog } from '../core/ports';
+import { makeIamClient, sendWithRetry } from './clients';
+import type { AwsClientOptions, AwsRequestEvent } from './options';
+import { retryPolicy } from './retry';
+import { decodePolicyDocument } from './iamReader';
+
+/** The snapshot file shape (the subset of get-account-authorization-details that RoleCall reads, plus groups). */
+export interface AuthorizationDetails {
+  UserDetailList: unknown[];
+  GroupDetailList: unknown[];
+  RoleDetailList: unknown[];
+  Policies: unknown[];
+}
+
+/** A decoded policy document: a JSON object when it parses, else the raw text as IAM gave it. */
+function documentValue(encoded: unknown): unknown {
+  if (typeof encoded !== 'string') return encoded;
+  const text = decodePolicyDocument(encoded);
+  try {
+    return JSON.parse(text);
+  } catch {
+    // Keep IAM's URL-encoded text: the snapshot reader decodes it and reports the JSON error with a position.
+    return encoded;
+  }
+}
+
+const DOCUMENT_KEYS = new Set(['AssumeRolePolicyDocument', 'PolicyDocument', 'Document']);
+
+/** Deep copy with every policy document decoded and Dates as ISO strings. */
+function normalize(value: unknown): unknown {
+  if (value instanceof Date) return value.toISOString();
+  if (Array.isArray(value)) return value.map(normalize);
+  if (typeof value === 'object' && value !== null) {
+    const out: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value)) {
+      if (item === undefined) continue;
+      out[key] = DOCUMENT_KEYS.has(key) ? documentValue(item) : normalize(item);
+    }
+    return out;
+  }
+  return value;
+}
+
+/** Reads every page of GetAccountAuthorizationDetails. Throws StsError-like errors with a next step (the CLI prints them). */
+export async function fetchAuthorizationDetails(options: AwsClientOptions = {}): Promise<AuthorizationDetails> {
+  const policy = retryPolicy(options);
+  const client = makeIamClient({ profile: options.profile, region: options.region, endpointUrl: options.endpointUrl, credentials: options.credentials });
+  const log = options.log ?? silentLog;
+  const details: AuthorizationDetails = { UserDetailList: [], GroupDetailList: [], RoleDetailList: [], Policies: [] };
+  try {
+    let marker: string | undefined;
+    for (let page = 1; page <= 10_000; page++) {
+      const outcome = await sendWithRetry<GetAccountAuthorizationDetailsCommandOutput>(
+        policy,
+        client,
+        () => new GetAccountAuthorizationDetailsCommand({ Marker: marker }),
+        { service: 'iam', operation: 'GetAccountAuthorizationDetails', account: 'default' },
+        (event: AwsRequestEvent) => options.onRequest?.(event),
+      );
+      if (!outcome.ok) {
+        const e = outcome.error;
+        const profileFlag = options.profile ? ` --profile ${options.profile}` : '';
+        const kind = e.kind === 'access-denied' ? 'access-denied' : e.kind === 'expired' ? 'expired' : e.kind === 'throttled' ? 'throttled' : e.kind === 'network' || e.kind === 'timeout' ? 'network' : e.kind === 'no-credentials' || e.kind === 'invalid-credentials' ? 'no-credentials' : 'other';
+        const next =
+          kind === 'access-denied' ? 'allow iam:GetAccountAuthorizationDetails for the credentials (e.g. the AWS managed policy IAMReadOnlyAccess)'
+          : kind === 'expired' || kind === 'no-credentials' ? `refresh the credentials: aws sso login${profileFlag} or aws configure${profileFlag}`
+          : kind === 'throttled' ? 'wait a minute and try again'
+          : kind === 'network' ? 'check the network, proxy or --endpoint-url'
+          : 'check the credentials and --endpoint-url';
+        throw new StsError(kind, `iam:GetAccountAuthorizationDetails failed (page ${page}, ${outcome.attempts} attempt${outcome.attempts === 1 ? '' : 's'}): ${e.code}: ${e.message}`, next);
+      }
+      const out = outcome.value;
+      details.UserDetailList.push(...(normalize(out.UserDetailList ?? []) as unknown[]));
+      details.GroupDetailList.push(...(normalize(out.GroupDetailList ?? []) as unknown[]));
+      details.RoleDetailList.push(...(normalize(out.RoleDetailList ?? []) as unknown[]));
+      details.Policies.push(...(normalize(out.Policies ?? []) as unknown[]));
+      log.info(`snapshot: page ${page}: ${details.RoleDetailList.length} roles, ${details.UserDetailList.length} users so far`);
+      if (!out.IsTruncated || !out.Marker) break;
+      marker = out.Marker;
+    }
+    return details;
+  } finally {
+    client.destroy();
+  }
+}

@@ -1,0 +1,140 @@
+// `rolecall mint`: temporary credentials the way a pipeline step would get them, for a local dry run.
+//
+// Exit status: 0 minted; 2 bad input (flags, values STS would reject before any call: a token code that
+// is not 6 digits, a duration out of bounds, a malformed ARN or session name); 1 when STS refuses or
+// cannot be reached (AccessDenied, wrong MFA code, expired source credentials, throttling, network).
+// Bad input is the person's typo (fix the command); a refusal is the account's answer (fix IAM, the
+// code or the credentials) — scripts can tell them apart. Errors are one line on stderr with a next step.
+import { parseArgs } from 'node:util';
+import { mint } from '../core/credentials/mint';
+import type { MintRequest } from '../core/credentials/mint';
+import { CREDENTIAL_FORMATS, formatCredentials } from '../core/credentials/formats';
+import type { CredentialFormat } from '../core/credentials/formats';
+import { isValidProfileName, writeCredentialsProfile } from '../core/credentials/credentialsFile';
+import { StsError } from '../core/ports';
+import type { Log } from '../core/ports';
+import { UsageError } from './io';
+import type { CliIo, Subcommand } from './io';
+
+export const MINT_HELP = `Usage: rolecall mint [--role-arn ARN] [--external-id V] [--duration S] [--session-name N]
+                     [--serial-number MFA_ARN --token-code 123456] [--profile P] [--region R]
+                     [--endpoint-url URL] [--format env|json|credential-process|ini] [--write-profile NAME]
+
+Mints temporary credentials with sts:AssumeRole (or sts:GetSessionToken without --role-arn, as seed 004's
+pipeline does) using the source credentials of --profile (default: the AWS SDK's credential chain).
+
+  --role-arn ARN           role to assume; omit for GetSessionToken
+  --external-id V          sts:ExternalId to pass (never printed)
+  --duration S             session seconds (AssumeRole 900..43200, GetSessionToken 900..129600);
+                           capped at 3600 with a warning when the source is itself a role session
+  --session-name N         RoleSessionName ([\\w+=,.@-]{2,64}); default rolecall-<UTC time>
+  --serial-number ARN      MFA device; --token-code must then be its current 6-digit code
+  --token-code 123456      MFA code (exactly 6 digits)
+  --profile P / --region R / --endpoint-url URL   source credentials, region, IAM/STS endpoint (an emulator)
+  --format F               env (export lines, default), json / credential-process (credential_process JSON), ini
+  --write-profile NAME     also write the credentials as [NAME] into ~/.aws/credentials (mode 0600)
+
+Exit status: 0 minted, 1 STS refused or could not be reached, 2 bad input.
+`;
+
+function stderrLog(io: CliIo): Log {
+  // Only warnings reach the terminal: progress lines would clutter `eval "$(rolecall mint ...)"` users' screens.
+  return { info: () => undefined, warn: (m) => io.stderr(`rolecall mint: warning: ${m}\n`), error: (m) => io.stderr(`rolecall mint: ${m}\n`) };
+}
+
+/** Parses `rolecall mint` flags into a MintRequest plus output options; throws UsageError on bad input. */
+export function parseMintArgs(argv: string[]): {
+  request: MintRequest;
+  format: CredentialFormat;
+  profile?: string;
+  region?: string;
+  endpointUrl?: string;
+  writeProfile?: string;
+  help: boolean;
+} {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        'role-arn': { type: 'string' },
+        'external-id': { type: 'string' },
+        duration: { type: 'string' },
+        'session-name': { type: 'string' },
+        'serial-number': { type: 'string' },
+        'token-code': { type: 'string' },
+        profile: { type: 'string' },
+        region: { type: 'string' },
+        'endpoint-url': { type: 'string' },
+        format: { type: 'string' },
+        'write-profile': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message.split('\n')[0]}; run 'rolecall mint --help' for usage`);
+  }
+  const v = parsed.values;
+  const format = (v.format ?? 'env') as CredentialFormat;
+  if (!CREDENTIAL_FORMATS.includes(format)) throw new UsageError(`--format must be one of ${CREDENTIAL_FORMATS.join(', ')}, got '${v.format}'`);
+  let durationSeconds: number | undefined;
+  if (v.duration !== undefined) {
+    if (!/^\d+$/.test(v.duration)) throw new UsageError(`--duration must be a whole number of seconds, got '${v.duration}'`);
+    durationSeconds = Number(v.duration);
+  }
+  if (v['token-code'] !== undefined && !/^\d{6}$/.test(v['token-code'])) throw new UsageError('--token-code must be exactly 6 digits (the current code of the MFA device)');
+  if (v['token-code'] !== undefined && v['serial-number'] === undefined) throw new UsageError('--token-code needs --serial-number (the MFA device ARN)');
+  if (v['serial-number'] !== undefined && v['token-code'] === undefined) throw new UsageError('--serial-number needs --token-code (the current 6-digit MFA code)');
+  if (v['endpoint-url'] !== undefined && !/^https?:\/\/[^\s/]+/.test(v['endpoint-url'])) throw new UsageError(`--endpoint-url must be an http(s) URL, got '${v['endpoint-url']}'`);
+  if (v['write-profile'] !== undefined && !isValidProfileName(v['write-profile'])) throw new UsageError(`--write-profile: invalid profile name '${v['write-profile']}' (letters, digits and ._@+-)`);
+  const request: MintRequest = {
+    roleArn: v['role-arn'] ?? null,
+    ...(v['external-id'] !== undefined ? { externalId: v['external-id'] } : {}),
+    ...(durationSeconds !== undefined ? { durationSeconds } : {}),
+    ...(v['session-name'] !== undefined ? { roleSessionName: v['session-name'] } : {}),
+    ...(v['serial-number'] !== undefined ? { mfaSerial: v['serial-number'] } : {}),
+    ...(v['token-code'] !== undefined ? { tokenCode: v['token-code'] } : {}),
+  };
+  return {
+    request,
+    format,
+    ...(v.profile !== undefined ? { profile: v.profile } : {}),
+    ...(v.region !== undefined ? { region: v.region } : {}),
+    ...(v['endpoint-url'] !== undefined ? { endpointUrl: v['endpoint-url'] } : {}),
+    ...(v['write-profile'] !== undefined ? { writeProfile: v['write-profile'] } : {}),
+    help: v.help === true,
+  };
+}
+
+/** The `rolecall mint` subcommand. */
+export const runMint: Subcommand = async (argv, io) => {
+  const args = parseMintArgs(argv);
+  if (args.help) {
+    io.stdout(MINT_HELP);
+    return 0;
+  }
+  const log = stderrLog(io);
+  // Loaded on demand, like scan --live: the SDK is only paid for when used.
+  const aws = await import('../aws/index');
+  const sts = aws.createStsClient({ profile: args.profile, region: args.region, endpointUrl: args.endpointUrl, log: { ...log, warn: () => undefined } });
+  try {
+    const result = await mint(args.request, { sts, log });
+    io.stdout(formatCredentials(result.credentials, args.format, { region: args.region ?? null, profileName: args.writeProfile ?? 'rolecall' }));
+    if (args.writeProfile) {
+      const path = writeCredentialsProfile(args.writeProfile, result.credentials, { path: io.env.AWS_SHARED_CREDENTIALS_FILE || undefined, region: args.region ?? null });
+      io.stderr(`rolecall mint: wrote profile [${args.writeProfile}] to ${path} (expires ${result.credentials.expiration.toISOString()})\n`);
+    }
+    return 0;
+  } catch (error) {
+    if (error instanceof StsError) {
+      if (error.kind === 'invalid-input' && !/^STS rejected/.test(error.message)) throw new UsageError(`${error.message}; ${error.next}`);
+      io.stderr(`rolecall mint: ${error.message}; next: ${error.next}\n`);
+      return 1;
+    }
+    throw error;
+  } finally {
+    sts.dispose();
+  }
+};
