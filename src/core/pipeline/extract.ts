@@ -1,9 +1,1103 @@
-// PLACEHOLDER until extraction lands (owned by the pipeline work).
-import type { Program } from '../syntax/ast';
-import type { Finding, Usage } from '../types';
+// Usage extraction: one walk over the tree collects calls (withAWS, withCredentials bindings, shell
+// steps, withVault) with their scope (agent label, bound environment, enclosing credentials), plus
+// what resolution needs (variables, parameters). Usages are then built in source order, so an
+// enclosing withAWS is known before the shell steps inside it.
+import type { Argument, CallExpression, Closure, Expression, MapLiteral, MethodDeclaration, Node, Program, StringLiteral } from '../syntax/ast';
+import { forEachChild, textOffset } from '../syntax/ast';
+import { finding, LineMap, type Finding, type Origin, type Range, type ResolvedValue, type Usage, type UsageArg, type UsageKind } from '../types';
 import type { AnalysisContext } from '../analyze';
+import type { ProjectConfig } from '../config';
+import { concat, Resolver, type Assignment, type EnvFrame, type ParameterDecl, type Scope, type Val } from './resolve';
+import { literalText, PLACEHOLDER_BASE, PLACEHOLDER_LIMIT, scanShell, valueRange, type AwsStsCall, type ShellDialect, type ShellWord } from './shell';
+import { checkRoleArn, partitionOfRegion } from './role-arn';
 
-/** Finds every AWS credential usage in a parsed pipeline, with values resolved. */
-export function extractUsages(_program: Program, _text: string, _file: string, _ctx: Pick<AnalysisContext, 'config' | 'caller' | 'params' | 'credentials'>): { usages: Usage[]; findings: Finding[] } {
-  return { usages: [], findings: [] };
+type ExtractContext = Pick<AnalysisContext, 'config' | 'caller' | 'params' | 'credentials'>;
+
+interface Agent {
+  label: string | null;
+  description: string;
 }
+
+/** Credentials in effect inside a block (withAWS, a binding, withVault): shell steps there call STS as them. */
+interface Identity {
+  item: Pending;
+}
+
+interface WalkScope extends Scope {
+  agent: Agent | null;
+  identity: Identity | null;
+}
+
+interface Pending {
+  kind: 'withAWS' | 'withCredentials' | 'shell' | 'withVault';
+  call: CallExpression;
+  scope: WalkScope;
+  statement: Range | null;
+  usages: Usage[];
+}
+
+const SHELL_STEPS: Record<string, ShellDialect> = { sh: 'sh', bat: 'bat', powershell: 'powershell', pwsh: 'powershell' };
+const STATEMENT_TYPES = new Set(['ExpressionStatement', 'VarDecl', 'If', 'While', 'For', 'Switch', 'Try', 'Return', 'Block']);
+const AKIA = /\b(?:AKIA|ABIA|ACCA)[0-9A-Z]{16}\b/g;
+const SECRET_KEY_ASSIGN = /(AWS_SECRET_ACCESS_KEY|aws_secret_access_key|secretKey|secret_key)\s*[=:]\s*["']?([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+])/g;
+const SESSION_TOKEN_ASSIGN = /(AWS_SESSION_TOKEN|aws_session_token)\s*[=:]\s*["']?([A-Za-z0-9/+=]{100,})/g;
+
+function calleeName(call: CallExpression): string | null {
+  const c = call.callee;
+  if (c.type === 'Identifier') return c.name;
+  // `steps.sh(...)` in shared-library classes, `this.sh(...)`.
+  if (c.type === 'Property' && c.object.type === 'Identifier' && ['steps', 'script', 'this', 'ctx', 'pipeline'].includes(c.object.name)) return c.property;
+  return null;
+}
+
+/** Named arguments of a call, from `name: v` arguments or a single map argument (`withAWS([role: 'x'])`). */
+function namedArgs(args: readonly Argument[]): Map<string, Expression> {
+  const out = new Map<string, Expression>();
+  for (const a of args) {
+    if (a.type === 'NamedArg') out.set(a.name, a.value);
+    else if (a.type === 'Map') for (const e of a.entries) if (e.keyName !== null) out.set(e.keyName, e.value);
+  }
+  return out;
+}
+
+function positional(args: readonly Argument[]): Expression[] {
+  return args.filter((a): a is Expression => a.type !== 'NamedArg');
+}
+
+function mapEntries(m: MapLiteral): Map<string, Expression> {
+  const out = new Map<string, Expression>();
+  for (const e of m.entries) if (e.keyName !== null) out.set(e.keyName, e.value);
+  return out;
+}
+
+function plainString(e: Expression | undefined): string | null {
+  if (!e) return null;
+  if (e.type === 'String' && !e.interpolated) return e.value;
+  return null;
+}
+
+function range(n: { start: number; end: number }): Range {
+  return { start: n.start, end: n.end };
+}
+
+function newUsage(file: string, kind: UsageKind, whole: Range, anchor: Range): Usage {
+  return {
+    file,
+    kind,
+    range: whole,
+    anchor,
+    role: null,
+    roleAccount: null,
+    roleArn: null,
+    externalId: { present: false, resolved: null },
+    duration: null,
+    durationDefaulted: false,
+    roleSessionName: null,
+    mfa: false,
+    mfaSerial: null,
+    region: null,
+    caller: null,
+    callerOrigin: null,
+    agentLabel: null,
+    credentialsId: null,
+    args: {},
+    origins: {},
+    unresolved: [],
+    secrets: [],
+  };
+}
+
+function originOf(v: Val): Origin {
+  return { source: v.missing.length > 0 && v.source === 'literal' ? 'unresolved' : v.source, reference: v.reference, description: v.description, ...(v.literalRange ? { range: v.literalRange } : {}) };
+}
+
+function resolvedValue(v: Val, raw: string | null): ResolvedValue {
+  return { value: v.value, raw, origin: originOf(v), secret: v.secret };
+}
+
+function accountOfArn(arn: string | null): string | null {
+  const m = arn ? /^arn:[\w-]+:(?:iam|sts)::(\d{12}):/.exec(arn) : null;
+  return m ? m[1] : null;
+}
+
+class Extractor {
+  private readonly lines: LineMap;
+  private readonly assignments = new Map<string, Assignment[]>();
+  private readonly parameters = new Map<string, ParameterDecl>();
+  private readonly pending: Pending[] = [];
+  readonly findings: Finding[] = [];
+  private readonly resolver: Resolver;
+  private readonly config: ProjectConfig;
+
+  constructor(
+    private readonly program: Program,
+    private readonly text: string,
+    private readonly file: string,
+    private readonly ctx: ExtractContext,
+  ) {
+    this.lines = new LineMap(text);
+    this.config = ctx.config;
+    this.resolver = new Resolver({
+      text,
+      lines: this.lines,
+      assignments: this.assignments,
+      parameters: this.parameters,
+      params: { ...(ctx.config?.parameters ?? {}), ...(ctx.params ?? {}) },
+      credentials: ctx.credentials ?? {},
+      configEnv: ctx.config?.env ?? {},
+    });
+  }
+
+  private line(offset: number): number {
+    return this.lines.position(offset).line;
+  }
+
+  private src(n: { start: number; end: number }): string {
+    return this.text.slice(n.start, n.end);
+  }
+
+  run(): Usage[] {
+    this.walk();
+    for (const list of this.assignments.values()) list.sort((a, b) => a.after - b.after);
+    this.pending.sort((a, b) => a.call.start - b.call.start);
+    const usages: Usage[] = [];
+    for (const item of this.pending) {
+      try {
+        if (item.kind === 'withAWS') this.withAWS(item);
+        else if (item.kind === 'withCredentials') this.withCredentials(item);
+        else if (item.kind === 'shell') this.shell(item);
+        else this.withVault(item);
+      } catch {
+        // One odd call must not lose the others; it simply yields no usage.
+      }
+      usages.push(...item.usages);
+    }
+    usages.sort((a, b) => a.anchor.start - b.anchor.start);
+    return usages;
+  }
+
+  // ---- the walk ------------------------------------------------------------------------------
+
+  private walk(): void {
+    const root: WalkScope = { env: null, method: null, agent: null, identity: null };
+    const stack: Array<{ node: Node; scope: WalkScope; statement: Range | null }> = [{ node: this.program, scope: root, statement: null }];
+    while (stack.length > 0) {
+      const { node, scope, statement: outerStatement } = stack.pop()!;
+      const statement = STATEMENT_TYPES.has(node.type) && node.type !== 'Block' ? range(node) : outerStatement;
+      const pushChildren = (n: Node, s: WalkScope): void => {
+        const children: Node[] = [];
+        forEachChild(n, (c) => children.push(c));
+        for (let i = children.length - 1; i >= 0; i--) stack.push({ node: children[i], scope: s, statement });
+      };
+      switch (node.type) {
+        case 'String':
+          this.scanStringSecrets(node);
+          break;
+        case 'VarDecl':
+          if (node.init) this.assign(node.name, node.end, node.init, node.start);
+          this.secretVariable(node.name, node.init);
+          break;
+        case 'Assign':
+          if (node.operator === '=') {
+            const t = node.target;
+            if (t.type === 'Identifier') this.assign(t.name, node.end, node.value, node.start);
+            else if (t.type === 'Property' && t.object.type === 'Identifier' && t.object.name === 'env') this.assign('env.' + t.property, node.end, node.value, node.start);
+          }
+          break;
+        case 'MethodDecl':
+          pushChildren(node, { ...scope, method: node as MethodDeclaration });
+          continue;
+        case 'Closure': {
+          const inner = this.closureScope(node, scope);
+          pushChildren(node, inner);
+          continue;
+        }
+        case 'Call': {
+          const inner = this.call(node, scope, statement);
+          if (inner === 'skip') continue;
+          if (inner !== scope) {
+            // Arguments see the outer scope; trailing closures see the block's scope.
+            const children: Array<{ node: Node; scope: WalkScope }> = [];
+            children.push({ node: node.callee, scope });
+            for (const a of node.args) children.push({ node: a, scope });
+            for (const c of node.closures) children.push({ node: c, scope: inner });
+            if (node.annotations) for (const a of node.annotations) children.push({ node: a, scope });
+            children.sort((a, b) => a.node.start - b.node.start);
+            for (let i = children.length - 1; i >= 0; i--) stack.push({ node: children[i].node, scope: children[i].scope, statement });
+            continue;
+          }
+          break;
+        }
+        default:
+          break;
+      }
+      pushChildren(node, scope);
+    }
+  }
+
+  private assign(name: string, after: number, value: Expression, start: number): void {
+    let list = this.assignments.get(name);
+    if (!list) this.assignments.set(name, (list = []));
+    list.push({ after, value, line: this.line(start) });
+  }
+
+  /** Declarative `agent` and `environment` directives apply to their whole block. */
+  private closureScope(closure: Closure, scope: WalkScope): WalkScope {
+    let result = scope;
+    for (const st of closure.body) {
+      if (st.type !== 'ExpressionStatement' || st.expression.type !== 'Call') continue;
+      const call = st.expression;
+      const name = calleeName(call);
+      if (name === 'agent') {
+        const agent = this.declarativeAgent(call);
+        if (agent) result = { ...result, agent };
+      } else if (name === 'environment' && call.closures.length > 0) {
+        let env = result.env;
+        for (const s of call.closures[0].body) {
+          if (s.type !== 'ExpressionStatement' || s.expression.type !== 'Assign') continue;
+          const a = s.expression;
+          if (a.target.type !== 'Identifier') continue;
+          const varName = a.target.name;
+          const line = this.line(a.start);
+          const v = a.value;
+          if (v.type === 'Call' && calleeName(v) === 'credentials') {
+            const id = plainString(positional(v.args)[0]);
+            if (id !== null) {
+              env = { name: varName, binding: { kind: 'credential', credentialsId: id, origin: `credential '${id}' bound to ${varName} in environment, line ${line}` }, next: env };
+              continue;
+            }
+          }
+          this.secretVariable(varName, v);
+          env = { name: varName, binding: { kind: 'expr', expr: v, origin: `environment ${varName}, line ${line}`, source: 'environment' }, next: env };
+        }
+        result = { ...result, env };
+      }
+    }
+    return result;
+  }
+
+  private declarativeAgent(call: CallExpression): Agent | null {
+    const line = this.line(call.start);
+    const named = namedArgs(call.args);
+    const direct = named.get('label');
+    if (direct) return this.agentFrom(direct, `agent label (line ${line})`);
+    const first = positional(call.args)[0];
+    if (first && first.type === 'Identifier' && (first.name === 'any' || first.name === 'none')) return { label: null, description: `agent ${first.name} (line ${line})` };
+    if (call.closures.length === 0) return null;
+    // agent { label 'x' } / agent { node { label 'x' } } / agent { docker { label 'x' } } / ecs / kubernetes
+    const queue: Closure[] = [call.closures[0]];
+    while (queue.length > 0) {
+      const c = queue.shift()!;
+      for (const st of c.body) {
+        if (st.type !== 'ExpressionStatement') continue;
+        const e = st.expression;
+        if (e.type === 'Call') {
+          const n = calleeName(e);
+          if (n === 'label') {
+            const arg = positional(e.args)[0] ?? namedArgs(e.args).get('label');
+            if (arg) return this.agentFrom(arg, `agent label (line ${this.line(e.start)})`);
+          }
+          const innerLabel = namedArgs(e.args).get('label');
+          if (innerLabel) return this.agentFrom(innerLabel, `agent label (line ${this.line(e.start)})`);
+          queue.push(...e.closures);
+        }
+      }
+    }
+    return { label: null, description: `agent without label (line ${line})` };
+  }
+
+  private agentFrom(e: Expression, description: string): Agent {
+    const v = this.resolver.expr(e, { env: null, method: null });
+    // The seed's `label AgentAccountX` (a bare word) means the label of that name.
+    const label = v.value ?? (e.type === 'Identifier' ? e.name : null);
+    return { label, description: label !== null ? `${description.replace('agent label', `agent label ${label}`)}` : description };
+  }
+
+  /** Records what a call means for the scope of its block; returns the block's scope, or 'skip'. */
+  private call(call: CallExpression, scope: WalkScope, statement: Range | null): WalkScope | 'skip' {
+    const name = calleeName(call);
+    if (name === null) return scope;
+    switch (name) {
+      case 'withAWS': {
+        const item: Pending = { kind: 'withAWS', call, scope, statement, usages: [] };
+        this.pending.push(item);
+        return { ...scope, identity: { item } };
+      }
+      case 'withCredentials':
+        return this.withCredentialsScope(call, scope, statement);
+      case 'withEnv': {
+        let env = scope.env;
+        const list = positional(call.args)[0];
+        if (list && list.type === 'List') {
+          for (const el of list.elements) {
+            if (el.type !== 'String') continue;
+            const first = el.parts[0];
+            if (!first || first.type !== 'Text') continue;
+            const eq = first.value.indexOf('=');
+            if (eq <= 0) continue;
+            const varName = first.value.slice(0, eq);
+            env = { name: varName, binding: { kind: 'slice', str: el, from: eq + 1, origin: `withEnv ${varName}, line ${this.line(el.start)}` }, next: env };
+          }
+        }
+        return env === scope.env ? scope : { ...scope, env };
+      }
+      case 'withVault': {
+        const item: Pending = { kind: 'withVault', call, scope, statement, usages: [] };
+        this.pending.push(item);
+        return { ...scope, identity: { item } };
+      }
+      case 'node': {
+        if (call.closures.length === 0) return scope;
+        const arg = positional(call.args)[0] ?? namedArgs(call.args).get('label');
+        const line = this.line(call.start);
+        if (!arg) return { ...scope, agent: { label: null, description: `node without label (line ${line})` } };
+        return { ...scope, agent: this.agentFrom(arg, `node label (line ${line})`) };
+      }
+      case 'parameters':
+        this.parametersCall(call);
+        return scope;
+      case 'environment':
+        // Handled by closureScope; its assignments are not script variables.
+        return call.closures.length > 0 ? 'skip' : scope;
+      default:
+        if (name in SHELL_STEPS) this.pending.push({ kind: 'shell', call, scope, statement, usages: [] });
+        return scope;
+    }
+  }
+
+  private parametersCall(call: CallExpression): void {
+    const decls: Expression[] = [];
+    for (const a of positional(call.args)) {
+      if (a.type === 'List') decls.push(...a.elements);
+      else decls.push(a);
+    }
+    for (const c of call.closures) for (const st of c.body) if (st.type === 'ExpressionStatement') decls.push(st.expression);
+    for (const d of decls) {
+      let kind: string | null = null;
+      let named: Map<string, Expression>;
+      if (d.type === 'Call') {
+        kind = calleeName(d);
+        named = namedArgs(d.args);
+      } else if (d.type === 'Map') {
+        named = mapEntries(d);
+        const cls = plainString(named.get('$class'));
+        if (cls) kind = cls.replace(/ParameterDefinition$/, '').replace(/^./, (ch) => ch.toLowerCase());
+      } else continue;
+      const paramName = plainString(named.get('name'));
+      if (!kind || !paramName) continue;
+      let defaultValue: Expression | null = named.get('defaultValue') ?? null;
+      let defaultText: string | null = null;
+      if (kind === 'booleanParam' && !defaultValue) defaultText = 'false';
+      if (kind === 'choice') {
+        const choices = named.get('choices');
+        defaultValue = null;
+        if (choices?.type === 'List' && choices.elements[0]) defaultValue = choices.elements[0];
+        else if (choices?.type === 'String' && !choices.interpolated) defaultText = choices.value.split(/\r?\n/)[0];
+      }
+      this.parameters.set(paramName, { name: paramName, kind, defaultValue, defaultText, secret: kind === 'password', line: this.line(d.start) });
+    }
+  }
+
+  private withCredentialsScope(call: CallExpression, scope: WalkScope, statement: Range | null): WalkScope {
+    const list = positional(call.args)[0];
+    if (!list || list.type !== 'List') return scope;
+    let env: EnvFrame | null = scope.env;
+    let identity = scope.identity;
+    for (const b of list.elements) {
+      if (b.type === 'Call') {
+        const kind = calleeName(b);
+        const named = namedArgs(b.args);
+        const id = plainString(named.get('credentialsId'));
+        if (kind === 'aws') {
+          const item: Pending = { kind: 'withCredentials', call, scope, statement, usages: [] };
+          (item as Pending & { binding?: Expression }).binding = b;
+          this.pending.push(item);
+          identity = { item };
+          continue;
+        }
+        if (id === null) continue;
+        const vars = kind === 'usernamePassword' ? ['usernameVariable', 'passwordVariable'] : kind === 'string' ? ['variable'] : [];
+        for (const key of vars) {
+          const variable = plainString(named.get(key));
+          if (variable) env = { name: variable, binding: { kind: 'credential', credentialsId: id, origin: `credential '${id}' bound to $${variable} at line ${this.line(b.start)}` }, next: env };
+        }
+      } else if (b.type === 'Map') {
+        const named = mapEntries(b);
+        const cls = plainString(named.get('$class'));
+        if (cls === 'AmazonWebServicesCredentialsBinding') {
+          const item: Pending = { kind: 'withCredentials', call, scope, statement, usages: [] };
+          (item as Pending & { binding?: Expression }).binding = b;
+          this.pending.push(item);
+          identity = { item };
+        } else if (cls === 'StringBinding') {
+          const id = plainString(named.get('credentialsId'));
+          const variable = plainString(named.get('variable'));
+          if (id && variable) env = { name: variable, binding: { kind: 'credential', credentialsId: id, origin: `credential '${id}' bound to $${variable} at line ${this.line(b.start)}` }, next: env };
+        }
+      }
+    }
+    return { ...scope, env, identity };
+  }
+
+  // ---- secrets in strings --------------------------------------------------------------------
+
+  private scanStringSecrets(s: StringLiteral): void {
+    for (const part of s.parts) {
+      if (part.type !== 'Text' || part.value.length < 16) continue;
+      const v = part.value;
+      if (v.includes('AKIA') || v.includes('ABIA') || v.includes('ACCA')) {
+        for (const m of v.matchAll(AKIA)) {
+          const at = textOffset(part, m.index);
+          this.findings.push(
+            finding('static-credentials', this.file, { start: at, end: textOffset(part, m.index + m[0].length) }, 'Long-lived AWS access key id written in the pipeline. Let Jenkins assume a role (instance profile, task role, withAWS(role: ...)) instead of static keys, and rotate this key.'),
+          );
+        }
+      }
+      if (/secret|session/i.test(v)) {
+        for (const [re, label] of [[SECRET_KEY_ASSIGN, 'AWS secret access key'], [SESSION_TOKEN_ASSIGN, 'AWS session token']] as const) {
+          for (const m of v.matchAll(re)) {
+            const valueIndex = m.index + m[0].length - m[2].length;
+            const r = { start: textOffset(part, valueIndex), end: textOffset(part, m.index + m[0].length) };
+            this.findings.push(finding('hardcoded-secret', this.file, r, `${label} written literally in the pipeline: anyone who can read the repository can use it. Store it as a Jenkins credential and bind it with withCredentials([...]) instead, and rotate it.`));
+          }
+        }
+      }
+    }
+  }
+
+  /** `def secretKey = '...'`, `environment { AWS_SECRET_ACCESS_KEY = '...' }`. */
+  private secretVariable(name: string, value: Expression | null): void {
+    if (!value || value.type !== 'String' || value.interpolated) return;
+    const v = value.value;
+    let label: string | null = null;
+    if (/secret_?access_?key|^aws_?secret|secretkey/i.test(name) && /^[A-Za-z0-9/+]{40}$/.test(v)) label = 'AWS secret access key';
+    else if (/session_?token/i.test(name) && /^[A-Za-z0-9/+=]{100,}$/.test(v)) label = 'AWS session token';
+    if (!label) return;
+    this.findings.push(finding('hardcoded-secret', this.file, range(value), `${label} written literally in the pipeline (${name}): anyone who can read the repository can use it. Store it as a Jenkins credential and bind it with withCredentials([...]) instead, and rotate it.`));
+  }
+
+  // ---- helpers for usages --------------------------------------------------------------------
+
+  private val(e: Expression | undefined, scope: Scope): Val | null {
+    return e ? this.resolver.expr(e, scope) : null;
+  }
+
+  private record(usage: Usage, arg: UsageArg, v: Val, at: Range): void {
+    usage.args[arg] = at;
+    usage.origins[arg] = originOf(v);
+    for (const m of v.missing) {
+      if (usage.unresolved.some((u) => u.reference === m.reference && u.arg === arg)) continue;
+      usage.unresolved.push({ arg, reference: m.reference, message: `${argLabel(arg)}: ${m.message}.`, range: at });
+    }
+  }
+
+  private boundCredentials(scope: WalkScope): Array<{ variable: string; credentialsId: string }> {
+    const out: Array<{ variable: string; credentialsId: string }> = [];
+    for (let f = scope.env; f; f = f.next) {
+      if (f.binding.kind === 'credential' && !out.some((x) => x.variable === f!.name)) out.push({ variable: f.name, credentialsId: f.binding.credentialsId });
+    }
+    return out;
+  }
+
+  private indentAt(offset: number): string {
+    let s = offset;
+    while (s > 0 && this.text[s - 1] !== '\n' && this.text[s - 1] !== '\r') s--;
+    const m = /^[ \t]*/.exec(this.text.slice(s, offset));
+    return m ? m[0] : '';
+  }
+
+  /** The principal of agent-run code: the label's mapping, then the defaults, then --caller. */
+  private agentCaller(agent: Agent | null): { caller: string | null; origin: string | null } {
+    const agents = this.config?.callers.agents ?? {};
+    const label = agent?.label ?? null;
+    if (label !== null && agents[label]) return { caller: agents[label], origin: `agent label ${label} (.rolecall.json callers.agents)` };
+    if (agents['*']) return { caller: agents['*'], origin: label !== null ? `agent label ${label}, via callers.agents["*"] (.rolecall.json)` : `any agent (.rolecall.json callers.agents["*"])` };
+    return this.fallbackCaller();
+  }
+
+  private fallbackCaller(): { caller: string | null; origin: string | null } {
+    if (this.config?.callers.default) return { caller: this.config.callers.default, origin: '.rolecall.json callers.default' };
+    if (this.ctx.caller) return { caller: this.ctx.caller, origin: '--caller' };
+    return { caller: null, origin: null };
+  }
+
+  /** Shell steps inside withAWS / a binding / withVault run with those credentials. */
+  private shellCaller(scope: WalkScope): { caller: string | null; origin: string | null } {
+    const id = scope.identity?.item;
+    if (id && id.usages.length > 0) {
+      const u = id.usages[0];
+      const what = id.kind === 'withAWS' ? 'withAWS' : id.kind === 'withVault' ? 'withVault' : 'withCredentials';
+      if (u.roleArn) return { caller: u.roleArn, origin: `role assumed by the enclosing ${what} (line ${this.line(id.call.start)}): a role chain` };
+      return { caller: null, origin: `credentials of the enclosing ${what} (line ${this.line(id.call.start)}), whose role is unresolved` };
+    }
+    if (id && id.kind === 'withCredentials') {
+      const b = (id as Pending & { binding?: Expression }).binding;
+      const credId = b ? this.bindingCredentialsId(b) : null;
+      const principal = credId ? this.config?.awsCredentials[credId]?.principal : undefined;
+      if (principal) return { caller: principal, origin: `AWS credential '${credId}' bound by withCredentials (line ${this.line(id.call.start)}; .rolecall.json awsCredentials)` };
+    }
+    return this.agentCaller(scope.agent);
+  }
+
+  private bindingCredentialsId(b: Expression): string | null {
+    const named = b.type === 'Map' ? mapEntries(b) : b.type === 'Call' ? namedArgs(b.args) : new Map<string, Expression>();
+    return plainString(named.get('credentialsId'));
+  }
+
+  /** Sets role/roleAccount/roleArn from a role value that should be a full ARN. */
+  private roleFromArn(usage: Usage, v: Val, raw: string, at: Range, arg: 'role' | 'roleArn' = 'roleArn'): void {
+    this.record(usage, arg, v, at);
+    if (arg !== 'roleArn') {
+      usage.args.roleArn = at;
+      usage.origins.roleArn = originOf(v);
+    }
+    if (v.value !== null) {
+      usage.role = v.value;
+      const check = checkRoleArn(v.value);
+      usage.roleArn = check.ok ? v.value : null;
+      usage.roleAccount = check.ok ? check.account : accountOfArnLoose(v.value);
+    } else {
+      usage.role = raw;
+      usage.roleAccount = accountOfArnLoose(v.template);
+    }
+  }
+
+  // ---- withAWS -------------------------------------------------------------------------------
+
+  private withAWS(item: Pending): void {
+    const call = item.call;
+    const named = namedArgs(call.args);
+    const roleExpr = named.get('role');
+    const scope = item.scope;
+    const credExpr = named.get('credentials');
+    const credVal = this.val(credExpr, scope);
+    const credId = credVal?.value ?? null;
+    if (!roleExpr) {
+      if (credId !== null && !this.config?.awsCredentials[credId]?.roleArn) {
+        this.findings.push(
+          finding(
+            'static-credentials',
+            this.file,
+            range(call.callee),
+            `withAWS uses the long-lived access keys of AWS credential '${credId}' without a role. Add role: (and roleAccount:) so the build works with temporary credentials, or give the credential an "IAM Role To Use".`,
+          ),
+        );
+      }
+      return;
+    }
+    const usage = newUsage(this.file, 'withAWS', range(call), range(call.callee));
+    usage.args.call = { start: call.start, end: callArgsEnd(call) };
+    usage.boundStringCredentials = this.boundCredentials(scope);
+    usage.agentLabel = scope.agent?.label ?? null;
+
+    // The caller: an AWS credential's principal (or its role: a chain), the agent, or the controller.
+    if (credExpr && credVal) {
+      this.record(usage, 'credentials', credVal, range(credExpr));
+      usage.credentialsId = credId;
+    }
+    const useNode = this.val(named.get('useNode'), scope)?.value === 'true';
+    const info = credId !== null ? this.config?.awsCredentials[credId] : undefined;
+    if (info?.roleArn) {
+      usage.caller = info.roleArn;
+      usage.callerOrigin = `role of AWS credential '${credId}' (.rolecall.json awsCredentials): a role chain`;
+    } else if (info?.principal) {
+      usage.caller = info.principal;
+      usage.callerOrigin = `AWS credential '${credId}' (.rolecall.json awsCredentials)`;
+    } else if (useNode) {
+      const c = this.agentCaller(scope.agent);
+      usage.caller = c.caller;
+      usage.callerOrigin = c.origin && `${c.origin}, useNode: true`;
+    } else if (this.config?.callers.controller) {
+      usage.caller = this.config.callers.controller;
+      usage.callerOrigin = 'Jenkins controller (.rolecall.json callers.controller)';
+    } else {
+      const c = this.fallbackCaller();
+      usage.caller = c.caller;
+      usage.callerOrigin = c.origin;
+    }
+    if (credId !== null && !info) {
+      usage.callerOrigin = `${usage.callerOrigin ?? 'unknown'} (AWS credential '${credId}' is not described in .rolecall.json awsCredentials)`;
+    }
+    if (info?.mfaSerial) usage.mfaSerial = info.mfaSerial;
+
+    const regionExpr = named.get('region');
+    const region = this.val(regionExpr, scope);
+    if (regionExpr && region) {
+      this.record(usage, 'region', region, range(regionExpr));
+      usage.region = region.value;
+    }
+
+    const roleVal = this.resolver.expr(roleExpr, scope);
+    const roleRaw = rawContent(this.text, roleExpr);
+    const roleText = roleVal.value;
+    if (roleText !== null && roleText.startsWith('arn:')) {
+      this.roleFromArn(usage, roleVal, roleRaw, range(roleExpr), 'role');
+    } else {
+      this.record(usage, 'role', roleVal, range(roleExpr));
+      usage.role = roleText ?? roleRaw;
+      const accountExpr = named.get('roleAccount');
+      let account: string | null = null;
+      if (accountExpr) {
+        const acc = this.resolver.expr(accountExpr, scope);
+        this.record(usage, 'roleAccount', acc, range(accountExpr));
+        usage.roleAccount = acc.value ?? rawContent(this.text, accountExpr);
+        account = acc.value;
+      } else {
+        account = accountOfArn(usage.caller);
+        usage.roleAccount = account;
+        if (account === null && roleText !== null) {
+          usage.unresolved.push({
+            arg: 'roleAccount',
+            reference: 'roleAccount',
+            message: `role: withAWS builds the ARN of role "${roleText}" from the caller's account, which is unknown; add roleAccount: '123456789012' or map the caller in .rolecall.json "callers" (or pass --caller ARN).`,
+            range: range(roleExpr),
+          });
+        }
+      }
+      if (roleText !== null && account !== null && /^\d{12}$/.test(account)) {
+        const arn = `arn:${partitionOfRegion(usage.region)}:iam::${account}:role/${roleText}`;
+        usage.roleArn = checkRoleArn(arn).ok ? arn : null;
+      }
+    }
+
+    const ext = named.get('externalId');
+    if (ext) {
+      const v = this.resolver.expr(ext, scope);
+      usage.externalId = { present: true, resolved: resolvedValue(v, this.src(ext)) };
+      this.record(usage, 'externalId', v, range(ext));
+      if (v.value !== null && v.source === 'literal' && !v.secret) {
+        const direct = ext.type === 'String' && !ext.interpolated;
+        usage.secrets.push({
+          kind: 'external-id',
+          range: v.literalRange && direct ? range(ext) : (v.literalRange ?? range(ext)),
+          ...(direct && item.statement ? { replacement: 'env.EXTERNAL_ID', statement: item.statement, indent: this.indentAt(item.statement.start) } : {}),
+        });
+      }
+    }
+
+    const durExpr = named.get('duration');
+    if (durExpr) {
+      const d = this.resolver.expr(durExpr, scope);
+      this.record(usage, 'duration', d, range(durExpr));
+      usage.duration = toSeconds(d.value);
+      if (d.value !== null && usage.duration === null) {
+        usage.unresolved.push({ arg: 'duration', reference: d.value, message: `duration: "${d.value}" is not a number of seconds.`, range: range(durExpr) });
+      }
+    } else {
+      usage.duration = 3600;
+      usage.durationDefaulted = true;
+    }
+
+    const nameExpr = named.get('roleSessionName');
+    if (nameExpr) {
+      const n = this.resolver.expr(nameExpr, scope);
+      this.record(usage, 'roleSessionName', n, range(nameExpr));
+      usage.roleSessionName = n.value ?? n.template;
+    }
+
+    const mfaExpr = named.get('iamMfaToken');
+    if (mfaExpr) {
+      usage.mfa = true;
+      usage.args.mfa = range(mfaExpr);
+      usage.origins.mfa = originOf(this.resolver.expr(mfaExpr, scope));
+    }
+    item.usages.push(usage);
+  }
+
+  // ---- withCredentials AWS bindings ----------------------------------------------------------
+
+  private withCredentials(item: Pending): void {
+    const b = (item as Pending & { binding?: Expression }).binding;
+    if (!b) return;
+    const call = item.call;
+    const scope = item.scope;
+    const named = b.type === 'Map' ? mapEntries(b) : b.type === 'Call' ? namedArgs(b.args) : new Map<string, Expression>();
+    const credExpr = named.get('credentialsId');
+    const credVal = this.val(credExpr, scope);
+    const credId = credVal?.value ?? null;
+    const roleExpr = named.get('roleArn');
+    const roleVal = this.val(roleExpr, scope);
+    if (!roleExpr || !roleVal || roleVal.value === '') {
+      this.findings.push(
+        finding(
+          'static-credentials',
+          this.file,
+          range(call.callee),
+          `withCredentials binds the long-lived access keys of AWS credential '${credId ?? credExpr?.type ?? '?'}' without a role. Add roleArn: 'arn:aws:iam::ACCOUNT:role/NAME' to the binding (or use withAWS(role: ...)) so the build works with temporary credentials.`,
+        ),
+      );
+      return;
+    }
+    const usage = newUsage(this.file, 'credentials-binding', range(call), range(call.callee));
+    usage.args.call = range(b);
+    usage.boundStringCredentials = this.boundCredentials(scope);
+    usage.agentLabel = scope.agent?.label ?? null;
+    if (credExpr && credVal) {
+      this.record(usage, 'credentials', credVal, range(credExpr));
+      usage.credentialsId = credId;
+    }
+    const info = credId !== null ? this.config?.awsCredentials[credId] : undefined;
+    if (info?.principal) {
+      usage.caller = info.principal;
+      usage.callerOrigin = `AWS credential '${credId}' (.rolecall.json awsCredentials)`;
+    } else {
+      const c = this.fallbackCaller();
+      usage.caller = c.caller;
+      usage.callerOrigin = c.origin && (credId !== null ? `${c.origin} (AWS credential '${credId}' is not described in .rolecall.json awsCredentials)` : c.origin);
+    }
+    this.roleFromArn(usage, roleVal, rawContent(this.text, roleExpr), range(roleExpr));
+
+    // The binding's defaults: session name "Jenkins" (what STS receives), duration = STS default.
+    const nameExpr = named.get('roleSessionName');
+    if (nameExpr) {
+      const n = this.resolver.expr(nameExpr, scope);
+      this.record(usage, 'roleSessionName', n, range(nameExpr));
+      usage.roleSessionName = n.value ?? n.template;
+    } else {
+      usage.roleSessionName = 'Jenkins';
+    }
+    const durExpr = named.get('roleSessionDurationSeconds');
+    if (durExpr) {
+      const d = this.resolver.expr(durExpr, scope);
+      this.record(usage, 'duration', d, range(durExpr));
+      const seconds = toSeconds(d.value);
+      usage.duration = seconds === 0 ? null : seconds;
+    }
+    item.usages.push(usage);
+  }
+
+  // ---- withVault -----------------------------------------------------------------------------
+
+  private withVault(item: Pending): void {
+    const call = item.call;
+    const scope = item.scope;
+    const named = namedArgs(call.args);
+    let secrets = named.get('vaultSecrets');
+    if (secrets && secrets.type === 'Identifier') {
+      const a = this.resolver.assignmentBefore(secrets.name, secrets.start);
+      if (a) secrets = a.value;
+    }
+    if (!secrets || secrets.type !== 'List') return;
+    for (const entry of secrets.elements) {
+      if (entry.type !== 'Map') continue;
+      const pathExpr = mapEntries(entry).get('path');
+      if (!pathExpr) continue;
+      const pathVal = this.resolver.expr(pathExpr, scope);
+      const path = pathVal.value ?? pathVal.template;
+      const m = /^\/?(?:v1\/)?([^/?]*aws[^/?]*)\/(sts|creds)\/([^/?]+)(?:\?(.*))?$/.exec(path);
+      if (!m) continue;
+      const [, mount, , roleName, query] = m;
+      const usage = newUsage(this.file, 'vault', range(call), range(call.callee));
+      usage.args.call = range(entry);
+      usage.vaultPath = path;
+      usage.boundStringCredentials = this.boundCredentials(scope);
+      usage.agentLabel = scope.agent?.label ?? null;
+      usage.args.role = range(pathExpr);
+      const params = new URLSearchParams(query ?? '');
+      const fromQuery = params.get('role_arn');
+      const mapped = this.config?.vaultRoles[roleName] ?? this.config?.vaultRoles[`${mount}/${m[2]}/${roleName}`];
+      const arn = fromQuery ?? mapped ?? null;
+      usage.origins.role = {
+        source: pathVal.source === 'literal' ? 'literal' : pathVal.source,
+        reference: roleName,
+        description: fromQuery ? `role_arn in the Vault path (line ${this.line(pathExpr.start)})` : mapped ? `Vault role ${roleName} (.rolecall.json vaultRoles)` : `Vault role ${roleName} (not mapped)`,
+      };
+      if (pathVal.value === null) {
+        for (const miss of pathVal.missing) usage.unresolved.push({ arg: 'role', reference: miss.reference, message: `Vault path: ${miss.message}.`, range: range(pathExpr) });
+      } else if (arn) {
+        usage.role = arn;
+        const check = checkRoleArn(arn);
+        usage.roleArn = check.ok ? arn : null;
+        usage.roleAccount = check.ok ? check.account : accountOfArnLoose(arn);
+      } else {
+        usage.role = roleName;
+        usage.unresolved.push({
+          arg: 'role',
+          reference: roleName,
+          message: `Vault role "${roleName}" (${path}) is not mapped to the IAM role it assumes; add "vaultRoles": {"${roleName}": "arn:aws:iam::ACCOUNT:role/NAME"} to .rolecall.json.`,
+          range: range(pathExpr),
+        });
+      }
+      const ttl = params.get('ttl');
+      if (ttl) usage.duration = vaultTtl(ttl);
+      if (this.config?.callers.vault) {
+        usage.caller = this.config.callers.vault;
+        usage.callerOrigin = 'Vault server (.rolecall.json callers.vault)';
+      } else {
+        const c = this.fallbackCaller();
+        usage.caller = c.caller;
+        usage.callerOrigin = c.origin;
+      }
+      item.usages.push(usage);
+    }
+  }
+
+  // ---- shell steps ---------------------------------------------------------------------------
+
+  private shell(item: Pending): void {
+    const call = item.call;
+    const scope = item.scope;
+    const name = calleeName(call)!;
+    const dialect = SHELL_STEPS[name];
+    const named = namedArgs(call.args);
+    const scriptExpr = named.get('script') ?? positional(call.args)[0];
+    if (!scriptExpr) return;
+    const script = new ScriptBuilder(this.resolver, scope);
+    script.add(scriptExpr, 0);
+    if (script.text.indexOf('aws') < 0) return;
+    const { calls, assignments } = scanShell(script.text, dialect);
+    for (const c of calls) {
+      const usage = this.shellUsage(item, c, script, assignments);
+      if (usage) item.usages.push(usage);
+    }
+  }
+
+  private shellUsage(item: Pending, c: AwsStsCall, script: ScriptBuilder, assignments: ReturnType<typeof scanShell>['assignments']): Usage | null {
+    const scope = item.scope;
+    const map = script.map;
+    const at = (i: number): number => map[Math.min(i, map.length - 1)] ?? 0;
+    const anchor = { start: at(c.awsStart), end: at(c.awsEnd - 1) + 1 };
+    const endSrc = at(c.end - 1) + 1;
+    const kind: UsageKind = c.operation === 'assume-role' ? 'sh-assume-role' : 'sh-get-session-token';
+    const usage = newUsage(this.file, kind, { start: anchor.start, end: Math.max(endSrc, anchor.end) }, anchor);
+    usage.args.call = { start: anchor.start, end: Math.max(endSrc, anchor.end) };
+    usage.boundStringCredentials = this.boundCredentials(scope);
+    usage.agentLabel = scope.agent?.label ?? null;
+    const caller = this.shellCaller(scope);
+    usage.caller = caller.caller;
+    usage.callerOrigin = caller.origin;
+
+    const wordVal = (w: ShellWord, depth = 0): Val => {
+      const parts: Val[] = [];
+      for (const seg of w.segments) {
+        if (seg.kind === 'text') {
+          const first = seg.offsets[0];
+          const contiguousScript = seg.offsets.length > 0 && seg.offsets[seg.offsets.length - 1] - first === seg.offsets.length - 1;
+          const s0 = at(first);
+          const s1 = at(seg.offsets[seg.offsets.length - 1] ?? first) + 1;
+          const exact = contiguousScript && s1 - s0 === seg.value.length && this.text.slice(s0, s1) === seg.value;
+          parts.push({ value: seg.value, template: seg.value, source: 'literal', reference: null, description: `literal on line ${this.line(s0)}`, secret: false, missing: [], runtime: false, ...(exact ? { literalRange: { start: s0, end: s1 } } : {}) });
+        } else if (seg.kind === 'interp') {
+          const e = script.interps[seg.index];
+          parts.push(e ? this.resolver.expr(e, scope) : { value: null, template: '${…}', source: 'unresolved', reference: null, description: 'interpolation', secret: false, missing: [], runtime: true });
+        } else if (seg.kind === 'var') {
+          // A variable the script itself set earlier wins over the environment.
+          const local = depth < 8 ? [...assignments].reverse().find((a) => a.name === seg.name && a.at < seg.start) : undefined;
+          if (local) {
+            const v = wordVal(local.value, depth + 1);
+            parts.push({ ...v, description: `${v.description}, via shell variable ${seg.name} (line ${this.line(at(local.at))})`, reference: v.reference ?? seg.name });
+          } else {
+            parts.push(this.resolver.env(seg.name, at(seg.start), scope, 0));
+          }
+        } else {
+          const text = script.text.slice(seg.start, seg.end);
+          parts.push({ value: null, template: '$(…)', source: 'unresolved', reference: text, description: `output of ${text}`, secret: false, missing: [{ reference: text, message: `the value is the output of \`${text}\`, known only while the build runs` }], runtime: false });
+        }
+      }
+      if (parts.length === 0) return { value: '', template: '', source: 'literal', reference: null, description: 'empty', secret: false, missing: [], runtime: false };
+      return concat(parts);
+    };
+    const wordRange = (w: ShellWord): Range => {
+      const r = valueRange(w);
+      return { start: at(r.start), end: at(Math.max(r.start, r.end - 1)) + 1 };
+    };
+    const opt = (key: string): ShellWord | null => {
+      const v = c.options[key] ?? (key === 'region' || key === 'profile' ? c.globals[key] : undefined);
+      return v === undefined || v === true ? null : v;
+    };
+
+    const region = opt('region');
+    if (region) {
+      const v = wordVal(region);
+      this.record(usage, 'region', v, wordRange(region));
+      usage.region = v.value;
+    }
+    if (c.operation === 'assume-role') {
+      const role = opt('role-arn');
+      if (role) {
+        const v = wordVal(role);
+        this.roleFromArn(usage, v, role.text, wordRange(role), 'roleArn');
+        usage.args.role = usage.args.roleArn;
+        usage.origins.role = usage.origins.roleArn;
+      }
+      const sessionName = opt('role-session-name');
+      if (sessionName) {
+        const v = wordVal(sessionName);
+        this.record(usage, 'roleSessionName', v, wordRange(sessionName));
+        usage.roleSessionName = v.value ?? v.template;
+      }
+      const ext = opt('external-id');
+      if (ext) {
+        const v = wordVal(ext);
+        const r = wordRange(ext);
+        usage.externalId = { present: true, resolved: resolvedValue(v, ext.text) };
+        this.record(usage, 'externalId', v, r);
+        if (v.value !== null && v.source === 'literal' && !v.secret) {
+          const direct = literalText(ext) !== null && v.literalRange !== undefined;
+          const quote = script.quoteAt(ext.start);
+          const replacement = quote === '"' || quote === '"""' ? '\\${EXTERNAL_ID}' : quote === '/' || quote === '$/' ? null : '"${EXTERNAL_ID}"';
+          usage.secrets.push({
+            kind: 'external-id',
+            range: direct ? { start: at(ext.start), end: at(ext.end - 1) + 1 } : (v.literalRange ?? r),
+            ...(direct && replacement && item.statement ? { replacement, statement: item.statement, indent: this.indentAt(item.statement.start) } : {}),
+          });
+        }
+      }
+    }
+    const duration = opt('duration-seconds');
+    if (duration) {
+      const v = wordVal(duration);
+      this.record(usage, 'duration', v, wordRange(duration));
+      usage.duration = toSeconds(v.value);
+    }
+    const serial = opt('serial-number');
+    const token = opt('token-code');
+    if (serial || token) {
+      usage.mfa = true;
+      if (serial) {
+        const v = wordVal(serial);
+        usage.mfaSerial = v.value;
+        usage.args.mfa = wordRange(serial);
+        usage.origins.mfa = originOf(v);
+      } else if (token) usage.args.mfa = wordRange(token);
+    }
+    return usage;
+  }
+}
+
+/** Builds the text a shell step runs from its script expression, mapping each character back to the file. */
+class ScriptBuilder {
+  text = '';
+  map: number[] = [];
+  interps: Expression[] = [];
+  private quotes: Array<{ from: number; quote: StringLiteral['quote'] }> = [];
+
+  constructor(
+    private readonly resolver: Resolver,
+    private readonly scope: Scope,
+  ) {}
+
+  /** Quote kind of the string literal a script character came from. */
+  quoteAt(index: number): StringLiteral['quote'] | null {
+    let q: StringLiteral['quote'] | null = null;
+    for (const r of this.quotes) {
+      if (r.from <= index) q = r.quote;
+      else break;
+    }
+    return q;
+  }
+
+  private placeholder(e: Expression): void {
+    const index = this.interps.length;
+    if (PLACEHOLDER_BASE + index > PLACEHOLDER_LIMIT) {
+      this.text += '?';
+      this.map.push(e.start);
+      return;
+    }
+    this.interps.push(e);
+    this.text += String.fromCharCode(PLACEHOLDER_BASE + index);
+    this.map.push(e.start);
+  }
+
+  add(e: Expression, depth: number): void {
+    if (depth > 8) return this.placeholder(e);
+    switch (e.type) {
+      case 'String':
+        this.quotes.push({ from: this.text.length, quote: e.quote });
+        for (const part of e.parts) {
+          if (part.type === 'Text') {
+            for (let i = 0; i < part.value.length; i++) {
+              this.text += part.value[i];
+              this.map.push(textOffset(part, i));
+            }
+          } else if (part.expression) {
+            this.inline(part.expression, depth);
+          } else {
+            this.text += '?';
+            this.map.push(part.start);
+          }
+        }
+        return;
+      case 'Paren':
+        return this.add(e.expression, depth + 1);
+      case 'Binary':
+        if (e.operator === '+') {
+          this.add(e.left, depth + 1);
+          this.add(e.right, depth + 1);
+          return;
+        }
+        return this.placeholder(e);
+      case 'Identifier':
+        return this.inline(e, depth);
+      default:
+        return this.placeholder(e);
+    }
+  }
+
+  /** A variable holding a command string counts where it is written (the contract's rule). */
+  private inline(e: Expression, depth: number): void {
+    if (e.type === 'Identifier') {
+      const a = this.resolver.assignmentBefore(e.name, e.start);
+      if (a && (a.value.type === 'String' || (a.value.type === 'Binary' && a.value.operator === '+'))) {
+        const v = this.resolver.expr(a.value, this.scope);
+        if (!v.secret) return this.add(a.value, depth + 1);
+      }
+    }
+    this.placeholder(e);
+  }
+}
+
+function argLabel(arg: UsageArg): string {
+  return arg === 'call' ? 'caller' : arg;
+}
+
+function accountOfArnLoose(arn: string | null): string | null {
+  if (!arn) return null;
+  const parts = arn.split(':');
+  return parts.length >= 6 && parts[4] !== '' ? parts[4] : null;
+}
+
+/** The argument as written, without the quotes of a plain string. */
+function rawContent(text: string, e: Expression): string {
+  if (e.type === 'String') {
+    const q = e.quote.length;
+    return text.slice(e.start + q, Math.max(e.start + q, e.end - q));
+  }
+  return text.slice(e.start, e.end);
+}
+
+/**
+ * End of a call's last argument (or of its name when it has none): `args.call` spans call start → here,
+ * so a quick fix inserts `, externalId: ...` at `args.call.end`.
+ */
+function callArgsEnd(call: CallExpression): number {
+  return call.args.length > 0 ? call.args[call.args.length - 1].end : call.callee.end;
+}
+
+function toSeconds(v: string | null): number | null {
+  if (v === null) return null;
+  const t = v.trim();
+  if (!/^\d+$/.test(t)) return null;
+  const n = Number(t);
+  return Number.isSafeInteger(n) ? n : null;
+}
+
+function vaultTtl(ttl: string): number | null {
+  const m = /^(\d+)([smhd]?)$/.exec(ttl.trim());
+  if (!m) return null;
+  const unit = { '': 1, s: 1, m: 60, h: 3600, d: 86400 }[m[2] as '' | 's' | 'm' | 'h' | 'd'];
+  return Number(m[1]) * unit;
+}
+
+/** Finds every AWS credential usage in a parsed pipeline, with values resolved. Never throws. */
+export function extractUsages(program: Program, text: string, file: string, ctx: ExtractContext): { usages: Usage[]; findings: Finding[] } {
+  try {
+    const x = new Extractor(program, text, file, ctx);
+    const usages = x.run();
+    return { usages, findings: x.findings };
+  } catch {
+    // Extraction bugs must not turn into stack traces for the user; report nothing rather than crash.
+    return { usages: [], findings: [] };
+  }
+}
+

@@ -92,12 +92,15 @@ class WordBuilder {
     this.segments.push(segment);
   }
 
-  /** Marks an empty quoted string (`''`) so the word exists. */
+  private quoted = false;
+
+  /** Marks a quoted part, so that `''` alone still makes a (empty) word. */
   touch(): void {
-    if (this.segments.length === 0) this.push({ kind: 'text', value: '', offsets: [] });
+    this.quoted = true;
   }
 
   build(end: number): ShellWord {
+    if (this.segments.length === 0 && this.quoted) this.segments.push({ kind: 'text', value: '', offsets: [] });
     return { start: this.start, end, segments: this.segments, text: segmentsText(this.segments) };
   }
 }
@@ -165,8 +168,18 @@ export function valueRange(word: ShellWord): { start: number; end: number } {
 
 type Close = ')' | '`' | null;
 
+/** `NAME=value` in a script (`X=1`, `export X=$(...)`): shell variables a later command can use. */
+export interface ShellAssignment {
+  name: string;
+  /** The value after `=`. */
+  value: ShellWord;
+  /** Script index of the assignment word. */
+  at: number;
+}
+
 class Scanner {
   readonly calls: AwsStsCall[] = [];
+  readonly assignments: ShellAssignment[] = [];
   private heredocs: Array<{ delimiter: string; stripTabs: boolean }> = [];
   private depth = 0;
 
@@ -520,17 +533,25 @@ class Scanner {
   private command(words: ShellWord[]): void {
     let i = 0;
     let afterPrefix = false;
+    const first = literalText(words[0]);
+    const declaring = first === 'export' || first === 'local' || first === 'declare' || first === 'readonly' || first === 'typeset';
+    if (declaring) i = 1;
+    // PowerShell `$creds = aws sts ...`
+    if (this.dialect === 'powershell' && words.length > 2 && words[0].segments.length === 1 && words[0].segments[0].kind === 'var' && words[1].text === '=') i = 2;
     while (i < words.length) {
       const w = words[i];
       const t = literalText(w);
-      if (t !== null && /^[A-Za-z_][A-Za-z0-9_]*\+?=/.test(t) && this.dialect === 'sh') {
+      if (declaring && t !== null && t.startsWith('-')) {
         i++;
         continue;
       }
-      if (w.segments.length > 0 && w.segments[0].kind === 'text' && /^[A-Za-z_][A-Za-z0-9_]*\+?=/.test(w.segments[0].value) && this.dialect === 'sh') {
+      if (w.segments.length > 0 && w.segments[0].kind === 'text' && /^[A-Za-z_][A-Za-z0-9_]*=/.test(w.segments[0].value) && this.dialect === 'sh') {
+        const value = sliceAfterEquals(w);
+        if (value) this.assignments.push({ name: w.segments[0].value.slice(0, w.segments[0].value.indexOf('=')), value, at: w.start });
         i++;
         continue;
       }
+      if (declaring) return;
       if (t !== null && COMMAND_PREFIXES.has(t)) {
         afterPrefix = true;
         i++;
@@ -597,15 +618,20 @@ class Scanner {
   }
 }
 
-/** Finds every `aws sts assume-role` / `aws sts get-session-token` command executed by a script. */
-export function findAwsStsCalls(script: string, dialect: ShellDialect = 'sh'): AwsStsCall[] {
+/** Scans a script: its `aws sts` calls and its shell variable assignments, in script order. */
+export function scanShell(script: string, dialect: ShellDialect = 'sh'): { calls: AwsStsCall[]; assignments: ShellAssignment[] } {
   const scanner = new Scanner(script, dialect);
   try {
     scanner.commands(0, null);
   } catch {
     // A scanner bug must not take the analysis down; what was found so far stands.
   }
-  return scanner.calls.sort((a, b) => a.awsStart - b.awsStart);
+  return { calls: scanner.calls.sort((a, b) => a.awsStart - b.awsStart), assignments: scanner.assignments.sort((a, b) => a.at - b.at) };
+}
+
+/** Finds every `aws sts assume-role` / `aws sts get-session-token` command executed by a script. */
+export function findAwsStsCalls(script: string, dialect: ShellDialect = 'sh'): AwsStsCall[] {
+  return scanShell(script, dialect).calls;
 }
 
 /** Reads one option of a call as a word (`--role-arn X`), or null when absent or a bare flag. */

@@ -1,0 +1,330 @@
+// Value resolution: what a pipeline expression evaluates to, as far as the file (plus parameters,
+// credentials and .rolecall.json) tells. Flow-insensitive on purpose: a variable's value is its last
+// assignment before the use in source order, which is what people mean in straight-line pipelines.
+import type { Expression, MethodDeclaration, StringLiteral } from '../syntax/ast';
+import type { LineMap, Range, ValueSource } from '../types';
+
+/** Part of a value the analysis could not know, with how the user can provide it. */
+export interface Missing {
+  reference: string;
+  message: string;
+}
+
+/** A value as resolved, with where it came from. */
+export interface Val {
+  /** The value when fully known. */
+  value: string | null;
+  /** Display text: known text, `${NAME}` for unknown parts. */
+  template: string;
+  source: ValueSource;
+  reference: string | null;
+  description: string;
+  secret: boolean;
+  missing: Missing[];
+  /** Exact source range of the value's characters, when it is one literal written in this file. */
+  literalRange?: Range;
+  /** True when some parts are Jenkins built-ins known only at build time (BUILD_NUMBER, JOB_NAME). */
+  runtime: boolean;
+}
+
+/** Where an environment variable comes from in the scope of a call. */
+export type EnvBinding =
+  | { kind: 'expr'; expr: Expression; origin: string; source: 'environment' }
+  | { kind: 'slice'; str: StringLiteral; from: number; origin: string }
+  | { kind: 'credential'; credentialsId: string; origin: string };
+
+/** Immutable linked list of environment bindings, innermost first. */
+export interface EnvFrame {
+  name: string;
+  binding: EnvBinding;
+  next: EnvFrame | null;
+}
+
+/** Scope information of one position in the tree. */
+export interface Scope {
+  env: EnvFrame | null;
+  /** The enclosing method (shared-library `def call(...)`), whose parameters are unknown. */
+  method: MethodDeclaration | null;
+}
+
+export interface ParameterDecl {
+  name: string;
+  kind: string;
+  defaultValue: Expression | null;
+  /** A default given as a plain value (choice's first choice, booleanParam false). */
+  defaultText: string | null;
+  secret: boolean;
+  line: number;
+}
+
+export interface Assignment {
+  /** The value is assigned once the statement has run: uses at or after this offset see it. */
+  after: number;
+  value: Expression;
+  line: number;
+}
+
+/** Everything the resolver reads, collected by extraction's walk. */
+export interface ResolveData {
+  text: string;
+  lines: LineMap;
+  assignments: Map<string, Assignment[]>;
+  parameters: Map<string, ParameterDecl>;
+  params: Record<string, string>;
+  credentials: Record<string, string>;
+  configEnv: Record<string, string>;
+}
+
+/** Jenkins-provided environment variables: known only while the build runs, valid in names. */
+const JENKINS_BUILTINS = new Set([
+  'BUILD_NUMBER', 'BUILD_ID', 'BUILD_TAG', 'BUILD_URL', 'BUILD_DISPLAY_NAME', 'JOB_NAME', 'JOB_BASE_NAME', 'JOB_URL', 'BRANCH_NAME',
+  'CHANGE_ID', 'CHANGE_BRANCH', 'CHANGE_TARGET', 'TAG_NAME', 'GIT_COMMIT', 'GIT_BRANCH', 'GIT_URL', 'NODE_NAME', 'NODE_LABELS',
+  'EXECUTOR_NUMBER', 'WORKSPACE', 'JENKINS_URL', 'JENKINS_HOME', 'STAGE_NAME', 'BUILD_USER', 'BUILD_USER_ID',
+]);
+
+const MAX_DEPTH = 24;
+
+function known(value: string, source: ValueSource, description: string, extra: Partial<Val> = {}): Val {
+  return { value, template: value, source, reference: null, description, secret: false, missing: [], runtime: false, ...extra };
+}
+
+function unknown(reference: string, source: ValueSource, description: string, message: string | null, extra: Partial<Val> = {}): Val {
+  return {
+    value: null,
+    template: '${' + reference + '}',
+    source,
+    reference,
+    description,
+    secret: false,
+    missing: message ? [{ reference, message }] : [],
+    runtime: false,
+    ...extra,
+  };
+}
+
+const SOURCE_RANK: Record<ValueSource, number> = { credential: 4, parameter: 3, environment: 2, unresolved: 1, literal: 0 };
+
+/** Joins resolved parts (GString pieces, `+` operands) into one value. */
+export function concat(parts: Val[], description?: string): Val {
+  if (parts.length === 1) return parts[0];
+  let value: string | null = '';
+  let template = '';
+  let best: Val | null = null;
+  const missing: Missing[] = [];
+  let secret = false;
+  let runtime = false;
+  const descriptions: string[] = [];
+  for (const p of parts) {
+    value = value !== null && p.value !== null ? value + p.value : null;
+    template += p.template;
+    secret ||= p.secret;
+    runtime ||= p.runtime;
+    for (const m of p.missing) if (!missing.some((x) => x.reference === m.reference)) missing.push(m);
+    if (p.source !== 'literal' && (!best || SOURCE_RANK[p.source] > SOURCE_RANK[best.source])) best = p;
+    if (p.source !== 'literal' || p.runtime) descriptions.push(p.description);
+  }
+  return {
+    value,
+    template,
+    source: best ? best.source : 'literal',
+    reference: best ? best.reference : null,
+    description: description ?? (descriptions.length > 0 ? descriptions.join('; ') : parts.map((p) => p.description)[0] ?? 'literal'),
+    secret,
+    missing,
+    runtime,
+  };
+}
+
+function sourceText(data: ResolveData, node: { start: number; end: number }, max = 60): string {
+  const s = data.text.slice(node.start, node.end).replace(/\s+/g, ' ');
+  return s.length > max ? s.slice(0, max - 1) + '…' : s;
+}
+
+/** Resolves pipeline expressions against the collected data. */
+export class Resolver {
+  constructor(private readonly data: ResolveData) {}
+
+  line(offset: number): number {
+    return this.data.lines.position(offset).line;
+  }
+
+  /** The value of an expression at its position, in a scope. Never throws. */
+  expr(e: Expression | null | undefined, scope: Scope, depth = 0): Val {
+    if (!e) return unknown('?', 'unresolved', 'missing value', 'the value is missing');
+    if (depth > MAX_DEPTH) return unknown(sourceText(this.data, e), 'unresolved', 'too deeply nested', 'the value is too deeply nested to follow');
+    switch (e.type) {
+      case 'String':
+        return this.string(e, 0, scope, depth);
+      case 'Number':
+        return known(e.raw.replace(/[_]/g, '').replace(/[lLiIgGdDfF]$/, ''), 'literal', `literal on line ${this.line(e.start)}`, { literalRange: { start: e.start, end: e.end } });
+      case 'Boolean':
+        return known(String(e.value), 'literal', `literal on line ${this.line(e.start)}`, { literalRange: { start: e.start, end: e.end } });
+      case 'Identifier':
+        return this.name(e.name, e.start, scope, depth);
+      case 'Paren':
+        return this.expr(e.expression, scope, depth + 1);
+      case 'Cast':
+        return this.expr(e.expression, scope, depth + 1);
+      case 'Property': {
+        const base = this.special(e.object, e.start, scope);
+        if (base === 'params') return this.param(e.property, e.start);
+        if (base === 'env') return this.env(e.property, e.start, scope, depth);
+        break;
+      }
+      case 'Index': {
+        const base = this.special(e.object, e.start, scope);
+        if ((base === 'params' || base === 'env') && e.index.type === 'String' && !e.index.interpolated) {
+          return base === 'params' ? this.param(e.index.value, e.start) : this.env(e.index.value, e.start, scope, depth);
+        }
+        break;
+      }
+      case 'Binary':
+        if (e.operator === '+') {
+          const left = this.expr(e.left, scope, depth + 1);
+          const right = this.expr(e.right, scope, depth + 1);
+          return concat([left, right]);
+        }
+        break;
+      case 'Ternary':
+        if (e.consequent === null) {
+          const left = this.expr(e.test, scope, depth + 1);
+          if (left.value !== null && left.value !== '') return left;
+          const right = this.expr(e.alternate, scope, depth + 1);
+          if (left.value === '' || left.missing.length > 0) return right.value !== null ? { ...right, description: `${right.description} (fallback of ?:)` } : right;
+          return right;
+        }
+        break;
+      case 'Call': {
+        // `x.trim()`, `x.toString()` and friends keep the value as far as we care.
+        if (e.callee.type === 'Property' && e.args.length === 0 && e.closures.length === 0) {
+          const m = e.callee.property;
+          if (['trim', 'toString', 'toLowerCase', 'toUpperCase', 'toInteger', 'toLong'].includes(m)) {
+            const inner = this.expr(e.callee.object, scope, depth + 1);
+            if (inner.value === null) return inner;
+            const v = m === 'trim' ? inner.value.trim() : m === 'toLowerCase' ? inner.value.toLowerCase() : m === 'toUpperCase' ? inner.value.toUpperCase() : inner.value;
+            return { ...inner, value: v, template: v, literalRange: v === inner.value ? inner.literalRange : undefined };
+          }
+        }
+        if (e.callee.type === 'Identifier' && e.callee.name === 'credentials' && e.args.length === 1) {
+          const idVal = this.expr(e.args[0] as Expression, scope, depth + 1);
+          if (idVal.value !== null) return this.credential(idVal.value, `credential '${idVal.value}' (credentials() on line ${this.line(e.start)})`);
+        }
+        break;
+      }
+      default:
+        break;
+    }
+    const text = sourceText(this.data, e);
+    return unknown(text, 'unresolved', `computed at run time (${text})`, `the value of \`${text}\` is computed while the build runs; RoleCall cannot know it`);
+  }
+
+  /** `params` / `env` unless shadowed by a local variable or a method parameter. */
+  private special(obj: Expression, at: number, scope: Scope): 'params' | 'env' | null {
+    if (obj.type !== 'Identifier' || (obj.name !== 'params' && obj.name !== 'env')) return null;
+    if (scope.method && scope.method.params.some((p) => p.name === obj.name)) return null;
+    if (this.assignmentBefore(obj.name, at)) return null;
+    return obj.name;
+  }
+
+  /** A string literal's value from cooked index `from` of its first text part. */
+  string(s: StringLiteral, from: number, scope: Scope, depth: number): Val {
+    const parts: Val[] = [];
+    let skip = from;
+    for (const part of s.parts) {
+      if (part.type === 'Text') {
+        if (skip >= part.value.length) {
+          skip -= part.value.length;
+          continue;
+        }
+        const value = part.value.slice(skip);
+        const start = skip > 0 ? (part.offsets ? part.offsets[skip] : part.start + skip) : part.start;
+        skip = 0;
+        const exact = !part.offsets && part.end - start === value.length;
+        parts.push(known(value, 'literal', `literal on line ${this.line(part.start)}`, exact ? { literalRange: { start, end: part.end } } : {}));
+      } else {
+        skip = 0;
+        parts.push(part.expression ? this.expr(part.expression, scope, depth + 1) : unknown('${}', 'unresolved', 'empty ${}', 'the interpolation `${}` is empty'));
+      }
+    }
+    if (parts.length === 0) {
+      const inner = s.quote.length === 3 ? s.start + 3 : s.start + s.quote.length;
+      return known('', 'literal', `literal on line ${this.line(s.start)}`, { literalRange: { start: inner, end: inner } });
+    }
+    return concat(parts);
+  }
+
+  assignmentBefore(name: string, at: number): Assignment | null {
+    const list = this.data.assignments.get(name);
+    if (!list) return null;
+    let found: Assignment | null = null;
+    for (const a of list) {
+      if (a.after <= at) found = a;
+      else break;
+    }
+    return found;
+  }
+
+  /** A bare name: local variable, method parameter, bound environment, parameter, config env, Jenkins built-in. */
+  name(name: string, at: number, scope: Scope, depth: number): Val {
+    const assignment = this.assignmentBefore(name, at);
+    if (assignment) {
+      const v = this.expr(assignment.value, scope, depth + 1);
+      const description = v.source === 'literal' && !v.runtime ? `variable ${name} (line ${assignment.line})` : `${v.description}, via variable ${name} (line ${assignment.line})`;
+      return { ...v, description, reference: v.reference ?? name };
+    }
+    if (scope.method && scope.method.params.some((p) => p.name === name)) {
+      const method = scope.method.name;
+      return unknown(name, 'unresolved', `parameter ${name} of ${method}()`, `\`${name}\` is a parameter of ${method}() (a shared-library step): its value comes from the pipeline that calls it`);
+    }
+    return this.env(name, at, scope, depth, true);
+  }
+
+  /** An environment variable (`env.X`, `$X` in a shell script, or a bare name Jenkins resolves through env). */
+  env(name: string, at: number, scope: Scope, depth: number, bare = false): Val {
+    for (let f = scope.env; f; f = f.next) {
+      if (f.name !== name) continue;
+      const b = f.binding;
+      if (b.kind === 'credential') return this.credential(b.credentialsId, b.origin, name);
+      const v = b.kind === 'slice' ? this.string(b.str, b.from, { ...scope, env: f.next }, depth + 1) : this.expr(b.expr, { ...scope, env: f.next }, depth + 1);
+      const source: ValueSource = v.source === 'literal' ? 'environment' : v.source;
+      return { ...v, source, reference: v.source === 'literal' ? name : v.reference, description: v.source === 'literal' && !v.runtime ? b.origin : `${v.description}, via ${b.origin}` };
+    }
+    const assigned = this.assignmentBefore('env.' + name, at);
+    if (assigned) {
+      const v = this.expr(assigned.value, scope, depth + 1);
+      return { ...v, source: v.source === 'literal' ? 'environment' : v.source, reference: v.reference ?? name, description: `env.${name} set on line ${assigned.line}` };
+    }
+    // Jenkins exposes build parameters as environment variables too.
+    if (this.data.parameters.has(name) || name in this.data.params) return this.param(name, at);
+    if (name in this.data.configEnv) return known(this.data.configEnv[name], 'environment', `environment variable ${name} (.rolecall.json env)`, { reference: name });
+    if (JENKINS_BUILTINS.has(name)) return unknown(name, 'environment', `Jenkins built-in ${name} (known while the build runs)`, null, { runtime: true });
+    const what = bare ? `\`${name}\` is not a variable, parameter or environment variable defined in this file` : `environment variable ${name} is not set in this file`;
+    return unknown(name, 'unresolved', `undefined ${name}`, `${what}; give it with --param ${name}=VALUE or in .rolecall.json "parameters" / "env"`);
+  }
+
+  /** `params.NAME`: a value given for the scan wins over the declared default. */
+  param(name: string, _at: number): Val {
+    const decl = this.data.parameters.get(name);
+    const secret = decl?.secret ?? false;
+    if (name in this.data.params) return known(this.data.params[name], 'parameter', `parameter ${name} (value given for the scan: --param or .rolecall.json parameters)`, { reference: name, secret });
+    if (decl) {
+      if (decl.defaultValue) {
+        const v = this.expr(decl.defaultValue, { env: null, method: null }, 1);
+        if (v.value !== null) return { ...v, source: 'parameter', reference: name, secret, description: `default of parameter ${name}, line ${decl.line}` };
+      }
+      if (decl.defaultText !== null) return known(decl.defaultText, 'parameter', `default of parameter ${name}, line ${decl.line}`, { reference: name, secret });
+      return unknown(name, 'parameter', `parameter ${name} (line ${decl.line}, no default)`, `parameter ${name} has no default value; give it with --param ${name}=VALUE or .rolecall.json "parameters": {"${name}": "..."}`, { secret });
+    }
+    return unknown(name, 'parameter', `parameter ${name} (not declared in this file)`, `parameter ${name} is not declared in this file; give it with --param ${name}=VALUE or .rolecall.json "parameters": {"${name}": "..."}`);
+  }
+
+  /** A Jenkins string credential: its value only when given for the scan, and always secret. */
+  credential(id: string, origin: string, variable?: string): Val {
+    const description = variable ? `${origin}` : origin;
+    if (id in this.data.credentials) return { ...known(this.data.credentials[id], 'credential', description), reference: id, secret: true, template: '${' + (variable ?? id) + '}' };
+    return unknown(id, 'credential', description, `the value of credential '${id}' is not given; pass --credentials-file FILE with {"${id}": "..."} (or --credential ${id}=VALUE) to check it`, {
+      secret: true,
+      template: '${' + (variable ?? id) + '}',
+    });
+  }
+}
