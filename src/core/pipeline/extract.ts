@@ -636,7 +636,7 @@ class Extractor {
       this.record(usage, 'role', roleVal, range(roleExpr));
       usage.role = roleText ?? roleRaw;
       const accountExpr = named.get('roleAccount');
-      let account: string | null = null;
+      let account: string | null;
       if (accountExpr) {
         const acc = this.resolver.expr(accountExpr, scope);
         this.record(usage, 'roleAccount', acc, range(accountExpr));
