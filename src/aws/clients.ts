@@ -14,6 +14,9 @@ export interface ClientSettings {
 }
 
 function baseConfig(settings: ClientSettings) {
+  // The SDK warns on every run under Node < 22 about its 2027 plans: noise on a CLI's stderr that users
+  // cannot act on. The package's `engines` field is where that concern belongs. An explicit setting wins.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   return {
     region: settings.region ?? 'us-east-1',
     maxAttempts: 1,
