@@ -1,4 +1,30 @@
-// PLACEHOLDER: the extension lands with its issue.
-import type * as vscode from 'vscode';
-export function activate(_context: vscode.ExtensionContext): void {}
-export function deactivate(): void {}
+// Activation stays cheap: build the context and register providers. The first analysis of open
+// documents runs right after activation, the workspace scan when the editor is idle, the AWS SDK on
+// first live use.
+import * as vscode from 'vscode';
+import { registerCommands } from './commands';
+import { Ctx } from './ctx';
+import { isPipelineDocument } from './diagnostics';
+
+let ctx: Ctx | undefined;
+
+/** Delay before the background workspace scan, so it never competes with startup. */
+const IDLE_SCAN_DELAY_MS = 2000;
+
+export function activate(context: vscode.ExtensionContext): void {
+  ctx = new Ctx(context);
+  context.subscriptions.push(ctx);
+  registerCommands(ctx);
+  const c = ctx;
+  const first = setTimeout(() => {
+    for (const doc of vscode.workspace.textDocuments) if (isPipelineDocument(doc)) c.diagnostics.schedule(doc, 0);
+  }, 0);
+  const scan = setTimeout(() => {
+    c.diagnostics.scanWorkspace().catch((err: unknown) => c.log.error(`background scan failed: ${String(err)}`));
+  }, IDLE_SCAN_DELAY_MS);
+  context.subscriptions.push({ dispose: () => { clearTimeout(first); clearTimeout(scan); } });
+}
+
+export function deactivate(): void {
+  ctx = undefined;
+}

@@ -1,41 +1,5 @@
-// Turning minted credentials into what the person picked, and keeping secrets out of the log.
-
-export interface PlainCredentials {
-  accessKeyId: string;
-  secretAccessKey: string;
-  sessionToken: string;
-  expiration: Date;
-}
-
-/** Single-quotes a value for POSIX shells. */
-export function shellQuote(value: string): string {
-  return /^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
-}
-
-/** Environment for an integrated terminal (TerminalOptions.env): nothing is typed into the terminal. */
-export function terminalEnv(c: PlainCredentials, region: string | null): Record<string, string> {
-  const env: Record<string, string> = {
-    AWS_ACCESS_KEY_ID: c.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: c.secretAccessKey,
-    AWS_SESSION_TOKEN: c.sessionToken,
-    AWS_CREDENTIAL_EXPIRATION: c.expiration.toISOString(),
-  };
-  if (region) {
-    env.AWS_REGION = region;
-    env.AWS_DEFAULT_REGION = region;
-  }
-  return env;
-}
-
-/** `export` lines for the clipboard. */
-export function exportLines(c: PlainCredentials, region: string | null): string {
-  return Object.entries(terminalEnv(c, region)).map(([k, v]) => `export ${k}=${shellQuote(v)}`).join('\n') + '\n';
-}
-
-/** The credential_process JSON shape. */
-export function credentialProcessJson(c: PlainCredentials): string {
-  return JSON.stringify({ Version: 1, AccessKeyId: c.accessKeyId, SecretAccessKey: c.secretAccessKey, SessionToken: c.sessionToken, Expiration: c.expiration.toISOString() }, null, 2) + '\n';
-}
+// Input checks for the minting outputs, and keeping secrets out of the log. (Credential formats
+// themselves live in src/core/credentials/formats.ts, shared with the CLI.)
 
 /** validateInput for a profile name written to ~/.aws/credentials. */
 export function validateProfileName(value: string): string | null {

@@ -56,20 +56,12 @@ export function policyView(raw: string): PolicyView {
   return { text, statements, parseError: null };
 }
 
-/**
- * Finds a statement by the engine's reference: its Sid, or its index ("0", "#1", "Statement[2]",
- * "statement 3" are read as the number they contain; a number equal to the count is taken as 1-based).
- */
-export function findStatement(view: PolicyView, ref: string | undefined | null): StatementSpan | null {
-  if (ref === undefined || ref === null || ref === '') return null;
-  const bySid = view.statements.find((s) => s.sid !== null && s.sid !== '' && s.sid === ref);
+/** Finds a statement by the engine's label: its Sid when non-empty, else its 0-based index as text. */
+export function findStatement(view: PolicyView, label: string | undefined | null): StatementSpan | null {
+  if (label === undefined || label === null || label === '') return null;
+  const bySid = view.statements.find((s) => s.sid !== null && s.sid !== '' && s.sid === label);
   if (bySid) return bySid;
-  const m = /(\d+)/.exec(ref);
-  if (!m) return null;
-  const n = Number(m[1]);
-  const oneBased = /^#|statement\s+\d/i.test(ref.trim());
-  const index = oneBased ? n - 1 : n;
-  return view.statements[index] ?? (n === view.statements.length ? view.statements[n - 1] : null) ?? null;
+  return /^\d+$/.test(label) ? view.statements[Number(label)] ?? null : null;
 }
 
 /** Short summary of a statement for tree items: effect, principals, condition keys. */

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { formatCountdown, renderStatus } from '../../../src/vscode/pure/status';
 import { mfaSerialFromConfig, validateMfaCode, validateMfaSerial } from '../../../src/vscode/pure/mfa';
 import { credentialKey, defaultSessionName, externalIdFingerprint, parseStoredSession, reusable, sessionKey } from '../../../src/vscode/pure/sessions';
-import { credentialProcessJson, exportLines, redact, shellQuote, terminalEnv } from '../../../src/vscode/pure/output';
+import { redact, validateProfileName } from '../../../src/vscode/pure/output';
 
 describe('vscode helpers: status bar', () => {
   it('formats countdowns', () => {
@@ -64,19 +64,9 @@ describe('vscode helpers: sessions', () => {
 });
 
 describe('vscode helpers: outputs', () => {
-  const creds = { accessKeyId: 'ASIAEXAMPLEEXAMPLE12', secretAccessKey: 'abc/def+ghi', sessionToken: "tok'en", expiration: new Date('2026-01-01T01:00:00Z') };
-  it('builds terminal env and export lines', () => {
-    const env = terminalEnv(creds, 'eu-west-1');
-    assert.equal(env.AWS_SESSION_TOKEN, "tok'en");
-    assert.equal(env.AWS_REGION, 'eu-west-1');
-    assert.equal(terminalEnv(creds, null).AWS_REGION, undefined);
-    assert.match(exportLines(creds, null), /export AWS_SESSION_TOKEN='tok'\\''en'/);
-    assert.equal(shellQuote('plain'), 'plain');
-  });
-  it('prints the credential_process shape', () => {
-    const obj = JSON.parse(credentialProcessJson(creds));
-    assert.equal(obj.Version, 1);
-    assert.equal(obj.Expiration, '2026-01-01T01:00:00.000Z');
+  it('validates profile names', () => {
+    assert.equal(validateProfileName('rolecall-jenkins'), null);
+    assert.notEqual(validateProfileName('bad name]'), null);
   });
   it('redacts keys, tokens and registered secrets', () => {
     const msg = redact('key ASIAEXAMPLEEXAMPLE12 secret wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY ext 7KAXZ44tHx8', ['7KAXZ44tHx8']);

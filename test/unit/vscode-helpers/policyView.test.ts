@@ -34,7 +34,8 @@ describe('vscode helpers: trust policy view', () => {
     const view = policyView(policy);
     assert.equal(findStatement(view, 'Hub')?.index, 0);
     assert.equal(findStatement(view, '1')?.index, 1);
-    assert.equal(findStatement(view, '#1')?.index, 0);
+    assert.equal(findStatement(view, '0')?.index, 0);
+    assert.equal(findStatement(view, '7'), null);
     assert.equal(findStatement(view, 'nope'), null);
   });
   it('describes statements without ExternalId values', () => {

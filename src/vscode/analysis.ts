@@ -1,0 +1,89 @@
+// Runs the shared engine on documents and keeps the latest result per file: diagnostics, hovers,
+// CodeLens, quick fixes and the Role Trust Explorer all read from here.
+import * as vscode from 'vscode';
+import { analyzeFile, type AnalysisContext, type FileAnalysis } from '../core/analyze';
+import { LineMap, type Range } from '../core/types';
+import type { Config } from './config';
+import type { IamSource, IamState } from './iamSource';
+import { messageOf, type Log } from './log';
+import type { Secrets } from './secrets';
+
+export interface FileResult {
+  uri: vscode.Uri;
+  analysis: FileAnalysis;
+  /** Document version analysed (open documents), or -1 for a file read from disk. */
+  version: number;
+  lines: LineMap;
+  iamCovered: (account: string) => boolean;
+}
+
+/** Converts an offset range to an editor range through the file's LineMap (UTF-16, like VS Code). */
+export function toRange(lines: LineMap, range: Range): vscode.Range {
+  const a = lines.position(range.start);
+  const b = lines.position(Math.max(range.start, range.end));
+  return new vscode.Range(a.line - 1, a.column - 1, b.line - 1, b.column - 1);
+}
+
+export class Analysis implements vscode.Disposable {
+  private readonly results = new Map<string, FileResult>();
+  private readonly emitter = new vscode.EventEmitter<vscode.Uri | undefined>();
+  /** Fires with the file whose result changed (undefined: many changed). */
+  readonly onDidChange = this.emitter.event;
+
+  constructor(
+    private readonly config: Config,
+    private readonly iam: IamSource,
+    private readonly secrets: Secrets,
+    private readonly log: Log,
+  ) {}
+
+  /** The analysis context for a file: its folder's `.rolecall.json`, the settings and the IAM source. */
+  async context(uri: vscode.Uri | undefined): Promise<{ ctx: AnalysisContext; iam: IamState }> {
+    const [project, iam, credentials] = await Promise.all([this.config.project(uri), this.iam.get(), this.secrets.credentials()]);
+    const config = { ...project.config, accounts: { ...project.config.accounts, ...iam.accountProfiles } };
+    return {
+      ctx: { config, caller: this.config.settings.caller, params: { ...config.parameters }, credentials, iam: iam.reader },
+      iam,
+    };
+  }
+
+  /** Analyses text; never throws (an engine failure becomes a logged message and an empty result). */
+  async run(uri: vscode.Uri, text: string, version: number): Promise<FileResult> {
+    const { ctx, iam } = await this.context(uri);
+    let analysis: FileAnalysis;
+    try {
+      analysis = await analyzeFile(uri.fsPath, text, ctx);
+    } catch (err) {
+      this.log.error(`analysis of ${uri.fsPath} failed: ${messageOf(err)}`);
+      analysis = { file: uri.fsPath, usages: [], findings: [], parseErrors: [] };
+    }
+    const reader = iam.reader;
+    return { uri, analysis, version, lines: new LineMap(text), iamCovered: (account) => reader?.coversAccount(account) ?? false };
+  }
+
+  set(result: FileResult): void {
+    this.results.set(result.uri.toString(), result);
+    this.emitter.fire(result.uri);
+  }
+
+  delete(uri: vscode.Uri): void {
+    if (this.results.delete(uri.toString())) this.emitter.fire(uri);
+  }
+
+  get(uri: vscode.Uri): FileResult | undefined {
+    return this.results.get(uri.toString());
+  }
+
+  all(): FileResult[] {
+    return [...this.results.values()];
+  }
+
+  clear(): void {
+    this.results.clear();
+    this.emitter.fire(undefined);
+  }
+
+  dispose(): void {
+    this.emitter.dispose();
+  }
+}

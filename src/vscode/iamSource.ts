@@ -1,0 +1,151 @@
+// Builds the IAM reader the analysis uses from the settings and every folder's `.rolecall.json`:
+// snapshot files (always) and live IAM through the AWS SDK (trusted workspaces only). The SDK bundle
+// (dist/aws.js) is required on first live use, never at activation.
+import * as fs from 'node:fs/promises';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type * as Aws from '../aws/index';
+import { CompositeIamReader } from '../core/iam/composite';
+import { parseSnapshot, SnapshotIamReader } from '../core/iam/snapshot';
+import type { IamReader } from '../core/ports';
+import type { Config } from './config';
+import { messageOf, type Log } from './log';
+
+export type AwsModule = typeof Aws;
+
+let awsModule: AwsModule | null = null;
+
+/** Loads dist/aws.js (the AWS SDK) once; the extension bundle keeps it external to stay small and fast. */
+export function loadAws(): AwsModule {
+  if (!awsModule) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    awsModule = require(path.join(__dirname, 'aws.js')) as AwsModule;
+  }
+  return awsModule;
+}
+
+export interface IamState {
+  reader: IamReader | null;
+  /** Snapshot files read (absolute paths). */
+  snapshotFiles: string[];
+  /** Problems reading the sources (unreadable snapshot, SDK failure): shown in the log and status bar. */
+  problems: string[];
+  live: Aws.LiveIamReader | null;
+  /** True when nothing at all is configured (drives the explorer's welcome view). */
+  unconfigured: boolean;
+  /** Account → AWS profile, settings merged over `.rolecall.json` `accounts`. */
+  accountProfiles: Record<string, string>;
+}
+
+export class IamSource implements vscode.Disposable {
+  private state: Promise<IamState> | null = null;
+  private watchers: vscode.Disposable[] = [];
+  private readonly emitter = new vscode.EventEmitter<void>();
+  /** Fires when the source was invalidated (settings, snapshot file, trust change). */
+  readonly onDidInvalidate = this.emitter.event;
+
+  constructor(private readonly config: Config, private readonly log: Log) {}
+
+  /** The current reader, built on first use. */
+  get(): Promise<IamState> {
+    if (!this.state) this.state = this.build();
+    return this.state;
+  }
+
+  invalidate(): void {
+    const old = this.state;
+    this.state = null;
+    if (old) {
+      old.then((s) => s.live?.dispose(), () => undefined).catch(() => undefined);
+    }
+    this.emitter.fire();
+  }
+
+  /** Snapshot paths from the settings (relative to each workspace folder) and from each `.rolecall.json`. */
+  private async snapshotPaths(): Promise<string[]> {
+    const out = new Set<string>();
+    const folders = vscode.workspace.workspaceFolders ?? [];
+    for (const p of this.config.settings.iam.snapshots) {
+      if (path.isAbsolute(p)) out.add(p);
+      else for (const f of folders) out.add(path.join(f.uri.fsPath, p));
+    }
+    for (const project of await this.config.allProjects()) {
+      const base = project.config.baseDir;
+      for (const p of project.config.iamSnapshots) out.add(path.isAbsolute(p) || !base ? p : path.join(base, p));
+    }
+    return [...out];
+  }
+
+  private async build(): Promise<IamState> {
+    for (const w of this.watchers) w.dispose();
+    this.watchers = [];
+    const settings = this.config.settings;
+    const problems: string[] = [];
+    const readers: IamReader[] = [];
+    const projects = await this.config.allProjects();
+    const accountProfiles: Record<string, string> = {};
+    for (const p of projects) Object.assign(accountProfiles, p.config.accounts);
+    Object.assign(accountProfiles, settings.iam.accountProfiles);
+
+    const snapshots = [];
+    const snapshotFiles: string[] = [];
+    const multiFolder = (vscode.workspace.workspaceFolders?.length ?? 0) > 1;
+    for (const file of await this.snapshotPaths()) {
+      let text: string;
+      try {
+        text = await fs.readFile(file, 'utf8');
+      } catch {
+        // A relative settings path is tried in every folder of a multi-root workspace: only some exist.
+        if (!multiFolder) problems.push(`IAM snapshot ${file} cannot be read: check the path in rolecall.iam.snapshots or iamSnapshots of .rolecall.json`);
+        continue;
+      }
+      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+      const parsed = parseSnapshot(file, text);
+      if (parsed.error !== null) {
+        problems.push(`IAM snapshot ${file}: ${parsed.error}`);
+        continue;
+      }
+      snapshots.push(parsed.snapshot);
+      snapshotFiles.push(file);
+      const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(path.dirname(file)), path.basename(file)));
+      watcher.onDidChange(() => this.invalidate());
+      watcher.onDidDelete(() => this.invalidate());
+      this.watchers.push(watcher);
+    }
+    if (snapshots.length > 0) readers.push(new SnapshotIamReader(snapshots));
+
+    let live: Aws.LiveIamReader | null = null;
+    if (settings.iam.live) {
+      if (!vscode.workspace.isTrusted) {
+        this.log.info('live IAM is off in an untrusted workspace; only snapshot files are used');
+      } else {
+        try {
+          const aws = loadAws();
+          live = await aws.createLiveIamReader({
+            ...(settings.iam.profile ? { profile: settings.iam.profile } : {}),
+            ...(settings.iam.region ? { region: settings.iam.region } : {}),
+            ...(settings.iam.endpointUrl ? { endpointUrl: settings.iam.endpointUrl } : {}),
+            accountProfiles,
+            cacheTtlMs: settings.cacheTtlSeconds * 1000,
+            log: this.log,
+          });
+          readers.push(live);
+        } catch (err) {
+          problems.push(`live IAM could not start: ${messageOf(err)}. Check rolecall.iam.profile and your AWS credentials (aws sts get-caller-identity).`);
+        }
+      }
+    }
+    for (const p of problems) this.log.warn(p);
+    const reader = readers.length === 0 ? null : readers.length === 1 ? readers[0] : new CompositeIamReader(readers);
+    const unconfigured = readers.length === 0 && problems.length === 0 && !settings.iam.live;
+    void vscode.commands.executeCommand('setContext', 'rolecall.noIamSource', readers.length === 0);
+    this.log.info(`IAM source: ${snapshotFiles.length} snapshot file(s)${live ? ', live IAM' : ''}${reader ? '' : ' — none configured: only checks that need no IAM data run'}`);
+    return { reader, snapshotFiles, problems, live, unconfigured, accountProfiles };
+  }
+
+  dispose(): void {
+    this.invalidate();
+    for (const w of this.watchers) w.dispose();
+    this.emitter.dispose();
+  }
+}

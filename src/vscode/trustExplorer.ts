@@ -1,0 +1,230 @@
+// The Role Trust Explorer: accounts → roles → trust statements (principals, conditions) and the
+// pipeline lines that use each role. Children load lazily; problems show as icons and a view badge.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { RoleRecord } from '../core/ports';
+import type { Finding, Usage } from '../core/types';
+import { toRange, type Analysis, type FileResult } from './analysis';
+import { accountOfUsage } from './hover';
+import type { IamSource } from './iamSource';
+import { describeStatement, statementsOf } from './pure/policyView';
+import { decide, findingsOf } from './pure/usageInfo';
+
+export type ExplorerNode =
+  | { kind: 'account'; account: string }
+  | { kind: 'role'; account: string; roleArn: string; name: string; record: RoleRecord | null }
+  | { kind: 'statement'; roleArn: string; label: string; statement: unknown }
+  | { kind: 'detail'; text: string; icon: string; tooltip?: string }
+  | { kind: 'usage'; usage: Usage; uri: vscode.Uri; roleArn: string | null };
+
+/** The argument the explorer's usage nodes pass to commands (also what CodeLens passes). */
+export interface UsageRef {
+  uri: string;
+  offset: number;
+}
+
+function roleNameOf(arn: string): string {
+  return /role\/(?:.*\/)?([^/]+)$/.exec(arn)?.[1] ?? arn;
+}
+
+export class TrustExplorer implements vscode.TreeDataProvider<ExplorerNode>, vscode.Disposable {
+  private readonly emitter = new vscode.EventEmitter<ExplorerNode | undefined>();
+  readonly onDidChangeTreeData = this.emitter.event;
+  readonly view: vscode.TreeView<ExplorerNode>;
+  private problemsOnly = false;
+  private refreshTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(private readonly analysis: Analysis, private readonly iam: IamSource) {
+    this.view = vscode.window.createTreeView('rolecall.trustExplorer', { treeDataProvider: this, showCollapseAll: true });
+    this.disposables.push(
+      this.view,
+      this.emitter,
+      // Results arrive file by file during a scan: refresh once they settle.
+      analysis.onDidChange(() => this.scheduleRefresh()),
+      iam.onDidInvalidate(() => this.scheduleRefresh()),
+    );
+    void vscode.commands.executeCommand('setContext', 'rolecall.problemsOnly', false);
+  }
+
+  get filtered(): boolean {
+    return this.problemsOnly;
+  }
+
+  toggleFilter(): void {
+    this.problemsOnly = !this.problemsOnly;
+    void vscode.commands.executeCommand('setContext', 'rolecall.problemsOnly', this.problemsOnly);
+    this.view.description = this.problemsOnly ? 'problems only' : undefined;
+    this.refresh();
+  }
+
+  refresh(): void {
+    this.emitter.fire(undefined);
+    this.updateBadge();
+  }
+
+  private scheduleRefresh(): void {
+    if (this.refreshTimer) clearTimeout(this.refreshTimer);
+    this.refreshTimer = setTimeout(() => this.refresh(), 250);
+  }
+
+  private usages(): Array<{ usage: Usage; result: FileResult }> {
+    return this.analysis.all().flatMap((result) => result.analysis.usages.map((usage) => ({ usage, result })));
+  }
+
+  private problemsFor(roleArn: string): Finding[] {
+    return this.analysis.all().flatMap((r) => r.analysis.findings.filter((f) => f.roleArn === roleArn && f.severity !== 'info'));
+  }
+
+  private updateBadge(): void {
+    const count = this.analysis.all().reduce((n, r) => n + r.analysis.findings.filter((f) => f.severity === 'error').length, 0);
+    this.view.badge = count > 0 ? { value: count, tooltip: `${count} role-assumption error${count === 1 ? '' : 's'}` } : undefined;
+  }
+
+  async getChildren(node?: ExplorerNode): Promise<ExplorerNode[]> {
+    if (!node) return this.accounts();
+    switch (node.kind) {
+      case 'account':
+        return this.roles(node.account);
+      case 'role':
+        return this.roleChildren(node);
+      case 'statement': {
+        const d = describeStatement(node.statement);
+        return [
+          ...d.principals.map((p): ExplorerNode => ({ kind: 'detail', text: p, icon: 'person' })),
+          ...d.conditions.map((c): ExplorerNode => ({ kind: 'detail', text: c, icon: 'symbol-boolean' })),
+        ];
+      }
+      default:
+        return [];
+    }
+  }
+
+  private async accounts(): Promise<ExplorerNode[]> {
+    const { reader } = await this.iam.get();
+    const accounts = new Set(reader?.accounts() ?? []);
+    for (const { usage } of this.usages()) {
+      const a = accountOfUsage(usage);
+      if (a && /^\d{12}$/.test(a)) accounts.add(a);
+    }
+    let list = [...accounts].sort();
+    if (this.problemsOnly) list = list.filter((a) => this.usages().some(({ usage, result }) => accountOfUsage(usage) === a && findingsOf(usage, result.analysis.findings).some((f) => f.severity !== 'info')));
+    return list.map((account) => ({ kind: 'account', account }));
+  }
+
+  private async roles(account: string): Promise<ExplorerNode[]> {
+    const { reader } = await this.iam.get();
+    const byArn = new Map<string, ExplorerNode & { kind: 'role' }>();
+    const extra: ExplorerNode[] = [];
+    if (reader?.coversAccount(account)) {
+      const listed = await reader.listRoles(account);
+      if (listed.status === 'found') {
+        for (const r of listed.value) byArn.set(r.arn, { kind: 'role', account, roleArn: r.arn, name: r.roleName, record: r });
+      } else if (listed.status === 'unavailable') {
+        extra.push({ kind: 'detail', text: `IAM unavailable: ${listed.reason}`, icon: 'cloud-offline', tooltip: listed.next });
+      }
+    } else {
+      extra.push({ kind: 'detail', text: 'No IAM data for this account', icon: 'info', tooltip: 'Add a snapshot (rolecall.iam.snapshots) or map a profile (rolecall.iam.accountProfiles).' });
+    }
+    for (const { usage } of this.usages()) {
+      if (!usage.roleArn || accountOfUsage(usage) !== account || byArn.has(usage.roleArn)) continue;
+      byArn.set(usage.roleArn, { kind: 'role', account, roleArn: usage.roleArn, name: roleNameOf(usage.roleArn), record: null });
+    }
+    let roles = [...byArn.values()].sort((a, b) => a.name.localeCompare(b.name));
+    if (this.problemsOnly) roles = roles.filter((r) => this.problemsFor(r.roleArn).length > 0);
+    return [...extra, ...roles];
+  }
+
+  private roleChildren(node: ExplorerNode & { kind: 'role' }): ExplorerNode[] {
+    const out: ExplorerNode[] = [];
+    if (node.record) {
+      const statements = statementsOf(node.record.trustPolicy.text);
+      if (statements.length === 0) out.push({ kind: 'detail', text: 'Trust policy could not be parsed', icon: 'error', tooltip: 'See the policy-parse-error finding' });
+      statements.forEach((statement, i) => {
+        const sid = typeof (statement as { Sid?: unknown }).Sid === 'string' && (statement as { Sid: string }).Sid !== '' ? (statement as { Sid: string }).Sid : String(i);
+        out.push({ kind: 'statement', roleArn: node.roleArn, label: sid, statement });
+      });
+      out.push({ kind: 'detail', text: `MaxSessionDuration ${node.record.maxSessionDuration} s`, icon: 'clock' });
+    } else {
+      out.push({ kind: 'detail', text: 'Role not in the IAM data', icon: 'warning' });
+    }
+    for (const { usage, result } of this.usages()) {
+      if (usage.roleArn !== node.roleArn) continue;
+      if (this.problemsOnly && !findingsOf(usage, result.analysis.findings).some((f) => f.severity !== 'info')) continue;
+      out.push({ kind: 'usage', usage, uri: result.uri, roleArn: node.roleArn });
+    }
+    return out;
+  }
+
+  getTreeItem(node: ExplorerNode): vscode.TreeItem {
+    switch (node.kind) {
+      case 'account': {
+        const problems = this.usages().filter(({ usage, result }) => accountOfUsage(usage) === node.account && findingsOf(usage, result.analysis.findings).some((f) => f.severity === 'error')).length;
+        const item = new vscode.TreeItem(node.account, vscode.TreeItemCollapsibleState.Expanded);
+        item.id = `account:${node.account}`;
+        item.contextValue = 'account';
+        item.iconPath = new vscode.ThemeIcon(problems ? 'error' : 'organization', problems ? new vscode.ThemeColor('problemsErrorIcon.foreground') : undefined);
+        item.description = problems ? `${problems} usage${problems === 1 ? '' : 's'} with errors` : undefined;
+        return item;
+      }
+      case 'role': {
+        const problems = this.problemsFor(node.roleArn);
+        const item = new vscode.TreeItem(node.name, vscode.TreeItemCollapsibleState.Collapsed);
+        item.id = `role:${node.roleArn}`;
+        item.contextValue = 'role';
+        item.tooltip = node.roleArn;
+        const errors = problems.filter((f) => f.severity === 'error').length;
+        item.description = problems.length ? `${problems.length} problem${problems.length === 1 ? '' : 's'}` : node.record ? undefined : 'not found';
+        item.iconPath = errors
+          ? new vscode.ThemeIcon('error', new vscode.ThemeColor('problemsErrorIcon.foreground'))
+          : problems.length
+            ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'))
+            : new vscode.ThemeIcon('shield');
+        return item;
+      }
+      case 'statement': {
+        const d = describeStatement(node.statement);
+        const item = new vscode.TreeItem(`Statement ${d.label}`, d.principals.length + d.conditions.length ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+        item.id = `statement:${node.roleArn}#${node.label}`;
+        item.contextValue = 'statement';
+        item.description = d.principals.join(', ');
+        item.tooltip = [...d.principals, ...d.conditions].join('\n');
+        item.iconPath = new vscode.ThemeIcon(d.label.endsWith('Deny') ? 'circle-slash' : 'check');
+        item.command = { command: 'rolecall.openTrustPolicy', title: 'Open Trust Policy', arguments: [node] };
+        return item;
+      }
+      case 'detail': {
+        const item = new vscode.TreeItem(node.text, vscode.TreeItemCollapsibleState.None);
+        item.iconPath = new vscode.ThemeIcon(node.icon);
+        item.tooltip = node.tooltip ?? node.text;
+        item.contextValue = 'detail';
+        return item;
+      }
+      case 'usage': {
+        const result = this.analysis.get(node.uri);
+        const line = result ? toRange(result.lines, node.usage.anchor).start.line + 1 : 0;
+        const own = result ? findingsOf(node.usage, result.analysis.findings) : [];
+        const account = accountOfUsage(node.usage);
+        const decision = decide(node.usage, own, !!(result && account && result.iamCovered(account)));
+        const item = new vscode.TreeItem(`${vscode.workspace.asRelativePath(node.uri)}:${line}`, vscode.TreeItemCollapsibleState.None);
+        item.id = `usage:${node.uri.toString()}@${node.usage.anchor.start}`;
+        item.contextValue = 'usage';
+        item.description = `${node.usage.kind} · ${decision.kind}${decision.kind === 'deny' ? ` (${decision.finding.code})` : ''}`;
+        item.tooltip = own.length ? own.map((f) => `${f.code}: ${f.message}`).join('\n') : `${path.basename(node.uri.fsPath)} line ${line}`;
+        item.iconPath = own.some((f) => f.severity === 'error')
+          ? new vscode.ThemeIcon('error', new vscode.ThemeColor('problemsErrorIcon.foreground'))
+          : own.some((f) => f.severity === 'warning')
+            ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'))
+            : new vscode.ThemeIcon(decision.kind === 'allow' ? 'pass' : 'file-code');
+        const ref: UsageRef = { uri: node.uri.toString(), offset: node.usage.anchor.start };
+        item.command = { command: 'rolecall.revealUsage', title: 'Reveal in Editor', arguments: [ref] };
+        return item;
+      }
+    }
+  }
+
+  dispose(): void {
+    if (this.refreshTimer) clearTimeout(this.refreshTimer);
+    for (const d of this.disposables) d.dispose();
+  }
+}
