@@ -1,0 +1,35 @@
+import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { configFrom } from '../../../src/core/config';
+
+const root = join(__dirname, '..', '..', '..');
+const schema = JSON.parse(readFileSync(join(root, 'schemas', 'rolecall.schema.json'), 'utf8'));
+
+describe('schemas/rolecall.schema.json matches src/core/config.ts', () => {
+  it('describes exactly the top-level settings configFrom accepts', () => {
+    const keys = Object.keys(schema.properties).filter((k) => k !== '$schema');
+    const sample: Record<string, unknown> = { callers: {}, accounts: {}, iamSnapshots: [], parameters: {}, env: {}, awsCredentials: {}, vaultRoles: {} };
+    assert.deepEqual(keys.sort(), Object.keys(sample).sort());
+    const { problems } = configFrom({ ...sample, $schema: 'x' });
+    assert.deepEqual(problems, []);
+    assert.equal(schema.additionalProperties, false);
+    assert.ok(configFrom({ other: 1 }).problems.some((p) => p.path === 'other'));
+  });
+
+  it('describes the callers and awsCredentials fields configFrom keeps', () => {
+    assert.deepEqual(Object.keys(schema.properties.callers.properties).sort(), ['agents', 'controller', 'default', 'vault']);
+    const cred = schema.properties.awsCredentials.additionalProperties.properties;
+    assert.deepEqual(Object.keys(cred).sort(), ['mfaSerial', 'principal', 'roleArn']);
+    const { config } = configFrom({ awsCredentials: { a: { principal: 'arn:aws:iam::111111111111:user/a', roleArn: 'arn:aws:iam::222222222222:role/r', mfaSerial: 'arn:aws:iam::111111111111:mfa/a' } } });
+    assert.deepEqual(Object.keys(config.awsCredentials.a).sort(), Object.keys(cred).sort());
+  });
+
+  it('accepts the example workspace config', () => {
+    const example = JSON.parse(readFileSync(join(root, 'examples', '.rolecall.json'), 'utf8'));
+    assert.deepEqual(configFrom(example).problems, []);
+    for (const key of Object.keys(example)) assert.ok(key in schema.properties, key);
+    const arn = new RegExp(schema.definitions.principalArn.pattern);
+    for (const v of Object.values(example.callers.agents as Record<string, string>)) assert.match(v, arn);
+  });
+});
