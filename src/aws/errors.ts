@@ -53,12 +53,13 @@ export function classifyError(error: unknown): ClassifiedError {
   const httpStatus = e.$metadata?.httpStatusCode ?? e.$response?.statusCode;
   const base = { code: sysCode ?? name, message, ...(httpStatus !== undefined ? { httpStatus } : {}) };
 
-  if (name === 'AbortError' || name === 'TimeoutError' || sysCode === 'ETIMEDOUT' || sysCode === 'ESOCKETTIMEDOUT' || /timed? ?out/i.test(message) && !/token/i.test(message)) {
-    return { ...base, code: sysCode ?? (name === 'Error' ? 'Timeout' : name), kind: 'timeout', retryable: true };
-  }
+  // The SDK names a reset socket "TimeoutError" with code ECONNRESET: socket codes decide first.
   if ((sysCode && NETWORK_CODES.has(sysCode)) || /socket hang up|ECONNRESET|ECONNREFUSED|EPIPE/.test(message)) {
     const code = sysCode ?? (message.match(/E[A-Z]+/)?.[0] ?? 'NetworkError');
     return { ...base, code, kind: 'network', retryable: true };
+  }
+  if (name === 'AbortError' || name === 'TimeoutError' || sysCode === 'ETIMEDOUT' || sysCode === 'ESOCKETTIMEDOUT' || /timed? ?out/i.test(message) && !/token/i.test(message)) {
+    return { ...base, code: sysCode ?? (name === 'Error' ? 'Timeout' : name), kind: 'timeout', retryable: true };
   }
   if (name === 'CredentialsProviderError' || /Could not load credentials|credential.*not found|Profile .* could not be found|Unable to find .*credentials/i.test(message)) {
     return { ...base, kind: 'no-credentials', retryable: false };
