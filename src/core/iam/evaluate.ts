@@ -107,6 +107,8 @@ export interface EvaluationInput {
   context: RequestContext;
   /** Lower-cased keys whose values cannot be known: conditions on them are "unknown", not false. */
   unknownKeys?: (lowerKey: string) => boolean;
+  /** The caller's unique id (AROA…/AIDA…), when known, for trust policies that name it. */
+  callerUniqueId?: string;
   /** Fill aws:PrincipalArn, aws:PrincipalAccount, aws:username, aws:PrincipalType from the principal (default true). */
   deriveContext?: boolean;
 }
@@ -159,7 +161,7 @@ function buildContext(input: EvaluationInput, caller: (Caller & { derived?: Reco
   return { values, isUnknown: input.unknownKeys ?? never };
 }
 
-function principalEntryMatch(entry: PrincipalEntry, caller: Caller | null, ctx: ConditionContext): Tri {
+function principalEntryMatch(entry: PrincipalEntry, caller: Caller | null, ctx: ConditionContext, uniqueId: string | undefined): Tri {
   if (entry.kind === 'wildcard') return T;
   if (entry.kind === 'service' || entry.kind === 'federated' || entry.kind === 'canonical-user' || entry.kind === 'invalid') return F;
   if (!caller) return U;
@@ -179,6 +181,7 @@ function principalEntryMatch(entry: PrincipalEntry, caller: Caller | null, ctx: 
     case 'federated-user':
       return caller.arn === entry.value ? T : F;
     case 'unique-id': {
+      if (uniqueId) return uniqueId === entry.value ? T : F;
       if (ctx.isUnknown('aws:userid')) return U;
       const ids = ctx.values.get('aws:userid');
       if (!ids) return F;
@@ -189,11 +192,11 @@ function principalEntryMatch(entry: PrincipalEntry, caller: Caller | null, ctx: 
   }
 }
 
-function principalMatch(entries: PrincipalEntry[], caller: Caller | null, ctx: ConditionContext): { result: Tri; via: StatementTrace['via'] } {
+function principalMatch(entries: PrincipalEntry[], caller: Caller | null, ctx: ConditionContext, uniqueId?: string): { result: Tri; via: StatementTrace['via'] } {
   let result: Tri = F;
   let via: StatementTrace['via'] = null;
   for (const entry of entries) {
-    const r = principalEntryMatch(entry, caller, ctx);
+    const r = principalEntryMatch(entry, caller, ctx, uniqueId);
     if (r === T) {
       const kind = entry.kind === 'wildcard' ? 'wildcard' : entry.kind === 'account-root' || entry.kind === 'account-id' ? 'account' : 'principal';
       // A specific principal is the strongest grant (same account: no identity policy needed).
@@ -232,14 +235,14 @@ function and(a: Tri, b: Tri): Tri {
   return T;
 }
 
-function evaluateStatement(cs: CompiledStatement, source: ReasonSource, policy: string, caller: Caller | null, roleArn: string, ctx: ConditionContext): StatementTrace {
+function evaluateStatement(cs: CompiledStatement, source: ReasonSource, policy: string, caller: Caller | null, roleArn: string, ctx: ConditionContext, uniqueId?: string): StatementTrace {
   const st = cs.statement;
   let principal: Tri = T;
   let via: StatementTrace['via'] = null;
   if (source === 'trust-policy') {
-    if (st.principal) ({ result: principal, via } = principalMatch(st.principal, caller, ctx));
+    if (st.principal) ({ result: principal, via } = principalMatch(st.principal, caller, ctx, uniqueId));
     else if (st.notPrincipal) {
-      const m = principalMatch(st.notPrincipal, caller, ctx).result;
+      const m = principalMatch(st.notPrincipal, caller, ctx, uniqueId).result;
       principal = m === T ? F : m === F ? T : U;
       via = 'wildcard';
     } else principal = F;
@@ -291,7 +294,7 @@ export function evaluateAssumeRole(input: EvaluationInput): Evaluation {
   let trustAllow: Tri = F;
   let allowViaPrincipal = false;
   for (const cs of trust.statements) {
-    const t = evaluateStatement(cs, 'trust-policy', trust.name, caller, input.roleArn, ctx);
+    const t = evaluateStatement(cs, 'trust-policy', trust.name, caller, input.roleArn, ctx, input.callerUniqueId);
     trace.push(t);
     reasons.push(t);
     if (cs.statement.effect === 'Deny') trustDeny = t.result === T ? T : trustDeny === T ? T : t.result === U ? U : trustDeny;

@@ -1,9 +1,51 @@
-// PLACEHOLDER until the trust rule families land (IAM work).
-import type { Finding, Usage } from '../types';
+// The trust rule families, run per usage when IAM data is available: role lookup (role-not-found,
+// iam-unavailable), role-level problems of the trust policy, duration limits, and the sts:AssumeRole
+// decision explained as external-id-*, mfa-required or trust-principal-mismatch.
+import { accountOf, parseCaller } from '../iam/arn';
 import type { IamReader } from '../ports';
 import type { AnalysisContext } from '../analyze';
+import type { Finding, Usage } from '../types';
+import { durationMaxRule, roleChainingRule } from './duration-max';
+import { externalIdUnused } from './external-id';
+import { roleLevelFindings } from './policy-findings';
+import { callerIdentity, evaluateUsage, trustFindings } from './principal';
+import { accountNotCovered, lookupUnavailable, roleNotFound } from './role-lookup';
+import { compiledPolicy } from './trust-context';
 
-/** Checks of a usage against the role's trust policy and the caller's permissions. */
-export async function iamRules(_usage: Usage, _iam: IamReader, _ctx: AnalysisContext): Promise<Finding[]> {
-  return [];
+export { snapshotFindings } from './policy-findings';
+export { roleChainingRule } from './duration-max';
+
+/** Checks of a usage against the role's trust policy and the caller's permissions. Never throws. */
+export async function iamRules(usage: Usage, iam: IamReader, ctx: AnalysisContext, now: Date = new Date()): Promise<Finding[]> {
+  const out: Finding[] = [...roleChainingRule(usage, ctx.config)];
+  if (usage.kind === 'sh-get-session-token' || !usage.roleArn) return out;
+  const roleArn = usage.roleArn;
+  // A role given as an assumed-role ARN by mistake still names its role.
+  const target = parseCaller(roleArn)?.kind === 'assumed-role' ? parseCaller(roleArn)?.roleArn ?? roleArn : roleArn;
+  const account = accountOf(target);
+  if (!account) return out;
+  if (!iam.coversAccount(account)) return [...out, ...accountNotCovered(usage, target, account, iam)];
+  let lookup;
+  try {
+    lookup = await iam.getRole(target, { identityPolicies: false });
+  } catch (e) {
+    lookup = { status: 'unavailable' as const, reason: e instanceof Error ? e.message : String(e), next: 'check the IAM data source and run the scan again' };
+  }
+  if (lookup.status === 'unavailable') return [...out, ...lookupUnavailable(usage, target, lookup)];
+  if (lookup.status === 'not-found') return [...out, ...roleNotFound(usage, target, lookup)];
+  const role = lookup.value;
+  out.push(...roleLevelFindings(usage, role));
+  out.push(...durationMaxRule(usage, role));
+  const trust = compiledPolicy(role.trustPolicy, 'trust');
+  if (!trust.valid) return out;
+  out.push(...externalIdUnused(usage, role, trust));
+  let identity;
+  try {
+    identity = await callerIdentity(usage, iam);
+  } catch (e) {
+    identity = { caller: usage.caller ? parseCaller(usage.caller) : null, record: null, policies: null, note: `the caller's identity policies could not be read (${e instanceof Error ? e.message : String(e)}); assumed to allow` };
+  }
+  const evaluation = evaluateUsage(usage, role, identity, now);
+  out.push(...trustFindings(usage, role, identity, evaluation, ctx));
+  return out;
 }

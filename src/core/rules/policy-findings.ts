@@ -1,0 +1,125 @@
+// Role-level findings: problems of a trust policy itself (not of one call) — policy-parse-error,
+// invalid-principal, unsatisfiable-condition. They are reported at each usage of the role, and
+// snapshotFindings reports parse errors once per document at the snapshot file itself.
+import { isNegatedOperator } from '../iam/conditions';
+import { compilePolicy } from '../iam/evaluate';
+import type { ConditionClause, PolicyStatement } from '../iam/policy';
+import { rangeInFile, type ParsedSnapshot, SnapshotIamReader } from '../iam/snapshot';
+import { CompositeIamReader } from '../iam/composite';
+import type { IamReader, RoleRecord } from '../ports';
+import { finding, LineMap, type Finding, type FindingCode, type RelatedInfo, type Usage } from '../types';
+import { compiledPolicy, statementName, statementRelated, textRelated } from './trust-context';
+
+/** A role-level problem, before it is placed at a usage. */
+export interface RoleProblem {
+  code: Extract<FindingCode, 'policy-parse-error' | 'invalid-principal' | 'unsatisfiable-condition'>;
+  message: string;
+  related: RelatedInfo[];
+}
+
+/** Why a statement's conditions can never all hold, or null (cheap checks only). */
+export function unsatisfiableReason(statement: PolicyStatement): string | null {
+  const byKey = new Map<string, ConditionClause[]>();
+  for (const c of statement.conditions) {
+    const positive = !isNegatedOperator(c.baseOperator) && c.baseOperator !== 'Null';
+    if (positive && c.values.length === 0 && !c.ifExists && c.setOperator !== 'ForAllValues') {
+      return `${c.operator} on ${c.key} has an empty list of values, so it never matches`;
+    }
+    const key = c.key.toLowerCase();
+    byKey.set(key, [...(byKey.get(key) ?? []), c]);
+  }
+  for (const clauses of byKey.values()) {
+    const nullTrue = clauses.find((c) => c.baseOperator === 'Null' && c.values.length > 0 && c.values.every((v) => v.toLowerCase() === 'true'));
+    const needsPresent = clauses.find((c) => c.baseOperator !== 'Null' && !isNegatedOperator(c.baseOperator) && !c.ifExists && c.setOperator !== 'ForAllValues');
+    if (nullTrue && needsPresent) return `Null requires ${nullTrue.key} to be absent while ${needsPresent.operator} requires it to be present`;
+    for (const eq of clauses.filter((c) => c.operator === 'StringEquals')) {
+      for (const ne of clauses.filter((c) => c.operator === 'StringNotEquals')) {
+        if (eq.values.length > 0 && eq.values.every((v) => ne.values.includes(v))) return `StringEquals and StringNotEquals on ${eq.key} exclude each other (every allowed value is also forbidden)`;
+      }
+    }
+    const bools = clauses.filter((c) => c.operator === 'Bool' && c.values.length > 0);
+    if (bools.length === 2) {
+      const a = new Set(bools[0].values.map((v) => v.toLowerCase()));
+      if (!bools[1].values.some((v) => a.has(v.toLowerCase()))) return `two Bool conditions on ${bools[0].key} require different values`;
+    }
+  }
+  return null;
+}
+
+const roleProblemsCache = new WeakMap<RoleRecord, RoleProblem[]>();
+
+/** The role-level problems of a role's trust policy (computed once per role). */
+export function roleProblems(role: RoleRecord): RoleProblem[] {
+  const cached = roleProblemsCache.get(role);
+  if (cached) return cached;
+  const out: RoleProblem[] = [];
+  const policy = compiledPolicy(role.trustPolicy, 'trust');
+  const parsed = policy.parsed;
+  if (!policy.valid) {
+    const lines = new LineMap(parsed.text);
+    for (const e of parsed.errors.slice(0, 3)) {
+      const pos = lines.position(e.offset);
+      out.push({
+        code: 'policy-parse-error',
+        message: `The trust policy of ${role.roleName} is not valid policy JSON: ${e.message} (line ${pos.line}, column ${pos.column} of the document). IAM refuses such a policy, so nobody can assume the role through it — fix the document${role.trustPolicy.origin.file ? ` in ${role.trustPolicy.origin.file}` : ''}.`,
+        related: [textRelated(role, role.trustPolicy, { start: e.offset, end: e.offset + e.length }, e.message)],
+      });
+    }
+  }
+  for (const st of parsed.policy?.statements ?? []) {
+    for (const p of [...(st.principal ?? []), ...(st.notPrincipal ?? [])]) {
+      if (p.kind !== 'invalid') continue;
+      out.push({
+        code: 'invalid-principal',
+        message: `Trust policy of ${role.roleName}, ${statementName(st)}: invalid principal — ${p.problem}. The statement never matches this principal.`,
+        related: [textRelated(role, role.trustPolicy, p.range, `principal ${p.value}`)],
+      });
+    }
+    if (st.effect === 'Allow') {
+      const why = unsatisfiableReason(st);
+      if (why) {
+        out.push({
+          code: 'unsatisfiable-condition',
+          message: `Trust policy of ${role.roleName}, ${statementName(st)}: no request can satisfy it — ${why}. Fill in the values the condition should allow, or remove the condition.`,
+          related: [statementRelated(role, st, `${statementName(st)} of the trust policy`)],
+        });
+      }
+    }
+  }
+  roleProblemsCache.set(role, out);
+  return out;
+}
+
+/** The role-level problems placed at a usage of the role. */
+export function roleLevelFindings(usage: Usage, role: RoleRecord): Finding[] {
+  return roleProblems(role).map((p) => finding(p.code, usage.file, usage.anchor, p.message, { roleArn: role.arn, related: p.related }));
+}
+
+function snapshotsOf(source: IamReader | ParsedSnapshot[]): ParsedSnapshot[] {
+  if (Array.isArray(source)) return source;
+  if (source instanceof SnapshotIamReader) return source.snapshots;
+  if (source instanceof CompositeIamReader) return source.readerList.flatMap((r) => snapshotsOf(r));
+  return [];
+}
+
+/**
+ * File-level findings for snapshot files: each policy document that is not valid policy JSON, once, at
+ * the snapshot file (`file` = the snapshot path, `range` = the error's offsets in that file).
+ */
+export function snapshotFindings(source: IamReader | ParsedSnapshot[]): Finding[] {
+  const out: Finding[] = [];
+  for (const snap of snapshotsOf(source)) {
+    for (const doc of snap.documents) {
+      if (doc.kind === 'trust' && doc.source.text === '') continue;
+      const policy = doc.kind === 'trust' ? compiledPolicy(doc.source, 'trust') : compilePolicy(doc.source.text, 'identity', doc.source.name);
+      if (policy.valid) continue;
+      const e = policy.parsed.errors[0];
+      const range = rangeInFile(doc.source, { start: e.offset, end: e.offset + e.length }) ?? { start: 0, end: 0 };
+      const what = doc.kind === 'trust' ? `trust policy of ${doc.owner}` : `policy ${doc.source.name}${doc.owner !== doc.source.name ? ` (${doc.owner})` : ''}`;
+      const more = policy.parsed.errors.length > 1 ? ` (${policy.parsed.errors.length - 1} more problem${policy.parsed.errors.length > 2 ? 's' : ''} in this document)` : '';
+      const roleArn = /^arn:[^:]+:iam::\d{12}:role\//.test(doc.owner) ? doc.owner : null;
+      out.push(finding('policy-parse-error', snap.file, range, `The ${what} is not valid policy JSON: ${e.message}${more}. IAM would refuse this document; fix it where it is maintained and re-export the snapshot.`, { roleArn }));
+    }
+  }
+  return out;
+}
