@@ -17,8 +17,6 @@ function codeOf(d: vscode.Diagnostic): string | null {
 }
 
 export class CodeActions implements vscode.CodeActionProvider {
-  static readonly metadata: vscode.CodeActionProviderMetadata = { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] };
-
   constructor(private readonly analysis: Analysis, private readonly iam: IamSource) {}
 
   async provideCodeActions(doc: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext, token: vscode.CancellationToken): Promise<vscode.CodeAction[]> {
@@ -153,6 +151,6 @@ export function registerCodeActions(analysis: Analysis, iam: IamSource): vscode.
   return vscode.languages.registerCodeActionsProvider(
     [{ language: 'jenkinsfile' }, { language: 'groovy' }],
     new CodeActions(analysis, iam),
-    CodeActions.metadata,
+    { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] },
   );
 }

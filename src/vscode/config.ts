@@ -14,7 +14,7 @@ export interface ProjectConfigEntry {
 
 export class Config implements vscode.Disposable {
   private current: Settings;
-  private readonly projects = new Map<string, Promise<ProjectConfigEntry>>();
+  private projectList: Promise<ProjectConfigEntry[]> | null = null;
   private readonly emitter = new vscode.EventEmitter<{ iam: boolean }>();
   private readonly disposables: vscode.Disposable[] = [];
   /** Fires when settings or a `.rolecall.json` change; `iam` says whether the IAM source must be rebuilt. */
@@ -35,7 +35,7 @@ export class Config implements vscode.Disposable {
     // A watcher is cheap to create (no scan): it only reports changes.
     const watcher = vscode.workspace.createFileSystemWatcher('**/.rolecall.json');
     const changed = (): void => {
-      this.projects.clear();
+      this.projectList = null;
       this.emitter.fire({ iam: true });
     };
     this.disposables.push(watcher, watcher.onDidChange(changed), watcher.onDidCreate(changed), watcher.onDidDelete(changed));
@@ -50,40 +50,51 @@ export class Config implements vscode.Disposable {
     return this.current;
   }
 
-  /** The `.rolecall.json` of the folder holding `uri` (cached until it changes). */
-  project(uri: vscode.Uri | undefined): Promise<ProjectConfigEntry> {
-    const folder = uri ? vscode.workspace.getWorkspaceFolder(uri) : vscode.workspace.workspaceFolders?.[0];
-    if (!folder) return Promise.resolve({ config: defaultConfig(), file: null });
-    const key = folder.uri.toString();
-    let entry = this.projects.get(key);
-    if (!entry) {
-      entry = this.loadProject(folder);
-      this.projects.set(key, entry);
+  /**
+   * The `.rolecall.json` that applies to `uri`: the nearest one above it inside the workspace (as the
+   * CLI's default is the config in the scanned root), else an empty config based at the folder.
+   */
+  async project(uri: vscode.Uri | undefined): Promise<ProjectConfigEntry> {
+    const all = await this.allProjects();
+    const file = uri?.fsPath;
+    let best: ProjectConfigEntry | null = null;
+    for (const entry of all) {
+      const dir = entry.config.baseDir;
+      if (!dir || !entry.file) continue;
+      const inside = file === undefined || file === dir || file.startsWith(dir + path.sep);
+      if (inside && (!best || dir.length > (best.config.baseDir ?? '').length)) best = entry;
     }
-    return entry;
+    if (best) return best;
+    const folder = uri ? vscode.workspace.getWorkspaceFolder(uri) : vscode.workspace.workspaceFolders?.[0];
+    return { config: { ...defaultConfig(), baseDir: folder?.uri.fsPath ?? null }, file: null };
   }
 
-  /** Every folder's project config. */
-  async allProjects(): Promise<ProjectConfigEntry[]> {
-    const folders = vscode.workspace.workspaceFolders ?? [];
-    return Promise.all(folders.map((f) => this.project(f.uri)));
+  /** Every `.rolecall.json` in the workspace (found once, after activation; re-read when one changes). */
+  allProjects(): Promise<ProjectConfigEntry[]> {
+    if (!this.projectList) this.projectList = this.findProjects();
+    return this.projectList;
   }
 
-  private async loadProject(folder: vscode.WorkspaceFolder): Promise<ProjectConfigEntry> {
-    const file = vscode.Uri.joinPath(folder.uri, '.rolecall.json');
+  private async findProjects(): Promise<ProjectConfigEntry[]> {
+    const files = await vscode.workspace.findFiles('**/.rolecall.json', '{**/node_modules/**,**/.git/**}', 50);
+    const entries = await Promise.all(files.map((f) => this.loadProject(f)));
+    return entries.filter((e): e is ProjectConfigEntry => e !== null);
+  }
+
+  private async loadProject(file: vscode.Uri): Promise<ProjectConfigEntry | null> {
     let bytes: Uint8Array;
     try {
       bytes = await vscode.workspace.fs.readFile(file);
     } catch {
-      return { config: { ...defaultConfig(), baseDir: folder.uri.fsPath }, file: null };
+      return null;
     }
     let raw: unknown;
     try {
       raw = JSON.parse(new TextDecoder().decode(bytes).replace(/^\uFEFF/, ''));
     } catch (err) {
       this.log.error(`${file.fsPath}: not valid JSON (${err instanceof Error ? err.message : String(err)}); fix the file — it is ignored until then`);
-      void vscode.window.showWarningMessage(`RoleCall: ${path.basename(file.fsPath)} is not valid JSON and is ignored until fixed.`);
-      return { config: { ...defaultConfig(), baseDir: folder.uri.fsPath }, file };
+      void vscode.window.showWarningMessage(`RoleCall: ${vscode.workspace.asRelativePath(file)} is not valid JSON and is ignored until fixed.`);
+      return null;
     }
     const { config, problems } = configFrom(raw, path.dirname(file.fsPath));
     for (const p of problems) this.log.warn(`${file.fsPath}: ${p.path}: ${p.message}`);

@@ -145,7 +145,9 @@ export class Diagnostics implements vscode.Disposable {
 
   /** Publishes a result: diagnostics with related statements, the shared store, the status bar. */
   async publish(result: FileResult): Promise<void> {
-    const diagnostics = await Promise.all(result.analysis.findings.map((f) => this.toDiagnostic(result, f)));
+    // Role-level findings may also be reported at a snapshot file: only this file's go on this document.
+    const own = result.analysis.findings.filter((f) => f.file === result.analysis.file);
+    const diagnostics = await Promise.all(own.map((f) => this.toDiagnostic(result, f)));
     // Syntax errors are not ours to report (RoleCall is no Groovy linter); the tolerant parser recovers.
     if (result.analysis.parseErrors.length) this.log.info(`${result.uri.fsPath}: ${result.analysis.parseErrors.length} Groovy syntax problem(s) skipped over`);
     this.collection.set(result.uri, diagnostics);

@@ -13,7 +13,7 @@ import type { Usage } from '../../core/types';
 import type { Ctx } from '../ctx';
 import { loadAws } from '../iamSource';
 import { messageOf } from '../log';
-import { MAX_DURATION, MIN_DURATION, ROLE_CHAINING_MAX } from '../pure/edits';
+import { MAX_DURATION, MIN_DURATION } from '../pure/edits';
 import { validateMfaCode, validateMfaSerial } from '../pure/mfa';
 import { validateProfileName } from '../pure/output';
 import { defaultSessionName } from '../pure/sessions';
@@ -207,8 +207,9 @@ export async function mintCredentials(ctx: Ctx, arg?: unknown): Promise<void> {
       credentials = cached;
     } else {
       const usage = target.usage;
-      const callerIsRoleSession = usage?.caller ? /:assumed-role\/|:role\//.test(usage.caller) : undefined;
-      const upper = Math.min(role?.maxSessionDuration ?? MAX_DURATION, MAX_DURATION, callerIsRoleSession ? ROLE_CHAINING_MAX : MAX_DURATION);
+      // The limit is the role's; whether the *local* source credentials are a role session (1 h cap)
+      // is asked of STS by mint() only when the duration makes it matter.
+      const upper = Math.min(role?.maxSessionDuration ?? MAX_DURATION, MAX_DURATION);
       const initial = Math.min(usage?.duration ?? 3600, upper);
       const durationText = await vscode.window.showInputBox({
         title: 'RoleCall: session duration (seconds)',
@@ -259,7 +260,6 @@ export async function mintCredentials(ctx: Ctx, arg?: unknown): Promise<void> {
         ...(externalId !== undefined ? { externalId } : {}),
         ...(sessionName ? { roleSessionName: sessionName } : {}),
         ...(mfaSerial ? { mfaSerial } : {}),
-        ...(callerIsRoleSession !== undefined ? { callerIsRoleSession } : {}),
         ...(role ? { maxSessionDuration: role.maxSessionDuration } : {}),
       };
       try {
