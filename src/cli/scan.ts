@@ -7,7 +7,8 @@ import { configFrom, type ProjectConfig } from '../core/config';
 import type { IamReader } from '../core/ports';
 import { LineMap, type FileError, type Finding, type Usage } from '../core/types';
 import { CompositeIamReader } from '../core/iam/composite';
-import { parseSnapshot, SnapshotIamReader, snapshotFindings } from '../core/iam/snapshot';
+import { parseSnapshot, SnapshotIamReader, type ParsedSnapshot } from '../core/iam/snapshot';
+import { snapshotFindings } from '../core/rules/policy-findings';
 import { displayPath, findPipelineFiles } from './files';
 import { toJson, toSarif, toText, type ScanResult } from './format';
 import { UsageError, type CliIo } from './io';
@@ -162,7 +163,7 @@ export async function runScan(argv: string[], io: CliIo): Promise<number> {
   const readers: IamReader[] = [];
   const snapshotPaths = [...(values['iam-snapshot'] ?? [])];
   if (configPath) for (const p of config.iamSnapshots) snapshotPaths.push(isAbsolute(p) ? p : join(dirname(configPath), p));
-  const snapshots = [];
+  const snapshots: ParsedSnapshot[] = [];
   for (const given of snapshotPaths) {
     const file = displayPath(given);
     let text: string;
@@ -173,7 +174,7 @@ export async function runScan(argv: string[], io: CliIo): Promise<number> {
     }
     if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     const parsedSnapshot = parseSnapshot(file, text);
-    if (!parsedSnapshot.ok) throw new UsageError(`IAM snapshot ${file}: ${parsedSnapshot.message}`);
+    if (parsedSnapshot.snapshot === null) throw new UsageError(`IAM snapshot ${file}: ${parsedSnapshot.error}`);
     snapshots.push(parsedSnapshot.snapshot);
     lineMaps.set(file, new LineMap(text));
   }
