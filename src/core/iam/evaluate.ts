@@ -275,7 +275,7 @@ export function evaluateAssumeRole(input: EvaluationInput): Evaluation {
   const pending: Array<Reason | StatementTrace> = [];
   const trace: StatementTrace[] = [];
   const result = (decision: Evaluation['decision'], denyKind: DenyKind | null, identityRequired: boolean): Evaluation =>
-    new LazyEvaluation(decision, denyKind, trace, identityRequired, pending, caller, input.roleArn);
+    new LazyEvaluation(decision, denyKind, trace, identityRequired, pending, caller, input.roleArn, ctx);
   const reasons = pending;
 
   if (!trust.valid) {
@@ -375,10 +375,11 @@ class LazyEvaluation implements Evaluation {
     private readonly pending: Array<Reason | StatementTrace>,
     private readonly caller: Caller | null,
     private readonly roleArn: string,
+    private readonly ctx: ConditionContext,
   ) {}
 
   get reasons(): Reason[] {
-    return (this.built ??= this.pending.map((r) => ('detail' in r ? r : traceReason(r, this.caller, this.roleArn))));
+    return (this.built ??= this.pending.map((r) => ('detail' in r ? r : traceReason(r, this.caller, this.roleArn, this.ctx))));
   }
 
   toJSON(): { decision: Evaluation['decision']; reasons: Reason[] } {
@@ -386,9 +387,9 @@ class LazyEvaluation implements Evaluation {
   }
 }
 
-function traceReason(t: StatementTrace, caller: Caller | null, roleArn: string): Reason {
-  const statement = t.source === 'trust-policy' ? t.statement.label : `${t.policy}:${t.statement.label}`;
-  return { source: t.source, statement, effect: t.statement.effect, matched: t.result === T, detail: describe(t, caller, roleArn) };
+function traceReason(t: StatementTrace, caller: Caller | null, roleArn: string, ctx: ConditionContext): Reason {
+  const detail = describe(t, caller, roleArn, ctx);
+  return { source: t.source, statement: t.statement.label, effect: t.statement.effect, matched: t.result === T, detail: t.source === 'trust-policy' ? detail : `policy ${t.policy}: ${detail}` };
 }
 
 const SECRET_KEYS = new Set(['sts:externalid']);
@@ -399,7 +400,7 @@ export function describeClause(clause: ConditionClause): string {
   return `${clause.operator} ${clause.key} ${values}`;
 }
 
-function describe(t: StatementTrace, caller: Caller | null, roleArn?: string): string {
+function describe(t: StatementTrace, caller: Caller | null, roleArn: string, ctx: ConditionContext): string {
   const st = t.statement;
   const parts: string[] = [];
   if (!t.action) parts.push(`${st.action ? 'Action' : 'NotAction'} does not cover sts:AssumeRole`);
@@ -415,10 +416,14 @@ function describe(t: StatementTrace, caller: Caller | null, roleArn?: string): s
     const invalid = entries.filter((e) => e.problem);
     for (const e of invalid) parts.push(`invalid principal: ${e.problem}`);
   } else if (t.resource !== T) {
-    parts.push(`Resource does not cover ${roleArn ?? 'the role'}`);
+    parts.push(`Resource does not cover ${roleArn}`);
+  } else if (t.action) {
+    parts.push(`Action covers sts:AssumeRole and Resource covers ${roleArn}`);
   }
   for (const c of t.conditions) {
-    const verdict = c.result === T ? 'satisfied' : c.result === F ? 'not satisfied' : 'not known';
+    const key = c.clause.key.toLowerCase();
+    const absent = !ctx.isUnknown(key) && !(ctx.values.get(key)?.length);
+    const verdict = c.result === T ? 'satisfied' : c.result === F ? `not satisfied${absent ? ` (${c.clause.key} is not in the request)` : ''}` : 'not known';
     parts.push(`condition ${describeClause(c.clause)}: ${verdict}`);
   }
   return parts.join('; ');

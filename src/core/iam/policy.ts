@@ -59,6 +59,8 @@ export interface ParsedPolicy {
   /** The best-effort model; null when no JSON object could be recovered. Valid only when `errors` is empty. */
   policy: PolicyDocument | null;
   errors: PolicyError[];
+  /** The JSON syntax errors alone (not grammar): the text is not JSON at all when this is non-empty. */
+  syntaxErrors: PolicyError[];
   /** The decoded JSON text that offsets refer to. */
   text: string;
   /** True when the input was URL-encoded. */
@@ -163,7 +165,8 @@ export function parsePolicy(input: unknown, kind: PolicyKind = 'any'): ParsedPol
     if (looksUrlEncoded(input)) {
       const result = percentDecode(input);
       if (!result) {
-        return { policy: null, errors: [{ message: 'the policy looks URL-encoded but is not valid percent-encoding', offset: 0, length: input.length }], text: input, decoded: false, toSource };
+        const errors = [{ message: 'the policy looks URL-encoded but is not valid percent-encoding', offset: 0, length: input.length }];
+        return { policy: null, errors, syntaxErrors: errors, text: input, decoded: false, toSource };
       }
       text = result.text;
       decoded = true;
@@ -173,11 +176,13 @@ export function parsePolicy(input: unknown, kind: PolicyKind = 'any'): ParsedPol
   } else if (input !== null && typeof input === 'object') {
     text = JSON.stringify(input, null, 2);
   } else {
-    return { policy: null, errors: [{ message: 'a policy document must be a JSON object', offset: 0, length: 0 }], text: '', decoded: false, toSource };
+    const errors = [{ message: 'a policy document must be a JSON object', offset: 0, length: 0 }];
+    return { policy: null, errors, syntaxErrors: errors, text: '', decoded: false, toSource };
   }
   const { root, errors } = parseJsonTree(text);
+  const syntaxErrors = [...errors];
   const policy = root ? buildPolicy(root, kind, errors) : null;
-  return { policy, errors, text, decoded, toSource };
+  return { policy, errors, syntaxErrors, text, decoded, toSource };
 }
 
 function rangeOf(node: { offset: number; length: number }): Range {
