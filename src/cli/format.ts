@@ -43,8 +43,13 @@ export function usageJson(result: ScanResult, usage: Usage): Record<string, unkn
   };
 }
 
+/** Where the contract reports a finding: the start of the call it is about, else where it is written. */
+function findingStart(finding: Finding): number {
+  return (finding.anchor ?? finding.range).start;
+}
+
 export function findingJson(result: ScanResult, finding: Finding): Record<string, unknown> {
-  const start = position(result, finding.file, finding.range.start);
+  const start = position(result, finding.file, findingStart(finding));
   const end = position(result, finding.file, finding.range.end);
   return {
     file: finding.file,
@@ -78,7 +83,7 @@ export function toJson(result: ScanResult): string {
 export function toText(result: ScanResult): string {
   const lines: string[] = [];
   for (const f of result.findings) {
-    const { line, column } = position(result, f.file, f.range.start);
+    const { line, column } = position(result, f.file, findingStart(f));
     lines.push(`${f.file}:${line}:${column}: ${f.severity} ${f.code}: ${f.message}`);
   }
   for (const e of result.errors) lines.push(`${e.file}: ${e.message}`);
@@ -116,7 +121,7 @@ export function toSarif(result: ScanResult, version: string): string {
           },
         },
         results: result.findings.map((f) => {
-          const start = position(result, f.file, f.range.start);
+          const start = position(result, f.file, findingStart(f));
           const end = position(result, f.file, f.range.end);
           return {
             ruleId: f.code,

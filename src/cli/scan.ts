@@ -237,7 +237,7 @@ export async function runScan(argv: string[], io: CliIo): Promise<number> {
 }
 
 function sortFindings(findings: Finding[], lineMaps: Map<string, LineMap>): Finding[] {
-  const key = (f: Finding) => lineMaps.get(f.file)?.position(f.range.start) ?? { line: 0, column: 0 };
+  const key = (f: Finding) => lineMaps.get(f.file)?.position((f.anchor ?? f.range).start) ?? { line: 0, column: 0 };
   return [...findings].sort((a, b) => {
     if (a.file !== b.file) return a.file < b.file ? -1 : 1;
     const ka = key(a);

@@ -32,8 +32,14 @@ export function analyzeText(file: string, text: string, ctx: AnalysisContext): F
   const { program, errors } = parse(text);
   const extraction = extractUsages(program, text, file, ctx);
   const findings = [...extraction.findings];
-  for (const usage of extraction.usages) findings.push(...staticRules(usage));
+  for (const usage of extraction.usages) findings.push(...anchored(staticRules(usage), usage));
   return { file, usages: extraction.usages, findings, parseErrors: errors };
+}
+
+/** Ties findings about a usage to the start of its call (where the CLI reports them). */
+function anchored(findings: Finding[], usage: Usage): Finding[] {
+  for (const f of findings) if (f.file === usage.file && !f.anchor) f.anchor = usage.anchor;
+  return findings;
 }
 
 /** Full analysis: the syntax-only checks plus the trust checks against IAM data. */
@@ -41,7 +47,7 @@ export async function analyzeFile(file: string, text: string, ctx: AnalysisConte
   const analysis = analyzeText(file, text, ctx);
   if (ctx.iam) {
     const iam = ctx.iam;
-    const perUsage = await Promise.all(analysis.usages.map((usage) => iamRules(usage, iam, ctx)));
+    const perUsage = await Promise.all(analysis.usages.map(async (usage) => anchored(await iamRules(usage, iam, ctx), usage)));
     for (const list of perUsage) analysis.findings.push(...list);
   }
   analysis.findings.sort((a, b) => a.range.start - b.range.start || a.code.localeCompare(b.code));

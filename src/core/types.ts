@@ -162,7 +162,13 @@ export interface Finding {
   severity: Severity;
   message: string;
   file: string;
+  /** Where the problem is written (an argument, a policy statement): squiggles go here. */
   range: Range;
+  /**
+   * The start of the call the finding is about (the usage's anchor), where the CLI contract reports
+   * line/column. Absent for findings not tied to a usage (then `range` is used).
+   */
+  anchor?: Range;
   roleArn: string | null;
   related?: RelatedInfo[];
   fixes?: Fix[];
