@@ -47,7 +47,10 @@ export class Ctx implements vscode.Disposable {
         if (iam) this.iam.invalidate();
         this.reanalyze();
       }),
-      this.iam.onDidInvalidate(() => this.trust.refresh()),
+      this.iam.onDidInvalidate(() => {
+        this.trust.refresh();
+        this.diagnostics.forgetSnapshots();
+      }),
       vscode.workspace.onDidGrantWorkspaceTrust(() => {
         this.iam.invalidate();
         this.reanalyze();

@@ -1,8 +1,9 @@
 // Findings → diagnostics. Documents are analysed on open, on edit (debounced, stale runs dropped) and on
 // save; `rolecall.scanWorkspace` analyses every pipeline file with progress and cancellation.
+import * as fs from 'node:fs/promises';
 import * as vscode from 'vscode';
 import { decodePipelineText } from '../core/analyze';
-import type { Finding, Severity } from '../core/types';
+import { LineMap, type Finding, type Severity } from '../core/types';
 import { toRange, type Analysis, type FileResult } from './analysis';
 import type { Log } from './log';
 import { EXCLUDE_GLOB, PIPELINE_GLOB, shouldAnalyze } from './pure/files';
@@ -162,6 +163,14 @@ export class Diagnostics implements vscode.Disposable {
     const related: vscode.DiagnosticRelatedInformation[] = [];
     for (const r of f.related ?? []) {
       try {
+        // A position in the snapshot file itself (a parse error, a principal) is most precise there.
+        if (r.statement === undefined && r.file && r.range) {
+          const lines = await this.snapshotLines(r.file);
+          if (lines) {
+            related.push(new vscode.DiagnosticRelatedInformation(new vscode.Location(vscode.Uri.file(r.file), toRange(lines, r.range)), r.message));
+            continue;
+          }
+        }
         const range = await this.trust.statementRange(r.roleArn, r.statement);
         if (range) related.push(new vscode.DiagnosticRelatedInformation(new vscode.Location(trustUri(r.roleArn), range), r.message));
       } catch (err) {
@@ -174,6 +183,23 @@ export class Diagnostics implements vscode.Disposable {
     }
     if (related.length) d.relatedInformation = related;
     return d;
+  }
+
+  private readonly snapshotText = new Map<string, Promise<LineMap | null>>();
+
+  /** Line map of a snapshot file, for related locations inside it (cached until IAM data changes). */
+  private snapshotLines(file: string): Promise<LineMap | null> {
+    let lines = this.snapshotText.get(file);
+    if (!lines) {
+      lines = fs.readFile(file, 'utf8').then((t) => new LineMap(t.charCodeAt(0) === 0xfeff ? t.slice(1) : t), () => null);
+      this.snapshotText.set(file, lines);
+    }
+    return lines;
+  }
+
+  /** Forgets cached snapshot texts (IAM data changed). */
+  forgetSnapshots(): void {
+    this.snapshotText.clear();
   }
 
   private updateStatus(): void {
