@@ -1,0 +1,136 @@
+// Corpus test: the bundled examples/ workspace (one folder per real-world seed setup, with the seeds'
+// mistakes) scanned through the CLI exactly as `npm start` does. Expectations come from how each example
+// was designed (see examples/README.md); lines are located by their text so edits to comments don't break it.
+import { strict as assert } from 'node:assert';
+import { chmodSync, readFileSync } from 'node:fs';
+import { main } from '../../src/cli/main';
+import { recordingIo } from './cli/helpers';
+
+function lineOf(file: string, marker: string): number {
+  const lines = readFileSync(file, 'utf8').split('\n');
+  const index = lines.findIndex((l) => l.includes(marker));
+  assert.ok(index >= 0, `${marker} not found in ${file}`);
+  return index + 1;
+}
+
+interface JsonOut {
+  usages: Array<{ file: string; line: number; column: number; kind: string; roleArn: string | null; caller: string | null; duration: number | null; mfa: boolean; externalId: { present: boolean; source: string | null; value: string | null; reference: string | null } }>;
+  findings: Array<{ file: string; line: number; column: number; code: string; severity: string; message: string }>;
+  errors: Array<{ file: string; message: string }>;
+}
+
+async function scan(...extra: string[]): Promise<{ code: number; json: JsonOut; err: string }> {
+  const io = recordingIo();
+  const code = await main(['scan', 'examples', '--format', 'json', ...extra], io);
+  return { code, json: JSON.parse(io.out) as JsonOut, err: io.err };
+}
+
+const S0 = 'examples/seed-000-external-id/';
+const CREDS = 'examples/jenkins-credentials.example.json';
+
+describe('examples/ corpus (all five seed setups)', function () {
+  this.timeout(20000);
+  let result: { code: number; json: JsonOut; err: string };
+
+  before(async () => {
+    chmodSync(CREDS, 0o600);
+    result = await scan('--credentials-file', CREDS);
+  });
+
+  it('finds every usage of every kind, and none in echoed or commented commands', () => {
+    const byFile = new Map<string, string[]>();
+    for (const u of result.json.usages) byFile.set(u.file, [...(byFile.get(u.file) ?? []), u.kind]);
+    assert.deepEqual(Object.fromEntries([...byFile].sort()), {
+      [`${S0}Jenkinsfile`]: ['withAWS'],
+      [`${S0}Jenkinsfile.prod`]: ['withAWS', 'withAWS', 'withAWS', 'withAWS', 'withAWS'],
+      [`${S0}Jenkinsfile.wip`]: ['withAWS', 'withAWS', 'withAWS'],
+      'examples/seed-001-mfa-users/Jenkinsfile': ['withAWS', 'withAWS', 'withAWS'],
+      'examples/seed-002-vault/Jenkinsfile': ['vault'],
+      'examples/seed-003-ecs-agents/Jenkinsfile': ['sh-assume-role', 'sh-assume-role'],
+      'examples/seed-004-session-token/Jenkinsfile': ['sh-get-session-token', 'sh-assume-role'],
+    });
+  });
+
+  it('reports exactly the designed mistakes at the calls that make them', () => {
+    const S1 = 'examples/seed-001-mfa-users/Jenkinsfile';
+    const S3 = 'examples/seed-003-ecs-agents/Jenkinsfile';
+    const S4 = 'examples/seed-004-session-token/Jenkinsfile';
+    const prod = `${S0}Jenkinsfile.prod`;
+    const wip = `${S0}Jenkinsfile.wip`;
+    const expected = [
+      `${S0}Jenkinsfile:${lineOf(`${S0}Jenkinsfile`, 'withAWS(')}:external-id-mismatch`,
+      `${prod}:${lineOf(prod, "'22222222222'")}:invalid-role-arn`,
+      `${prod}:${lineOf(prod, 'duration: 7200')}:duration-exceeds-max`,
+      `${prod}:${lineOf(prod, 'duration: 7200')}:external-id-mismatch`,
+      `${prod}:${lineOf(prod, 'duration: 7200')}:role-chaining-duration`,
+      `${prod}:${lineOf(prod, "'jenkins session'")}:external-id-missing`,
+      `${prod}:${lineOf(prod, "'jenkins session'")}:invalid-session-name`,
+      `${prod}:${lineOf(prod, "externalId: '7KAX")}:hardcoded-secret`,
+      `${prod}:${lineOf(prod, 'jenkins-deployer')}:role-not-found`,
+      // Outside the withCredentials block, $external_id is bound to nothing.
+      `${prod}:${lineOf(prod, 'jenkins-deployer')}:unresolved-reference`,
+      `${wip}:${lineOf(wip, "roleSessionName: 'jenkins-session'")}:external-id-mismatch`,
+      `${wip}:${lineOf(wip, 'BUILD_NUMBER')}:external-id-missing`,
+      // withAWS runs as the controller (jenkins-slave), whose policy allows only the two jenkins roles.
+      `${wip}:${lineOf(wip, 'deploy-role')}:trust-principal-mismatch`,
+      `${S1}:${lineOf(S1, 'role/developer')}:invalid-principal`,
+      `${S1}:${lineOf(S1, 'role/developer')}:trust-principal-mismatch`,
+      `${S1}:${lineOf(S1, 'role/developer')}:unsatisfiable-condition`,
+      `${S1}:${lineOf(S1, "'bob admin'")}:invalid-session-name`,
+      `${S1}:${lineOf(S1, "'bob admin'")}:mfa-required`,
+      `${S1}:${lineOf(S1, 'duration: 10800')}:duration-exceeds-max`,
+      `examples/seed-002-vault/vars/ecrLogin.groovy:${lineOf('examples/seed-002-vault/vars/ecrLogin.groovy', 'withCredentials')}:static-credentials`,
+      `${S3}:${lineOf(S3, '--duration-seconds 43200')}:role-chaining-duration`,
+      `${S4}:${lineOf(S4, 'get-session-token --serial-number')}:duration-out-of-range`,
+      `${S4}:${lineOf(S4, 'role/secrets-reader')}:mfa-required`,
+      // Seed 000's jenkins-policy.json with its trailing comma, reported in the snapshot file.
+      'examples/iam/222222222222.json:102:policy-parse-error',
+    ].sort();
+    const actual = result.json.findings.map((f) => `${f.file}:${f.line}:${f.code}`).sort();
+    assert.deepEqual(actual, expected);
+    assert.equal(result.code, 1, 'error findings make the exit status 1');
+  });
+
+  it('resolves values the way the plugins do', () => {
+    const seed0 = result.json.usages.find((u) => u.file === `${S0}Jenkinsfile`)!;
+    assert.equal(seed0.roleArn, 'arn:aws:iam::222222222222:role/jenkins', 'roleAccount from the config parameter role_account');
+    assert.equal(seed0.caller, 'arn:aws:iam::111111111111:role/jenkins-slave', 'withAWS runs as the controller');
+    assert.deepEqual(seed0.externalId, { present: true, source: 'credential', value: null, reference: 'ExternalId' });
+    const vault = result.json.usages.find((u) => u.kind === 'vault')!;
+    assert.equal(vault.roleArn, 'arn:aws:iam::444444444444:role/jenkins-ecr-push-role');
+    assert.equal(vault.caller, 'arn:aws:iam::111111111111:role/vault-server');
+    const ecs = result.json.usages.filter((u) => u.file.includes('seed-003'));
+    assert.deepEqual(ecs.map((u) => [u.roleArn, u.duration, u.caller]), [
+      ['arn:aws:iam::333333333333:role/deploy-role', 43200, 'arn:aws:iam::111111111111:role/deploy-role-agent-account-x'],
+      ['arn:aws:iam::333333333333:role/deploy-role', 3600, 'arn:aws:iam::111111111111:role/deploy-role-agent-account-x'],
+    ]);
+    const token = result.json.usages.find((u) => u.kind === 'sh-get-session-token')!;
+    assert.equal(token.mfa, true);
+    assert.equal(token.roleArn, null);
+  });
+
+  it('never prints a credential value', () => {
+    const secret = JSON.parse(readFileSync(CREDS, 'utf8')).ExternalId as string;
+    assert.ok(!JSON.stringify(result.json).includes(secret));
+    assert.ok(!result.err.includes(secret));
+  });
+
+  it('reports the half-typed file as not fully analysed, and still analyses it', () => {
+    assert.equal(result.json.errors.length, 1);
+    assert.equal(result.json.errors[0].file, `${S0}Jenkinsfile.wip`);
+    assert.match(result.json.errors[0].message, /syntax error at \d+:\d+/);
+  });
+
+  it('without IAM data, still runs the checks that need none and says nothing about trust', async () => {
+    const missing = recordingIo();
+    assert.equal(await main(['scan', 'examples', '--config', 'examples/no-such-config.json'], missing), 2, 'a missing --config file is bad input');
+    assert.match(missing.err, /^rolecall scan: config examples\/no-such-config.json: no such file\n$/);
+    const io = recordingIo();
+    const code = await main(['scan', `${S0}Jenkinsfile.prod`, '--format', 'json', '--param', 'role_account=222222222222'], io);
+    assert.equal(io.err, '');
+    const codes = (JSON.parse(io.out) as JsonOut).findings.map((f) => f.code).sort();
+    // Two ExternalIds from a credential whose value is not given, one $external_id outside withCredentials.
+    assert.deepEqual(codes, ['hardcoded-secret', 'invalid-role-arn', 'invalid-session-name', 'unresolved-reference', 'unresolved-reference', 'unresolved-reference']);
+    assert.equal(code, 1);
+  });
+});
