@@ -13,9 +13,11 @@ import { checkRoleArn, partitionOfRegion } from './role-arn';
 
 type ExtractContext = Pick<AnalysisContext, 'config' | 'caller' | 'params' | 'credentials'>;
 
+/** An agent directive; its label is resolved lazily (parameters may be declared after `agent`). */
 interface Agent {
-  label: string | null;
+  expr: Expression | null;
   description: string;
+  resolved?: { label: string | null };
 }
 
 /** Credentials in effect inside a block (withAWS, a binding, withVault): shell steps there call STS as them. */
@@ -282,7 +284,7 @@ class Extractor {
     const direct = named.get('label');
     if (direct) return this.agentFrom(direct, `agent label (line ${line})`);
     const first = positional(call.args)[0];
-    if (first && first.type === 'Identifier' && (first.name === 'any' || first.name === 'none')) return { label: null, description: `agent ${first.name} (line ${line})` };
+    if (first && first.type === 'Identifier' && (first.name === 'any' || first.name === 'none')) return { expr: null, description: `agent ${first.name} (line ${line})` };
     if (call.closures.length === 0) return null;
     // agent { label 'x' } / agent { node { label 'x' } } / agent { docker { label 'x' } } / ecs / kubernetes
     const queue: Closure[] = [call.closures[0]];
@@ -303,14 +305,22 @@ class Extractor {
         }
       }
     }
-    return { label: null, description: `agent without label (line ${line})` };
+    return { expr: null, description: `agent without label (line ${line})` };
   }
 
   private agentFrom(e: Expression, description: string): Agent {
-    const v = this.resolver.expr(e, { env: null, method: null });
-    // The seed's `label AgentAccountX` (a bare word) means the label of that name.
-    const label = v.value ?? (e.type === 'Identifier' ? e.name : null);
-    return { label, description: label !== null ? `${description.replace('agent label', `agent label ${label}`)}` : description };
+    return { expr: e, description };
+  }
+
+  /** The label of an agent directive, resolved once. */
+  private label(agent: Agent | null): string | null {
+    if (!agent || !agent.expr) return null;
+    if (!agent.resolved) {
+      const v = this.resolver.expr(agent.expr, { env: null, method: null });
+      // The seed's `label AgentAccountX` (a bare word) means the label of that name.
+      agent.resolved = { label: v.value ?? (agent.expr.type === 'Identifier' ? agent.expr.name : null) };
+    }
+    return agent.resolved.label;
   }
 
   /** Records what a call means for the scope of its block; returns the block's scope, or 'skip'. */
@@ -350,7 +360,7 @@ class Extractor {
         if (call.closures.length === 0) return scope;
         const arg = positional(call.args)[0] ?? namedArgs(call.args).get('label');
         const line = this.line(call.start);
-        if (!arg) return { ...scope, agent: { label: null, description: `node without label (line ${line})` } };
+        if (!arg) return { ...scope, agent: { expr: null, description: `node without label (line ${line})` } };
         return { ...scope, agent: this.agentFrom(arg, `node label (line ${line})`) };
       }
       case 'parameters':
@@ -509,7 +519,7 @@ class Extractor {
   /** The principal of agent-run code: the label's mapping, then the defaults, then --caller. */
   private agentCaller(agent: Agent | null): { caller: string | null; origin: string | null } {
     const agents = this.config?.callers.agents ?? {};
-    const label = agent?.label ?? null;
+    const label = this.label(agent);
     if (label !== null && agents[label]) return { caller: agents[label], origin: `agent label ${label} (.rolecall.json callers.agents)` };
     if (agents['*']) return { caller: agents['*'], origin: label !== null ? `agent label ${label}, via callers.agents["*"] (.rolecall.json)` : `any agent (.rolecall.json callers.agents["*"])` };
     return this.fallbackCaller();
@@ -588,7 +598,7 @@ class Extractor {
     const usage = newUsage(this.file, 'withAWS', range(call), range(call.callee));
     usage.args.call = { start: call.start, end: callArgsEnd(call) };
     usage.boundStringCredentials = this.boundCredentials(scope);
-    usage.agentLabel = scope.agent?.label ?? null;
+    usage.agentLabel = this.label(scope.agent);
 
     // The caller: an AWS credential's principal (or its role: a chain), the agent, or the controller.
     if (credExpr && credVal) {
@@ -665,7 +675,8 @@ class Extractor {
       const v = this.resolver.expr(ext, scope);
       usage.externalId = { present: true, resolved: resolvedValue(v, this.src(ext)) };
       this.record(usage, 'externalId', v, range(ext));
-      if (v.value !== null && v.source === 'literal' && !v.secret) {
+      // Written in this file (directly, via a variable, environment or a parameter default): a secret in the repository.
+      if (v.value !== null && v.literalRange && v.source !== 'credential') {
         const direct = ext.type === 'String' && !ext.interpolated;
         usage.secrets.push({
           kind: 'external-id',
@@ -731,7 +742,7 @@ class Extractor {
     const usage = newUsage(this.file, 'credentials-binding', range(call), range(call.callee));
     usage.args.call = range(b);
     usage.boundStringCredentials = this.boundCredentials(scope);
-    usage.agentLabel = scope.agent?.label ?? null;
+    usage.agentLabel = this.label(scope.agent);
     if (credExpr && credVal) {
       this.record(usage, 'credentials', credVal, range(credExpr));
       usage.credentialsId = credId;
@@ -791,7 +802,7 @@ class Extractor {
       usage.args.call = range(entry);
       usage.vaultPath = path;
       usage.boundStringCredentials = this.boundCredentials(scope);
-      usage.agentLabel = scope.agent?.label ?? null;
+      usage.agentLabel = this.label(scope.agent);
       usage.args.role = range(pathExpr);
       const params = new URLSearchParams(query ?? '');
       const fromQuery = params.get('role_arn');
@@ -862,7 +873,7 @@ class Extractor {
     const usage = newUsage(this.file, kind, { start: anchor.start, end: Math.max(endSrc, anchor.end) }, anchor);
     usage.args.call = { start: anchor.start, end: Math.max(endSrc, anchor.end) };
     usage.boundStringCredentials = this.boundCredentials(scope);
-    usage.agentLabel = scope.agent?.label ?? null;
+    usage.agentLabel = this.label(scope.agent);
     const caller = this.shellCaller(scope);
     usage.caller = caller.caller;
     usage.callerOrigin = caller.origin;
@@ -932,8 +943,8 @@ class Extractor {
         const r = wordRange(ext);
         usage.externalId = { present: true, resolved: resolvedValue(v, ext.text) };
         this.record(usage, 'externalId', v, r);
-        if (v.value !== null && v.source === 'literal' && !v.secret) {
-          const direct = literalText(ext) !== null && v.literalRange !== undefined;
+        if (v.value !== null && v.literalRange && v.source !== 'credential') {
+          const direct = literalText(ext) !== null;
           const quote = script.quoteAt(ext.start);
           const replacement = quote === '"' || quote === '"""' ? '\\${EXTERNAL_ID}' : quote === '/' || quote === '$/' ? null : '"${EXTERNAL_ID}"';
           usage.secrets.push({

@@ -169,14 +169,14 @@ export class Resolver {
         const base = this.special(e.object, e.start, scope);
         if (base === 'params') return this.param(e.property, e.start);
         if (base === 'env') return this.env(e.property, e.start, scope, depth);
-        break;
+        return this.dependent(e, this.expr(e.object, scope, depth + 1));
       }
       case 'Index': {
         const base = this.special(e.object, e.start, scope);
         if ((base === 'params' || base === 'env') && e.index.type === 'String' && !e.index.interpolated) {
           return base === 'params' ? this.param(e.index.value, e.start) : this.env(e.index.value, e.start, scope, depth);
         }
-        break;
+        return this.dependent(e, this.expr(e.object, scope, depth + 1));
       }
       case 'Binary':
         if (e.operator === '+') {
@@ -215,6 +215,16 @@ export class Resolver {
         break;
     }
     const text = sourceText(this.data, e);
+    return unknown(text, 'unresolved', `computed at run time (${text})`, `the value of \`${text}\` is computed while the build runs; RoleCall cannot know it`);
+  }
+
+  /** A member of a value: unknown, and when the value itself is unresolved, say what it depends on. */
+  private dependent(e: Expression, object: Val): Val {
+    const text = sourceText(this.data, e);
+    if (object.value === null && object.missing.length > 0) {
+      const why = object.missing.map((m) => m.message).join('; ');
+      return unknown(text, 'unresolved', `${text}, from ${object.description}`, `the value of \`${text}\` depends on what RoleCall cannot know: ${why}`);
+    }
     return unknown(text, 'unresolved', `computed at run time (${text})`, `the value of \`${text}\` is computed while the build runs; RoleCall cannot know it`);
   }
 
