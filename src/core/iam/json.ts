@@ -160,6 +160,12 @@ export function parseJsonTree(text: string): { root: JsonNode | null; errors: Js
 
   function parseValue(): JsonNode | null {
     const t = token;
+    if ((t.kind === '{' || t.kind === '[') && depth >= 200) {
+      // Far deeper than any policy: stop here rather than risk the stack.
+      errors.push({ message: 'nesting too deep (more than 200 levels)', offset: t.offset, length: 1 });
+      while (token.kind !== 'eof') next();
+      return null;
+    }
     switch (t.kind) {
       case '{':
         return parseObject();
@@ -190,7 +196,7 @@ export function parseJsonTree(text: string): { root: JsonNode | null; errors: Js
   function parseObject(): JsonNode {
     const start = token.offset;
     const properties: JsonProperty[] = [];
-    if (++depth > 200) errors.push({ message: 'nesting too deep', offset: start, length: 1 });
+    depth++;
     next();
     let lastComma: Token | null = null;
     while (true) {
@@ -246,7 +252,7 @@ export function parseJsonTree(text: string): { root: JsonNode | null; errors: Js
   function parseArray(): JsonNode {
     const start = token.offset;
     const items: JsonNode[] = [];
-    if (++depth > 200) errors.push({ message: 'nesting too deep', offset: start, length: 1 });
+    depth++;
     next();
     let lastComma: Token | null = null;
     while (true) {
