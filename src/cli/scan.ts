@@ -46,17 +46,18 @@ function keyValues(values: string[] | undefined, flag: string): Record<string, s
   return out;
 }
 
-function readJsonFile(path: string, what: string): unknown {
+/** Reads a JSON file; `shown` is the path as the user wrote it, for messages. */
+function readJsonFile(path: string, shown: string, what: string): unknown {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new UsageError(`${what} ${path}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : 'cannot be read'}`);
+    throw new UsageError(`${what} ${shown}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : 'cannot be read'}`);
   }
   try {
     return JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   } catch (error) {
-    throw new UsageError(`${what} ${path} is not valid JSON: ${(error as Error).message}`);
+    throw new UsageError(`${what} ${shown} is not valid JSON: ${(error as Error).message}`);
   }
 }
 
@@ -85,7 +86,7 @@ function loadConfig(explicit: string | undefined, paths: string[], io: CliIo): L
     }
   }
   if (!path) return { config: configFrom(undefined).config, path: null };
-  const { config, problems } = configFrom(readJsonFile(at(path), 'config'), dirname(path));
+  const { config, problems } = configFrom(readJsonFile(at(path), displayPath(path), 'config'), dirname(path));
   for (const problem of problems) io.stderr(`rolecall: warning: ${displayPath(path)}: ${problem.path}: ${problem.message}\n`);
   return { config, path };
 }
@@ -94,7 +95,7 @@ function loadCredentials(file: string | undefined, inline: Record<string, string
   const credentials: Record<string, string> = {};
   if (file) {
     const full = resolvePath(io.cwd, file);
-    const raw = readJsonFile(full, 'credentials file');
+    const raw = readJsonFile(full, displayPath(file), 'credentials file');
     if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new UsageError(`credentials file ${file} must be a JSON object { "id": "value" }`);
     for (const [id, value] of Object.entries(raw as Record<string, unknown>)) {
       if (typeof value !== 'string') throw new UsageError(`credentials file ${file}: the value of '${id}' must be a string`);
