@@ -1,0 +1,122 @@
+// Parser/analysis benchmark: RoleCall's full analysis of a generated ~5,000-line Jenkinsfile against
+// tree-sitter-groovy's parse alone (WASM, same process, same text), plus re-analysis latency after edits.
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { AGENT_ROLE, generateJenkinsfile } from '../generate.mjs';
+import { loadEngine, ROOT } from '../lib/engine.mjs';
+import { median, quantile } from '../lib/stats.mjs';
+import { SHORT, progress, runMeasurement } from '../lib/child.mjs';
+
+const LINES = 5000;
+
+async function treeSitter() {
+  const require = createRequire(join(ROOT, 'package.json'));
+  const { Parser, Language } = await import('web-tree-sitter');
+  await Parser.init();
+  const wasm = join(require.resolve('tree-sitter-groovy/package.json'), '..', 'tree-sitter-groovy.wasm');
+  const language = await Language.load(wasm);
+  const parser = new Parser();
+  parser.setLanguage(language);
+  return parser;
+}
+
+function countErrors(node, limit = 10_000) {
+  let count = 0;
+  const cursor = node.walk();
+  let visited = 0;
+  for (;;) {
+    if (cursor.nodeType === 'ERROR' || cursor.nodeIsMissing) count++;
+    if (++visited > limit * 100) break;
+    if (cursor.gotoFirstChild()) continue;
+    while (!cursor.gotoNextSibling()) {
+      if (!cursor.gotoParent()) return count;
+    }
+  }
+  return count;
+}
+
+await runMeasurement(
+  [['analysis-vs-tree-sitter', 'Analysis of a 5k-line Jenkinsfile'], ['reanalysis-latency', 'Re-analysis after an edit (5k lines)']],
+  async () => {
+    const text = generateJenkinsfile(LINES);
+    const lineCount = text.split('\n').length - 1;
+    const engine = await loadEngine(['analyze', 'config']);
+    const ctx = { config: engine.config.defaultConfig(), caller: AGENT_ROLE, params: {}, credentials: {}, iam: null };
+    const analyze = (t) => engine.analyze.analyzeText('Jenkinsfile', t, ctx);
+    const parser = await treeSitter();
+
+    const first = analyze(text);
+    const tree = parser.parse(text);
+    const tsErrors = countErrors(tree.rootNode);
+    tree.delete();
+    progress(`text: ${lineCount} lines, ${text.length} chars; RoleCall: ${first.usages.length} usages, ${first.parseErrors.length} parse errors; tree-sitter: ${tsErrors} ERROR/MISSING nodes`);
+
+    // Interleave the two so machine load (2 shared cores) hits both alike.
+    const warmup = SHORT ? 5 : 15;
+    const rounds = SHORT ? 10 : 60;
+    for (let i = 0; i < warmup; i++) {
+      analyze(text);
+      parser.parse(text).delete();
+    }
+    const ours = [];
+    const peer = [];
+    for (let i = 0; i < rounds; i++) {
+      let t = performance.now();
+      analyze(text);
+      ours.push(performance.now() - t);
+      t = performance.now();
+      const parsed = parser.parse(text);
+      peer.push(performance.now() - t);
+      parsed.delete();
+    }
+    const oursMs = median(ours);
+    const peerMs = median(peer);
+    progress(`analysis median ${oursMs.toFixed(2)} ms vs tree-sitter parse ${peerMs.toFixed(2)} ms`);
+
+    // Re-analysis: the editor re-runs the whole analysis on each change; edit a different spot each time.
+    const edits = SHORT ? 20 : 200;
+    const lat = [];
+    for (let i = 0; i < edits + 10; i++) {
+      const at = Math.floor(((i * 7919) % 997) / 997 * text.length);
+      const edited = text.slice(0, at) + (i % 2 ? ' ' : '\n') + text.slice(at);
+      const t = performance.now();
+      analyze(edited);
+      if (i >= 10) lat.push(performance.now() - t);
+    }
+    const p50 = median(lat);
+    const p95 = quantile(lat, 0.95);
+    progress(`re-analysis p50 ${p50.toFixed(2)} ms, p95 ${p95.toFixed(2)} ms over ${lat.length} edits`);
+
+    // Timing an analysis that finds nothing in a file with hundreds of usages would measure a no-op.
+    const sanity = first.usages.length === 0 ? ' BROKEN: no usages found in a file written with hundreds of them.' : '';
+    return [
+      {
+        id: 'analysis-vs-tree-sitter',
+        label: `Analysis of a ${lineCount}-line Jenkinsfile`,
+        value: oursMs,
+        unit: 'ms',
+        peer: 'tree-sitter-groovy parse only (web-tree-sitter WASM)',
+        peerValue: peerMs,
+        ratio: oursMs / peerMs,
+        target: { of: 'ratio', op: '<=', value: 1.0 },
+        gate: { of: 'ratio', op: '<=', value: 3.0 },
+        status: first.usages.length === 0 ? 'broken' : 'measured',
+        note: `median of ${rounds}, interleaved; RoleCall: ${first.usages.length} usages, ${first.parseErrors.length} parse errors; tree-sitter: ${tsErrors} ERROR/MISSING nodes.${sanity}`,
+      },
+      {
+        id: 'reanalysis-latency',
+        label: 'Re-analysis after an edit, p50 (p95)',
+        value: p50,
+        p95,
+        unit: 'ms',
+        peer: 'tree-sitter-groovy parse only (web-tree-sitter WASM)',
+        peerValue: peerMs,
+        ratio: p50 / peerMs,
+        target: { of: 'value', op: '<=', value: 5 },
+        gate: { of: 'ratio', op: '<=', value: 3.0 },
+        status: 'measured',
+        note: `${lat.length} edits at different offsets after ${10} warm-up edits; p95 ${p95.toFixed(2)} ms`,
+      },
+    ];
+  },
+);
