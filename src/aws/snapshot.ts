@@ -1,11 +1,12 @@
 // `rolecall snapshot`: the account's IAM as `aws iam get-account-authorization-details` prints it
 // (documents decoded to JSON objects, as the AWS CLI does), so the offline snapshot reader reads it back.
-import { GetAccountAuthorizationDetailsCommand } from '@aws-sdk/client-iam';
-import type { GetAccountAuthorizationDetailsCommandOutput } from '@aws-sdk/client-iam';
+import { GetAccountAuthorizationDetailsCommand, ListRolesCommand } from '@aws-sdk/client-iam';
+import type { GetAccountAuthorizationDetailsCommandOutput, ListRolesCommandOutput } from '@aws-sdk/client-iam';
 import { StsError, silentLog } from '../core/ports';
 import { makeIamClient, sendWithRetry } from './clients';
 import type { AwsClientOptions, AwsRequestEvent } from './options';
 import { retryPolicy } from './retry';
+import type { RetryOutcome } from './retry';
 import { decodePolicyDocument } from './iamReader';
 
 /** The snapshot file shape (the subset of get-account-authorization-details that RoleCall reads, plus groups). */
@@ -45,6 +46,19 @@ function normalize(value: unknown): unknown {
   return value;
 }
 
+function snapshotError(action: string, page: number, outcome: Extract<RetryOutcome<unknown>, { ok: false }>, profile: string | undefined): StsError {
+  const e = outcome.error;
+  const profileFlag = profile ? ` --profile ${profile}` : '';
+  const kind = e.kind === 'access-denied' ? 'access-denied' : e.kind === 'expired' ? 'expired' : e.kind === 'throttled' ? 'throttled' : e.kind === 'network' || e.kind === 'timeout' ? 'network' : e.kind === 'no-credentials' || e.kind === 'invalid-credentials' ? 'no-credentials' : 'other';
+  const next =
+    kind === 'access-denied' ? `allow ${action} for the credentials (e.g. the AWS managed policy IAMReadOnlyAccess)`
+    : kind === 'expired' || kind === 'no-credentials' ? `refresh the credentials: aws sso login${profileFlag} or aws configure${profileFlag}`
+    : kind === 'throttled' ? 'wait a minute and try again'
+    : kind === 'network' ? 'check the network, proxy or --endpoint-url'
+    : 'check the credentials and --endpoint-url';
+  return new StsError(kind, `${action} failed (page ${page}, ${outcome.attempts} attempt${outcome.attempts === 1 ? '' : 's'}): ${e.code}: ${e.message}`, next);
+}
+
 /** Reads every page of GetAccountAuthorizationDetails. Throws StsError-like errors with a next step (the CLI prints them). */
 export async function fetchAuthorizationDetails(options: AwsClientOptions = {}): Promise<AuthorizationDetails> {
   const policy = retryPolicy(options);
@@ -61,18 +75,7 @@ export async function fetchAuthorizationDetails(options: AwsClientOptions = {}):
         { service: 'iam', operation: 'GetAccountAuthorizationDetails', account: 'default' },
         (event: AwsRequestEvent) => options.onRequest?.(event),
       );
-      if (!outcome.ok) {
-        const e = outcome.error;
-        const profileFlag = options.profile ? ` --profile ${options.profile}` : '';
-        const kind = e.kind === 'access-denied' ? 'access-denied' : e.kind === 'expired' ? 'expired' : e.kind === 'throttled' ? 'throttled' : e.kind === 'network' || e.kind === 'timeout' ? 'network' : e.kind === 'no-credentials' || e.kind === 'invalid-credentials' ? 'no-credentials' : 'other';
-        const next =
-          kind === 'access-denied' ? 'allow iam:GetAccountAuthorizationDetails for the credentials (e.g. the AWS managed policy IAMReadOnlyAccess)'
-          : kind === 'expired' || kind === 'no-credentials' ? `refresh the credentials: aws sso login${profileFlag} or aws configure${profileFlag}`
-          : kind === 'throttled' ? 'wait a minute and try again'
-          : kind === 'network' ? 'check the network, proxy or --endpoint-url'
-          : 'check the credentials and --endpoint-url';
-        throw new StsError(kind, `iam:GetAccountAuthorizationDetails failed (page ${page}, ${outcome.attempts} attempt${outcome.attempts === 1 ? '' : 's'}): ${e.code}: ${e.message}`, next);
-      }
+      if (!outcome.ok) throw snapshotError('iam:GetAccountAuthorizationDetails', page, outcome, options.profile);
       const out = outcome.value;
       details.UserDetailList.push(...(normalize(out.UserDetailList ?? []) as unknown[]));
       details.GroupDetailList.push(...(normalize(out.GroupDetailList ?? []) as unknown[]));
@@ -81,6 +84,27 @@ export async function fetchAuthorizationDetails(options: AwsClientOptions = {}):
       log.info(`snapshot: page ${page}: ${details.RoleDetailList.length} roles, ${details.UserDetailList.length} users so far`);
       if (!out.IsTruncated || !out.Marker) break;
       marker = out.Marker;
+    }
+    // GetAccountAuthorizationDetails leaves out MaxSessionDuration; ListRoles has it. Without it a scan
+    // would assume 3600 s and report durations a 12-hour role allows (seed 003).
+    const maxByArn = new Map<string, number>();
+    marker = undefined;
+    for (let page = 1; page <= 10_000; page++) {
+      const outcome = await sendWithRetry<ListRolesCommandOutput>(
+        policy,
+        client,
+        () => new ListRolesCommand({ Marker: marker }),
+        { service: 'iam', operation: 'ListRoles', account: 'default' },
+        (event: AwsRequestEvent) => options.onRequest?.(event),
+      );
+      if (!outcome.ok) throw snapshotError('iam:ListRoles', page, outcome, options.profile);
+      for (const role of outcome.value.Roles ?? []) if (role.Arn && role.MaxSessionDuration !== undefined) maxByArn.set(role.Arn, role.MaxSessionDuration);
+      if (!outcome.value.IsTruncated || !outcome.value.Marker) break;
+      marker = outcome.value.Marker;
+    }
+    for (const role of details.RoleDetailList as Array<Record<string, unknown>>) {
+      const max = typeof role.Arn === 'string' ? maxByArn.get(role.Arn) : undefined;
+      if (max !== undefined) role.MaxSessionDuration = max;
     }
     return details;
   } finally {
