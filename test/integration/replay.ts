@@ -52,7 +52,7 @@ async function attempt(what: string, refused: string[], action: () => Promise<un
       refused.push(`${what}: ${e.name}: ${e.message}`);
       return false;
     }
-    throw new Error(`replaying ${what} failed: ${e.name}: ${e.message}`);
+    throw new Error(`replaying ${what} failed: ${e.name}: ${e.message}`, { cause: error });
   }
 }
 
