@@ -3,7 +3,8 @@
 // what resolution needs (variables, parameters). Usages are then built in source order, so an
 // enclosing withAWS is known before the shell steps inside it.
 import type { Argument, CallExpression, Closure, Expression, MapLiteral, MethodDeclaration, Node, Program, StringLiteral } from '../syntax/ast';
-import { forEachChild, textOffset } from '../syntax/ast';
+import { textOffset } from '../syntax/ast';
+import { childrenOf } from './children';
 import { finding, LineMap, type Finding, type Origin, type Range, type ResolvedValue, type Usage, type UsageArg, type UsageKind } from '../types';
 import type { AnalysisContext } from '../analyze';
 import type { ProjectConfig } from '../config';
@@ -183,12 +184,13 @@ class Extractor {
   private walk(): void {
     const root: WalkScope = { env: null, method: null, agent: null, identity: null };
     const stack: Array<{ node: Node; scope: WalkScope; statement: Range | null }> = [{ node: this.program, scope: root, statement: null }];
+    const children: Node[] = [];
     while (stack.length > 0) {
       const { node, scope, statement: outerStatement } = stack.pop()!;
       const statement = STATEMENT_TYPES.has(node.type) && node.type !== 'Block' ? range(node) : outerStatement;
       const pushChildren = (n: Node, s: WalkScope): void => {
-        const children: Node[] = [];
-        forEachChild(n, (c) => children.push(c));
+        children.length = 0;
+        childrenOf(n, children);
         for (let i = children.length - 1; i >= 0; i--) stack.push({ node: children[i], scope: s, statement });
       };
       switch (node.type) {
@@ -219,13 +221,13 @@ class Extractor {
           if (inner === 'skip') continue;
           if (inner !== scope) {
             // Arguments see the outer scope; trailing closures see the block's scope.
-            const children: Array<{ node: Node; scope: WalkScope }> = [];
-            children.push({ node: node.callee, scope });
-            for (const a of node.args) children.push({ node: a, scope });
-            for (const c of node.closures) children.push({ node: c, scope: inner });
-            if (node.annotations) for (const a of node.annotations) children.push({ node: a, scope });
-            children.sort((a, b) => a.node.start - b.node.start);
-            for (let i = children.length - 1; i >= 0; i--) stack.push({ node: children[i].node, scope: children[i].scope, statement });
+            const parts: Array<{ node: Node; scope: WalkScope }> = [];
+            parts.push({ node: node.callee, scope });
+            for (const a of node.args) parts.push({ node: a, scope });
+            for (const c of node.closures) parts.push({ node: c, scope: inner });
+            if (node.annotations) for (const a of node.annotations) parts.push({ node: a, scope });
+            parts.sort((a, b) => a.node.start - b.node.start);
+            for (let i = parts.length - 1; i >= 0; i--) stack.push({ node: parts[i].node, scope: parts[i].scope, statement });
             continue;
           }
           break;
