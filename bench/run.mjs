@@ -19,7 +19,7 @@ const MEASUREMENTS = [
   { script: 'parser.mjs', ids: [['analysis-vs-tree-sitter', 'Analysis of a 5k-line Jenkinsfile'], ['reanalysis-latency', 'Re-analysis after an edit']], timeoutMs: 180_000 },
   { script: 'trust.mjs', ids: [['trust-evaluations', 'Trust evaluations/s']], timeoutMs: 120_000 },
   { script: 'activation.mjs', ids: [['activation', 'Extension activation'], ['vsix-size', '.vsix size']], timeoutMs: 480_000 },
-  { script: 'workspace.mjs', ids: [['scan-offline', 'Workspace scan'], ['scan-live-getrole', 'Live scan GetRole calls']], timeoutMs: 900_000 },
+  { script: 'workspace.mjs', ids: [['scan-offline', 'Workspace scan'], ['scan-live-getrole', 'Live scan GetRole calls'], ['scan-live-concurrent', 'Concurrent live scan GetRole calls']], timeoutMs: 900_000 },
   { script: 'groovylint.mjs', ids: [['analysis-vs-groovy-lint', 'Analysis vs npm-groovy-lint parse']], timeoutMs: 900_000 },
 ];
 

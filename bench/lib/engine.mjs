@@ -18,6 +18,7 @@ const MODULES = {
   evaluate: 'src/core/iam/evaluate.ts',
   policy: 'src/core/iam/policy.ts',
   snapshot: 'src/core/iam/snapshot.ts',
+  composite: 'src/core/iam/composite.ts',
   aws: 'src/aws/index.ts',
 };
 

@@ -25,6 +25,7 @@ export function fmt(value, unit) {
   if (unit === 's') return `${value.toFixed(2)} s`;
   if (unit === 'MB') return `${value.toFixed(2)} MB`;
   if (unit === 'calls') return `${value} calls`;
+  if (unit === 'MiB') return `${Math.round(value)} MiB`;
   return `${value} ${unit ?? ''}`.trim();
 }
 

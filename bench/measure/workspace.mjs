@@ -3,11 +3,13 @@
 //  2. The same scan with --live against a local moto IAM emulator seeded with the 200 roles (the hub
 //     account from its snapshot): GetRole calls counted by a proxy in front of moto. Target: exactly 200.
 //     Skipped in --short. Without moto the row says so.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+//  3. The same live reading in-process with every file analysed at once (Promise.all over 1,000 files),
+//     so 3,000 lookups of 200 roles race: GetRole must still be exactly 200 (request coalescing).
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateWorkspace, HUB_ACCOUNT, TARGET_ACCOUNTS } from '../generate.mjs';
-import { ROOT } from '../lib/engine.mjs';
+import { loadEngine, ROOT } from '../lib/engine.mjs';
 import { run, tail } from '../lib/proc.mjs';
 import { FAKE_SECRET, fakeKeyFor, findMoto, seedRoles, startCountingProxy, startMoto } from '../lib/moto.mjs';
 import { SHORT, progress, runMeasurement } from '../lib/child.mjs';
@@ -40,7 +42,34 @@ function countCodes(findings) {
   return c;
 }
 
-await runMeasurement([['scan-offline', 'Workspace scan'], ['scan-live-getrole', 'Live scan GetRole calls']], async () => {
+/** Analyses every pipeline of the workspace concurrently against a fresh live reader (hub from its snapshot). */
+async function concurrentLiveScan(ws, proxyPort) {
+  const engine = await loadEngine(['analyze', 'config', 'snapshot', 'composite', 'aws']);
+  const hubText = readFileSync(ws.hubSnapshot, 'utf8');
+  const parsed = engine.snapshot.parseSnapshot(ws.hubSnapshot, hubText);
+  if (!parsed.snapshot) throw new Error(`hub snapshot does not parse: ${parsed.error}`);
+  const readerCounts = {};
+  const live = await engine.aws.createLiveIamReader({
+    region: 'us-east-1',
+    endpointUrl: `http://127.0.0.1:${proxyPort}`,
+    credentials: { accessKeyId: fakeKeyFor(HUB_ACCOUNT), secretAccessKey: FAKE_SECRET },
+    accountCredentials: Object.fromEntries(TARGET_ACCOUNTS.map((a) => [a, { accessKeyId: fakeKeyFor(a), secretAccessKey: FAKE_SECRET }])),
+    onRequest: (event) => {
+      readerCounts[event.operation] = (readerCounts[event.operation] ?? 0) + 1;
+    },
+  });
+  const iam = new engine.composite.CompositeIamReader([new engine.snapshot.SnapshotIamReader([parsed.snapshot]), live]);
+  const config = engine.config.configFrom(JSON.parse(readFileSync(ws.configFile, 'utf8')), ws.pipelineDir).config;
+  const ctx = { config, caller: null, params: {}, credentials: {}, iam };
+  const files = readdirSync(ws.pipelineDir).map((d) => join(ws.pipelineDir, d, 'Jenkinsfile'));
+  const texts = files.map((f) => readFileSync(f, 'utf8'));
+  const t = performance.now();
+  const results = await Promise.all(files.map((f, i) => engine.analyze.analyzeFile(f, texts[i], ctx)));
+  const ms = performance.now() - t;
+  return { ms, usages: results.reduce((n, r) => n + r.usages.length, 0), findings: results.reduce((n, r) => n + r.findings.length, 0), readerCounts };
+}
+
+await runMeasurement([['scan-offline', 'Workspace scan'], ['scan-live-getrole', 'Live scan GetRole calls'], ['scan-live-concurrent', 'Concurrent live scan GetRole calls']], async () => {
   const dir = mkdtempSync(join(tmpdir(), 'rolecall-bench-ws-'));
   const rows = [];
   try {
@@ -59,16 +88,26 @@ await runMeasurement([['scan-offline', 'Workspace scan'], ['scan-live-getrole', 
       // No peer scans workspaces the same way: the gate only catches the pathological (> 100 ms per file).
       gate: { of: 'value', op: '<=', value: FILES * 0.1 },
       status: offline.usages === expected ? 'measured' : 'broken',
-      note: `rolecall scan --format json (one CLI process): peak RSS ${offline.maxRssMiB.toFixed(0)} MiB; ${offline.usages} usages (expected ${expected}), ${offline.findings} findings, ${offline.errors} file errors`,
+      note: `rolecall scan --format json (one CLI process, ${(offline.ms / FILES).toFixed(1)} ms per file): peak RSS ${offline.maxRssMiB.toFixed(0)} MiB; ${offline.usages} usages (expected ${expected}), ${offline.findings} findings, ${offline.errors} file errors`,
+    });
+    rows.push({
+      id: 'scan-peak-rss',
+      label: `Scan ${FILES} Jenkinsfiles: peak memory (RSS)`,
+      value: offline.maxRssMiB,
+      unit: 'MiB',
+      status: 'measured',
+      note: 'process.resourceUsage().maxRSS of the CLI process at exit (high-water mark)',
     });
 
     if (SHORT) {
       rows.push({ id: 'scan-live-getrole', label: 'Live scan: GetRole calls', status: 'not-measured', note: 'skipped in --short (needs the moto emulator); the full run measures it' });
+      rows.push({ id: 'scan-live-concurrent', label: 'Concurrent live scan: GetRole calls', status: 'not-measured', note: 'skipped in --short (needs the moto emulator)' });
       return rows;
     }
     const moto = await findMoto();
     if (!moto.bin) {
       rows.push({ id: 'scan-live-getrole', label: 'Live scan: GetRole calls', status: 'not-measured', note: moto.reason });
+      rows.push({ id: 'scan-live-concurrent', label: 'Concurrent live scan: GetRole calls', status: 'not-measured', note: moto.reason });
       return rows;
     }
     const server = await startMoto(moto.bin);
@@ -97,7 +136,23 @@ await runMeasurement([['scan-offline', 'Workspace scan'], ['scan-live-getrole', 
         gate: { of: 'value', op: '<=', value: ROLES * 2 },
         status: live.usages === FILES * 3 ? 'measured' : 'broken',
         extra: { seconds: live.ms / 1000, peakRssMiB: live.maxRssMiB, calls: proxy.counts, usages: live.usages, findings: live.findings, findingCodes: live.codes },
-        note: `rolecall scan --live against moto (counted by a proxy): ${(live.ms / 1000).toFixed(2)} s, peak RSS ${live.maxRssMiB.toFixed(0)} MiB; ${perAccount}; ${live.usages} usages`,
+        note: `rolecall scan --live against moto (counted by a proxy): ${(live.ms / 1000).toFixed(2)} s, peak RSS ${live.maxRssMiB.toFixed(0)} MiB; ${perAccount}; ${live.usages} usages, ${live.findings} findings (offline: ${offline.findings})`,
+      });
+
+      proxy.reset();
+      const concurrent = await concurrentLiveScan(ws, proxy.port);
+      const getRole2 = Object.values(proxy.counts).reduce((n, ops) => n + (ops.GetRole ?? 0), 0);
+      progress(`concurrent live scan: ${(concurrent.ms / 1000).toFixed(2)} s, GetRole ${getRole2} at the proxy (${concurrent.readerCounts.GetRole ?? 0} by the reader's own count), ${concurrent.usages} usages, ${concurrent.findings} findings`);
+      rows.push({
+        id: 'scan-live-concurrent',
+        label: `Live, ${FILES} files analysed at once: GetRole calls`,
+        value: getRole2,
+        unit: 'calls',
+        target: { of: 'value', op: '==', value: ROLES },
+        gate: { of: 'value', op: '<=', value: ROLES * 2 },
+        status: concurrent.usages === FILES * 3 ? 'measured' : 'broken',
+        extra: { seconds: concurrent.ms / 1000, calls: proxy.counts, readerCounts: concurrent.readerCounts, usages: concurrent.usages, findings: concurrent.findings },
+        note: `in-process Promise.all over ${FILES} analyzeFile calls (${concurrent.usages} usages racing for ${ROLES} roles) in ${(concurrent.ms / 1000).toFixed(2)} s; the proxy counted ${getRole2} GetRole, the reader's onRequest ${concurrent.readerCounts.GetRole ?? 0}; ${concurrent.findings} findings`,
       });
     } finally {
       await proxy.stop();
