@@ -272,6 +272,7 @@ class Extractor {
             }
           }
           this.secretVariable(varName, v);
+          if (v.type === 'String') this.scanStringSecrets(v);
           env = { name: varName, binding: { kind: 'expr', expr: v, origin: `environment ${varName}, line ${line}`, source: 'environment' }, next: env };
         }
         result = { ...result, env };
@@ -498,6 +499,8 @@ class Extractor {
     usage.args[arg] = at;
     usage.origins[arg] = originOf(v);
     for (const m of v.missing) {
+      // Build-time values are fine in session names: any build number makes a valid name.
+      if (m.builtin && arg === 'roleSessionName') continue;
       if (usage.unresolved.some((u) => u.reference === m.reference && u.arg === arg)) continue;
       usage.unresolved.push({ arg, reference: m.reference, message: `${argLabel(arg)}: ${m.message}.`, range: at });
     }

@@ -8,6 +8,8 @@ import type { LineMap, Range, ValueSource } from '../types';
 export interface Missing {
   reference: string;
   message: string;
+  /** A Jenkins built-in (BUILD_NUMBER...): fine where any value works (session names), unknown elsewhere. */
+  builtin?: boolean;
 }
 
 /** A value as resolved, with where it came from. */
@@ -307,7 +309,12 @@ export class Resolver {
     // Jenkins exposes build parameters as environment variables too.
     if (this.data.parameters.has(name) || name in this.data.params) return this.param(name, at);
     if (name in this.data.configEnv) return known(this.data.configEnv[name], 'environment', `environment variable ${name} (.rolecall.json env)`, { reference: name });
-    if (JENKINS_BUILTINS.has(name)) return unknown(name, 'environment', `Jenkins built-in ${name} (known while the build runs)`, null, { runtime: true });
+    if (JENKINS_BUILTINS.has(name)) {
+      return unknown(name, 'environment', `Jenkins built-in ${name} (known while the build runs)`, null, {
+        runtime: true,
+        missing: [{ reference: name, builtin: true, message: `${name} is set by Jenkins while the build runs; to check this value, give it in .rolecall.json "env": {"${name}": "..."}` }],
+      });
+    }
     const what = bare ? `\`${name}\` is not a variable, parameter or environment variable defined in this file` : `environment variable ${name} is not set in this file`;
     return unknown(name, 'unresolved', `undefined ${name}`, `${what}; give it with --param ${name}=VALUE or in .rolecall.json "parameters" / "env"`);
   }
