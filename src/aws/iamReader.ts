@@ -303,7 +303,10 @@ class LiveReader implements LiveIamReader {
         break;
       case 'no-credentials':
         reason = `no AWS credentials found${profile ? ` for profile ${profile}` : ''} (${error.message})`;
-        next = `configure credentials: aws configure${profileFlag} or aws sso login${profileFlag}, or pass --profile NAME; ${snapshotHint}`;
+        next = /multi-?factor|mfa/i.test(error.message)
+          // A role profile with mfa_serial needs a code the reader cannot ask for mid-scan.
+          ? `mint MFA-backed credentials first (rolecall mint --role-arn ROLE --serial-number MFA_ARN --token-code CODE${profileFlag} --write-profile NAME) and read IAM with --profile NAME`
+          : `configure credentials: aws configure${profileFlag} or aws sso login${profileFlag}, or pass --profile NAME; ${snapshotHint}`;
         break;
       default:
         reason = `${context.action} failed: ${error.code}: ${error.message}`;

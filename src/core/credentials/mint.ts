@@ -164,6 +164,9 @@ export async function mint(request: MintRequest, ports: MintPorts): Promise<Mint
   const clock = ports.clock ?? systemClock;
   const assume = typeof request.roleArn === 'string';
 
+  // Refuse bad input before any call; then learn whether the caller is a role session only if it matters.
+  const first = validateMintRequest(request);
+  if (first.problems.length > 0) throw first.problems[0];
   let callerIsRoleSession = request.callerIsRoleSession;
   if (assume && callerIsRoleSession === undefined && (request.durationSeconds ?? 0) > ROLE_CHAINING_MAX_DURATION) {
     // Only worth a call when the answer changes the request.

@@ -1,0 +1,85 @@
+// `rolecall mint` / `rolecall snapshot` argument handling, in-process (STS itself is covered by the
+// integration tests against moto).
+import { strict as assert } from 'node:assert';
+import { parseMintArgs, runMint } from '../../../src/cli/mint';
+import { runSnapshot } from '../../../src/cli/snapshot';
+import { UsageError } from '../../../src/cli/io';
+import type { CliIo } from '../../../src/cli/io';
+
+function io(): CliIo & { out: string; err: string } {
+  const state = { out: '', err: '' };
+  return Object.assign(state, {
+    stdout: (t: string) => void (state.out += t),
+    stderr: (t: string) => void (state.err += t),
+    cwd: process.cwd(),
+    env: {},
+  });
+}
+
+describe('rolecall mint arguments', () => {
+  it('parses the contract flags into a request', () => {
+    const args = parseMintArgs([
+      '--role-arn', 'arn:aws:iam::222222222222:role/jenkins', '--external-id', 'abc123', '--duration', '900', '--session-name', 'jenkins-session',
+      '--serial-number', 'arn:aws:iam::111111111111:mfa/alice', '--token-code', '012345', '--profile', 'hub', '--region', 'eu-west-1',
+      '--endpoint-url', 'http://127.0.0.1:5000', '--format', 'credential-process',
+    ]);
+    assert.deepEqual(args.request, {
+      roleArn: 'arn:aws:iam::222222222222:role/jenkins', externalId: 'abc123', durationSeconds: 900, roleSessionName: 'jenkins-session',
+      mfaSerial: 'arn:aws:iam::111111111111:mfa/alice', tokenCode: '012345',
+    });
+    assert.equal(args.format, 'credential-process');
+    assert.equal(args.profile, 'hub');
+    assert.equal(args.endpointUrl, 'http://127.0.0.1:5000');
+  });
+
+  it('without --role-arn ⇒ GetSessionToken (roleArn null); default format env', () => {
+    const args = parseMintArgs(['--duration', '900']);
+    assert.equal(args.request.roleArn, null);
+    assert.equal(args.format, 'env');
+  });
+
+  const bad: Array<[string[], RegExp]> = [
+    [['--token-code', '12345', '--serial-number', 'arn:aws:iam::111111111111:mfa/a'], /--token-code must be exactly 6 digits/],
+    [['--token-code', '1234567', '--serial-number', 'arn:aws:iam::111111111111:mfa/a'], /exactly 6 digits/],
+    [['--token-code', '123456'], /--token-code needs --serial-number/],
+    [['--serial-number', 'arn:aws:iam::111111111111:mfa/a'], /needs --token-code/],
+    [['--duration', '15m'], /whole number of seconds/],
+    [['--format', 'yaml'], /--format must be one of env, json, credential-process, ini/],
+    [['--role'], /Unknown option|unknown/i],
+    [['extra'], /positional|Unexpected argument/i],
+    [['--endpoint-url', 'localhost:5000'], /http\(s\) URL/],
+    [['--write-profile', 'a b'], /invalid profile name/],
+  ];
+  for (const [argv, message] of bad) {
+    it(`rejects ${argv.join(' ')} as bad usage`, () => {
+      assert.throws(() => parseMintArgs(argv), (e: unknown) => e instanceof UsageError && message.test(e.message) && !e.message.includes('\n'));
+    });
+  }
+
+  it('values STS would refuse are bad usage (exit 2 via UsageError) before any call', async () => {
+    for (const argv of [
+      ['--role-arn', 'arn:aws:iam::22222222222:role/jenkins'],
+      ['--role-arn', 'arn:aws:iam::222222222222:role/jenkins', '--session-name', 'bob admin'],
+      ['--role-arn', 'arn:aws:iam::222222222222:role/jenkins', '--duration', '600'],
+      ['--duration', '200000'],
+      ['--external-id', 'x'],
+    ]) {
+      // An endpoint nobody listens on: reaching STS would fail differently (exit 1).
+      await assert.rejects(runMint([...argv, '--endpoint-url', 'http://127.0.0.1:9'], io()), (e: unknown) => e instanceof UsageError, argv.join(' '));
+    }
+  });
+
+  it('--help prints the usage and exits 0', async () => {
+    const out = io();
+    assert.equal(await runMint(['--help'], out), 0);
+    assert.match(out.out, /^Usage: rolecall mint/);
+    const snap = io();
+    assert.equal(await runSnapshot(['--help'], snap), 0);
+    assert.match(snap.out, /^Usage: rolecall snapshot --out FILE/);
+  });
+
+  it('snapshot needs --out', async () => {
+    await assert.rejects(runSnapshot([], io()), (e: unknown) => e instanceof UsageError && /--out FILE is required/.test(e.message));
+    await assert.rejects(runSnapshot(['--out', 'x.json', '--bogus'], io()), (e: unknown) => e instanceof UsageError);
+  });
+});
