@@ -34,7 +34,9 @@ export class CodeActions implements vscode.CodeActionProvider {
       for (const fix of finding.fixes ?? []) {
         actions.push(this.action(fix.title, doc, fix.edits, diagnostic, fix.isPreferred === true || (fix === finding.fixes?.[0] && before === actions.length)));
       }
-      if (usage) {
+      // The engine's fixes come first and win: editor-only fixes fill in where it has none, so a
+      // problem never shows two quick fixes doing the same thing.
+      if (usage && (finding.fixes?.length ?? 0) === 0) {
         for (const extra of await this.uiFixes(doc, finding, usage)) {
           actions.push(this.action(extra.title, doc, extra.edits, diagnostic, actions.length === before && extra.preferred));
         }
@@ -59,7 +61,6 @@ export class CodeActions implements vscode.CodeActionProvider {
     const text = doc.getText();
     const out: Array<{ title: string; edits: TextEdit[]; preferred: boolean }> = [];
     const code: FindingCode = finding.code;
-    const hasEngineFix = (finding.fixes?.length ?? 0) > 0;
     switch (code) {
       case 'external-id-missing': {
         if (usage.kind !== 'withAWS') break;
@@ -131,7 +132,6 @@ export class CodeActions implements vscode.CodeActionProvider {
         break;
       }
       case 'hardcoded-secret': {
-        if (hasEngineFix) break;
         const secret = usage.secrets.find((s) => s.range.start === finding.range.start && s.kind !== 'access-key');
         if (!secret || secret.kind === 'access-key') break;
         const [credentialsId, variable] = SECRET_VARIABLES[secret.kind];

@@ -55,6 +55,9 @@ export class Ctx implements vscode.Disposable {
         this.iam.invalidate();
         this.reanalyze();
       }),
+      this.iam.onDidBuild((state) => {
+        this.diagnostics.publishSnapshotFindings(state.snapshotFindings).catch((err: unknown) => this.log.error(`snapshot diagnostics failed: ${String(err)}`));
+      }),
       this.secrets.onDidChangeSessions(() => this.status.setSession(this.secrets.nextExpiring())),
     );
     this.status.setSession(this.secrets.nextExpiring());

@@ -186,6 +186,30 @@ export class Diagnostics implements vscode.Disposable {
   }
 
   private readonly snapshotText = new Map<string, Promise<LineMap | null>>();
+  private snapshotUris: vscode.Uri[] = [];
+
+  /** Puts findings about the snapshot files themselves (invalid policy JSON) on those files. */
+  async publishSnapshotFindings(findings: Finding[]): Promise<void> {
+    for (const uri of this.snapshotUris) this.collection.delete(uri);
+    this.snapshotUris = [];
+    const byFile = new Map<string, Finding[]>();
+    for (const f of findings) byFile.set(f.file, [...(byFile.get(f.file) ?? []), f]);
+    for (const [file, list] of byFile) {
+      const lines = await this.snapshotLines(file);
+      if (!lines) continue;
+      const uri = vscode.Uri.file(file);
+      this.collection.set(
+        uri,
+        list.map((f) => {
+          const d = new vscode.Diagnostic(toRange(lines, f.range), f.message, severity(f.severity));
+          d.source = 'rolecall';
+          d.code = { value: f.code, target: this.docsUri.with({ fragment: f.code }) };
+          return d;
+        }),
+      );
+      this.snapshotUris.push(uri);
+    }
+  }
 
   /** Line map of a snapshot file, for related locations inside it (cached until IAM data changes). */
   private snapshotLines(file: string): Promise<LineMap | null> {

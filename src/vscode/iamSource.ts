@@ -8,6 +8,8 @@ import type * as Aws from '../aws/index';
 import { CompositeIamReader } from '../core/iam/composite';
 import { parseSnapshot, SnapshotIamReader } from '../core/iam/snapshot';
 import type { IamReader } from '../core/ports';
+import { snapshotFindings } from '../core/rules/policy-findings';
+import type { Finding } from '../core/types';
 import type { Config } from './config';
 import { messageOf, type Log } from './log';
 
@@ -35,6 +37,8 @@ export interface IamState {
   unconfigured: boolean;
   /** Account → AWS profile, settings merged over `.rolecall.json` `accounts`. */
   accountProfiles: Record<string, string>;
+  /** Problems inside the snapshot files themselves (policy-parse-error), positioned in those files. */
+  snapshotFindings: Finding[];
 }
 
 export class IamSource implements vscode.Disposable {
@@ -43,12 +47,19 @@ export class IamSource implements vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<void>();
   /** Fires when the source was invalidated (settings, snapshot file, trust change). */
   readonly onDidInvalidate = this.emitter.event;
+  private readonly built = new vscode.EventEmitter<IamState>();
+  /** Fires with each newly built source. */
+  readonly onDidBuild = this.built.event;
 
   constructor(private readonly config: Config, private readonly log: Log) {}
 
   /** The current reader, built on first use. */
   get(): Promise<IamState> {
-    if (!this.state) this.state = this.build();
+    if (!this.state) {
+      const state = this.build();
+      this.state = state;
+      state.then((s) => this.built.fire(s), () => undefined).catch(() => undefined);
+    }
     return this.state;
   }
 
@@ -112,7 +123,12 @@ export class IamSource implements vscode.Disposable {
       watcher.onDidDelete(() => this.invalidate());
       this.watchers.push(watcher);
     }
-    if (snapshots.length > 0) readers.push(new SnapshotIamReader(snapshots));
+    let findings: Finding[] = [];
+    if (snapshots.length > 0) {
+      const snapshotReader = new SnapshotIamReader(snapshots);
+      readers.push(snapshotReader);
+      findings = snapshotFindings(snapshotReader);
+    }
 
     let live: Aws.LiveIamReader | null = null;
     if (settings.iam.live) {
@@ -140,12 +156,13 @@ export class IamSource implements vscode.Disposable {
     const unconfigured = readers.length === 0 && problems.length === 0 && !settings.iam.live;
     void vscode.commands.executeCommand('setContext', 'rolecall.noIamSource', readers.length === 0);
     this.log.info(`IAM source: ${snapshotFiles.length} snapshot file(s)${live ? ', live IAM' : ''}${reader ? '' : ' — none configured: only checks that need no IAM data run'}`);
-    return { reader, snapshotFiles, problems, live, unconfigured, accountProfiles };
+    return { reader, snapshotFiles, problems, live, unconfigured, accountProfiles, snapshotFindings: findings };
   }
 
   dispose(): void {
     this.invalidate();
     for (const w of this.watchers) w.dispose();
     this.emitter.dispose();
+    this.built.dispose();
   }
 }
