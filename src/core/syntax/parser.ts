@@ -371,10 +371,9 @@ function parseUnguarded(text: string): ParseResult {
    * outer block instead, when the file has more `{` than `}` (a missing brace upstream).
    */
   function closesOuterBlock(ownerStart: number): boolean {
-    if (!nlBefore) return false;
+    if (!nlBefore || indentOf(tokStart) >= indentOf(ownerStart)) return false;
     if (braceImbalance === null) braceImbalance = countBraceImbalance();
-    if (braceImbalance <= 0) return false;
-    return indentOf(tokStart) < indentOf(ownerStart);
+    return braceImbalance > 0;
   }
 
   /**
