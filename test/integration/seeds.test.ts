@@ -11,6 +11,7 @@ import { parseSnapshot } from '../../src/core/iam/snapshot';
 import { credentialsFor, iamIn, writeProfiles } from './accounts';
 import type { StaticCredentials } from './accounts';
 import { REGION, startMoto } from './moto';
+import { startFaultProxy } from './faultProxy';
 import type { Moto } from './moto';
 import { documentText, replaySnapshot } from './replay';
 import type { ReplayReport } from './replay';
@@ -126,6 +127,44 @@ describe('seeds end to end against moto (live scan, snapshot, mint)', function (
     const inPipelines = (list: JsonFinding[]) => list.filter((f) => !f.file.startsWith('examples/iam/')).map(key).sort();
     assert.deepEqual(inPipelines(b.findings), inPipelines(a.findings));
     assert.deepEqual(b.usages, a.usages);
+  });
+
+  it('(e) scan --live when IAM refuses: iam-unavailable with the reason wherever a trust check was due, never a pass', async () => {
+    const config = JSON.parse(readFileSync(join(root, 'examples', '.rolecall.json'), 'utf8'));
+    delete config.iamSnapshots;
+    delete config.$schema;
+    const configFile = join(work, 'rolecall-faults.json');
+    writeFileSync(configFile, JSON.stringify(config));
+    const proxy = await startFaultProxy(moto.url);
+    try {
+      proxy.setRules([{ action: 'GetRole', fault: { kind: 'access-denied' } }]);
+      const common = ['scan', 'examples', '--format', 'json', '--config', configFile, '--credentials-file', 'examples/jenkins-credentials.example.json'];
+      const offline = parseScan(await cli([...common, ...SNAPSHOTS.flatMap((f) => ['--iam-snapshot', `examples/iam/${f}`])], env), 'snapshot scan');
+      const run = await cli([
+        ...common, '--live', '--endpoint-url', proxy.url, '--region', REGION, '--profile', profileOf('111111111111'),
+        ...ACCOUNTS.filter((a) => a !== '111111111111').flatMap((a) => ['--account-profile', `${a}=${profileOf(a)}`]),
+      ], env);
+      const faulted = parseScan(run, 'faulted live scan');
+      const unavailable = faulted.findings.filter((f) => f.code === 'iam-unavailable');
+      assert.ok(unavailable.length > 0, `no iam-unavailable (stderr: ${run.stderr.slice(0, 300)})`);
+      for (const f of unavailable) assert.match(f.message, /AccessDenied/);
+      const trustCodes = new Set(['role-not-found', 'trust-principal-mismatch', 'external-id-missing', 'external-id-mismatch', 'external-id-unused', 'mfa-required', 'duration-exceeds-max']);
+      assert.deepEqual(faulted.findings.filter((f) => trustCodes.has(f.code)), [], 'no trust verdict without IAM data');
+      // Each usage with a trust verdict offline must carry an iam-unavailable finding now.
+      type U = { file: string; line: number; column: number; endLine: number; endColumn: number };
+      const within = (f: JsonFinding, u: U) =>
+        f.file === u.file && (f.line > u.line || (f.line === u.line && f.column >= u.column)) && (f.line < u.endLine || (f.line === u.endLine && f.column <= u.endColumn));
+      const usages = faulted.usages as U[];
+      let checked = 0;
+      for (const u of usages) {
+        if (!offline.findings.some((f) => trustCodes.has(f.code) && within(f, u))) continue;
+        checked++;
+        assert.ok(unavailable.some((f) => within(f, u)), `usage ${u.file}:${u.line}:${u.column} had a trust verdict offline but no iam-unavailable when IAM refuses`);
+      }
+      assert.ok(checked >= 5, `checked ${checked} usages`);
+    } finally {
+      await proxy.close();
+    }
   });
 
   it('(c) rolecall snapshot against moto round-trips into an accepted snapshot', async () => {
