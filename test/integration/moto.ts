@@ -8,6 +8,8 @@ import { join } from 'node:path';
 
 // The SDK's Node-version notice would clutter every test run's output.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+// Tests talk to loopback only: never let the SDK's credential chain fall through to the EC2 metadata address.
+process.env.AWS_EC2_METADATA_DISABLED = 'true';
 
 const root = join(__dirname, '..', '..');
 export const MOTO_PYTHON = join(root, '.venv-moto', 'bin', 'python');

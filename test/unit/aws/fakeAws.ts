@@ -3,6 +3,9 @@
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 
+// Unit tests talk to loopback only: never let the SDK's credential chain reach the EC2 metadata address.
+process.env.AWS_EC2_METADATA_DISABLED = 'true';
+
 export interface FakeAws {
   url: string;
   /** Requests by action. */
