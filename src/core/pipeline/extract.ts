@@ -2,7 +2,7 @@
 // steps, withVault) with their scope (agent label, bound environment, enclosing credentials), plus
 // what resolution needs (variables, parameters). Usages are then built in source order, so an
 // enclosing withAWS is known before the shell steps inside it.
-import type { Argument, CallExpression, Closure, Expression, MapLiteral, MethodDeclaration, Node, Program, StringLiteral } from '../syntax/ast';
+import type { Argument, CallExpression, Closure, Expression, MapLiteral, MethodDeclaration, Node, Program, StringLiteral, TextPart } from '../syntax/ast';
 import { textOffset } from '../syntax/ast';
 import { childrenOf } from './children';
 import { finding, LineMap, type Finding, type Origin, type Range, type ResolvedValue, type Usage, type UsageArg, type UsageKind } from '../types';
@@ -40,7 +40,9 @@ interface Pending {
 }
 
 const SHELL_STEPS: Record<string, ShellDialect> = { sh: 'sh', bat: 'bat', powershell: 'powershell', pwsh: 'powershell' };
+const SCOPE_CALLS = new Set(['withAWS', 'withCredentials', 'withEnv', 'withVault', 'node', 'parameters', 'environment', ...Object.keys(SHELL_STEPS)]);
 const STATEMENT_TYPES = new Set(['ExpressionStatement', 'VarDecl', 'If', 'While', 'For', 'Switch', 'Try', 'Return', 'Block']);
+const SUSPECT = /A[KB]IA|ACCA|secret|session/i;
 const AKIA = /\b(?:AKIA|ABIA|ACCA)[0-9A-Z]{16}\b/g;
 const SECRET_KEY_ASSIGN = /(AWS_SECRET_ACCESS_KEY|aws_secret_access_key|secretKey|secret_key)\s*[=:]\s*["']?([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+])/g;
 const SESSION_TOKEN_ASSIGN = /(AWS_SESSION_TOKEN|aws_session_token)\s*[=:]\s*["']?([A-Za-z0-9/+=]{100,})/g;
@@ -183,16 +185,18 @@ class Extractor {
 
   private walk(): void {
     const root: WalkScope = { env: null, method: null, agent: null, identity: null };
-    const stack: Array<{ node: Node; scope: WalkScope; statement: Range | null }> = [{ node: this.program, scope: root, statement: null }];
+    // Parallel stacks: no per-node allocation on the hot path.
+    const nodes: Node[] = [this.program];
+    const scopes: WalkScope[] = [root];
+    const statements: Array<Node | null> = [null];
     const children: Node[] = [];
-    while (stack.length > 0) {
-      const { node, scope, statement: outerStatement } = stack.pop()!;
-      const statement = STATEMENT_TYPES.has(node.type) && node.type !== 'Block' ? range(node) : outerStatement;
-      const pushChildren = (n: Node, s: WalkScope): void => {
-        children.length = 0;
-        childrenOf(n, children);
-        for (let i = children.length - 1; i >= 0; i--) stack.push({ node: children[i], scope: s, statement });
-      };
+    while (nodes.length > 0) {
+      const node = nodes.pop()!;
+      let scope = scopes.pop()!;
+      let statement = statements.pop()!;
+      const type = node.type;
+      if (type === 'Identifier' || type === 'Number' || type === 'Text' || type === 'Boolean' || type === 'Null') continue;
+      if (STATEMENT_TYPES.has(type) && type !== 'Block') statement = node;
       switch (node.type) {
         case 'String':
           this.scanStringSecrets(node);
@@ -209,13 +213,11 @@ class Extractor {
           }
           break;
         case 'MethodDecl':
-          pushChildren(node, { ...scope, method: node as MethodDeclaration });
-          continue;
-        case 'Closure': {
-          const inner = this.closureScope(node, scope);
-          pushChildren(node, inner);
-          continue;
-        }
+          scope = { ...scope, method: node as MethodDeclaration };
+          break;
+        case 'Closure':
+          scope = this.closureScope(node, scope);
+          break;
         case 'Call': {
           const inner = this.call(node, scope, statement);
           if (inner === 'skip') continue;
@@ -227,7 +229,11 @@ class Extractor {
             for (const c of node.closures) parts.push({ node: c, scope: inner });
             if (node.annotations) for (const a of node.annotations) parts.push({ node: a, scope });
             parts.sort((a, b) => a.node.start - b.node.start);
-            for (let i = parts.length - 1; i >= 0; i--) stack.push({ node: parts[i].node, scope: parts[i].scope, statement });
+            for (let i = parts.length - 1; i >= 0; i--) {
+              nodes.push(parts[i].node);
+              scopes.push(parts[i].scope);
+              statements.push(statement);
+            }
             continue;
           }
           break;
@@ -235,7 +241,13 @@ class Extractor {
         default:
           break;
       }
-      pushChildren(node, scope);
+      children.length = 0;
+      childrenOf(node, children);
+      for (let i = children.length - 1; i >= 0; i--) {
+        nodes.push(children[i]);
+        scopes.push(scope);
+        statements.push(statement);
+      }
     }
   }
 
@@ -327,9 +339,10 @@ class Extractor {
   }
 
   /** Records what a call means for the scope of its block; returns the block's scope, or 'skip'. */
-  private call(call: CallExpression, scope: WalkScope, statement: Range | null): WalkScope | 'skip' {
+  private call(call: CallExpression, scope: WalkScope, statementNode: Node | null): WalkScope | 'skip' {
     const name = calleeName(call);
-    if (name === null) return scope;
+    if (name === null || !SCOPE_CALLS.has(name)) return scope;
+    const statement = statementNode ? range(statementNode) : null;
     switch (name) {
       case 'withAWS': {
         const item: Pending = { kind: 'withAWS', call, scope, statement, usages: [] };
@@ -458,6 +471,7 @@ class Extractor {
     for (const part of s.parts) {
       if (part.type !== 'Text' || part.value.length < 16) continue;
       const v = part.value;
+      if (!SUSPECT.test(v)) continue;
       if (v.includes('AKIA') || v.includes('ABIA') || v.includes('ACCA')) {
         for (const m of v.matchAll(AKIA)) {
           const at = textOffset(part, m.index);
@@ -858,6 +872,7 @@ class Extractor {
     const named = namedArgs(call.args);
     const scriptExpr = named.get('script') ?? positional(call.args)[0];
     if (!scriptExpr) return;
+    if (scriptExpr.type === 'String' && !scriptExpr.interpolated && !scriptExpr.value.includes('aws')) return;
     const script = new ScriptBuilder(this.resolver, scope);
     script.add(scriptExpr, 0);
     if (script.text.indexOf('aws') < 0) return;
@@ -870,8 +885,7 @@ class Extractor {
 
   private shellUsage(item: Pending, c: AwsStsCall, script: ScriptBuilder, assignments: ReturnType<typeof scanShell>['assignments']): Usage | null {
     const scope = item.scope;
-    const map = script.map;
-    const at = (i: number): number => map[Math.min(i, map.length - 1)] ?? 0;
+    const at = (i: number): number => script.offset(Math.min(i, script.text.length - 1));
     const anchor = { start: at(c.awsStart), end: at(c.awsEnd - 1) + 1 };
     const endSrc = at(c.end - 1) + 1;
     const kind: UsageKind = c.operation === 'assume-role' ? 'sh-assume-role' : 'sh-get-session-token';
@@ -984,14 +998,30 @@ class Extractor {
 /** Builds the text a shell step runs from its script expression, mapping each character back to the file. */
 class ScriptBuilder {
   text = '';
-  map: number[] = [];
   interps: Expression[] = [];
   private quotes: Array<{ from: number; quote: StringLiteral['quote'] }> = [];
+  /** Script index → source: a text part (cooked index via textOffset) or a fixed offset (placeholders). */
+  private pieces: Array<{ at: number; part: TextPart | null; offset: number }> = [];
 
   constructor(
     private readonly resolver: Resolver,
     private readonly scope: Scope,
   ) {}
+
+  /** Source offset of script character `index`. */
+  offset(index: number): number {
+    const pieces = this.pieces;
+    if (pieces.length === 0) return 0;
+    let lo = 0;
+    let hi = pieces.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (pieces[mid].at <= index) lo = mid;
+      else hi = mid - 1;
+    }
+    const p = pieces[lo];
+    return p.part ? textOffset(p.part, Math.max(0, index - p.at)) : p.offset;
+  }
 
   /** Quote kind of the string literal a script character came from. */
   quoteAt(index: number): StringLiteral['quote'] | null {
@@ -1003,16 +1033,16 @@ class ScriptBuilder {
     return q;
   }
 
+  private fixed(ch: string, offset: number): void {
+    this.pieces.push({ at: this.text.length, part: null, offset });
+    this.text += ch;
+  }
+
   private placeholder(e: Expression): void {
     const index = this.interps.length;
-    if (PLACEHOLDER_BASE + index > PLACEHOLDER_LIMIT) {
-      this.text += '?';
-      this.map.push(e.start);
-      return;
-    }
+    if (PLACEHOLDER_BASE + index > PLACEHOLDER_LIMIT) return this.fixed('?', e.start);
     this.interps.push(e);
-    this.text += String.fromCharCode(PLACEHOLDER_BASE + index);
-    this.map.push(e.start);
+    this.fixed(String.fromCharCode(PLACEHOLDER_BASE + index), e.start);
   }
 
   add(e: Expression, depth: number): void {
@@ -1022,15 +1052,13 @@ class ScriptBuilder {
         this.quotes.push({ from: this.text.length, quote: e.quote });
         for (const part of e.parts) {
           if (part.type === 'Text') {
-            for (let i = 0; i < part.value.length; i++) {
-              this.text += part.value[i];
-              this.map.push(textOffset(part, i));
-            }
+            if (part.value.length === 0) continue;
+            this.pieces.push({ at: this.text.length, part, offset: part.start });
+            this.text += part.value;
           } else if (part.expression) {
             this.inline(part.expression, depth);
           } else {
-            this.text += '?';
-            this.map.push(part.start);
+            this.fixed('?', part.start);
           }
         }
         return;

@@ -1,0 +1,111 @@
+import { strict as assert } from 'node:assert';
+import { analyze, ctx, extract, lineCol, slice, VAULT, HUB } from './helpers';
+
+describe('extract: withCredentials AWS bindings', () => {
+  const text = [
+    'node {',
+    "  withCredentials([[$class: 'AmazonWebServicesCredentialsBinding', credentialsId: 'alice', accessKeyVariable: 'AWS_ACCESS_KEY_ID',",
+    "                    secretKeyVariable: 'AWS_SECRET_ACCESS_KEY', roleArn: 'arn:aws:iam::222222222222:role/deployer', roleSessionDurationSeconds: 0]]) {",
+    "    sh 'aws s3 ls'",
+    '  }',
+    "  withCredentials([aws(credentialsId: 'alice', roleArn: 'arn:aws:iam::222222222222:role/reader', roleSessionName: 'reader-ci', roleSessionDurationSeconds: 1800)]) {",
+    "    sh 'aws s3 ls'",
+    '  }',
+    '}',
+  ].join('\n');
+
+  it('anchors on withCredentials and applies the binding defaults', () => {
+    const { usages } = extract(text);
+    assert.equal(usages.length, 2);
+    const [a, b] = usages;
+    assert.equal(a.kind, 'credentials-binding');
+    assert.equal(slice(text, a.anchor), 'withCredentials');
+    assert.deepEqual(lineCol(text, a.anchor.start), { line: 2, column: 3 });
+    assert.equal(a.roleArn, 'arn:aws:iam::222222222222:role/deployer');
+    assert.equal(a.roleAccount, '222222222222');
+    assert.equal(a.duration, null, 'roleSessionDurationSeconds 0 means the STS default');
+    // Choice documented here: the plugin sends "Jenkins" when no session name is set, and that is what
+    // STS (and a trust policy's sts:RoleSessionName condition) sees, so the usage reports "Jenkins".
+    assert.equal(a.roleSessionName, 'Jenkins');
+    assert.equal(a.externalId.present, false);
+    assert.equal(a.mfa, false);
+    assert.equal(a.credentialsId, 'alice');
+    assert.equal(a.caller, `arn:aws:iam::${HUB}:user/alice`);
+    assert.equal(b.roleArn, 'arn:aws:iam::222222222222:role/reader');
+    assert.equal(b.roleSessionName, 'reader-ci');
+    assert.equal(b.duration, 1800);
+    assert.deepEqual(lineCol(text, b.anchor.start), { line: 6, column: 3 });
+  });
+
+  it('a binding without roleArn is a static-credentials warning, not a usage', () => {
+    const t = "withCredentials([[$class: 'AmazonWebServicesCredentialsBinding', credentialsId: 'jenkins-static-ecr-user', accessKeyVariable: 'AWS_ACCESS_KEY_ID', secretKeyVariable: 'AWS_SECRET_ACCESS_KEY']]) {\n  sh 'aws ecr get-login-password'\n}";
+    const { usages, findings } = analyze(t);
+    assert.equal(usages.length, 0);
+    assert.equal(findings.length, 1);
+    assert.equal(findings[0].code, 'static-credentials');
+    assert.equal(findings[0].severity, 'warning');
+    assert.equal(slice(t, findings[0].range), 'withCredentials');
+    assert.match(findings[0].message, /jenkins-static-ecr-user/);
+    assert.match(findings[0].message, /roleArn/);
+  });
+
+  it('string credentials bind variables: $x, env.x and "${x}" resolve to the credential', () => {
+    const t = [
+      "withCredentials([string(credentialsId: 'ExternalId', variable: 'external_id')]) {",
+      "  withAWS(role: 'arn:aws:iam::222222222222:role/a', externalId: \"$external_id\") {}",
+      "  withAWS(role: 'arn:aws:iam::222222222222:role/b', externalId: env.external_id) {}",
+      "  withAWS(role: 'arn:aws:iam::222222222222:role/c', externalId: \"${external_id}\") {}",
+      '}',
+    ].join('\n');
+    const without = extract(t).usages;
+    for (const u of without) {
+      assert.equal(u.externalId.present, true);
+      assert.equal(u.externalId.resolved?.origin.source, 'credential');
+      assert.equal(u.externalId.resolved?.origin.reference, 'ExternalId');
+      assert.equal(u.externalId.resolved?.value, null);
+      assert.equal(u.externalId.resolved?.secret, true);
+      assert.match(u.externalId.resolved!.origin.description, /credential 'ExternalId' bound to \$external_id at line 1/);
+      assert.deepEqual(u.boundStringCredentials, [{ variable: 'external_id', credentialsId: 'ExternalId' }]);
+    }
+    const withValue = extract(t, ctx({ credentials: { ExternalId: 's3cr3t-value' } })).usages;
+    assert.equal(withValue[0].externalId.resolved?.value, 's3cr3t-value');
+    assert.equal(withValue[0].externalId.resolved?.secret, true);
+    const { findings } = analyze(t);
+    const infos = findings.filter((f) => f.code === 'unresolved-reference');
+    assert.equal(infos.length, 3);
+    assert.match(infos[0].message, /--credentials-file/);
+  });
+});
+
+describe('extract: withVault', () => {
+  const vault = (path: string): string =>
+    `withVault(configuration: [vaultUrl: 'https://vault:8200', vaultCredentialId: 'approle'],\n          vaultSecrets: [[path: '${path}', secretValues: [[envVar: 'AWS_ACCESS_KEY_ID', vaultKey: 'access_key']]]]) {\n  sh 'aws s3 ls'\n}`;
+
+  it('maps aws/sts/NAME through vaultRoles; the caller is the Vault server', () => {
+    const t = vault('aws/sts/jenkins-ecr-push');
+    const [u] = extract(t).usages;
+    assert.equal(u.kind, 'vault');
+    assert.equal(slice(t, u.anchor), 'withVault');
+    assert.equal(u.roleArn, 'arn:aws:iam::444444444444:role/jenkins-ecr-push-role');
+    assert.equal(u.caller, VAULT);
+    assert.equal(u.vaultPath, 'aws/sts/jenkins-ecr-push');
+    assert.equal(u.duration, null);
+  });
+
+  it('reads role_arn and ttl from the path', () => {
+    const [u] = extract(vault('aws/creds/other?role_arn=arn:aws:iam::333333333333:role/deploy-role&ttl=15m')).usages;
+    assert.equal(u.roleArn, 'arn:aws:iam::333333333333:role/deploy-role');
+    assert.equal(u.duration, 900);
+  });
+
+  it('an unmapped Vault role says how to map it in .rolecall.json', () => {
+    const { usages, findings } = analyze(vault('aws/sts/unknown-role'));
+    assert.equal(usages[0].roleArn, null);
+    const f = findings.find((x) => x.code === 'unresolved-reference')!;
+    assert.match(f.message, /"vaultRoles": \{"unknown-role": "arn:aws:iam::ACCOUNT:role\/NAME"\}/);
+  });
+
+  it('other Vault secrets are not usages', () => {
+    assert.equal(extract(vault('secret/data/app')).usages.length, 0);
+  });
+});
