@@ -56,6 +56,12 @@ export class Ctx implements vscode.Disposable {
         this.reanalyze();
       }),
       this.iam.onDidBuild((state) => {
+        this.diagnostics.setIamProblem(state.problems[0] ?? null);
+        if (state.problems.length > 0) {
+          void vscode.window.showWarningMessage(`RoleCall: ${state.problems[0]}`, 'Show Log').then((a) => {
+            if (a) this.log.show();
+          });
+        }
         this.diagnostics.publishSnapshotFindings(state.snapshotFindings).catch((err: unknown) => this.log.error(`snapshot diagnostics failed: ${String(err)}`));
       }),
       this.secrets.onDidChangeSessions(() => this.status.setSession(this.secrets.nextExpiring())),

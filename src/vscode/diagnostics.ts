@@ -226,9 +226,21 @@ export class Diagnostics implements vscode.Disposable {
     this.snapshotText.clear();
   }
 
+  private iamProblem: string | null = null;
+
+  /** Records a problem with the IAM source itself (unreadable snapshot, SDK failure) for the status bar. */
+  setIamProblem(problem: string | null): void {
+    this.iamProblem = problem;
+    this.updateStatus();
+  }
+
   private updateStatus(): void {
     if (this.scanning > 0) return;
     const all = this.analysis.all();
+    if (this.iamProblem) {
+      this.status.set({ kind: 'iam-unavailable', reason: this.iamProblem });
+      return;
+    }
     const unavailable = all.flatMap((r) => r.analysis.findings).find((f) => f.code === 'iam-unavailable');
     const count = all.reduce((n, r) => n + r.analysis.findings.filter((f) => f.severity !== 'info').length, 0);
     if (unavailable) this.status.set({ kind: 'iam-unavailable', reason: unavailable.message });
