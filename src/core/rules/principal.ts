@@ -135,7 +135,9 @@ export function trustFindings(usage: Usage, role: RoleRecord, identity: CallerId
   const mfaStatement = extOnly ? undefined : mfaOnly ?? both;
   if (mfaStatement) {
     const cred = usage.credentialsId ? ctx.config.awsCredentials[usage.credentialsId] : undefined;
-    const serial = usage.mfaSerial ?? cred?.mfaSerial ?? (identity.record && 'mfaDevices' in identity.record ? identity.record.mfaDevices[0] ?? null : null);
+    const known = usage.mfaSerial ?? cred?.mfaSerial ?? (identity.record && 'mfaDevices' in identity.record ? identity.record.mfaDevices[0] ?? null : null);
+    // A virtual MFA device is usually named after its user: a better hint than a placeholder.
+    const serial = known ?? (caller?.kind === 'user' ? `arn:${caller.partition}:iam::${caller.account}:mfa/${caller.name}` : null);
     out.push(mfaRequired(usage, role, mfaStatement.t.statement, serial));
   }
   if (extStatement || mfaStatement) return out;

@@ -107,6 +107,8 @@ export function callContext(usage: Usage, caller: Caller | null, callerRecord: R
   if (caller) {
     for (const k of PRINCIPAL_KEYS) known.add(k);
     if (callerRecord) {
+      // A session ARN drops the role's path; the record has the real aws:PrincipalArn.
+      if ('roleName' in callerRecord) context['aws:PrincipalArn'] = callerRecord.arn;
       for (const [k, v] of Object.entries(callerRecord.tags)) context[`aws:PrincipalTag/${k}`] = v;
       const id = 'roleId' in callerRecord ? callerRecord.roleId : 'userId' in callerRecord ? callerRecord.userId : undefined;
       if (id) callerUniqueId = id;
