@@ -7,7 +7,9 @@
 // code or the credentials) — scripts can tell them apart. Errors are one line on stderr with a next step.
 import { parseArgs } from 'node:util';
 import { mint } from '../core/credentials/mint';
-import type { MintRequest } from '../core/credentials/mint';
+import type { DenialContext, MintRequest } from '../core/credentials/mint';
+import { explainAssumeRole } from '../core/iam/evaluate';
+import type { RequestContext } from '../core/iam/evaluate';
 import { CREDENTIAL_FORMATS, formatCredentials } from '../core/credentials/formats';
 import type { CredentialFormat } from '../core/credentials/formats';
 import { isValidProfileName, writeCredentialsProfile } from '../core/credentials/credentialsFile';
@@ -108,6 +110,35 @@ export function parseMintArgs(argv: string[]): {
   };
 }
 
+type AwsModule = typeof import('../aws/index');
+
+/**
+ * After an AccessDenied, reads the role's trust policy with the same credentials (works when the role is
+ * in their account) and evaluates it the way IAM would, to name the statement that refused. Best effort:
+ * undefined when the policy cannot be read.
+ */
+async function explainDenialLive(aws: AwsModule, args: ReturnType<typeof parseMintArgs>, roleArn: string, request: DenialContext): Promise<string | undefined> {
+  const reader = await aws.createLiveIamReader({ profile: args.profile, region: args.region, endpointUrl: args.endpointUrl, maxAttempts: 2, deadlineMs: 8000 });
+  try {
+    const caller = reader.callerArn();
+    const role = await reader.getRole(roleArn, { identityPolicies: false });
+    if (!caller || role.status !== 'found') return undefined;
+    const context: RequestContext = { 'aws:MultiFactorAuthPresent': request.mfa ? 'true' : 'false' };
+    if (request.externalId !== undefined) context['sts:ExternalId'] = request.externalId;
+    const evaluation = explainAssumeRole({ trustPolicy: role.value.trustPolicy.text, roleArn, principal: caller, context });
+    if (evaluation.decision === 'allow') {
+      return `the trust policy of ${roleArn} allows ${caller}: the refusal comes from the caller's own permissions (sts:AssumeRole on the role), a permissions boundary or an SCP`;
+    }
+    const refusing = evaluation.reasons.filter((r) => r.source === 'trust-policy' && (r.effect === 'Deny' ? r.matched : !r.matched));
+    if (refusing.length === 0) return undefined;
+    return `trust policy of ${roleArn}: ${refusing.map((r) => `statement ${r.statement}: ${r.detail}`).join('; ')}`;
+  } catch {
+    return undefined;
+  } finally {
+    reader.dispose();
+  }
+}
+
 /** The `rolecall mint` subcommand. */
 export const runMint: Subcommand = async (argv, io) => {
   const args = parseMintArgs(argv);
@@ -120,7 +151,8 @@ export const runMint: Subcommand = async (argv, io) => {
   const aws = await import('../aws/index');
   const sts = aws.createStsClient({ profile: args.profile, region: args.region, endpointUrl: args.endpointUrl, log: { ...log, warn: () => undefined } });
   try {
-    const result = await mint(args.request, { sts, log });
+    const explainDenial = (roleArn: string, request: DenialContext) => explainDenialLive(aws, args, roleArn, request);
+    const result = await mint(args.request, { sts, log, explainDenial });
     io.stdout(formatCredentials(result.credentials, args.format, { region: args.region ?? null, profileName: args.writeProfile ?? 'rolecall' }));
     if (args.writeProfile) {
       const path = writeCredentialsProfile(args.writeProfile, result.credentials, { path: io.env.AWS_SHARED_CREDENTIALS_FILE || undefined, region: args.region ?? null });

@@ -247,6 +247,21 @@ describe('seeds end to end against moto (live scan, snapshot, mint)', function (
       assert.equal(refused.stderr.trim().split('\n').length, 1);
     });
 
+    it('an AccessDenied names the trust statement that refuses (read with the same credentials), never the ExternalId', async () => {
+      const proxy = await startFaultProxy(moto.url);
+      try {
+        proxy.setRules([{ action: 'AssumeRole', fault: { kind: 'access-denied' } }]);
+        const run = await cli(['mint', '--role-arn', 'arn:aws:iam::222222222222:role/jenkins', '--external-id', 'wrong-external-id-42', '--session-name', 'denied', '--profile', profileOf('222222222222'), '--endpoint-url', proxy.url, '--region', REGION], env);
+        assert.equal(run.code, 1);
+        assert.equal(run.stdout, '');
+        assert.match(run.stderr, /^rolecall mint: AccessDenied: .*next: trust policy of arn:aws:iam::222222222222:role\/jenkins: statement /);
+        assert.equal(run.stderr.trim().split('\n').length, 1);
+        assert.ok(!run.stderr.includes('wrong-external-id-42') && !run.stderr.includes('7KAXZ44tHx8mKsPxZnCi2X6Yz'));
+      } finally {
+        await proxy.close();
+      }
+    });
+
     it('--write-profile writes a 0600 credentials profile that the SDK can use', async () => {
       const run = await cli(['mint', '--role-arn', 'arn:aws:iam::333333333333:role/deploy-role', '--session-name', 'written', '--profile', profileOf('111111111111'), '--endpoint-url', moto.url, '--write-profile', 'rolecall-deploy', '--format', 'ini'], env);
       assert.equal(run.code, 0, run.stderr);

@@ -36,7 +36,14 @@ export interface MintPorts {
    * When STS says AccessDenied to AssumeRole, names the trust statement that refuses the caller (e.g.
    * from the trust evaluator over live IAM data); its answer becomes the error's next step.
    */
-  explainDenial?: (roleArn: string, request: { externalIdPresent: boolean; mfa: boolean }) => Promise<string | undefined>;
+  explainDenial?: (roleArn: string, request: DenialContext) => Promise<string | undefined>;
+}
+
+/** The request as the trust policy sees it. `externalId` is a secret: evaluate with it, never print it. */
+export interface DenialContext {
+  externalIdPresent: boolean;
+  externalId?: string;
+  mfa: boolean;
 }
 
 /** What was minted and exactly what was asked for (without secrets), for display and audit. */
@@ -145,7 +152,7 @@ export function validateMintRequest(request: MintRequest): { problems: StsError[
 }
 
 /** Turns any failure into an StsError; an AccessDenied gets the trust statement that refused, when known. */
-async function explained(error: unknown, roleArn: string, request: { externalIdPresent: boolean; mfa: boolean }, ports: MintPorts): Promise<StsError> {
+async function explained(error: unknown, roleArn: string, request: DenialContext, ports: MintPorts): Promise<StsError> {
   if (!(error instanceof StsError)) {
     return new StsError('other', `sts:AssumeRole failed: ${error instanceof Error ? error.message : String(error)}`, 'try again; if it persists, check the credentials and the endpoint');
   }
@@ -208,7 +215,7 @@ export async function mint(request: MintRequest, ports: MintPorts): Promise<Mint
         ...(mfaSerial ? { serialNumber: mfaSerial, tokenCode } : {}),
       });
     } catch (error) {
-      throw await explained(error, roleArn, { externalIdPresent: request.externalId !== undefined, mfa: !!mfaSerial }, ports);
+      throw await explained(error, roleArn, { externalIdPresent: request.externalId !== undefined, ...(request.externalId !== undefined ? { externalId: request.externalId } : {}), mfa: !!mfaSerial }, ports);
     }
     log.info(`minted credentials for ${credentials.arn ?? roleArn}, valid until ${credentials.expiration.toISOString()}`);
     return {
