@@ -442,6 +442,16 @@ class Extractor {
           continue;
         }
         if (id === null) continue;
+        if (kind === 'usernamePassword' && plainString(named.get('usernameVariable')) === 'AWS_ACCESS_KEY_ID') {
+          this.findings.push(
+            finding(
+              'static-credentials',
+              this.file,
+              range(call.callee),
+              `withCredentials binds credential '${id}' as AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY: long-lived access keys. Use an AWS credential with a role (AmazonWebServicesCredentialsBinding with roleArn:, or withAWS(role: ...)) so the build works with temporary credentials.`,
+            ),
+          );
+        }
         const vars = kind === 'usernamePassword' ? ['usernameVariable', 'passwordVariable'] : kind === 'string' ? ['variable'] : [];
         for (const key of vars) {
           const variable = plainString(named.get(key));
@@ -949,6 +959,16 @@ class Extractor {
         this.roleFromArn(usage, v, role.text, wordRange(role), 'roleArn');
         usage.args.role = usage.args.roleArn;
         usage.origins.role = usage.origins.roleArn;
+      } else {
+        this.findings.push(finding('invalid-role-arn', this.file, anchor, 'aws sts assume-role without --role-arn: the AWS CLI stops with "the following arguments are required: --role-arn". Add --role-arn arn:aws:iam::ACCOUNT:role/NAME.'));
+      }
+      if (!opt('role-session-name')) {
+        this.findings.push(
+          finding('invalid-session-name', this.file, anchor, 'aws sts assume-role without --role-session-name: the AWS CLI stops with "the following arguments are required: --role-session-name". Add --role-session-name with 2-64 characters of letters, digits and _+=,.@- (e.g. jenkins-${BUILD_NUMBER}).', {
+            roleArn: usage.roleArn,
+            fixes: [{ title: 'Add --role-session-name jenkins-$BUILD_NUMBER', edits: [{ offset: usage.args.call!.end, length: 0, content: ' --role-session-name jenkins-$BUILD_NUMBER' }] }],
+          }),
+        );
       }
       const sessionName = opt('role-session-name');
       if (sessionName) {

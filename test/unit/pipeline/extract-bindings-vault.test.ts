@@ -49,6 +49,14 @@ describe('extract: withCredentials AWS bindings', () => {
     assert.match(findings[0].message, /roleArn/);
   });
 
+  it('AWS keys bound as username/password are static credentials too', () => {
+    const t = "withCredentials([usernamePassword(credentialsId: 'aws-keys', usernameVariable: 'AWS_ACCESS_KEY_ID', passwordVariable: 'AWS_SECRET_ACCESS_KEY')]) { sh 'aws s3 ls' }";
+    const { usages, findings } = analyze(t);
+    assert.equal(usages.length, 0);
+    assert.deepEqual(findings.map((f) => f.code), ['static-credentials']);
+    assert.match(findings[0].message, /aws-keys/);
+  });
+
   it('string credentials bind variables: $x, env.x and "${x}" resolve to the credential', () => {
     const t = [
       "withCredentials([string(credentialsId: 'ExternalId', variable: 'external_id')]) {",

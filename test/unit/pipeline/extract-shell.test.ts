@@ -176,4 +176,15 @@ describe('extract: shell steps', () => {
     const [u] = extract(fixed).usages;
     assert.equal(u.externalId.resolved?.origin.source, 'credential');
   });
+
+  it('assume-role without --role-session-name or --role-arn is reported (the AWS CLI refuses it), with a fix for the name', () => {
+    const t = "sh 'CREDS=$(aws sts assume-role --role-arn arn:aws:iam::333333333333:role/x)'\nsh 'aws sts assume-role --role-session-name y1'";
+    const { findings } = analyze(t);
+    assert.deepEqual(findings.map((f) => f.code), ['invalid-session-name', 'invalid-role-arn']);
+    assert.match(findings[0].message, /required: --role-session-name/);
+    const e = findings[0].fixes![0].edits[0];
+    const fixed = t.slice(0, e.offset) + e.content + t.slice(e.offset);
+    assert.match(fixed, /role\/x --role-session-name jenkins-\$BUILD_NUMBER\)'/);
+    assert.deepEqual(analyze(fixed).findings.map((f) => f.code), ['invalid-role-arn']);
+  });
 });
