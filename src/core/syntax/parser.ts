@@ -630,13 +630,14 @@ function parseUnguarded(text: string): ParseResult {
         }
     }
     if (!canStartExpression(tok)) {
-      if (annotations !== undefined) {
+      if (annotations !== undefined && atStatementEnd()) {
         // Annotations on nothing (e.g. a trailing `@Library('x')`): keep them on an error statement.
         list.push(withAnnotations({ type: 'ErrorStatement', message: 'Declaration expected', start: here(), end: here() }, annotations));
         addError('Declaration expected', here(), 0);
         return;
       }
       skipGarbage(list);
+      if (annotations !== undefined) withAnnotations(list[list.length - 1], annotations);
       return;
     }
     const expression = parseExpressionOrCommand();
@@ -1405,6 +1406,7 @@ function parseUnguarded(text: string): ParseResult {
 
   function parseTernary(): Expression {
     const test = parseBinary(0);
+    if (test.type === 'Error' && test.start === test.end) return test;
     if (at(K.Question)) {
       next();
       const consequent = parseExpression();
@@ -1427,6 +1429,7 @@ function parseUnguarded(text: string): ParseResult {
 
   function parseBinary(minPrecedence: number): Expression {
     let left = parseUnary();
+    if (left.type === 'Error' && left.start === left.end) return left; // nothing there: do not glue operators to it
     for (;;) {
       if (at(K.Gt)) {
         tok = scanner.reScanGreater();
@@ -1509,7 +1512,9 @@ function parseUnguarded(text: string): ParseResult {
   }
 
   function parsePower(): Expression {
-    const base = parsePostfix(parsePrimary());
+    const primary = parsePrimary();
+    if (primary.type === 'Error') return primary;
+    const base = parsePostfix(primary);
     if (at(K.Power) && !(nlBefore && nlSignificant)) {
       if (depth >= MAX_DEPTH) return tooDeep();
       depth++;
@@ -1706,7 +1711,8 @@ function parseUnguarded(text: string): ParseResult {
         continue;
       }
       const before = tokStart;
-      args.push(parseArgument());
+      const arg = parseArgument();
+      if (arg.type !== 'Error' || arg.end > arg.start) args.push(arg);
       if (at(K.Comma)) {
         next();
         continue;
@@ -1815,8 +1821,8 @@ function parseUnguarded(text: string): ParseResult {
         if (isMap) entries.push({ type: 'MapEntry', key, keyName: keyName(key), value, start: itemStart, end: Math.max(key.end, value.end, lastEnd) });
         else addError("Unexpected ':' in a list", key.end, 1);
       } else {
-        if (isMap === null) isMap = false;
-        if (!isMap) elements.push(key);
+        if (isMap === null && !(key.type === 'Error' && key.end === key.start)) isMap = false;
+        if (isMap === false) elements.push(key);
         else addError("':' expected", here(), 0);
       }
       if (at(K.Comma)) {
