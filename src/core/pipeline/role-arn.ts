@@ -1,19 +1,18 @@
 // Syntax check of role ARNs as STS AssumeRole accepts them, with a message that says what is wrong.
-// Private to extraction and the static rules: src/core/iam/arn.ts is the general ARN helper.
+// Validity is src/core/iam/arn.ts's parseRoleArn (one definition for the whole engine); this module
+// only explains why an ARN fails it.
+import { parseRoleArn, partitionForRegion } from '../iam/arn';
 
 export type RoleArnCheck =
   | { ok: true; partition: string; account: string; path: string; name: string }
   | { ok: false; problem: string; /** A corrected ARN when the fix is mechanical (e.g. an assumed-role ARN). */ suggestion?: string };
 
-const PARTITIONS = new Set(['aws', 'aws-cn', 'aws-us-gov', 'aws-iso', 'aws-iso-b', 'aws-iso-e', 'aws-iso-f', 'aws-eusc']);
+const PARTITIONS = new Set(['aws', 'aws-cn', 'aws-us-gov']);
 const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
 
 /** Partition of a region name (`cn-*` → aws-cn, `us-gov-*` → aws-us-gov, else aws). */
 export function partitionOfRegion(region: string | null): string {
-  if (!region) return 'aws';
-  if (region.startsWith('cn-')) return 'aws-cn';
-  if (region.startsWith('us-gov-')) return 'aws-us-gov';
-  return 'aws';
+  return partitionForRegion(region);
 }
 
 /** Describes what is wrong with an account id, or null when it is 12 digits. */
@@ -27,6 +26,13 @@ export function accountIdProblem(account: string): string | null {
 
 /** Checks a role ARN the way AssumeRole would validate it. */
 export function checkRoleArn(arn: string): RoleArnCheck {
+  const parsed = parseRoleArn(arn);
+  if (parsed) return { ok: true, partition: parsed.partition, account: parsed.account, path: parsed.path, name: parsed.name };
+  const why = explain(arn);
+  return why.ok ? { ok: false, problem: 'it is not a valid role ARN (arn:aws:iam::ACCOUNT:role/NAME)' } : why;
+}
+
+function explain(arn: string): RoleArnCheck {
   const trimmed = arn.trim();
   if (trimmed !== arn) return { ok: false, problem: 'the ARN has leading or trailing whitespace', suggestion: trimmed };
   if (!arn.startsWith('arn:')) return { ok: false, problem: 'it does not start with "arn:"' };

@@ -28,6 +28,11 @@ describe('seeds', () => {
     assert.equal(u.roleSessionName, 'jenkins-session');
     assert.equal(u.caller, CONTROLLER);
     assert.deepEqual(u.boundStringCredentials, [{ variable: 'external_id', credentialsId: 'ExternalId' }]);
+    // Hover texts: where each value came from.
+    assert.equal(u.externalId.resolved?.origin.description, "credential 'ExternalId' bound to $external_id at line 9");
+    assert.equal(u.origins.roleAccount?.description, 'parameter role_account (value given for the scan: --param or .rolecall.json parameters)');
+    assert.equal(u.origins.duration?.description, 'literal on line 14');
+    assert.equal(u.externalId.resolved?.raw, '"$external_id"');
     // Only the ExternalId's value is unknown without --credentials-file.
     assert.deepEqual(findings.map((f) => f.code), ['unresolved-reference']);
     const withCred = extract(text, { ...c, credentials: { ExternalId: '7KAXZ44tHx8mKsPxZnCi2X6Yz' } }).usages[0];

@@ -134,4 +134,12 @@ describe('extract: withAWS', () => {
     assert.equal(usages.length, 0);
     assert.deepEqual(findings.map((f) => f.code), ['static-credentials']);
   });
+
+  it('anchors count lines with CRLF ends and columns in UTF-16 units (tabs count 1)', () => {
+    const text = "// 😀 emoji line\r\nnode {\r\n\twithAWS(role: 'arn:aws:iam::222222222222:role/x') {\r\n\t}\r\n}\r\n";
+    const [u] = extract(text).usages;
+    assert.deepEqual(lineCol(text, u.anchor.start), { line: 3, column: 2 });
+    const lastLine = lineCol(text, u.range.end - 1);
+    assert.equal(lastLine.line, 4);
+  });
 });
