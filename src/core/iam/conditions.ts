@@ -34,14 +34,21 @@ function escapeRegex(text: string): string {
 
 /** Regex source for an IAM wildcard pattern (`*` any run, `?` one character). */
 export function wildcardSource(pattern: string): string {
-  let out = '';
-  for (const ch of pattern) out += ch === '*' ? '[\\s\\S]*' : ch === '?' ? '[\\s\\S]' : escapeRegex(ch);
-  return out;
+  return pattern.replace(/[.*+?^${}()|[\]\\/]/g, (ch) => (ch === '*' ? '[\\s\\S]*' : ch === '?' ? '[\\s\\S]' : `\\${ch}`));
 }
 
-/** Compiles an IAM wildcard pattern to an anchored RegExp. */
+const regexCache = new Map<string, RegExp>();
+
+/** Compiles an IAM wildcard pattern to an anchored RegExp (cached: policies repeat the same patterns). */
 export function wildcardRegex(pattern: string, ignoreCase = false): RegExp {
-  return new RegExp(`^${wildcardSource(pattern)}$`, ignoreCase ? 'i' : '');
+  const cacheKey = ignoreCase ? `i:${pattern}` : `s:${pattern}`;
+  let re = regexCache.get(cacheKey);
+  if (!re) {
+    re = new RegExp(`^${wildcardSource(pattern)}$`, ignoreCase ? 'i' : '');
+    if (regexCache.size > 5000) regexCache.clear();
+    regexCache.set(cacheKey, re);
+  }
+  return re;
 }
 
 // A policy value with `${...}` variables: literal text, escapes and keys to look up at evaluation time.

@@ -40,6 +40,10 @@ interface Token {
   value?: string | number;
 }
 
+const NUMBER = /-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/y;
+const WORD = /[A-Za-z_$][\w$]*/y;
+const SIMPLE_ESCAPES: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
+
 function createScanner(text: string, errors: JsonError[]) {
   let pos = 0;
   const len = text.length;
@@ -80,9 +84,8 @@ function createScanner(text: string, errors: JsonError[]) {
       if (c === 92 /* \ */) {
         value += text.slice(chunk, pos);
         const e = text[pos + 1];
-        const simple: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
-        if (e !== undefined && simple[e] !== undefined) {
-          value += simple[e];
+        if (e !== undefined && SIMPLE_ESCAPES[e] !== undefined) {
+          value += SIMPLE_ESCAPES[e];
           pos += 2;
         } else if (e === 'u' && /^[0-9a-fA-F]{4}$/.test(text.slice(pos + 2, pos + 6))) {
           value += String.fromCharCode(parseInt(text.slice(pos + 2, pos + 6), 16));
@@ -118,15 +121,14 @@ function createScanner(text: string, errors: JsonError[]) {
       case '"':
         return scanString();
     }
-    const num = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/y;
-    num.lastIndex = 0;
-    const rest = text.slice(pos, pos + 64);
-    const m = num.exec(rest);
-    if (m && m[0].length > 0 && /[\d]/.test(m[0])) {
+    NUMBER.lastIndex = pos;
+    const m = NUMBER.exec(text);
+    if (m) {
       pos += m[0].length;
       return { kind: 'number', offset: start, length: m[0].length, value: Number(m[0]) };
     }
-    const word = /^[A-Za-z_$][\w$]*/.exec(rest);
+    WORD.lastIndex = pos;
+    const word = WORD.exec(text);
     if (word) {
       pos += word[0].length;
       if (word[0] === 'true' || word[0] === 'false' || word[0] === 'null') return { kind: word[0], offset: start, length: word[0].length };
