@@ -1,0 +1,92 @@
+// Role-level checks in isolation (unsatisfiable conditions, invalid principals) and trust policies that IAM
+// refuses, through a tiny in-memory reader.
+import { strict as assert } from 'node:assert';
+import { parsePolicy } from '../../../src/core/iam/policy';
+import { roleProblems, unsatisfiableReason } from '../../../src/core/rules/policy-findings';
+import { iamRules } from '../../../src/core/rules/trust';
+import type { IamReader, RoleRecord } from '../../../src/core/ports';
+import { analysisContext, usage } from './helpers';
+
+function statement(condition: Record<string, unknown>) {
+  const parsed = parsePolicy({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: '*', Action: 'sts:AssumeRole', Condition: condition }] }, 'trust');
+  assert.deepEqual(parsed.errors, []);
+  return parsed.policy!.statements[0];
+}
+
+function roleWith(trust: unknown, name = 'r'): RoleRecord {
+  return {
+    arn: `arn:aws:iam::222222222222:role/${name}`, accountId: '222222222222', roleName: name, path: '/', roleId: 'AROAUNIQUEROLEID0001',
+    trustPolicy: { name: `trust policy of ${name}`, text: typeof trust === 'string' ? trust : JSON.stringify(trust), origin: { kind: 'live', profile: 'p' } },
+    maxSessionDuration: 3600, identityPolicies: [], tags: {}, origin: { kind: 'live', profile: 'p' },
+  };
+}
+
+function memoryReader(roles: RoleRecord[]): IamReader {
+  return {
+    coversAccount: (a) => a === '222222222222' || a === '111111111111',
+    accounts: () => ['111111111111', '222222222222'],
+    getRole: async (arn) => {
+      const r = roles.find((x) => x.arn === arn || arn.endsWith(`/${x.roleName}`));
+      return r ? { status: 'found', value: r } : { status: 'not-found', knownNames: roles.map((x) => x.roleName) };
+    },
+    getUser: async () => ({ status: 'not-found', knownNames: [] }),
+    listRoles: async () => ({ status: 'found', value: roles }),
+  };
+}
+
+describe('rules/trust: unsatisfiable conditions', () => {
+  const cases: Array<[Record<string, unknown>, RegExp | null]> = [
+    [{ StringEquals: { 'aws:username': [] } }, /empty list of values/],
+    [{ 'ForAnyValue:StringLike': { 'aws:PrincipalTag/team': [] } }, /empty list/],
+    [{ StringEqualsIfExists: { 'aws:username': [] } }, null],
+    [{ 'ForAllValues:StringEquals': { 'aws:PrincipalTag/team': [] } }, null],
+    [{ StringNotEquals: { 'aws:username': [] } }, null],
+    [{ Null: { 'sts:ExternalId': 'true' }, StringEquals: { 'sts:ExternalId': 'x' } }, /Null requires sts:ExternalId to be absent/],
+    [{ Null: { 'sts:ExternalId': 'true' }, StringEqualsIfExists: { 'sts:ExternalId': 'x' } }, null],
+    [{ StringEquals: { 'sts:ExternalId': 'a' }, StringNotEquals: { 'sts:ExternalId': ['a', 'b'] } }, /exclude each other/],
+    [{ StringEquals: { 'sts:ExternalId': ['a', 'c'] }, StringNotEquals: { 'sts:ExternalId': 'a' } }, null],
+    [{ Bool: { 'aws:MultiFactorAuthPresent': 'true' } }, null],
+  ];
+  for (const [condition, expected] of cases) {
+    it(`${JSON.stringify(condition)} → ${expected ? 'unsatisfiable' : 'satisfiable'}`, () => {
+      const why = unsatisfiableReason(statement(condition));
+      if (expected) assert.match(why ?? '', expected);
+      else assert.equal(why, null);
+    });
+  }
+});
+
+describe('rules/trust: trust policies IAM refuses or never matches', () => {
+  it('NotPrincipal with Allow: trust-principal-mismatch with the reason', async () => {
+    const role = roleWith({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', NotPrincipal: { AWS: '333333333333' }, Action: 'sts:AssumeRole' }] });
+    const findings = await iamRules(usage({ text: "withAWS(role:'r')", roleArn: role.arn, caller: 'arn:aws:iam::111111111111:user/alice' }), memoryReader([role]), analysisContext());
+    assert.deepEqual(findings.map((f) => f.code), ['trust-principal-mismatch']);
+    assert.match(findings[0].message, /cannot let anyone in: NotPrincipal with "Effect": "Allow" is not allowed/);
+  });
+
+  it('a grammar error (Effect "allow") is a policy-parse-error; a live role has no file to point at', async () => {
+    const role = roleWith('{"Version":"2012-10-17","Statement":[{"Effect":"allow","Principal":"*","Action":"sts:AssumeRole"}]}');
+    const findings = await iamRules(usage({ text: "withAWS(role:'r')", roleArn: role.arn, caller: 'arn:aws:iam::111111111111:user/alice' }), memoryReader([role]), analysisContext());
+    assert.deepEqual(findings.map((f) => f.code), ['policy-parse-error']);
+    assert.match(findings[0].message, /Effect must be "Allow" or "Deny".*line 1, column 48/);
+    assert.equal(findings[0].related?.[0].file, undefined);
+  });
+
+  it('invalid principals of every kind are listed once per role', () => {
+    const role = roleWith({ Version: '2012-10-17', Statement: [{ Sid: 'S', Effect: 'Allow', Principal: { AWS: ['arn:aws:iam:::root', 'jenkins', 'arn:aws:iam::*:role/x'], Service: 'ec2' }, Action: 'sts:AssumeRole' }] });
+    const problems = roleProblems(role);
+    assert.equal(problems.filter((p) => p.code === 'invalid-principal').length, 4);
+    assert.equal(roleProblems(role), problems, 'cached per role');
+  });
+
+  it('a trust policy naming the caller role by unique id matches through the caller record', async () => {
+    const target = roleWith({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: 'AROACALLERROLE000001' }, Action: 'sts:AssumeRole' }] }, 'target');
+    const caller: RoleRecord = { ...roleWith({ Version: '2012-10-17', Statement: [] }, 'caller'), roleId: 'AROACALLERROLE000001' };
+    const reader = memoryReader([target, caller]);
+    const ok = await iamRules(usage({ text: "withAWS(role:'target')", roleArn: target.arn, caller: 'arn:aws:sts::222222222222:assumed-role/caller/s' }), reader, analysisContext());
+    assert.deepEqual(ok, []);
+    const other: RoleRecord = { ...roleWith({ Version: '2012-10-17', Statement: [] }, 'other'), roleId: 'AROAOTHERROLE0000001' };
+    const no = await iamRules(usage({ text: "withAWS(role:'target')", roleArn: target.arn, caller: 'arn:aws:sts::222222222222:assumed-role/other/s' }), memoryReader([target, other]), analysisContext());
+    assert.deepEqual(no.map((f) => f.code), ['trust-principal-mismatch']);
+  });
+});
