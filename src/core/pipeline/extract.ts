@@ -51,7 +51,9 @@ function calleeName(call: CallExpression): string | null {
   const c = call.callee;
   if (c.type === 'Identifier') return c.name;
   // `steps.sh(...)` in shared-library classes, `this.sh(...)`.
-  if (c.type === 'Property' && c.object.type === 'Identifier' && ['steps', 'script', 'this', 'ctx', 'pipeline'].includes(c.object.name)) return c.property;
+  if (c.type === 'Property' && c.object.type === 'Identifier' && ['steps', 'script', 'this', 'ctx', 'pipeline', 'context', 'jenkins'].includes(c.object.name)) return c.property;
+  // `this.steps.sh(...)`, `script.steps.sh(...)` in shared-library classes.
+  if (c.type === 'Property' && c.object.type === 'Property' && c.object.property === 'steps') return c.property;
   return null;
 }
 
@@ -906,6 +908,11 @@ class Extractor {
     const caller = this.shellCaller(scope);
     usage.caller = caller.caller;
     usage.callerOrigin = caller.origin;
+    const profile = c.globals.profile ?? c.options.profile;
+    if (profile && profile !== true) {
+      // The agent's principal is only the default: a profile picks other credentials on that machine.
+      usage.callerOrigin = `${caller.origin ?? 'unknown caller'}; note: --profile ${profile.text} selects the credentials of that AWS CLI profile instead`;
+    }
 
     const wordVal = (w: ShellWord, depth = 0): Val => {
       const parts: Val[] = [];

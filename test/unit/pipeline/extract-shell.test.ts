@@ -187,4 +187,17 @@ describe('extract: shell steps', () => {
     assert.match(fixed, /role\/x --role-session-name jenkins-\$BUILD_NUMBER\)'/);
     assert.deepEqual(analyze(fixed).findings.map((f) => f.code), ['invalid-role-arn']);
   });
+
+  it('shared-library classes call steps through steps.sh / this.steps.sh', () => {
+    const t = "class Deployer implements Serializable {\n  def steps\n  def run() {\n    steps.sh 'aws sts get-session-token'\n    this.steps.sh(script: 'aws sts get-session-token --duration-seconds 900')\n  }\n}\n";
+    const { usages } = extract(t);
+    assert.equal(usages.length, 2);
+    assert.deepEqual(usages.map((u) => u.anchor.start), [nth(t, 'aws'), nth(t, 'aws', 1)]);
+  });
+
+  it('notes that --profile picks other credentials than the agent default', () => {
+    const [u] = extract("node('AgentAccountX') { sh 'aws --profile deployer sts assume-role --role-arn arn:aws:iam::333333333333:role/x --role-session-name p1' }").usages;
+    assert.equal(u.caller, AGENT_X);
+    assert.match(u.callerOrigin!, /--profile deployer selects the credentials of that AWS CLI profile/);
+  });
 });
