@@ -4,7 +4,7 @@ import { strict as assert } from 'node:assert';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createLiveIamReader, createStsClient, findMfaSerial } from '../../../src/aws';
+import { createLiveIamReader, createStsClient, fetchAuthorizationDetails, findMfaSerial } from '../../../src/aws';
 import { decodePolicyDocument, parseRoleArn, parseUserArn } from '../../../src/aws/iamReader';
 import { StsError } from '../../../src/core/ports';
 import { startFakeAws } from './fakeAws';
@@ -71,6 +71,22 @@ describe('live IAM reader (in-process stand-in)', function () {
     } finally {
       reader.dispose();
     }
+  });
+
+  it('snapshot: follows the Marker, decodes documents to JSON, keeps an unparsable one as IAM sent it, adds MaxSessionDuration', async () => {
+    fake.roles.set('deploy-role', { trust: TRUST, max: 43200 });
+    const details = await fetchAuthorizationDetails({ endpointUrl: fake.url, credentials: CREDENTIALS });
+    assert.equal(fake.calls.GetAccountAuthorizationDetails, 2);
+    const role = details.RoleDetailList[0] as Record<string, any>;
+    assert.equal(role.RoleName, 'deploy-role');
+    assert.equal(role.AssumeRolePolicyDocument.Statement[0].Principal.AWS, 'arn:aws:iam::111111111111:root');
+    assert.equal(role.RolePolicyList[0].PolicyDocument.Statement[0].Action, '*');
+    assert.equal(role.MaxSessionDuration, 43200);
+    assert.equal(role.CreateDate, '2024-01-01T00:00:00.000Z');
+    assert.equal((details.UserDetailList[0] as Record<string, any>).UserName, 'ken');
+    const broken = (details.Policies[0] as Record<string, any>).PolicyVersionList[0].Document;
+    assert.equal(typeof broken, 'string');
+    assert.match(decodeURIComponent(broken), /"ec2:\*",\]/);
   });
 
   it('decodes documents and parses ARNs', () => {
