@@ -13,7 +13,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } fr
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { setupE2e } from '../../scripts/setup-e2e.mjs';
-import { artifactsDir, installVsix, reapStrays, repoRoot, workDir } from './lib/server.mjs';
+import { acquireRunLock, artifactsDir, installVsix, reapStrays, repoRoot, workDir } from './lib/server.mjs';
 import { buildExthostTests } from './lib/exthost-build.mjs';
 
 const t0 = Date.now();
@@ -34,6 +34,11 @@ const { values: opts } = parseArgs({
   strict: true,
 });
 
+try {
+  await acquireRunLock(15 * 60_000, say);
+} catch (err) {
+  fail(err.message);
+}
 const strays = reapStrays();
 if (strays) say(`stopped ${strays} code-server process group(s) left by an earlier run`);
 
@@ -69,7 +74,8 @@ try {
 } catch (err) {
   fail(err.message);
 }
-say(`packaged and installed ${installed.join(', ')} (${(statSync(vsix).size / 1024).toFixed(0)} KiB) in ${secs(tPkg)}s`);
+const packageSeconds = secs(tPkg);
+say(`packaged and installed ${installed.join(', ')} (${(statSync(vsix).size / 1024).toFixed(0)} KiB) in ${packageSeconds}s`);
 
 // 3. Extension-host tests, bundled to JS the editor can load.
 const tBuild = Date.now();
@@ -126,7 +132,7 @@ try {
 } catch {
   /* mocha died before writing it */
 }
-say(`timings: setup ${setupSeconds}s, package+install ${secs(tPkg)}s, specs ${secs(tSpecs)}s, total ${secs(t0)}s`);
+say(`timings: setup ${setupSeconds}s, package+install ${packageSeconds}s, specs ${secs(tSpecs)}s, total ${secs(t0)}s`);
 say(`artifacts: ${path.relative(repoRoot, artifactsDir)}/`);
 if (interrupted) process.exit(130);
 if (!summary) fail(`mocha exited ${code} without a summary`);

@@ -3,9 +3,15 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { activateRoleCall, codeOf, diagnosticsFor } from './helpers';
 
-async function fixesFor(doc: vscode.TextDocument, d: vscode.Diagnostic): Promise<vscode.CodeAction[]> {
-  const actions = (await vscode.commands.executeCommand<Array<vscode.CodeAction | vscode.Command>>('vscode.executeCodeActionProvider', doc.uri, d.range, vscode.CodeActionKind.QuickFix.value)) ?? [];
-  return actions.filter((a): a is vscode.CodeAction => 'edit' in a || 'kind' in a);
+/** Quick fixes for a diagnostic; waits while the provider has none (an edit or revert is being re-analysed). */
+async function fixesFor(doc: vscode.TextDocument, d: vscode.Diagnostic, timeoutMs = 10_000): Promise<vscode.CodeAction[]> {
+  const deadline = Date.now() + timeoutMs;
+  while (true) {
+    const actions = (await vscode.commands.executeCommand<Array<vscode.CodeAction | vscode.Command>>('vscode.executeCodeActionProvider', doc.uri, d.range, vscode.CodeActionKind.QuickFix.value)) ?? [];
+    const fixes = actions.filter((a): a is vscode.CodeAction => 'edit' in a || 'kind' in a);
+    if (fixes.length > 0 || Date.now() > deadline) return fixes;
+    await new Promise((r) => setTimeout(r, 250));
+  }
 }
 
 describe('quick fixes', () => {
@@ -15,6 +21,8 @@ describe('quick fixes', () => {
   });
   afterEach(async () => {
     await vscode.commands.executeCommand('workbench.action.files.revert');
+    // Back to the original findings before the next test picks a diagnostic.
+    await diagnosticsFor(file, (ds) => ['role-chaining-duration', 'invalid-session-name'].every((c) => ds.some((d) => codeOf(d) === c)));
   });
 
   it('clamps a role-chaining duration to 3600 and the diagnostic goes away', async () => {

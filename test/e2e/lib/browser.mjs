@@ -158,13 +158,20 @@ export async function waitForSquiggles(page, pred, timeoutMs = 20_000) {
 
 /** Moves the cursor to 1-based line/column with the Go to Line box (Ctrl+G). */
 export async function gotoLine(page, line, column = 1) {
-  await page.keyboard.press('Escape');
+  await focusEditor(page);
   await page.keyboard.press(`${mod}+G`);
   const input = page.locator('.quick-input-widget input.input');
   await input.waitFor({ state: 'visible', timeout: 10_000 });
   await input.fill(`${line}:${column}`);
   await input.press('Enter');
   await page.waitForTimeout(200);
+}
+
+/** Moves keyboard focus to the active editor (e.g. away from the Problems panel's filter box). */
+export async function focusEditor(page) {
+  await page.keyboard.press('Escape');
+  await page.keyboard.press(`${mod}+1`);
+  await page.waitForTimeout(100);
 }
 
 /** Opens the Problems panel and returns its rows' accessible text. */
@@ -315,7 +322,6 @@ export async function hoverOver(page, line, needle, timeoutMs = 15_000) {
 export async function applyQuickFix(page, line, needle, title) {
   const box = await tokenBox(page, line, needle);
   await gotoLine(page, line, box.column + 1);
-  await page.keyboard.press('Escape');
   const widget = page.locator('.action-widget');
   let items = [];
   for (let attempt = 0; attempt < 5; attempt++) {

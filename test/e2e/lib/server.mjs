@@ -125,16 +125,79 @@ function groupAlive(pid) {
   }
 }
 
-/** Kills process groups recorded by earlier (crashed or interrupted) runs. */
+function processAlive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return err.code === 'EPERM';
+  }
+}
+
+/**
+ * Kills process groups left by runs that died (crashed, SIGKILLed). A group whose owner (the
+ * process that started it) is still alive belongs to a live run or `npm run editor`: left alone.
+ */
 export function reapStrays() {
   if (!existsSync(pidDir)) return 0;
   let n = 0;
   for (const f of readdirSync(pidDir)) {
     const pid = Number(f);
+    const file = path.join(pidDir, f);
+    let owner = 0;
+    try {
+      owner = Number(readFileSync(file, 'utf8').split(' ')[0]);
+    } catch {
+      continue;
+    }
+    if (owner && processAlive(owner)) continue;
     if (Number.isInteger(pid) && pid > 1 && killGroup(pid, 'SIGKILL')) n++;
-    rmSync(path.join(pidDir, f), { force: true });
+    rmSync(file, { force: true });
   }
   return n;
+}
+
+/**
+ * One e2e run at a time per working tree (they share test-artifacts/e2e and dist/rolecall.vsix):
+ * waits for a live holder of the lock, takes over a dead one's. Returns a release function.
+ */
+export async function acquireRunLock(waitMs = 15 * 60_000, say = () => {}) {
+  mkdirSync(workDir, { recursive: true });
+  const lock = path.join(workDir, 'run.lock');
+  const deadline = Date.now() + waitMs;
+  let told = false;
+  while (true) {
+    try {
+      writeFileSync(lock, String(process.pid), { flag: 'wx' });
+      const release = () => {
+        try {
+          if (readFileSync(lock, 'utf8') === String(process.pid)) rmSync(lock, { force: true });
+        } catch {
+          /* already gone */
+        }
+      };
+      process.on('exit', release);
+      return release;
+    } catch (err) {
+      if (err.code !== 'EEXIST') throw err;
+    }
+    let holder = 0;
+    try {
+      holder = Number(readFileSync(lock, 'utf8'));
+    } catch {
+      continue;
+    }
+    if (!holder || !processAlive(holder)) {
+      rmSync(lock, { force: true });
+      continue;
+    }
+    if (Date.now() > deadline) throw new Error(`another e2e run (pid ${holder}) has held ${lock} for over ${waitMs / 60_000} min`);
+    if (!told) {
+      say(`another e2e run (pid ${holder}) is using this tree; waiting for it to finish`);
+      told = true;
+    }
+    await new Promise((r) => setTimeout(r, 2000));
+  }
 }
 
 let hooksInstalled = false;
@@ -158,7 +221,7 @@ function installExitHooks() {
 
 /**
  * Starts code-server on a free port with a private profile.
- * opts: { workspace, extensionsDir, settings, env, vscodeOptions: string[], name, port, host }
+ * opts: { workspace, extensionsDir, settings, env, vscodeOptions: string[], name, port, host, preinstall(extensionsDir) }
  */
 export async function startCodeServer(opts) {
   installExitHooks();
@@ -170,6 +233,7 @@ export async function startCodeServer(opts) {
   const extensionsDir = opts.extensionsDir ?? path.join(root, 'extensions');
   mkdirSync(path.join(userData, 'User'), { recursive: true });
   mkdirSync(extensionsDir, { recursive: true });
+  if (opts.preinstall) opts.preinstall(extensionsDir);
   writeFileSync(path.join(userData, 'User', 'settings.json'), JSON.stringify(quietSettings(opts.settings), null, 2));
   const config = path.join(root, 'config.yaml');
   writeFileSync(config, 'auth: none\ncert: false\n', { mode: 0o600 });
@@ -215,7 +279,7 @@ export async function startCodeServer(opts) {
   });
   live.add(server);
   mkdirSync(pidDir, { recursive: true });
-  writeFileSync(path.join(pidDir, String(child.pid)), `${name} ${root}\n`);
+  writeFileSync(path.join(pidDir, String(child.pid)), `${process.pid} ${name} ${root}\n`);
   try {
     await waitForHttp(server, opts.startTimeoutMs ?? 60_000);
   } catch (err) {
