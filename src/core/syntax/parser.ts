@@ -287,10 +287,10 @@ function parseUnguarded(text: string): ParseResult {
     return at(K.EOF) ? lastEnd : tokStart;
   }
 
+  /** A zero-width stand-in for missing code, placed right after the last consumed token (inside its parent). */
   function errorNode(message: string): ErrorNode {
-    const pos = here();
-    addError(message, pos, at(K.EOF) ? 0 : tokEnd - tokStart);
-    return { type: 'Error', message, start: pos, end: pos };
+    addError(message, here(), at(K.EOF) ? 0 : tokEnd - tokStart);
+    return { type: 'Error', message, start: lastEnd, end: lastEnd };
   }
 
   function expect(kind: K, message: string, openAt: number): boolean {
@@ -424,10 +424,12 @@ function parseUnguarded(text: string): ParseResult {
   }
 
   function tooDeep(): ErrorNode {
-    const start = here();
-    addError('Nesting too deep', start, 0);
+    const before = lastEnd;
+    const start = tokStart;
+    addError('Nesting too deep', here(), 0);
     skipRegion();
-    return { type: 'Error', message: 'Nesting too deep', start, end: Math.max(start, lastEnd) };
+    if (lastEnd === before) return { type: 'Error', message: 'Nesting too deep', start: before, end: before };
+    return { type: 'Error', message: 'Nesting too deep', start, end: lastEnd };
   }
 
   // ---- Statements --------------------------------------------------------------------------------
@@ -483,9 +485,8 @@ function parseUnguarded(text: string): ParseResult {
 
   function parseBlock(): BlockStatement {
     if (!at(K.OpenBrace)) {
-      const pos = here();
-      addError("'{' expected", pos, 0);
-      return { type: 'Block', body: [], start: pos, end: pos };
+      addError("'{' expected", here(), 0);
+      return { type: 'Block', body: [], start: lastEnd, end: lastEnd };
     }
     const start = tokStart;
     next();
@@ -632,7 +633,7 @@ function parseUnguarded(text: string): ParseResult {
     if (!canStartExpression(tok)) {
       if (annotations !== undefined && atStatementEnd()) {
         // Annotations on nothing (e.g. a trailing `@Library('x')`): keep them on an error statement.
-        list.push(withAnnotations({ type: 'ErrorStatement', message: 'Declaration expected', start: here(), end: here() }, annotations));
+        list.push(withAnnotations({ type: 'ErrorStatement', message: 'Declaration expected', start: lastEnd, end: lastEnd }, annotations));
         addError('Declaration expected', here(), 0);
         return;
       }
@@ -656,16 +657,14 @@ function parseUnguarded(text: string): ParseResult {
 
   function parseEmbeddedStatement(): Statement {
     if (at(K.EOF) || at(K.CloseBrace) || at(K.Else)) {
-      const pos = here();
-      addError('Statement expected', pos, 0);
-      return { type: 'ErrorStatement', message: 'Statement expected', start: pos, end: pos };
+      addError('Statement expected', here(), 0);
+      return { type: 'ErrorStatement', message: 'Statement expected', start: lastEnd, end: lastEnd };
     }
     const list: Statement[] = [];
     parseStatementInto(list);
     if (list.length === 1) return list[0];
     if (list.length === 0) {
-      const pos = here();
-      return { type: 'ErrorStatement', message: 'Statement expected', start: pos, end: pos };
+      return { type: 'ErrorStatement', message: 'Statement expected', start: lastEnd, end: lastEnd };
     }
     return { type: 'Block', body: list, start: list[0].start, end: list[list.length - 1].end };
   }
@@ -1609,9 +1608,8 @@ function parseUnguarded(text: string): ParseResult {
             property = str.value;
             propertySpan = { start: str.start, end: str.end };
           } else {
-            const pos = here();
-            addError('Identifier expected', pos, 0);
-            propertySpan = { start: pos, end: pos };
+            addError('Identifier expected', here(), 0);
+            propertySpan = { start: lastEnd, end: lastEnd };
           }
           expr = { type: 'Property', object: expr, property, propertySpan, safe: op === K.SafeDot, spread: op === K.SpreadDot, start: expr.start, end: Math.max(expr.end, lastEnd) };
           continue;
@@ -1767,13 +1765,12 @@ function parseUnguarded(text: string): ParseResult {
 
   /** A positional argument or `name: value`. */
   function parseArgument(): Argument {
-    const start = tokStart;
     const key = keywordKey() ?? parseExpression();
     if (!at(K.Colon)) return key;
     next();
     const value = parseExpression();
     const name = keyName(key) ?? text.slice(key.start, key.end);
-    return { type: 'NamedArg', name, nameSpan: { start: key.start, end: key.end }, value, start, end: Math.max(key.end, value.end, lastEnd) };
+    return { type: 'NamedArg', name, nameSpan: { start: key.start, end: key.end }, value, start: key.start, end: Math.max(key.end, value.end, lastEnd) };
   }
 
   function parseListOrMap(): Expression {
@@ -1805,7 +1802,6 @@ function parseUnguarded(text: string): ParseResult {
         continue;
       }
       const before = tokStart;
-      const itemStart = tokStart;
       // `*:` spread of a map into a map: modelled as an entry with key `*`.
       let key: Expression;
       if (at(K.Star) && text.charCodeAt(tokEnd) === 58) {
@@ -1818,7 +1814,7 @@ function parseUnguarded(text: string): ParseResult {
         next();
         const value = parseExpression();
         if (isMap === null) isMap = true;
-        if (isMap) entries.push({ type: 'MapEntry', key, keyName: keyName(key), value, start: itemStart, end: Math.max(key.end, value.end, lastEnd) });
+        if (isMap) entries.push({ type: 'MapEntry', key, keyName: keyName(key), value, start: key.start, end: Math.max(key.end, value.end, lastEnd) });
         else addError("Unexpected ':' in a list", key.end, 1);
       } else {
         if (isMap === null && !(key.type === 'Error' && key.end === key.start)) isMap = false;

@@ -59,16 +59,34 @@ export function src(text: string, node: { start: number; end: number }): string 
   return text.slice(node.start, node.end);
 }
 
-/** Every node's span is inside [0, length], ordered, and inside its parent's span. */
+interface Spanned {
+  type: string;
+  start: number;
+  end: number;
+}
+
+function isSpanned(v: unknown): v is Spanned {
+  return typeof v === 'object' && v !== null && typeof (v as Spanned).type === 'string' && typeof (v as Spanned).start === 'number';
+}
+
+/** Every node's span is inside [0, length], ordered, and inside its parent's (iterative: deep trees are fine). */
 export function assertSpansSane(result: ParseResult, text: string): void {
-  walk(result.program, (node, ancestors) => {
-    assert.ok(node.start >= 0 && node.end <= text.length && node.start <= node.end, `bad span ${node.type} [${node.start}, ${node.end})`);
-    const parent = ancestors[ancestors.length - 1];
-    if (parent !== undefined) {
-      assert.ok(node.start >= parent.start && node.end <= parent.end, `${node.type} [${node.start}, ${node.end}) outside ${parent.type} [${parent.start}, ${parent.end})`);
+  const stack: Array<[Spanned, number, number]> = [[result.program, 0, text.length]];
+  while (stack.length > 0) {
+    const [node, lo, hi] = stack.pop()!;
+    if (!(node.start >= lo && node.start <= node.end && node.end <= hi)) {
+      throw new Error(`${node.type} [${node.start}, ${node.end}) outside [${lo}, ${hi}) in ${JSON.stringify(text.slice(0, 200))}`);
     }
-  });
+    for (const value of Object.values(node)) {
+      if (Array.isArray(value)) {
+        for (const item of value) if (isSpanned(item)) stack.push([item, node.start, node.end]);
+      } else if (isSpanned(value)) {
+        stack.push([value, node.start, node.end]);
+      }
+    }
+  }
   for (const e of result.errors) {
-    assert.ok(e.offset >= 0 && e.length >= 0 && e.offset + e.length <= text.length, `bad error span ${JSON.stringify(e)}`);
+    if (!(e.offset >= 0 && e.length >= 0 && e.offset + e.length <= text.length)) throw new Error(`error outside text: ${JSON.stringify(e)}`);
+    assert.ok(!e.message.startsWith('Internal'), e.message);
   }
 }

@@ -10,11 +10,6 @@ function damaged(text: string) {
   return result;
 }
 
-/** Source text of every call named `name`. */
-function callTexts(text: string, name: string): string[] {
-  return calls(parse(text).program, name).map((c) => src(text, c));
-}
-
 const BEFORE = "withAWS(role: 'before', duration: 900) {\n    sh 'aws sts get-caller-identity'\n}\n";
 const AFTER = "withAWS(role: 'after', roleAccount: '222222222222') {\n    sh 'aws s3 ls'\n}\n";
 
