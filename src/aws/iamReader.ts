@@ -65,6 +65,8 @@ interface AccountSource {
   settings: ClientSettings;
   iam?: IAMClient;
   sts?: STSClient;
+  /** The verified identity of a mapped source (for messages). */
+  identityArn?: string;
 }
 
 const IAM_READ_ACTIONS = 'iam:GetRole, iam:ListRoles, iam:ListRolePolicies, iam:GetRolePolicy, iam:ListAttachedRolePolicies, iam:GetPolicy, iam:GetPolicyVersion, iam:GetUser, iam:ListUserPolicies, iam:GetUserPolicy, iam:ListAttachedUserPolicies, iam:ListGroupsForUser, iam:ListGroupPolicies, iam:GetGroupPolicy, iam:ListAttachedGroupPolicies, iam:ListMFADevices';
@@ -187,7 +189,9 @@ class LiveReader implements LiveIamReader {
       },
       (value) => (value.status === 'identity' ? Infinity : this.failureTtlMs),
     );
-    return result.status === 'identity' ? null : (result as Unavailable);
+    if (result.status !== 'identity') return result as Unavailable;
+    source.identityArn = result.identity.arn;
+    return null;
   }
 
   defaultAccount(): string | null {
@@ -255,7 +259,7 @@ class LiveReader implements LiveIamReader {
 
   private principalOf(source: AccountSource): string {
     if (source.label === 'default') return this.identity?.arn ?? (source.profile ? `the credentials of profile ${source.profile}` : 'the default credentials');
-    return source.profile ? `the credentials of profile ${source.profile}` : `the credentials for account ${source.label}`;
+    return source.identityArn ?? (source.profile ? `the credentials of profile ${source.profile}` : `the credentials for account ${source.label}`);
   }
 
   /** Maps a failed outcome to `unavailable` with a reason naming what failed and a next step. */

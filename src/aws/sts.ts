@@ -10,7 +10,7 @@ import type { Env } from '../core/credentials/awsConfig';
 import { makeIamClient, makeStsClient, sendWithRetry } from './clients';
 import type { ClassifiedError } from './errors';
 import type { AwsClientOptions, AwsRequestEvent, CallCounts } from './options';
-import { retryPolicy } from './retry';
+import { backoffDelay, retryPolicy } from './retry';
 import type { RetryOutcome } from './retry';
 
 /** The StsClient port plus what the extension and the CLI need around minting. */
@@ -31,8 +31,6 @@ type Failure = Extract<RetryOutcome<unknown>, { ok: false }>;
 export function createStsClient(options: AwsClientOptions = {}): AwsStsClient {
   const settings = { profile: options.profile, region: options.region, endpointUrl: options.endpointUrl, credentials: options.credentials };
   const policy = retryPolicy(options);
-  // A code is single-use: after a network error we cannot know whether STS consumed it, so do not resend.
-  const mfaPolicy = { ...policy };
   const log = options.log ?? silentLog;
   const counts: CallCounts = {};
   let sts: ReturnType<typeof makeStsClient> | undefined;
@@ -48,12 +46,13 @@ export function createStsClient(options: AwsClientOptions = {}): AwsStsClient {
   async function send<T>(service: 'sts' | 'iam', operation: string, build: () => any, singleUse = false): Promise<RetryOutcome<T>> {
     const client = service === 'sts' ? (sts ??= makeStsClient(settings)) : (iam ??= makeIamClient(settings));
     if (!singleUse) return sendWithRetry<T>(policy, client, build, { service, operation, account: 'default' }, onRequest);
-    // With an MFA code, retry only errors where STS certainly did not use it (throttling before processing).
+    // An MFA code is single-use: after a reset or a timeout we cannot know whether STS consumed it, so
+    // only throttling (refused before processing) is retried.
     let result: RetryOutcome<T> | undefined;
-    for (let attempt = 1; attempt <= mfaPolicy.maxAttempts; attempt++) {
-      result = await sendWithRetry<T>({ ...mfaPolicy, maxAttempts: 1 }, client, build, { service, operation, account: 'default' }, (e) => onRequest({ ...e, attempt }));
-      if (result.ok || result.error.kind !== 'throttled' || attempt === mfaPolicy.maxAttempts) break;
-      await mfaPolicy.sleep(Math.floor(mfaPolicy.random() * Math.min(mfaPolicy.maxBackoffMs, mfaPolicy.baseBackoffMs * 2 ** (attempt - 1))));
+    for (let attempt = 1; attempt <= policy.maxAttempts; attempt++) {
+      result = await sendWithRetry<T>({ ...policy, maxAttempts: 1 }, client, build, { service, operation, account: 'default' }, (e) => onRequest({ ...e, attempt }));
+      if (result.ok || result.error.kind !== 'throttled' || attempt === policy.maxAttempts) break;
+      await policy.sleep(backoffDelay(policy, attempt));
     }
     return result as RetryOutcome<T>;
   }
