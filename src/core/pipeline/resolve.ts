@@ -85,6 +85,7 @@ const JENKINS_BUILTINS = new Set([
 ]);
 
 const MAX_DEPTH = 24;
+const MAX_STEPS = 2000;
 
 function known(value: string, source: ValueSource, description: string, extra: Partial<Val> = {}): Val {
   return { value, template: value, source, reference: null, description, secret: false, missing: [], runtime: false, ...extra };
@@ -144,6 +145,8 @@ function sourceText(data: ResolveData, node: { start: number; end: number }, max
 
 /** Resolves pipeline expressions against the collected data. */
 export class Resolver {
+  private budget = MAX_STEPS;
+
   constructor(private readonly data: ResolveData) {}
 
   line(offset: number): number {
@@ -153,7 +156,9 @@ export class Resolver {
   /** The value of an expression at its position, in a scope. Never throws. */
   expr(e: Expression | null | undefined, scope: Scope, depth = 0): Val {
     if (!e) return unknown('?', 'unresolved', 'missing value', 'the value is missing');
-    if (depth > MAX_DEPTH) return unknown(sourceText(this.data, e), 'unresolved', 'too deeply nested', 'the value is too deeply nested to follow');
+    if (depth === 0) this.budget = MAX_STEPS;
+    // Variables built from variables can fan out exponentially: bound the work, never hang.
+    if (depth > MAX_DEPTH || --this.budget < 0) return unknown(sourceText(this.data, e), 'unresolved', 'too deeply nested', 'the value is built through too many variables to follow');
     switch (e.type) {
       case 'String':
         return this.string(e, 0, scope, depth);
@@ -169,14 +174,14 @@ export class Resolver {
         return this.expr(e.expression, scope, depth + 1);
       case 'Property': {
         const base = this.special(e.object, e.start, scope);
-        if (base === 'params') return this.param(e.property, e.start);
+        if (base === 'params') return this.param(e.property, depth);
         if (base === 'env') return this.env(e.property, e.start, scope, depth);
         return this.dependent(e, this.expr(e.object, scope, depth + 1));
       }
       case 'Index': {
         const base = this.special(e.object, e.start, scope);
         if ((base === 'params' || base === 'env') && e.index.type === 'String' && !e.index.interpolated) {
-          return base === 'params' ? this.param(e.index.value, e.start) : this.env(e.index.value, e.start, scope, depth);
+          return base === 'params' ? this.param(e.index.value, depth) : this.env(e.index.value, e.start, scope, depth);
         }
         return this.dependent(e, this.expr(e.object, scope, depth + 1));
       }
@@ -293,6 +298,7 @@ export class Resolver {
 
   /** An environment variable (`env.X`, `$X` in a shell script, or a bare name Jenkins resolves through env). */
   env(name: string, at: number, scope: Scope, depth: number, bare = false): Val {
+    if (depth === 0) this.budget = MAX_STEPS;
     for (let f = scope.env; f; f = f.next) {
       if (f.name !== name) continue;
       const b = f.binding;
@@ -307,7 +313,7 @@ export class Resolver {
       return { ...v, source: v.source === 'literal' ? 'environment' : v.source, reference: v.reference ?? name, description: `env.${name} set on line ${assigned.line}` };
     }
     // Jenkins exposes build parameters as environment variables too.
-    if (this.data.parameters.has(name) || name in this.data.params) return this.param(name, at);
+    if (this.data.parameters.has(name) || name in this.data.params) return this.param(name, depth);
     if (name in this.data.configEnv) return known(this.data.configEnv[name], 'environment', `environment variable ${name} (.rolecall.json env)`, { reference: name });
     if (JENKINS_BUILTINS.has(name)) {
       return unknown(name, 'environment', `Jenkins built-in ${name} (known while the build runs)`, null, {
@@ -320,13 +326,14 @@ export class Resolver {
   }
 
   /** `params.NAME`: a value given for the scan wins over the declared default. */
-  param(name: string, _at: number): Val {
+  param(name: string, depth = 0): Val {
+    if (depth === 0) this.budget = MAX_STEPS;
     const decl = this.data.parameters.get(name);
     const secret = decl?.secret ?? false;
     if (name in this.data.params) return known(this.data.params[name], 'parameter', `parameter ${name} (value given for the scan: --param or .rolecall.json parameters)`, { reference: name, secret });
     if (decl) {
       if (decl.defaultValue) {
-        const v = this.expr(decl.defaultValue, { env: null, method: null }, 1);
+        const v = this.expr(decl.defaultValue, { env: null, method: null }, depth + 1);
         if (v.value !== null) return { ...v, source: 'parameter', reference: name, secret, description: `default of parameter ${name}, line ${decl.line}` };
       }
       if (decl.defaultText !== null) return known(decl.defaultText, 'parameter', `default of parameter ${name}, line ${decl.line}`, { reference: name, secret });

@@ -152,3 +152,27 @@ describe('extract: secrets and static keys outside usages', () => {
     }
   });
 });
+
+describe('extract: self-referencing values terminate', () => {
+  it('a parameter whose default is itself, and variables defined through each other', () => {
+    const t = "properties([parameters([string(name: 'A', defaultValue: params.A), string(name: 'B', defaultValue: \"${params.C}\"), string(name: 'C', defaultValue: \"${params.B}\")])])\ndef x = y\ndef y = x\nwithAWS(role: params.A, roleAccount: params.B) {}\nwithAWS(role: x, roleAccount: '222222222222') {}";
+    const { usages } = extract(t);
+    assert.equal(usages.length, 2);
+    assert.equal(usages[0].roleArn, null);
+    assert.equal(usages[1].roleArn, null);
+  });
+});
+
+describe('extract: exponential variable chains stay bounded', () => {
+  it('returns quickly with an unresolved value', function () {
+    this.timeout(5000);
+    const lines = ["def v0 = 'a'"];
+    for (let i = 1; i <= 40; i++) lines.push(`def v${i} = "\${v${i - 1}}\${v${i - 1}}"`);
+    lines.push("withAWS(role: v40, roleAccount: '222222222222') {}");
+    const t0 = Date.now();
+    const { usages } = extract(lines.join('\n'));
+    assert.equal(usages.length, 1);
+    assert.equal(usages[0].roleArn, null);
+    assert.ok(Date.now() - t0 < 3000);
+  });
+});
