@@ -41,10 +41,12 @@ function ratioText(row) {
   return row.ratio < 0.01 ? row.ratio.toExponential(1) : row.ratio.toFixed(row.ratio < 1 ? 3 : 2);
 }
 
+const OP_TEXT = { '<=': '≤', '>=': '≥', '==': '=' };
+
 function targetText(spec, unit) {
   if (!spec) return '';
-  if (spec.of === 'ratio') return `ratio ${spec.op} ${spec.value}`;
-  return `${spec.op} ${fmt(spec.value, unit)}`;
+  if (spec.of === 'ratio') return `ratio ${OP_TEXT[spec.op]} ${spec.value}`;
+  return `${OP_TEXT[spec.op]} ${fmt(spec.value, unit)}`;
 }
 
 function resultText(row) {

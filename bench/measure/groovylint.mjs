@@ -54,6 +54,7 @@ await runMeasurement([ROW], async () => {
   const runs = 3;
   const samples = [];
   let parseErrors = null;
+  let floorMs;
   try {
     for (let i = 0; i < runs; i++) {
       const t = performance.now();
@@ -66,6 +67,12 @@ await runMeasurement([ROW], async () => {
       samples.push(ms);
       progress(`npm-groovy-lint run ${i + 1}/${runs}: ${(ms / 1000).toFixed(2)} s (${parseErrors} parse errors)`);
     }
+    // The fixed cost of one call (JVM start, Groovy + CodeNarc class loading) on a one-line file, for context.
+    const tiny = new NpmGroovyLint({ source: "echo 'hi'\n", sourcefilepath: file, rulesets: 'UnnecessarySemicolon', parse: true, noserver: true, output: 'none', loglevel: 'error', failon: 'none', insight: false }, {});
+    const tinyStart = performance.now();
+    await tiny.run();
+    floorMs = performance.now() - tinyStart;
+    progress(`npm-groovy-lint on a one-line file: ${(floorMs / 1000).toFixed(2)} s (per-call floor)`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -83,6 +90,6 @@ await runMeasurement([ROW], async () => {
     target: { of: 'value', op: '>=', value: 100 },
     gate: { of: 'value', op: '>=', value: 10 },
     status: 'measured',
-    note: `npm-groovy-lint median of ${runs} runs ${(peerMs / 1000).toFixed(2)} s (${samples.map((s) => (s / 1000).toFixed(1)).join(', ')} s; ${parseErrors} parse errors reported) vs RoleCall analysis ${oursMs.toFixed(2)} ms; CodeNarcServer (warm JVM) not used: it gives an empty reply to /ping here`,
+    note: `npm-groovy-lint median of ${runs} runs ${(peerMs / 1000).toFixed(2)} s (${samples.map((s) => (s / 1000).toFixed(1)).join(', ')} s; ${parseErrors} parse errors reported) vs RoleCall analysis ${oursMs.toFixed(2)} ms; a one-line file costs it ${(floorMs / 1000).toFixed(2)} s (JVM start + class loading); CodeNarcServer (warm JVM) not used: it gives an empty reply to /ping here`,
   }];
 });
