@@ -294,9 +294,9 @@ export function compileCondition(clause: ConditionClause, variables: boolean): C
     if (ctx.isUnknown(key)) return U;
     const values = ctx.values.get(key);
     if (!values || values.length === 0) {
-      if (ifExists) return T;
-      if (set === 'ForAllValues') return T;
+      // ForAnyValue needs at least one value even with IfExists (as AWS behaves, and the oracle agrees).
       if (set === 'ForAnyValue') return F;
+      if (ifExists || set === 'ForAllValues') return T;
       return negated ? T : F;
     }
     if (set === 'ForAllValues') {

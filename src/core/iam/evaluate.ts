@@ -37,7 +37,7 @@ export interface StatementTrace {
   result: Tri;
 }
 
-export type DenyKind = 'invalid-trust-policy' | 'trust-explicit-deny' | 'identity-explicit-deny' | 'no-trust-allow' | 'identity-not-allowed';
+export type DenyKind = 'root-caller' | 'invalid-trust-policy' | 'trust-explicit-deny' | 'identity-explicit-deny' | 'no-trust-allow' | 'identity-not-allowed';
 
 export interface Evaluation {
   /** `unknown` only when conditions depend on keys the caller declared unknown. */
@@ -283,6 +283,10 @@ export function evaluateAssumeRole(input: EvaluationInput): Evaluation {
     reasons.push({ source: 'trust-policy', statement: '-', effect: 'Deny', matched: false, detail: `the trust policy is not a valid policy document${first ? ` (${first.message} at offset ${first.offset})` : ''}; IAM would refuse it` });
     return result('deny', 'invalid-trust-policy', false);
   }
+  if (caller?.kind === 'root') {
+    reasons.push({ source: 'trust-policy', statement: '-', effect: 'Deny', matched: false, detail: `${caller.arn} is the account root user: STS refuses AssumeRole with root user credentials ("Roles may not be assumed by root accounts"); call it as an IAM user or role of account ${caller.account}` });
+    return result('deny', 'root-caller', false);
+  }
   const invalidNotPrincipal = trust.statements.find((s) => s.statement.effect === 'Allow' && s.statement.notPrincipal);
   if (invalidNotPrincipal) {
     reasons.push({ source: 'trust-policy', statement: invalidNotPrincipal.statement.label, effect: 'Allow', matched: false, detail: 'NotPrincipal with "Effect": "Allow" is not allowed in a trust policy; IAM refuses the policy — name the principals in Principal instead' });
@@ -305,12 +309,10 @@ export function evaluateAssumeRole(input: EvaluationInput): Evaluation {
   }
 
   const crossAccount = caller !== null && caller.account !== roleAccount;
-  const identityRequired = caller !== null && caller.kind !== 'root' && (crossAccount || (trustAllow === T && !allowViaPrincipal));
+  const identityRequired = caller !== null && (crossAccount || (trustAllow === T && !allowViaPrincipal));
   let identityDeny: Tri = F;
   let identityAllow: Tri = F;
-  if (caller?.kind === 'root') {
-    identityAllow = T;
-  } else if (input.identityPolicies === null) {
+  if (input.identityPolicies === null) {
     identityAllow = T;
     reasons.push({ source: 'identity-policy', statement: '-', effect: 'Allow', matched: true, detail: input.identityNote ?? "the caller's identity policies are not known; assumed to allow sts:AssumeRole on the role" });
   } else {

@@ -22,7 +22,7 @@ export interface CallerIdentity {
 export async function callerIdentity(usage: Usage, iam: IamReader): Promise<CallerIdentity> {
   const caller = usage.caller ? parseCaller(usage.caller) : null;
   if (!caller) return { caller: null, record: null, policies: null, note: usage.caller ? `the caller ${usage.caller} is not a user, role or role-session ARN` : 'the caller is not known' };
-  if (caller.kind === 'root') return { caller, record: null, policies: null, note: 'the account root is not limited by identity policies' };
+  if (caller.kind === 'root') return { caller, record: null, policies: null, note: 'the account root user cannot call AssumeRole' };
   if (!iam.coversAccount(caller.account)) {
     return { caller, record: null, policies: null, note: `no IAM data covers the caller's account ${caller.account}, so its identity policies are assumed to allow sts:AssumeRole` };
   }
@@ -88,6 +88,8 @@ export function trustFindings(usage: Usage, role: RoleRecord, identity: CallerId
       const reason = evaluation.reasons[0];
       return [mismatch(usage, role, `The trust policy of ${role.roleName} cannot let anyone in: ${reason.detail}.`, null)];
     }
+    case 'root-caller':
+      return [mismatch(usage, role, `${who} is the account root user, and STS refuses AssumeRole with root user credentials ("Roles may not be assumed by root accounts") — give the pipeline an IAM user or role of account ${caller?.account} instead, whatever the trust policy of ${role.roleName} says.`, null)];
     case 'trust-explicit-deny': {
       const t = trace.find((x) => x.source === 'trust-policy' && x.statement.effect === 'Deny' && x.result === T) ?? null;
       return [mismatch(usage, role, `The trust policy of ${role.roleName} explicitly denies ${who} (${t ? statementName(t.statement) : 'a Deny statement'}); an explicit Deny wins over every Allow — narrow that Deny statement or call from another principal.`, t)];

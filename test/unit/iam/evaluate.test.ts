@@ -40,11 +40,17 @@ describe('iam/evaluate', () => {
       ['federated provider never matches AssumeRole', { Federated: 'arn:aws:iam::111111111111:saml-provider/okta' }, 'arn:aws:iam::111111111111:user/x', 'deny'],
       ['invalid arn:aws:iam:::root matches nobody', { AWS: 'arn:aws:iam:::root' }, 'arn:aws:iam::111111111111:user/x', 'deny'],
       ['list of principals: any may match', { AWS: ['arn:aws:iam::333333333333:root', '111111111111'] }, 'arn:aws:iam::111111111111:user/x', 'allow'],
-      ['root caller is matched by its account', { AWS: '111111111111' }, 'arn:aws:iam::111111111111:root', 'allow'],
     ];
     for (const [name, principal, caller, expected] of cases) {
       it(name, () => assert.equal(decide(trust(principal), caller, { identity: [allowAssume] }).decision, expected));
     }
+
+    it('the account root user may never assume a role (STS: "Roles may not be assumed by root accounts")', () => {
+      const e = decide(trust({ AWS: '111111111111' }), 'arn:aws:iam::111111111111:root', { identity: [allowAssume] });
+      assert.equal(e.decision, 'deny');
+      assert.equal(e.denyKind, 'root-caller');
+      assert.match(e.reasons[0].detail, /root user/);
+    });
 
     it('unique ids match through aws:userid', () => {
       assert.equal(decide(trust({ AWS: 'AROAJENKINSTARGET001' }), 'arn:aws:sts::111111111111:assumed-role/r/s', { context: { 'aws:userid': 'AROAJENKINSTARGET001:s' }, identity: [allowAssume] }).decision, 'allow');

@@ -82,7 +82,7 @@ describe('rolecall explain', () => {
   it('decides NotPrincipal with Allow as deny with the reason', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'rolecall-explain-'));
     writeFileSync(join(dir, 't.json'), JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', NotPrincipal: { AWS: '333333333333' }, Action: 'sts:AssumeRole' }] }));
-    const r = await run(['--trust-policy', 't.json', '--principal', 'arn:aws:iam::111111111111:root', '--role-arn', JENKINS, '--format', 'json'], fakeIo(dir));
+    const r = await run(['--trust-policy', 't.json', '--principal', 'arn:aws:iam::111111111111:user/bob', '--role-arn', JENKINS, '--format', 'json'], fakeIo(dir));
     assert.equal(r.code, 0);
     const out = JSON.parse(r.io.out);
     assert.equal(out.decision, 'deny');
@@ -110,6 +110,14 @@ describe('rolecall explain', () => {
       assert.ok(!(r.message ?? '').includes('\n'), 'one line');
       assert.equal(r.io.out, '');
     }
+  });
+
+  it('a root principal is accepted as input and denied with the reason', async () => {
+    const r = await run(['--trust-policy', 'seed000-jenkins-trust.json', '--principal', 'arn:aws:iam::111111111111:root', '--role-arn', JENKINS, '--context', 'sts:ExternalId=7KAXZ44tHx8mKsPxZnCi2X6Yz', '--format', 'json']);
+    assert.equal(r.code, 0);
+    const out = JSON.parse(r.io.out);
+    assert.equal(out.decision, 'deny');
+    assert.match(out.reasons[0].detail, /Roles may not be assumed by root accounts/);
   });
 
   it('--help prints usage and exits 0', async () => {
