@@ -15,7 +15,7 @@ export function nearestNames(name: string, known: string[], maxDistance = Math.m
     .map((x) => x.k);
 }
 
-function roleNameFix(usage: Usage, wrong: string, right: string): Fix[] | undefined {
+function roleNameFix(usage: Usage, wrong: string, right: string, preferred: boolean): Fix[] | undefined {
   const raw = usage.role;
   const candidates: Array<[typeof usage.args.role, string | null]> = [
     [usage.args.role, raw],
@@ -25,7 +25,7 @@ function roleNameFix(usage: Usage, wrong: string, right: string): Fix[] | undefi
   for (const [range, written] of candidates) {
     if (!written || !written.endsWith(wrong)) continue;
     const edit = replaceValueEdit(range, written, written.slice(0, written.length - wrong.length) + right);
-    if (edit) return [{ title: `Change the role to ${right}`, edits: [edit], isPreferred: true }];
+    if (edit) return [{ title: `Change the role to ${right}`, edits: [edit], isPreferred: preferred }];
   }
   return undefined;
 }
@@ -36,11 +36,13 @@ export function roleNotFound(usage: Usage, roleArn: string, lookup: Extract<Look
   const name = parts?.name ?? roleArn;
   const account = parts?.account ?? accountOf(roleArn) ?? '?';
   const near = nearestNames(name, lookup.knownNames);
+  // Without a close match, still offer the nearest name (not preferred): picking from a list beats retyping.
+  const nearest = near[0] ?? nearestNames(name, lookup.knownNames, Infinity)[0];
   const suggestion = near.length > 0 ? ` Did you mean ${near.slice(0, 3).join(', ')}?` : lookup.knownNames.length > 0 ? ` Roles in that account: ${lookup.knownNames.slice(0, 8).join(', ')}${lookup.knownNames.length > 8 ? ', …' : ''}.` : '';
   return [
     finding('role-not-found', usage.file, usage.args.role ?? usage.args.roleArn ?? usage.anchor, `Role ${name} does not exist in account ${account} (per the IAM data for that account).${suggestion} Fix the role name, or refresh the IAM data if the role is new.`, {
       roleArn,
-      fixes: near.length > 0 ? roleNameFix(usage, name, near[0]) : undefined,
+      fixes: nearest ? roleNameFix(usage, name, nearest, near.length > 0) : undefined,
     }),
   ];
 }

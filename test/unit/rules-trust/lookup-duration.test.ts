@@ -29,11 +29,22 @@ describe('rules/trust: role lookup', () => {
     assert.equal(applyEdits(text, f.fixes![0].edits), "withAWS(role:'arn:aws:iam::333333333333:role/deploy-role')");
   });
 
-  it('role-not-found without a near name lists the roles and offers no fix', async () => {
-    const u = usage({ text: "withAWS(role:'zzzzzzzzzzzz')", role: 'zzzzzzzzzzzz', roleArn: 'arn:aws:iam::333333333333:role/zzzzzzzzzzzz', caller: SLAVE });
+  it('role-not-found without a near name lists the roles and offers the nearest, not preferred', async () => {
+    const text = "withAWS(role:'zzzzzzzzzzzz')";
+    const u = usage({ text, role: 'zzzzzzzzzzzz', roleArn: 'arn:aws:iam::333333333333:role/zzzzzzzzzzzz', caller: SLAVE });
     const [f] = await iamRules(u, reader(), ctx);
     assert.equal(f.code, 'role-not-found');
     assert.match(f.message, /Roles in that account: deploy-role/);
+    assert.equal(f.fixes?.length, 1);
+    assert.equal(f.fixes?.[0].isPreferred, false);
+    assert.equal(applyEdits(text, f.fixes![0].edits), "withAWS(role:'deploy-role')");
+  });
+
+  it('role-not-found from an expression (no plain value to edit) offers no fix', async () => {
+    const u = usage({ text: 'withAWS(role:"${params.ROLE}x")', role: 'jenkns', roleArn: 'arn:aws:iam::222222222222:role/jenkns', caller: SLAVE });
+    u.args.role = { start: 13, end: 29 };
+    const [f] = await iamRules(u, reader(), ctx);
+    assert.equal(f.code, 'role-not-found');
     assert.equal(f.fixes, undefined);
   });
 
