@@ -64,7 +64,7 @@ export function parseContextPairs(pairs: string[]): RequestContext {
     const eq = pair.indexOf('=');
     if (eq <= 0) throw new UsageError(`--context expects KEY=VALUE, got '${pair}'`);
     const key = pair.slice(0, eq).trim();
-    if (!/^[A-Za-z0-9:_\-./]+$/.test(key)) throw new UsageError(`--context key '${key}' is not a condition key (e.g. sts:ExternalId)`);
+    if (!/^[A-Za-z0-9-]+:\S/.test(key)) throw new UsageError(`--context key '${key}' is not a condition key (service:Name, e.g. sts:ExternalId)`);
     const lower = key.toLowerCase();
     const name = spelling.get(lower) ?? key;
     spelling.set(lower, name);

@@ -127,6 +127,7 @@ describe('rolecall explain', () => {
   });
 
   it('parses context pairs: repeated keys (any case) are multi-valued, values may hold "="', () => {
-    assert.deepEqual(parseContextPairs(['a:b=1', 'A:B=2', 'c:d=x=y']), { 'a:b': ['1', '2'], 'c:d': 'x=y' });
+    assert.deepEqual(parseContextPairs(['a:b=1', 'A:B=2', 'c:d=x=y', 'aws:PrincipalTag/cost center=42']), { 'a:b': ['1', '2'], 'c:d': 'x=y', 'aws:PrincipalTag/cost center': '42' });
+    assert.throws(() => parseContextPairs(['ExternalId=x']), /not a condition key/);
   });
 });
