@@ -31,7 +31,8 @@ pipeline does) using the source credentials of --profile (default: the AWS SDK's
                            capped at 3600 with a warning when the source is itself a role session
   --session-name N         RoleSessionName ([\\w+=,.@-]{2,64}); default rolecall-<UTC time>
   --serial-number ARN      MFA device; --token-code must then be its current 6-digit code
-  --token-code 123456      MFA code (exactly 6 digits)
+  --token-code 123456      MFA code (exactly 6 digits); without --serial-number the device is the
+                           profile's mfa_serial, else the calling user's (iam:ListMFADevices)
   --profile P / --region R / --endpoint-url URL   source credentials, region, IAM/STS endpoint (an emulator)
   --format F               env (export lines, default), json / credential-process (credential_process JSON), ini
   --write-profile NAME     also write the credentials as [NAME] into ~/.aws/credentials (mode 0600)
@@ -87,7 +88,6 @@ export function parseMintArgs(argv: string[]): {
     durationSeconds = Number(v.duration);
   }
   if (v['token-code'] !== undefined && !/^\d{6}$/.test(v['token-code'])) throw new UsageError('--token-code must be exactly 6 digits (the current code of the MFA device)');
-  if (v['token-code'] !== undefined && v['serial-number'] === undefined) throw new UsageError('--token-code needs --serial-number (the MFA device ARN)');
   if (v['serial-number'] !== undefined && v['token-code'] === undefined) throw new UsageError('--serial-number needs --token-code (the current 6-digit MFA code)');
   if (v['endpoint-url'] !== undefined && !/^https?:\/\/[^\s/]+/.test(v['endpoint-url'])) throw new UsageError(`--endpoint-url must be an http(s) URL, got '${v['endpoint-url']}'`);
   if (v['write-profile'] !== undefined && !isValidProfileName(v['write-profile'])) throw new UsageError(`--write-profile: invalid profile name '${v['write-profile']}' (letters, digits and ._@+-)`);
@@ -151,6 +151,13 @@ export const runMint: Subcommand = async (argv, io) => {
   const aws = await import('../aws/index');
   const sts = aws.createStsClient({ profile: args.profile, region: args.region, endpointUrl: args.endpointUrl, log: { ...log, warn: () => undefined } });
   try {
+    if (args.request.tokenCode !== undefined && args.request.mfaSerial === undefined) {
+      // A code without a device: the profile's mfa_serial, else the calling user's device, as the AWS CLI would.
+      const found = await aws.findMfaSerial({ profile: args.profile, region: args.region, endpointUrl: args.endpointUrl, sts, env: io.env });
+      if (!found) throw new UsageError('--token-code needs --serial-number (the MFA device ARN): the profile has no mfa_serial and no MFA device was found for the caller');
+      io.stderr(`rolecall mint: using MFA device ${found.serial} (from ${found.source === 'config' ? 'the profile\'s mfa_serial' : 'iam:ListMFADevices'})\n`);
+      args.request.mfaSerial = found.serial;
+    }
     const explainDenial = (roleArn: string, request: DenialContext) => explainDenialLive(aws, args, roleArn, request);
     const result = await mint(args.request, { sts, log, explainDenial });
     io.stdout(formatCredentials(result.credentials, args.format, { region: args.region ?? null, profileName: args.writeProfile ?? 'rolecall' }));

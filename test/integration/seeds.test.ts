@@ -235,6 +235,22 @@ describe('seeds end to end against moto (live scan, snapshot, mint)', function (
       assert.match(await identity({ AccessKeyId: vars.AWS_ACCESS_KEY_ID, SecretAccessKey: vars.AWS_SECRET_ACCESS_KEY, SessionToken: vars.AWS_SESSION_TOKEN }), /^arn:aws:(sts|iam)::\d{12}:/);
     });
 
+    it('seed 004 with --token-code only: the MFA device comes from the profile\'s mfa_serial', async () => {
+      const configFile = join(work, 'config-with-mfa');
+      writeFileSync(configFile, `${readFileSync(env.AWS_CONFIG_FILE, 'utf8')}\n[profile ken-mfa]\nregion = ${REGION}\nmfa_serial = arn:aws:iam::444444444444:mfa/ken\n`);
+      const credentialsFile = join(work, 'credentials-with-mfa');
+      writeFileSync(credentialsFile, `${readFileSync(env.AWS_SHARED_CREDENTIALS_FILE, 'utf8')}\n[ken-mfa]\naws_access_key_id = ${creds['444444444444'].accessKeyId}\naws_secret_access_key = ${creds['444444444444'].secretAccessKey}\naws_session_token = ${creds['444444444444'].sessionToken}\n`, { mode: 0o600 });
+      const run = await cli(['mint', '--token-code', '135790', '--duration', '900', '--profile', 'ken-mfa', '--endpoint-url', moto.url, '--format', 'json'], { AWS_CONFIG_FILE: configFile, AWS_SHARED_CREDENTIALS_FILE: credentialsFile });
+      assert.equal(run.code, 0, run.stderr);
+      assert.match(run.stderr, /using MFA device arn:aws:iam::444444444444:mfa\/ken \(from the profile's mfa_serial\)/);
+      assert.ok(!run.stderr.includes('135790'));
+      assert.equal(JSON.parse(run.stdout).Version, 1);
+
+      const none = await cli(['mint', '--token-code', '135790', '--profile', profileOf('444444444444'), '--endpoint-url', moto.url], env);
+      assert.equal(none.code, 2, none.stderr);
+      assert.match(none.stderr, /--token-code needs --serial-number .*no MFA device was found/);
+    });
+
     it('bad input exits 2 with one line; a refusal exits 1 with the next step', async () => {
       const bad = await cli(['mint', '--role-arn', 'arn:aws:iam::222222222222:role/jenkins', '--serial-number', 'arn:aws:iam::111111111111:mfa/alice', '--token-code', '12345', '--endpoint-url', moto.url], env);
       assert.equal(bad.code, 2);

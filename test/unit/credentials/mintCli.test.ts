@@ -41,7 +41,6 @@ describe('rolecall mint arguments', () => {
   const bad: Array<[string[], RegExp]> = [
     [['--token-code', '12345', '--serial-number', 'arn:aws:iam::111111111111:mfa/a'], /--token-code must be exactly 6 digits/],
     [['--token-code', '1234567', '--serial-number', 'arn:aws:iam::111111111111:mfa/a'], /exactly 6 digits/],
-    [['--token-code', '123456'], /--token-code needs --serial-number/],
     [['--serial-number', 'arn:aws:iam::111111111111:mfa/a'], /needs --token-code/],
     [['--duration', '15m'], /whole number of seconds/],
     [['--format', 'yaml'], /--format must be one of env, json, credential-process, ini/],
@@ -67,6 +66,12 @@ describe('rolecall mint arguments', () => {
       // An endpoint nobody listens on: reaching STS would fail differently (exit 1).
       await assert.rejects(runMint([...argv, '--endpoint-url', 'http://127.0.0.1:9'], io()), (e: unknown) => e instanceof UsageError, argv.join(' '));
     }
+  });
+
+  it('--token-code alone is accepted: the device is looked up (config, then IAM) at run time', () => {
+    const args = parseMintArgs(['--token-code', '123456']);
+    assert.equal(args.request.tokenCode, '123456');
+    assert.equal(args.request.mfaSerial, undefined);
   });
 
   it('--help prints the usage and exits 0', async () => {
