@@ -50,7 +50,9 @@ const primitiveTypes = new Set(['boolean', 'byte', 'char', 'short', 'int', 'long
 /** `String`, `List`, `int`: names that read as a type at the start of a declaration. */
 function isTypeLikeName(name: string): boolean {
   const c = name.charCodeAt(0);
-  return (c >= 65 && c <= 90) || primitiveTypes.has(name);
+  if (c >= 65 && c <= 90) return true;
+  // Only primitive type names start with these letters and are short; skip the set lookup otherwise.
+  return name.length <= 7 && (c === 98 || c === 99 || c === 100 || c === 102 || c === 105 || c === 108 || c === 115 || c === 118) && primitiveTypes.has(name);
 }
 
 function binaryPrecedence(kind: K): number {
@@ -1855,7 +1857,7 @@ function parseUnguarded(text: string): ParseResult {
     let params: Parameter[] = [];
     if (at(K.Arrow)) {
       next();
-    } else if (at(K.Identifier) || at(K.Final) || at(K.Def) || at(K.At)) {
+    } else if ((at(K.Identifier) || at(K.Final) || at(K.Def) || at(K.At)) && mayHaveArrow(tokStart)) {
       const s = snapshot();
       const guessed = tryClosureParameters();
       if (guessed !== null) params = guessed;
@@ -1863,6 +1865,25 @@ function parseUnguarded(text: string): ParseResult {
     }
     const body = parseBlockBody(start, owner, null);
     return { type: 'Closure', params, body, start, end: lastEnd };
+  }
+
+  /**
+   * Cheap character-level filter before guessing closure parameters: is there a `->` before the first
+   * brace, or before the end of a line that does not end with a comma?
+   */
+  function mayHaveArrow(p: number): boolean {
+    let lastSignificant = 0;
+    for (const limit = Math.min(text.length, p + 400); p < limit; p++) {
+      const c = text.charCodeAt(p);
+      if (c === 45 && text.charCodeAt(p + 1) === 62) return true;
+      if (c === 123 || c === 125) return false;
+      if (c === 10 || c === 13) {
+        if (lastSignificant !== 44) return false;
+      } else if (c !== 32 && c !== 9) {
+        lastSignificant = c;
+      }
+    }
+    return false;
   }
 
   function tryClosureParameters(): Parameter[] | null {

@@ -232,6 +232,10 @@ const keywordKinds = new Map<string, SyntaxKind>([
   ['volatile', SyntaxKind.Volatile],
 ]);
 
+// Keywords grouped by length, so recognising one needs no map lookup on a freshly sliced string.
+const keywordsByLength: Array<Array<[string, SyntaxKind]>> = [];
+for (const [word, kind] of keywordKinds) (keywordsByLength[word.length] ??= []).push([word, kind]);
+
 /** True for keyword token kinds (which may still serve as map keys, named arguments and member names). */
 export function isKeyword(kind: SyntaxKind): boolean {
   return kind >= SyntaxKind.FirstKeyword && kind <= SyntaxKind.LastKeyword;
@@ -256,6 +260,13 @@ export function isIdentifierStart(ch: number): boolean {
 export function isIdentifierPart(ch: number): boolean {
   if (ch < 128) return (ch >= 97 && ch <= 122) || (ch >= 65 && ch <= 90) || (ch >= 48 && ch <= 57) || ch === 95 || ch === 36;
   return unicodeIdentifierPart.test(String.fromCodePoint(ch));
+}
+
+/** ASCII identifier classes: 1 = may start an identifier, 2 = may only continue one. */
+const asciiIdentifier = new Uint8Array(128);
+for (let c = 0; c < 128; c++) {
+  if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c === 36) asciiIdentifier[c] = 1;
+  else if (c >= 48 && c <= 57) asciiIdentifier[c] = 2;
 }
 
 function isUnicodeSpace(ch: number): boolean {
@@ -353,7 +364,7 @@ export function createScanner(text: string, onError?: ScanErrorHandler): Scanner
     while (p < len) {
       ch = text.charCodeAt(p);
       if (ch < 128) {
-        if ((ch >= 97 && ch <= 122) || (ch >= 65 && ch <= 90) || (ch >= 48 && ch <= 57) || ch === 95 || ch === 36) p++;
+        if (asciiIdentifier[ch] !== 0) p++;
         else break;
       } else {
         const cp = text.codePointAt(p)!;
@@ -423,6 +434,14 @@ export function createScanner(text: string, onError?: ScanErrorHandler): Scanner
     const singleLine = q === Quote.Single || q === Quote.Double;
     const backslashEscapes = q <= Quote.TripleDouble;
     for (;;) {
+      // Fast path over plain text (a local index keeps the hot loop in registers).
+      let p = pos;
+      while (p < len) {
+        const c = text.charCodeAt(p);
+        if (c === 39 || c === 34 || c === 47 || c === 10 || c === 13 || c === 36 || c === 92) break;
+        p++;
+      }
+      pos = p;
       if (pos >= len) {
         flush(runStart, pos);
         textEnd = pos;
@@ -602,26 +621,32 @@ export function createScanner(text: string, onError?: ScanErrorHandler): Scanner
         case 32:
         case 9:
         case 11:
-        case 12:
-          pos++;
+        case 12: {
+          let p = pos + 1;
+          let c = text.charCodeAt(p);
+          while (c === 32 || c === 9) c = text.charCodeAt(++p);
+          pos = p;
           continue;
+        }
         case 10:
-          pos++;
+        case 13: {
+          let p = pos + 1;
+          let c = text.charCodeAt(p);
+          while (c === 32 || c === 9 || c === 10 || c === 13) c = text.charCodeAt(++p);
+          pos = p;
           lineBreak = true;
           continue;
-        case 13:
-          pos++;
-          lineBreak = true;
-          continue;
+        }
         case 47: { // /
           const next = text.charCodeAt(pos + 1);
           if (next === 47) {
-            pos += 2;
-            while (pos < len) {
-              const c = text.charCodeAt(pos);
+            let p = pos + 2;
+            while (p < len) {
+              const c = text.charCodeAt(p);
               if (c === 10 || c === 13) break;
-              pos++;
+              p++;
             }
+            pos = p;
             continue;
           }
           if (next === 42) {
@@ -807,13 +832,21 @@ export function createScanner(text: string, onError?: ScanErrorHandler): Scanner
       // Identifiers (including `$`-names such as `$class`).
       const end = identifierEnd(pos);
       if (end > pos) {
-        value = text.substring(pos, end);
+        const start = pos;
         pos = end;
-        const first = value.charCodeAt(0);
-        if (first >= 97 && first <= 122) {
-          const kw = keywordKinds.get(value);
-          if (kw !== undefined) return (token = kw);
+        if (ch >= 97 && ch <= 122 && end - start <= 12) {
+          const candidates = keywordsByLength[end - start];
+          if (candidates !== undefined) {
+            for (let i = 0; i < candidates.length; i++) {
+              const [word, kind] = candidates[i];
+              if (word.charCodeAt(0) === ch && text.startsWith(word, start)) {
+                value = word;
+                return (token = kind);
+              }
+            }
+          }
         }
+        value = text.substring(start, end);
         return (token = SyntaxKind.Identifier);
       }
       // Anything else: one code point of junk.
