@@ -68,6 +68,16 @@ export function roleProblems(role: RoleRecord): RoleProblem[] {
   }
   for (const st of parsed.policy?.statements ?? []) {
     for (const p of [...(st.principal ?? []), ...(st.notPrincipal ?? [])]) {
+      if (p.kind === 'unique-id') {
+        // IAM shows a unique id in place of an ARN once the principal it named is deleted: a recreated
+        // role or user of the same name does not match it.
+        out.push({
+          code: 'invalid-principal',
+          message: `Trust policy of ${role.roleName}, ${statementName(st)}: principal ${p.value} is a unique id — IAM writes one when the role or user the policy named was deleted, and a recreated principal of the same name does not match it. Put the principal's ARN back into the trust policy.`,
+          related: [textRelated(role, role.trustPolicy, p.range, `principal ${p.value}`)],
+        });
+        continue;
+      }
       if (p.kind !== 'invalid') continue;
       out.push({
         code: 'invalid-principal',

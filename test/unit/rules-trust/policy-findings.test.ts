@@ -79,14 +79,21 @@ describe('rules/trust: trust policies IAM refuses or never matches', () => {
     assert.equal(roleProblems(role), problems, 'cached per role');
   });
 
+  it('a unique id in a trust policy (a deleted principal) is an invalid-principal warning', () => {
+    const role = roleWith({ Version: '2012-10-17', Statement: [{ Sid: 'Old', Effect: 'Allow', Principal: { AWS: 'AROADELETEDROLE00001' }, Action: 'sts:AssumeRole' }] });
+    const problems = roleProblems(role);
+    assert.deepEqual(problems.map((p) => p.code), ['invalid-principal']);
+    assert.match(problems[0].message, /AROADELETEDROLE00001 is a unique id — IAM writes one when the role or user the policy named was deleted/);
+  });
+
   it('a trust policy naming the caller role by unique id matches through the caller record', async () => {
     const target = roleWith({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: 'AROACALLERROLE000001' }, Action: 'sts:AssumeRole' }] }, 'target');
     const caller: RoleRecord = { ...roleWith({ Version: '2012-10-17', Statement: [] }, 'caller'), roleId: 'AROACALLERROLE000001' };
     const reader = memoryReader([target, caller]);
     const ok = await iamRules(usage({ text: "withAWS(role:'target')", roleArn: target.arn, caller: 'arn:aws:sts::222222222222:assumed-role/caller/s' }), reader, analysisContext());
-    assert.deepEqual(ok, []);
+    assert.deepEqual(ok.map((f) => f.code), ['invalid-principal'], 'allowed, with the unique-id warning');
     const other: RoleRecord = { ...roleWith({ Version: '2012-10-17', Statement: [] }, 'other'), roleId: 'AROAOTHERROLE0000001' };
     const no = await iamRules(usage({ text: "withAWS(role:'target')", roleArn: target.arn, caller: 'arn:aws:sts::222222222222:assumed-role/other/s' }), memoryReader([target, other]), analysisContext());
-    assert.deepEqual(no.map((f) => f.code), ['trust-principal-mismatch']);
+    assert.deepEqual(no.map((f) => f.code).sort(), ['invalid-principal', 'trust-principal-mismatch']);
   });
 });
