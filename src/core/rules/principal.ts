@@ -60,8 +60,9 @@ function failed(t: StatementTrace) {
 function mismatch(usage: Usage, role: RoleRecord, message: string, statementTrace: StatementTrace | null): Finding {
   return finding('trust-principal-mismatch', usage.file, usage.anchor, message, {
     roleArn: role.arn,
+    // Only trust statements are passed here: the caller's policies belong to another principal's record.
     related: statementTrace
-      ? [statementRelated(role, statementTrace.statement, `${statementName(statementTrace.statement)} of ${statementTrace.source === 'trust-policy' ? 'the trust policy' : `the caller's policy ${statementTrace.policy}`}`, statementTrace.source === 'trust-policy' ? role.trustPolicy : role.trustPolicy)]
+      ? [statementRelated(role, statementTrace.statement, `${statementName(statementTrace.statement)} of the trust policy`)]
       : [statementRelated(role, null, `trust policy of ${role.roleName}`)],
   });
 }

@@ -75,7 +75,7 @@ export interface CallContext {
 // Keys IAM sets for an AssumeRole call that the analysis decides (present or known-absent).
 const ALWAYS_KNOWN = new Set([
   'aws:multifactorauthpresent', 'aws:multifactorauthage', 'aws:currenttime', 'aws:epochtime', 'aws:principalisawsservice', 'aws:viaawsservice',
-  'aws:securetransport', 'aws:requestedregion',
+  'aws:securetransport',
 ]);
 const PRINCIPAL_KEYS = new Set(['aws:principalarn', 'aws:principalaccount', 'aws:principaltype', 'aws:username']);
 
@@ -86,9 +86,14 @@ export function callContext(usage: Usage, caller: Caller | null, callerRecord: R
     'aws:EpochTime': String(Math.floor(now.getTime() / 1000)),
     'aws:SecureTransport': 'true',
     'aws:PrincipalIsAWSService': 'false',
+    'aws:ViaAWSService': 'false',
   };
-  if (usage.region) context['aws:RequestedRegion'] = usage.region;
   const known = new Set(ALWAYS_KNOWN);
+  // Without a region in the call the agent's default region applies, which the analysis cannot see.
+  if (usage.region) {
+    context['aws:RequestedRegion'] = usage.region;
+    known.add('aws:requestedregion');
+  }
   const ext = usage.externalId;
   if (!ext.present) known.add('sts:externalid');
   else if (ext.resolved && ext.resolved.value !== null) {
