@@ -5,7 +5,8 @@
 import type { Argument, CallExpression, Closure, Expression, MapLiteral, MethodDeclaration, Node, Program, StringLiteral, TextPart } from '../syntax/ast';
 import { textOffset } from '../syntax/ast';
 import { childrenOf } from './children';
-import { finding, LineMap, type Finding, type Origin, type Range, type ResolvedValue, type Usage, type UsageArg, type UsageKind } from '../types';
+import { Lines } from './lines';
+import { finding, type Finding, type Origin, type Range, type ResolvedValue, type Usage, type UsageArg, type UsageKind } from '../types';
 import type { AnalysisContext } from '../analyze';
 import type { ProjectConfig } from '../config';
 import { concat, Resolver, type Assignment, type EnvFrame, type ParameterDecl, type Scope, type Val } from './resolve';
@@ -41,8 +42,26 @@ interface Pending {
 
 const SHELL_STEPS: Record<string, ShellDialect> = { sh: 'sh', bat: 'bat', powershell: 'powershell', pwsh: 'powershell' };
 const SCOPE_CALLS = new Set(['withAWS', 'withCredentials', 'withEnv', 'withVault', 'node', 'parameters', 'environment', ...Object.keys(SHELL_STEPS)]);
-const STATEMENT_TYPES = new Set(['ExpressionStatement', 'VarDecl', 'If', 'While', 'For', 'Switch', 'Try', 'Return', 'Block']);
-const SUSPECT = /A[KB]IA|ACCA|secret|session/i;
+/** Statements a fix may wrap (not blocks). */
+function isStatement(type: string): boolean {
+  switch (type) {
+    case 'ExpressionStatement':
+    case 'VarDecl':
+    case 'If':
+    case 'While':
+    case 'For':
+    case 'Switch':
+    case 'Try':
+    case 'Return':
+      return true;
+    default:
+      return false;
+  }
+}
+/** Cheap pre-check before the key regexes (indexOf is far faster than a regex over every string). */
+function suspect(v: string): boolean {
+  return v.indexOf('IA') >= 0 || v.indexOf('ACCA') >= 0 || v.indexOf('ecret') >= 0 || v.indexOf('ECRET') >= 0 || v.indexOf('ession') >= 0 || v.indexOf('ESSION') >= 0;
+}
 const AKIA = /\b(?:AKIA|ABIA|ACCA)[0-9A-Z]{16}\b/g;
 const SECRET_KEY_ASSIGN = /(AWS_SECRET_ACCESS_KEY|aws_secret_access_key|secretKey|secret_key)\s*[=:]\s*["']?([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+])/g;
 const SESSION_TOKEN_ASSIGN = /(AWS_SESSION_TOKEN|aws_session_token)\s*[=:]\s*["']?([A-Za-z0-9/+=]{100,})/g;
@@ -128,7 +147,7 @@ function accountOfArn(arn: string | null): string | null {
 }
 
 class Extractor {
-  private readonly lines: LineMap;
+  private readonly lines: Lines;
   private readonly assignments = new Map<string, Assignment[]>();
   private readonly parameters = new Map<string, ParameterDecl>();
   private readonly pending: Pending[] = [];
@@ -142,7 +161,7 @@ class Extractor {
     private readonly file: string,
     private readonly ctx: ExtractContext,
   ) {
-    this.lines = new LineMap(text);
+    this.lines = new Lines(text);
     this.config = ctx.config;
     this.resolver = new Resolver({
       text,
@@ -156,7 +175,7 @@ class Extractor {
   }
 
   private line(offset: number): number {
-    return this.lines.position(offset).line;
+    return this.lines.line(offset);
   }
 
   private src(n: { start: number; end: number }): string {
@@ -198,7 +217,7 @@ class Extractor {
       let statement = statements.pop()!;
       const type = node.type;
       if (type === 'Identifier' || type === 'Number' || type === 'Text' || type === 'Boolean' || type === 'Null') continue;
-      if (STATEMENT_TYPES.has(type) && type !== 'Block') statement = node;
+      if (isStatement(type)) statement = node;
       switch (node.type) {
         case 'String':
           this.scanStringSecrets(node);
@@ -483,7 +502,7 @@ class Extractor {
     for (const part of s.parts) {
       if (part.type !== 'Text' || part.value.length < 16) continue;
       const v = part.value;
-      if (!SUSPECT.test(v)) continue;
+      if (!suspect(v)) continue;
       if (v.includes('AKIA') || v.includes('ABIA') || v.includes('ACCA')) {
         for (const m of v.matchAll(AKIA)) {
           const at = textOffset(part, m.index);
@@ -884,10 +903,11 @@ class Extractor {
     const named = namedArgs(call.args);
     const scriptExpr = named.get('script') ?? positional(call.args)[0];
     if (!scriptExpr) return;
-    if (scriptExpr.type === 'String' && !scriptExpr.interpolated && !scriptExpr.value.includes('aws')) return;
+    if (scriptExpr.type === 'String' && !mayHoldStsCall(scriptExpr)) return;
     const script = new ScriptBuilder(this.resolver, scope);
     script.add(scriptExpr, 0);
-    if (script.text.indexOf('aws') < 0) return;
+    // Only scripts that mention an STS operation can hold a usage; skip scanning the rest.
+    if (script.text.indexOf('aws') < 0 || (script.text.indexOf('assume-role') < 0 && script.text.indexOf('get-session-token') < 0)) return;
     const { calls, assignments } = scanShell(script.text, dialect);
     for (const c of calls) {
       const usage = this.shellUsage(item, c, script, assignments);
@@ -1116,6 +1136,18 @@ class ScriptBuilder {
     }
     this.placeholder(e);
   }
+}
+
+/** False when a script string surely runs no STS command: no operation name in its text, no variable to inline. */
+function mayHoldStsCall(s: StringLiteral): boolean {
+  for (const part of s.parts) {
+    if (part.type === 'Text') {
+      if (part.value.indexOf('assume-role') >= 0 || part.value.indexOf('get-session-token') >= 0) return true;
+    } else if (part.expression && part.expression.type === 'Identifier') {
+      return true;
+    }
+  }
+  return false;
 }
 
 function argLabel(arg: UsageArg): string {

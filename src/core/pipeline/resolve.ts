@@ -2,7 +2,8 @@
 // credentials and .rolecall.json) tells. Flow-insensitive on purpose: a variable's value is its last
 // assignment before the use in source order, which is what people mean in straight-line pipelines.
 import type { Expression, MethodDeclaration, StringLiteral } from '../syntax/ast';
-import type { LineMap, Range, ValueSource } from '../types';
+import type { Range, ValueSource } from '../types';
+import type { Lines } from './lines';
 
 /** Part of a value the analysis could not know, with how the user can provide it. */
 export interface Missing {
@@ -69,7 +70,7 @@ export interface Assignment {
 /** Everything the resolver reads, collected by extraction's walk. */
 export interface ResolveData {
   text: string;
-  lines: LineMap;
+  lines: Lines;
   assignments: Map<string, Assignment[]>;
   parameters: Map<string, ParameterDecl>;
   params: Record<string, string>;
@@ -150,7 +151,7 @@ export class Resolver {
   constructor(private readonly data: ResolveData) {}
 
   line(offset: number): number {
-    return this.data.lines.position(offset).line;
+    return this.data.lines.line(offset);
   }
 
   /** The value of an expression at its position, in a scope. Never throws. */
