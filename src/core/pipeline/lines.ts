@@ -9,6 +9,7 @@ export class Lines {
 
   constructor(private readonly text: string) {}
 
+  /** 1-based line of `offset`. */
   line(offset: number): number {
     if (this.starts === null && this.map === null) this.build();
     if (this.map) return this.map.position(offset).line;

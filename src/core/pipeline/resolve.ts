@@ -150,6 +150,7 @@ export class Resolver {
 
   constructor(private readonly data: ResolveData) {}
 
+  /** 1-based line of an offset, for origin descriptions. */
   line(offset: number): number {
     return this.data.lines.line(offset);
   }
@@ -271,6 +272,7 @@ export class Resolver {
     return concat(parts);
   }
 
+  /** The last assignment of `name` completed before offset `at` (flow-insensitive, source order). */
   assignmentBefore(name: string, at: number): Assignment | null {
     const list = this.data.assignments.get(name);
     if (!list) return null;
