@@ -4,7 +4,7 @@
 import { accountOf, parseCaller } from '../iam/arn';
 import type { IamReader } from '../ports';
 import type { AnalysisContext } from '../analyze';
-import type { Finding, Usage } from '../types';
+import { finding, type Finding, type Usage } from '../types';
 import { durationMaxRule, roleChainingRule } from './duration-max';
 import { externalIdUnused } from './external-id';
 import { roleLevelFindings } from './policy-findings';
@@ -17,6 +17,16 @@ export { roleChainingRule } from './duration-max';
 
 /** Checks of a usage against the role's trust policy and the caller's permissions. Never throws. */
 export async function iamRules(usage: Usage, iam: IamReader, ctx: AnalysisContext, now: Date = new Date()): Promise<Finding[]> {
+  try {
+    return await trustChecks(usage, iam, ctx, now);
+  } catch (e) {
+    // A bug of ours must not sink the file's other findings, nor pass as "trust ok".
+    const message = e instanceof Error ? e.message : String(e);
+    return [finding('iam-unavailable', usage.file, usage.anchor, `The trust of ${usage.roleArn ?? usage.role ?? 'this role'} could not be checked (internal error: ${message.split('\n')[0]}); please report it.`, { roleArn: usage.roleArn })];
+  }
+}
+
+async function trustChecks(usage: Usage, iam: IamReader, ctx: AnalysisContext, now: Date): Promise<Finding[]> {
   const out: Finding[] = [...roleChainingRule(usage, ctx.config)];
   if (usage.kind === 'sh-get-session-token' || !usage.roleArn) return out;
   const roleArn = usage.roleArn;

@@ -99,6 +99,18 @@ describe('rules/trust: role lookup', () => {
     assert.match(findings[0].message, /socket hang up/);
   });
 
+  it('an internal failure becomes an iam-unavailable finding, never a pass or a crash', async () => {
+    const weird: IamReader = {
+      coversAccount: () => {
+        throw new Error('boom');
+      },
+      accounts: () => [], getRole: async () => ({ status: 'not-found', knownNames: [] }), getUser: async () => ({ status: 'not-found', knownNames: [] }), listRoles: async () => ({ status: 'found', value: [] }),
+    };
+    const findings = await iamRules(usage({ text: "withAWS(role:'r')", roleArn: 'arn:aws:iam::555555555555:role/r', caller: SLAVE }), weird, ctx);
+    assert.deepEqual(findings.map((f) => f.code), ['iam-unavailable']);
+    assert.match(findings[0].message, /internal error: boom/);
+  });
+
   it('usages without a role ARN or with get-session-token get no trust findings', async () => {
     assert.deepEqual(await iamRules(usage({ text: 'x', roleArn: null }), reader(), ctx), []);
     assert.deepEqual(await iamRules(usage({ text: 'x', roleArn: null, kind: 'sh-get-session-token', duration: 900 }), reader(), ctx), []);
