@@ -107,6 +107,11 @@ export interface EvaluationInput {
   context: RequestContext;
   /** Lower-cased keys whose values cannot be known: conditions on them are "unknown", not false. */
   unknownKeys?: (lowerKey: string) => boolean;
+  /**
+   * True for real calls (the pipeline checks): STS refuses AssumeRole with root user credentials. False (the
+   * default, as `explain` and the oracle do) reads an `:root` principal as "a principal of that account".
+   */
+  rootUserCannotAssume?: boolean;
   /** The caller's unique id (AROA…/AIDA…), when known, for trust policies that name it. */
   callerUniqueId?: string;
   /** Fill aws:PrincipalArn, aws:PrincipalAccount, aws:username, aws:PrincipalType from the principal (default true). */
@@ -283,7 +288,7 @@ export function evaluateAssumeRole(input: EvaluationInput): Evaluation {
     reasons.push({ source: 'trust-policy', statement: '-', effect: 'Deny', matched: false, detail: `the trust policy is not a valid policy document${first ? ` (${first.message} at offset ${first.offset})` : ''}; IAM would refuse it` });
     return result('deny', 'invalid-trust-policy', false);
   }
-  if (caller?.kind === 'root') {
+  if (caller?.kind === 'root' && input.rootUserCannotAssume) {
     reasons.push({ source: 'trust-policy', statement: '-', effect: 'Deny', matched: false, detail: `${caller.arn} is the account root user: STS refuses AssumeRole with root user credentials ("Roles may not be assumed by root accounts"); call it as an IAM user or role of account ${caller.account}` });
     return result('deny', 'root-caller', false);
   }

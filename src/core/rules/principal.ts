@@ -49,6 +49,7 @@ export function evaluateUsage(usage: Usage, role: RoleRecord, identity: CallerId
     identityNote: identity.note,
     context: call.context,
     unknownKeys: call.unknownKeys,
+    rootUserCannotAssume: true,
     ...(call.callerUniqueId ? { callerUniqueId: call.callerUniqueId } : {}),
   });
 }

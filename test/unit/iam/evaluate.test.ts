@@ -45,8 +45,14 @@ describe('iam/evaluate', () => {
       it(name, () => assert.equal(decide(trust(principal), caller, { identity: [allowAssume] }).decision, expected));
     }
 
-    it('the account root user may never assume a role (STS: "Roles may not be assumed by root accounts")', () => {
-      const e = decide(trust({ AWS: '111111111111' }), 'arn:aws:iam::111111111111:root', { identity: [allowAssume] });
+    it('an :root caller is read as a principal of its account (as the oracle does)', () => {
+      assert.equal(decide(trust({ AWS: '111111111111' }), 'arn:aws:iam::111111111111:root', { identity: [allowAssume] }).decision, 'allow');
+      assert.equal(decide(trust({ AWS: '111111111111' }), 'arn:aws:iam::111111111111:root', { identity: [allowOther] }).decision, 'deny');
+      assert.equal(decide(trust({ AWS: 'arn:aws:iam::111111111111:user/bob' }), 'arn:aws:iam::111111111111:root', { identity: [allowAssume] }).decision, 'deny');
+    });
+
+    it('for real calls the root user may never assume a role (STS: "Roles may not be assumed by root accounts")', () => {
+      const e = evaluateAssumeRole({ trustPolicy: compilePolicy(trust({ AWS: '111111111111' }), 'trust'), roleArn: ROLE, principal: 'arn:aws:iam::111111111111:root', identityPolicies: null, context: {}, rootUserCannotAssume: true });
       assert.equal(e.decision, 'deny');
       assert.equal(e.denyKind, 'root-caller');
       assert.match(e.reasons[0].detail, /root user/);

@@ -112,12 +112,13 @@ describe('rolecall explain', () => {
     }
   });
 
-  it('a root principal is accepted as input and denied with the reason', async () => {
-    const r = await run(['--trust-policy', 'seed000-jenkins-trust.json', '--principal', 'arn:aws:iam::111111111111:root', '--role-arn', JENKINS, '--context', 'sts:ExternalId=7KAXZ44tHx8mKsPxZnCi2X6Yz', '--format', 'json']);
-    assert.equal(r.code, 0);
-    const out = JSON.parse(r.io.out);
-    assert.equal(out.decision, 'deny');
-    assert.match(out.reasons[0].detail, /Roles may not be assumed by root accounts/);
+  it('a root principal asks about the account as a whole', async () => {
+    const base = ['--trust-policy', 'seed000-jenkins-trust.json', '--principal', 'arn:aws:iam::111111111111:root', '--role-arn', JENKINS, '--context', 'sts:ExternalId=7KAXZ44tHx8mKsPxZnCi2X6Yz'];
+    const json = await run([...base, '--format', 'json']);
+    assert.equal(json.code, 0);
+    assert.equal(JSON.parse(json.io.out).decision, 'allow');
+    const text = await run(base);
+    assert.match(text.io.out, /note: an :root principal is read as "a principal of that account"/);
   });
 
   it('--help prints usage and exits 0', async () => {

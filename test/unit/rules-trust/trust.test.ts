@@ -121,6 +121,12 @@ describe('rules/trust: sts:AssumeRole decision', () => {
     assert.deepEqual(codes(await iamRules(usage({ ...base, caller: SLAVE }), reader(), ctx)), ['trust-principal-mismatch']);
   });
 
+  it('a pipeline running with root user keys cannot assume any role', async () => {
+    const findings = await iamRules(jenkinsUsage({ caller: 'arn:aws:iam::111111111111:root' }), reader(), ctx);
+    assert.deepEqual(codes(findings), ['trust-principal-mismatch']);
+    assert.match(findings[0].message, /account root user, and STS refuses AssumeRole with root user credentials/);
+  });
+
   it('a caller whose account has no IAM data: identity policies assumed, trust still checked', async () => {
     const ok = await iamRules(jenkinsUsage({ caller: 'arn:aws:iam::111111111111:role/not-in-snapshot' }), reader(), ctx);
     assert.deepEqual(ok, [], 'caller role not in the snapshot: its permissions are assumed');
