@@ -632,8 +632,15 @@ class Extractor {
     const credExpr = named.get('credentials');
     const credVal = this.val(credExpr, scope);
     const credId = credVal?.value ?? null;
+    const credentialRole = credId !== null ? this.config?.awsCredentials[credId]?.roleArn : undefined;
+    if (!roleExpr && credentialRole && credId !== null) {
+      // The credential's own "IAM Role To Use" is assumed with its keys: a role usage, not static keys.
+      const usage = this.credentialRoleUsage('withAWS', call, item.scope, credId, credentialRole, credExpr!, credVal!);
+      item.usages.push(usage);
+      return;
+    }
     if (!roleExpr) {
-      if (credId !== null && !this.config?.awsCredentials[credId]?.roleArn) {
+      if (credId !== null) {
         this.findings.push(
           finding(
             'static-credentials',
@@ -765,6 +772,34 @@ class Extractor {
     item.usages.push(usage);
   }
 
+  /** A usage whose role is the AWS credential's own "IAM Role To Use" (from .rolecall.json awsCredentials). */
+  private credentialRoleUsage(kind: UsageKind, call: CallExpression, scope: WalkScope, credId: string, roleArn: string, credExpr: Expression, credVal: Val): Usage {
+    const usage = newUsage(this.file, kind, range(call), range(call.callee));
+    usage.args.call = { start: call.start, end: callArgsEnd(call) };
+    usage.boundStringCredentials = this.boundCredentials(scope);
+    usage.agentLabel = this.label(scope.agent);
+    this.record(usage, 'credentials', credVal, range(credExpr));
+    usage.credentialsId = credId;
+    const info = this.config?.awsCredentials[credId];
+    if (info?.principal) {
+      usage.caller = info.principal;
+      usage.callerOrigin = `AWS credential '${credId}' (.rolecall.json awsCredentials)`;
+    } else {
+      const c = this.fallbackCaller();
+      usage.caller = c.caller;
+      usage.callerOrigin = c.origin;
+    }
+    const check = checkRoleArn(roleArn);
+    usage.role = roleArn;
+    usage.roleArn = check.ok ? roleArn : null;
+    usage.roleAccount = check.ok ? check.account : accountOfArnLoose(roleArn);
+    const origin: Origin = { source: 'literal', reference: credId, description: `IAM Role To Use of AWS credential '${credId}' (.rolecall.json awsCredentials)` };
+    usage.origins.role = origin;
+    usage.origins.roleArn = origin;
+    if (info?.mfaSerial) usage.mfaSerial = info.mfaSerial;
+    return usage;
+  }
+
   // ---- withCredentials AWS bindings ----------------------------------------------------------
 
   private withCredentials(item: Pending): void {
@@ -778,6 +813,14 @@ class Extractor {
     const credId = credVal?.value ?? null;
     const roleExpr = named.get('roleArn');
     const roleVal = this.val(roleExpr, scope);
+    const credentialRole = credId !== null ? this.config?.awsCredentials[credId]?.roleArn : undefined;
+    if ((!roleExpr || roleVal?.value === '') && credentialRole && credId !== null && credExpr && credVal) {
+      const usage = this.credentialRoleUsage('credentials-binding', call, scope, credId, credentialRole, credExpr, credVal);
+      usage.args.call = range(b);
+      usage.roleSessionName = 'Jenkins';
+      item.usages.push(usage);
+      return;
+    }
     if (!roleExpr || !roleVal || roleVal.value === '') {
       this.findings.push(
         finding(

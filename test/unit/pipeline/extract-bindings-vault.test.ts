@@ -49,6 +49,16 @@ describe('extract: withCredentials AWS bindings', () => {
     assert.match(findings[0].message, /roleArn/);
   });
 
+  it("a binding without roleArn whose credential has its own role is a usage of that role, not static keys", () => {
+    const t = "withCredentials([aws(credentialsId: 'chained', accessKeyVariable: 'AWS_ACCESS_KEY_ID', secretKeyVariable: 'AWS_SECRET_ACCESS_KEY')]) { sh 'aws s3 ls' }";
+    const { usages, findings } = analyze(t);
+    assert.deepEqual(findings, []);
+    assert.equal(usages[0].kind, 'credentials-binding');
+    assert.equal(usages[0].roleArn, 'arn:aws:iam::555555555555:role/hop');
+    assert.equal(usages[0].roleSessionName, 'Jenkins');
+    assert.equal(usages[0].caller, `arn:aws:iam::${HUB}:user/ci`);
+  });
+
   it('AWS keys bound as username/password are static credentials too', () => {
     const t = "withCredentials([usernamePassword(credentialsId: 'aws-keys', usernameVariable: 'AWS_ACCESS_KEY_ID', passwordVariable: 'AWS_SECRET_ACCESS_KEY')]) { sh 'aws s3 ls' }";
     const { usages, findings } = analyze(t);

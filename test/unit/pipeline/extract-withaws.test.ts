@@ -142,4 +142,13 @@ describe('extract: withAWS', () => {
     const lastLine = lineCol(text, u.range.end - 1);
     assert.equal(lastLine.line, 4);
   });
+
+  it("withAWS(credentials:) whose credential has its own role assumes that role (from .rolecall.json)", () => {
+    const { usages, findings } = analyze("withAWS(credentials: 'chained', region: 'eu-west-1') { sh 'aws s3 ls' }");
+    assert.equal(findings.length, 0);
+    assert.equal(usages.length, 1);
+    assert.equal(usages[0].roleArn, 'arn:aws:iam::555555555555:role/hop');
+    assert.equal(usages[0].caller, `arn:aws:iam::${HUB}:user/ci`);
+    assert.match(usages[0].origins.roleArn!.description, /IAM Role To Use of AWS credential 'chained'/);
+  });
 });
