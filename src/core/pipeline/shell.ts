@@ -180,8 +180,8 @@ export interface ShellAssignment {
 class Scanner {
   readonly calls: AwsStsCall[] = [];
   readonly assignments: ShellAssignment[] = [];
-  private heredocs: Array<{ delimiter: string; stripTabs: boolean }> = [];
-  private depth = 0;
+  private heredocs: Array<{ delimiter: string; stripTabs: boolean; executed: boolean }> = [];
+  depth = 0;
 
   constructor(
     private readonly s: string,
@@ -249,7 +249,7 @@ class Scanner {
         }
         if ((c === '<' && !this.placeholderAt(pos)) || c === '>') {
           if (c === '<' && s[pos + 1] === '<' && s[pos + 2] !== '<' && this.dialect === 'sh') {
-            pos = this.heredocStart(pos + 2);
+            pos = this.heredocStart(pos + 2, words.length > 0 ? literalText(words[words.length - 1]) : null, words.length > 0 ? literalText(words[0]) : null);
             continue;
           }
           while (pos < n && (s[pos] === '<' || s[pos] === '>' || s[pos] === '&' || s[pos] === '|')) pos++;
@@ -284,7 +284,10 @@ class Scanner {
     return m ? m[0].length : 0;
   }
 
-  private heredocStart(pos: number): number {
+  /** `<<EOF` after `bash`/`sh`: the body is a script that runs; after `cat` and friends it is data. */
+  private heredocStart(pos: number, lastWord: string | null, firstWord: string | null): number {
+    const shells = /^(?:.*\/)?(?:ba|z|k|da)?sh$/;
+    const executed = (lastWord !== null && shells.test(lastWord)) || (firstWord !== null && shells.test(firstWord) && lastWord !== null && /^-/.test(lastWord));
     const s = this.s;
     let stripTabs = false;
     if (s[pos] === '-') {
@@ -295,7 +298,7 @@ class Scanner {
     const w = this.word(pos, null);
     let delimiter = '';
     for (const seg of w.segments) if (seg.kind === 'text') delimiter += seg.value;
-    if (delimiter) this.heredocs.push({ delimiter, stripTabs });
+    if (delimiter) this.heredocs.push({ delimiter, stripTabs, executed });
     return Math.max(w.end, pos);
   }
 
@@ -303,16 +306,30 @@ class Scanner {
   private skipHeredocs(pos: number): number {
     const s = this.s;
     while (this.heredocs.length > 0) {
-      const { delimiter, stripTabs } = this.heredocs.shift()!;
+      const { delimiter, stripTabs, executed } = this.heredocs.shift()!;
+      const bodyStart = pos;
+      let bodyEnd = s.length;
       while (pos < s.length) {
         let lineEnd = pos;
         while (lineEnd < s.length && s[lineEnd] !== '\n' && s[lineEnd] !== '\r') lineEnd++;
         let line = s.slice(pos, lineEnd);
         if (stripTabs) line = line.replace(/^\t+/, '');
+        const lineStart = pos;
         pos = lineEnd;
         if (s[pos] === '\r') pos++;
         if (s[pos] === '\n') pos++;
-        if (line === delimiter) break;
+        if (line === delimiter) {
+          bodyEnd = lineStart;
+          break;
+        }
+      }
+      if (executed && bodyEnd > bodyStart && this.depth < 8) {
+        // Scan the body alone, at its own offsets: everything before it blanked out.
+        const inner = new Scanner(' '.repeat(bodyStart) + s.slice(bodyStart, bodyEnd), this.dialect);
+        inner.depth = this.depth + 1;
+        inner.commands(bodyStart, null);
+        this.calls.push(...inner.calls);
+        this.assignments.push(...inner.assignments);
       }
     }
     return pos;

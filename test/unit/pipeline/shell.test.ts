@@ -88,6 +88,15 @@ describe('shell: aws sts commands in scripts', () => {
     assert.equal(findAwsStsCalls('cat <<EOF\nx\nEOF\naws sts get-session-token').length, 1);
   });
 
+  it('scans heredoc bodies fed to a shell (bash <<EOF), at their own offsets', () => {
+    const s = 'cat <<EOF > notes\naws sts get-session-token\nEOF\nbash -s <<-EOF\n\taws sts assume-role --role-arn r9 --role-session-name s9\n\tEOF\necho done';
+    const calls = findAwsStsCalls(s);
+    assert.equal(calls.length, 1);
+    assert.equal(calls[0].awsStart, s.lastIndexOf('aws sts'));
+    assert.equal(opt(calls[0], 'role-arn'), 'r9');
+    assert.equal(findAwsStsCalls('ssh host <<EOF\naws sts get-session-token\nEOF').length, 0, 'a remote shell is another machine');
+  });
+
   it('keeps shell variables as references', () => {
     const [c] = findAwsStsCalls('aws sts assume-role --role-arn "$DEPLOY_ROLE" --role-session-name "job-${BUILD_NUMBER}" --external-id ${EXT:-none}');
     const arn = optionWord(c, 'role-arn')!;
