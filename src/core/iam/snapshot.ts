@@ -26,6 +26,13 @@ export interface ParsedSnapshot {
 
 // Maps an offset in a PolicySource's (decoded) text to an offset in its snapshot file.
 const fileOffsets = new WeakMap<PolicySource, (offset: number) => number>();
+// Attached managed policies a snapshot names but does not contain, per role/user record.
+const missingPolicies = new WeakMap<RoleRecord | UserRecord, string[]>();
+
+/** Managed policy ARNs attached to a role or user whose documents the snapshot lacks (its permissions are then incomplete). */
+export function unresolvedPolicies(record: RoleRecord | UserRecord): string[] {
+  return missingPolicies.get(record) ?? [];
+}
 
 /** Where a range of a policy document's text lies in the snapshot file it came from (null if unknown). */
 export function rangeInFile(source: PolicySource, range: Range): Range | null {
@@ -125,13 +132,17 @@ export function parseSnapshot(file: string, text: string): { snapshot: ParsedSna
     managed.set(arn, source);
     documents.push({ kind: 'identity', owner: arn, source });
   }
+  let missing: string[] = [];
   const attached = (node: JsonNode, owner: string): PolicySource[] => {
     const out: PolicySource[] = [];
     for (const a of items(node, 'AttachedManagedPolicies')) {
       const arn = str(a, 'PolicyArn');
       const source = arn ? managed.get(arn) : undefined;
       if (source) out.push(source);
-      else if (arn) problems.push(`${owner}: attached policy ${arn} is not in the snapshot's Policies (its permissions are not known)`);
+      else if (arn) {
+        missing.push(arn);
+        problems.push(`${owner}: attached policy ${arn} is not in the snapshot's Policies (its permissions are not known)`);
+      }
     }
     return out;
   };
@@ -148,10 +159,13 @@ export function parseSnapshot(file: string, text: string): { snapshot: ParsedSna
   };
 
   const groups = new Map<string, PolicySource[]>();
+  const groupMissing = new Map<string, string[]>();
   for (const g of items(root, 'GroupDetailList')) {
     const name = str(g, 'GroupName');
     if (!name) continue;
+    missing = [];
     groups.set(name, [...inline(g, 'GroupPolicyList', `group ${name}`), ...attached(g, `group ${name}`)]);
+    groupMissing.set(name, missing);
   }
 
   const roles: RoleRecord[] = [];
@@ -169,10 +183,12 @@ export function parseSnapshot(file: string, text: string): { snapshot: ParsedSna
       ? documentSource(file, body, trustNode, `trust policy of ${parts.name}`)
       : { name: `trust policy of ${parts.name}`, text: '', origin };
     documents.push({ kind: 'trust', owner: arn, source: trustPolicy });
+    missing = [];
     const maxNode = property(r, 'MaxSessionDuration')?.value;
     const maxSessionDuration = maxNode?.type === 'number' ? maxNode.value : 3600;
     if (maxNode && maxNode.type !== 'number') problems.push(`${arn}: MaxSessionDuration is not a number; 3600 assumed`);
-    roles.push({
+    const identityPolicies = [...inline(r, 'RolePolicyList', arn), ...attached(r, arn)];
+    const record: RoleRecord = {
       arn,
       accountId: parts.account,
       roleName: str(r, 'RoleName') ?? parts.name,
@@ -180,10 +196,12 @@ export function parseSnapshot(file: string, text: string): { snapshot: ParsedSna
       ...(str(r, 'RoleId') ? { roleId: str(r, 'RoleId') as string } : {}),
       trustPolicy,
       maxSessionDuration,
-      identityPolicies: [...inline(r, 'RolePolicyList', arn), ...attached(r, arn)],
+      identityPolicies,
       tags: tagsOf(r),
       origin,
-    });
+    };
+    if (missing.length) missingPolicies.set(record, missing);
+    roles.push(record);
   }
 
   const users: UserRecord[] = [];
@@ -195,15 +213,22 @@ export function parseSnapshot(file: string, text: string): { snapshot: ParsedSna
       continue;
     }
     accounts.add(caller.account);
+    missing = [];
     const policies = [...inline(u, 'UserPolicyList', arn), ...attached(u, arn)];
     for (const g of items(u, 'GroupList')) {
       if (g.type !== 'string') continue;
       const list = groups.get(g.value);
-      if (list) policies.push(...list);
-      else problems.push(`${arn}: group ${g.value} is not in the snapshot's GroupDetailList`);
+      if (list) {
+        policies.push(...list);
+        missing.push(...(groupMissing.get(g.value) ?? []));
+      } else {
+        missing.push(`group ${g.value}`);
+        problems.push(`${arn}: group ${g.value} is not in the snapshot's GroupDetailList`);
+      }
     }
+    const userMissing = missing;
     const mfa = items(u, 'MFADevices').map((d) => (d.type === 'string' ? d.value : str(d, 'SerialNumber'))).filter((s): s is string => !!s);
-    users.push({
+    const user: UserRecord = {
       arn,
       accountId: caller.account,
       userName: str(u, 'UserName') ?? caller.name,
@@ -212,7 +237,9 @@ export function parseSnapshot(file: string, text: string): { snapshot: ParsedSna
       mfaDevices: mfa,
       tags: tagsOf(u),
       origin: { kind: 'snapshot', file, range: { start: u.offset, end: u.offset + u.length } },
-    });
+    };
+    if (userMissing.length) missingPolicies.set(user, userMissing);
+    users.push(user);
   }
   // Managed policy ARNs name their account too (not AWS-managed ones, whose account is "aws").
   for (const arn of managed.keys()) {

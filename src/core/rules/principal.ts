@@ -6,6 +6,7 @@ import { describeClause, evaluateAssumeRole, type CompiledPolicy, type Evaluatio
 import type { AnalysisContext } from '../analyze';
 import type { IamReader, RoleRecord, UserRecord } from '../ports';
 import { finding, type Finding, type Usage } from '../types';
+import { unresolvedPolicies } from '../iam/snapshot';
 import { externalIdMismatch, externalIdMissing, isExternalIdKey } from './external-id';
 import { isMfaKey, mfaRequired } from './mfa';
 import { callContext, compiledPolicy, statementName, statementRelated } from './trust-context';
@@ -30,6 +31,11 @@ export async function callerIdentity(usage: Usage, iam: IamReader): Promise<Call
   if (!lookup) return { caller, record: null, policies: null, note: `the identity policies of ${caller.arn} are not known; assumed to allow sts:AssumeRole` };
   if (lookup.status === 'found') {
     const record = lookup.value;
+    const missing = unresolvedPolicies(record);
+    if (missing.length > 0) {
+      // Part of the caller's permissions is unknown: do not claim they lack sts:AssumeRole.
+      return { caller, record, policies: null, note: `the IAM data lacks ${missing.join(', ')} attached to ${caller.arn}, so its identity policies are assumed to allow sts:AssumeRole` };
+    }
     return { caller, record, policies: record.identityPolicies.map((p) => compiledPolicy(p, 'identity')), note: '' };
   }
   if (lookup.status === 'not-found') {

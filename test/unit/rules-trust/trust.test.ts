@@ -2,6 +2,7 @@
 import { strict as assert } from 'node:assert';
 import { iamRules, snapshotFindings } from '../../../src/core/rules/trust';
 import { CompositeIamReader } from '../../../src/core/iam/composite';
+import { parseSnapshot, SnapshotIamReader, unresolvedPolicies } from '../../../src/core/iam/snapshot';
 import type { Finding } from '../../../src/core/types';
 import { analysisContext, reader, SECRET_EXTERNAL_ID, SLAVE, SNAPSHOT_TEXTS, snapshots, usage } from './helpers';
 
@@ -119,6 +120,18 @@ describe('rules/trust: sts:AssumeRole decision', () => {
     const base = { text: 'withVault(...)', roleArn: 'arn:aws:iam::444444444444:role/jenkins-ecr-push-role', kind: 'vault' as const, duration: null };
     assert.deepEqual(await iamRules(usage({ ...base, caller: 'arn:aws:iam::111111111111:role/vault-server' }), reader(), ctx), []);
     assert.deepEqual(codes(await iamRules(usage({ ...base, caller: SLAVE }), reader(), ctx)), ['trust-principal-mismatch']);
+  });
+
+  it('a caller whose attached policy is missing from the snapshot is not claimed to lack the permission', async () => {
+    const text = JSON.stringify({
+      RoleDetailList: [{ RoleName: 'agent', Arn: 'arn:aws:iam::111111111111:role/agent', AssumeRolePolicyDocument: { Version: '2012-10-17', Statement: [] }, AttachedManagedPolicies: [{ PolicyName: 'AdministratorAccess', PolicyArn: 'arn:aws:iam::aws:policy/AdministratorAccess' }] }],
+    });
+    const parsed = parseSnapshot('iam/agents.json', text);
+    assert.ok(parsed.snapshot);
+    assert.deepEqual(unresolvedPolicies(parsed.snapshot.roles[0]), ['arn:aws:iam::aws:policy/AdministratorAccess']);
+    const withAgents = new SnapshotIamReader([...snapshots().filter((x) => x.file !== 'iam/111111111111.json'), parsed.snapshot]);
+    const findings = await iamRules(jenkinsUsage({ caller: 'arn:aws:iam::111111111111:role/agent' }), withAgents, ctx);
+    assert.deepEqual(findings, []);
   });
 
   it('a pipeline running with root user keys cannot assume any role', async () => {
