@@ -151,6 +151,7 @@ class Extractor {
   private readonly assignments = new Map<string, Assignment[]>();
   private readonly parameters = new Map<string, ParameterDecl>();
   private readonly pending: Pending[] = [];
+  private readonly reportedSecrets = new Set<string>();
   readonly findings: Finding[] = [];
   private readonly resolver: Resolver;
   private readonly config: ProjectConfig;
@@ -551,6 +552,14 @@ class Extractor {
     }
   }
 
+  /** Records a literal secret once: usages sharing one literal (an environment value, a command variable) report it once. */
+  private pushSecret(usage: Usage, secret: Usage['secrets'][number]): void {
+    const key = `${secret.kind}:${secret.range.start}:${secret.range.end}`;
+    if (this.reportedSecrets.has(key)) return;
+    this.reportedSecrets.add(key);
+    usage.secrets.push(secret);
+  }
+
   private boundCredentials(scope: WalkScope): Array<{ variable: string; credentialsId: string }> {
     const out: Array<{ variable: string; credentialsId: string }> = [];
     for (let f = scope.env; f; f = f.next) {
@@ -735,7 +744,7 @@ class Extractor {
       // Written in this file (directly, via a variable, environment or a parameter default): a secret in the repository.
       if (v.value !== null && v.literalRange && v.source !== 'credential') {
         const direct = ext.type === 'String' && !ext.interpolated;
-        usage.secrets.push({
+        this.pushSecret(usage, {
           kind: 'external-id',
           range: v.literalRange && direct ? range(ext) : (v.literalRange ?? range(ext)),
           ...(direct && item.statement ? { replacement: 'env.EXTERNAL_ID', statement: item.statement, indent: this.indentAt(item.statement.start) } : {}),
@@ -1056,7 +1065,7 @@ class Extractor {
           const direct = literalText(ext) !== null;
           const quote = script.quoteAt(ext.start);
           const replacement = quote === '"' || quote === '"""' ? '\\${EXTERNAL_ID}' : quote === '/' || quote === '$/' ? null : '"${EXTERNAL_ID}"';
-          usage.secrets.push({
+          this.pushSecret(usage, {
             kind: 'external-id',
             range: direct ? { start: at(ext.start), end: at(ext.end - 1) + 1 } : (v.literalRange ?? r),
             ...(direct && replacement && item.statement ? { replacement, statement: item.statement, indent: this.indentAt(item.statement.start) } : {}),

@@ -176,3 +176,13 @@ describe('extract: exponential variable chains stay bounded', () => {
     assert.ok(Date.now() - t0 < 3000);
   });
 });
+
+describe('extract: one literal ExternalId shared by several calls', () => {
+  it('is reported once, at the literal', () => {
+    const t = "pipeline {\n  environment { EXT = 'abcdef123' }\n  stages { stage('a') { steps {\n    withAWS(role: 'arn:aws:iam::222222222222:role/a', externalId: env.EXT) {}\n    withAWS(role: 'arn:aws:iam::222222222222:role/b', externalId: env.EXT) {}\n  } } }\n}";
+    const { findings } = analyze(t);
+    const secrets = findings.filter((f) => f.code === 'hardcoded-secret');
+    assert.equal(secrets.length, 1);
+    assert.equal(slice(t, secrets[0].range), 'abcdef123');
+  });
+});
