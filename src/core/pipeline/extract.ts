@@ -635,7 +635,13 @@ class Extractor {
 
   private withAWS(item: Pending): void {
     const call = item.call;
-    const named = namedArgs(call.args);
+    let named = namedArgs(call.args);
+    const only = positional(call.args)[0];
+    if (named.size === 0 && only && only.type === 'Identifier') {
+      // `def awsArgs = [role: ...]; withAWS(awsArgs) { }`
+      const a = this.resolver.assignmentBefore(only.name, only.start);
+      if (a && a.value.type === 'Map') named = mapEntries(a.value);
+    }
     const roleExpr = named.get('role');
     const scope = item.scope;
     const credExpr = named.get('credentials');

@@ -172,6 +172,10 @@ export class Resolver {
         return this.name(e.name, e.start, scope, depth);
       case 'Paren':
         return this.expr(e.expression, scope, depth + 1);
+      case 'Error': {
+        const text = sourceText(this.data, e);
+        return unknown(text || '…', 'unresolved', 'incomplete code', `the code here is incomplete (${e.message}); finish it to check this value`);
+      }
       case 'Cast':
         return this.expr(e.expression, scope, depth + 1);
       case 'Property': {

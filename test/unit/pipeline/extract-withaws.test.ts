@@ -151,4 +151,12 @@ describe('extract: withAWS', () => {
     assert.equal(usages[0].caller, `arn:aws:iam::${HUB}:user/ci`);
     assert.match(usages[0].origins.roleArn!.description, /IAM Role To Use of AWS credential 'chained'/);
   });
+
+  it('takes the arguments from a map variable: withAWS(awsArgs)', () => {
+    const t = "def awsArgs = [role: 'deploy', roleAccount: '333333333333', duration: 1200]\nwithAWS(awsArgs) { sh 'ls' }";
+    const [u] = extract(t).usages;
+    assert.equal(u.roleArn, 'arn:aws:iam::333333333333:role/deploy');
+    assert.equal(u.duration, 1200);
+    assert.equal(slice(t, u.args.duration), '1200');
+  });
 });
