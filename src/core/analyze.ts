@@ -6,6 +6,7 @@ import type { ParseError } from './syntax/ast';
 import { parse } from './syntax/parser';
 import { extractUsages } from './pipeline/extract';
 import { staticRules, iamRules } from './rules';
+import { roleChainingRule } from './rules/duration-max';
 
 /** What the analysis knows beyond the file itself. Credential values are secrets: used, never printed. */
 export interface AnalysisContext {
@@ -32,7 +33,9 @@ export function analyzeText(file: string, text: string, ctx: AnalysisContext): F
   const { program, errors } = parse(text);
   const extraction = extractUsages(program, text, file, ctx);
   const findings = [...extraction.findings];
-  for (const usage of extraction.usages) findings.push(...anchored(staticRules(usage), usage));
+  for (const usage of extraction.usages) {
+    findings.push(...anchored([...staticRules(usage), ...roleChainingRule(usage, ctx.config)], usage));
+  }
   return { file, usages: extraction.usages, findings, parseErrors: errors };
 }
 

@@ -5,7 +5,7 @@ import { accountOf, parseCaller } from '../iam/arn';
 import type { IamReader } from '../ports';
 import type { AnalysisContext } from '../analyze';
 import { finding, type Finding, type Usage } from '../types';
-import { durationMaxRule, roleChainingRule } from './duration-max';
+import { durationMaxRule } from './duration-max';
 import { externalIdUnused } from './external-id';
 import { roleLevelFindings } from './policy-findings';
 import { callerIdentity, evaluateUsage, trustFindings } from './principal';
@@ -27,7 +27,8 @@ export async function iamRules(usage: Usage, iam: IamReader, ctx: AnalysisContex
 }
 
 async function trustChecks(usage: Usage, iam: IamReader, ctx: AnalysisContext, now: Date): Promise<Finding[]> {
-  const out: Finding[] = [...roleChainingRule(usage, ctx.config)];
+  // role-chaining-duration needs no IAM data: analyzeText runs it for every scan.
+  const out: Finding[] = [];
   if (usage.kind === 'sh-get-session-token' || !usage.roleArn) return out;
   const roleArn = usage.roleArn;
   // A role given as an assumed-role ARN by mistake still names its role.

@@ -86,6 +86,14 @@ describe('rolecall scan: bad input', () => {
     assert.ok(!r.err.includes('supersecretvalue'));
   });
 
+  it('reports role chaining beyond one hour without any IAM data (the caller decides it)', async () => {
+    const root = workspace({ Jenkinsfile: "node('ecs') {\n  sh 'aws sts assume-role --role-arn arn:aws:iam::333333333333:role/deploy-role --role-session-name x1 --duration-seconds 7200'\n}\n" });
+    const r = await run(root, 'scan', '.', '--format', 'json', '--caller', 'arn:aws:iam::111111111111:role/ecs-task');
+    const json = JSON.parse(r.out);
+    assert.deepEqual(json.findings.map((f: { code: string; line: number; column: number }) => [f.code, f.line, f.column]), [['role-chaining-duration', 2, 7]]);
+    assert.equal(r.code, 1);
+  });
+
   it('--help prints the usage and exits 0; an unknown command exits 2', async () => {
     const help = await run(workspace({}), '--help');
     assert.equal(help.code, 0);

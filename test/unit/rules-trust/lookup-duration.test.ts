@@ -1,10 +1,16 @@
 // role-not-found, iam-unavailable, duration-exceeds-max, role-chaining-duration.
 import { strict as assert } from 'node:assert';
 import { iamRules } from '../../../src/core/rules/trust';
+import { roleChainingRule } from '../../../src/core/rules/duration-max';
 import { CompositeIamReader } from '../../../src/core/iam/composite';
 import type { IamReader } from '../../../src/core/ports';
 import { defaultConfig } from '../../../src/core/config';
 import { analysisContext, applyEdits, reader, SLAVE, usage } from './helpers';
+
+/** What analyzeFile runs for a usage: role chaining (needs no IAM data, so it runs in every scan) plus the trust checks. */
+async function allChecks(...args: Parameters<typeof iamRules>) {
+  return [...roleChainingRule(args[0], args[2].config), ...(await iamRules(...args))];
+}
 
 const ctx = analysisContext();
 
@@ -137,7 +143,7 @@ describe('rules/trust: durations', () => {
   it('role-chaining-duration when the caller is a role session (seed 003: 43200 allowed by the role)', async () => {
     const text = "withAWS(role:'arn:aws:iam::333333333333:role/deploy-role', duration: 43200)";
     const u = usage({ text, role: 'arn:aws:iam::333333333333:role/deploy-role', roleArn: 'arn:aws:iam::333333333333:role/deploy-role', caller: 'arn:aws:sts::111111111111:assumed-role/deploy-role-agent-account-x/task-1', duration: 43200 });
-    const findings = await iamRules(u, reader(), ctx);
+    const findings = await allChecks(u, reader(), ctx);
     assert.deepEqual(findings.map((f) => f.code), ['role-chaining-duration']);
     assert.match(findings[0].message, /role session.*3600 seconds/);
     assert.equal(applyEdits(text, findings[0].fixes![0].edits), "withAWS(role:'arn:aws:iam::333333333333:role/deploy-role', duration: 3600)");
@@ -147,14 +153,14 @@ describe('rules/trust: durations', () => {
     const config = defaultConfig();
     config.awsCredentials['chained'] = { roleArn: 'arn:aws:iam::111111111111:role/jenkins-slave' };
     const base = { text: "withAWS(role:'arn:aws:iam::333333333333:role/deploy-role', duration: 7200)", roleArn: 'arn:aws:iam::333333333333:role/deploy-role', duration: 7200 };
-    const chained = await iamRules(usage({ ...base, caller: 'arn:aws:iam::111111111111:user/alice', credentialsId: 'chained' }), reader(), analysisContext({ config }));
+    const chained = await allChecks(usage({ ...base, caller: 'arn:aws:iam::111111111111:user/alice', credentialsId: 'chained' }), reader(), analysisContext({ config }));
     assert.ok(chained.some((f) => f.code === 'role-chaining-duration' && /credential 'chained'/.test(f.message)));
-    const user = await iamRules(usage({ ...base, caller: 'arn:aws:iam::111111111111:user/alice' }), reader(), ctx);
+    const user = await allChecks(usage({ ...base, caller: 'arn:aws:iam::111111111111:user/alice' }), reader(), ctx);
     assert.ok(!user.some((f) => f.code === 'role-chaining-duration'));
   });
 
   it('role-chaining-duration is reported even when the role account has no IAM data', async () => {
     const u = usage({ text: "withAWS(role:'arn:aws:iam::987654321098:role/x', duration: 7200)", roleArn: 'arn:aws:iam::987654321098:role/x', caller: SLAVE, duration: 7200 });
-    assert.deepEqual((await iamRules(u, reader(), ctx)).map((f) => f.code).sort(), ['iam-unavailable', 'role-chaining-duration']);
+    assert.deepEqual((await allChecks(u, reader(), ctx)).map((f) => f.code).sort(), ['iam-unavailable', 'role-chaining-duration']);
   });
 });
