@@ -976,8 +976,9 @@ class Extractor {
   private shellUsage(item: Pending, c: AwsStsCall, script: ScriptBuilder, assignments: ReturnType<typeof scanShell>['assignments']): Usage | null {
     const scope = item.scope;
     const at = (i: number): number => script.offset(Math.min(i, script.text.length - 1));
-    const anchor = { start: at(c.awsStart), end: at(c.awsEnd - 1) + 1 };
-    const endSrc = at(c.end - 1) + 1;
+    const end = (i: number): number => script.endOffset(Math.min(i, script.text.length - 1));
+    const anchor = { start: at(c.awsStart), end: end(c.awsEnd - 1) };
+    const endSrc = end(c.end - 1);
     const kind: UsageKind = c.operation === 'assume-role' ? 'sh-assume-role' : 'sh-get-session-token';
     const usage = newUsage(this.file, kind, { start: anchor.start, end: Math.max(endSrc, anchor.end) }, anchor);
     usage.args.call = { start: anchor.start, end: Math.max(endSrc, anchor.end) };
@@ -999,7 +1000,7 @@ class Extractor {
           const first = seg.offsets[0];
           const contiguousScript = seg.offsets.length > 0 && seg.offsets[seg.offsets.length - 1] - first === seg.offsets.length - 1;
           const s0 = at(first);
-          const s1 = at(seg.offsets[seg.offsets.length - 1] ?? first) + 1;
+          const s1 = end(seg.offsets[seg.offsets.length - 1] ?? first);
           const exact = contiguousScript && s1 - s0 === seg.value.length && this.text.slice(s0, s1) === seg.value;
           parts.push({ value: seg.value, template: seg.value, source: 'literal', reference: null, description: `literal on line ${this.line(s0)}`, secret: false, missing: [], runtime: false, ...(exact ? { literalRange: { start: s0, end: s1 } } : {}) });
         } else if (seg.kind === 'interp') {
@@ -1024,7 +1025,7 @@ class Extractor {
     };
     const wordRange = (w: ShellWord): Range => {
       const r = valueRange(w);
-      return { start: at(r.start), end: at(Math.max(r.start, r.end - 1)) + 1 };
+      return { start: at(r.start), end: end(Math.max(r.start, r.end - 1)) };
     };
     const opt = (key: string): ShellWord | null => {
       const v = c.options[key] ?? (key === 'region' || key === 'profile' ? c.globals[key] : undefined);
@@ -1041,7 +1042,10 @@ class Extractor {
       const role = opt('role-arn');
       if (role) {
         const v = wordVal(role);
-        this.roleFromArn(usage, v, role.text, wordRange(role), 'roleArn');
+        // The raw text as written in the file, without the shell quotes around it.
+        const written = this.text.slice(at(role.start), end(role.end - 1));
+        const raw = /^(["']).*\1$/s.test(written) && written.length >= 2 ? written.slice(1, -1) : written;
+        this.roleFromArn(usage, v, raw, wordRange(role), 'roleArn');
         usage.args.role = usage.args.roleArn;
         usage.origins.role = usage.origins.roleArn;
       } else {
@@ -1073,7 +1077,7 @@ class Extractor {
           const replacement = quote === '"' || quote === '"""' ? '\\${EXTERNAL_ID}' : quote === '/' || quote === '$/' ? null : '"${EXTERNAL_ID}"';
           this.pushSecret(usage, {
             kind: 'external-id',
-            range: direct ? { start: at(ext.start), end: at(ext.end - 1) + 1 } : (v.literalRange ?? r),
+            range: direct ? { start: at(ext.start), end: end(ext.end - 1) } : (v.literalRange ?? r),
             ...(direct && replacement && item.statement ? { replacement, statement: item.statement, indent: this.indentAt(item.statement.start) } : {}),
           });
         }
@@ -1106,17 +1110,16 @@ class ScriptBuilder {
   interps: Expression[] = [];
   private quotes: Array<{ from: number; quote: StringLiteral['quote'] }> = [];
   /** Script index → source: a text part (cooked index via textOffset) or a fixed offset (placeholders). */
-  private pieces: Array<{ at: number; part: TextPart | null; offset: number }> = [];
+  private pieces: Array<{ at: number; part: TextPart | null; offset: number; end: number }> = [];
 
   constructor(
     private readonly resolver: Resolver,
     private readonly scope: Scope,
   ) {}
 
-  /** Source offset of script character `index`. */
-  offset(index: number): number {
+  private piece(index: number): { at: number; part: TextPart | null; offset: number; end: number } | null {
     const pieces = this.pieces;
-    if (pieces.length === 0) return 0;
+    if (pieces.length === 0) return null;
     let lo = 0;
     let hi = pieces.length - 1;
     while (lo < hi) {
@@ -1124,8 +1127,23 @@ class ScriptBuilder {
       if (pieces[mid].at <= index) lo = mid;
       else hi = mid - 1;
     }
-    const p = pieces[lo];
+    return pieces[lo];
+  }
+
+  /** Source offset of script character `index`. */
+  offset(index: number): number {
+    const p = this.piece(index);
+    if (!p) return 0;
     return p.part ? textOffset(p.part, Math.max(0, index - p.at)) : p.offset;
+  }
+
+  /** Source offset just after script character `index` (after a whole `${...}` for an interpolation). */
+  endOffset(index: number): number {
+    const p = this.piece(index);
+    if (!p) return 0;
+    if (!p.part) return p.end;
+    const i = Math.max(0, index - p.at);
+    return i + 1 < p.part.value.length ? textOffset(p.part, i + 1) : p.part.end;
   }
 
   /** Quote kind of the string literal a script character came from. */
@@ -1138,16 +1156,17 @@ class ScriptBuilder {
     return q;
   }
 
-  private fixed(ch: string, offset: number): void {
-    this.pieces.push({ at: this.text.length, part: null, offset });
+  private fixed(ch: string, span: { start: number; end: number }): void {
+    this.pieces.push({ at: this.text.length, part: null, offset: span.start, end: span.end });
     this.text += ch;
   }
 
-  private placeholder(e: Expression): void {
+  /** An expression the script gets at run time; `span` is what it covers in the file (the whole `${...}`). */
+  private placeholder(e: Expression, span: { start: number; end: number } = e): void {
     const index = this.interps.length;
-    if (PLACEHOLDER_BASE + index > PLACEHOLDER_LIMIT) return this.fixed('?', e.start);
+    if (PLACEHOLDER_BASE + index > PLACEHOLDER_LIMIT) return this.fixed('?', span);
     this.interps.push(e);
-    this.fixed(String.fromCharCode(PLACEHOLDER_BASE + index), e.start);
+    this.fixed(String.fromCharCode(PLACEHOLDER_BASE + index), span);
   }
 
   add(e: Expression, depth: number): void {
@@ -1158,12 +1177,12 @@ class ScriptBuilder {
         for (const part of e.parts) {
           if (part.type === 'Text') {
             if (part.value.length === 0) continue;
-            this.pieces.push({ at: this.text.length, part, offset: part.start });
+            this.pieces.push({ at: this.text.length, part, offset: part.start, end: part.end });
             this.text += part.value;
           } else if (part.expression) {
-            this.inline(part.expression, depth);
+            this.inline(part.expression, depth, part);
           } else {
-            this.fixed('?', part.start);
+            this.fixed('?', part);
           }
         }
         return;
@@ -1184,7 +1203,7 @@ class ScriptBuilder {
   }
 
   /** A variable holding a command string counts where it is written (the contract's rule). */
-  private inline(e: Expression, depth: number): void {
+  private inline(e: Expression, depth: number, span: { start: number; end: number } = e): void {
     if (e.type === 'Identifier') {
       const a = this.resolver.assignmentBefore(e.name, e.start);
       if (a && (a.value.type === 'String' || (a.value.type === 'Binary' && a.value.operator === '+'))) {
@@ -1192,7 +1211,7 @@ class ScriptBuilder {
         if (!v.secret) return this.add(a.value, depth + 1);
       }
     }
-    this.placeholder(e);
+    this.placeholder(e, span);
   }
 }
 

@@ -200,4 +200,13 @@ describe('extract: shell steps', () => {
     assert.equal(u.caller, AGENT_X);
     assert.match(u.callerOrigin!, /--profile deployer selects the credentials of that AWS CLI profile/);
   });
+
+  it('an unresolved role keeps its text as written', () => {
+    const t = "sh 'aws sts assume-role --role-arn \"$NOPE_ROLE\" --role-session-name x1'\nsh \"aws sts assume-role --role-arn ${params.R} --role-session-name x2\"";
+    const { usages } = extract(t);
+    assert.deepEqual(usages.map((u) => [u.role, u.roleArn]), [
+      ['$NOPE_ROLE', null],
+      ['${params.R}', null],
+    ]);
+  });
 });
