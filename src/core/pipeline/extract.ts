@@ -1049,15 +1049,16 @@ class Extractor {
         usage.args.role = usage.args.roleArn;
         usage.origins.role = usage.origins.roleArn;
       } else {
-        this.findings.push(finding('invalid-role-arn', this.file, anchor, 'aws sts assume-role without --role-arn: the AWS CLI stops with "the following arguments are required: --role-arn". Add --role-arn arn:aws:iam::ACCOUNT:role/NAME.'));
+        this.findings.push({ ...finding('invalid-role-arn', this.file, anchor, 'aws sts assume-role without --role-arn: the AWS CLI stops with "the following arguments are required: --role-arn". Add --role-arn arn:aws:iam::ACCOUNT:role/NAME.'), anchor });
       }
       if (!opt('role-session-name')) {
-        this.findings.push(
-          finding('invalid-session-name', this.file, anchor, 'aws sts assume-role without --role-session-name: the AWS CLI stops with "the following arguments are required: --role-session-name". Add --role-session-name with 2-64 characters of letters, digits and _+=,.@- (e.g. jenkins-${BUILD_NUMBER}).', {
+        this.findings.push({
+          anchor,
+          ...finding('invalid-session-name', this.file, anchor, 'aws sts assume-role without --role-session-name: the AWS CLI stops with "the following arguments are required: --role-session-name". Add --role-session-name with 2-64 characters of letters, digits and _+=,.@- (e.g. jenkins-${BUILD_NUMBER}).', {
             roleArn: usage.roleArn,
             fixes: [{ title: 'Add --role-session-name jenkins-$BUILD_NUMBER', edits: [{ offset: usage.args.call!.end, length: 0, content: ' --role-session-name jenkins-$BUILD_NUMBER' }] }],
           }),
-        );
+        });
       }
       const sessionName = opt('role-session-name');
       if (sessionName) {
