@@ -661,7 +661,7 @@ class Extractor {
             'static-credentials',
             this.file,
             range(call.callee),
-            `withAWS uses the long-lived access keys of AWS credential '${credId}' without a role. Add role: (and roleAccount:) so the build works with temporary credentials, or give the credential an "IAM Role To Use".`,
+            `withAWS uses the long-lived access keys of AWS credential '${credId}' without a role. Add role: (and roleAccount:) so the build works with temporary credentials, or give the credential an "IAM Role To Use".${this.describeHint(credId)}`,
           ),
         );
       }
@@ -787,6 +787,12 @@ class Extractor {
     item.usages.push(usage);
   }
 
+  /** When .rolecall.json does not describe a credential: how to tell RoleCall it has a role of its own. */
+  private describeHint(credId: string): string {
+    if (this.config?.awsCredentials[credId]) return '';
+    return ` If the credential already has an "IAM Role To Use" in Jenkins, describe it in .rolecall.json: "awsCredentials": {"${credId}": {"roleArn": "arn:aws:iam::ACCOUNT:role/NAME"}}.`;
+  }
+
   /** A usage whose role is the AWS credential's own "IAM Role To Use" (from .rolecall.json awsCredentials). */
   private credentialRoleUsage(kind: UsageKind, call: CallExpression, scope: WalkScope, credId: string, roleArn: string, credExpr: Expression, credVal: Val): Usage {
     const usage = newUsage(this.file, kind, range(call), range(call.callee));
@@ -842,7 +848,7 @@ class Extractor {
           'static-credentials',
           this.file,
           range(call.callee),
-          `withCredentials binds the long-lived access keys of AWS credential '${credId ?? credExpr?.type ?? '?'}' without a role. Add roleArn: 'arn:aws:iam::ACCOUNT:role/NAME' to the binding (or use withAWS(role: ...)) so the build works with temporary credentials.`,
+          `withCredentials binds the long-lived access keys of AWS credential '${credId ?? (credExpr ? this.src(credExpr) : '?')}' without a role. Add roleArn: 'arn:aws:iam::ACCOUNT:role/NAME' to the binding (or use withAWS(role: ...)) so the build works with temporary credentials.${credId !== null ? this.describeHint(credId) : ''}`,
         ),
       );
       return;
