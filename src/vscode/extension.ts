@@ -11,7 +11,12 @@ let ctx: Ctx | undefined;
 /** Delay before the background workspace scan, so it never competes with startup. */
 const IDLE_SCAN_DELAY_MS = 2000;
 
-export function activate(context: vscode.ExtensionContext): void {
+/** What activate() returns: the explorer's data provider, for extension-host tests and other extensions. */
+export interface RoleCallApi {
+  trustExplorer: vscode.TreeDataProvider<unknown>;
+}
+
+export function activate(context: vscode.ExtensionContext): RoleCallApi {
   ctx = new Ctx(context);
   context.subscriptions.push(ctx);
   registerCommands(ctx);
@@ -23,6 +28,7 @@ export function activate(context: vscode.ExtensionContext): void {
     c.diagnostics.scanWorkspace().catch((err: unknown) => c.log.error(`background scan failed: ${String(err)}`));
   }, IDLE_SCAN_DELAY_MS);
   context.subscriptions.push({ dispose: () => { clearTimeout(first); clearTimeout(scan); } });
+  return { trustExplorer: c.explorer as vscode.TreeDataProvider<unknown> };
 }
 
 export function deactivate(): void {

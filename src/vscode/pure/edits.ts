@@ -45,14 +45,21 @@ export function editDistance(a: string, b: string): number {
   return prev[b.length];
 }
 
-/** The closest candidates to `name` (case-insensitive distance), best first, at most `limit`. */
+/**
+ * The closest candidates to `name`, best first, at most `limit`: names sharing a prefix or contained
+ * in one another first (`jenkins-deployer` → `jenkins`), then by case-insensitive edit distance.
+ */
 export function nearest(name: string, candidates: string[], limit = 3): string[] {
   const lower = name.toLowerCase();
+  const related = (c: string): boolean => {
+    const l = c.toLowerCase();
+    return l.length > 1 && (lower.includes(l) || l.includes(lower));
+  };
   return [...new Set(candidates)]
     .filter((c) => c !== name)
-    .map((c) => ({ c, d: editDistance(lower, c.toLowerCase()) }))
-    .filter(({ c, d }) => d <= Math.max(3, Math.ceil(Math.max(c.length, name.length) / 2)))
-    .sort((x, y) => x.d - y.d || x.c.localeCompare(y.c))
+    .map((c) => ({ c, d: editDistance(lower, c.toLowerCase()), r: related(c) ? 0 : 1 }))
+    .filter(({ d, r, c }) => r === 0 || d <= Math.max(3, Math.ceil(Math.max(c.length, name.length) / 2)))
+    .sort((x, y) => x.r - y.r || x.d - y.d || x.c.localeCompare(y.c))
     .slice(0, limit)
     .map(({ c }) => c);
 }

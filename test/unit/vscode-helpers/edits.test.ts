@@ -30,6 +30,8 @@ describe('vscode helpers: quick-fix edits', () => {
     assert.equal(editDistance('kitten', 'sitting'), 3);
     assert.deepEqual(nearest('jenkin', ['jenkins', 'deploy-role', 'admin']), ['jenkins']);
     assert.deepEqual(nearest('zzzzzzzzzzzz', ['jenkins']), []);
+    assert.deepEqual(nearest('jenkins-deployer', ['admin', 'developer', 'jenkins']), ['jenkins']);
+    assert.deepEqual(nearest('222222222223', ['111111111111', '222222222222']), ['222222222222']);
   });
   it('replaces literals and role names only in plain literals', () => {
     const text = `role: 'arn:aws:iam::222222222222:role/jenkin', x: "$v"`;
