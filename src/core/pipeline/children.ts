@@ -76,6 +76,42 @@ export function childrenOf(node: Node, out: Node[]): void {
     case 'Paren':
       out.push(node.expression);
       break;
+    case 'If':
+      out.push(node.test, node.consequent);
+      push(out, node.alternate);
+      break;
+    case 'Ternary':
+      out.push(node.test);
+      push(out, node.consequent);
+      out.push(node.alternate);
+      break;
+    case 'Unary':
+      out.push(node.argument);
+      break;
+    case 'Cast':
+      out.push(node.expression);
+      break;
+    case 'Return':
+      push(out, node.argument);
+      break;
+    case 'MethodDecl':
+      for (const p of node.params) out.push(p);
+      push(out, node.body);
+      break;
+    case 'Parameter':
+      push(out, node.defaultValue);
+      break;
+    case 'Try':
+      out.push(node.block);
+      for (const h of node.handlers) out.push(h);
+      push(out, node.finalizer);
+      break;
+    case 'Catch':
+      out.push(node.body);
+      break;
+    case 'While':
+      out.push(node.test, node.body);
+      break;
     default:
       // Rarer nodes (statements with several parts, casts, ternaries...): the generic walk is exact.
       forEachChild(node, (c) => out.push(c));

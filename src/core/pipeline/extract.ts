@@ -152,6 +152,7 @@ class Extractor {
   private readonly parameters = new Map<string, ParameterDecl>();
   private readonly pending: Pending[] = [];
   private readonly reportedSecrets = new Set<string>();
+  private readonly locals = new Map<string, Array<{ start: number; end: number; what: string }>>();
   readonly findings: Finding[] = [];
   private readonly resolver: Resolver;
   private readonly config: ProjectConfig;
@@ -172,6 +173,7 @@ class Extractor {
       params: { ...(ctx.config?.parameters ?? {}), ...(ctx.params ?? {}) },
       credentials: ctx.credentials ?? {},
       configEnv: ctx.config?.env ?? {},
+      locals: this.locals,
     });
   }
 
@@ -184,6 +186,7 @@ class Extractor {
   }
 
   run(): Usage[] {
+    this.prescanSecrets();
     this.walk();
     for (const list of this.assignments.values()) list.sort((a, b) => a.after - b.after);
     this.pending.sort((a, b) => a.call.start - b.call.start);
@@ -211,7 +214,6 @@ class Extractor {
     const nodes: Node[] = [this.program];
     const scopes: WalkScope[] = [root];
     const statements: Array<Node | null> = [null];
-    const children: Node[] = [];
     while (nodes.length > 0) {
       const node = nodes.pop()!;
       let scope = scopes.pop()!;
@@ -221,7 +223,8 @@ class Extractor {
       if (isStatement(type)) statement = node;
       switch (node.type) {
         case 'String':
-          this.scanStringSecrets(node);
+          // Only strings that contain a hit of the whole-text pre-scan can hold a key.
+          if (this.secretHits > 0 && this.hitWithin(node.start, node.end)) this.scanStringSecrets(node);
           break;
         case 'VarDecl':
           if (node.init) this.assign(node.name, node.end, node.init, node.start);
@@ -237,7 +240,12 @@ class Extractor {
         case 'MethodDecl':
           scope = { ...scope, method: node as MethodDeclaration };
           break;
+        case 'For':
+          if (node.variable) this.local(node.variable, node, 'a loop variable');
+          break;
         case 'Closure':
+          if (node.params.length > 0) for (const p of node.params) this.local(p.name, node, 'a closure parameter');
+          else this.local('it', node, 'the implicit closure parameter');
           scope = this.closureScope(node, scope);
           break;
         case 'Call': {
@@ -263,14 +271,25 @@ class Extractor {
         default:
           break;
       }
-      children.length = 0;
-      childrenOf(node, children);
-      for (let i = children.length - 1; i >= 0; i--) {
-        nodes.push(children[i]);
+      // Children go straight onto the stack, then the appended run is reversed (source order on pop).
+      const base = nodes.length;
+      childrenOf(node, nodes);
+      for (let lo = base, hi = nodes.length - 1; lo < hi; lo++, hi--) {
+        const t = nodes[lo];
+        nodes[lo] = nodes[hi];
+        nodes[hi] = t;
+      }
+      for (let i = base; i < nodes.length; i++) {
         scopes.push(scope);
         statements.push(statement);
       }
     }
+  }
+
+  private local(name: string, where: { start: number; end: number }, what: string): void {
+    let list = this.locals.get(name);
+    if (!list) this.locals.set(name, (list = []));
+    list.push({ start: where.start, end: where.end, what });
   }
 
   private assign(name: string, after: number, value: Expression, start: number): void {
@@ -285,7 +304,8 @@ class Extractor {
     for (const st of closure.body) {
       if (st.type !== 'ExpressionStatement' || st.expression.type !== 'Call') continue;
       const call = st.expression;
-      const name = calleeName(call);
+      if (call.callee.type !== 'Identifier') continue;
+      const name = call.callee.name;
       if (name === 'agent') {
         const agent = this.declarativeAgent(call);
         if (agent) result = { ...result, agent };
@@ -498,6 +518,34 @@ class Extractor {
   }
 
   // ---- secrets in strings --------------------------------------------------------------------
+
+  /** Offsets in the raw text where a key pattern may start, sorted (found once, by native regex scans). */
+  private hitOffsets: number[] = [];
+  private secretHits = 0;
+
+  private prescanSecrets(): void {
+    const text = this.text;
+    const hits: number[] = [];
+    for (const re of [AKIA, SECRET_KEY_ASSIGN, SESSION_TOKEN_ASSIGN]) {
+      re.lastIndex = 0;
+      for (const m of text.matchAll(re)) hits.push(m.index);
+    }
+    hits.sort((a, b) => a - b);
+    this.hitOffsets = hits;
+    this.secretHits = hits.length;
+  }
+
+  private hitWithin(start: number, end: number): boolean {
+    const hits = this.hitOffsets;
+    let lo = 0;
+    let hi = hits.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (hits[mid] < start) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < hits.length && hits[lo] < end;
+  }
 
   private scanStringSecrets(s: StringLiteral): void {
     for (const part of s.parts) {

@@ -76,6 +76,8 @@ export interface ResolveData {
   params: Record<string, string>;
   credentials: Record<string, string>;
   configEnv: Record<string, string>;
+  /** Loop variables and closure parameters: names bound only inside [start, end), per iteration or call. */
+  locals: Map<string, Array<{ start: number; end: number; what: string }>>;
 }
 
 /** Jenkins-provided environment variables: known only while the build runs, valid in names. */
@@ -290,6 +292,9 @@ export class Resolver {
 
   /** A bare name: local variable, method parameter, bound environment, parameter, config env, Jenkins built-in. */
   name(name: string, at: number, scope: Scope, depth: number): Val {
+    // A loop variable or closure parameter shadows variables of the same name outside.
+    const local = this.data.locals.get(name)?.find((l) => l.start <= at && at < l.end);
+    if (local) return unknown(name, 'unresolved', `${local.what} ${name}`, `\`${name}\` is ${local.what}: its value changes while the build runs`);
     const assignment = this.assignmentBefore(name, at);
     if (assignment) {
       const v = this.expr(assignment.value, scope, depth + 1);

@@ -7,6 +7,8 @@ import { parse } from '../../../src/core/syntax/parser';
 import { extractUsages } from '../../../src/core/pipeline/extract';
 import { staticRules } from '../../../src/core/rules/static';
 import { ctx } from './helpers';
+import { childrenOf } from '../../../src/core/pipeline/children';
+import { forEachChild, type Node } from '../../../src/core/syntax/ast';
 
 const dir = join(__dirname, 'fixtures');
 const fixtures = readdirSync(dir).map((f) => readFileSync(join(dir, f), 'utf8'));
@@ -69,5 +71,22 @@ describe('extraction robustness', () => {
     }
     assert.ok(found >= 100, `found ${found} usages`);
     assert.ok(extractMs <= Math.max(parseMs, 10), `extraction ${extractMs.toFixed(1)} ms vs parsing ${parseMs.toFixed(1)} ms`);
+  });
+
+  it("the typed child iteration visits exactly what ast.ts's forEachChild visits", () => {
+    assert.ok(fixtures.some((f) => f.includes('switch (cfg.env)')), 'the constructs fixture is included');
+    for (const text of fixtures) {
+      const { program } = parse(text);
+      const stack: Node[] = [program];
+      while (stack.length > 0) {
+        const node = stack.pop()!;
+        const typed: Node[] = [];
+        childrenOf(node, typed);
+        const generic: Node[] = [];
+        forEachChild(node, (c) => generic.push(c));
+        assert.deepEqual(typed, generic, `children of ${node.type} at ${node.start}`);
+        stack.push(...generic);
+      }
+    }
   });
 });

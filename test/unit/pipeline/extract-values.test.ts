@@ -186,3 +186,15 @@ describe('extract: one literal ExternalId shared by several calls', () => {
     assert.equal(slice(t, secrets[0].range), 'abcdef123');
   });
 });
+
+describe('extract: loop variables and closure parameters', () => {
+  it('are unresolved with a message saying so', () => {
+    const t = "for (acct in ['111111111111']) { withAWS(role: 'x', roleAccount: acct) {} }\n['r'].each { name -> withAWS(role: name, roleAccount: '222222222222') {} }\n['r'].each { withAWS(role: it, roleAccount: '222222222222') {} }";
+    const { usages, findings } = analyze(t);
+    assert.equal(usages.length, 3);
+    const msgs = findings.filter((f) => f.code === 'unresolved-reference').map((f) => f.message);
+    assert.match(msgs[0], /`acct` is a loop variable/);
+    assert.match(msgs[1], /`name` is a closure parameter/);
+    assert.match(msgs[2], /`it` is the implicit closure parameter/);
+  });
+});
