@@ -27,6 +27,8 @@ export class Diagnostics implements vscode.Disposable {
   private readonly generation = new Map<string, number>();
   private readonly disposables: vscode.Disposable[] = [];
   private scanning = 0;
+  /** Syntax problems last logged per file, so an edit loop does not flood the log. */
+  private readonly syntaxCounts = new Map<string, number>();
 
   constructor(
     private readonly analysis: Analysis,
@@ -150,7 +152,11 @@ export class Diagnostics implements vscode.Disposable {
     const own = result.analysis.findings.filter((f) => f.file === result.analysis.file);
     const diagnostics = await Promise.all(own.map((f) => this.toDiagnostic(result, f)));
     // Syntax errors are not ours to report (RoleCall is no Groovy linter); the tolerant parser recovers.
-    if (result.analysis.parseErrors.length) this.log.info(`${result.uri.fsPath}: ${result.analysis.parseErrors.length} Groovy syntax problem(s) skipped over`);
+    const syntax = result.analysis.parseErrors.length;
+    if (syntax !== (this.syntaxCounts.get(result.uri.toString()) ?? 0)) {
+      this.syntaxCounts.set(result.uri.toString(), syntax);
+      if (syntax) this.log.info(`${result.uri.fsPath}: ${syntax} Groovy syntax problem(s) skipped over`);
+    }
     this.collection.set(result.uri, diagnostics);
     this.analysis.set(result);
     this.updateStatus();

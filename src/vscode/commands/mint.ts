@@ -109,6 +109,8 @@ async function externalIdFor(ctx: Ctx, target: MintTarget, trustText: string | n
       });
       if (value === undefined) return undefined;
       await ctx.secrets.storeCredential(id, value);
+      // The stored value now lets the analysis check the ExternalId against the trust policy.
+      ctx.reanalyze();
       return { value };
     }
     if (r && r.value !== null) return { value: r.value };
