@@ -258,24 +258,4 @@ describe('iam/evaluate', () => {
       assert.equal(decide(trust({ AWS: '444444444444' }), ken, { role, identity: [JSON.parse(fixture('seed004-example-policy.json'))] }).decision, 'deny');
     });
   });
-
-  it('evaluates at least 100k times a second on a typical trust policy', function () {
-    this.timeout(20000);
-    const policy = compilePolicy(fixture('seed000-jenkins-trust.json'), 'trust');
-    const identity = [compilePolicy(fixture('seed000-jenkins-slave-policy.json'), 'identity')];
-    // CPU time, not wall time: on a busy shared machine the process may wait for a core.
-    const run = (n: number) => {
-      const start = process.cpuUsage();
-      for (let i = 0; i < n; i++) {
-        evaluateAssumeRole({ trustPolicy: policy, roleArn: 'arn:aws:iam::222222222222:role/jenkins', principal: 'arn:aws:sts::111111111111:assumed-role/jenkins-slave/i-1', identityPolicies: identity, context: { 'sts:ExternalId': i % 2 ? '7KAXZ44tHx8mKsPxZnCi2X6Yz' : 'no' } });
-      }
-      const used = process.cpuUsage(start);
-      return (used.user + used.system) / 1e6;
-    };
-    run(5000);
-    // Best of five; the bench (bench/measure/trust.mjs) measures properly against the oracle.
-    const rate = Math.max(...[0, 1, 2, 3, 4].map(() => 50000 / run(50000)));
-    assert.ok(rate >= 100000, `${Math.round(rate)} evaluations/s`);
-    if (process.env.ROLECALL_BENCH_LOG) console.log(`      ${Math.round(rate)} evaluations/CPU-s`);
-  });
 });
