@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import type { Usage } from '../core/types';
 import { toRange, type Analysis, type FileResult } from './analysis';
 import type { IamSource } from './iamSource';
-import { decide, findingsOf, hoverMarkdown } from './pure/usageInfo';
+import { allowingStatement, decide, findingsOf, hoverMarkdown } from './pure/usageInfo';
 import { trustUri } from './trustDocument';
 
 /** The account a usage's role lives in, from its ARN. */
@@ -36,17 +36,19 @@ export class Hovers implements vscode.HoverProvider {
     if (!usage) return null;
     let max: number | null = null;
     let link: string | null = null;
+    let allowedBy: string | null = null;
     if (usage.roleArn) {
       const { reader } = await this.iam.get();
       const role = reader ? await reader.getRole(usage.roleArn) : null;
       if (role?.status === 'found') {
         max = role.value.maxSessionDuration;
         link = trustUri(usage.roleArn).toString();
+        allowedBy = allowingStatement(role.value, usage);
       }
     }
     const account = accountOfUsage(usage);
     const covered = account ? result.iamCovered(account) : false;
-    const md = new vscode.MarkdownString(hoverMarkdown(usage, result.analysis.findings, { iamCovered: covered, maxSessionDuration: max, statementLink: link }), true);
+    const md = new vscode.MarkdownString(hoverMarkdown(usage, result.analysis.findings, { iamCovered: covered, maxSessionDuration: max, statementLink: link, allowedBy }), true);
     md.isTrusted = false;
     return new vscode.Hover(md, toRange(result.lines, usage.anchor));
   }

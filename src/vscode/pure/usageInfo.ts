@@ -1,4 +1,6 @@
 // What the hover, CodeLens and "Check trust" say about a usage, derived from the engine's findings.
+import { explainAssumeRole, type RequestContext } from '../../core/iam/evaluate';
+import type { RoleRecord } from '../../core/ports';
 import type { Finding, FindingCode, Usage, UsageArg } from '../../core/types';
 
 /** Findings that decide whether the caller may assume the role. */
@@ -56,7 +58,7 @@ const ARG_LABELS: Array<[UsageArg, string]> = [
 ];
 
 /** Markdown for the hover on a usage. Never includes a secret value (ExternalIds from credentials). */
-export function hoverMarkdown(usage: Usage, findings: Finding[], opts: { iamCovered: boolean; maxSessionDuration: number | null; statementLink?: string | null }): string {
+export function hoverMarkdown(usage: Usage, findings: Finding[], opts: { iamCovered: boolean; maxSessionDuration: number | null; statementLink?: string | null; allowedBy?: string | null }): string {
   const lines: string[] = [];
   lines.push(`**RoleCall** · \`${usage.kind}\``);
   lines.push('');
@@ -68,7 +70,8 @@ export function hoverMarkdown(usage: Usage, findings: Finding[], opts: { iamCove
     const link = opts.statementLink ? ` ([statement ${md(stmt?.statement ?? '')}](${opts.statementLink}))` : stmt?.statement ? ` (statement ${md(stmt.statement)})` : '';
     lines.push(`- **Decision:** $(error) deny — \`${decision.finding.code}\`: ${md(decision.finding.message)}${link}`);
   } else if (decision.kind === 'allow') {
-    lines.push(`- **Decision:** $(pass) allow — ${md(decision.detail)}${opts.statementLink ? ` ([trust policy](${opts.statementLink}))` : ''}`);
+    const by = opts.allowedBy ? `trust statement ${md(opts.allowedBy)} lets the caller in and no check failed` : md(decision.detail);
+    lines.push(`- **Decision:** $(pass) allow — ${by}${opts.statementLink ? ` ([trust policy](${opts.statementLink}))` : ''}`);
   } else {
     lines.push(`- **Decision:** $(question) unknown — ${md(decision.detail)}`);
   }
@@ -90,4 +93,20 @@ export function hoverMarkdown(usage: Usage, findings: Finding[], opts: { iamCove
     for (const o of origins) lines.push(`- ${o}`);
   }
   return lines.join('\n');
+}
+
+/** The trust statement that lets the usage's caller in (for an "allow" hover), or null. */
+export function allowingStatement(role: RoleRecord, usage: Usage): string | null {
+  if (!usage.caller || !usage.roleArn) return null;
+  const context: RequestContext = {};
+  // The ExternalId value only feeds the evaluation; it is never shown.
+  const ext = usage.externalId.resolved?.value;
+  if (ext) context['sts:ExternalId'] = ext;
+  if (usage.mfa) context['aws:MultiFactorAuthPresent'] = 'true';
+  try {
+    const evaluation = explainAssumeRole({ trustPolicy: role.trustPolicy.text, roleArn: usage.roleArn, principal: usage.caller, context });
+    return evaluation.reasons.find((r) => r.source === 'trust-policy' && r.matched && r.effect === 'Allow')?.statement ?? null;
+  } catch {
+    return null;
+  }
 }

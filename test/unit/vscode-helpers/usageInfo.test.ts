@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { finding, type Usage } from '../../../src/core/types';
-import { decide, findingsOf, hoverMarkdown } from '../../../src/vscode/pure/usageInfo';
+import type { RoleRecord } from '../../../src/core/ports';
+import { allowingStatement, decide, findingsOf, hoverMarkdown } from '../../../src/vscode/pure/usageInfo';
 
 function usage(over: Partial<Usage> = {}): Usage {
   return {
@@ -44,5 +45,24 @@ describe('vscode helpers: usage info', () => {
     assert.match(md, /parameter role\\_account/);
     assert.match(md, /value hidden/);
     assert.ok(!md.includes('super-secret-value'));
+  });
+  it('names the allowing statement on an allow', () => {
+    const md = hoverMarkdown(usage(), [], { iamCovered: true, maxSessionDuration: 3600, allowedBy: 'HubAgents' });
+    assert.match(md, /allow — trust statement HubAgents/);
+  });
+  it('finds the trust statement that allows the caller', () => {
+    const origin = { kind: 'snapshot' as const };
+    const trust = JSON.stringify({ Version: '2012-10-17', Statement: [
+      { Sid: 'Other', Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' },
+      { Sid: 'Hub', Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111111111111:role/jenkins-slave' }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'sts:ExternalId': 'super-secret-value' } } },
+    ] });
+    const role: RoleRecord = {
+      arn: 'arn:aws:iam::222222222222:role/jenkins', accountId: '222222222222', roleName: 'jenkins', path: '/',
+      trustPolicy: { name: 'trust', text: trust, origin }, maxSessionDuration: 3600, identityPolicies: [], tags: {}, origin,
+    };
+    assert.equal(allowingStatement(role, usage()), 'Hub');
+    const wrong = usage({ externalId: { present: true, resolved: { value: 'other', raw: null, secret: true, origin: { source: 'credential', reference: 'x', description: 'x' } } } });
+    assert.equal(allowingStatement(role, wrong), null);
+    assert.equal(allowingStatement(role, usage({ caller: null })), null);
   });
 });
