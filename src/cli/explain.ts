@@ -2,11 +2,11 @@
 // trust checks, on files the user gives. Exit 0 whenever the evaluation ran (allow or deny), 2 on bad input.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { parseCaller, parseRoleArn } from '../core/iam/arn';
 import { compilePolicy, evaluateAssumeRole, type RequestContext } from '../core/iam/evaluate';
 import { parsePolicy, type ParsedPolicy } from '../core/iam/policy';
 import { LineMap } from '../core/types';
+import { parseFlags } from './args';
 import { UsageError, type CliIo, type Subcommand } from './io';
 
 export const EXPLAIN_HELP = `Usage: rolecall explain --trust-policy FILE --principal ARN --role-arn ARN
@@ -77,25 +77,19 @@ export function parseContextPairs(pairs: string[]): RequestContext {
 
 /** The `rolecall explain` subcommand. */
 export const runExplain: Subcommand = async (argv, io) => {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        'trust-policy': { type: 'string' },
-        principal: { type: 'string' },
-        'role-arn': { type: 'string' },
-        'identity-policy': { type: 'string', multiple: true },
-        context: { type: 'string', multiple: true },
-        format: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (error) {
-    throw new UsageError(`${(error as Error).message.split('\n')[0]}; run 'rolecall explain --help' for usage`);
-  }
+  const parsed = parseFlags(
+    'explain',
+    argv,
+    {
+      'trust-policy': { type: 'string' },
+      principal: { type: 'string' },
+      'role-arn': { type: 'string' },
+      'identity-policy': { type: 'string', multiple: true },
+      context: { type: 'string', multiple: true },
+      format: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  );
   const v = parsed.values;
   if (v.help) {
     io.stdout(EXPLAIN_HELP);

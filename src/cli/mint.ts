@@ -5,7 +5,6 @@
 // cannot be reached (AccessDenied, wrong MFA code, expired source credentials, throttling, network).
 // Bad input is the person's typo (fix the command); a refusal is the account's answer (fix IAM, the
 // code or the credentials) — scripts can tell them apart. Errors are one line on stderr with a next step.
-import { parseArgs } from 'node:util';
 import { mint } from '../core/credentials/mint';
 import type { DenialContext, MintRequest } from '../core/credentials/mint';
 import { explainAssumeRole } from '../core/iam/evaluate';
@@ -15,6 +14,7 @@ import type { CredentialFormat } from '../core/credentials/formats';
 import { isValidProfileName, writeCredentialsProfile } from '../core/credentials/credentialsFile';
 import { StsError } from '../core/ports';
 import type { Log } from '../core/ports';
+import { parseFlags } from './args';
 import { UsageError } from './io';
 import type { CliIo, Subcommand } from './io';
 
@@ -55,30 +55,24 @@ export function parseMintArgs(argv: string[]): {
   writeProfile?: string;
   help: boolean;
 } {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        'role-arn': { type: 'string' },
-        'external-id': { type: 'string' },
-        duration: { type: 'string' },
-        'session-name': { type: 'string' },
-        'serial-number': { type: 'string' },
-        'token-code': { type: 'string' },
-        profile: { type: 'string' },
-        region: { type: 'string' },
-        'endpoint-url': { type: 'string' },
-        format: { type: 'string' },
-        'write-profile': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (error) {
-    throw new UsageError(`${(error as Error).message.split('\n')[0]}; run 'rolecall mint --help' for usage`);
-  }
+  const parsed = parseFlags(
+    'mint',
+    argv,
+    {
+      'role-arn': { type: 'string' },
+      'external-id': { type: 'string' },
+      duration: { type: 'string' },
+      'session-name': { type: 'string' },
+      'serial-number': { type: 'string' },
+      'token-code': { type: 'string' },
+      profile: { type: 'string' },
+      region: { type: 'string' },
+      'endpoint-url': { type: 'string' },
+      format: { type: 'string' },
+      'write-profile': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  );
   const v = parsed.values;
   const format = (v.format ?? 'env') as CredentialFormat;
   if (!CREDENTIAL_FORMATS.includes(format)) throw new UsageError(`--format must be one of ${CREDENTIAL_FORMATS.join(', ')}, got '${v.format}'`);

@@ -1,7 +1,6 @@
 // `rolecall scan [PATH ...]`: finds pipeline files, analyses them with the shared engine, prints text/JSON/SARIF.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve as resolvePath } from 'node:path';
-import { parseArgs } from 'node:util';
 import { analyzeFile, decodePipelineText, type AnalysisContext } from '../core/analyze';
 import { configFrom, type ProjectConfig } from '../core/config';
 import type { IamReader } from '../core/ports';
@@ -11,6 +10,7 @@ import { parseSnapshot, SnapshotIamReader, type ParsedSnapshot } from '../core/i
 import { snapshotFindings } from '../core/rules/policy-findings';
 import { displayPath, findPipelineFiles } from './files';
 import { toJson, toSarif, toText, type ScanResult } from './format';
+import { parseFlags } from './args';
 import { UsageError, type CliIo } from './io';
 import { VERSION } from './version';
 
@@ -114,31 +114,26 @@ function loadCredentials(file: string | undefined, inline: Record<string, string
 
 /** Runs `rolecall scan`. */
 export async function runScan(argv: string[], io: CliIo): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        format: { type: 'string', default: 'text' },
-        'iam-snapshot': { type: 'string', multiple: true },
-        live: { type: 'boolean', default: false },
-        profile: { type: 'string' },
-        region: { type: 'string' },
-        'endpoint-url': { type: 'string' },
-        'account-profile': { type: 'string', multiple: true },
-        caller: { type: 'string' },
-        param: { type: 'string', multiple: true },
-        credential: { type: 'string', multiple: true },
-        'credentials-file': { type: 'string' },
-        config: { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message.split('\n')[0]);
-  }
+  const parsed = parseFlags(
+    'scan',
+    argv,
+    {
+      format: { type: 'string', default: 'text' },
+      'iam-snapshot': { type: 'string', multiple: true },
+      live: { type: 'boolean', default: false },
+      profile: { type: 'string' },
+      region: { type: 'string' },
+      'endpoint-url': { type: 'string' },
+      'account-profile': { type: 'string', multiple: true },
+      caller: { type: 'string' },
+      param: { type: 'string', multiple: true },
+      credential: { type: 'string', multiple: true },
+      'credentials-file': { type: 'string' },
+      config: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    true,
+  );
   const { values, positionals } = parsed;
   if (values.help) {
     io.stdout(SCAN_HELP);

@@ -1,10 +1,10 @@
 // `rolecall snapshot --out FILE`: saves the account's IAM (paginated GetAccountAuthorizationDetails) in
 // the snapshot shape `scan --iam-snapshot` reads. No secrets in it, but written atomically so a failed
 // or interrupted run never leaves a truncated snapshot that a later scan would half-read.
-import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { writeFileAtomic } from '../core/credentials/credentialsFile';
 import { StsError } from '../core/ports';
+import { parseFlags } from './args';
 import { UsageError } from './io';
 import type { CliIo, Subcommand } from './io';
 
@@ -19,23 +19,17 @@ Exit status: 0 written, 1 IAM refused or could not be reached, 2 bad usage or un
 
 /** The `rolecall snapshot` subcommand. */
 export const runSnapshot: Subcommand = async (argv, io: CliIo) => {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        out: { type: 'string', short: 'o' },
-        profile: { type: 'string' },
-        region: { type: 'string' },
-        'endpoint-url': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (error) {
-    throw new UsageError(`${(error as Error).message.split('\n')[0]}; run 'rolecall snapshot --help' for usage`);
-  }
+  const parsed = parseFlags(
+    'snapshot',
+    argv,
+    {
+      out: { type: 'string', short: 'o' },
+      profile: { type: 'string' },
+      region: { type: 'string' },
+      'endpoint-url': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  );
   const v = parsed.values;
   if (v.help) {
     io.stdout(SNAPSHOT_HELP);
