@@ -162,7 +162,8 @@ export async function gotoLine(page, line, column = 1) {
   await page.keyboard.press(`${mod}+G`);
   const input = page.locator('.quick-input-widget input.input');
   await input.waitFor({ state: 'visible', timeout: 10_000 });
-  await input.fill(`${line}:${column}`);
+  // Go to Line is Quick Open with the ":" prefix; without it the text would search files.
+  await input.fill(`:${line}:${column}`);
   await input.press('Enter');
   await page.waitForTimeout(200);
 }

@@ -117,7 +117,7 @@ describe('diagnostics in the editor', function () {
     await openFile(ed.page, file);
     const before = await lineText(ed.page, 15);
     assert.match(before, /duration: 7200/);
-    await applyQuickFix(ed.page, 15, '7200', /Set duration to 3600 seconds/);
+    await applyQuickFix(ed.page, 15, '7200', /Use duration 3600 \(role chaining limit\)|Set duration to 3600 seconds/);
     const after = await lineText(ed.page, 15);
     assert.match(after, /duration: 3600/, `line 15 after the fix: ${after}`);
     await ed.page.keyboard.press('Control+S');
@@ -128,7 +128,7 @@ describe('diagnostics in the editor', function () {
   it('quick fix repairs the session name and the diagnostic goes away', async function () {
     const file = 'seed-000-external-id/Jenkinsfile.prod';
     await openFile(ed.page, file);
-    await applyQuickFix(ed.page, 20, "'jenkins session'", /Use session name 'jenkins-session'/);
+    await applyQuickFix(ed.page, 20, "'jenkins session'", /Use session name ["']jenkins-session["']/);
     const after = await lineText(ed.page, 20);
     assert.match(after, /roleSessionName: 'jenkins-session'/, `line 20 after the fix: ${after}`);
     const rows = await waitForProblemsWithout(ed.page, 'invalid-session-name', 'Jenkinsfile.prod', 20);

@@ -4,12 +4,15 @@
 // really works against the emulator — and find no secret in the page, the logs or the artifacts.
 import assert from 'node:assert/strict';
 import { readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { startMoto } from '../../integration/moto.ts';
 import { pageText, quickInput, runCommand, waitForNotification } from '../lib/browser.mjs';
 import { findSecrets, knownSecrets } from '../lib/secrets.mjs';
 import { useEditor } from '../lib/suite.mjs';
+
+// Through require(): tsx then gives moto.ts the right __dirname (an ESM import here does not).
+const { startMoto } = createRequire(import.meta.url)('../../integration/moto.ts');
 
 const MFA_BAD = '12345';
 const MFA_GOOD = '123456';
