@@ -56,6 +56,6 @@ describe('quick fixes', () => {
     const d = diagnostics.find((x) => codeOf(x) === 'role-not-found');
     assert.ok(d, 'no role-not-found diagnostic');
     const titles = (await fixesFor(doc, d)).map((a) => a.title);
-    assert.ok(titles.some((t) => /'jenkins'/.test(t)), `no "Change role to 'jenkins'" among: ${titles.join(' | ')}`);
+    assert.ok(titles.some((t) => /Change (the )?role to '?jenkins'?$/.test(t)), `no "Change role to jenkins" among: ${titles.join(' | ')}`);
   });
 });

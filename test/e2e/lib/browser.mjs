@@ -73,17 +73,29 @@ export function saveArtifact(name, text) {
 
 const mod = 'Control';
 
-/** Runs a command from the palette by its title, as a person types it. */
-export async function runCommand(page, title) {
-  await page.keyboard.press('Escape');
-  await page.keyboard.press('F1');
-  const input = page.locator('.quick-input-widget input.input');
-  await input.waitFor({ state: 'visible', timeout: 10_000 });
-  await input.fill(`>${title}`);
-  const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first();
-  await row.waitFor({ state: 'visible', timeout: 15_000 });
-  await page.waitForTimeout(150);
-  await input.press('Enter');
+/**
+ * Runs a command from the palette by its title, as a person types it. Retries while the command is
+ * not listed yet (commands gated on e.g. `isWorkspaceTrusted` appear once the workbench settles).
+ */
+export async function runCommand(page, title, timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (true) {
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('F1');
+    const input = page.locator('.quick-input-widget input.input');
+    await input.waitFor({ state: 'visible', timeout: 10_000 });
+    await input.fill(`>${title}`);
+    const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first();
+    try {
+      await row.waitFor({ state: 'visible', timeout: 5_000 });
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+      continue;
+    }
+    await page.waitForTimeout(150);
+    await input.press('Enter');
+    return;
+  }
 }
 
 /** Opens a workspace file with Quick Open (Ctrl+P), waits for its editor tab to be active. */

@@ -144,7 +144,7 @@ export function reapStrays() {
   for (const f of readdirSync(pidDir)) {
     const pid = Number(f);
     const file = path.join(pidDir, f);
-    let owner = 0;
+    let owner;
     try {
       owner = Number(readFileSync(file, 'utf8').split(' ')[0]);
     } catch {
@@ -181,7 +181,7 @@ export async function acquireRunLock(waitMs = 15 * 60_000, say = () => {}) {
     } catch (err) {
       if (err.code !== 'EEXIST') throw err;
     }
-    let holder = 0;
+    let holder;
     try {
       holder = Number(readFileSync(lock, 'utf8'));
     } catch {
