@@ -250,15 +250,22 @@ export function isModifier(kind: SyntaxKind): boolean {
 const unicodeIdentifierStart = /[\p{L}\p{Nl}]/u;
 const unicodeIdentifierPart = /[\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}\p{Pc}]/u;
 
+/** Letters of U+0080..U+00FF (ª µ º and À..ÿ without × and ÷), decided without a regex. */
+function isLatin1Letter(ch: number): boolean {
+  return ch === 0xaa || ch === 0xb5 || ch === 0xba || (ch >= 0xc0 && ch !== 0xd7 && ch !== 0xf7);
+}
+
 /** True when `ch` (a UTF-16 code unit or code point) may start a Groovy identifier. */
 export function isIdentifierStart(ch: number): boolean {
   if (ch < 128) return (ch >= 97 && ch <= 122) || (ch >= 65 && ch <= 90) || ch === 95 || ch === 36;
+  if (ch < 256) return isLatin1Letter(ch);
   return unicodeIdentifierStart.test(String.fromCodePoint(ch));
 }
 
 /** True when `ch` may continue a Groovy identifier. */
 export function isIdentifierPart(ch: number): boolean {
   if (ch < 128) return (ch >= 97 && ch <= 122) || (ch >= 65 && ch <= 90) || (ch >= 48 && ch <= 57) || ch === 95 || ch === 36;
+  if (ch < 256) return isLatin1Letter(ch);
   return unicodeIdentifierPart.test(String.fromCodePoint(ch));
 }
 

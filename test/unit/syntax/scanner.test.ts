@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { Quote, StringStop, SyntaxKind as K, createScanner } from '../../../src/core/syntax/scanner';
+import { Quote, StringStop, SyntaxKind as K, createScanner, isIdentifierPart, isIdentifierStart } from '../../../src/core/syntax/scanner';
 
 /** All tokens of `text` as [kind, source text] (strings scanned as single chunks only). */
 function tokens(text: string): Array<[K, string]> {
@@ -195,5 +195,15 @@ describe('syntax/scanner', () => {
     assert.equal(s.continueString(Quote.Double, s.getTokenEnd()), K.StringTail);
     assert.equal(s.getTokenValue(), 'b');
     assert.equal(s.getTokenEnd(), text.length);
+  });
+});
+
+describe('syntax/scanner: identifier classes', () => {
+  it('agrees with Unicode letter classes on Latin-1', () => {
+    for (let c = 0x80; c < 0x100; c++) {
+      const letter = /\p{L}/u.test(String.fromCharCode(c));
+      assert.equal(isIdentifierStart(c), letter, c.toString(16));
+      assert.equal(isIdentifierPart(c), letter, c.toString(16));
+    }
   });
 });
