@@ -43,7 +43,7 @@ describe('minting credentials', function () {
     await runCommand(page, 'RoleCall: Mint Credentials for Pipeline Role');
     // 1. Role pick: the MFA-protected admin step of seed 001 (line 25).
     let q = await quickInput(page, { title: /Mint Credentials/ });
-    await q.type('admin');
+    await q.type('seed-001-mfa-users/Jenkinsfile:25');
     await q.pick(/seed-001-mfa-users\/Jenkinsfile:25/);
     // 2. Duration: the pipeline asks 10800 s, the role allows 7200: the box proposes the allowed maximum.
     q = await quickInput(page, { title: /session duration/ });
