@@ -75,6 +75,15 @@ describe('diagnostics in the editor', function () {
     });
   }
 
+  it("marks seed 000's invalid policy JSON inside the IAM snapshot file", async function () {
+    const [f] = findingsOf(scan, 'iam/222222222222.json').filter((x) => x.code === 'policy-parse-error');
+    assert.ok(f, 'the CLI reports the trailing comma of the jenkins policy in the snapshot');
+    await openFile(ed.page, 'iam/222222222222.json');
+    await gotoLine(ed.page, f.line, f.column);
+    const seen = await waitForSquiggles(ed.page, (sq) => sq.some((s) => s.line === f.line));
+    assert.ok(seen.some((s) => s.line === f.line && s.severity === 'error'), `no error squiggle on line ${f.line} of the snapshot: ${JSON.stringify(seen)}`);
+  });
+
   it('lists the findings in the Problems panel with their codes', async function () {
     await runCommand(ed.page, 'RoleCall: Scan Workspace Pipelines');
     await ensureProblemsPanel(ed.page);
