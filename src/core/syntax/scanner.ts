@@ -232,9 +232,17 @@ const keywordKinds = new Map<string, SyntaxKind>([
   ['volatile', SyntaxKind.Volatile],
 ]);
 
-// Keywords grouped by length, so recognising one needs no map lookup on a freshly sliced string.
-const keywordsByLength: Array<Array<[string, SyntaxKind]>> = [];
-for (const [word, kind] of keywordKinds) (keywordsByLength[word.length] ??= []).push([word, kind]);
+// Keywords by first letter and length (slot `(letter - 'a') * 13 + length`), so recognising one needs
+// no map lookup on a freshly sliced string, and most identifiers (`sh`, `stage`, `withAWS`) find an
+// empty slot without comparing any text. Parallel arrays: no tuple destructuring in the scan loop.
+const KEYWORD_SLOT_LENGTHS = 13;
+const keywordWords: Array<string[] | undefined> = [];
+const keywordTokens: Array<SyntaxKind[] | undefined> = [];
+for (const [word, kind] of keywordKinds) {
+  const slot = (word.charCodeAt(0) - 97) * KEYWORD_SLOT_LENGTHS + word.length;
+  (keywordWords[slot] ??= []).push(word);
+  (keywordTokens[slot] ??= []).push(kind);
+}
 
 /** True for keyword token kinds (which may still serve as map keys, named arguments and member names). */
 export function isKeyword(kind: SyntaxKind): boolean {
@@ -841,14 +849,14 @@ export function createScanner(text: string, onError?: ScanErrorHandler): Scanner
       if (end > pos) {
         const start = pos;
         pos = end;
-        if (ch >= 97 && ch <= 122 && end - start <= 12) {
-          const candidates = keywordsByLength[end - start];
-          if (candidates !== undefined) {
-            for (let i = 0; i < candidates.length; i++) {
-              const [word, kind] = candidates[i];
-              if (word.charCodeAt(0) === ch && text.startsWith(word, start)) {
-                value = word;
-                return (token = kind);
+        if (ch >= 97 && ch <= 122 && end - start < KEYWORD_SLOT_LENGTHS) {
+          const slot = (ch - 97) * KEYWORD_SLOT_LENGTHS + (end - start);
+          const words = keywordWords[slot];
+          if (words !== undefined) {
+            for (let i = 0; i < words.length; i++) {
+              if (text.startsWith(words[i], start)) {
+                value = words[i];
+                return (token = keywordTokens[slot]![i]);
               }
             }
           }
