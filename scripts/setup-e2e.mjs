@@ -33,10 +33,15 @@ export function toolPaths() {
   };
 }
 
-/** Environment in which code-server (and npm installing it) runs on Node 24. */
+/**
+ * Environment in which code-server (and npm installing it) runs on Node 24. The npm_* variables of an
+ * enclosing `npm test` are dropped: npm reads npm_config_* from the environment as its own config, so the
+ * inner install would inherit the outer user agent ("node/v20"), which code-server's postinstall checks.
+ */
 export function node24Env(base = process.env) {
   const p = toolPaths();
-  return { ...base, PATH: `${path.dirname(p.nodeBin)}${path.delimiter}${base.PATH ?? ''}`, npm_config_nodedir: p.nodeRoot };
+  const env = Object.fromEntries(Object.entries(base).filter(([key]) => !/^npm_/i.test(key)));
+  return { ...env, PATH: `${path.dirname(p.nodeBin)}${path.delimiter}${base.PATH ?? ''}`, npm_config_nodedir: p.nodeRoot };
 }
 
 function log(msg) {
