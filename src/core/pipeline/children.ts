@@ -11,10 +11,14 @@ export function childrenOf(node: Node, out: Node[]): void {
   const start = out.length;
   const annotations = (node as { annotations?: Node[] }).annotations;
   if (annotations) for (const a of annotations) out.push(a);
+  // Lists the parser fills left to right (statements, string parts, elements) are in source order by
+  // construction; without annotations in front they skip the order check below, its main cost.
+  const inOrder = annotations === undefined;
   switch (node.type) {
     case 'Program':
     case 'Block':
       for (const s of node.body) out.push(s);
+      if (inOrder) return;
       break;
     case 'ExpressionStatement':
       out.push(node.expression);
@@ -32,6 +36,7 @@ export function childrenOf(node: Node, out: Node[]): void {
       break;
     case 'String':
       for (const p of node.parts) out.push(p);
+      if (inOrder) return;
       break;
     case 'Interpolation':
       push(out, node.expression);
@@ -51,12 +56,15 @@ export function childrenOf(node: Node, out: Node[]): void {
     case 'Closure':
       for (const p of node.params) out.push(p);
       for (const s of node.body) out.push(s);
+      if (inOrder) return;
       break;
     case 'List':
       for (const e of node.elements) out.push(e);
+      if (inOrder) return;
       break;
     case 'Map':
       for (const e of node.entries) out.push(e);
+      if (inOrder) return;
       break;
     case 'MapEntry':
       out.push(node.key, node.value);

@@ -65,4 +65,33 @@ describe('extraction robustness', () => {
       }
     }
   });
+
+  it('the typed child iteration keeps source order on damaged code too (mutated fixtures)', () => {
+    // childrenOf trusts the parser's left-to-right lists (statements, string parts, elements) to be in
+    // source order; tolerant parses of broken code must keep that true.
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...fixtures),
+        fc.array(fc.tuple(fc.nat(), fc.nat({ max: 40 }), fc.constantFrom(...TOKENS, '@Field ', '@NonCPS\n'), fc.boolean()), { minLength: 1, maxLength: 6 }),
+        (base, edits) => {
+          let text = base;
+          for (const [at, len, token, insert] of edits) {
+            const p = at % (text.length + 1);
+            text = insert ? text.slice(0, p) + token + text.slice(p) : text.slice(0, p) + text.slice(p + len);
+          }
+          const stack: Node[] = [parse(text).program];
+          while (stack.length > 0) {
+            const node = stack.pop()!;
+            const typed: Node[] = [];
+            childrenOf(node, typed);
+            const generic: Node[] = [];
+            forEachChild(node, (c) => generic.push(c));
+            assert.deepEqual(typed, generic, `children of ${node.type} at ${node.start}`);
+            stack.push(...generic);
+          }
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
 });
