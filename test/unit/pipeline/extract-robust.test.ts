@@ -49,6 +49,29 @@ describe('extraction robustness', () => {
     fc.assert(fc.property(fc.array(fc.constantFrom(...TOKENS), { maxLength: 60 }).map((a) => a.join('')), (s) => run(s)), { numRuns: 300 });
   });
 
+  it('finds every key a direct regex scan of the string finds (the whole-text pre-scan misses none)', () => {
+    // The pre-scan only tries the key patterns where their leading literals occur; adjacent and
+    // overlapping candidates must give the same matches as scanning the string itself.
+    const patterns = [
+      /\b(?:AKIA|ABIA|ACCA)[0-9A-Z]{16}\b/g,
+      /(AWS_SECRET_ACCESS_KEY|aws_secret_access_key|secretKey|secret_key)\s*[=:]\s*["']?([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+])/g,
+      /(AWS_SESSION_TOKEN|aws_session_token)\s*[=:]\s*["']?([A-Za-z0-9/+=]{100,})/g,
+    ];
+    const pieces = ['AKIA', 'ABIA', 'ACCA', 'ABCDEFGHIJKLMNOP', 'AKIAABCDEFGHIJKLMNOP', 'AWS_SECRET_ACCESS_KEY', 'aws_secret_access_key', 'secretKey', 'secret_key', 'AWS_SESSION_TOKEN', 'aws_session_token', '=', ':', ' ', '"', 'A'.repeat(40), 'b+/'.repeat(14), 'Zz9='.repeat(26), 'x', '_', '-'];
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...pieces), { minLength: 1, maxLength: 12 }), (list) => {
+        const body = list.join('');
+        const text = `echo 'x'\necho '${body}'\n`;
+        const { program } = parse(text);
+        const { findings } = extractUsages(program, text, 'Jenkinsfile', ctx());
+        const found = findings.filter((f) => f.code === 'static-credentials' || f.code === 'hardcoded-secret').length;
+        const expected = body.length < 16 ? 0 : patterns.reduce((n, re) => n + [...body.matchAll(re)].length, 0);
+        assert.equal(found, expected, body);
+      }),
+      { numRuns: 400 },
+    );
+  });
+
   it("the typed child iteration visits exactly what ast.ts's forEachChild visits", () => {
     assert.ok(fixtures.some((f) => f.includes('switch (cfg.env)')), 'the constructs fixture is included');
     for (const text of fixtures) {
