@@ -24,6 +24,13 @@ describe('vscode helpers: manifest', () => {
       assert.ok(pkg.activationEvents.includes(e), e);
     }
   });
+  it('takes no setting from machine scope: in a remote window (code-server, SSH) VS Code ignores machine-scoped values written in User settings', () => {
+    // The mint e2e set rolecall.iam.endpointUrl in User settings; with scope machine-overridable the
+    // extension never saw it and minted against real STS.
+    for (const [key, spec] of Object.entries(contributes.configuration.properties as Record<string, { scope?: string }>)) {
+      assert.ok(!['machine', 'machine-overridable'].includes(spec.scope ?? ''), `${key} has scope ${spec.scope}`);
+    }
+  });
   it('declares the agreed settings and restricts the live-AWS ones in untrusted workspaces', () => {
     const keys = Object.keys(contributes.configuration.properties);
     for (const k of ['rolecall.iam.snapshots', 'rolecall.iam.live', 'rolecall.iam.profile', 'rolecall.iam.region', 'rolecall.iam.endpointUrl', 'rolecall.iam.accountProfiles', 'rolecall.caller', 'rolecall.cacheTtlSeconds']) {
