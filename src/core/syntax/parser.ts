@@ -305,6 +305,10 @@ function parseUnguarded(text: string): ParseResult {
   }
 
   function indentOf(offset: number): number {
+    // Usual case (a statement or `}` first on its line after spaces): one backward pass counts them.
+    let q = offset;
+    while (q > 0 && text.charCodeAt(q - 1) === 32) q--;
+    if (q === 0 || text.charCodeAt(q - 1) === 10 || text.charCodeAt(q - 1) === 13) return offset - q;
     let p = offset;
     while (p > 0) {
       const c = text.charCodeAt(p - 1);
