@@ -390,26 +390,10 @@ class Scanner {
         pos = this.doubleQuoted(pos + 1, b);
         continue;
       }
-      if (c === '`' && this.dialect === 'sh') {
-        const end = this.commands(pos + 1, '`');
-        b.push({ kind: 'subst', start: pos, end });
-        pos = end;
+      const expanded = this.expansion(c, pos, b);
+      if (expanded > pos) {
+        pos = expanded;
         continue;
-      }
-      if (c === '$' && this.dialect !== 'bat') {
-        const next = this.dollar(pos, b);
-        if (next > pos) {
-          pos = next;
-          continue;
-        }
-      }
-      if (c === '%' && this.dialect === 'bat') {
-        const m = /^%([A-Za-z_][A-Za-z0-9_]*)(?::[^%]*)?%/.exec(s.slice(pos, pos + 200));
-        if (m) {
-          b.push({ kind: 'var', name: m[1], start: pos, end: pos + m[0].length });
-          pos += m[0].length;
-          continue;
-        }
       }
       b.char(c, pos);
       pos++;
@@ -426,6 +410,27 @@ class Scanner {
       pos++;
     }
     return Math.min(pos + 1, s.length);
+  }
+
+  /**
+   * An expansion starting at `pos` (command substitution, `$…` variable, batch `%VAR%`), the same in a bare
+   * word and inside double quotes: records it and returns the position after it, or `pos` when none starts.
+   */
+  private expansion(c: string, pos: number, b: WordBuilder): number {
+    if (c === '`' && this.dialect === 'sh') {
+      const end = this.commands(pos + 1, '`');
+      b.push({ kind: 'subst', start: pos, end });
+      return end;
+    }
+    if (c === '$' && this.dialect !== 'bat') return this.dollar(pos, b);
+    if (c === '%' && this.dialect === 'bat') {
+      const m = /^%([A-Za-z_][A-Za-z0-9_]*)(?::[^%]*)?%/.exec(this.s.slice(pos, pos + 200));
+      if (m) {
+        b.push({ kind: 'var', name: m[1], start: pos, end: pos + m[0].length });
+        return pos + m[0].length;
+      }
+    }
+    return pos;
   }
 
   private doubleQuoted(pos: number, b: WordBuilder): number {
@@ -451,26 +456,10 @@ class Scanner {
           continue;
         }
       }
-      if (c === '`' && this.dialect === 'sh') {
-        const end = this.commands(pos + 1, '`');
-        b.push({ kind: 'subst', start: pos, end });
-        pos = end;
+      const expanded = this.expansion(c, pos, b);
+      if (expanded > pos) {
+        pos = expanded;
         continue;
-      }
-      if (c === '$' && this.dialect !== 'bat') {
-        const next = this.dollar(pos, b);
-        if (next > pos) {
-          pos = next;
-          continue;
-        }
-      }
-      if (c === '%' && this.dialect === 'bat') {
-        const m = /^%([A-Za-z_][A-Za-z0-9_]*)(?::[^%]*)?%/.exec(s.slice(pos, pos + 200));
-        if (m) {
-          b.push({ kind: 'var', name: m[1], start: pos, end: pos + m[0].length });
-          pos += m[0].length;
-          continue;
-        }
       }
       b.char(c, pos);
       pos++;
