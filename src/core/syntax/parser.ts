@@ -468,6 +468,18 @@ function parseUnguarded(text: string): ParseResult {
     const savedClass = className;
     nlSignificant = true;
     className = classBody;
+    untilCloseBrace(openAt, ownerStart, () => parseStatementInto(body));
+    nlSignificant = savedNl;
+    className = savedClass;
+    return body;
+  }
+
+  /**
+   * Calls `item` for each element up to the closing `}` of a block opened at `openAt`, skipping `;`.
+   * The `}` is consumed unless its indentation says it closes an outer block (then it is left for that
+   * block and this one is reported unclosed), as is an end of file.
+   */
+  function untilCloseBrace(openAt: number, ownerStart: number, item: () => void): void {
     for (;;) {
       if (at(K.Semicolon)) {
         next();
@@ -476,17 +488,14 @@ function parseUnguarded(text: string): ParseResult {
       if (at(K.CloseBrace)) {
         if (closesOuterBlock(ownerStart)) addError("'}' expected", openAt, 1);
         else next();
-        break;
+        return;
       }
       if (at(K.EOF)) {
         addError("'}' expected", openAt, 1);
-        break;
+        return;
       }
-      parseStatementInto(body);
+      item();
     }
-    nlSignificant = savedNl;
-    className = savedClass;
-    return body;
   }
 
   function parseBlock(): BlockStatement {
@@ -837,20 +846,7 @@ function parseUnguarded(text: string): ParseResult {
     next();
     const savedNl = nlSignificant;
     nlSignificant = true;
-    for (;;) {
-      if (at(K.Semicolon)) {
-        next();
-        continue;
-      }
-      if (at(K.CloseBrace)) {
-        if (closesOuterBlock(owner)) addError("'}' expected", open, 1);
-        else next();
-        break;
-      }
-      if (at(K.EOF)) {
-        addError("'}' expected", open, 1);
-        break;
-      }
+    untilCloseBrace(open, owner, () => {
       if (at(K.Case) || at(K.Default)) {
         const caseStart = tokStart;
         const isDefault = at(K.Default);
@@ -866,12 +862,12 @@ function parseUnguarded(text: string): ParseResult {
           parseStatementInto(body);
         }
         cases.push({ type: 'SwitchCase', test, body, start: caseStart, end: lastEnd });
-        continue;
+        return;
       }
       addError("'case' expected", here(), tokEnd - tokStart);
       const junk: Statement[] = [];
       parseStatementInto(junk);
-    }
+    });
     nlSignificant = savedNl;
     return { type: 'Switch', discriminant, cases, start, end: lastEnd };
   }
