@@ -3,6 +3,7 @@
 // finding codes, a hover over withAWS with the resolved role and the decision, and quick fixes that
 // make a diagnostic go away.
 import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
 import {
   applyQuickFix, ensureProblemsPanel, filterProblems, gotoLine, hoverOver, lineText, openFile, runCommand, waitForNotification,
   waitForSquiggles, squiggles,
@@ -11,31 +12,8 @@ import { cliScan, findingsOf, usagesOf } from '../lib/oracle.mjs';
 import { useEditor } from '../lib/suite.mjs';
 
 // What the README of examples/ says each setup's mistakes are, as (line, code) pairs the editor must
-// mark. Severity follows the CLI contract (error → red squiggle, warning → yellow).
-const EXPECTED = {
-  'seed-000-external-id/Jenkinsfile.prod': [
-    [10, 'invalid-role-arn'],
-    [15, 'duration-exceeds-max'],
-    [15, 'role-chaining-duration'],
-    [20, 'external-id-missing'],
-    [20, 'invalid-session-name'],
-    [26, 'hardcoded-secret'],
-    [31, 'role-not-found'],
-  ],
-  'seed-001-mfa-users/Jenkinsfile': [
-    [11, 'invalid-principal'],
-    [11, 'unsatisfiable-condition'],
-    [18, 'mfa-required'],
-    [18, 'invalid-session-name'],
-    [25, 'duration-exceeds-max'],
-  ],
-  'seed-002-vault/vars/ecrLogin.groovy': [[3, 'static-credentials']],
-  'seed-003-ecs-agents/Jenkinsfile': [[13, 'role-chaining-duration']],
-  'seed-004-session-token/Jenkinsfile': [
-    [32, 'duration-out-of-range'],
-    [37, 'mfa-required'],
-  ],
-};
+// mark (shared with the extension-host tests). Severity follows the CLI contract (error → red squiggle).
+const { expected: EXPECTED } = createRequire(import.meta.url)('../expected.json');
 const SEVERITY = { error: 'error', warning: 'warning', info: 'info' };
 
 describe('diagnostics in the editor', function () {
