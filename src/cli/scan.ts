@@ -8,6 +8,7 @@ import { LineMap, type FileError, type Finding, type Usage } from '../core/types
 import { CompositeIamReader } from '../core/iam/composite';
 import { parseSnapshot, SnapshotIamReader, type ParsedSnapshot } from '../core/iam/snapshot';
 import { snapshotFindings } from '../core/rules/policy-findings';
+import { parseJsonTree } from '../core/iam/json';
 import { displayPath, findPipelineFiles } from './files';
 import { toJson, toSarif, toText, type ScanResult } from './format';
 import { parseFlags } from './args';
@@ -46,18 +47,26 @@ function keyValues(values: string[] | undefined, flag: string): Record<string, s
   return out;
 }
 
-/** Reads a JSON file; `shown` is the path as the user wrote it, for messages. */
-function readJsonFile(path: string, shown: string, what: string): unknown {
+/**
+ * Reads a JSON file; `shown` is the path as the user wrote it, for messages. For a `secret` file the
+ * message gives the position only: any quoted piece of its text could be a credential.
+ */
+function readJsonFile(path: string, shown: string, what: string, secret = false): unknown {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
     throw new UsageError(`${what} ${shown}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : 'cannot be read'}`);
   }
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   try {
-    return JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
-  } catch (error) {
-    throw new UsageError(`${what} ${shown} is not valid JSON: ${(error as Error).message}`);
+    return JSON.parse(text);
+  } catch {
+    // Not JSON.parse's message: V8 quotes a slice of the input in it. Our positioned parser says where.
+    const first = parseJsonTree(text).errors[0];
+    const where = first ? new LineMap(text).position(first.offset) : null;
+    const detail = where ? ` at ${where.line}:${where.column}${secret ? '' : `: ${first.message}`}` : '';
+    throw new UsageError(`${what} ${shown} is not valid JSON${detail}${secret ? ' (contents not shown: they may be secret)' : ''}`);
   }
 }
 
@@ -95,7 +104,7 @@ function loadCredentials(file: string | undefined, inline: Record<string, string
   const credentials: Record<string, string> = {};
   if (file) {
     const full = resolvePath(io.cwd, file);
-    const raw = readJsonFile(full, displayPath(file), 'credentials file');
+    const raw = readJsonFile(full, displayPath(file), 'credentials file', true);
     if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new UsageError(`credentials file ${file} must be a JSON object { "id": "value" }`);
     for (const [id, value] of Object.entries(raw as Record<string, unknown>)) {
       if (typeof value !== 'string') throw new UsageError(`credentials file ${file}: the value of '${id}' must be a string`);

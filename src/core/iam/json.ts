@@ -203,7 +203,7 @@ export function parseJsonTree(text: string): { root: JsonNode | null; errors: Js
     let lastComma: Token | null = null;
     while (true) {
       if (token.kind === '}') {
-        if (lastComma) errors.push({ message: 'trailing comma before "}" (JSON allows none; IAM rejects the policy)', offset: lastComma.offset, length: 1 });
+        if (lastComma) errors.push({ message: 'trailing comma before "}" (JSON allows none)', offset: lastComma.offset, length: 1 });
         next();
         break;
       }
@@ -259,7 +259,7 @@ export function parseJsonTree(text: string): { root: JsonNode | null; errors: Js
     let lastComma: Token | null = null;
     while (true) {
       if (token.kind === ']') {
-        if (lastComma) errors.push({ message: 'trailing comma before "]" (JSON allows none; IAM rejects the policy)', offset: lastComma.offset, length: 1 });
+        if (lastComma) errors.push({ message: 'trailing comma before "]" (JSON allows none)', offset: lastComma.offset, length: 1 });
         next();
         break;
       }

@@ -80,6 +80,16 @@ describe('rolecall scan: bad input', () => {
     assert.equal(r.err, '');
   });
 
+  it('a credentials file that is not JSON: exit 2 with the position, never a slice of its (secret) text', async () => {
+    const root = workspace({ Jenkinsfile: PIPELINE, 'creds.json': '{"ExternalId": s3cretvalue-123}' });
+    chmodSync(join(root, 'creds.json'), 0o600);
+    const r = await run(root, 'scan', '.', '--credentials-file', 'creds.json');
+    assert.equal(r.code, 2);
+    assert.match(r.err, /^rolecall scan: credentials file creds\.json is not valid JSON at 1:16 \(contents not shown: they may be secret\)$/m);
+    assert.ok(!/s3cret|cretval|value-123/.test(r.err), r.err);
+    oneLine(r.err);
+  });
+
   it('a malformed --credential never echoes its value', async () => {
     const r = await run(workspace({ Jenkinsfile: PIPELINE }), 'scan', '.', '--credential', 'supersecretvalue');
     assert.equal(r.code, 2);
