@@ -53,4 +53,26 @@ describe('stress inputs (issue 7)', function () {
     assert.ok(analysis.usages.length >= 1);
     assert.ok(analysis.parseErrors.length > 0, 'the noise is reported');
   });
+
+  it('trees deeper than any call stack (long operator, property and call chains) are walked without overflow', () => {
+    // Left-associative chains are built by loops in the parser, so their depth is not capped there:
+    // extraction must not recurse once per level. The usage inside the deepest operand is still found.
+    const n = 200_000;
+    const chains = [
+      `def x = ${'a + '.repeat(n)}"${'${'}withAWS(role: 'arn:aws:iam::222222222222:role/deep', duration: 900) { 1 }}"`,
+      `def y = a${'.b'.repeat(n)}`,
+      `def z = f${'()'.repeat(n)}`,
+    ];
+    for (const chain of chains) {
+      const text = `${CALL}\n${chain}\n${CALL}\n`;
+      const analysis = analyzeText('Jenkinsfile', text, ctx);
+      assert.ok(analysis.usages.length >= 2, 'the calls around the chain are found');
+      assert.equal(text.slice(analysis.usages[analysis.usages.length - 1].anchor.start).slice(0, 7), 'withAWS');
+    }
+    const deep = analyzeText('Jenkinsfile', chains[0], ctx);
+    assert.ok(
+      deep.usages.some((u) => u.role === 'arn:aws:iam::222222222222:role/deep'),
+      'the withAWS inside the deepest operand is found',
+    );
+  });
 });

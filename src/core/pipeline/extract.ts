@@ -12,8 +12,15 @@ import type { ProjectConfig } from '../config';
 import { concat, Resolver, type Assignment, type EnvFrame, type ParameterDecl, type Scope, type Val } from './resolve';
 import { literalText, PLACEHOLDER_BASE, PLACEHOLDER_LIMIT, scanShell, valueRange, type AwsStsCall, type ShellDialect, type ShellWord } from './shell';
 import { checkRoleArn, partitionOfRegion } from './role-arn';
+import { mapper, sameFactsBefore, sameFactsMapped, sameParameters, sameScope, shiftable, shifted, type ExtractionMemo, type MemoItem, type TextChange } from './memo';
 
 type ExtractContext = Pick<AnalysisContext, 'config' | 'caller' | 'params' | 'credentials'>;
+
+/** Re-analysis of an edited document: the previous run's memo and the edit that led here. */
+export interface IncrementalInput {
+  memo: ExtractionMemo | null;
+  change: TextChange | null;
+}
 
 /** An agent directive; its label is resolved lazily (parameters may be declared after `agent`). */
 interface Agent {
@@ -42,6 +49,34 @@ interface Pending {
 
 const SHELL_STEPS: Record<string, ShellDialect> = { sh: 'sh', bat: 'bat', powershell: 'powershell', pwsh: 'powershell' };
 const SCOPE_CALLS = new Set(['withAWS', 'withCredentials', 'withEnv', 'withVault', 'node', 'parameters', 'environment', ...Object.keys(SHELL_STEPS)]);
+/** Nodes deep past which the walk stops recursing (see `visit`). */
+const WALK_RECURSION = 800;
+
+/** A call's parts in source order: arguments see the outer scope, trailing closures the block's scope. */
+function splitCall(call: CallExpression, scope: WalkScope, inner: WalkScope): Array<{ node: Node; scope: WalkScope }> {
+  const parts: Array<{ node: Node; scope: WalkScope }> = [];
+  parts.push({ node: call.callee, scope });
+  for (const a of call.args) parts.push({ node: a, scope });
+  for (const c of call.closures) parts.push({ node: c, scope: inner });
+  if (call.annotations) for (const a of call.annotations) parts.push({ node: a, scope });
+  parts.sort((a, b) => a.node.start - b.node.start);
+  return parts;
+}
+
+/** Whether a call's callee, arguments and closures are in source order (always, unless damaged code mixed them). */
+function callInOrder(call: CallExpression): boolean {
+  let last = call.callee.start;
+  for (const a of call.args) {
+    if (a.start < last) return false;
+    last = a.start;
+  }
+  for (const c of call.closures) {
+    if (c.start < last) return false;
+    last = c.start;
+  }
+  return true;
+}
+
 /** Statements a fix may wrap (not blocks). */
 function isStatement(type: string): boolean {
   switch (type) {
@@ -162,6 +197,7 @@ class Extractor {
     private readonly text: string,
     private readonly file: string,
     private readonly ctx: ExtractContext,
+    private readonly incremental: IncrementalInput | null = null,
   ) {
     this.lines = new Lines(text);
     this.config = ctx.config;
@@ -185,91 +221,200 @@ class Extractor {
     return this.text.slice(n.start, n.end);
   }
 
+  /** Filled when the run is incremental: what the next run of this document may reuse. */
+  memo: ExtractionMemo | null = null;
+  /** Literal secrets a usage tried to record (reported once per file, so such usages are never reused). */
+  private secretAttempts = 0;
+
   run(): Usage[] {
     this.prescanSecrets();
     this.walk();
     for (const list of this.assignments.values()) list.sort((a, b) => a.after - b.after);
     this.pending.sort((a, b) => a.call.start - b.call.start);
+    const reuse = this.reusePlan();
+    const keep = this.incremental !== null;
+    const items = new Map<CallExpression, MemoItem>();
+    const reused = new Set<CallExpression>();
     const usages: Usage[] = [];
     for (const item of this.pending) {
-      try {
-        if (item.kind === 'withAWS') this.withAWS(item);
-        else if (item.kind === 'withCredentials') this.withCredentials(item);
-        else if (item.kind === 'shell') this.shell(item);
-        else this.withVault(item);
-      } catch {
-        // One odd call must not lose the others; it simply yields no usage.
+      const again = reuse ? reuse(item, reused) : null;
+      if (again) {
+        item.usages = again.usages;
+        for (const f of again.findings) this.findings.push(f);
+        reused.add(item.call);
+        if (keep) items.set(item.call, { ...again, scope: item.scope });
+      } else {
+        const findings = this.findings.length;
+        const params = this.resolver.paramReads;
+        const secrets = this.secretAttempts;
+        try {
+          if (item.kind === 'withAWS') this.withAWS(item);
+          else if (item.kind === 'withCredentials') this.withCredentials(item);
+          else if (item.kind === 'shell') this.shell(item);
+          else this.withVault(item);
+        } catch {
+          // One odd call must not lose the others; it simply yields no usage.
+        }
+        if (keep && this.secretAttempts === secrets) {
+          items.set(item.call, { scope: item.scope, usages: item.usages, findings: this.findings.slice(findings), readParams: this.resolver.paramReads !== params });
+        }
       }
       usages.push(...item.usages);
     }
     usages.sort((a, b) => a.anchor.start - b.anchor.start);
+    if (keep) {
+      this.memo = {
+        context: this.ctx,
+        file: this.file,
+        facts: { text: this.text, assignments: this.assignments, locals: this.locals, parameters: this.parameters },
+        items,
+      };
+    }
     return usages;
+  }
+
+  /**
+   * How a pending call may take the previous run's results instead of being recomputed: unchanged
+   * before the edit (as they were), or after it when no line moved (shifted by the edit's length).
+   */
+  private reusePlan(): ((item: Pending, reused: ReadonlySet<CallExpression>) => MemoItem | null) | null {
+    const memo = this.incremental?.memo;
+    const change = this.incremental?.change;
+    if (!memo || !change || memo.context !== this.ctx || memo.file !== this.file) return null;
+    const facts = { text: this.text, assignments: this.assignments, locals: this.locals, parameters: this.parameters };
+    const map = mapper(change);
+    const same = (x: number): number => x;
+    const beforeOk = sameFactsBefore(memo.facts, facts, change.start);
+    const paramsExact = sameParameters(memo.facts, facts, same);
+    const linesKept = sameLineBreaks(memo.facts.text, this.text, change);
+    const afterOk = linesKept && sameFactsMapped(memo.facts, facts, map);
+    const paramsMapped = linesKept && sameParameters(memo.facts, facts, map);
+    if (!beforeOk && !afterOk) return null;
+    return (item, reused) => {
+      const cached = memo.items.get(item.call);
+      if (!cached) return null;
+      const first = item.statement ? Math.min(item.statement.start, item.call.start) : item.call.start;
+      const last = item.statement ? Math.max(item.statement.end, item.call.end) : item.call.end;
+      if (last <= change.start) {
+        if (beforeOk && (!cached.readParams || paramsExact) && sameScope(item.scope, cached.scope, reused, change.start)) return cached;
+        return null;
+      }
+      if (first > change.newEnd && afterOk && (!cached.readParams || paramsMapped) && sameScope(item.scope, cached.scope, reused, Infinity) && shiftable(cached, change)) {
+        return { scope: item.scope, usages: shifted(cached.usages, map), findings: shifted(cached.findings, map), readParams: cached.readParams };
+      }
+      return null;
+    };
   }
 
   // ---- the walk ------------------------------------------------------------------------------
 
   private walk(): void {
     const root: WalkScope = { env: null, method: null, agent: null, identity: null };
+    this.visit(this.program, root, null, 0);
+  }
+
+  /** Children of the nodes being visited, as one stack of runs (no array per node). */
+  private readonly kids: Node[] = [];
+
+  /**
+   * Pre-order, source-order visit. Recursive for speed; past WALK_RECURSION nodes deep (left-deep chains
+   * such as `a + b + ...` have no depth cap) the subtree is walked with an explicit stack instead.
+   */
+  private visit(node: Node, scope: WalkScope, statement: Node | null, depth: number): void {
+    const type = node.type;
+    if (type === 'Identifier' || type === 'Number' || type === 'Text' || type === 'Boolean' || type === 'Null') return;
+    if (depth > WALK_RECURSION) {
+      this.walkIteratively(node, scope, statement);
+      return;
+    }
+    if (isStatement(type)) statement = node;
+    const inner = this.enter(node, scope, statement);
+    if (inner === null) return;
+    if (inner !== scope && node.type === 'Call') {
+      for (const part of splitCall(node, scope, inner)) this.visit(part.node, part.scope, statement, depth + 1);
+      return;
+    }
+    const d = depth + 1;
+    // The commonest nodes' children, in source order, without collecting them first (childrenOf below is
+    // the exact general case: annotations, out-of-order fields of damaged code).
+    if ((node as { annotations?: unknown }).annotations === undefined) {
+      switch (node.type) {
+        case 'Program':
+        case 'Block':
+          for (const st of node.body) this.visit(st, inner, statement, d);
+          return;
+        case 'ExpressionStatement':
+          this.visit(node.expression, inner, statement, d);
+          return;
+        case 'Closure':
+          for (const p of node.params) this.visit(p, inner, statement, d);
+          for (const st of node.body) this.visit(st, inner, statement, d);
+          return;
+        case 'String':
+          for (const part of node.parts) if (part.type !== 'Text') this.visit(part, inner, statement, d);
+          return;
+        case 'Interpolation':
+          if (node.expression) this.visit(node.expression, inner, statement, d);
+          return;
+        case 'NamedArg':
+          this.visit(node.value, inner, statement, d);
+          return;
+        case 'Property':
+          this.visit(node.object, inner, statement, d);
+          return;
+        case 'VarDecl':
+          if (node.init) this.visit(node.init, inner, statement, d);
+          return;
+        case 'List':
+          for (const el of node.elements) this.visit(el, inner, statement, d);
+          return;
+        case 'Map':
+          for (const en of node.entries) this.visit(en, inner, statement, d);
+          return;
+        case 'Call':
+          if (callInOrder(node)) {
+            this.visit(node.callee, inner, statement, d);
+            for (const a of node.args) this.visit(a, inner, statement, d);
+            for (const c of node.closures) this.visit(c, inner, statement, d);
+            return;
+          }
+          break;
+        default:
+          break;
+      }
+    }
+    const kids = this.kids;
+    const base = kids.length;
+    childrenOf(node, kids);
+    const end = kids.length;
+    for (let i = base; i < end; i++) this.visit(kids[i], inner, statement, d);
+    // pop() rather than setting length: the length setter is a slow runtime call on this hot path.
+    for (let i = end; i > base; i--) kids.pop();
+  }
+
+  /** The same visit as `visit`, with explicit stacks, for subtrees too deep to recurse into. */
+  private walkIteratively(top: Node, topScope: WalkScope, topStatement: Node | null): void {
     // Parallel stacks: no per-node allocation on the hot path.
-    const nodes: Node[] = [this.program];
-    const scopes: WalkScope[] = [root];
-    const statements: Array<Node | null> = [null];
+    const nodes: Node[] = [top];
+    const scopes: WalkScope[] = [topScope];
+    const statements: Array<Node | null> = [topStatement];
     while (nodes.length > 0) {
       const node = nodes.pop()!;
-      let scope = scopes.pop()!;
+      const scope = scopes.pop()!;
       let statement = statements.pop()!;
       const type = node.type;
       if (type === 'Identifier' || type === 'Number' || type === 'Text' || type === 'Boolean' || type === 'Null') continue;
       if (isStatement(type)) statement = node;
-      switch (node.type) {
-        case 'String':
-          // Only strings that contain a hit of the whole-text pre-scan can hold a key.
-          if (this.secretHits > 0 && this.hitWithin(node.start, node.end)) this.scanStringSecrets(node);
-          break;
-        case 'VarDecl':
-          if (node.init) this.assign(node.name, node.end, node.init, node.start);
-          this.secretVariable(node.name, node.init);
-          break;
-        case 'Assign':
-          if (node.operator === '=') {
-            const t = node.target;
-            if (t.type === 'Identifier') this.assign(t.name, node.end, node.value, node.start);
-            else if (t.type === 'Property' && t.object.type === 'Identifier' && t.object.name === 'env') this.assign('env.' + t.property, node.end, node.value, node.start);
-          }
-          break;
-        case 'MethodDecl':
-          scope = { ...scope, method: node as MethodDeclaration };
-          break;
-        case 'For':
-          if (node.variable) this.local(node.variable, node, 'a loop variable');
-          break;
-        case 'Closure':
-          if (node.params.length > 0) for (const p of node.params) this.local(p.name, node, 'a closure parameter');
-          else this.local('it', node, 'the implicit closure parameter');
-          scope = this.closureScope(node, scope);
-          break;
-        case 'Call': {
-          const inner = this.call(node, scope, statement);
-          if (inner === 'skip') continue;
-          if (inner !== scope) {
-            // Arguments see the outer scope; trailing closures see the block's scope.
-            const parts: Array<{ node: Node; scope: WalkScope }> = [];
-            parts.push({ node: node.callee, scope });
-            for (const a of node.args) parts.push({ node: a, scope });
-            for (const c of node.closures) parts.push({ node: c, scope: inner });
-            if (node.annotations) for (const a of node.annotations) parts.push({ node: a, scope });
-            parts.sort((a, b) => a.node.start - b.node.start);
-            for (let i = parts.length - 1; i >= 0; i--) {
-              nodes.push(parts[i].node);
-              scopes.push(parts[i].scope);
-              statements.push(statement);
-            }
-            continue;
-          }
-          break;
+      const inner = this.enter(node, scope, statement);
+      if (inner === null) continue;
+      if (inner !== scope && node.type === 'Call') {
+        const parts = splitCall(node, scope, inner);
+        for (let i = parts.length - 1; i >= 0; i--) {
+          nodes.push(parts[i].node);
+          scopes.push(parts[i].scope);
+          statements.push(statement);
         }
-        default:
-          break;
+        continue;
       }
       // Children go straight onto the stack, then the appended run is reversed (source order on pop).
       const base = nodes.length;
@@ -280,9 +425,49 @@ class Extractor {
         nodes[hi] = t;
       }
       for (let i = base; i < nodes.length; i++) {
-        scopes.push(scope);
+        scopes.push(inner);
         statements.push(statement);
       }
+    }
+  }
+
+  /**
+   * Records what a node means (assignments, locals, pending calls, secrets) and returns the scope its
+   * children see, or null when they are not to be visited. For a call, a scope other than `scope` is the
+   * one its trailing closures see (its arguments keep the outer one).
+   */
+  private enter(node: Node, scope: WalkScope, statement: Node | null): WalkScope | null {
+    switch (node.type) {
+      case 'String':
+        // Only strings that contain a hit of the whole-text pre-scan can hold a key.
+        if (this.secretHits > 0 && this.hitWithin(node.start, node.end)) this.scanStringSecrets(node);
+        return scope;
+      case 'VarDecl':
+        if (node.init) this.assign(node.name, node.end, node.init, node.start);
+        this.secretVariable(node.name, node.init);
+        return scope;
+      case 'Assign':
+        if (node.operator === '=') {
+          const t = node.target;
+          if (t.type === 'Identifier') this.assign(t.name, node.end, node.value, node.start);
+          else if (t.type === 'Property' && t.object.type === 'Identifier' && t.object.name === 'env') this.assign('env.' + t.property, node.end, node.value, node.start);
+        }
+        return scope;
+      case 'MethodDecl':
+        return { ...scope, method: node as MethodDeclaration };
+      case 'For':
+        if (node.variable) this.local(node.variable, node, 'a loop variable');
+        return scope;
+      case 'Closure':
+        if (node.params.length > 0) for (const p of node.params) this.local(p.name, node, 'a closure parameter');
+        else this.local('it', node, 'the implicit closure parameter');
+        return this.closureScope(node, scope);
+      case 'Call': {
+        const inner = this.call(node, scope, statement);
+        return inner === 'skip' ? null : inner;
+      }
+      default:
+        return scope;
     }
   }
 
@@ -602,6 +787,7 @@ class Extractor {
 
   /** Records a literal secret once: usages sharing one literal (an environment value, a command variable) report it once. */
   private pushSecret(usage: Usage, secret: Usage['secrets'][number]): void {
+    this.secretAttempts++;
     const key = `${secret.kind}:${secret.range.start}:${secret.range.end}`;
     if (this.reportedSecrets.has(key)) return;
     this.reportedSecrets.add(key);
@@ -1325,14 +1511,37 @@ function vaultTtl(ttl: string): number | null {
 }
 
 /** Finds every AWS credential usage in a parsed pipeline, with values resolved. Never throws. */
-export function extractUsages(program: Program, text: string, file: string, ctx: ExtractContext): { usages: Usage[]; findings: Finding[] } {
+export function extractUsages(
+  program: Program,
+  text: string,
+  file: string,
+  ctx: ExtractContext,
+  incremental: IncrementalInput | null = null,
+): { usages: Usage[]; findings: Finding[]; memo: ExtractionMemo | null } {
   try {
-    const x = new Extractor(program, text, file, ctx);
+    const x = new Extractor(program, text, file, ctx, incremental);
     const usages = x.run();
-    return { usages, findings: x.findings };
+    return { usages, findings: x.findings, memo: x.memo };
   } catch {
     // Extraction bugs must not turn into stack traces for the user; report nothing rather than crash.
-    return { usages: [], findings: [] };
+    return { usages: [], findings: [], memo: null };
   }
 }
 
+/** Whether an edit left every line number after it unchanged (as many line breaks replaced as added). */
+function sameLineBreaks(oldText: string, newText: string, change: TextChange): boolean {
+  // One character of context on each side: an edit may split or join a CRLF pair.
+  const a = oldText.slice(Math.max(0, change.start - 1), change.oldEnd + 1);
+  const b = newText.slice(Math.max(0, change.start - 1), change.newEnd + 1);
+  return lineBreaks(a) === lineBreaks(b);
+}
+
+function lineBreaks(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 10) n++;
+    else if (c === 13 && s.charCodeAt(i + 1) !== 10) n++;
+  }
+  return n;
+}

@@ -149,6 +149,8 @@ function sourceText(data: ResolveData, node: { start: number; end: number }, max
 /** Resolves pipeline expressions against the collected data. */
 export class Resolver {
   private budget = MAX_STEPS;
+  /** Times the declared parameters were consulted (re-analysis reuses a usage only if they did not change or were not read). */
+  paramReads = 0;
 
   constructor(private readonly data: ResolveData) {}
 
@@ -325,6 +327,7 @@ export class Resolver {
       return { ...v, source: v.source === 'literal' ? 'environment' : v.source, reference: v.reference ?? name, description: `env.${name} set on line ${assigned.line}` };
     }
     // Jenkins exposes build parameters as environment variables too.
+    this.paramReads++;
     if (this.data.parameters.has(name) || name in this.data.params) return this.param(name, depth);
     if (name in this.data.configEnv) return known(this.data.configEnv[name], 'environment', `environment variable ${name} (.rolecall.json env)`, { reference: name });
     if (JENKINS_BUILTINS.has(name)) {
@@ -340,6 +343,7 @@ export class Resolver {
   /** `params.NAME`: a value given for the scan wins over the declared default. */
   param(name: string, depth = 0): Val {
     if (depth === 0) this.budget = MAX_STEPS;
+    this.paramReads++;
     const decl = this.data.parameters.get(name);
     const secret = decl?.secret ?? false;
     if (name in this.data.params) return known(this.data.params[name], 'parameter', `parameter ${name} (value given for the scan: --param or .rolecall.json parameters)`, { reference: name, secret });

@@ -1,0 +1,220 @@
+// Re-analysis after an edit: what extraction may carry over from the previous run of the same document.
+// A usage is reused only when everything it was computed from is provably the same: its call node
+// (kept by the incremental parser), its scope, the variables/parameters it could read, and — for
+// calls after the edit, whose positions move — no line number anywhere changed. Everything else is
+// recomputed. The session tests compare every reused result with a from-scratch analysis.
+import type { CallExpression, Expression, MethodDeclaration, StringLiteral } from '../syntax/ast';
+import type { Finding, Range, Usage } from '../types';
+import type { Assignment, EnvFrame, ParameterDecl } from './resolve';
+
+/** One edit, as offsets: [start, oldEnd) of the old text became [start, newEnd) of the new text. */
+export interface TextChange {
+  start: number;
+  oldEnd: number;
+  newEnd: number;
+}
+
+export type Local = { start: number; end: number; what: string };
+
+/** What the walk collected that any usage may read. */
+export interface Facts {
+  text: string;
+  assignments: Map<string, Assignment[]>;
+  locals: Map<string, Local[]>;
+  parameters: Map<string, ParameterDecl>;
+}
+
+/** The parts of a walk scope a usage depends on (mirrors extract.ts's WalkScope). */
+export interface MemoScope {
+  env: EnvFrame | null;
+  method: MethodDeclaration | null;
+  agent: { expr: Expression | null; description: string } | null;
+  identity: { item: { call: CallExpression } } | null;
+}
+
+/** The outcome of one pending call, as computed. */
+export interface MemoItem {
+  scope: MemoScope;
+  usages: Usage[];
+  findings: Finding[];
+  /** Whether computing it read pipeline parameters (declared anywhere in the file). */
+  readParams: boolean;
+}
+
+/** What a run leaves for the next run of the same document, with the same analysis context. */
+export interface ExtractionMemo {
+  context: object;
+  file: string;
+  facts: Facts;
+  items: Map<CallExpression, MemoItem>;
+}
+
+/** Maps an old offset into the new text (offsets inside the replaced span land on its end). */
+export function mapper(change: TextChange): (x: number) => number {
+  const delta = change.newEnd - change.oldEnd;
+  const { start, oldEnd } = change;
+  return (x) => (x >= oldEnd ? x + delta : x <= start ? x : -1);
+}
+
+function text(facts: Facts, n: { start: number; end: number }): string {
+  return facts.text.slice(n.start, n.end);
+}
+
+/**
+ * Whether the variables and closure locals that code before `limit` can see are the same in both runs
+ * (same positions, lines and source text). Code before the edit reads only assignments completed before
+ * it and locals opened before it.
+ */
+export function sameFactsBefore(old: Facts, now: Facts, limit: number): boolean {
+  for (const [name, list] of now.assignments) {
+    const prev = old.assignments.get(name);
+    let i = 0;
+    for (; i < list.length && list[i].after <= limit; i++) {
+      const a = list[i];
+      const b = prev?.[i];
+      if (!b || b.after !== a.after || b.line !== a.line || b.value.start !== a.value.start || text(old, b.value) !== text(now, a.value)) return false;
+    }
+    if (prev && prev.length > i && prev[i].after <= limit) return false;
+  }
+  for (const [name, list] of old.assignments) if (!now.assignments.has(name) && list.length > 0 && list[0].after <= limit) return false;
+  return sameLocals(old, now, limit, (x) => x);
+}
+
+function sameLocals(old: Facts, now: Facts, limit: number, map: (x: number) => number): boolean {
+  for (const [name, list] of now.locals) {
+    const prev = old.locals.get(name) ?? [];
+    let j = 0;
+    for (const l of list) {
+      if (l.start >= limit) continue;
+      while (j < prev.length && map(prev[j].start) >= limit) j++;
+      const p = prev[j++];
+      if (!p || map(p.start) !== l.start || map(p.end) !== l.end || p.what !== l.what) return false;
+    }
+    for (; j < prev.length; j++) if (map(prev[j].start) < limit) return false;
+  }
+  for (const [name, list] of old.locals) if (!now.locals.has(name) && list.some((l) => map(l.start) < limit)) return false;
+  return true;
+}
+
+/** Whether all variables and locals are the same once old offsets are mapped through the edit (lines included). */
+export function sameFactsMapped(old: Facts, now: Facts, map: (x: number) => number): boolean {
+  if (old.assignments.size !== now.assignments.size || old.locals.size !== now.locals.size) return false;
+  for (const [name, list] of now.assignments) {
+    const prev = old.assignments.get(name);
+    if (!prev || prev.length !== list.length) return false;
+    for (let i = 0; i < list.length; i++) {
+      const a = list[i];
+      const b = prev[i];
+      if (map(b.after) !== a.after || b.line !== a.line || map(b.value.start) !== a.value.start || text(old, b.value) !== text(now, a.value)) return false;
+    }
+  }
+  return sameLocals(old, now, Infinity, map);
+}
+
+/** Whether the declared parameters are the same (positions mapped, lines and default text equal). */
+export function sameParameters(old: Facts, now: Facts, map: (x: number) => number): boolean {
+  if (old.parameters.size !== now.parameters.size) return false;
+  for (const [name, a] of now.parameters) {
+    const b = old.parameters.get(name);
+    if (!b || b.kind !== a.kind || b.line !== a.line || b.secret !== a.secret || b.defaultText !== a.defaultText) return false;
+    if ((a.defaultValue === null) !== (b.defaultValue === null)) return false;
+    if (a.defaultValue && b.defaultValue && (map(b.defaultValue.start) !== a.defaultValue.start || text(old, b.defaultValue) !== text(now, a.defaultValue))) return false;
+  }
+  return true;
+}
+
+function nodeOk(n: { start: number; end: number }, limit: number): boolean {
+  return n.end <= limit;
+}
+
+/**
+ * Whether a call sees the same scope as in the previous run: the same binding nodes (kept by the
+ * incremental parser) with the same descriptions, the same method and agent, and an enclosing
+ * credentials call whose usages were themselves reused. With a `limit`, every node the scope refers
+ * to must also end before it (its offsets did not move).
+ */
+export function sameScope(a: MemoScope, b: MemoScope, reused: ReadonlySet<CallExpression>, limit: number): boolean {
+  if (a.method !== b.method) return false;
+  if (a.agent !== b.agent) {
+    if (!a.agent || !b.agent || a.agent.expr !== b.agent.expr || a.agent.description !== b.agent.description) return false;
+    if (a.agent.expr && !nodeOk(a.agent.expr, limit)) return false;
+  }
+  if (a.identity !== b.identity) {
+    if (!a.identity || !b.identity || a.identity.item.call !== b.identity.item.call || !reused.has(b.identity.item.call)) return false;
+  }
+  let f = a.env;
+  let g = b.env;
+  while (f !== g) {
+    if (!f || !g || f.name !== g.name || f.binding.kind !== g.binding.kind || f.binding.origin !== g.binding.origin) return false;
+    const x = f.binding;
+    const y = g.binding;
+    if (x.kind === 'expr') {
+      if (y.kind !== 'expr' || x.expr !== y.expr || x.source !== y.source || !nodeOk(x.expr, limit)) return false;
+    } else if (x.kind === 'slice') {
+      if (y.kind !== 'slice' || x.str !== y.str || x.from !== y.from || !nodeOk(x.str as StringLiteral, limit)) return false;
+    } else if (y.kind !== 'credential' || x.credentialsId !== y.credentialsId) {
+      return false;
+    }
+    f = f.next;
+    g = g.next;
+  }
+  return true;
+}
+
+function shiftRange(r: Range, map: (x: number) => number): Range {
+  return { start: map(r.start), end: map(r.end) };
+}
+
+/**
+ * A deep copy of usage/finding data with every offset moved through the edit: objects with numeric
+ * `start` and `end` are ranges in this document, `offset`/`length` pairs are text edits. Related
+ * information that points into another file (a snapshot) is copied unchanged.
+ */
+export function shifted<T>(value: T, map: (x: number) => number): T {
+  return shiftAny(value, map) as T;
+}
+
+function shiftAny(v: unknown, map: (x: number) => number): unknown {
+  if (v === null || typeof v !== 'object') return v;
+  if (Array.isArray(v)) return v.map((x) => shiftAny(x, map));
+  const o = v as Record<string, unknown>;
+  if (typeof o.start === 'number' && typeof o.end === 'number' && Object.keys(o).length === 2) return shiftRange(o as unknown as Range, map);
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(o)) {
+    const x = o[key];
+    if (key === 'related') out[key] = x;
+    else out[key] = shiftAny(x, map);
+  }
+  if (typeof o.offset === 'number' && typeof o.length === 'number' && typeof o.content === 'string') {
+    const from = map(o.offset);
+    out.offset = from;
+    out.length = map(o.offset + o.length) - from;
+  }
+  return out;
+}
+
+/**
+ * Whether a shifted copy of these results can be exact: no position at or inside the replaced span (an
+ * offset equal to an insertion point may be the end of what precedes it or the start of what follows),
+ * and no related information into this file.
+ */
+export function shiftable(item: MemoItem, change: TextChange): boolean {
+  let ok = true;
+  const visit = (v: unknown, key: string): void => {
+    if (!ok || v === null || typeof v !== 'object') return;
+    if (key === 'related') {
+      for (const r of v as Array<{ file?: string; range?: Range }>) if (r.range && r.file === undefined) ok = false;
+      return;
+    }
+    if (Array.isArray(v)) {
+      for (const x of v) visit(x, '');
+      return;
+    }
+    const o = v as Record<string, unknown>;
+    for (const pos of [o.start, o.end, o.offset, typeof o.offset === 'number' && typeof o.length === 'number' ? o.offset + o.length : undefined]) if (typeof pos === 'number' && pos >= change.start && pos <= change.oldEnd) ok = false;
+    for (const k of Object.keys(o)) visit(o[k], k);
+  };
+  visit(item.usages, '');
+  visit(item.findings, '');
+  return ok;
+}
