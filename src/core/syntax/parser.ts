@@ -178,6 +178,95 @@ interface Snapshot {
   errorCount: number;
 }
 
+/** End of `name.prop.sub` starting at `p` (for `$name.prop` interpolations). */
+function dollarPathEnd(text: string, identifierEnd: (p: number) => number, p: number): number {
+  let e = identifierEnd(p);
+  while (text.charCodeAt(e) === 46) {
+    const e2 = identifierEnd(e + 1);
+    if (e2 === e + 1) break;
+    e = e2;
+  }
+  return e;
+}
+
+/** Opening minus closing braces of code in `text` (braces in strings and comments do not count). */
+export function braceImbalanceOf(text: string): number {
+  const sc = createScanner(text);
+  const stack: number[] = [];
+  let balance = 0;
+  let t = sc.scan();
+  while (t !== K.EOF) {
+    if (t === K.OpenBrace) {
+      stack.push(-1);
+      balance++;
+      t = sc.scan();
+    } else if (t === K.CloseBrace) {
+      const top = stack.length > 0 ? stack.pop()! : -1;
+      if (top >= 0) {
+        t = sc.continueString(top as Quote, sc.getTokenEnd());
+      } else {
+        balance--;
+        t = sc.scan();
+      }
+    } else if (t === K.StringHead || t === K.StringMiddle) {
+      const q = sc.getQuote();
+      const dollar = sc.getTextEnd();
+      if (sc.getStringStop() === StringStop.DollarBrace) {
+        stack.push(q);
+        sc.setPosition(dollar + 2);
+        t = sc.scan();
+      } else {
+        t = sc.continueString(q, dollarPathEnd(text, sc.identifierEnd, dollar + 1));
+      }
+    } else {
+      t = sc.scan();
+    }
+  }
+  return balance;
+}
+
+/**
+ * Observers and an alternative entry point for incremental re-parsing (incremental.ts). Plain `parse()`
+ * passes none; every use is behind a check so the usual parse pays nothing.
+ */
+export interface ParserHooks {
+  /**
+   * Called after each `{ }` statement block (parseBlock) or closure is parsed, with the state its parse
+   * started in: `owner` is the statement start used by the indentation-aware recovery, `inLine` that it
+   * sits in a single-line string's `${}`, `closed` that it ended on its own `}`.
+   */
+  onBlock?(node: BlockStatement | Closure, owner: number, depth: number, nlSignificant: boolean, inLine: boolean, closed: boolean): void;
+  /** Filled in parallel to the errors: the start of the current token when each error was reported. */
+  errorCursors?: number[];
+  /** Receives the current token start each time an error was dropped as a duplicate of the last one. */
+  droppedCursors?: number[];
+  /** Called each time a `}` was decided by the whole-text brace balance, with that `}`'s offset. */
+  onBraceBalance?(offset: number): void;
+  /** Known brace balance of the text (saves a whole-text scan). */
+  braceImbalance?: number;
+  /** Parse only the block (or closure) whose `{` is at `open`, in the given parser state. */
+  region?: { open: number; closure: boolean; owner: number; depth: number; nlSignificant: boolean; previousError: ParseError | null };
+}
+
+/** Result of `parseWithHooks`: for a region parse, `node` is the block and `end` where it ended. */
+export interface HookedParseResult extends ParseResult {
+  node: BlockStatement | Closure | null;
+  end: number;
+  closed: boolean;
+}
+
+/** Parses with observers (and optionally only one region); for incremental.ts. Never throws. */
+export function parseWithHooks(text: string, hooks: ParserHooks): HookedParseResult {
+  try {
+    return parseUnguarded(text, hooks);
+  } catch (e) {
+    const message = `Internal parser error: ${e instanceof Error ? e.message : String(e)}`;
+    const node: ErrorStatement = { type: 'ErrorStatement', message, start: 0, end: text.length };
+    const program: Program = { type: 'Program', body: [node], start: 0, end: text.length };
+    return { program, errors: [{ message, offset: 0, length: text.length }], node: null, end: -1, closed: false };
+  }
+}
+
 /** Parses Groovy text into a tree plus positioned errors. Never throws. */
 export function parse(text: string): ParseResult {
   try {
@@ -191,7 +280,9 @@ export function parse(text: string): ParseResult {
   }
 }
 
-function parseUnguarded(text: string): ParseResult {
+function parseUnguarded(text: string): ParseResult;
+function parseUnguarded(text: string, hooks: ParserHooks): HookedParseResult;
+function parseUnguarded(text: string, hooks?: ParserHooks): ParseResult | HookedParseResult {
   const errors: ParseError[] = [];
   const scanner = createScanner(text, addError);
 
@@ -211,12 +302,18 @@ function parseUnguarded(text: string): ParseResult {
   let stmtStart = 0;
   let labelled = false;
   let className: string | null = null;
-  let braceImbalance: number | null = null;
+  let braceImbalance: number | null = hooks?.braceImbalance ?? null;
+  /** `{` offset of the last block that did not end on its own `}`. */
+  let lastUnclosed = -1;
 
   function addError(message: string, offset: number, length: number): void {
     const last = errors.length > 0 ? errors[errors.length - 1] : undefined;
-    if (last !== undefined && last.offset === offset) return; // one error per spot: no cascades
+    if (last !== undefined && last.offset === offset) {
+      if (hooks?.droppedCursors !== undefined) hooks.droppedCursors.push(tokStart);
+      return; // one error per spot: no cascades
+    }
     errors.push({ message, offset, length });
+    if (hooks?.errorCursors !== undefined) hooks.errorCursors[errors.length - 1] = tokStart;
   }
 
   /** Whether the current token is `kind` (a call, so the compiler does not narrow `tok` across next()). */
@@ -325,60 +422,14 @@ function parseUnguarded(text: string): ParseResult {
     return col;
   }
 
-  /** End of `name.prop.sub` starting at `p` (for `$name.prop` interpolations). */
-  function dollarPathEnd(p: number): number {
-    let e = scanner.identifierEnd(p);
-    while (text.charCodeAt(e) === 46) {
-      const e2 = scanner.identifierEnd(e + 1);
-      if (e2 === e + 1) break;
-      e = e2;
-    }
-    return e;
-  }
-
-  /** Opening minus closing braces in the whole text (computed once, only for damaged files). */
-  function countBraceImbalance(): number {
-    const sc = createScanner(text);
-    const stack: number[] = [];
-    let balance = 0;
-    let t = sc.scan();
-    while (t !== K.EOF) {
-      if (t === K.OpenBrace) {
-        stack.push(-1);
-        balance++;
-        t = sc.scan();
-      } else if (t === K.CloseBrace) {
-        const top = stack.length > 0 ? stack.pop()! : -1;
-        if (top >= 0) {
-          t = sc.continueString(top as Quote, sc.getTokenEnd());
-        } else {
-          balance--;
-          t = sc.scan();
-        }
-      } else if (t === K.StringHead || t === K.StringMiddle) {
-        const q = sc.getQuote();
-        const dollar = sc.getTextEnd();
-        if (sc.getStringStop() === StringStop.DollarBrace) {
-          stack.push(q);
-          sc.setPosition(dollar + 2);
-          t = sc.scan();
-        } else {
-          t = sc.continueString(q, dollarPathEnd(dollar + 1));
-        }
-      } else {
-        t = sc.scan();
-      }
-    }
-    return balance;
-  }
-
   /**
    * A `}` first on its line, indented less than the line that opened the current block, closes an
    * outer block instead, when the file has more `{` than `}` (a missing brace upstream).
    */
   function closesOuterBlock(ownerStart: number): boolean {
     if (!nlBefore || indentOf(tokStart) >= indentOf(ownerStart)) return false;
-    if (braceImbalance === null) braceImbalance = countBraceImbalance();
+    if (braceImbalance === null) braceImbalance = braceImbalanceOf(text);
+    if (hooks?.onBraceBalance !== undefined) hooks.onBraceBalance(tokStart);
     return braceImbalance > 0;
   }
 
@@ -419,7 +470,7 @@ function parseUnguarded(text: string): ParseResult {
             stack.push(q);
             scanFrom(dollar + 2);
           } else {
-            resumeString(q, dollarPathEnd(dollar + 1));
+            resumeString(q, dollarPathEnd(text, scanner.identifierEnd, dollar + 1));
           }
           break;
         }
@@ -486,12 +537,17 @@ function parseUnguarded(text: string): ParseResult {
         continue;
       }
       if (at(K.CloseBrace)) {
-        if (closesOuterBlock(ownerStart)) addError("'}' expected", openAt, 1);
-        else next();
+        if (closesOuterBlock(ownerStart)) {
+          addError("'}' expected", openAt, 1);
+          lastUnclosed = openAt;
+        } else {
+          next();
+        }
         return;
       }
       if (at(K.EOF)) {
         addError("'}' expected", openAt, 1);
+        lastUnclosed = openAt;
         return;
       }
       item();
@@ -506,7 +562,9 @@ function parseUnguarded(text: string): ParseResult {
     const start = tokStart;
     next();
     const body = parseBlockBody(start, stmtStart, null);
-    return { type: 'Block', body, start, end: lastEnd };
+    const node: BlockStatement = { type: 'Block', body, start, end: lastEnd };
+    if (hooks?.onBlock !== undefined) hooks.onBlock(node, stmtStart, depth, nlSignificant, lineLimited, lastUnclosed !== start);
+    return node;
   }
 
   function parseStatementInto(list: Statement[]): void {
@@ -1864,7 +1922,9 @@ function parseUnguarded(text: string): ParseResult {
       else rewind(s);
     }
     const body = parseBlockBody(start, owner, null);
-    return { type: 'Closure', params, body, start, end: lastEnd };
+    const node: Closure = { type: 'Closure', params, body, start, end: lastEnd };
+    if (hooks?.onBlock !== undefined) hooks.onBlock(node, owner, depth, nlSignificant, lineLimited, lastUnclosed !== start);
+    return node;
   }
 
   /**
@@ -2032,5 +2092,21 @@ function parseUnguarded(text: string): ParseResult {
     return { type: 'String', quote: quoteKinds[quote], parts, interpolated: true, value, start, end };
   }
 
+  const region = hooks?.region;
+  if (region !== undefined) {
+    if (region.previousError !== null) errors.push(region.previousError);
+    depth = region.depth;
+    nlSignificant = region.nlSignificant;
+    stmtStart = region.owner;
+    scanFrom(region.open);
+    const node = at(K.OpenBrace) ? (region.closure ? parseClosure() : parseBlock()) : null;
+    if (region.previousError !== null) {
+      errors.shift();
+      hooks!.errorCursors?.shift();
+    }
+    const program: Program = { type: 'Program', body: [], start: 0, end: text.length };
+    return { program, errors, node, end: lastEnd, closed: node !== null && lastUnclosed !== region.open };
+  }
+  if (hooks !== undefined) return { program: parseProgram(), errors, node: null, end: text.length, closed: true };
   return { program: parseProgram(), errors };
 }
