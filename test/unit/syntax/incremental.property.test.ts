@@ -1,0 +1,113 @@
+// Differential property test: after every edit of a random sequence, the incrementally updated parse
+// must be identical (tree, every offset, errors) to a full parse of the same text.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { parseIncremental, updateParse } from '../../../src/core/syntax/incremental';
+import type { IncrementalParse } from '../../../src/core/syntax/incremental';
+import { parse } from '../../../src/core/syntax/parser';
+import { fixture } from './helpers';
+
+// The property test's vocabulary (test/unit/syntax/property.test.ts) plus whole lines of pipeline code.
+const pieces = [
+  "'", '"', '"""', "'''", '${', '$x', '$x.y', '}', '{', '(', ')', '[', ']', '/', '$/', '/$', '\n', '\r\n', '\r', ' ', '\t',
+  '\\', '\\n', '\\u00', 'sh', 'withAWS', 'node', ':', ',', '->', 'def', 'x', '=', '==', '?.', '?', '?:', '*.', '.&', '..', '..<',
+  '//', '/*', '*/', '@', '@Library', '1.5', '0x', '10L', 'if', 'else', 'case', 'default', 'switch', 'try', 'catch', 'finally', 'class',
+  'enum', 'for', 'in', 'while', 'return', 'new', 'as', 'String', 'Map<', '<', '>', '>>', '-', '+', '!', '~', '*', '**', ';', '.',
+  '🚀', '\uFEFF', '#!', 'é', 'role:', "'r'", '"a ${b} c"', "sh '''x'''", 'import', 'package', '_',
+  "\n    sh 'make'\n", '\n    withAWS(role: "r") {\n      sh "x"\n    }\n', '{ it -> it }', 'x ->', '"${ {-> 1} }"', '"""${ {-> 1} }"""',
+];
+
+type Edit = { kind: 'insert'; at: number; text: string } | { kind: 'delete'; at: number; length: number } | { kind: 'replace'; at: number; length: number; text: string };
+
+const snippet = fc.oneof(
+  fc.constantFrom(...pieces),
+  fc.array(fc.constantFrom(...pieces), { minLength: 1, maxLength: 4 }).map((p) => p.join('')),
+  fc.string({ minLength: 1, maxLength: 1 }),
+);
+
+const edit: fc.Arbitrary<Edit> = fc.oneof(
+  { weight: 4, arbitrary: fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), text: snippet }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('delete' as const), at: fc.nat(), length: fc.nat({ max: 40 }) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('delete' as const), at: fc.nat(), length: fc.nat({ max: 400 }) }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('replace' as const), at: fc.nat(), length: fc.nat({ max: 20 }), text: snippet }) },
+);
+
+/** Applies an edit; returns the new text and the change in old-text coordinates. */
+export function applyEdit(text: string, e: Edit): { text: string; change: { start: number; oldEnd: number; newEnd: number } } {
+  const at = e.at % (text.length + 1);
+  const length = e.kind === 'insert' ? 0 : Math.min(e.length, text.length - at);
+  const inserted = e.kind === 'delete' ? '' : e.text;
+  return { text: text.slice(0, at) + inserted + text.slice(at + length), change: { start: at, oldEnd: at + length, newEnd: at + inserted.length } };
+}
+
+/** The updated parse equals a full parse of its text. */
+export function assertSameAsFull(p: IncrementalParse, text: string, context: string): void {
+  assert.equal(p.text, text);
+  const expected = parse(text);
+  try {
+    assert.deepStrictEqual(p.errors, expected.errors);
+    assert.deepStrictEqual(p.program, expected.program);
+  } catch (e) {
+    throw new Error(`${context}: ${(e as Error).message.slice(0, 3000)}`);
+  }
+}
+
+const exampleFiles = [
+  'seed-000-external-id/Jenkinsfile',
+  'seed-000-external-id/Jenkinsfile.wip',
+  'seed-001-mfa-users/Jenkinsfile',
+  'seed-002-vault/Jenkinsfile',
+  'seed-002-vault/vars/ecrLogin.groovy',
+  'seed-003-ecs-agents/Jenkinsfile',
+  'seed-004-session-token/Jenkinsfile',
+  'seed-004-session-token/vars/getTempCreds.groovy',
+];
+
+describe('syntax/incremental: identical to a full parse after random edit sequences', () => {
+  const texts: string[] = [];
+  const stats = { steps: 0, region: 0, full: 0 };
+
+  before(async () => {
+    for (const name of ['seed-000-external-id.groovy', 'seed-001-mfa-users.groovy', 'seed-002-vault.groovy', 'seed-003-ecs-agents.groovy', 'seed-004-session-token.groovy', 'declarative-large.groovy']) texts.push(fixture(name));
+    for (const name of exampleFiles) texts.push(readFileSync(join(__dirname, '..', '..', '..', 'examples', name), 'utf8'));
+    const gen: any = await import(join(__dirname, '..', '..', '..', 'bench', 'generate.mjs'));
+    texts.push(gen.generateJenkinsfile(400));
+  });
+
+  after(() => {
+    // Visible in the spec output so a regression to "always full" is noticed.
+    console.log(`      ${stats.steps} edits checked: ${stats.region} re-parsed one block, ${stats.full} fell back to a full parse`);
+  });
+
+  function run(which: number, edits: Edit[], withChange: boolean): void {
+    let text = texts[which % texts.length];
+    let p: IncrementalParse = parseIncremental(text);
+    assertSameAsFull(p, text, 'initial');
+    for (let i = 0; i < edits.length; i++) {
+      const next = applyEdit(text, edits[i]);
+      const updated = updateParse(p, next.text, withChange ? next.change : undefined);
+      stats.steps++;
+      if (updated.reparsed === 'full') stats.full++;
+      else stats.region++;
+      assertSameAsFull(updated, next.text, `text ${which % texts.length}, edit ${i} ${JSON.stringify(edits[i])}`);
+      p = updated;
+      text = next.text;
+    }
+  }
+
+  it('with the change given', () => {
+    fc.assert(
+      fc.property(fc.nat(), fc.array(edit, { minLength: 1, maxLength: 12 }), (which, edits) => run(which, edits, true)),
+      { numRuns: 220, seed: 20261123 },
+    );
+  });
+
+  it('with the change computed from the texts', () => {
+    fc.assert(
+      fc.property(fc.nat(), fc.array(edit, { minLength: 1, maxLength: 12 }), (which, edits) => run(which, edits, false)),
+      { numRuns: 120, seed: 4242 },
+    );
+  });
+});
