@@ -50,7 +50,7 @@ export function assertSameAsFull(p: IncrementalParse, text: string, context: str
     assert.deepStrictEqual(p.errors, expected.errors);
     assert.deepStrictEqual(p.program, expected.program);
   } catch (e) {
-    throw new Error(`${context}: ${(e as Error).message.slice(0, 3000)}`);
+    throw new Error(`${context}: ${(e as Error).message.slice(0, 3000)}`, { cause: e });
   }
 }
 
