@@ -297,34 +297,46 @@ function lowerBound(list: readonly number[], value: number): number {
   return lo;
 }
 
-/** Replaces `count` items of `list` at `at` with `items` (no spread: items may be many). */
+/** Replaces `count` items of `list` at `at` with `items` from index `from` on. */
 function replaceRange<T>(list: T[], at: number, count: number, items: readonly T[], from = 0): void {
   const added = items.length - from;
+  if (added <= 8192) {
+    // Native splice moves the tail with a memmove (copyWithin would take the generic path).
+    list.splice(at, count, ...(from === 0 ? items : items.slice(from)));
+    return;
+  }
   const delta = added - count;
   const oldLength = list.length;
   if (delta > 0) {
-    list.length = oldLength + delta;
-    list.copyWithin(at + added, at + count, oldLength);
+    for (let i = 0; i < delta; i++) list.push(items[from]);
+    for (let i = oldLength - 1; i >= at + count; i--) list[i + delta] = list[i];
   } else if (delta < 0) {
-    list.copyWithin(at + added, at + count, oldLength);
+    for (let i = at + count; i < oldLength; i++) list[i + delta] = list[i];
     list.length = oldLength + delta;
   }
   for (let i = 0; i < added; i++) list[at + i] = items[from + i];
 }
 
-const CHUNK = 256;
-
-/** The changed range between two texts, from their common prefix and suffix (compared in native chunks). */
+/**
+ * The changed range between two texts, from their common prefix and suffix. Substring equality is a
+ * native memory compare: chunks of 4096, then 256, then 16 characters before single characters.
+ */
 export function computeChange(oldText: string, newText: string): TextChange {
-  const minLength = Math.min(oldText.length, newText.length);
+  const oldLength = oldText.length;
+  const newLength = newText.length;
+  const minLength = Math.min(oldLength, newLength);
   let prefix = 0;
-  while (prefix + CHUNK <= minLength && newText.startsWith(oldText.slice(prefix, prefix + CHUNK), prefix)) prefix += CHUNK;
+  for (let step = 4096; step >= 16; step >>= 4) {
+    while (prefix + step <= minLength && oldText.substring(prefix, prefix + step) === newText.substring(prefix, prefix + step)) prefix += step;
+  }
   while (prefix < minLength && oldText.charCodeAt(prefix) === newText.charCodeAt(prefix)) prefix++;
   const maxSuffix = minLength - prefix;
   let suffix = 0;
-  while (suffix + CHUNK <= maxSuffix && newText.endsWith(oldText.slice(oldText.length - suffix - CHUNK, oldText.length - suffix), newText.length - suffix)) suffix += CHUNK;
-  while (suffix < maxSuffix && oldText.charCodeAt(oldText.length - suffix - 1) === newText.charCodeAt(newText.length - suffix - 1)) suffix++;
-  return { start: prefix, oldEnd: oldText.length - suffix, newEnd: newText.length - suffix };
+  for (let step = 4096; step >= 16; step >>= 4) {
+    while (suffix + step <= maxSuffix && oldText.substring(oldLength - suffix - step, oldLength - suffix) === newText.substring(newLength - suffix - step, newLength - suffix)) suffix += step;
+  }
+  while (suffix < maxSuffix && oldText.charCodeAt(oldLength - suffix - 1) === newText.charCodeAt(newLength - suffix - 1)) suffix++;
+  return { start: prefix, oldEnd: oldLength - suffix, newEnd: newLength - suffix };
 }
 
 function full(newText: string, why: string): UpdatedParse {

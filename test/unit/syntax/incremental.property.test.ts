@@ -65,6 +65,10 @@ const exampleFiles = [
   'seed-004-session-token/vars/getTempCreds.groovy',
 ];
 
+// For longer local runs: INCREMENTAL_SCALE=20 INCREMENTAL_SEED=7 npx mocha ... (defaults keep the suite fast).
+const scale = Number(process.env.INCREMENTAL_SCALE ?? 1);
+const seedOffset = Number(process.env.INCREMENTAL_SEED ?? 0);
+
 describe('syntax/incremental: identical to a full parse after random edit sequences', () => {
   const texts: string[] = [];
   const stats = { steps: 0, region: 0, full: 0 };
@@ -100,14 +104,14 @@ describe('syntax/incremental: identical to a full parse after random edit sequen
   it('with the change given', () => {
     fc.assert(
       fc.property(fc.nat(), fc.array(edit, { minLength: 1, maxLength: 12 }), (which, edits) => run(which, edits, true)),
-      { numRuns: 220, seed: 20261123 },
+      { numRuns: 220 * scale, seed: 20261123 + seedOffset },
     );
   });
 
   it('with the change computed from the texts', () => {
     fc.assert(
       fc.property(fc.nat(), fc.array(edit, { minLength: 1, maxLength: 12 }), (which, edits) => run(which, edits, false)),
-      { numRuns: 120, seed: 4242 },
+      { numRuns: 120 * scale, seed: 4242 + seedOffset },
     );
   });
 });
