@@ -116,7 +116,7 @@ describe('syntax/incremental', () => {
     p = edit(p, p.text.indexOf("echo 'test'") + 11, 0, '\r\n');
     p = edit(p, p.text.indexOf("echo 'test'") + 11, 0, '\r');
     p = edit(p, p.text.indexOf("echo 'test'") + 12, 0, '\n');
-    assert.ok(p.text.includes("echo 'test'\r\r\n\r\n"));
+    assert.ok(p.text.includes("echo 'test'\r\n\r\n\r\n"));
   });
 
   it('handles edits at offset 0 and at the end of the text', () => {
