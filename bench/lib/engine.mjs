@@ -13,6 +13,7 @@ export const BUILD_DIR = join(ROOT, 'node_modules', '.cache', 'rolecall-bench');
 /** Engine modules by the name the measurements use; a module that does not exist yet is left out. */
 const MODULES = {
   analyze: 'src/core/analyze.ts',
+  session: 'src/core/session.ts',
   config: 'src/core/config.ts',
   parser: 'src/core/syntax/parser.ts',
   evaluate: 'src/core/iam/evaluate.ts',

@@ -31,12 +31,25 @@ export interface FileAnalysis {
 /** Parses a pipeline file and runs every check that needs no IAM data. Never throws on bad input. */
 export function analyzeText(file: string, text: string, ctx: AnalysisContext): FileAnalysis {
   const { program, errors } = parse(text);
-  const extraction = extractUsages(program, text, file, ctx);
+  return finishAnalysis(file, errors, extractUsages(program, text, file, ctx), ctx);
+}
+
+/**
+ * Runs the checks that need no IAM data on extracted usages. `rulesFor` lets a re-analysis reuse the
+ * findings of a usage it carried over (it gets the usage and the computation to run otherwise).
+ */
+export function finishAnalysis(
+  file: string,
+  parseErrors: ParseError[],
+  extraction: { usages: Usage[]; findings: Finding[] },
+  ctx: AnalysisContext,
+  rulesFor: (usage: Usage, compute: () => Finding[]) => Finding[] = (_usage, compute) => compute(),
+): FileAnalysis {
   const findings = [...extraction.findings];
   for (const usage of extraction.usages) {
-    findings.push(...anchored([...staticRules(usage), ...roleChainingRule(usage, ctx.config)], usage));
+    findings.push(...rulesFor(usage, () => anchored([...staticRules(usage), ...roleChainingRule(usage, ctx.config)], usage)));
   }
-  return { file, usages: extraction.usages, findings, parseErrors: errors };
+  return { file, usages: extraction.usages, findings, parseErrors };
 }
 
 /** Ties findings about a usage to the start of its call (where the CLI reports them). */
@@ -47,7 +60,11 @@ function anchored(findings: Finding[], usage: Usage): Finding[] {
 
 /** Full analysis: the syntax-only checks plus the trust checks against IAM data. */
 export async function analyzeFile(file: string, text: string, ctx: AnalysisContext): Promise<FileAnalysis> {
-  const analysis = analyzeText(file, text, ctx);
+  return addTrustFindings(analyzeText(file, text, ctx), ctx);
+}
+
+/** Adds the trust checks against IAM data (when the context has any) to a syntax-level analysis, and sorts its findings. */
+export async function addTrustFindings(analysis: FileAnalysis, ctx: AnalysisContext): Promise<FileAnalysis> {
   if (ctx.iam) {
     const iam = ctx.iam;
     const perUsage = await Promise.all(analysis.usages.map(async (usage) => anchored(await iamRules(usage, iam, ctx), usage)));

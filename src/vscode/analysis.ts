@@ -1,7 +1,8 @@
 // Runs the shared engine on documents and keeps the latest result per file: diagnostics, hovers,
 // CodeLens, quick fixes and the Role Trust Explorer all read from here.
 import * as vscode from 'vscode';
-import { analyzeFile, type AnalysisContext, type FileAnalysis } from '../core/analyze';
+import { addTrustFindings, analyzeFile, type AnalysisContext, type FileAnalysis } from '../core/analyze';
+import { AnalysisSession } from '../core/session';
 import { LineMap, type Range } from '../core/types';
 import type { Config } from './config';
 import type { IamSource, IamState } from './iamSource';
@@ -26,6 +27,10 @@ export function toRange(lines: LineMap, range: Range): vscode.Range {
 
 export class Analysis implements vscode.Disposable {
   private readonly results = new Map<string, FileResult>();
+  /** One re-analysis session per open document: an edit re-parses one block and keeps unaffected usages. */
+  private readonly sessions = new Map<string, AnalysisSession>();
+  /** The last context per file, reused while its inputs are the same objects (sessions restart on a new one). */
+  private readonly contexts = new Map<string, { parts: unknown[]; ctx: AnalysisContext }>();
   private readonly emitter = new vscode.EventEmitter<vscode.Uri | undefined>();
   /** Fires with the file whose result changed (undefined: many changed). */
   readonly onDidChange = this.emitter.event;
@@ -40,25 +45,47 @@ export class Analysis implements vscode.Disposable {
   /** The analysis context for a file: its folder's `.rolecall.json`, the settings and the IAM source. */
   async context(uri: vscode.Uri | undefined): Promise<{ ctx: AnalysisContext; iam: IamState }> {
     const [project, iam, credentials] = await Promise.all([this.config.project(uri), this.iam.get(), this.secrets.credentials()]);
+    const caller = this.config.settings.caller;
+    // A file without .rolecall.json gets a fresh default config object each time: compare its folder instead.
+    const parts: unknown[] = [project.file ? project.config : project.config.baseDir, iam, credentials, caller];
+    const key = uri?.toString() ?? '';
+    const last = this.contexts.get(key);
+    if (last && last.parts.length === parts.length && last.parts.every((p, i) => p === parts[i])) return { ctx: last.ctx, iam };
     const config = { ...project.config, accounts: { ...project.config.accounts, ...iam.accountProfiles } };
-    return {
-      ctx: { config, caller: this.config.settings.caller, params: { ...config.parameters }, credentials, iam: iam.reader },
-      iam,
-    };
+    const ctx: AnalysisContext = { config, caller, params: { ...config.parameters }, credentials, iam: iam.reader };
+    this.contexts.set(key, { parts, ctx });
+    return { ctx, iam };
   }
 
-  /** Analyses text; never throws (an engine failure becomes a logged message and an empty result). */
+  /**
+   * Analyses text; never throws (an engine failure becomes a logged message and an empty result). An open
+   * document (version >= 0) is re-analysed through its session; a file read from disk from scratch.
+   */
   async run(uri: vscode.Uri, text: string, version: number): Promise<FileResult> {
     const { ctx, iam } = await this.context(uri);
     let analysis: FileAnalysis;
     try {
-      analysis = await analyzeFile(uri.fsPath, text, ctx);
+      if (version >= 0) {
+        const key = uri.toString();
+        let session = this.sessions.get(key);
+        if (!session) this.sessions.set(key, (session = new AnalysisSession(uri.fsPath)));
+        analysis = await addTrustFindings(session.update(text, ctx), ctx);
+      } else {
+        analysis = await analyzeFile(uri.fsPath, text, ctx);
+      }
     } catch (err) {
+      this.sessions.delete(uri.toString());
       this.log.error(`analysis of ${uri.fsPath} failed: ${messageOf(err)}`);
       analysis = { file: uri.fsPath, usages: [], findings: [], parseErrors: [] };
     }
     const reader = iam.reader;
     return { uri, analysis, version, lines: new LineMap(text), iamCovered: (account) => reader?.coversAccount(account) ?? false };
+  }
+
+  /** Drops the re-analysis state of a document that was closed. */
+  forget(uri: vscode.Uri): void {
+    this.sessions.delete(uri.toString());
+    this.contexts.delete(uri.toString());
   }
 
   set(result: FileResult): void {
@@ -80,6 +107,8 @@ export class Analysis implements vscode.Disposable {
 
   clear(): void {
     this.results.clear();
+    this.sessions.clear();
+    this.contexts.clear();
     this.emitter.fire(undefined);
   }
 

@@ -44,7 +44,10 @@ export class Diagnostics implements vscode.Disposable {
         if (e.contentChanges.length > 0) this.schedule(e.document, DEBOUNCE_MS);
       }),
       vscode.workspace.onDidSaveTextDocument((doc) => this.schedule(doc, 0)),
-      vscode.workspace.onDidCloseTextDocument((doc) => this.cancel(doc.uri)),
+      vscode.workspace.onDidCloseTextDocument((doc) => {
+        this.cancel(doc.uri);
+        this.analysis.forget(doc.uri);
+      }),
       vscode.workspace.onDidDeleteFiles((e) => {
         for (const uri of e.files) {
           this.collection.delete(uri);

@@ -9,10 +9,10 @@ import { Lines } from './lines';
 import { finding, type Finding, type Origin, type Range, type ResolvedValue, type Usage, type UsageArg, type UsageKind } from '../types';
 import type { AnalysisContext } from '../analyze';
 import type { ProjectConfig } from '../config';
-import { concat, Resolver, type Assignment, type EnvFrame, type ParameterDecl, type Scope, type Val } from './resolve';
+import { concat, PARAMETERS_READ, Resolver, type Assignment, type EnvFrame, type ParameterDecl, type Scope, type Val } from './resolve';
 import { literalText, PLACEHOLDER_BASE, PLACEHOLDER_LIMIT, scanShell, valueRange, type AwsStsCall, type ShellDialect, type ShellWord } from './shell';
 import { checkRoleArn, partitionOfRegion } from './role-arn';
-import { mapper, sameFactsBefore, sameFactsMapped, sameParameters, sameScope, shiftable, shifted, type ExtractionMemo, type MemoItem, type TextChange } from './memo';
+import { changedBefore, changedMapped, mapper, sameParameters, sameScope, shiftable, shifted, untouched, type ExtractionMemo, type MemoItem, type TextChange } from './memo';
 
 type ExtractContext = Pick<AnalysisContext, 'config' | 'caller' | 'params' | 'credentials'>;
 
@@ -26,7 +26,7 @@ export interface IncrementalInput {
 interface Agent {
   expr: Expression | null;
   description: string;
-  resolved?: { label: string | null };
+  resolved?: { label: string | null; reads: ReadonlySet<string> };
 }
 
 /** Credentials in effect inside a block (withAWS, a binding, withVault): shell steps there call STS as them. */
@@ -101,11 +101,14 @@ const AKIA = /\b(?:AKIA|ABIA|ACCA)[0-9A-Z]{16}\b/g;
 const SECRET_KEY_ASSIGN = /(AWS_SECRET_ACCESS_KEY|aws_secret_access_key|secretKey|secret_key)\s*[=:]\s*["']?([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+])/g;
 const SESSION_TOKEN_ASSIGN = /(AWS_SESSION_TOKEN|aws_session_token)\s*[=:]\s*["']?([A-Za-z0-9/+=]{100,})/g;
 
+/** Objects whose methods are pipeline steps in shared-library code (`steps.sh`, `script.withAWS`). */
+const STEP_OWNERS = new Set(['steps', 'script', 'this', 'ctx', 'pipeline', 'context', 'jenkins']);
+
 function calleeName(call: CallExpression): string | null {
   const c = call.callee;
   if (c.type === 'Identifier') return c.name;
   // `steps.sh(...)` in shared-library classes, `this.sh(...)`.
-  if (c.type === 'Property' && c.object.type === 'Identifier' && ['steps', 'script', 'this', 'ctx', 'pipeline', 'context', 'jenkins'].includes(c.object.name)) return c.property;
+  if (c.type === 'Property' && c.object.type === 'Identifier' && STEP_OWNERS.has(c.object.name)) return c.property;
   // `this.steps.sh(...)`, `script.steps.sh(...)` in shared-library classes.
   if (c.type === 'Property' && c.object.type === 'Property' && c.object.property === 'steps') return c.property;
   return null;
@@ -223,6 +226,10 @@ class Extractor {
 
   /** Filled when the run is incremental: what the next run of this document may reuse. */
   memo: ExtractionMemo | null = null;
+  /** Names read by the usage being computed (see Resolver.reads). */
+  private itemReads: Set<string> | null = null;
+  /** Usages carried over from the previous run (for the session's statistics). */
+  reusedUsages = 0;
   /** Literal secrets a usage tried to record (reported once per file, so such usages are never reused). */
   private secretAttempts = 0;
 
@@ -240,13 +247,16 @@ class Extractor {
       const again = reuse ? reuse(item, reused) : null;
       if (again) {
         item.usages = again.usages;
+        this.reusedUsages += again.usages.length;
         for (const f of again.findings) this.findings.push(f);
         reused.add(item.call);
         if (keep) items.set(item.call, { ...again, scope: item.scope });
       } else {
         const findings = this.findings.length;
-        const params = this.resolver.paramReads;
         const secrets = this.secretAttempts;
+        const reads = new Set<string>();
+        this.resolver.reads = reads;
+        this.itemReads = reads;
         try {
           if (item.kind === 'withAWS') this.withAWS(item);
           else if (item.kind === 'withCredentials') this.withCredentials(item);
@@ -255,8 +265,10 @@ class Extractor {
         } catch {
           // One odd call must not lose the others; it simply yields no usage.
         }
+        this.resolver.reads = null;
+        this.itemReads = null;
         if (keep && this.secretAttempts === secrets) {
-          items.set(item.call, { scope: item.scope, usages: item.usages, findings: this.findings.slice(findings), readParams: this.resolver.paramReads !== params });
+          items.set(item.call, { scope: item.scope, usages: item.usages, findings: this.findings.slice(findings), readParams: reads.has(PARAMETERS_READ), reads });
         }
       }
       usages.push(...item.usages);
@@ -284,23 +296,22 @@ class Extractor {
     const facts = { text: this.text, assignments: this.assignments, locals: this.locals, parameters: this.parameters };
     const map = mapper(change);
     const same = (x: number): number => x;
-    const beforeOk = sameFactsBefore(memo.facts, facts, change.start);
+    const changedEarlier = changedBefore(memo.facts, facts, change.start);
     const paramsExact = sameParameters(memo.facts, facts, same);
     const linesKept = sameLineBreaks(memo.facts.text, this.text, change);
-    const afterOk = linesKept && sameFactsMapped(memo.facts, facts, map);
+    const changedAll = linesKept ? changedMapped(memo.facts, facts, map) : null;
     const paramsMapped = linesKept && sameParameters(memo.facts, facts, map);
-    if (!beforeOk && !afterOk) return null;
     return (item, reused) => {
       const cached = memo.items.get(item.call);
       if (!cached) return null;
       const first = item.statement ? Math.min(item.statement.start, item.call.start) : item.call.start;
       const last = item.statement ? Math.max(item.statement.end, item.call.end) : item.call.end;
       if (last <= change.start) {
-        if (beforeOk && (!cached.readParams || paramsExact) && sameScope(item.scope, cached.scope, reused, change.start)) return cached;
+        if (untouched(cached.reads, changedEarlier) && (!cached.readParams || paramsExact) && sameScope(item.scope, cached.scope, reused, change.start)) return cached;
         return null;
       }
-      if (first > change.newEnd && afterOk && (!cached.readParams || paramsMapped) && sameScope(item.scope, cached.scope, reused, Infinity) && shiftable(cached, change)) {
-        return { scope: item.scope, usages: shifted(cached.usages, map), findings: shifted(cached.findings, map), readParams: cached.readParams };
+      if (first > change.newEnd && changedAll && untouched(cached.reads, changedAll) && (!cached.readParams || paramsMapped) && sameScope(item.scope, cached.scope, reused, Infinity) && shiftable(cached, change)) {
+        return { scope: item.scope, usages: shifted(cached.usages, map), findings: shifted(cached.findings, map), readParams: cached.readParams, reads: cached.reads };
       }
       return null;
     };
@@ -558,10 +569,16 @@ class Extractor {
   private label(agent: Agent | null): string | null {
     if (!agent || !agent.expr) return null;
     if (!agent.resolved) {
+      // Resolved once for every usage under this agent: keep the names it read to charge each of them.
+      const outer = this.resolver.reads;
+      const reads = new Set<string>();
+      this.resolver.reads = reads;
       const v = this.resolver.expr(agent.expr, { env: null, method: null });
+      this.resolver.reads = outer;
       // The seed's `label AgentAccountX` (a bare word) means the label of that name.
-      agent.resolved = { label: v.value ?? (agent.expr.type === 'Identifier' ? agent.expr.name : null) };
+      agent.resolved = { label: v.value ?? (agent.expr.type === 'Identifier' ? agent.expr.name : null), reads };
     }
+    if (this.itemReads) for (const name of agent.resolved.reads) this.itemReads.add(name);
     return agent.resolved.label;
   }
 
@@ -1517,14 +1534,14 @@ export function extractUsages(
   file: string,
   ctx: ExtractContext,
   incremental: IncrementalInput | null = null,
-): { usages: Usage[]; findings: Finding[]; memo: ExtractionMemo | null } {
+): { usages: Usage[]; findings: Finding[]; memo: ExtractionMemo | null; reused: number } {
   try {
     const x = new Extractor(program, text, file, ctx, incremental);
     const usages = x.run();
-    return { usages, findings: x.findings, memo: x.memo };
+    return { usages, findings: x.findings, memo: x.memo, reused: x.reusedUsages };
   } catch {
     // Extraction bugs must not turn into stack traces for the user; report nothing rather than crash.
-    return { usages: [], findings: [], memo: null };
+    return { usages: [], findings: [], memo: null, reused: 0 };
   }
 }
 

@@ -39,6 +39,8 @@ export interface MemoItem {
   findings: Finding[];
   /** Whether computing it read pipeline parameters (declared anywhere in the file). */
   readParams: boolean;
+  /** Variable names it looked up (assignments, `env.X` assignments, closure locals). */
+  reads: ReadonlySet<string>;
 }
 
 /** What a run leaves for the next run of the same document, with the same analysis context. */
@@ -61,54 +63,70 @@ function text(facts: Facts, n: { start: number; end: number }): string {
 }
 
 /**
- * Whether the variables and closure locals that code before `limit` can see are the same in both runs
- * (same positions, lines and source text). Code before the edit reads only assignments completed before
- * it and locals opened before it.
+ * Names whose assignments or closure locals differ between the runs, as seen by code before `limit`
+ * (same positions, lines and source text): code there reads only assignments completed before it and
+ * asks of locals only whether it is inside them.
  */
-export function sameFactsBefore(old: Facts, now: Facts, limit: number): boolean {
-  for (const [name, list] of now.assignments) {
-    const prev = old.assignments.get(name);
+export function changedBefore(old: Facts, now: Facts, limit: number): Set<string> {
+  const changed = new Set<string>();
+  for (const name of keys(old.assignments, now.assignments)) {
+    const a = now.assignments.get(name) ?? [];
+    const b = old.assignments.get(name) ?? [];
     let i = 0;
-    for (; i < list.length && list[i].after <= limit; i++) {
-      const a = list[i];
-      const b = prev?.[i];
-      if (!b || b.after !== a.after || b.line !== a.line || b.value.start !== a.value.start || text(old, b.value) !== text(now, a.value)) return false;
+    for (; i < a.length && a[i].after <= limit; i++) {
+      const x = a[i];
+      const y = b[i];
+      if (!y || y.after !== x.after || y.line !== x.line || y.value.start !== x.value.start || text(old, y.value) !== text(now, x.value)) break;
     }
-    if (prev && prev.length > i && prev[i].after <= limit) return false;
+    if ((i < a.length && a[i].after <= limit) || (i < b.length && b[i].after <= limit)) changed.add(name);
   }
-  for (const [name, list] of old.assignments) if (!now.assignments.has(name) && list.length > 0 && list[0].after <= limit) return false;
-  return sameLocals(old, now, limit, (x) => x);
+  for (const name of keys(old.locals, now.locals)) if (!sameLocals(old.locals.get(name) ?? [], now.locals.get(name) ?? [], limit, (x) => x)) changed.add(name);
+  return changed;
 }
 
-function sameLocals(old: Facts, now: Facts, limit: number, map: (x: number) => number): boolean {
-  for (const [name, list] of now.locals) {
-    const prev = old.locals.get(name) ?? [];
-    let j = 0;
-    for (const l of list) {
-      if (l.start >= limit) continue;
-      while (j < prev.length && map(prev[j].start) >= limit) j++;
-      const p = prev[j++];
-      if (!p || map(p.start) !== l.start || map(p.end) !== l.end || p.what !== l.what) return false;
-    }
-    for (; j < prev.length; j++) if (map(prev[j].start) < limit) return false;
+function keys<V>(a: Map<string, V>, b: Map<string, V>): Set<string> {
+  const out = new Set(a.keys());
+  for (const k of b.keys()) out.add(k);
+  return out;
+}
+
+function sameLocals(prev: Local[], list: Local[], limit: number, map: (x: number) => number): boolean {
+  let j = 0;
+  for (const l of list) {
+    if (l.start >= limit) continue;
+    while (j < prev.length && map(prev[j].start) >= limit) j++;
+    const p = prev[j++];
+    // Code before `limit` only asks whether its offset is inside: ends at or past `limit` are all alike.
+    if (!p || map(p.start) !== l.start || p.what !== l.what) return false;
+    if (map(p.end) !== l.end && (p.end < limit || l.end < limit)) return false;
   }
-  for (const [name, list] of old.locals) if (!now.locals.has(name) && list.some((l) => map(l.start) < limit)) return false;
+  for (; j < prev.length; j++) if (map(prev[j].start) < limit) return false;
   return true;
 }
 
-/** Whether all variables and locals are the same once old offsets are mapped through the edit (lines included). */
-export function sameFactsMapped(old: Facts, now: Facts, map: (x: number) => number): boolean {
-  if (old.assignments.size !== now.assignments.size || old.locals.size !== now.locals.size) return false;
-  for (const [name, list] of now.assignments) {
-    const prev = old.assignments.get(name);
-    if (!prev || prev.length !== list.length) return false;
-    for (let i = 0; i < list.length; i++) {
-      const a = list[i];
-      const b = prev[i];
-      if (map(b.after) !== a.after || b.line !== a.line || map(b.value.start) !== a.value.start || text(old, b.value) !== text(now, a.value)) return false;
+/** Names whose assignments or locals differ once old offsets are mapped through the edit (lines included). */
+export function changedMapped(old: Facts, now: Facts, map: (x: number) => number): Set<string> {
+  const changed = new Set<string>();
+  for (const name of keys(old.assignments, now.assignments)) {
+    const a = now.assignments.get(name) ?? [];
+    const b = old.assignments.get(name) ?? [];
+    let same = a.length === b.length;
+    for (let i = 0; same && i < a.length; i++) {
+      const x = a[i];
+      const y = b[i];
+      same = map(y.after) === x.after && y.line === x.line && map(y.value.start) === x.value.start && text(old, y.value) === text(now, x.value);
     }
+    if (!same) changed.add(name);
   }
-  return sameLocals(old, now, Infinity, map);
+  for (const name of keys(old.locals, now.locals)) if (!sameLocals(old.locals.get(name) ?? [], now.locals.get(name) ?? [], Infinity, map)) changed.add(name);
+  return changed;
+}
+
+/** Whether a usage read none of the changed names. */
+export function untouched(reads: ReadonlySet<string>, changed: ReadonlySet<string>): boolean {
+  if (changed.size === 0) return true;
+  for (const name of reads) if (changed.has(name)) return false;
+  return true;
 }
 
 /** Whether the declared parameters are the same (positions mapped, lines and default text equal). */

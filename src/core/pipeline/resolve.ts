@@ -146,11 +146,17 @@ function sourceText(data: ResolveData, node: { start: number; end: number }, max
   return s.length > max ? s.slice(0, max - 1) + '…' : s;
 }
 
+/** Marks, among the names a resolution read, that it consulted the declared parameters (not a valid variable name). */
+export const PARAMETERS_READ = '#parameters';
+
 /** Resolves pipeline expressions against the collected data. */
 export class Resolver {
   private budget = MAX_STEPS;
-  /** Times the declared parameters were consulted (re-analysis reuses a usage only if they did not change or were not read). */
-  paramReads = 0;
+  /**
+   * When set, collects the variable names looked up, and PARAMETERS_READ when the declared parameters
+   * were consulted (a re-analysis reuses a usage only if none of what it read changed).
+   */
+  reads: Set<string> | null = null;
 
   constructor(private readonly data: ResolveData) {}
 
@@ -282,6 +288,7 @@ export class Resolver {
 
   /** The last assignment of `name` completed before offset `at` (flow-insensitive, source order). */
   assignmentBefore(name: string, at: number): Assignment | null {
+    this.reads?.add(name);
     const list = this.data.assignments.get(name);
     if (!list) return null;
     let found: Assignment | null = null;
@@ -295,6 +302,7 @@ export class Resolver {
   /** A bare name: local variable, method parameter, bound environment, parameter, config env, Jenkins built-in. */
   name(name: string, at: number, scope: Scope, depth: number): Val {
     // A loop variable or closure parameter shadows variables of the same name outside.
+    this.reads?.add(name);
     const local = this.data.locals.get(name)?.find((l) => l.start <= at && at < l.end);
     if (local) return unknown(name, 'unresolved', `${local.what} ${name}`, `\`${name}\` is ${local.what}: its value changes while the build runs`);
     const assignment = this.assignmentBefore(name, at);
@@ -327,7 +335,7 @@ export class Resolver {
       return { ...v, source: v.source === 'literal' ? 'environment' : v.source, reference: v.reference ?? name, description: `env.${name} set on line ${assigned.line}` };
     }
     // Jenkins exposes build parameters as environment variables too.
-    this.paramReads++;
+    this.reads?.add(PARAMETERS_READ);
     if (this.data.parameters.has(name) || name in this.data.params) return this.param(name, depth);
     if (name in this.data.configEnv) return known(this.data.configEnv[name], 'environment', `environment variable ${name} (.rolecall.json env)`, { reference: name });
     if (JENKINS_BUILTINS.has(name)) {
@@ -343,7 +351,7 @@ export class Resolver {
   /** `params.NAME`: a value given for the scan wins over the declared default. */
   param(name: string, depth = 0): Val {
     if (depth === 0) this.budget = MAX_STEPS;
-    this.paramReads++;
+    this.reads?.add(PARAMETERS_READ);
     const decl = this.data.parameters.get(name);
     const secret = decl?.secret ?? false;
     if (name in this.data.params) return known(this.data.params[name], 'parameter', `parameter ${name} (value given for the scan: --param or .rolecall.json parameters)`, { reference: name, secret });

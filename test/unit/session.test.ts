@@ -1,0 +1,257 @@
+// Re-analysis sessions must give exactly what a from-scratch analysis gives, after every edit of every
+// kind: the differential tests below apply random edit sequences to real pipelines and compare each
+// step with analyzeText. The targeted tests check that work is actually reused where it may be, and
+// recomputed where reuse would be wrong (moved line numbers, changed variables, parameters, scopes).
+import { strict as assert } from 'node:assert';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { analyzeText, type AnalysisContext } from '../../src/core/analyze';
+import { configFrom, defaultConfig } from '../../src/core/config';
+import { AnalysisSession, diffTexts } from '../../src/core/session';
+
+const ROOT = join(__dirname, '..', '..');
+const importPlain = (path: string): Promise<any> => import(path);
+
+function pipelineFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) out.push(...pipelineFiles(p));
+    else if (/Jenkinsfile|\.groovy$/.test(name)) out.push(p);
+  }
+  return out;
+}
+
+const examplesConfig = configFrom(JSON.parse(readFileSync(join(ROOT, 'examples', '.rolecall.json'), 'utf8')), join(ROOT, 'examples')).config;
+const contexts: AnalysisContext[] = [
+  { config: defaultConfig(), caller: 'arn:aws:iam::111111111111:role/jenkins-agent', params: {}, credentials: {}, iam: null },
+  { config: examplesConfig, caller: null, params: { ...examplesConfig.parameters, ROLE: 'deploy' }, credentials: { 'partner-external-id': 'not-a-real-id-123' }, iam: null },
+];
+
+/** The comparable content of an analysis (what the CLI and the extension read). */
+function plain(a: unknown): string {
+  return JSON.stringify(a);
+}
+
+function assertSame(session: AnalysisSession, text: string, ctx: AnalysisContext, what: string): void {
+  const incremental = session.update(text, ctx);
+  const scratch = analyzeText(session.file, text, ctx);
+  if (plain(incremental) !== plain(scratch)) {
+    // A readable first difference rather than two huge JSON strings.
+    assert.deepEqual(JSON.parse(plain(incremental)), JSON.parse(plain(scratch)), what);
+  }
+}
+
+const pieces = [
+  ' ', '\n', '\r\n', '\t', "'", '"', '"""', "'''", '${', '}', '{', '(', ')', '[', ']', ',', ':', '=', '.', '//', '/*', '*/', '\\',
+  'x', 'env.', 'params.', 'def v = ', 'role: ', "'arn:aws:iam::222222222222:role/r'", 'duration: 7200', 'withAWS(', 'sh ', 'node {',
+  "environment { X = 'y' }", "agent { label 'AgentAccountX' }", "withCredentials([string(credentialsId: 'c', variable: 'E')]) {",
+  '--external-id ', 'aws sts assume-role --role-arn ', "parameters { string(name: 'P', defaultValue: 'd') }", 'AKIAABCDEFGHIJKLMNOP',
+];
+
+type Edit = { at: number; del: number; ins: string };
+const edit: fc.Arbitrary<Edit> = fc.record({
+  at: fc.nat(),
+  del: fc.oneof(fc.constant(0), fc.constant(0), fc.nat({ max: 3 }), fc.nat({ max: 60 })),
+  ins: fc.oneof(fc.constantFrom(...pieces), fc.constant(''), fc.array(fc.constantFrom(...pieces), { maxLength: 4 }).map((p) => p.join(''))),
+});
+
+function apply(text: string, e: Edit): string {
+  const at = text.length === 0 ? 0 : e.at % (text.length + 1);
+  return text.slice(0, at) + e.ins + text.slice(Math.min(text.length, at + e.del));
+}
+
+describe('analysis session (re-analysis after edits)', function () {
+  this.timeout(120_000);
+  let corpus: Array<{ name: string; text: string }> = [];
+
+  before(async () => {
+    const gen = await importPlain(join(ROOT, 'bench', 'generate.mjs'));
+    const files = [...pipelineFiles(join(ROOT, 'examples')), ...pipelineFiles(join(ROOT, 'test', 'unit', 'syntax', 'fixtures')), ...pipelineFiles(join(ROOT, 'test', 'unit', 'pipeline', 'fixtures'))];
+    corpus = files.map((f) => ({ name: f.slice(ROOT.length + 1), text: readFileSync(f, 'utf8') }));
+    corpus.push({ name: 'generated 400 lines', text: gen.generateJenkinsfile(400) as string });
+  });
+
+  it('diffTexts finds the one edit between two texts', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 3000 }), edit, (text, e) => {
+        const next = apply(text, e);
+        const c = diffTexts(text, next);
+        assert.equal(text.slice(0, c.start) + next.slice(c.start, c.newEnd) + text.slice(c.oldEnd), next);
+        assert.ok(c.start <= c.oldEnd && c.start <= c.newEnd);
+      }),
+      { seed: 20261123, numRuns: 300 },
+    );
+  });
+
+  it('equals a from-scratch analysis after every step of random edit sequences (all corpus files, two contexts)', () => {
+    let steps = 0;
+    let reusing = 0;
+    fc.assert(
+      fc.property(fc.nat(), fc.nat({ max: 1 }), fc.array(edit, { minLength: 1, maxLength: 12 }), (pick, c, edits) => {
+        const base = corpus[pick % corpus.length];
+        const ctx = contexts[c];
+        const session = new AnalysisSession('Jenkinsfile');
+        let text = base.text;
+        assertSame(session, text, ctx, `${base.name}: first analysis`);
+        for (const [i, e] of edits.entries()) {
+          text = apply(text, e);
+          steps++;
+          assertSame(session, text, ctx, `${base.name}: after edit ${i + 1} ${JSON.stringify(e)}`);
+          if (session.lastUpdate.reusedUsages > 0) reusing++;
+        }
+      }),
+      { seed: Number(process.env.SESSION_SEED ?? 7), numRuns: Number(process.env.SESSION_RUNS ?? 250) },
+    );
+    assert.ok(steps > 1000, `${steps} edits checked`);
+    // The comparison must cover the reuse paths, not only fall-backs to a full analysis.
+    assert.ok(reusing > steps / 5, `${reusing} of ${steps} steps carried usages over`);
+  });
+
+  it('equals a from-scratch analysis while a long session types and deletes single characters', () => {
+    const base = corpus.find((c) => c.name === 'generated 400 lines')!;
+    const session = new AnalysisSession('Jenkinsfile');
+    let text = base.text;
+    session.update(text, contexts[0]);
+    let seed = 42;
+    const rnd = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed % n;
+    };
+    let incremental = 0;
+    let reused = 0;
+    for (let i = 0; i < 300; i++) {
+      const at = rnd(text.length);
+      text = i % 3 === 2 ? text.slice(0, at) + text.slice(at + 1) : text.slice(0, at) + (i % 3 === 0 ? ' ' : '\n') + text.slice(at);
+      assertSame(session, text, contexts[0], `keystroke ${i} at ${at}`);
+      if (session.lastUpdate.parse === 'incremental') incremental++;
+      reused += session.lastUpdate.reusedUsages;
+    }
+    // Most keystrokes land inside a block: the parse is incremental and usages elsewhere are carried over.
+    assert.ok(incremental > 150, `${incremental} of 300 updates re-parsed one block only`);
+    assert.ok(reused > 0, 'usages were carried over');
+  });
+
+  const PIPELINE = [
+    'pipeline {',
+    '  agent any',
+    '  parameters { string(name: "ACCOUNT", defaultValue: "222222222222") }',
+    '  stages {',
+    "    stage('a') {",
+    '      steps {',
+    "        withAWS(role: 'deploy', roleAccount: params.ACCOUNT, duration: 900, roleSessionName: 'a') { sh 'make a' }",
+    '      }',
+    '    }',
+    "    stage('b') {",
+    '      steps {',
+    '        echo "building"',
+    '      }',
+    '    }',
+    "    stage('c') {",
+    '      steps {',
+    "        withAWS(role: 'arn:aws:iam::333333333333:role/other', duration: 900, roleSessionName: 'c') { sh 'make c' }",
+    '      }',
+    '    }',
+    '  }',
+    '}',
+    '',
+  ].join('\n');
+
+  it('an edit inside one stage carries the usages of the other stages over, and the result is exact', () => {
+    const session = new AnalysisSession('Jenkinsfile');
+    const ctx = contexts[0];
+    session.update(PIPELINE, ctx);
+    const at = PIPELINE.indexOf('echo "building"') + 'echo "build'.length;
+    const text = PIPELINE.slice(0, at) + 'x' + PIPELINE.slice(at);
+    assertSame(session, text, ctx, 'typing in stage b');
+    assert.equal(session.lastUpdate.parse, 'incremental');
+    assert.equal(session.lastUpdate.usages, 2);
+    assert.equal(session.lastUpdate.reusedUsages, 2, 'both withAWS usages carried over (one as is, one shifted)');
+  });
+
+  it('a new line before a usage moves its line numbers: it is recomputed, not carried over', () => {
+    const session = new AnalysisSession('Jenkinsfile');
+    const ctx = contexts[0];
+    session.update(PIPELINE, ctx);
+    const at = PIPELINE.indexOf('echo "building"');
+    const text = PIPELINE.slice(0, at) + 'echo "more"\n        ' + PIPELINE.slice(at);
+    const analysis = session.update(text, ctx);
+    assert.equal(plain(analysis), plain(analyzeText('Jenkinsfile', text, ctx)));
+    // Stage a's usage (before the edit) is kept; stage c's mentions lines that moved.
+    assert.equal(session.lastUpdate.reusedUsages, 1);
+  });
+
+  it('changing a parameter default recomputes the usages that read it', () => {
+    const session = new AnalysisSession('Jenkinsfile');
+    const ctx = contexts[0];
+    session.update(PIPELINE, ctx);
+    const text = PIPELINE.replace('defaultValue: "222222222222"', 'defaultValue: "444444444444"');
+    const analysis = session.update(text, ctx);
+    assert.equal(plain(analysis), plain(analyzeText('Jenkinsfile', text, ctx)));
+    assert.equal(analysis.usages[0].roleAccount, '444444444444');
+    assert.equal(analysis.usages[0].roleArn, 'arn:aws:iam::444444444444:role/deploy');
+  });
+
+  it('a changed context (settings, credentials) starts afresh', () => {
+    const session = new AnalysisSession('Jenkinsfile');
+    session.update(PIPELINE, contexts[0]);
+    const other = { ...contexts[0], params: { ACCOUNT: '555555555555' } };
+    const analysis = session.update(PIPELINE, other);
+    assert.equal(session.lastUpdate.reusedUsages, 0);
+    assert.equal(analysis.usages[0].roleAccount, '555555555555');
+  });
+
+  it('a usage that read a variable through its agent label is recomputed when the variable changes, also when another usage resolved the label', () => {
+    const text = [
+      'pipeline {',
+      '  agent none',
+      '  stages {',
+      "    stage('setup') { steps { script { LABEL = 'AgentAccountX' } } }",
+      "    stage('a') {",
+      '      agent { label LABEL }',
+      '      steps {',
+      "        sh 'aws sts assume-role --role-arn arn:aws:iam::222222222222:role/one --role-session-name a'",
+      "        sh 'aws sts assume-role --role-arn arn:aws:iam::222222222222:role/two --role-session-name b'",
+      '      }',
+      '    }',
+      '  }',
+      '}',
+      '',
+    ].join('\n');
+    const ctx = contexts[1];
+    const session = new AnalysisSession('Jenkinsfile');
+    const first = session.update(text, ctx);
+    assert.equal(first.usages.length, 2);
+    for (const u of first.usages) assert.equal(u.caller, 'arn:aws:iam::111111111111:role/deploy-role-agent-account-x');
+    const edited = text.replace("LABEL = 'AgentAccountX'", "LABEL = 'AgentAccountZ'");
+    assertSame(session, edited, ctx, 'label variable changed');
+    assert.equal(session.lastUpdate.parse, 'incremental');
+    assert.equal(session.lastUpdate.reusedUsages, 0, 'both usages under the agent were recomputed');
+    for (const u of session.update(edited, ctx).usages) assert.equal(u.caller, 'arn:aws:iam::111111111111:role/jenkins-slave', 'the "*" agent mapping applies now');
+  });
+
+  it('changing a variable recomputes only the usages that read it', () => {
+    const text = [
+      'node {',
+      "  stage('vars') {",
+      "    ACCOUNT = '222222222222'",
+      "    OTHER = '333333333333'",
+      '  }',
+      "  stage('deploy') {",
+      "    withAWS(role: 'deploy', roleAccount: ACCOUNT, duration: 900, roleSessionName: 'a') { sh 'make a' }",
+      "    withAWS(role: 'deploy', roleAccount: OTHER, duration: 900, roleSessionName: 'b') { sh 'make b' }",
+      '  }',
+      '}',
+      '',
+    ].join('\n');
+    const ctx = contexts[0];
+    const session = new AnalysisSession('Jenkinsfile');
+    session.update(text, ctx);
+    const edited = text.replace("ACCOUNT = '222222222222'", "ACCOUNT = '444444444444'");
+    assertSame(session, edited, ctx, 'ACCOUNT changed');
+    assert.equal(session.lastUpdate.parse, 'incremental');
+    assert.equal(session.lastUpdate.reusedUsages, 1, 'the usage reading OTHER is carried over');
+    assert.equal(session.update(edited, ctx).usages[0].roleAccount, '444444444444');
+  });
+});
