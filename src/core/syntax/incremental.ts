@@ -64,6 +64,8 @@ interface State {
   /** Brace balance of `text` when known. */
   balance: number | null;
   arena: Span[];
+  /** `end` of each arena object (a packed number list: the shift loop reads only objects it changes). */
+  ends: number[];
   offArena: number[][];
   /** In tree pre-order (which is order of `{`). */
   regions: Region[];
@@ -279,10 +281,17 @@ export function parseIncremental(text: string): IncrementalParse {
   const offArena: number[][] = [];
   const regions: Region[] = [];
   collect(result.program, infos, text, arena, offArena, regions, null);
+  const ends = endsOf(arena);
   const parsed: IncrementalParse = { text, program: result.program, errors: result.errors };
-  const state: State = { text, program: result.program, errors: result.errors, cursors, dropped, consults, balance: null, arena, offArena, regions, current: parsed };
+  const state: State = { text, program: result.program, errors: result.errors, cursors, dropped, consults, balance: null, arena, ends, offArena, regions, current: parsed };
   states.set(parsed, state);
   return parsed;
+}
+
+function endsOf(arena: readonly Span[]): number[] {
+  const ends = new Array<number>(arena.length);
+  for (let i = 0; i < arena.length; i++) ends[i] = arena[i].end;
+  return ends;
 }
 
 /** First index in the non-decreasing `list` whose value is >= `value`. */
@@ -491,25 +500,31 @@ function tryRegion(state: State, region: Region, newText: string, delta: number)
 
   // Arena: replace the subtree (the root object stays), then shift everything else.
   const arena = state.arena;
+  const ends = state.ends;
   replaceRange(arena, region.at + 1, region.size - sizeDelta - 1, subArena, 1);
+  replaceRange(ends, region.at + 1, region.size - sizeDelta - 1, endsOf(subArena), 1);
   const skipFrom = region.at + 1;
   const skipTo = region.at + subArena.length;
   if (delta !== 0) {
+    // Objects before the region reach past it only when they enclose it; all after it move.
     for (let i = 0; i < skipFrom; i++) {
-      const o = arena[i];
-      if (o.end >= oldEnd) {
+      if (ends[i] >= oldEnd) {
+        ends[i] += delta;
+        const o = arena[i];
         o.end += delta;
         if (o.start >= oldEnd) o.start += delta;
       }
     }
     for (let i = skipTo; i < arena.length; i++) {
-      const o = arena[i];
-      if (o.end >= oldEnd) {
+      if (ends[i] >= oldEnd) {
+        ends[i] += delta;
+        const o = arena[i];
         o.end += delta;
         if (o.start >= oldEnd) o.start += delta;
       }
     }
   }
+  ends[region.at] = newNodeEnd;
   node.end = newNodeEnd;
   const offArena = state.offArena;
   replaceRange(offArena, region.offAt, region.offCount - offDelta, subOff);
