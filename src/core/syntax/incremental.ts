@@ -89,6 +89,8 @@ function collect(root: Node, infos: Map<Node, BlockInfo>, text: string, arena: S
   const stack: Array<Node | Span | number> = [root];
   const open: Region[] = [];
   let inInterpolation = 0;
+  /** Children of the current node in source order (one reused list: no allocation per node). */
+  const kids: Array<Node | Span | null | undefined> = [];
   while (stack.length > 0) {
     const item = stack.pop()!;
     if (typeof item === 'number') {
@@ -104,7 +106,7 @@ function collect(root: Node, infos: Map<Node, BlockInfo>, text: string, arena: S
     arena.push(item);
     if (!('type' in item)) continue; // nameSpan / propertySpan
     const n = item as Node;
-    const kids: Array<Node | Span | null | undefined> = [];
+    kids.length = 0;
     switch (n.type) {
       case 'Program':
         pushAll(kids, n.body);
@@ -391,6 +393,11 @@ export function updateParse(prev: IncrementalParse, newText: string, change?: Te
   let why = 'no enclosing block';
   for (let tries = 0; candidate !== null && tries < MAX_TRIES; candidate = candidate.parent) {
     if (!candidate.ok) continue;
+    // A block spanning most of the text costs about a full parse, which cannot fail: parse it all.
+    if (candidate.node.end - candidate.node.start > Math.max(65536, newText.length / 2)) {
+      why = 'enclosing block is most of the text';
+      break;
+    }
     tries++;
     const outcome = tryRegion(state, candidate, newText, delta);
     if (typeof outcome !== 'string') return outcome;
