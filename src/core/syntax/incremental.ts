@@ -1,10 +1,26 @@
 // Incremental re-parsing (tree-sitter's edit + reparse, for our parser). After an edit, only the
 // innermost `{ }` block or closure whose braces strictly contain the change is parsed again, from its
 // `{`, in the parser state the full parse had there (recorded through parser hooks). The result is
-// spliced into the previous tree and every offset after the edit is shifted by the length change. The
-// outcome is always identical to `parse(newText)`: whenever a region's re-parse could differ from what
-// the full parse would do there (it ends elsewhere, not on its own `}`, global state such as the brace
-// balance or error de-duplication could differ), an enclosing block is tried, then a full parse.
+// spliced into the previous tree and every offset after the block is shifted by the length change.
+//
+// API: `parseIncremental(text)` is a full parse that records what updates need; `updateParse(prev,
+// newText, change?)` returns the parse of `newText` and says what it `reparsed` (a block's old/new
+// range, or 'full' plus a `fallback` reason). `prev` is consumed: its nodes and errors array are
+// reused and mutated, and a later update of `prev` itself gets a full parse.
+//
+// The result is always identical to `parse(newText)` (deep-equal tree and errors). A block is
+// re-parsed on its own only when all of these hold, else an enclosing block is tried (up to 4), then
+// the whole text:
+// - its `{` and `}` are outside the edit, it closed on its own `}` (old and new parse), and the new
+//   parse of it ends exactly at its old end plus the length change;
+// - it is not inside a GString interpolation (parents keep its source text) nor in a single-line
+//   string's `${}` (newline-limited state), and carries no annotations;
+// - the line of its `}` keeps its leading blanks (code after the `}` on that line takes its
+//   indentation from there in the brace-recovery rule);
+// - if any `}` outside the block was decided by the whole-text brace balance, the balance keeps its
+//   sign in the new text;
+// - error de-duplication (one error per offset) decides the same for the first errors after the
+//   block; a block spanning most of a large text goes straight to a full parse.
 //
 // Offsets are shifted with flat lists ("arenas") of every offset-bearing object and every cooked-offset
 // array, kept in tree pre-order so that a block's subtree is one contiguous range of them.
@@ -279,6 +295,9 @@ export function parseIncremental(text: string): IncrementalParse {
   const consults: number[] = [];
   const result = parseWithHooks(text, hooksFor(infos, cursors, dropped, consults));
   cursors.length = result.errors.length;
+  // Speculative parses that were rewound may have left drops out of order: keep the lists sorted.
+  dropped.sort(byNumber);
+  consults.sort(byNumber);
   const arena: Span[] = [];
   const offArena: number[][] = [];
   const regions: Region[] = [];
@@ -288,6 +307,10 @@ export function parseIncremental(text: string): IncrementalParse {
   const state: State = { text, program: result.program, errors: result.errors, cursors, dropped, consults, balance: null, arena, ends, offArena, regions, current: parsed };
   states.set(parsed, state);
   return parsed;
+}
+
+function byNumber(a: number, b: number): number {
+  return a - b;
 }
 
 function endsOf(arena: readonly Span[]): number[] {
@@ -449,6 +472,8 @@ function tryRegion(state: State, region: Region, newText: string, delta: number)
   // Code after the region on the line of its `}` takes its indentation from that line's start.
   if (lineIndent(state.text, oldEnd - 1) !== lineIndent(newText, oldEnd - 1 + delta)) return 'indentation of the closing line changed';
   newCursors.length = result.errors.length;
+  newDropped.sort(byNumber);
+  newConsults.sort(byNumber);
   const newErrors = result.errors;
   // Errors after the region are de-duplicated against the last error before them: that must not change.
   const oldCount = errHi - errLo;
