@@ -80,7 +80,8 @@ interface State {
   /** Brace balance of `text` when known. */
   balance: number | null;
   arena: Span[];
-  /** `end` of each arena object (a packed number list: the shift loop reads only objects it changes). */
+  /** `start` and `end` of each arena object (packed number lists: the shift loop only writes objects). */
+  starts: number[];
   ends: number[];
   offArena: number[][];
   /** In tree pre-order (which is order of `{`). */
@@ -302,15 +303,22 @@ export function parseIncremental(text: string): IncrementalParse {
   const offArena: number[][] = [];
   const regions: Region[] = [];
   collect(result.program, infos, text, arena, offArena, regions, null);
+  const starts = startsOf(arena);
   const ends = endsOf(arena);
   const parsed: IncrementalParse = { text, program: result.program, errors: result.errors };
-  const state: State = { text, program: result.program, errors: result.errors, cursors, dropped, consults, balance: null, arena, ends, offArena, regions, current: parsed };
+  const state: State = { text, program: result.program, errors: result.errors, cursors, dropped, consults, balance: null, arena, starts, ends, offArena, regions, current: parsed };
   states.set(parsed, state);
   return parsed;
 }
 
 function byNumber(a: number, b: number): number {
   return a - b;
+}
+
+function startsOf(arena: readonly Span[]): number[] {
+  const starts = new Array<number>(arena.length);
+  for (let i = 0; i < arena.length; i++) starts[i] = arena[i].start;
+  return starts;
 }
 
 function endsOf(arena: readonly Span[]): number[] {
@@ -532,8 +540,10 @@ function tryRegion(state: State, region: Region, newText: string, delta: number)
 
   // Arena: replace the subtree (the root object stays), then shift everything else.
   const arena = state.arena;
+  const starts = state.starts;
   const ends = state.ends;
   replaceRange(arena, region.at + 1, region.size - sizeDelta - 1, subArena, 1);
+  replaceRange(starts, region.at + 1, region.size - sizeDelta - 1, startsOf(subArena), 1);
   replaceRange(ends, region.at + 1, region.size - sizeDelta - 1, endsOf(subArena), 1);
   const skipFrom = region.at + 1;
   const skipTo = region.at + subArena.length;
@@ -541,18 +551,16 @@ function tryRegion(state: State, region: Region, newText: string, delta: number)
     // Objects before the region reach past it only when they enclose it; all after it move.
     for (let i = 0; i < skipFrom; i++) {
       if (ends[i] >= oldEnd) {
-        ends[i] += delta;
         const o = arena[i];
-        o.end += delta;
-        if (o.start >= oldEnd) o.start += delta;
+        o.end = ends[i] += delta;
+        if (starts[i] >= oldEnd) o.start = starts[i] += delta;
       }
     }
     for (let i = skipTo; i < arena.length; i++) {
       if (ends[i] >= oldEnd) {
-        ends[i] += delta;
         const o = arena[i];
-        o.end += delta;
-        if (o.start >= oldEnd) o.start += delta;
+        o.end = ends[i] += delta;
+        if (starts[i] >= oldEnd) o.start = starts[i] += delta;
       }
     }
   }
