@@ -78,6 +78,7 @@ describe('syntax/incremental: identical to a full parse after random edit sequen
     for (const name of exampleFiles) texts.push(readFileSync(join(__dirname, '..', '..', '..', 'examples', name), 'utf8'));
     const gen: any = await import(join(__dirname, '..', '..', '..', 'bench', 'generate.mjs'));
     texts.push(gen.generateJenkinsfile(400));
+    texts.push(fixture('seed-002-vault.groovy').replace(/\n/g, '\r\n'));
   });
 
   after(() => {
