@@ -6,6 +6,8 @@ import { finishAnalysis, type AnalysisContext, type FileAnalysis } from './analy
 import { extractUsages } from './pipeline/extract';
 import type { ExtractionMemo, TextChange } from './pipeline/memo';
 import { parseIncremental, updateParse, type IncrementalParse } from './syntax/incremental';
+import type { Node } from './syntax/ast';
+import { childrenOf } from './pipeline/children';
 import type { Finding, Usage } from './types';
 
 export type { TextChange } from './pipeline/memo';
@@ -13,6 +15,8 @@ export type { TextChange } from './pipeline/memo';
 /** What the last update did, for the output log and the benchmark. */
 export interface UpdateStats {
   parse: 'incremental' | 'full';
+  /** Whether extraction walked only the re-parsed block. */
+  walk: 'patched' | 'full';
   reusedUsages: number;
   usages: number;
 }
@@ -24,7 +28,7 @@ export class AnalysisSession {
   private ctx: AnalysisContext | null = null;
   /** Rule findings of usages carried over unchanged (the same objects) from the previous run. */
   private ruleFindings = new WeakMap<Usage, Finding[]>();
-  lastUpdate: UpdateStats = { parse: 'full', reusedUsages: 0, usages: 0 };
+  lastUpdate: UpdateStats = { parse: 'full', walk: 'full', reusedUsages: 0, usages: 0 };
 
   constructor(readonly file: string) {}
 
@@ -40,16 +44,21 @@ export class AnalysisSession {
     }
     const prev = this.parsed;
     let edit: TextChange | null = null;
+    let region: { block: Node; oldParts: Node[]; ancestors: Node[] } | null = null;
     if (prev === null) {
       this.parsed = parseIncremental(text);
     } else {
       edit = change ?? diffTexts(prev.text, text);
+      // The nodes around the edit, with their offsets and direct children before the parser changes them
+      // (a re-parsed block keeps its object and gets new contents).
+      const path = pathTo(prev.program, edit.start, edit.oldEnd).map((node) => ({ node, start: node.start, end: node.end, parts: directChildren(node) }));
       const next = updateParse(prev, text, edit);
       this.parsed = next;
       if (next.reparsed === 'full') edit = null;
+      else region = reparsedBlock(path, next.reparsed);
     }
     const parsed = this.parsed;
-    const extraction = extractUsages(parsed.program, text, this.file, ctx, { memo: edit ? this.memo : null, change: edit });
+    const extraction = extractUsages(parsed.program, text, this.file, ctx, { memo: edit ? this.memo : null, change: edit, region });
     this.memo = extraction.memo;
     const previousRules = this.ruleFindings;
     const rules = new WeakMap<Usage, Finding[]>();
@@ -61,7 +70,7 @@ export class AnalysisSession {
       return list;
     });
     this.ruleFindings = rules;
-    this.lastUpdate = { parse: edit ? 'incremental' : 'full', reusedUsages: extraction.reused, usages: analysis.usages.length };
+    this.lastUpdate = { parse: edit ? 'incremental' : 'full', walk: extraction.walkPatched ? 'patched' : 'full', reusedUsages: extraction.reused, usages: analysis.usages.length };
     return analysis;
   }
 }
@@ -78,4 +87,37 @@ export function diffTexts(a: string, b: string): TextChange {
   while (end + CHUNK <= room && a.slice(a.length - end - CHUNK, a.length - end) === b.slice(b.length - end - CHUNK, b.length - end)) end += CHUNK;
   while (end < room && a.charCodeAt(a.length - 1 - end) === b.charCodeAt(b.length - 1 - end)) end++;
   return { start, oldEnd: a.length - end, newEnd: b.length - end };
+}
+
+/** The nodes from the root down to the innermost one whose span contains [start, end]. */
+function pathTo(root: Node, start: number, end: number): Node[] {
+  const path: Node[] = [root];
+  const kids: Node[] = [];
+  for (let node: Node | undefined = root; node; ) {
+    kids.length = 0;
+    childrenOf(node, kids);
+    node = kids.find((k) => k.start <= start && k.end >= end);
+    if (node) path.push(node);
+  }
+  return path;
+}
+
+/** The direct children of a block or closure (its statements and parameters), else none. */
+function directChildren(node: Node): Node[] {
+  if (node.type === 'Block') return [...node.body];
+  if (node.type === 'Closure') return [...node.params, ...node.body];
+  return [];
+}
+
+/** The re-parsed block (found by its old offsets), its children before the edit, and its ancestors. */
+function reparsedBlock(
+  path: Array<{ node: Node; start: number; end: number; parts: Node[] }>,
+  r: { oldStart: number; oldEnd: number; newStart: number; newEnd: number },
+): { block: Node; oldParts: Node[]; ancestors: Node[] } | null {
+  const i = path.findIndex((p) => (p.node.type === 'Block' || p.node.type === 'Closure') && p.start === r.oldStart && p.end === r.oldEnd);
+  if (i <= 0) return null;
+  const block = path[i].node;
+  // The parser keeps the block object: check it is the one now at the new offsets.
+  if (block.start !== r.newStart || block.end !== r.newEnd) return null;
+  return { block, oldParts: path[i].parts, ancestors: path.slice(0, i).map((p) => p.node) };
 }

@@ -9,6 +9,7 @@ import fc from 'fast-check';
 import { analyzeText, type AnalysisContext } from '../../src/core/analyze';
 import { configFrom, defaultConfig } from '../../src/core/config';
 import { AnalysisSession, diffTexts } from '../../src/core/session';
+import { shiftItem, shifted, mapper } from '../../src/core/pipeline/memo';
 
 const ROOT = join(__dirname, '..', '..');
 const importPlain = (path: string): Promise<any> => import(path);
@@ -88,6 +89,7 @@ describe('analysis session (re-analysis after edits)', function () {
   it('equals a from-scratch analysis after every step of random edit sequences (all corpus files, two contexts)', () => {
     let steps = 0;
     let reusing = 0;
+    let patched = 0;
     fc.assert(
       fc.property(fc.nat(), fc.nat({ max: 1 }), fc.array(edit, { minLength: 1, maxLength: 12 }), (pick, c, edits) => {
         const base = corpus[pick % corpus.length];
@@ -100,6 +102,7 @@ describe('analysis session (re-analysis after edits)', function () {
           steps++;
           assertSame(session, text, ctx, `${base.name}: after edit ${i + 1} ${JSON.stringify(e)}`);
           if (session.lastUpdate.reusedUsages > 0) reusing++;
+          if (session.lastUpdate.walk === 'patched') patched++;
         }
       }),
       { seed: Number(process.env.SESSION_SEED ?? 7), numRuns: Number(process.env.SESSION_RUNS ?? 250) },
@@ -107,6 +110,8 @@ describe('analysis session (re-analysis after edits)', function () {
     assert.ok(steps > 1000, `${steps} edits checked`);
     // The comparison must cover the reuse paths, not only fall-backs to a full analysis.
     assert.ok(reusing > steps / 5, `${reusing} of ${steps} steps carried usages over`);
+    assert.ok(patched > steps / 10, `${patched} of ${steps} steps walked only the re-parsed block`);
+    if (process.env.SESSION_STATS) console.log(`${steps} steps: ${reusing} reused usages, ${patched} patched walks`);
   });
 
   it('equals a from-scratch analysis while a long session types and deletes single characters', () => {
@@ -121,13 +126,16 @@ describe('analysis session (re-analysis after edits)', function () {
     };
     let incremental = 0;
     let reused = 0;
+    let patched = 0;
     for (let i = 0; i < 300; i++) {
       const at = rnd(text.length);
       text = i % 3 === 2 ? text.slice(0, at) + text.slice(at + 1) : text.slice(0, at) + (i % 3 === 0 ? ' ' : '\n') + text.slice(at);
       assertSame(session, text, contexts[0], `keystroke ${i} at ${at}`);
       if (session.lastUpdate.parse === 'incremental') incremental++;
+      if (session.lastUpdate.walk === 'patched') patched++;
       reused += session.lastUpdate.reusedUsages;
     }
+    if (process.env.SESSION_STATS) console.log(`300 keystrokes: ${incremental} incremental parses, ${patched} patched walks, ${reused} reused usages`);
     // Most keystrokes land inside a block: the parse is incremental and usages elsewhere are carried over.
     assert.ok(incremental > 150, `${incremental} of 300 updates re-parsed one block only`);
     assert.ok(reused > 0, 'usages were carried over');
@@ -253,5 +261,63 @@ describe('analysis session (re-analysis after edits)', function () {
     assert.equal(session.lastUpdate.parse, 'incremental');
     assert.equal(session.lastUpdate.reusedUsages, 1, 'the usage reading OTHER is carried over');
     assert.equal(session.update(edited, ctx).usages[0].roleAccount, '444444444444');
+  });
+
+  it('breaking a parameters declaration inside the edited block drops the parameter for every usage (found by the random test)', () => {
+    const base = corpus.find((c) => c.name.endsWith('seed-000-external-id/Jenkinsfile'))!;
+    const ctx = contexts[0];
+    const session = new AnalysisSession('Jenkinsfile');
+    const before = session.update(base.text, ctx);
+    assert.equal(before.usages[0].origins.roleAccount?.source, 'parameter');
+    // `parameters([...])` becomes `p arameters([...])`: no parameter is declared any more.
+    const at = base.text.indexOf('parameters([') + 1;
+    const text = base.text.slice(0, at) + ' ' + base.text.slice(at);
+    assertSame(session, text, ctx, 'parameters call broken');
+    assert.equal(session.update(text, ctx).usages[0].origins.roleAccount?.source, 'unresolved');
+  });
+
+  it('an edit inside an environment directive walks everything again (it shapes other blocks) and stays exact', () => {
+    const text = [
+      'pipeline {',
+      '  agent any',
+      "  environment { ACCOUNT = '222222222222' }",
+      '  stages {',
+      "    stage('a') { steps { withAWS(role: 'deploy', roleAccount: env.ACCOUNT, duration: 900, roleSessionName: 'a') { sh 'x' } } }",
+      '  }',
+      '}',
+      '',
+    ].join('\n');
+    const ctx = contexts[0];
+    const session = new AnalysisSession('Jenkinsfile');
+    session.update(text, ctx);
+    const edited = text.replace("ACCOUNT = '222222222222'", "ACCOUNT = '333333333333'");
+    assertSame(session, edited, ctx, 'environment value changed');
+    assert.equal(session.lastUpdate.walk, 'full');
+    assert.equal(session.update(edited, ctx).usages[0].roleAccount, '333333333333');
+    // A keystroke inside a stage walks only that stage.
+    const typed = edited.replace("sh 'x'", "sh 'xy'");
+    assertSame(session, typed, ctx, 'typing in the stage');
+    assert.equal(session.lastUpdate.walk, 'patched');
+  });
+
+  it('moving a usage through an edit covers every offset field (the fast copy equals the generic deep copy on every corpus usage)', () => {
+    let compared = 0;
+    for (const { text } of corpus) {
+      for (const ctx of contexts) {
+        const a = analyzeText('Jenkinsfile', text, ctx);
+        for (const usage of a.usages) {
+          const findings = a.findings.filter((f) => f.anchor && f.anchor.start === usage.anchor.start);
+          // An insertion of 7 characters at offset 0 moves every offset of these results.
+          const change = { start: 0, oldEnd: 0, newEnd: 7 };
+          const item = { scope: { env: null, method: null, agent: null, identity: null }, usages: [usage], findings, readParams: false, reads: new Set<string>() };
+          const fast = shiftItem(item, change);
+          const generic = { usages: shifted([usage], mapper(change)), findings: shifted(findings, mapper(change)) };
+          if (usage.range.start === 0) assert.equal(fast, null, 'an offset at the insertion point is not moved by guess');
+          else assert.deepEqual(fast, generic);
+          compared++;
+        }
+      }
+    }
+    assert.ok(compared > 50, `${compared} usages compared`);
   });
 });

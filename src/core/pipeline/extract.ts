@@ -12,7 +12,7 @@ import type { ProjectConfig } from '../config';
 import { concat, PARAMETERS_READ, Resolver, type Assignment, type EnvFrame, type ParameterDecl, type Scope, type Val } from './resolve';
 import { literalText, PLACEHOLDER_BASE, PLACEHOLDER_LIMIT, scanShell, valueRange, type AwsStsCall, type ShellDialect, type ShellWord } from './shell';
 import { checkRoleArn, partitionOfRegion } from './role-arn';
-import { changedBefore, changedMapped, mapper, sameParameters, sameScope, shiftable, shifted, untouched, type ExtractionMemo, type MemoItem, type TextChange } from './memo';
+import { changedBefore, changedMapped, mapper, sameParameters, sameScope, shiftItem, shifted, untouched, type ExtractionMemo, type Local, type MemoItem, type TextChange } from './memo';
 
 type ExtractContext = Pick<AnalysisContext, 'config' | 'caller' | 'params' | 'credentials'>;
 
@@ -20,13 +20,34 @@ type ExtractContext = Pick<AnalysisContext, 'config' | 'caller' | 'params' | 'cr
 export interface IncrementalInput {
   memo: ExtractionMemo | null;
   change: TextChange | null;
+  /**
+   * The block the parser re-parsed for this change, when it re-parsed one: the block (the parser keeps
+   * its object and gives it new contents), its direct children before the edit, and its ancestors from
+   * the root (kept objects, offsets already moved).
+   */
+  region?: { block: Node; oldParts: readonly Node[]; ancestors: readonly Node[] } | null;
+}
+
+/** Where the walk entered a block: what it needs to walk that block again on its own. */
+interface WalkContext {
+  scope: WalkScope;
+  statement: Node | null;
+  depth: number;
+}
+
+/** The walk's results a re-analysis patches (drop the re-parsed block's, move the rest) instead of walking everything. */
+interface WalkMemo {
+  contexts: WeakMap<Node, WalkContext>;
+  pending: Pending[];
+  findings: Finding[];
+  /** The node being visited when each finding was made. */
+  owners: Node[];
 }
 
 /** An agent directive; its label is resolved lazily (parameters may be declared after `agent`). */
 interface Agent {
   expr: Expression | null;
   description: string;
-  resolved?: { label: string | null; reads: ReadonlySet<string> };
 }
 
 /** Credentials in effect inside a block (withAWS, a binding, withVault): shell steps there call STS as them. */
@@ -61,6 +82,36 @@ function splitCall(call: CallExpression, scope: WalkScope, inner: WalkScope): Ar
   if (call.annotations) for (const a of call.annotations) parts.push({ node: a, scope });
   parts.sort((a, b) => a.node.start - b.node.start);
   return parts;
+}
+
+/** Every node of a subtree (iteratively: subtrees can be deep). */
+function subtreeNodes(root: Node): Set<Node> {
+  const out = new Set<Node>();
+  const stack: Node[] = [root];
+  while (stack.length > 0) {
+    const n = stack.pop()!;
+    out.add(n);
+    childrenOf(n, stack);
+  }
+  return out;
+}
+
+/**
+ * Whether a block's content can matter only to the block itself: it is not inside an `agent`,
+ * `environment` or `parameters` directive (they shape the scope of other blocks, or the parameters),
+ * nor inside the arguments of a step that opens a scope (withCredentials bindings, withEnv, node label).
+ */
+function quietAncestors(ancestors: readonly Node[], block: Node): boolean {
+  for (let i = 0; i < ancestors.length; i++) {
+    const a = ancestors[i];
+    if (a.type !== 'Call') continue;
+    const name = calleeName(a);
+    if (name === null) continue;
+    if (name === 'agent' || name === 'environment' || name === 'parameters') return false;
+    const toward = i + 1 < ancestors.length ? ancestors[i + 1] : block;
+    if ((SCOPE_CALLS.has(name) || name in SHELL_STEPS) && !a.closures.includes(toward as Closure)) return false;
+  }
+  return true;
 }
 
 /** Whether a call's callee, arguments and closures are in source order (always, unless damaged code mixed them). */
@@ -190,7 +241,7 @@ class Extractor {
   private readonly parameters = new Map<string, ParameterDecl>();
   private readonly pending: Pending[] = [];
   private readonly reportedSecrets = new Set<string>();
-  private readonly locals = new Map<string, Array<{ start: number; end: number; what: string }>>();
+  private readonly locals = new Map<string, Local[]>();
   readonly findings: Finding[] = [];
   private readonly resolver: Resolver;
   private readonly config: ProjectConfig;
@@ -233,9 +284,26 @@ class Extractor {
   /** Literal secrets a usage tried to record (reported once per file, so such usages are never reused). */
   private secretAttempts = 0;
 
+  /** Blocks' walk contexts, recorded when the run is incremental (see WalkMemo). */
+  private contexts: WeakMap<Node, WalkContext> | null = null;
+  private readonly owners: Node[] = [];
+  /** Whether the walk was patched from the previous run rather than done again (for tests and statistics). */
+  walkPatched = false;
+
   run(): Usage[] {
     this.prescanSecrets();
-    this.walk();
+    if (this.incremental !== null) this.contexts = new WeakMap();
+    try {
+      this.walkPatched = this.patchWalk();
+    } catch {
+      // A patch that fails is not worth a wrong answer: walk everything.
+      this.walkPatched = false;
+    }
+    if (!this.walkPatched) {
+      this.resetWalk();
+      this.walk();
+    }
+    const walkFindings = this.findings.length;
     for (const list of this.assignments.values()) list.sort((a, b) => a.after - b.after);
     this.pending.sort((a, b) => a.call.start - b.call.start);
     const reuse = this.reusePlan();
@@ -257,6 +325,7 @@ class Extractor {
         const reads = new Set<string>();
         this.resolver.reads = reads;
         this.itemReads = reads;
+        item.usages = [];
         try {
           if (item.kind === 'withAWS') this.withAWS(item);
           else if (item.kind === 'withCredentials') this.withCredentials(item);
@@ -275,11 +344,13 @@ class Extractor {
     }
     usages.sort((a, b) => a.anchor.start - b.anchor.start);
     if (keep) {
+      const walk: WalkMemo = { contexts: this.contexts!, pending: this.pending, findings: this.findings.slice(0, walkFindings), owners: this.owners };
       this.memo = {
         context: this.ctx,
         file: this.file,
         facts: { text: this.text, assignments: this.assignments, locals: this.locals, parameters: this.parameters },
         items,
+        walk,
       };
     }
     return usages;
@@ -310,14 +381,89 @@ class Extractor {
         if (untouched(cached.reads, changedEarlier) && (!cached.readParams || paramsExact) && sameScope(item.scope, cached.scope, reused, change.start)) return cached;
         return null;
       }
-      if (first > change.newEnd && changedAll && untouched(cached.reads, changedAll) && (!cached.readParams || paramsMapped) && sameScope(item.scope, cached.scope, reused, Infinity) && shiftable(cached, change)) {
-        return { scope: item.scope, usages: shifted(cached.usages, map), findings: shifted(cached.findings, map), readParams: cached.readParams, reads: cached.reads };
+      if (first > change.newEnd && changedAll && untouched(cached.reads, changedAll) && (!cached.readParams || paramsMapped) && sameScope(item.scope, cached.scope, reused, Infinity)) {
+        const moved = shiftItem(cached, change);
+        if (moved) return { scope: item.scope, usages: moved.usages, findings: moved.findings, readParams: cached.readParams, reads: cached.reads };
       }
       return null;
     };
   }
 
   // ---- the walk ------------------------------------------------------------------------------
+
+  /** Empties what a walk collects (after a patch attempt that gave up). */
+  private resetWalk(): void {
+    this.assignments.clear();
+    this.locals.clear();
+    this.parameters.clear();
+    this.pending.length = 0;
+    this.findings.length = 0;
+    this.owners.length = 0;
+    if (this.incremental !== null) this.contexts = new WeakMap();
+  }
+
+  /**
+   * Re-analysis after an edit inside one block: takes the previous walk's results, drops what the old
+   * block contributed, moves what follows it by the edit's length, and walks only the new block in the
+   * context the old one had. Only when nothing outside the block can depend on it: no line moved (scope
+   * descriptions cite lines), the block is not inside a directive that shapes other blocks' scope
+   * (agent, environment, parameters, a scope step's arguments), and neither version made a finding
+   * during the walk (their order is the walk's). Returns false to walk everything.
+   */
+  private patchWalk(): boolean {
+    const inc = this.incremental;
+    const memo = inc?.memo;
+    const change = inc?.change;
+    const region = inc?.region;
+    const walk = memo?.walk as WalkMemo | undefined;
+    if (!memo || !change || !region || !walk || memo.context !== this.ctx || memo.file !== this.file) return false;
+    if (!sameLineBreaks(memo.facts.text, this.text, change)) return false;
+    const context = walk.contexts.get(region.block);
+    if (!context || !quietAncestors(region.ancestors, region.block)) return false;
+    // What the old contents contributed goes; the block itself is walked again (its locals, its scope).
+    const dead = new Set<Node>([region.block]);
+    for (const part of region.oldParts) for (const n of subtreeNodes(part)) dead.add(n);
+    for (const owner of walk.owners) if (dead.has(owner)) return false;
+    const map = mapper(change);
+    const moved = (x: number): number => (x >= change.oldEnd ? map(x) : x);
+    for (const [name, list] of memo.facts.assignments) {
+      const kept: Assignment[] = [];
+      for (const a of list) if (!dead.has(a.value)) kept.push(a.after >= change.oldEnd ? { ...a, after: moved(a.after) } : a);
+      if (kept.length > 0) this.assignments.set(name, kept);
+    }
+    for (const [name, list] of memo.facts.locals) {
+      const kept: Local[] = [];
+      for (const l of list) {
+        if (l.node && dead.has(l.node as Node)) continue;
+        kept.push(l.end >= change.oldEnd ? { ...l, start: moved(l.start), end: moved(l.end) } : l);
+      }
+      if (kept.length > 0) this.locals.set(name, kept);
+    }
+    // Parameters declared in the block (or newly declared there) change for every usage: walk everything.
+    for (const [name, decl] of memo.facts.parameters) {
+      if (decl.node && dead.has(decl.node as Node)) return false;
+      this.parameters.set(name, decl);
+    }
+    const declared = this.parameters.size;
+    for (const item of walk.pending) {
+      if (dead.has(item.call)) continue;
+      if (item.statement && item.statement.end >= change.oldEnd) item.statement = { start: moved(item.statement.start), end: moved(item.statement.end) };
+      this.pending.push(item);
+    }
+    for (let i = 0; i < walk.findings.length; i++) {
+      const f = walk.findings[i];
+      this.findings.push(f.range.end >= change.oldEnd ? shifted(f, moved) : f);
+      this.owners.push(walk.owners[i]);
+    }
+    this.contexts = walk.contexts;
+    const made = this.findings.length;
+    this.visit(region.block, context.scope, context.statement, context.depth);
+    if (this.findings.length !== made || this.parameters.size !== declared) return false;
+    for (const [name, decl] of this.parameters) if (memo.facts.parameters.get(name) !== decl) return false;
+    // The walk appends; lists are in walk order, which is source order.
+    for (const list of this.locals.values()) list.sort((a, b) => a.start - b.start);
+    return true;
+  }
 
   private walk(): void {
     const root: WalkScope = { env: null, method: null, agent: null, identity: null };
@@ -339,7 +485,10 @@ class Extractor {
       return;
     }
     if (isStatement(type)) statement = node;
+    if (this.contexts !== null && (type === 'Closure' || type === 'Block')) this.contexts.set(node, { scope, statement, depth });
+    const made = this.findings.length;
     const inner = this.enter(node, scope, statement);
+    for (let i = made; i < this.findings.length; i++) this.owners.push(node);
     if (inner === null) return;
     if (inner !== scope && node.type === 'Call') {
       for (const part of splitCall(node, scope, inner)) this.visit(part.node, part.scope, statement, depth + 1);
@@ -416,7 +565,10 @@ class Extractor {
       const type = node.type;
       if (type === 'Identifier' || type === 'Number' || type === 'Text' || type === 'Boolean' || type === 'Null') continue;
       if (isStatement(type)) statement = node;
+      // Deep subtrees are not re-walked on their own: no context recorded here (a re-analysis walks all).
+      const made = this.findings.length;
       const inner = this.enter(node, scope, statement);
+      for (let i = made; i < this.findings.length; i++) this.owners.push(node);
       if (inner === null) continue;
       if (inner !== scope && node.type === 'Call') {
         const parts = splitCall(node, scope, inner);
@@ -482,10 +634,10 @@ class Extractor {
     }
   }
 
-  private local(name: string, where: { start: number; end: number }, what: string): void {
+  private local(name: string, where: Node, what: string): void {
     let list = this.locals.get(name);
     if (!list) this.locals.set(name, (list = []));
-    list.push({ start: where.start, end: where.end, what });
+    list.push({ start: where.start, end: where.end, what, node: where });
   }
 
   private assign(name: string, after: number, value: Expression, start: number): void {
@@ -565,10 +717,14 @@ class Extractor {
     return { expr: e, description };
   }
 
-  /** The label of an agent directive, resolved once. */
+  /** Agent labels resolved in this run (agents outlive a run in a re-analysis; their labels may not). */
+  private readonly agentLabels = new Map<Agent, { label: string | null; reads: ReadonlySet<string> }>();
+
+  /** The label of an agent directive, resolved once per run. */
   private label(agent: Agent | null): string | null {
     if (!agent || !agent.expr) return null;
-    if (!agent.resolved) {
+    let resolved = this.agentLabels.get(agent);
+    if (!resolved) {
       // Resolved once for every usage under this agent: keep the names it read to charge each of them.
       const outer = this.resolver.reads;
       const reads = new Set<string>();
@@ -576,10 +732,11 @@ class Extractor {
       const v = this.resolver.expr(agent.expr, { env: null, method: null });
       this.resolver.reads = outer;
       // The seed's `label AgentAccountX` (a bare word) means the label of that name.
-      agent.resolved = { label: v.value ?? (agent.expr.type === 'Identifier' ? agent.expr.name : null), reads };
+      resolved = { label: v.value ?? (agent.expr.type === 'Identifier' ? agent.expr.name : null), reads };
+      this.agentLabels.set(agent, resolved);
     }
-    if (this.itemReads) for (const name of agent.resolved.reads) this.itemReads.add(name);
-    return agent.resolved.label;
+    if (this.itemReads) for (const name of resolved.reads) this.itemReads.add(name);
+    return resolved.label;
   }
 
   /** Records what a call means for the scope of its block; returns the block's scope, or 'skip'. */
@@ -664,7 +821,7 @@ class Extractor {
         if (choices?.type === 'List' && choices.elements[0]) defaultValue = choices.elements[0];
         else if (choices?.type === 'String' && !choices.interpolated) defaultText = choices.value.split(/\r?\n/)[0];
       }
-      this.parameters.set(paramName, { name: paramName, kind, defaultValue, defaultText, secret: kind === 'password', line: this.line(d.start) });
+      this.parameters.set(paramName, { name: paramName, kind, defaultValue, defaultText, secret: kind === 'password', line: this.line(d.start), node: d });
     }
   }
 
@@ -1534,14 +1691,14 @@ export function extractUsages(
   file: string,
   ctx: ExtractContext,
   incremental: IncrementalInput | null = null,
-): { usages: Usage[]; findings: Finding[]; memo: ExtractionMemo | null; reused: number } {
+): { usages: Usage[]; findings: Finding[]; memo: ExtractionMemo | null; reused: number; walkPatched: boolean } {
   try {
     const x = new Extractor(program, text, file, ctx, incremental);
     const usages = x.run();
-    return { usages, findings: x.findings, memo: x.memo, reused: x.reusedUsages };
+    return { usages, findings: x.findings, memo: x.memo, reused: x.reusedUsages, walkPatched: x.walkPatched };
   } catch {
     // Extraction bugs must not turn into stack traces for the user; report nothing rather than crash.
-    return { usages: [], findings: [], memo: null, reused: 0 };
+    return { usages: [], findings: [], memo: null, reused: 0, walkPatched: false };
   }
 }
 

@@ -4,7 +4,7 @@
 // calls after the edit, whose positions move — no line number anywhere changed. Everything else is
 // recomputed. The session tests compare every reused result with a from-scratch analysis.
 import type { CallExpression, Expression, MethodDeclaration, StringLiteral } from '../syntax/ast';
-import type { Finding, Range, Usage } from '../types';
+import type { Finding, Origin, Range, TextEdit, Usage } from '../types';
 import type { Assignment, EnvFrame, ParameterDecl } from './resolve';
 
 /** One edit, as offsets: [start, oldEnd) of the old text became [start, newEnd) of the new text. */
@@ -14,7 +14,8 @@ export interface TextChange {
   newEnd: number;
 }
 
-export type Local = { start: number; end: number; what: string };
+/** A closure or loop variable's extent; `node` (the closure or loop) lets a re-analysis drop the re-parsed block's. */
+export type Local = { start: number; end: number; what: string; node?: object };
 
 /** What the walk collected that any usage may read. */
 export interface Facts {
@@ -49,6 +50,8 @@ export interface ExtractionMemo {
   file: string;
   facts: Facts;
   items: Map<CallExpression, MemoItem>;
+  /** The walk's own results, for patching instead of walking again (opaque here; see extract.ts). */
+  walk?: unknown;
 }
 
 /** Maps an old offset into the new text (offsets inside the replaced span land on its end). */
@@ -179,6 +182,56 @@ export function sameScope(a: MemoScope, b: MemoScope, reused: ReadonlySet<CallEx
   return true;
 }
 
+/**
+ * A usage's results moved through an edit (copies; the cached objects stay as they were), or null when
+ * an offset sits at or inside the replaced span, where moving it would be a guess (an offset equal to
+ * an insertion point may end what precedes it or start what follows). Every offset-bearing field of
+ * Usage and Finding is listed here; the session tests compare with `shifted`, the generic deep copy.
+ */
+export function shiftItem(item: MemoItem, change: TextChange): { usages: Usage[]; findings: Finding[] } | null {
+  const delta = change.newEnd - change.oldEnd;
+  const { start, oldEnd } = change;
+  let ok = true;
+  const at = (x: number): number => {
+    if (x >= start && x <= oldEnd) ok = false;
+    return x > oldEnd ? x + delta : x;
+  };
+  const range = (r: Range): Range => ({ start: at(r.start), end: at(r.end) });
+  const origin = (o: Origin): Origin => (o.range ? { ...o, range: range(o.range) } : o);
+  const usages = item.usages.map((u): Usage => {
+    const args: Usage['args'] = {};
+    for (const k of Object.keys(u.args) as Array<keyof Usage['args']>) args[k] = range(u.args[k]!);
+    const origins: Usage['origins'] = {};
+    for (const k of Object.keys(u.origins) as Array<keyof Usage['origins']>) origins[k] = origin(u.origins[k]!);
+    const resolved = u.externalId.resolved;
+    return {
+      ...u,
+      range: range(u.range),
+      anchor: range(u.anchor),
+      externalId: { present: u.externalId.present, resolved: resolved ? { ...resolved, origin: origin(resolved.origin) } : null },
+      args,
+      origins,
+      unresolved: u.unresolved.map((x) => ({ ...x, range: range(x.range) })),
+      secrets: u.secrets.map((x) => ({ ...x, range: range(x.range), ...(x.statement ? { statement: range(x.statement) } : {}) })),
+    };
+  });
+  const edit = (e: TextEdit): TextEdit => {
+    const from = at(e.offset);
+    return { ...e, offset: from, length: at(e.offset + e.length) - from };
+  };
+  const findings = item.findings.map((f): Finding => {
+    // Related information pointing into this file would need moving too: not carried over.
+    if (f.related?.some((r) => r.range && r.file === undefined)) ok = false;
+    return {
+      ...f,
+      range: range(f.range),
+      ...(f.anchor ? { anchor: range(f.anchor) } : {}),
+      ...(f.fixes ? { fixes: f.fixes.map((fix) => ({ ...fix, edits: fix.edits.map(edit) })) } : {}),
+    };
+  });
+  return ok ? { usages, findings } : null;
+}
+
 function shiftRange(r: Range, map: (x: number) => number): Range {
   return { start: map(r.start), end: map(r.end) };
 }
@@ -209,30 +262,4 @@ function shiftAny(v: unknown, map: (x: number) => number): unknown {
     out.length = map(o.offset + o.length) - from;
   }
   return out;
-}
-
-/**
- * Whether a shifted copy of these results can be exact: no position at or inside the replaced span (an
- * offset equal to an insertion point may be the end of what precedes it or the start of what follows),
- * and no related information into this file.
- */
-export function shiftable(item: MemoItem, change: TextChange): boolean {
-  let ok = true;
-  const visit = (v: unknown, key: string): void => {
-    if (!ok || v === null || typeof v !== 'object') return;
-    if (key === 'related') {
-      for (const r of v as Array<{ file?: string; range?: Range }>) if (r.range && r.file === undefined) ok = false;
-      return;
-    }
-    if (Array.isArray(v)) {
-      for (const x of v) visit(x, '');
-      return;
-    }
-    const o = v as Record<string, unknown>;
-    for (const pos of [o.start, o.end, o.offset, typeof o.offset === 'number' && typeof o.length === 'number' ? o.offset + o.length : undefined]) if (typeof pos === 'number' && pos >= change.start && pos <= change.oldEnd) ok = false;
-    for (const k of Object.keys(o)) visit(o[k], k);
-  };
-  visit(item.usages, '');
-  visit(item.findings, '');
-  return ok;
 }

@@ -58,6 +58,8 @@ export interface ParameterDecl {
   defaultText: string | null;
   secret: boolean;
   line: number;
+  /** The declaring expression (lets a re-analysis see whether a re-parsed block declared it). */
+  node?: object;
 }
 
 export interface Assignment {
