@@ -100,7 +100,7 @@ interface BlockInfo {
 }
 
 /** Collects a subtree's offset-bearing objects and regions in pre-order (iteratively: trees can be deep). */
-function collect(root: Node, infos: Map<Node, BlockInfo>, text: string, arena: Span[], offArena: number[][], regions: Region[], rootParent: Region | null): void {
+function collect(root: Node, infos: Map<Node, BlockInfo>, text: string, arena: Span[], starts: number[], ends: number[], offArena: number[][], regions: Region[], rootParent: Region | null): void {
   const EXIT_REGION = 1;
   const EXIT_INTERP = 2;
   const stack: Array<Node | Span | number> = [root];
@@ -121,9 +121,10 @@ function collect(root: Node, infos: Map<Node, BlockInfo>, text: string, arena: S
       continue;
     }
     arena.push(item);
-    if (!('type' in item)) continue; // nameSpan / propertySpan
+    starts.push(item.start);
+    ends.push(item.end);
+    if ((item as { type?: string }).type === undefined) continue; // nameSpan / propertySpan
     const n = item as Node;
-    kids.length = 0;
     switch (n.type) {
       case 'Program':
         pushAll(kids, n.body);
@@ -262,8 +263,9 @@ function collect(root: Node, infos: Map<Node, BlockInfo>, text: string, arena: S
       default:
         break;
     }
-    for (let i = kids.length - 1; i >= 0; i--) {
-      const k = kids[i];
+    // Popping reverses them for the stack and leaves the list empty (setting length is a runtime call).
+    while (kids.length > 0) {
+      const k = kids.pop();
       if (k !== null && k !== undefined) stack.push(k);
     }
     const annotations = (n as { annotations?: Node[] }).annotations;
@@ -302,9 +304,9 @@ export function parseIncremental(text: string): IncrementalParse {
   const arena: Span[] = [];
   const offArena: number[][] = [];
   const regions: Region[] = [];
-  collect(result.program, infos, text, arena, offArena, regions, null);
-  const starts = startsOf(arena);
-  const ends = endsOf(arena);
+  const starts: number[] = [];
+  const ends: number[] = [];
+  collect(result.program, infos, text, arena, starts, ends, offArena, regions, null);
   const parsed: IncrementalParse = { text, program: result.program, errors: result.errors };
   const state: State = { text, program: result.program, errors: result.errors, cursors, dropped, consults, balance: null, arena, starts, ends, offArena, regions, current: parsed };
   states.set(parsed, state);
@@ -313,18 +315,6 @@ export function parseIncremental(text: string): IncrementalParse {
 
 function byNumber(a: number, b: number): number {
   return a - b;
-}
-
-function startsOf(arena: readonly Span[]): number[] {
-  const starts = new Array<number>(arena.length);
-  for (let i = 0; i < arena.length; i++) starts[i] = arena[i].start;
-  return starts;
-}
-
-function endsOf(arena: readonly Span[]): number[] {
-  const ends = new Array<number>(arena.length);
-  for (let i = 0; i < arena.length; i++) ends[i] = arena[i].end;
-  return ends;
 }
 
 /** First index in the non-decreasing `list` whose value is >= `value`. */
@@ -503,7 +493,9 @@ function tryRegion(state: State, region: Region, newText: string, delta: number)
   const subArena: Span[] = [];
   const subOff: number[][] = [];
   const subRegions: Region[] = [];
-  collect(fresh, infos, newText, subArena, subOff, subRegions, region);
+  const subStarts: number[] = [];
+  const subEnds: number[] = [];
+  collect(fresh, infos, newText, subArena, subStarts, subEnds, subOff, subRegions, region);
   // subRegions[0] is the fresh root: its children belong to `region`.
   for (let i = 1; i < subRegions.length; i++) {
     const r = subRegions[i];
@@ -543,8 +535,8 @@ function tryRegion(state: State, region: Region, newText: string, delta: number)
   const starts = state.starts;
   const ends = state.ends;
   replaceRange(arena, region.at + 1, region.size - sizeDelta - 1, subArena, 1);
-  replaceRange(starts, region.at + 1, region.size - sizeDelta - 1, startsOf(subArena), 1);
-  replaceRange(ends, region.at + 1, region.size - sizeDelta - 1, endsOf(subArena), 1);
+  replaceRange(starts, region.at + 1, region.size - sizeDelta - 1, subStarts, 1);
+  replaceRange(ends, region.at + 1, region.size - sizeDelta - 1, subEnds, 1);
   const skipFrom = region.at + 1;
   const skipTo = region.at + subArena.length;
   if (delta !== 0) {
