@@ -320,4 +320,36 @@ describe('analysis session (re-analysis after edits)', function () {
     }
     assert.ok(compared > 50, `${compared} usages compared`);
   });
+
+  it('a new line in one stage: only that stage is walked again, and descriptions citing lines below it (environment, bindings) move', () => {
+    const text = [
+      'pipeline {',
+      '  agent any',
+      "  environment { EXT = credentials('partner-external-id') }",
+      '  stages {',
+      "    stage('a') { steps { echo 'a' } }",
+      "    stage('b') {",
+      "      environment { ACCOUNT = '222222222222' }",
+      '      steps {',
+      "        withCredentials([string(credentialsId: 'ext', variable: 'EID')]) {",
+      "          withAWS(role: 'deploy', roleAccount: env.ACCOUNT, externalId: EID, duration: 900, roleSessionName: 'b') { sh 'x' }",
+      '        }',
+      "        sh 'aws sts assume-role --role-arn arn:aws:iam::222222222222:role/r --role-session-name s --external-id $EXT'",
+      '      }',
+      '    }',
+      '  }',
+      '}',
+      '',
+    ].join('\n');
+    const ctx = contexts[1];
+    const session = new AnalysisSession('Jenkinsfile');
+    const first = session.update(text, ctx);
+    assert.match(first.usages[0].origins.roleAccount?.description ?? '', /line 7/);
+    const at = text.indexOf("echo 'a'");
+    const edited = text.slice(0, at) + "echo 'z'\n        " + text.slice(at);
+    assertSame(session, edited, ctx, 'new line in stage a');
+    assert.equal(session.lastUpdate.walk, 'patched');
+    const now = session.update(edited, ctx);
+    assert.match(now.usages[0].origins.roleAccount?.description ?? '', /line 8/);
+  });
 });

@@ -37,6 +37,9 @@ interface WalkContext {
 
 /** The walk's results a re-analysis patches (drop the re-parsed block's, move the rest) instead of walking everything. */
 interface WalkMemo {
+  where: { lines: Lines };
+  /** Line count of the text the walk was made on. */
+  lineCount: number;
   contexts: WeakMap<Node, WalkContext>;
   pending: Pending[];
   findings: Finding[];
@@ -246,6 +249,9 @@ class Extractor {
   private readonly resolver: Resolver;
   private readonly config: ProjectConfig;
 
+  /** The current run's line index, shared with scope descriptions made by earlier runs of the session. */
+  private readonly where: { lines: Lines };
+
   constructor(
     private readonly program: Program,
     private readonly text: string,
@@ -254,6 +260,9 @@ class Extractor {
     private readonly incremental: IncrementalInput | null = null,
   ) {
     this.lines = new Lines(text);
+    const walk = incremental?.memo?.walk as WalkMemo | undefined;
+    this.where = walk && incremental?.memo?.context === ctx ? walk.where : { lines: this.lines };
+    this.where.lines = this.lines;
     this.config = ctx.config;
     this.resolver = new Resolver({
       text,
@@ -344,7 +353,7 @@ class Extractor {
     }
     usages.sort((a, b) => a.anchor.start - b.anchor.start);
     if (keep) {
-      const walk: WalkMemo = { contexts: this.contexts!, pending: this.pending, findings: this.findings.slice(0, walkFindings), owners: this.owners };
+      const walk: WalkMemo = { where: this.where, lineCount: this.lines.count(), contexts: this.contexts!, pending: this.pending, findings: this.findings.slice(0, walkFindings), owners: this.owners };
       this.memo = {
         context: this.ctx,
         file: this.file,
@@ -417,7 +426,8 @@ class Extractor {
     const region = inc?.region;
     const walk = memo?.walk as WalkMemo | undefined;
     if (!memo || !change || !region || !walk || memo.context !== this.ctx || memo.file !== this.file) return false;
-    if (!sameLineBreaks(memo.facts.text, this.text, change)) return false;
+    // Lines after the edit move by this much: facts citing them move along (scope descriptions render late).
+    const dl = this.lines.count() - walk.lineCount;
     const context = walk.contexts.get(region.block);
     if (!context || !quietAncestors(region.ancestors, region.block)) return false;
     // What the old contents contributed goes; the block itself is walked again (its locals, its scope).
@@ -428,7 +438,11 @@ class Extractor {
     const moved = (x: number): number => (x >= change.oldEnd ? map(x) : x);
     for (const [name, list] of memo.facts.assignments) {
       const kept: Assignment[] = [];
-      for (const a of list) if (!dead.has(a.value)) kept.push(a.after >= change.oldEnd ? { ...a, after: moved(a.after) } : a);
+      for (const a of list) {
+        if (dead.has(a.value)) continue;
+        if (a.after < change.oldEnd) kept.push(a);
+        else kept.push({ ...a, after: moved(a.after), ...(a.start !== undefined && a.start >= change.oldEnd ? { start: moved(a.start), line: a.line + dl } : {}) });
+      }
       if (kept.length > 0) this.assignments.set(name, kept);
     }
     for (const [name, list] of memo.facts.locals) {
@@ -442,7 +456,9 @@ class Extractor {
     // Parameters declared in the block (or newly declared there) change for every usage: walk everything.
     for (const [name, decl] of memo.facts.parameters) {
       if (decl.node && dead.has(decl.node as Node)) return false;
-      this.parameters.set(name, decl);
+      // Declaring nodes outside the block were already moved by the parser (new offsets).
+      const after = dl !== 0 && decl.node !== undefined && (decl.node as Node).start >= change.newEnd;
+      this.parameters.set(name, after ? { ...decl, line: decl.line + dl } : decl);
     }
     const declared = this.parameters.size;
     for (const item of walk.pending) {
@@ -459,7 +475,7 @@ class Extractor {
     const made = this.findings.length;
     this.visit(region.block, context.scope, context.statement, context.depth);
     if (this.findings.length !== made || this.parameters.size !== declared) return false;
-    for (const [name, decl] of this.parameters) if (memo.facts.parameters.get(name) !== decl) return false;
+    for (const [name, decl] of this.parameters) if (memo.facts.parameters.get(name)?.node !== decl.node) return false;
     // The walk appends; lists are in walk order, which is source order.
     for (const list of this.locals.values()) list.sort((a, b) => a.start - b.start);
     return true;
@@ -643,7 +659,7 @@ class Extractor {
   private assign(name: string, after: number, value: Expression, start: number): void {
     let list = this.assignments.get(name);
     if (!list) this.assignments.set(name, (list = []));
-    list.push({ after, value, line: this.line(start) });
+    list.push({ after, value, line: this.line(start), start });
   }
 
   /** Declarative `agent` and `environment` directives apply to their whole block. */
@@ -658,24 +674,25 @@ class Extractor {
         const agent = this.declarativeAgent(call);
         if (agent) result = { ...result, agent };
       } else if (name === 'environment' && call.closures.length > 0) {
+        // Descriptions cite lines, rendered when read: in a session, scopes outlive the run that made them.
+        const where = this.where;
         let env = result.env;
         for (const s of call.closures[0].body) {
           if (s.type !== 'ExpressionStatement' || s.expression.type !== 'Assign') continue;
           const a = s.expression;
           if (a.target.type !== 'Identifier') continue;
           const varName = a.target.name;
-          const line = this.line(a.start);
           const v = a.value;
           if (v.type === 'Call' && calleeName(v) === 'credentials') {
             const id = plainString(positional(v.args)[0]);
             if (id !== null) {
-              env = { name: varName, binding: { kind: 'credential', credentialsId: id, origin: `credential '${id}' bound to ${varName} in environment, line ${line}` }, next: env };
+              env = { name: varName, binding: { kind: 'credential', credentialsId: id, at: a, get origin() { return `credential '${id}' bound to ${varName} in environment, line ${where.lines.line(a.start)}`; } }, next: env };
               continue;
             }
           }
           this.secretVariable(varName, v);
           if (v.type === 'String') this.scanStringSecrets(v);
-          env = { name: varName, binding: { kind: 'expr', expr: v, origin: `environment ${varName}, line ${line}`, source: 'environment' }, next: env };
+          env = { name: varName, binding: { kind: 'expr', expr: v, source: 'environment', get origin() { return `environment ${varName}, line ${where.lines.line(a.start)}`; } }, next: env };
         }
         result = { ...result, env };
       }
@@ -753,6 +770,7 @@ class Extractor {
       case 'withCredentials':
         return this.withCredentialsScope(call, scope, statement);
       case 'withEnv': {
+        const where = this.where;
         let env = scope.env;
         const list = positional(call.args)[0];
         if (list && list.type === 'List') {
@@ -763,7 +781,7 @@ class Extractor {
             const eq = first.value.indexOf('=');
             if (eq <= 0) continue;
             const varName = first.value.slice(0, eq);
-            env = { name: varName, binding: { kind: 'slice', str: el, from: eq + 1, origin: `withEnv ${varName}, line ${this.line(el.start)}` }, next: env };
+            env = { name: varName, binding: { kind: 'slice', str: el, from: eq + 1, get origin() { return `withEnv ${varName}, line ${where.lines.line(el.start)}`; } }, next: env };
           }
         }
         return env === scope.env ? scope : { ...scope, env };
@@ -828,6 +846,7 @@ class Extractor {
   private withCredentialsScope(call: CallExpression, scope: WalkScope, statement: Range | null): WalkScope {
     const list = positional(call.args)[0];
     if (!list || list.type !== 'List') return scope;
+    const where = this.where;
     let env: EnvFrame | null = scope.env;
     let identity = scope.identity;
     for (const b of list.elements) {
@@ -856,7 +875,7 @@ class Extractor {
         const vars = kind === 'usernamePassword' ? ['usernameVariable', 'passwordVariable'] : kind === 'string' ? ['variable'] : [];
         for (const key of vars) {
           const variable = plainString(named.get(key));
-          if (variable) env = { name: variable, binding: { kind: 'credential', credentialsId: id, origin: `credential '${id}' bound to $${variable} at line ${this.line(b.start)}` }, next: env };
+          if (variable) env = { name: variable, binding: { kind: 'credential', credentialsId: id, at: b, get origin() { return `credential '${id}' bound to $${variable} at line ${where.lines.line(b.start)}`; } }, next: env };
         }
       } else if (b.type === 'Map') {
         const named = mapEntries(b);
@@ -869,7 +888,7 @@ class Extractor {
         } else if (cls === 'StringBinding') {
           const id = plainString(named.get('credentialsId'));
           const variable = plainString(named.get('variable'));
-          if (id && variable) env = { name: variable, binding: { kind: 'credential', credentialsId: id, origin: `credential '${id}' bound to $${variable} at line ${this.line(b.start)}` }, next: env };
+          if (id && variable) env = { name: variable, binding: { kind: 'credential', credentialsId: id, at: b, get origin() { return `credential '${id}' bound to $${variable} at line ${where.lines.line(b.start)}`; } }, next: env };
         }
       }
     }

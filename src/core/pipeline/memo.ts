@@ -173,7 +173,7 @@ export function sameScope(a: MemoScope, b: MemoScope, reused: ReadonlySet<CallEx
       if (y.kind !== 'expr' || x.expr !== y.expr || x.source !== y.source || !nodeOk(x.expr, limit)) return false;
     } else if (x.kind === 'slice') {
       if (y.kind !== 'slice' || x.str !== y.str || x.from !== y.from || !nodeOk(x.str as StringLiteral, limit)) return false;
-    } else if (y.kind !== 'credential' || x.credentialsId !== y.credentialsId) {
+    } else if (y.kind !== 'credential' || x.credentialsId !== y.credentialsId || (x.at && !nodeOk(x.at, limit))) {
       return false;
     }
     f = f.next;

@@ -34,7 +34,7 @@ export interface Val {
 export type EnvBinding =
   | { kind: 'expr'; expr: Expression; origin: string; source: 'environment' }
   | { kind: 'slice'; str: StringLiteral; from: number; origin: string }
-  | { kind: 'credential'; credentialsId: string; origin: string };
+  | { kind: 'credential'; credentialsId: string; origin: string; /** The binding written in the pipeline. */ at?: { start: number; end: number } };
 
 /** Immutable linked list of environment bindings, innermost first. */
 export interface EnvFrame {
@@ -67,6 +67,8 @@ export interface Assignment {
   after: number;
   value: Expression;
   line: number;
+  /** Where the statement starts (the offset `line` is of). */
+  start?: number;
 }
 
 /** Everything the resolver reads, collected by extraction's walk. */
