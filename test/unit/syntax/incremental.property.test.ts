@@ -72,6 +72,7 @@ const seedOffset = Number(process.env.INCREMENTAL_SEED ?? 0);
 describe('syntax/incremental: identical to a full parse after random edit sequences', () => {
   const texts: string[] = [];
   const stats = { steps: 0, region: 0, full: 0 };
+  const reasons = new Map<string, number>();
 
   before(async () => {
     for (const name of ['seed-000-external-id.groovy', 'seed-001-mfa-users.groovy', 'seed-002-vault.groovy', 'seed-003-ecs-agents.groovy', 'seed-004-session-token.groovy', 'declarative-large.groovy']) texts.push(fixture(name));
@@ -83,7 +84,7 @@ describe('syntax/incremental: identical to a full parse after random edit sequen
 
   after(() => {
     // Visible in the spec output so a regression to "always full" is noticed.
-    console.log(`      ${stats.steps} edits checked: ${stats.region} re-parsed one block, ${stats.full} fell back to a full parse`);
+    console.log(`      ${stats.steps} edits checked: ${stats.region} re-parsed one block, ${stats.full} fell back to a full parse (${[...reasons].map(([why, n]) => `${why}: ${n}`).join(', ')})`);
   });
 
   function run(which: number, edits: Edit[], withChange: boolean): void {
@@ -94,7 +95,10 @@ describe('syntax/incremental: identical to a full parse after random edit sequen
       const next = applyEdit(text, edits[i]);
       const updated = updateParse(p, next.text, withChange ? next.change : undefined);
       stats.steps++;
-      if (updated.reparsed === 'full') stats.full++;
+      if (updated.reparsed === 'full') {
+        stats.full++;
+        reasons.set(updated.fallback ?? '?', (reasons.get(updated.fallback ?? '?') ?? 0) + 1);
+      }
       else stats.region++;
       assertSameAsFull(updated, next.text, `text ${which % texts.length}, edit ${i} ${JSON.stringify(edits[i])}`);
       p = updated;
