@@ -402,6 +402,7 @@ class Extractor {
 
   /** Empties what a walk collects (after a patch attempt that gave up). */
   private resetWalk(): void {
+    this.appended = null;
     this.assignments.clear();
     this.locals.clear();
     this.parameters.clear();
@@ -449,10 +450,12 @@ class Extractor {
       const kept: Local[] = [];
       for (const l of list) {
         if (l.node && dead.has(l.node as Node)) continue;
-        kept.push(l.end >= change.oldEnd ? { ...l, start: moved(l.start), end: moved(l.end) } : l);
+        kept.push(l.end >= change.oldEnd ? { start: moved(l.start), end: moved(l.end), what: l.what, node: l.node } : l);
       }
       if (kept.length > 0) this.locals.set(name, kept);
     }
+    // The block's locals are appended by its walk; they are put in source order afterwards.
+    this.appended = new Map();
     // Parameters declared in the block (or newly declared there) change for every usage: walk everything.
     for (const [name, decl] of memo.facts.parameters) {
       if (decl.node && dead.has(decl.node as Node)) return false;
@@ -476,8 +479,21 @@ class Extractor {
     this.visit(region.block, context.scope, context.statement, context.depth);
     if (this.findings.length !== made || this.parameters.size !== declared) return false;
     for (const [name, decl] of this.parameters) if (memo.facts.parameters.get(name)?.node !== decl.node) return false;
-    // The walk appends; lists are in walk order, which is source order.
-    for (const list of this.locals.values()) list.sort((a, b) => a.start - b.start);
+    // Lists are in walk order, which is source order: move what the block's walk appended into place.
+    for (const [list, from] of this.appended) {
+      const added = list.splice(from);
+      for (const l of added) {
+        let lo = 0;
+        let hi = list.length;
+        while (lo < hi) {
+          const mid = (lo + hi) >> 1;
+          if (list[mid].start <= l.start) lo = mid + 1;
+          else hi = mid;
+        }
+        list.splice(lo, 0, l);
+      }
+    }
+    this.appended = null;
     return true;
   }
 
@@ -650,9 +666,13 @@ class Extractor {
     }
   }
 
+  /** While a walk is patched: the locals lists the block's walk appended to, with their length before. */
+  private appended: Map<Local[], number> | null = null;
+
   private local(name: string, where: Node, what: string): void {
     let list = this.locals.get(name);
     if (!list) this.locals.set(name, (list = []));
+    if (this.appended !== null && !this.appended.has(list)) this.appended.set(list, list.length);
     list.push({ start: where.start, end: where.end, what, node: where });
   }
 
