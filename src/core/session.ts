@@ -4,7 +4,7 @@
 // this after every step of random edit sequences); only the work differs.
 import { finishAnalysis, type AnalysisContext, type FileAnalysis } from './analyze';
 import { extractUsages } from './pipeline/extract';
-import type { ExtractionMemo, TextChange } from './pipeline/memo';
+import { shiftFindings, type ExtractionMemo, type TextChange } from './pipeline/memo';
 import { parseIncremental, updateParse, type IncrementalParse } from './syntax/incremental';
 import type { Node } from './syntax/ast';
 import { childrenOf } from './pipeline/children';
@@ -65,7 +65,14 @@ export class AnalysisSession {
     // The parse state is updated in place by the next edit: the result gets its own copy of the errors.
     const errors = parsed.errors.map((e) => ({ ...e }));
     const analysis = finishAnalysis(this.file, errors, extraction, ctx, (usage, compute) => {
-      const list = previousRules.get(usage) ?? compute();
+      // Rules are functions of the usage alone: a usage carried over has the same findings, moved with it.
+      let list = previousRules.get(usage);
+      if (!list && edit) {
+        const from = extraction.movedFrom.get(usage);
+        const before = from && previousRules.get(from);
+        if (before) list = shiftFindings(before, edit) ?? undefined;
+      }
+      if (!list) list = compute();
       rules.set(usage, list);
       return list;
     });

@@ -288,6 +288,8 @@ class Extractor {
   memo: ExtractionMemo | null = null;
   /** Names read by the usage being computed (see Resolver.reads). */
   private itemReads: Set<string> | null = null;
+  /** Usages carried over by moving them through the edit: the copy and the previous run's usage. */
+  readonly movedFrom = new Map<Usage, Usage>();
   /** Usages carried over from the previous run (for the session's statistics). */
   reusedUsages = 0;
   /** Literal secrets a usage tried to record (reported once per file, so such usages are never reused). */
@@ -392,7 +394,10 @@ class Extractor {
       }
       if (first > change.newEnd && changedAll && untouched(cached.reads, changedAll) && (!cached.readParams || paramsMapped) && sameScope(item.scope, cached.scope, reused, Infinity)) {
         const moved = shiftItem(cached, change);
-        if (moved) return { scope: item.scope, usages: moved.usages, findings: moved.findings, readParams: cached.readParams, reads: cached.reads };
+        if (moved) {
+          for (let i = 0; i < moved.usages.length; i++) this.movedFrom.set(moved.usages[i], cached.usages[i]);
+          return { scope: item.scope, usages: moved.usages, findings: moved.findings, readParams: cached.readParams, reads: cached.reads };
+        }
       }
       return null;
     };
@@ -1730,14 +1735,14 @@ export function extractUsages(
   file: string,
   ctx: ExtractContext,
   incremental: IncrementalInput | null = null,
-): { usages: Usage[]; findings: Finding[]; memo: ExtractionMemo | null; reused: number; walkPatched: boolean } {
+): { usages: Usage[]; findings: Finding[]; memo: ExtractionMemo | null; reused: number; walkPatched: boolean; movedFrom: ReadonlyMap<Usage, Usage> } {
   try {
     const x = new Extractor(program, text, file, ctx, incremental);
     const usages = x.run();
-    return { usages, findings: x.findings, memo: x.memo, reused: x.reusedUsages, walkPatched: x.walkPatched };
+    return { usages, findings: x.findings, memo: x.memo, reused: x.reusedUsages, walkPatched: x.walkPatched, movedFrom: x.movedFrom };
   } catch {
     // Extraction bugs must not turn into stack traces for the user; report nothing rather than crash.
-    return { usages: [], findings: [], memo: null, reused: 0, walkPatched: false };
+    return { usages: [], findings: [], memo: null, reused: 0, walkPatched: false, movedFrom: new Map() };
   }
 }
 

@@ -215,11 +215,26 @@ export function shiftItem(item: MemoItem, change: TextChange): { usages: Usage[]
       secrets: u.secrets.map((x) => ({ ...x, range: range(x.range), ...(x.statement ? { statement: range(x.statement) } : {}) })),
     };
   });
+  const findings = shiftFindings(item.findings, change);
+  if (findings === null) ok = false;
+  return ok && findings ? { usages, findings } : null;
+}
+
+/** Findings moved through an edit (copies), or null when an offset is at or inside the replaced span (see shiftItem). */
+export function shiftFindings(list: readonly Finding[], change: TextChange): Finding[] | null {
+  const delta = change.newEnd - change.oldEnd;
+  const { start, oldEnd } = change;
+  let ok = true;
+  const at = (x: number): number => {
+    if (x >= start && x <= oldEnd) ok = false;
+    return x > oldEnd ? x + delta : x;
+  };
+  const range = (r: Range): Range => ({ start: at(r.start), end: at(r.end) });
   const edit = (e: TextEdit): TextEdit => {
     const from = at(e.offset);
     return { ...e, offset: from, length: at(e.offset + e.length) - from };
   };
-  const findings = item.findings.map((f): Finding => {
+  const out = list.map((f): Finding => {
     // Related information pointing into this file would need moving too: not carried over.
     if (f.related?.some((r) => r.range && r.file === undefined)) ok = false;
     return {
@@ -229,7 +244,7 @@ export function shiftItem(item: MemoItem, change: TextChange): { usages: Usage[]
       ...(f.fixes ? { fixes: f.fixes.map((fix) => ({ ...fix, edits: fix.edits.map(edit) })) } : {}),
     };
   });
-  return ok ? { usages, findings } : null;
+  return ok ? out : null;
 }
 
 function shiftRange(r: Range, map: (x: number) => number): Range {
