@@ -411,6 +411,8 @@ export function updateParse(prev: IncrementalParse, newText: string, change?: Te
   }
   let candidate: Region | null = lo > 0 ? regions[lo - 1] : null;
   while (candidate !== null && !(candidate.node.start < change.start && change.oldEnd < candidate.node.end)) candidate = candidate.parent;
+  const shifted = blankEdit(state, newText, change, candidate);
+  if (shifted !== null) return shifted;
   let why = 'no enclosing block';
   for (let tries = 0; candidate !== null && tries < MAX_TRIES; candidate = candidate.parent) {
     if (!candidate.ok) continue;
@@ -425,6 +427,97 @@ export function updateParse(prev: IncrementalParse, newText: string, change?: Te
     why = outcome;
   }
   return full(newText, why);
+}
+
+function isBlank(c: number): boolean {
+  return c === 32 || c === 9 || c === 10 || c === 13;
+}
+
+function allBlank(text: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (!isBlank(text.charCodeAt(i))) return false;
+  return true;
+}
+
+/**
+ * Blanks (spaces, tabs, line breaks) typed or deleted between two statements change no token, no
+ * line break before a token and no indentation a token's line has: the parse is the same with
+ * positions moved, so nothing is parsed. Returns null when that cannot be shown cheaply.
+ */
+function blankEdit(state: State, newText: string, change: TextChange, container: Region | null): UpdatedParse | null {
+  const oldText = state.text;
+  const { start, oldEnd, newEnd } = change;
+  if (oldEnd - start > 256 || newEnd - start > 256) return null;
+  // A block inside a GString interpolation is part of the string's source text.
+  if (container !== null && !container.ok) return null;
+  if (!allBlank(oldText, start, oldEnd) || !allBlank(newText, start, newEnd)) return null;
+  // The statements around: the edit must lie in the gap between two of them (or after the last).
+  const block: { body: readonly Node[]; start: number; end: number } = container !== null ? container.node : state.program;
+  const body = block.body;
+  let lo = 0;
+  let hi = body.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (body[mid].start < start) lo = mid + 1;
+    else hi = mid;
+  }
+  if (lo === 0) return null; // before the first statement: closure parameters, `->` and the like
+  const prevEnd = body[lo - 1].end;
+  const nextStart = lo < body.length ? body[lo].start : container !== null ? block.end - 1 : oldText.length;
+  if (prevEnd > start || oldEnd > nextStart || oldEnd >= oldText.length) return null;
+  if (!isBlank(oldText.charCodeAt(oldEnd))) return null; // no token may start right after the edit
+  if (prevEnd === start) {
+    // Right after a token: it must end at a line break in both texts (an unterminated string ends there).
+    const a = oldText.charCodeAt(start);
+    const b = newText.charCodeAt(start);
+    if (!(a === 10 || a === 13) || !(b === 10 || b === 13)) return null;
+  }
+  // Nothing but blanks between the statement and the edit (no comment the edit could cut).
+  if (!allBlank(oldText, prevEnd, start)) return null;
+  // The next token's line break and its line's indentation must stay: the rest of the line after the
+  // edit is blank and a line break follows before the next token; without line breaks in the edit it
+  // is enough that the edit is not in a line's leading blanks.
+  let p = oldEnd;
+  while (p < oldText.length && (oldText.charCodeAt(p) === 32 || oldText.charCodeAt(p) === 9)) p++;
+  const breakFollows = p < oldText.length && (oldText.charCodeAt(p) === 10 || oldText.charCodeAt(p) === 13);
+  if (!breakFollows) {
+    if (hasLineBreak(oldText, start, oldEnd) || hasLineBreak(newText, start, newEnd)) return null;
+    let q = start;
+    while (q > 0 && (oldText.charCodeAt(q - 1) === 32 || oldText.charCodeAt(q - 1) === 9)) q--;
+    if (q === 0 || oldText.charCodeAt(q - 1) === 10 || oldText.charCodeAt(q - 1) === 13) return null;
+  }
+  const delta = newEnd - oldEnd;
+  const arena = state.arena;
+  // Positions up to `start` belong to the code before (a node may end exactly there); the blank range
+  // holds none; everything after it moves.
+  const boundary = start + 1;
+  if (delta !== 0) {
+    shiftObjects(arena, state.starts, state.ends, 0, arena.length, boundary, delta);
+    const offArena = state.offArena;
+    for (let i = 0; i < offArena.length; i++) {
+      const a = offArena[i];
+      if (a.length > 0 && a[0] >= boundary) for (let k = 0; k < a.length; k++) a[k] += delta;
+    }
+    const errors = state.errors;
+    const cursors = state.cursors;
+    for (let i = 0; i < errors.length; i++) {
+      if (errors[i].offset >= boundary) errors[i].offset += delta;
+      if (cursors[i] >= boundary) cursors[i] += delta;
+    }
+    for (const list of [state.dropped, state.consults]) for (let i = 0; i < list.length; i++) if (list[i] >= boundary) list[i] += delta;
+    for (const r of state.regions) if (r.owner >= boundary) r.owner += delta;
+  }
+  const parsed = finish(state, newText);
+  // Nothing was parsed; report the innermost block around the edit (or the edit itself at top level).
+  parsed.reparsed = container !== null ? { oldStart: container.node.start, oldEnd: container.node.end - delta, newStart: container.node.start, newEnd: container.node.end } : { oldStart: start, oldEnd, newStart: start, newEnd };
+  return parsed;
+}
+
+function hasLineBreak(text: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || c === 13) return true;
+  }
+  return false;
 }
 
 /** Ends an update: the state now describes `newText`; a fresh handle replaces the old one. */
@@ -541,20 +634,8 @@ function tryRegion(state: State, region: Region, newText: string, delta: number)
   const skipTo = region.at + subArena.length;
   if (delta !== 0) {
     // Objects before the region reach past it only when they enclose it; all after it move.
-    for (let i = 0; i < skipFrom; i++) {
-      if (ends[i] >= oldEnd) {
-        const o = arena[i];
-        o.end = ends[i] += delta;
-        if (starts[i] >= oldEnd) o.start = starts[i] += delta;
-      }
-    }
-    for (let i = skipTo; i < arena.length; i++) {
-      if (ends[i] >= oldEnd) {
-        const o = arena[i];
-        o.end = ends[i] += delta;
-        if (starts[i] >= oldEnd) o.start = starts[i] += delta;
-      }
-    }
+    shiftObjects(arena, starts, ends, 0, skipFrom, oldEnd, delta);
+    shiftObjects(arena, starts, ends, skipTo, arena.length, oldEnd, delta);
   }
   ends[region.at] = newNodeEnd;
   node.end = newNodeEnd;
@@ -584,6 +665,17 @@ function tryRegion(state: State, region: Region, newText: string, delta: number)
   const parsed = finish(state, newText);
   parsed.reparsed = { oldStart: open, oldEnd, newStart: open, newEnd: newNodeEnd };
   return parsed;
+}
+
+/** Moves positions >= `boundary` of arena objects [from, to) by `delta` (shadow lists first: only moved objects are written). */
+function shiftObjects(arena: Span[], starts: number[], ends: number[], from: number, to: number, boundary: number, delta: number): void {
+  for (let i = from; i < to; i++) {
+    if (ends[i] >= boundary) {
+      const o = arena[i];
+      o.end = ends[i] += delta;
+      if (starts[i] >= boundary) o.start = starts[i] += delta;
+    }
+  }
 }
 
 /** Leading blanks of the line containing `offset` (what the recovery's indentation rule reads). */

@@ -142,6 +142,44 @@ describe('syntax/incremental', () => {
     }
   });
 
+  it('blanks typed between statements (also at top level) only move positions', () => {
+    const script = [
+      "def x = 'a'",
+      "sh 'unterminated",
+      'node {',
+      "    echo 'in'",
+      '    if (x) { echo x }   ',
+      '}',
+      'y = 1 ?',
+      '',
+      'z = 2',
+      '',
+    ].join('\n');
+    let p: IncrementalParse = parseIncremental(script);
+    const lineEnd = (needle: string): number => p.text.indexOf('\n', p.text.indexOf(needle));
+    // Enter at the end of statement lines (after an unterminated string, after a damaged ternary).
+    for (const needle of ['def x', "sh 'unterminated", "echo 'in'", '} else']) {
+      if (needle === '} else') {
+        // `y = 1 ?` reads on into the next line: not a gap between statements, but still exact.
+        p = edit(p, lineEnd('y = 1 ?'), 0, '\n');
+        continue;
+      }
+      const u = edit(p, lineEnd(needle), 0, '\n');
+      assert.notEqual(u.reparsed, 'full', needle);
+      p = u;
+    }
+    // A blank line deleted, trailing blanks typed and deleted, a line break typed before a statement.
+    p = edit(p, p.text.indexOf('\n\nz'), 1, '');
+    p = edit(p, p.text.indexOf('{ echo x }') + 10, 0, '  \t');
+    p = edit(p, p.text.indexOf('{ echo x }') + 10, 3, '');
+    p = edit(p, p.text.indexOf('z = 2'), 0, '\n\n');
+    // Blanks that do change the parse: in a line's indentation, inside a string, splitting a statement.
+    p = edit(p, p.text.indexOf("    echo 'in'"), 0, ' ');
+    p = edit(p, p.text.indexOf("'in'") + 2, 0, ' ');
+    p = edit(p, p.text.indexOf('= 2'), 0, '\n');
+    p = edit(p, p.text.indexOf("sh 'unterminated") + 3, 0, '\n');
+  });
+
   it('computes the change from the texts when none is given', () => {
     assert.deepEqual(computeChange('abcdef', 'abXYef'), { start: 2, oldEnd: 4, newEnd: 4 });
     assert.deepEqual(computeChange('aaaa', 'aaaaa'), { start: 4, oldEnd: 4, newEnd: 5 });
