@@ -43,7 +43,11 @@ export interface TextChange {
   newEnd: number;
 }
 
-/** What `updateParse` parsed again: a block's old and new range, or the whole text. */
+/**
+ * What `updateParse` parsed again: a block's old and new range (the block object is kept, its contents
+ * replaced), or the whole text. Every changed node lies inside it. For blanks typed between statements
+ * nothing is parsed and the innermost enclosing block is reported (at top level: the edited range).
+ */
 export type Reparsed = { oldStart: number; oldEnd: number; newStart: number; newEnd: number } | 'full';
 
 /** The updated parse plus what was parsed again (for callers that keep their own incremental state). */
