@@ -309,7 +309,7 @@ describe('analysis session (re-analysis after edits)', function () {
           const findings = a.findings.filter((f) => f.anchor && f.anchor.start === usage.anchor.start);
           // An insertion of 7 characters at offset 0 moves every offset of these results.
           const change = { start: 0, oldEnd: 0, newEnd: 7 };
-          const item = { scope: { env: null, method: null, agent: null, identity: null }, usages: [usage], findings, readParams: false, reads: new Set<string>() };
+          const item = { scope: { env: null, method: null, agent: null, identity: null }, usages: [usage], findings, readParams: false, reads: new Set<string>(), secrets: [] };
           const fast = shiftItem(item, change);
           const generic = { usages: shifted([usage], mapper(change)), findings: shifted(findings, mapper(change)) };
           if (usage.range.start === 0) assert.equal(fast, null, 'an offset at the insertion point is not moved by guess');
@@ -351,5 +351,62 @@ describe('analysis session (re-analysis after edits)', function () {
     assert.equal(session.lastUpdate.walk, 'patched');
     const now = session.update(edited, ctx);
     assert.match(now.usages[0].origins.roleAccount?.description ?? '', /line 8/);
+  });
+
+  it('a usage before the edit that cites a parameter default written after it is recomputed (the default moved)', () => {
+    const text = [
+      "def helper() { withAWS(role: 'deploy', roleAccount: params.ACCOUNT, duration: 900, roleSessionName: 'h') { sh 'x' } }",
+      "node { stage('x') { echo 'a' } }",
+      "properties([parameters([string(name: 'ACCOUNT', defaultValue: '222222222222')])])",
+      '',
+    ].join('\n');
+    const ctx = contexts[0];
+    const session = new AnalysisSession('Jenkinsfile');
+    const first = session.update(text, ctx);
+    assert.ok(first.usages[0].origins.roleAccount?.range, 'the origin points at the default');
+    const at = text.indexOf("echo 'a'") + 6;
+    const edited = text.slice(0, at) + 'bc' + text.slice(at);
+    assertSame(session, edited, ctx, 'typing before the parameters');
+    assert.equal(session.lastUpdate.parse, 'incremental');
+  });
+
+  it('a literal secret shared by two usages is reported once, by the first: carried-over usages keep that right', () => {
+    const text = [
+      'pipeline {',
+      '  agent any',
+      "  environment { EXT = 'literal-external-id-1234' }",
+      '  stages {',
+      "    stage('a') { steps { withAWS(role: 'arn:aws:iam::222222222222:role/r', externalId: env.EXT, duration: 900, roleSessionName: 'a') { sh 'x' } } }",
+      "    stage('b') { steps { echo 'b' } }",
+      "    stage('c') { steps { withAWS(role: 'arn:aws:iam::222222222222:role/r', externalId: env.EXT, duration: 900, roleSessionName: 'c') { sh 'y' } } }",
+      '  }',
+      '}',
+      '',
+    ].join('\n');
+    const ctx = contexts[0];
+    const session = new AnalysisSession('Jenkinsfile');
+    const first = session.update(text, ctx);
+    assert.equal(first.usages[0].secrets.length, 1, 'the first usage reports the literal');
+    assert.equal(first.usages[1].secrets.length, 0, 'the second does not report it again');
+    // Typing in stage b: both usages carried over, the decision replayed.
+    const typed = text.replace("echo 'b'", "echo 'bb'");
+    assertSame(session, typed, ctx, 'typing between them');
+    assert.equal(session.lastUpdate.reusedUsages, 2);
+    // Stage a's usage stops using the literal: now stage c's reports it (recomputed, not carried over).
+    const moved = typed.replace("externalId: env.EXT, duration: 900, roleSessionName: 'a'", "externalId: params.X, duration: 900, roleSessionName: 'a'");
+    assertSame(session, moved, ctx, 'first usage no longer uses the literal');
+    const now = session.update(moved, ctx);
+    assert.equal(now.usages[1].secrets.length, 1, 'the remaining usage reports the literal now');
+  });
+
+  it('a key typed into a string inside a stage is found as by a full analysis (the pre-scan covers the re-walked block)', () => {
+    const session = new AnalysisSession('Jenkinsfile');
+    const ctx = contexts[0];
+    session.update(PIPELINE, ctx);
+    const edited = PIPELINE.replace('echo "building"', 'echo "key AKIAABCDEFGHIJKLMNOP and secretKey = abcdefghijABCDEFGHIJ0123456789abcdefghij"');
+    assertSame(session, edited, ctx, 'a key typed');
+    const now = session.update(edited, ctx);
+    assert.ok(now.findings.some((f) => f.code === 'static-credentials'));
+    assert.ok(now.findings.some((f) => f.code === 'hardcoded-secret'));
   });
 });

@@ -292,8 +292,8 @@ class Extractor {
   readonly movedFrom = new Map<Usage, Usage>();
   /** Usages carried over from the previous run (for the session's statistics). */
   reusedUsages = 0;
-  /** Literal secrets a usage tried to record (reported once per file, so such usages are never reused). */
-  private secretAttempts = 0;
+  /** Literal secrets the usage being computed tried to record, and whether each was new to the file. */
+  private secretAttempts: MemoItem['secrets'] | null = null;
 
   /** Blocks' walk contexts, recorded when the run is incremental (see WalkMemo). */
   private contexts: WeakMap<Node, WalkContext> | null = null;
@@ -302,7 +302,6 @@ class Extractor {
   walkPatched = false;
 
   run(): Usage[] {
-    this.prescanSecrets();
     if (this.incremental !== null) this.contexts = new WeakMap();
     try {
       this.walkPatched = this.patchWalk();
@@ -312,6 +311,7 @@ class Extractor {
     }
     if (!this.walkPatched) {
       this.resetWalk();
+      this.prescanSecrets();
       this.walk();
     }
     const walkFindings = this.findings.length;
@@ -332,7 +332,8 @@ class Extractor {
         if (keep) items.set(item.call, { ...again, scope: item.scope });
       } else {
         const findings = this.findings.length;
-        const secrets = this.secretAttempts;
+        const secrets: MemoItem['secrets'] = [];
+        this.secretAttempts = secrets;
         const reads = new Set<string>();
         this.resolver.reads = reads;
         this.itemReads = reads;
@@ -347,9 +348,8 @@ class Extractor {
         }
         this.resolver.reads = null;
         this.itemReads = null;
-        if (keep && this.secretAttempts === secrets) {
-          items.set(item.call, { scope: item.scope, usages: item.usages, findings: this.findings.slice(findings), readParams: reads.has(PARAMETERS_READ), reads });
-        }
+        this.secretAttempts = null;
+        if (keep) items.set(item.call, { scope: item.scope, usages: item.usages, findings: this.findings.slice(findings), readParams: reads.has(PARAMETERS_READ), reads, secrets });
       }
       usages.push(...item.usages);
     }
@@ -379,7 +379,7 @@ class Extractor {
     const map = mapper(change);
     const same = (x: number): number => x;
     const changedEarlier = changedBefore(memo.facts, facts, change.start);
-    const paramsExact = sameParameters(memo.facts, facts, same);
+    const paramsExact = sameParameters(memo.facts, facts, same, change.start);
     const linesKept = sameLineBreaks(memo.facts.text, this.text, change);
     const changedAll = linesKept ? changedMapped(memo.facts, facts, map) : null;
     const paramsMapped = linesKept && sameParameters(memo.facts, facts, map);
@@ -389,14 +389,15 @@ class Extractor {
       const first = item.statement ? Math.min(item.statement.start, item.call.start) : item.call.start;
       const last = item.statement ? Math.max(item.statement.end, item.call.end) : item.call.end;
       if (last <= change.start) {
-        if (untouched(cached.reads, changedEarlier) && (!cached.readParams || paramsExact) && sameScope(item.scope, cached.scope, reused, change.start)) return cached;
-        return null;
+        if (!untouched(cached.reads, changedEarlier) || (cached.readParams && !paramsExact) || !sameScope(item.scope, cached.scope, reused, change.start)) return null;
+        return cached.secrets.length === 0 || this.replaySecrets(cached.secrets, null) ? cached : null;
       }
       if (first > change.newEnd && changedAll && untouched(cached.reads, changedAll) && (!cached.readParams || paramsMapped) && sameScope(item.scope, cached.scope, reused, Infinity)) {
         const moved = shiftItem(cached, change);
-        if (moved) {
+        const clear = cached.secrets.every((a) => (a.range.start < change.start || a.range.start > change.oldEnd) && (a.range.end < change.start || a.range.end > change.oldEnd));
+        if (moved && clear && (cached.secrets.length === 0 || this.replaySecrets(cached.secrets, map))) {
           for (let i = 0; i < moved.usages.length; i++) this.movedFrom.set(moved.usages[i], cached.usages[i]);
-          return { scope: item.scope, usages: moved.usages, findings: moved.findings, readParams: cached.readParams, reads: cached.reads };
+          return { scope: item.scope, usages: moved.usages, findings: moved.findings, readParams: cached.readParams, reads: cached.reads, secrets: cached.secrets.map((a) => ({ ...a, range: { start: map(a.range.start), end: map(a.range.end) } })) };
         }
       }
       return null;
@@ -481,6 +482,7 @@ class Extractor {
     }
     this.contexts = walk.contexts;
     const made = this.findings.length;
+    this.prescanSecretsIn(region.block.start, region.block.end);
     this.visit(region.block, context.scope, context.statement, context.depth);
     if (this.findings.length !== made || this.parameters.size !== declared) return false;
     for (const [name, decl] of this.parameters) if (memo.facts.parameters.get(name)?.node !== decl.node) return false;
@@ -938,6 +940,26 @@ class Extractor {
     this.secretHits = hits.length;
   }
 
+  /**
+   * The pre-scan for a patched walk, which visits only [from, to): every offset there where a key
+   * pattern matches, overlapping matches included (a whole-text scan consumes matches, so starting
+   * elsewhere could otherwise skip one), read against the whole text (word boundaries, look-ahead).
+   */
+  private prescanSecretsIn(from: number, to: number): void {
+    const text = this.text;
+    const hits: number[] = [];
+    for (const re of [AKIA, SECRET_KEY_ASSIGN, SESSION_TOKEN_ASSIGN]) {
+      re.lastIndex = from;
+      for (let m = re.exec(text); m !== null && m.index < to; m = re.exec(text)) {
+        hits.push(m.index);
+        re.lastIndex = m.index + 1;
+      }
+    }
+    hits.sort((a, b) => a - b);
+    this.hitOffsets = hits;
+    this.secretHits = hits.length;
+  }
+
   private hitWithin(start: number, end: number): boolean {
     const hits = this.hitOffsets;
     let lo = 0;
@@ -1005,11 +1027,33 @@ class Extractor {
 
   /** Records a literal secret once: usages sharing one literal (an environment value, a command variable) report it once. */
   private pushSecret(usage: Usage, secret: Usage['secrets'][number]): void {
-    this.secretAttempts++;
     const key = `${secret.kind}:${secret.range.start}:${secret.range.end}`;
-    if (this.reportedSecrets.has(key)) return;
+    const fresh = !this.reportedSecrets.has(key);
+    this.secretAttempts?.push({ kind: secret.kind, range: secret.range, reported: fresh });
+    if (!fresh) return;
     this.reportedSecrets.add(key);
     usage.secrets.push(secret);
+  }
+
+  /**
+   * Whether a carried-over usage's literal secrets get the same once-per-file decisions as when it was
+   * computed (the usages before it may have changed); if so, records them as reported.
+   */
+  private replaySecrets(attempts: MemoItem['secrets'], moved: ((x: number) => number) | null): boolean {
+    const keys: Array<{ key: string; reported: boolean }> = [];
+    for (const a of attempts) {
+      const start = moved ? moved(a.range.start) : a.range.start;
+      const end = moved ? moved(a.range.end) : a.range.end;
+      keys.push({ key: `${a.kind}:${start}:${end}`, reported: a.reported });
+    }
+    const seen = new Set<string>();
+    for (const k of keys) {
+      const fresh = !this.reportedSecrets.has(k.key) && !seen.has(k.key);
+      if (fresh !== k.reported) return false;
+      seen.add(k.key);
+    }
+    for (const k of keys) this.reportedSecrets.add(k.key);
+    return true;
   }
 
   private boundCredentials(scope: WalkScope): Array<{ variable: string; credentialsId: string }> {

@@ -42,6 +42,8 @@ export interface MemoItem {
   readParams: boolean;
   /** Variable names it looked up (assignments, `env.X` assignments, closure locals). */
   reads: ReadonlySet<string>;
+  /** Literal secrets it tried to record, in order, and whether each was the file's first report of it. */
+  secrets: Array<{ kind: Usage['secrets'][number]['kind']; range: Range; reported: boolean }>;
 }
 
 /** What a run leaves for the next run of the same document, with the same analysis context. */
@@ -66,6 +68,16 @@ function text(facts: Facts, n: { start: number; end: number }): string {
 }
 
 /**
+ * Whether an expression of the previous run and one of this run are the same code. The incremental
+ * parser keeps the nodes outside the re-parsed block (moving their offsets in place), so the same object
+ * is the same code; otherwise the old node still has its old offsets: compare its text and mapped start.
+ */
+function sameValue(old: Facts, a: { start: number; end: number }, now: Facts, b: { start: number; end: number }, map: (x: number) => number): boolean {
+  if (a === b) return true;
+  return map(a.start) === b.start && text(old, a) === text(now, b);
+}
+
+/**
  * Names whose assignments or closure locals differ between the runs, as seen by code before `limit`
  * (same positions, lines and source text): code there reads only assignments completed before it and
  * asks of locals only whether it is inside them.
@@ -79,7 +91,7 @@ export function changedBefore(old: Facts, now: Facts, limit: number): Set<string
     for (; i < a.length && a[i].after <= limit; i++) {
       const x = a[i];
       const y = b[i];
-      if (!y || y.after !== x.after || y.line !== x.line || y.value.start !== x.value.start || text(old, y.value) !== text(now, x.value)) break;
+      if (!y || y.after !== x.after || y.line !== x.line || !sameValue(old, y.value, now, x.value, (p) => p)) break;
     }
     if ((i < a.length && a[i].after <= limit) || (i < b.length && b[i].after <= limit)) changed.add(name);
   }
@@ -117,7 +129,7 @@ export function changedMapped(old: Facts, now: Facts, map: (x: number) => number
     for (let i = 0; same && i < a.length; i++) {
       const x = a[i];
       const y = b[i];
-      same = map(y.after) === x.after && y.line === x.line && map(y.value.start) === x.value.start && text(old, y.value) === text(now, x.value);
+      same = map(y.after) === x.after && y.line === x.line && sameValue(old, y.value, now, x.value, map);
     }
     if (!same) changed.add(name);
   }
@@ -132,14 +144,19 @@ export function untouched(reads: ReadonlySet<string>, changed: ReadonlySet<strin
   return true;
 }
 
-/** Whether the declared parameters are the same (positions mapped, lines and default text equal). */
-export function sameParameters(old: Facts, now: Facts, map: (x: number) => number): boolean {
+/**
+ * Whether the declared parameters are the same (positions mapped, lines and default text equal). With
+ * `unmovedBefore`, a default kept from the previous run must also lie before that offset (it did not
+ * move: results that cite its position as it was stay exact).
+ */
+export function sameParameters(old: Facts, now: Facts, map: (x: number) => number, unmovedBefore = Infinity): boolean {
   if (old.parameters.size !== now.parameters.size) return false;
   for (const [name, a] of now.parameters) {
     const b = old.parameters.get(name);
     if (!b || b.kind !== a.kind || b.line !== a.line || b.secret !== a.secret || b.defaultText !== a.defaultText) return false;
     if ((a.defaultValue === null) !== (b.defaultValue === null)) return false;
-    if (a.defaultValue && b.defaultValue && (map(b.defaultValue.start) !== a.defaultValue.start || text(old, b.defaultValue) !== text(now, a.defaultValue))) return false;
+    if (a.defaultValue && b.defaultValue && !sameValue(old, b.defaultValue, now, a.defaultValue, map)) return false;
+    if (a.defaultValue && a.defaultValue === b.defaultValue && a.defaultValue.end > unmovedBefore) return false;
   }
   return true;
 }
