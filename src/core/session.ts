@@ -44,7 +44,7 @@ export class AnalysisSession {
     }
     const prev = this.parsed;
     let edit: TextChange | null = null;
-    let region: { block: Node; oldParts: Node[]; ancestors: Node[] } | null = null;
+    let region: { block: Node; oldEnd: number; oldParts: Node[]; ancestors: Node[] } | null = null;
     if (prev === null) {
       this.parsed = parseIncremental(text);
     } else {
@@ -120,11 +120,11 @@ function directChildren(node: Node): Node[] {
 function reparsedBlock(
   path: Array<{ node: Node; start: number; end: number; parts: Node[] }>,
   r: { oldStart: number; oldEnd: number; newStart: number; newEnd: number },
-): { block: Node; oldParts: Node[]; ancestors: Node[] } | null {
+): { block: Node; oldEnd: number; oldParts: Node[]; ancestors: Node[] } | null {
   const i = path.findIndex((p) => (p.node.type === 'Block' || p.node.type === 'Closure') && p.start === r.oldStart && p.end === r.oldEnd);
   if (i <= 0) return null;
   const block = path[i].node;
   // The parser keeps the block object: check it is the one now at the new offsets.
   if (block.start !== r.newStart || block.end !== r.newEnd) return null;
-  return { block, oldParts: path[i].parts, ancestors: path.slice(0, i).map((p) => p.node) };
+  return { block, oldEnd: path[i].end, oldParts: path[i].parts, ancestors: path.slice(0, i).map((p) => p.node) };
 }

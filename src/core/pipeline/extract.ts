@@ -25,7 +25,7 @@ export interface IncrementalInput {
    * its object and gives it new contents), its direct children before the edit, and its ancestors from
    * the root (kept objects, offsets already moved).
    */
-  region?: { block: Node; oldParts: readonly Node[]; ancestors: readonly Node[] } | null;
+  region?: { block: Node; oldEnd: number; oldParts: readonly Node[]; ancestors: readonly Node[] } | null;
 }
 
 /** Where the walk entered a block: what it needs to walk that block again on its own. */
@@ -329,7 +329,11 @@ class Extractor {
         this.reusedUsages += again.usages.length;
         for (const f of again.findings) this.findings.push(f);
         reused.add(item.call);
-        if (keep) items.set(item.call, { ...again, scope: item.scope });
+        if (keep) {
+          // An explicit object: spreading cached items of mixed shapes is a slow path on this hot loop.
+          const entry = again.scope === item.scope ? again : { scope: item.scope, usages: again.usages, findings: again.findings, readParams: again.readParams, reads: again.reads, secrets: again.secrets };
+          items.set(item.call, entry);
+        }
       } else {
         const findings = this.findings.length;
         const secrets: MemoItem['secrets'] = [];
@@ -440,13 +444,18 @@ class Extractor {
     // What the old contents contributed goes; the block itself is walked again (its locals, its scope).
     const dead = new Set<Node>([region.block]);
     for (const part of region.oldParts) for (const n of subtreeNodes(part)) dead.add(n);
+    // Only something starting inside the block's span, old or new, can be dead (offsets of old contents
+    // are old ones, or were moved by at most the edit's length).
+    const blockStart = region.block.start;
+    const spanEnd = Math.max(region.oldEnd, region.block.end);
+    const mayBeDead = (n: { start: number }): boolean => n.start >= blockStart && n.start < spanEnd;
     for (const owner of walk.owners) if (dead.has(owner)) return false;
     const map = mapper(change);
     const moved = (x: number): number => (x >= change.oldEnd ? map(x) : x);
     for (const [name, list] of memo.facts.assignments) {
       const kept: Assignment[] = [];
       for (const a of list) {
-        if (dead.has(a.value)) continue;
+        if (mayBeDead(a.value) && dead.has(a.value)) continue;
         if (a.after < change.oldEnd) kept.push(a);
         else kept.push({ ...a, after: moved(a.after), ...(a.start !== undefined && a.start >= change.oldEnd ? { start: moved(a.start), line: a.line + dl } : {}) });
       }
@@ -455,7 +464,7 @@ class Extractor {
     for (const [name, list] of memo.facts.locals) {
       const kept: Local[] = [];
       for (const l of list) {
-        if (l.node && dead.has(l.node as Node)) continue;
+        if (l.node && mayBeDead(l) && dead.has(l.node as Node)) continue;
         kept.push(l.end >= change.oldEnd ? { start: moved(l.start), end: moved(l.end), what: l.what, node: l.node } : l);
       }
       if (kept.length > 0) this.locals.set(name, kept);
@@ -471,7 +480,7 @@ class Extractor {
     }
     const declared = this.parameters.size;
     for (const item of walk.pending) {
-      if (dead.has(item.call)) continue;
+      if (mayBeDead(item.call) && dead.has(item.call)) continue;
       if (item.statement && item.statement.end >= change.oldEnd) item.statement = { start: moved(item.statement.start), end: moved(item.statement.end) };
       this.pending.push(item);
     }
