@@ -409,4 +409,33 @@ describe('analysis session (re-analysis after edits)', function () {
     assert.ok(now.findings.some((f) => f.code === 'static-credentials'));
     assert.ok(now.findings.some((f) => f.code === 'hardcoded-secret'));
   });
+
+  it('a usage before the edit whose environment is declared below it gets the moved line (the scope object is kept by a patched walk)', () => {
+    const text = [
+      'pipeline {',
+      '  agent any',
+      '  stages {',
+      "    stage('a') {",
+      "      steps { sh 'aws sts assume-role --role-arn arn:aws:iam::222222222222:role/r --role-session-name s --external-id $EXT' }",
+      '      post {',
+      '        always {',
+      "          echo 'done'",
+      '        }',
+      '      }',
+      "      environment { EXT = 'abcdefghijklmnop' }",
+      '    }',
+      '  }',
+      '}',
+      '',
+    ].join('\n');
+    const ctx = contexts[0];
+    const session = new AnalysisSession('Jenkinsfile');
+    const first = session.update(text, ctx);
+    assert.match(first.usages[0].origins.externalId?.description ?? '', /line 11/);
+    const at = text.indexOf("echo 'done'");
+    const edited = text.slice(0, at) + "echo 'more'\n          " + text.slice(at);
+    assertSame(session, edited, ctx, 'new line between the usage and the environment below it');
+    assert.equal(session.lastUpdate.walk, 'patched');
+    assert.match(session.update(edited, ctx).usages[0].origins.externalId?.description ?? '', /line 12/);
+  });
 });

@@ -165,6 +165,17 @@ function nodeOk(n: { start: number; end: number }, limit: number): boolean {
   return n.end <= limit;
 }
 
+/** Whether every node a scope's descriptions cite (bindings, agent label) ends before `limit`. */
+function citesBefore(scope: MemoScope, limit: number): boolean {
+  if (scope.agent?.expr && !nodeOk(scope.agent.expr, limit)) return false;
+  for (let f = scope.env; f; f = f.next) {
+    const b = f.binding;
+    const cited = b.kind === 'expr' ? b.expr : b.kind === 'slice' ? b.str : b.at;
+    if (cited && !nodeOk(cited, limit)) return false;
+  }
+  return true;
+}
+
 /**
  * Whether a call sees the same scope as in the previous run: the same binding nodes (kept by the
  * incremental parser) with the same descriptions, the same method and agent, and an enclosing
@@ -172,6 +183,8 @@ function nodeOk(n: { start: number; end: number }, limit: number): boolean {
  * to must also end before it (its offsets did not move).
  */
 export function sameScope(a: MemoScope, b: MemoScope, reused: ReadonlySet<CallExpression>, limit: number): boolean {
+  // A kept scope object is the same scope, but what it cites may have moved since: check that too.
+  if (limit !== Infinity && !citesBefore(a, limit)) return false;
   if (a.method !== b.method) return false;
   if (a.agent !== b.agent) {
     if (!a.agent || !b.agent || a.agent.expr !== b.agent.expr || a.agent.description !== b.agent.description) return false;
