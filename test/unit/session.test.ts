@@ -51,6 +51,57 @@ const pieces = [
   '--external-id ', 'aws sts assume-role --role-arn ', "parameters { string(name: 'P', defaultValue: 'd') }", 'AKIAABCDEFGHIJKLMNOP',
 ];
 
+/** Scope-shaping code above, between and below usages, in multi-line blocks (where edits stay local). */
+const TRICKY = [
+  "@Library('lib') _",
+  "def ROLE_ACCOUNT = '222222222222'",
+  'def helper(String account) {',
+  "  withAWS(role: 'deploy', roleAccount: account, duration: 900, roleSessionName: 'helper') {",
+  "    sh 'aws sts assume-role --role-arn arn:aws:iam::333333333333:role/chained --role-session-name c'",
+  '  }',
+  '}',
+  'pipeline {',
+  '  agent { label LABEL }',
+  '  parameters {',
+  "    string(name: 'ACCOUNT', defaultValue: '444444444444')",
+  "    choice(name: 'STAGE', choices: ['dev', 'prod'])",
+  '  }',
+  '  stages {',
+  "    stage('one') {",
+  '      steps {',
+  "        withAWS(role: 'deploy', roleAccount: params.ACCOUNT, externalId: env.EXT, duration: 900, roleSessionName: 'one') {",
+  "          sh 'aws sts assume-role --role-arn arn:aws:iam::222222222222:role/inner --role-session-name i --external-id $EXT'",
+  '        }',
+  "        withCredentials([string(credentialsId: 'ext', variable: 'EID')]) {",
+  "          withAWS(role: 'deploy', roleAccount: ROLE_ACCOUNT, externalId: EID, duration: 7200, roleSessionName: 'two') {",
+  "            echo 'inside'",
+  '          }',
+  '        }',
+  '      }',
+  '      post {',
+  '        always {',
+  "          echo 'done'",
+  '        }',
+  '      }',
+  "      environment { EXT = 'abcdefghijklmnop' }",
+  '    }',
+  "    stage('two') {",
+  "      agent { label 'AgentAccountX' }",
+  '      steps {',
+  "        withEnv(['REGION=eu-west-1', 'ACCT=555555555555']) {",
+  "          sh 'aws sts assume-role --role-arn arn:aws:iam::$ACCT:role/envrole --role-session-name e --duration-seconds 3600'",
+  '        }',
+  '        script {',
+  "          LABEL = 'AgentAccountX'",
+  '          helper(ROLE_ACCOUNT)',
+  '        }',
+  '      }',
+  '    }',
+  '  }',
+  '}',
+  '',
+].join('\n');
+
 type Edit = { at: number; del: number; ins: string };
 const edit: fc.Arbitrary<Edit> = fc.record({
   at: fc.nat(),
@@ -72,6 +123,7 @@ describe('analysis session (re-analysis after edits)', function () {
     const files = [...pipelineFiles(join(ROOT, 'examples')), ...pipelineFiles(join(ROOT, 'test', 'unit', 'syntax', 'fixtures')), ...pipelineFiles(join(ROOT, 'test', 'unit', 'pipeline', 'fixtures'))];
     corpus = files.map((f) => ({ name: f.slice(ROOT.length + 1), text: readFileSync(f, 'utf8') }));
     corpus.push({ name: 'generated 400 lines', text: gen.generateJenkinsfile(400) as string });
+    corpus.push({ name: 'scopes declared around and below their usages', text: TRICKY });
   });
 
   it('diffTexts finds the one edit between two texts', () => {
@@ -437,5 +489,23 @@ describe('analysis session (re-analysis after edits)', function () {
     assertSame(session, edited, ctx, 'new line between the usage and the environment below it');
     assert.equal(session.lastUpdate.walk, 'patched');
     assert.match(session.update(edited, ctx).usages[0].origins.externalId?.description ?? '', /line 12/);
+  });
+
+  it('damage typed into an already damaged file stays exact (found by the random test: an unterminated \'\'\' after a stray }*/)', () => {
+    const edits: Edit[] = [
+      { at: 0, del: 0, ins: "parameters { string(name: 'P', defaultValue: 'd') }" },
+      { at: 0, del: 23, ins: ' ' },
+      { at: 0, del: 0, ins: 'duration: 7200   ' },
+      { at: 668628522, del: 0, ins: '}*/AKIAABCDEFGHIJKLMNOP ' },
+      { at: 2038100638, del: 0, ins: ' ' },
+      { at: 415420293, del: 0, ins: "\'\'\'" },
+    ];
+    const session = new AnalysisSession('Jenkinsfile');
+    let text = TRICKY;
+    assertSame(session, text, contexts[0], 'start');
+    for (const [i, e] of edits.entries()) {
+      text = apply(text, e);
+      assertSame(session, text, contexts[0], `edit ${i + 1}`);
+    }
   });
 });

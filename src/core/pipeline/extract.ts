@@ -963,6 +963,8 @@ class Extractor {
         hits.push(m.index);
         re.lastIndex = m.index + 1;
       }
+      // These regexes are shared (matchAll elsewhere starts from their lastIndex): leave them as found.
+      re.lastIndex = 0;
     }
     hits.sort((a, b) => a - b);
     this.hitOffsets = hits;

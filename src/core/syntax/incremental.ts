@@ -548,14 +548,12 @@ function tryRegion(state: State, region: Region, newText: string, delta: number)
   const consults = state.consults;
   const conLo = lowerBound(consults, open);
   const conHi = lowerBound(consults, oldEnd);
-  const consulted = conLo > 0 || conHi < consults.length;
-  if (consulted && state.balance === null) state.balance = braceImbalanceOf(state.text);
-  if (state.balance !== null) {
-    // Only the block's text changes, and it starts and ends in code (it opens on its `{` and, if the
-    // update is kept, closes on its own `}` at the expected end): the whole text's balance changes by
-    // the difference of the block's own balances. Counting the block costs O(block), not O(text).
-    balance = state.balance - braceImbalanceOf(state.text.slice(open, oldEnd)) + braceImbalanceOf(newText.slice(open, oldEnd + delta));
-    if (consulted && balance > 0 !== state.balance > 0) return 'brace balance changed';
+  if (conLo > 0 || conHi < consults.length) {
+    // The whole text's balance: a block's own count cannot stand in for its part of it, since a string
+    // the brace counter sees opening in the block may run past it (found by the session's random edits).
+    if (state.balance === null) state.balance = braceImbalanceOf(state.text);
+    balance = braceImbalanceOf(newText);
+    if (balance > 0 !== state.balance > 0) return 'brace balance changed';
   }
   const infos = new Map<Node, BlockInfo>();
   const newCursors: number[] = [];
