@@ -498,7 +498,7 @@ describe('analysis session (re-analysis after edits)', function () {
       { at: 0, del: 0, ins: 'duration: 7200   ' },
       { at: 668628522, del: 0, ins: '}*/AKIAABCDEFGHIJKLMNOP ' },
       { at: 2038100638, del: 0, ins: ' ' },
-      { at: 415420293, del: 0, ins: "\'\'\'" },
+      { at: 415420293, del: 0, ins: "'''" },
     ];
     const session = new AnalysisSession('Jenkinsfile');
     let text = TRICKY;
