@@ -219,63 +219,83 @@ export function sameScope(a: MemoScope, b: MemoScope, reused: ReadonlySet<CallEx
  * Usage and Finding is listed here; the session tests compare with `shifted`, the generic deep copy.
  */
 export function shiftItem(item: MemoItem, change: TextChange): { usages: Usage[]; findings: Finding[] } | null {
-  const delta = change.newEnd - change.oldEnd;
-  const { start, oldEnd } = change;
-  let ok = true;
-  const at = (x: number): number => {
-    if (x >= start && x <= oldEnd) ok = false;
-    return x > oldEnd ? x + delta : x;
-  };
-  const range = (r: Range): Range => ({ start: at(r.start), end: at(r.end) });
-  const origin = (o: Origin): Origin => (o.range ? { ...o, range: range(o.range) } : o);
-  const usages = item.usages.map((u): Usage => {
-    const args: Usage['args'] = {};
-    for (const k of Object.keys(u.args) as Array<keyof Usage['args']>) args[k] = range(u.args[k]!);
-    const origins: Usage['origins'] = {};
-    for (const k of Object.keys(u.origins) as Array<keyof Usage['origins']>) origins[k] = origin(u.origins[k]!);
-    const resolved = u.externalId.resolved;
-    return {
-      ...u,
-      range: range(u.range),
-      anchor: range(u.anchor),
-      externalId: { present: u.externalId.present, resolved: resolved ? { ...resolved, origin: origin(resolved.origin) } : null },
-      args,
-      origins,
-      unresolved: u.unresolved.map((x) => ({ ...x, range: range(x.range) })),
-      secrets: u.secrets.map((x) => ({ ...x, range: range(x.range), ...(x.statement ? { statement: range(x.statement) } : {}) })),
-    };
-  });
-  const findings = shiftFindings(item.findings, change);
-  if (findings === null) ok = false;
-  return ok && findings ? { usages, findings } : null;
+  const m = new Mover(change);
+  const usages = item.usages.map((u) => m.usage(u));
+  const findings = item.findings.map((f) => m.finding(f));
+  return m.ok ? { usages, findings } : null;
 }
 
 /** Findings moved through an edit (copies), or null when an offset is at or inside the replaced span (see shiftItem). */
 export function shiftFindings(list: readonly Finding[], change: TextChange): Finding[] | null {
-  const delta = change.newEnd - change.oldEnd;
-  const { start, oldEnd } = change;
-  let ok = true;
-  const at = (x: number): number => {
-    if (x >= start && x <= oldEnd) ok = false;
-    return x > oldEnd ? x + delta : x;
-  };
-  const range = (r: Range): Range => ({ start: at(r.start), end: at(r.end) });
-  const edit = (e: TextEdit): TextEdit => {
-    const from = at(e.offset);
-    return { ...e, offset: from, length: at(e.offset + e.length) - from };
-  };
-  const out = list.map((f): Finding => {
+  const m = new Mover(change);
+  const out = list.map((f) => m.finding(f));
+  return m.ok ? out : null;
+}
+
+/** Moves offsets through one edit; parts that do not move are shared, not copied (results are never mutated). */
+class Mover {
+  ok = true;
+  private readonly start: number;
+  private readonly oldEnd: number;
+  private readonly delta: number;
+
+  constructor(change: TextChange) {
+    this.start = change.start;
+    this.oldEnd = change.oldEnd;
+    this.delta = change.newEnd - change.oldEnd;
+  }
+
+  at(x: number): number {
+    if (x >= this.start && x <= this.oldEnd) this.ok = false;
+    return x > this.oldEnd ? x + this.delta : x;
+  }
+
+  range(r: Range): Range {
+    if (r.end < this.start) return r;
+    return { start: this.at(r.start), end: this.at(r.end) };
+  }
+
+  origin(o: Origin): Origin {
+    if (!o.range) return o;
+    const r = this.range(o.range);
+    return r === o.range ? o : { ...o, range: r };
+  }
+
+  usage(u: Usage): Usage {
+    const args: Usage['args'] = {};
+    for (const k in u.args) args[k as keyof Usage['args']] = this.range(u.args[k as keyof Usage['args']]!);
+    const origins: Usage['origins'] = {};
+    for (const k in u.origins) origins[k as keyof Usage['origins']] = this.origin(u.origins[k as keyof Usage['origins']]!);
+    const resolved = u.externalId.resolved;
+    return {
+      ...u,
+      range: this.range(u.range),
+      anchor: this.range(u.anchor),
+      externalId: resolved ? { present: u.externalId.present, resolved: { ...resolved, origin: this.origin(resolved.origin) } } : u.externalId,
+      args,
+      origins,
+      unresolved: u.unresolved.length === 0 ? u.unresolved : u.unresolved.map((x) => ({ ...x, range: this.range(x.range) })),
+      secrets: u.secrets.length === 0 ? u.secrets : u.secrets.map((x) => ({ ...x, range: this.range(x.range), ...(x.statement ? { statement: this.range(x.statement) } : {}) })),
+    };
+  }
+
+  finding(f: Finding): Finding {
     // Related information pointing into this file would need moving too: not carried over.
-    if (f.related?.some((r) => r.range && r.file === undefined)) ok = false;
+    if (f.related?.some((r) => r.range && r.file === undefined)) this.ok = false;
     return {
       ...f,
-      range: range(f.range),
-      ...(f.anchor ? { anchor: range(f.anchor) } : {}),
-      ...(f.fixes ? { fixes: f.fixes.map((fix) => ({ ...fix, edits: fix.edits.map(edit) })) } : {}),
+      range: this.range(f.range),
+      ...(f.anchor ? { anchor: this.range(f.anchor) } : {}),
+      ...(f.fixes ? { fixes: f.fixes.map((fix) => ({ ...fix, edits: fix.edits.map((e) => this.edit(e)) })) } : {}),
     };
-  });
-  return ok ? out : null;
+  }
+
+  edit(e: TextEdit): TextEdit {
+    const from = this.at(e.offset);
+    return { ...e, offset: from, length: this.at(e.offset + e.length) - from };
+  }
 }
+
 
 function shiftRange(r: Range, map: (x: number) => number): Range {
   return { start: map(r.start), end: map(r.end) };
