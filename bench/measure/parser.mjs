@@ -1,10 +1,10 @@
 // Parser/analysis benchmark: RoleCall's full analysis of a generated ~5,000-line Jenkinsfile against
-// tree-sitter-groovy's parse alone (WASM, same process, same text), plus re-analysis latency after edits.
+// tree-sitter-groovy's parse alone (WASM, same process, same text). Re-analysis after edits: reanalysis.mjs.
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { AGENT_ROLE, generateJenkinsfile } from '../generate.mjs';
 import { loadEngine, ROOT } from '../lib/engine.mjs';
-import { median, quantile } from '../lib/stats.mjs';
+import { median } from '../lib/stats.mjs';
 import { SHORT, progress, runMeasurement } from '../lib/child.mjs';
 
 const LINES = 5000;
@@ -36,11 +36,11 @@ function countErrors(node, limit = 10_000) {
 }
 
 await runMeasurement(
-  [['analysis-vs-tree-sitter', 'Analysis of a 5k-line Jenkinsfile'], ['reanalysis-latency', 'Re-analysis after an edit (5k lines)']],
+  [['analysis-vs-tree-sitter', 'Analysis of a 5k-line Jenkinsfile']],
   async () => {
     const text = generateJenkinsfile(LINES);
     const lineCount = text.split('\n').length - 1;
-    const engine = await loadEngine(['analyze', 'config', 'parser', 'session']);
+    const engine = await loadEngine(['analyze', 'config', 'parser']);
     const ctx = { config: engine.config.defaultConfig(), caller: AGENT_ROLE, params: {}, credentials: {}, iam: null };
     const analyze = (t) => engine.analyze.analyzeText('Jenkinsfile', t, ctx);
     const parser = await treeSitter();
@@ -78,35 +78,6 @@ await runMeasurement(
     const parseMs = median(oursParse);
     progress(`analysis median ${oursMs.toFixed(2)} ms (our parse alone ${parseMs.toFixed(2)} ms) vs tree-sitter parse ${peerMs.toFixed(2)} ms`);
 
-    // Re-analysis: the editor keeps one analysis session per open document and updates it on each change
-    // (src/core/session.ts: re-parses the edited block, carries over the usages the edit cannot affect).
-    // Keystrokes land at spread-out spots, alternating a space and a new line, on the growing text.
-    const edits = SHORT ? 40 : 300;
-    const warm = 20;
-    const session = new engine.session.AnalysisSession('Jenkinsfile');
-    let current = text;
-    session.update(current, ctx);
-    const lat = [];
-    let incremental = 0;
-    let reusedShare = 0;
-    for (let i = 0; i < edits + warm; i++) {
-      const at = Math.floor((((i * 7919) % 997) / 997) * current.length);
-      current = current.slice(0, at) + (i % 2 ? ' ' : '\n') + current.slice(at);
-      const t = performance.now();
-      session.update(current, ctx);
-      const ms = performance.now() - t;
-      if (i >= warm) {
-        lat.push(ms);
-        if (session.lastUpdate.parse === 'incremental') incremental++;
-        reusedShare += session.lastUpdate.usages ? session.lastUpdate.reusedUsages / session.lastUpdate.usages : 0;
-      }
-    }
-    const p50 = median(lat);
-    const p95 = quantile(lat, 0.95);
-    // The session's answer must be the from-scratch answer, or the timing means nothing.
-    const exact = JSON.stringify(session.update(current, ctx)) === JSON.stringify(analyze(current));
-    progress(`re-analysis p50 ${p50.toFixed(2)} ms, p95 ${p95.toFixed(2)} ms over ${lat.length} edits (${incremental} incremental parses, ${((100 * reusedShare) / lat.length).toFixed(0)}% of usages carried over on average; result ${exact ? 'identical to' : 'DIFFERENT from'} a full analysis)`);
-
     // Timing an analysis that finds nothing in a file with hundreds of usages would measure a no-op.
     const sanity = first.usages.length === 0 ? ' BROKEN: no usages found in a file written with hundreds of them.' : '';
     return [
@@ -133,20 +104,6 @@ await runMeasurement(
         ratio: parseMs / peerMs,
         status: 'measured',
         note: `src/core/syntax/parser.ts parse() alone, same rounds; the rest of the analysis (extraction, rules) takes ${Math.max(0, oursMs - parseMs).toFixed(2)} ms`,
-      },
-      {
-        id: 'reanalysis-latency',
-        label: 'Re-analysis after an edit, p50 (p95)',
-        value: p50,
-        p95,
-        unit: 'ms',
-        peer: 'tree-sitter-groovy parse only (web-tree-sitter WASM)',
-        peerValue: peerMs,
-        ratio: p50 / peerMs,
-        target: { of: 'value', op: '<=', value: 5 },
-        gate: { of: 'ratio', op: '<=', value: 3.0 },
-        status: exact ? 'measured' : 'broken',
-        note: `analysis session, ${lat.length} keystrokes (space / new line) at spread-out offsets after ${warm} warm-up ones; ${incremental} re-parsed one block only; ${((100 * reusedShare) / lat.length).toFixed(0)}% of usages carried over on average; p95 ${p95.toFixed(2)} ms; final result ${exact ? 'identical to' : 'DIFFERENT from'} a full analysis`,
       },
     ];
   },
