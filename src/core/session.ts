@@ -33,10 +33,10 @@ export class AnalysisSession {
   constructor(readonly file: string) {}
 
   /**
-   * Analyses the document's current text. `change`, when the editor knows it, is the edit from the
-   * previous text (else it is found by comparing the texts). A different context object starts afresh.
+   * Analyses the document's current text. The edit from the previous text is found by comparing the two
+   * (a debounced editor may have applied several changes since). A different context object starts afresh.
    */
-  update(text: string, ctx: AnalysisContext, change?: TextChange): FileAnalysis {
+  update(text: string, ctx: AnalysisContext): FileAnalysis {
     if (ctx !== this.ctx) {
       this.memo = null;
       this.ruleFindings = new WeakMap();
@@ -48,7 +48,7 @@ export class AnalysisSession {
     if (prev === null) {
       this.parsed = parseIncremental(text);
     } else {
-      edit = change ?? diffTexts(prev.text, text);
+      edit = diffTexts(prev.text, text);
       // The nodes around the edit, with their offsets and direct children before the parser changes them
       // (a re-parsed block keeps its object and gets new contents).
       const path = pathTo(prev.program, edit.start, edit.oldEnd).map((node) => ({ node, start: node.start, end: node.end, parts: directChildren(node) }));
