@@ -4,13 +4,13 @@
 // this after every step of random edit sequences); only the work differs.
 import { finishAnalysis, type AnalysisContext, type FileAnalysis } from './analyze';
 import { extractUsages } from './pipeline/extract';
-import { shiftFindings, type ExtractionMemo, type TextChange } from './pipeline/memo';
-import { parseIncremental, updateParse, type IncrementalParse } from './syntax/incremental';
+import { shiftFindings, type ExtractionMemo } from './pipeline/memo';
+import type { TextChange } from './syntax/incremental';
+import { computeChange, parseIncremental, updateParse, type IncrementalParse } from './syntax/incremental';
 import type { Node } from './syntax/ast';
 import { childrenOf } from './pipeline/children';
 import type { Finding, Usage } from './types';
 
-export type { TextChange } from './pipeline/memo';
 
 /** What the last update did, for the output log and the benchmark. */
 export interface UpdateStats {
@@ -48,7 +48,7 @@ export class AnalysisSession {
     if (prev === null) {
       this.parsed = parseIncremental(text);
     } else {
-      edit = diffTexts(prev.text, text);
+      edit = computeChange(prev.text, text);
       // The nodes around the edit, with their offsets and direct children before the parser changes them
       // (a re-parsed block keeps its object and gets new contents).
       const path = pathTo(prev.program, edit.start, edit.oldEnd).map((node) => ({ node, start: node.start, end: node.end, parts: directChildren(node) }));
@@ -80,20 +80,6 @@ export class AnalysisSession {
     this.lastUpdate = { parse: edit ? 'incremental' : 'full', walk: extraction.walkPatched ? 'patched' : 'full', reusedUsages: extraction.reused, usages: analysis.usages.length };
     return analysis;
   }
-}
-
-/** The one edit that turns `a` into `b`: their common prefix and suffix, compared a chunk at a time. */
-export function diffTexts(a: string, b: string): TextChange {
-  const max = Math.min(a.length, b.length);
-  let start = 0;
-  const CHUNK = 1024;
-  while (start + CHUNK <= max && a.slice(start, start + CHUNK) === b.slice(start, start + CHUNK)) start += CHUNK;
-  while (start < max && a.charCodeAt(start) === b.charCodeAt(start)) start++;
-  let end = 0;
-  const room = max - start;
-  while (end + CHUNK <= room && a.slice(a.length - end - CHUNK, a.length - end) === b.slice(b.length - end - CHUNK, b.length - end)) end += CHUNK;
-  while (end < room && a.charCodeAt(a.length - 1 - end) === b.charCodeAt(b.length - 1 - end)) end++;
-  return { start, oldEnd: a.length - end, newEnd: b.length - end };
 }
 
 /** The nodes from the root down to the innermost one whose span contains [start, end]. */

@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { analyzeText, type AnalysisContext } from '../../src/core/analyze';
 import { configFrom, defaultConfig } from '../../src/core/config';
-import { AnalysisSession, diffTexts } from '../../src/core/session';
+import { AnalysisSession } from '../../src/core/session';
+import { computeChange } from '../../src/core/syntax/incremental';
 import { shiftItem, shifted, mapper } from '../../src/core/pipeline/memo';
 
 const ROOT = join(__dirname, '..', '..');
@@ -126,11 +127,11 @@ describe('analysis session (re-analysis after edits)', function () {
     corpus.push({ name: 'scopes declared around and below their usages', text: TRICKY });
   });
 
-  it('diffTexts finds the one edit between two texts', () => {
+  it('the edit a session works from is the one edit between the two texts', () => {
     fc.assert(
       fc.property(fc.string({ maxLength: 3000 }), edit, (text, e) => {
         const next = apply(text, e);
-        const c = diffTexts(text, next);
+        const c = computeChange(text, next);
         assert.equal(text.slice(0, c.start) + next.slice(c.start, c.newEnd) + text.slice(c.oldEnd), next);
         assert.ok(c.start <= c.oldEnd && c.start <= c.newEnd);
       }),

@@ -6,13 +6,9 @@
 import type { CallExpression, Expression, MethodDeclaration, StringLiteral } from '../syntax/ast';
 import type { Finding, Origin, Range, TextEdit, Usage } from '../types';
 import type { Assignment, EnvFrame, ParameterDecl } from './resolve';
+import type { TextChange } from '../syntax/incremental';
 
-/** One edit, as offsets: [start, oldEnd) of the old text became [start, newEnd) of the new text. */
-export interface TextChange {
-  start: number;
-  oldEnd: number;
-  newEnd: number;
-}
+export type { TextChange } from '../syntax/incremental';
 
 /** A closure or loop variable's extent; `node` (the closure or loop) lets a re-analysis drop the re-parsed block's. */
 export type Local = { start: number; end: number; what: string; node?: object };
