@@ -10,7 +10,7 @@ import { analyzeText, type AnalysisContext } from '../../src/core/analyze';
 import { configFrom, defaultConfig } from '../../src/core/config';
 import { AnalysisSession } from '../../src/core/session';
 import { computeChange } from '../../src/core/syntax/incremental';
-import { shiftItem, shifted, mapper } from '../../src/core/pipeline/memo';
+import { mapper, shiftItem } from '../../src/core/pipeline/memo';
 
 const ROOT = join(__dirname, '..', '..');
 const importPlain = (path: string): Promise<any> => import(path);
@@ -113,6 +113,27 @@ const edit: fc.Arbitrary<Edit> = fc.record({
 function apply(text: string, e: Edit): string {
   const at = text.length === 0 ? 0 : e.at % (text.length + 1);
   return text.slice(0, at) + e.ins + text.slice(Math.min(text.length, at + e.del));
+}
+
+/**
+ * The oracle for shiftItem's field-by-field copy: a generic deep copy that moves every object with
+ * numeric `start` and `end` (a range) and every `offset`/`length` text edit, related info untouched.
+ */
+function shifted<T>(value: T, map: (x: number) => number): T {
+  const shift = (v: unknown): unknown => {
+    if (v === null || typeof v !== 'object') return v;
+    if (Array.isArray(v)) return v.map(shift);
+    const o = v as Record<string, unknown>;
+    if (typeof o.start === 'number' && typeof o.end === 'number' && Object.keys(o).length === 2) return { start: map(o.start), end: map(o.end) };
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(o)) out[key] = key === 'related' ? o[key] : shift(o[key]);
+    if (typeof o.offset === 'number' && typeof o.length === 'number' && typeof o.content === 'string') {
+      out.offset = map(o.offset);
+      out.length = map(o.offset + o.length) - map(o.offset);
+    }
+    return out;
+  };
+  return shift(value) as T;
 }
 
 describe('analysis session (re-analysis after edits)', function () {

@@ -12,7 +12,7 @@ import type { ProjectConfig } from '../config';
 import { concat, PARAMETERS_READ, Resolver, type Assignment, type EnvFrame, type ParameterDecl, type Scope, type Val } from './resolve';
 import { literalText, PLACEHOLDER_BASE, PLACEHOLDER_LIMIT, scanShell, valueRange, type AwsStsCall, type ShellDialect, type ShellWord } from './shell';
 import { checkRoleArn, partitionOfRegion } from './role-arn';
-import { changedBefore, changedMapped, mapper, sameParameters, sameScope, shiftItem, shifted, untouched, type ExtractionMemo, type Local, type MemoItem, type TextChange } from './memo';
+import { changedBefore, changedMapped, mapper, sameParameters, sameScope, shiftFindings, shiftItem, untouched, type ExtractionMemo, type Local, type MemoItem, type TextChange } from './memo';
 
 type ExtractContext = Pick<AnalysisContext, 'config' | 'caller' | 'params' | 'credentials'>;
 
@@ -38,8 +38,6 @@ interface WalkContext {
 /** The walk's results a re-analysis patches (drop the re-parsed block's, move the rest) instead of walking everything. */
 interface WalkMemo {
   where: { lines: Lines };
-  /** Line count of the text the walk was made on. */
-  lineCount: number;
   contexts: WeakMap<Node, WalkContext>;
   pending: Pending[];
   findings: Finding[];
@@ -359,11 +357,12 @@ class Extractor {
     }
     usages.sort((a, b) => a.anchor.start - b.anchor.start);
     if (keep) {
-      const walk: WalkMemo = { where: this.where, lineCount: this.lines.count(), contexts: this.contexts!, pending: this.pending, findings: this.findings.slice(0, walkFindings), owners: this.owners };
+      const walk: WalkMemo = { where: this.where, contexts: this.contexts!, pending: this.pending, findings: this.findings.slice(0, walkFindings), owners: this.owners };
       this.memo = {
         context: this.ctx,
         file: this.file,
         facts: { text: this.text, assignments: this.assignments, locals: this.locals, parameters: this.parameters },
+        lineCount: this.lines.count(),
         items,
         walk,
       };
@@ -384,7 +383,8 @@ class Extractor {
     const same = (x: number): number => x;
     const changedEarlier = changedBefore(memo.facts, facts, change.start);
     const paramsExact = sameParameters(memo.facts, facts, same, change.start);
-    const linesKept = sameLineBreaks(memo.facts.text, this.text, change);
+    // Line numbers after the edit are kept exactly when the line count is (lines after it are the same text).
+    const linesKept = this.lines.count() === memo.lineCount;
     const changedAll = linesKept ? changedMapped(memo.facts, facts, map) : null;
     const paramsMapped = linesKept && sameParameters(memo.facts, facts, map);
     return (item, reused) => {
@@ -438,7 +438,7 @@ class Extractor {
     const walk = memo?.walk as WalkMemo | undefined;
     if (!memo || !change || !region || !walk || memo.context !== this.ctx || memo.file !== this.file) return false;
     // Lines after the edit move by this much: facts citing them move along (scope descriptions render late).
-    const dl = this.lines.count() - walk.lineCount;
+    const dl = this.lines.count() - memo.lineCount;
     const context = walk.contexts.get(region.block);
     if (!context || !quietAncestors(region.ancestors, region.block)) return false;
     // What the old contents contributed goes; the block itself is walked again (its locals, its scope).
@@ -484,14 +484,13 @@ class Extractor {
       if (item.statement && item.statement.end >= change.oldEnd) item.statement = { start: moved(item.statement.start), end: moved(item.statement.end) };
       this.pending.push(item);
     }
-    for (let i = 0; i < walk.findings.length; i++) {
-      const f = walk.findings[i];
-      this.findings.push(f.range.end >= change.oldEnd ? shifted(f, moved) : f);
-      this.owners.push(walk.owners[i]);
-    }
+    const kept = shiftFindings(walk.findings, change);
+    if (kept === null) return false;
+    this.findings.push(...kept);
+    this.owners.push(...walk.owners);
     this.contexts = walk.contexts;
     const made = this.findings.length;
-    this.prescanSecretsIn(region.block.start, region.block.end);
+    this.prescanSecrets(region.block.start, region.block.end);
     this.visit(region.block, context.scope, context.statement, context.depth);
     if (this.findings.length !== made || this.parameters.size !== declared) return false;
     for (const [name, decl] of this.parameters) if (memo.facts.parameters.get(name)?.node !== decl.node) return false;
@@ -536,7 +535,7 @@ class Extractor {
     if (this.contexts !== null && (type === 'Closure' || type === 'Block')) this.contexts.set(node, { scope, statement, depth });
     const made = this.findings.length;
     const inner = this.enter(node, scope, statement);
-    for (let i = made; i < this.findings.length; i++) this.owners.push(node);
+    if (this.contexts !== null) for (let i = made; i < this.findings.length; i++) this.owners.push(node);
     if (inner === null) return;
     if (inner !== scope && node.type === 'Call') {
       for (const part of splitCall(node, scope, inner)) this.visit(part.node, part.scope, statement, depth + 1);
@@ -616,7 +615,7 @@ class Extractor {
       // Deep subtrees are not re-walked on their own: no context recorded here (a re-analysis walks all).
       const made = this.findings.length;
       const inner = this.enter(node, scope, statement);
-      for (let i = made; i < this.findings.length; i++) this.owners.push(node);
+      if (this.contexts !== null) for (let i = made; i < this.findings.length; i++) this.owners.push(node);
       if (inner === null) continue;
       if (inner !== scope && node.type === 'Call') {
         const parts = splitCall(node, scope, inner);
@@ -937,24 +936,12 @@ class Extractor {
   private hitOffsets: number[] = [];
   private secretHits = 0;
 
-  private prescanSecrets(): void {
-    const text = this.text;
-    const hits: number[] = [];
-    for (const re of [AKIA, SECRET_KEY_ASSIGN, SESSION_TOKEN_ASSIGN]) {
-      re.lastIndex = 0;
-      for (const m of text.matchAll(re)) hits.push(m.index);
-    }
-    hits.sort((a, b) => a - b);
-    this.hitOffsets = hits;
-    this.secretHits = hits.length;
-  }
-
   /**
-   * The pre-scan for a patched walk, which visits only [from, to): every offset there where a key
-   * pattern matches, overlapping matches included (a whole-text scan consumes matches, so starting
-   * elsewhere could otherwise skip one), read against the whole text (word boundaries, look-ahead).
+   * Every offset in [from, to) where a key pattern matches, overlapping matches included (a patched walk
+   * scans only its block, and a scan that consumed matches from elsewhere could skip one), read against
+   * the whole text (word boundaries, look-ahead).
    */
-  private prescanSecretsIn(from: number, to: number): void {
+  private prescanSecrets(from = 0, to = this.text.length): void {
     const text = this.text;
     const hits: number[] = [];
     for (const re of [AKIA, SECRET_KEY_ASSIGN, SESSION_TOKEN_ASSIGN]) {
@@ -1799,22 +1786,4 @@ export function extractUsages(
     // Extraction bugs must not turn into stack traces for the user; report nothing rather than crash.
     return { usages: [], findings: [], memo: null, reused: 0, walkPatched: false, movedFrom: new Map() };
   }
-}
-
-/** Whether an edit left every line number after it unchanged (as many line breaks replaced as added). */
-function sameLineBreaks(oldText: string, newText: string, change: TextChange): boolean {
-  // One character of context on each side: an edit may split or join a CRLF pair.
-  const a = oldText.slice(Math.max(0, change.start - 1), change.oldEnd + 1);
-  const b = newText.slice(Math.max(0, change.start - 1), change.newEnd + 1);
-  return lineBreaks(a) === lineBreaks(b);
-}
-
-function lineBreaks(s: string): number {
-  let n = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c === 10) n++;
-    else if (c === 13 && s.charCodeAt(i + 1) !== 10) n++;
-  }
-  return n;
 }

@@ -48,6 +48,8 @@ export interface ExtractionMemo {
   file: string;
   facts: Facts;
   items: Map<CallExpression, MemoItem>;
+  /** Line count of the text, to know whether an edit moved any line number. */
+  lineCount: number;
   /** The walk's own results, for patching instead of walking again (opaque here; see extract.ts). */
   walk?: unknown;
 }
@@ -212,7 +214,7 @@ export function sameScope(a: MemoScope, b: MemoScope, reused: ReadonlySet<CallEx
  * A usage's results moved through an edit (copies; the cached objects stay as they were), or null when
  * an offset sits at or inside the replaced span, where moving it would be a guess (an offset equal to
  * an insertion point may end what precedes it or start what follows). Every offset-bearing field of
- * Usage and Finding is listed here; the session tests compare with `shifted`, the generic deep copy.
+ * Usage and Finding is listed here; the session tests compare with a generic deep copy.
  */
 export function shiftItem(item: MemoItem, change: TextChange): { usages: Usage[]; findings: Finding[] } | null {
   const m = new Mover(change);
@@ -290,37 +292,4 @@ class Mover {
     const from = this.at(e.offset);
     return { ...e, offset: from, length: this.at(e.offset + e.length) - from };
   }
-}
-
-
-function shiftRange(r: Range, map: (x: number) => number): Range {
-  return { start: map(r.start), end: map(r.end) };
-}
-
-/**
- * A deep copy of usage/finding data with every offset moved through the edit: objects with numeric
- * `start` and `end` are ranges in this document, `offset`/`length` pairs are text edits. Related
- * information that points into another file (a snapshot) is copied unchanged.
- */
-export function shifted<T>(value: T, map: (x: number) => number): T {
-  return shiftAny(value, map) as T;
-}
-
-function shiftAny(v: unknown, map: (x: number) => number): unknown {
-  if (v === null || typeof v !== 'object') return v;
-  if (Array.isArray(v)) return v.map((x) => shiftAny(x, map));
-  const o = v as Record<string, unknown>;
-  if (typeof o.start === 'number' && typeof o.end === 'number' && Object.keys(o).length === 2) return shiftRange(o as unknown as Range, map);
-  const out: Record<string, unknown> = {};
-  for (const key of Object.keys(o)) {
-    const x = o[key];
-    if (key === 'related') out[key] = x;
-    else out[key] = shiftAny(x, map);
-  }
-  if (typeof o.offset === 'number' && typeof o.length === 'number' && typeof o.content === 'string') {
-    const from = map(o.offset);
-    out.offset = from;
-    out.length = map(o.offset + o.length) - from;
-  }
-  return out;
 }
