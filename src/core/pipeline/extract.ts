@@ -1078,6 +1078,18 @@ class Extractor {
     return this.fallbackCaller();
   }
 
+  /**
+   * Who calls STS with an AWS credential's keys: the principal .rolecall.json describes for it, else the
+   * fallback caller (saying, when asked, that the credential is not described).
+   */
+  private credentialCaller(credId: string | null, noteUndescribed: boolean): { caller: string | null; origin: string | null } {
+    const info = credId !== null ? this.config?.awsCredentials[credId] : undefined;
+    if (info?.principal) return { caller: info.principal, origin: `AWS credential '${credId}' (.rolecall.json awsCredentials)` };
+    const c = this.fallbackCaller();
+    const note = noteUndescribed && credId !== null ? ` (AWS credential '${credId}' is not described in .rolecall.json awsCredentials)` : '';
+    return { caller: c.caller, origin: c.origin && c.origin + note };
+  }
+
   private fallbackCaller(): { caller: string | null; origin: string | null } {
     if (this.config?.callers.default) return { caller: this.config.callers.default, origin: '.rolecall.json callers.default' };
     if (this.ctx.caller) return { caller: this.ctx.caller, origin: '--caller' };
@@ -1295,15 +1307,9 @@ class Extractor {
     usage.agentLabel = this.label(scope.agent);
     this.record(usage, 'credentials', credVal, range(credExpr));
     usage.credentialsId = credId;
-    const info = this.config?.awsCredentials[credId];
-    if (info?.principal) {
-      usage.caller = info.principal;
-      usage.callerOrigin = `AWS credential '${credId}' (.rolecall.json awsCredentials)`;
-    } else {
-      const c = this.fallbackCaller();
-      usage.caller = c.caller;
-      usage.callerOrigin = c.origin;
-    }
+    const c = this.credentialCaller(credId, false);
+    usage.caller = c.caller;
+    usage.callerOrigin = c.origin;
     const check = checkRoleArn(roleArn);
     usage.role = roleArn;
     usage.roleArn = check.ok ? roleArn : null;
@@ -1311,7 +1317,8 @@ class Extractor {
     const origin: Origin = { source: 'literal', reference: credId, description: `IAM Role To Use of AWS credential '${credId}' (.rolecall.json awsCredentials)` };
     usage.origins.role = origin;
     usage.origins.roleArn = origin;
-    if (info?.mfaSerial) usage.mfaSerial = info.mfaSerial;
+    const mfaSerial = this.config?.awsCredentials[credId]?.mfaSerial;
+    if (mfaSerial) usage.mfaSerial = mfaSerial;
     return usage;
   }
 
@@ -1355,15 +1362,9 @@ class Extractor {
       this.record(usage, 'credentials', credVal, range(credExpr));
       usage.credentialsId = credId;
     }
-    const info = credId !== null ? this.config?.awsCredentials[credId] : undefined;
-    if (info?.principal) {
-      usage.caller = info.principal;
-      usage.callerOrigin = `AWS credential '${credId}' (.rolecall.json awsCredentials)`;
-    } else {
-      const c = this.fallbackCaller();
-      usage.caller = c.caller;
-      usage.callerOrigin = c.origin && (credId !== null ? `${c.origin} (AWS credential '${credId}' is not described in .rolecall.json awsCredentials)` : c.origin);
-    }
+    const c = this.credentialCaller(credId, true);
+    usage.caller = c.caller;
+    usage.callerOrigin = c.origin;
     this.roleFromArn(usage, roleVal, rawContent(this.text, roleExpr), range(roleExpr));
 
     // The binding's defaults: session name "Jenkins" (what STS receives), duration = STS default.
