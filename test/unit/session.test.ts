@@ -110,6 +110,13 @@ const edit: fc.Arbitrary<Edit> = fc.record({
   ins: fc.oneof(fc.constantFrom(...pieces), fc.constant(''), fc.array(fc.constantFrom(...pieces), { maxLength: 4 }).map((p) => p.join(''))),
 });
 
+/** `text` with `typed` inserted `after` characters past the first occurrence of `needle`. */
+function typeAt(text: string, needle: string, typed: string, after = 0): string {
+  const at = text.indexOf(needle) + after;
+  assert.ok(at >= after, `${needle} is in the text`);
+  return text.slice(0, at) + typed + text.slice(at);
+}
+
 function apply(text: string, e: Edit): string {
   const at = text.length === 0 ? 0 : e.at % (text.length + 1);
   return text.slice(0, at) + e.ins + text.slice(Math.min(text.length, at + e.del));
@@ -344,8 +351,7 @@ describe('analysis session (re-analysis after edits)', function () {
     const before = session.update(base.text, ctx);
     assert.equal(before.usages[0].origins.roleAccount?.source, 'parameter');
     // `parameters([...])` becomes `p arameters([...])`: no parameter is declared any more.
-    const at = base.text.indexOf('parameters([') + 1;
-    const text = base.text.slice(0, at) + ' ' + base.text.slice(at);
+    const text = typeAt(base.text, 'parameters([', ' ', 1);
     assertSame(session, text, ctx, 'parameters call broken');
     assert.equal(session.update(text, ctx).usages[0].origins.roleAccount?.source, 'unresolved');
   });
@@ -419,8 +425,7 @@ describe('analysis session (re-analysis after edits)', function () {
     const session = new AnalysisSession('Jenkinsfile');
     const first = session.update(text, ctx);
     assert.match(first.usages[0].origins.roleAccount?.description ?? '', /line 7/);
-    const at = text.indexOf("echo 'a'");
-    const edited = text.slice(0, at) + "echo 'z'\n        " + text.slice(at);
+    const edited = typeAt(text, "echo 'a'", "echo 'z'\n        ");
     assertSame(session, edited, ctx, 'new line in stage a');
     assert.equal(session.lastUpdate.walk, 'patched');
     const now = session.update(edited, ctx);
@@ -438,8 +443,7 @@ describe('analysis session (re-analysis after edits)', function () {
     const session = new AnalysisSession('Jenkinsfile');
     const first = session.update(text, ctx);
     assert.ok(first.usages[0].origins.roleAccount?.range, 'the origin points at the default');
-    const at = text.indexOf("echo 'a'") + 6;
-    const edited = text.slice(0, at) + 'bc' + text.slice(at);
+    const edited = typeAt(text, "echo 'a'", 'bc', 6);
     assertSame(session, edited, ctx, 'typing before the parameters');
     assert.equal(session.lastUpdate.parse, 'incremental');
   });
@@ -506,8 +510,7 @@ describe('analysis session (re-analysis after edits)', function () {
     const session = new AnalysisSession('Jenkinsfile');
     const first = session.update(text, ctx);
     assert.match(first.usages[0].origins.externalId?.description ?? '', /line 11/);
-    const at = text.indexOf("echo 'done'");
-    const edited = text.slice(0, at) + "echo 'more'\n          " + text.slice(at);
+    const edited = typeAt(text, "echo 'done'", "echo 'more'\n          ");
     assertSame(session, edited, ctx, 'new line between the usage and the environment below it');
     assert.equal(session.lastUpdate.walk, 'patched');
     assert.match(session.update(edited, ctx).usages[0].origins.externalId?.description ?? '', /line 12/);

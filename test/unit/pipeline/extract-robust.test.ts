@@ -24,6 +24,20 @@ function run(text: string): void {
 
 const TOKENS = ['{', '}', '(', ')', '[', ']', "'", '"', '"""', "'''", '${', '$', '\\', '\n', '\r\n', ',', ':', 'withAWS(', 'sh ', 'aws sts assume-role ', '--role-arn ', 'withCredentials([', 'node {', '/*', '//', '=', 'def x = '];
 
+/** childrenOf (typed, per node kind) lists exactly what ast.ts's generic forEachChild lists, everywhere in the tree. */
+function assertChildrenAsGeneric(root: Node): void {
+  const stack: Node[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    const typed: Node[] = [];
+    childrenOf(node, typed);
+    const generic: Node[] = [];
+    forEachChild(node, (c) => generic.push(c));
+    assert.deepEqual(typed, generic, `children of ${node.type} at ${node.start}`);
+    stack.push(...generic);
+  }
+}
+
 describe('extraction robustness', () => {
   it('never throws on mutated fixtures (deletions, insertions, truncation)', function () {
     this.timeout(60000);
@@ -75,17 +89,7 @@ describe('extraction robustness', () => {
   it("the typed child iteration visits exactly what ast.ts's forEachChild visits", () => {
     assert.ok(fixtures.some((f) => f.includes('switch (cfg.env)')), 'the constructs fixture is included');
     for (const text of fixtures) {
-      const { program } = parse(text);
-      const stack: Node[] = [program];
-      while (stack.length > 0) {
-        const node = stack.pop()!;
-        const typed: Node[] = [];
-        childrenOf(node, typed);
-        const generic: Node[] = [];
-        forEachChild(node, (c) => generic.push(c));
-        assert.deepEqual(typed, generic, `children of ${node.type} at ${node.start}`);
-        stack.push(...generic);
-      }
+      assertChildrenAsGeneric(parse(text).program);
     }
   });
 
@@ -102,16 +106,7 @@ describe('extraction robustness', () => {
             const p = at % (text.length + 1);
             text = insert ? text.slice(0, p) + token + text.slice(p) : text.slice(0, p) + text.slice(p + len);
           }
-          const stack: Node[] = [parse(text).program];
-          while (stack.length > 0) {
-            const node = stack.pop()!;
-            const typed: Node[] = [];
-            childrenOf(node, typed);
-            const generic: Node[] = [];
-            forEachChild(node, (c) => generic.push(c));
-            assert.deepEqual(typed, generic, `children of ${node.type} at ${node.start}`);
-            stack.push(...generic);
-          }
+          assertChildrenAsGeneric(parse(text).program);
         },
       ),
       { numRuns: 200 },

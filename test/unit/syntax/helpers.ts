@@ -90,3 +90,12 @@ export function assertSpansSane(result: ParseResult, text: string): void {
     assert.ok(!e.message.startsWith('Internal'), e.message);
   }
 }
+
+/** Token-ish fragments the property tests build random and mutated texts from (strings, braces, GStrings, comments, BOM, non-ASCII). */
+export const PIECES = [
+  "'", '"', '"""', "'''", '${', '$x', '$x.y', '}', '{', '(', ')', '[', ']', '/', '$/', '/$', '\n', '\r\n', '\r', ' ', '\t',
+  '\\', '\\n', '\\u00', 'sh', 'withAWS', 'node', ':', ',', '->', 'def', 'x', '=', '==', '?.', '?', '?:', '*.', '.&', '..', '..<',
+  '//', '/*', '*/', '@', '@Library', '1.5', '0x', '10L', 'if', 'else', 'case', 'default', 'switch', 'try', 'catch', 'finally', 'class',
+  'enum', 'for', 'in', 'while', 'return', 'new', 'as', 'String', 'Map<', '<', '>', '>>', '-', '+', '!', '~', '*', '**', ';', '.',
+  '🚀', '\uFEFF', '#!', 'é', 'role:', "'r'", '"a ${b} c"', "sh '''x'''", 'import', 'package', '_',
+];

@@ -7,15 +7,11 @@ import fc from 'fast-check';
 import { parseIncremental, updateParse } from '../../../src/core/syntax/incremental';
 import type { IncrementalParse } from '../../../src/core/syntax/incremental';
 import { parse } from '../../../src/core/syntax/parser';
-import { fixture } from './helpers';
+import { fixture, PIECES } from './helpers';
 
-// The property test's vocabulary (test/unit/syntax/property.test.ts) plus whole lines of pipeline code.
+// The property tests' shared vocabulary (helpers.ts) plus whole lines of pipeline code.
 const pieces = [
-  "'", '"', '"""', "'''", '${', '$x', '$x.y', '}', '{', '(', ')', '[', ']', '/', '$/', '/$', '\n', '\r\n', '\r', ' ', '\t',
-  '\\', '\\n', '\\u00', 'sh', 'withAWS', 'node', ':', ',', '->', 'def', 'x', '=', '==', '?.', '?', '?:', '*.', '.&', '..', '..<',
-  '//', '/*', '*/', '@', '@Library', '1.5', '0x', '10L', 'if', 'else', 'case', 'default', 'switch', 'try', 'catch', 'finally', 'class',
-  'enum', 'for', 'in', 'while', 'return', 'new', 'as', 'String', 'Map<', '<', '>', '>>', '-', '+', '!', '~', '*', '**', ';', '.',
-  '🚀', '\uFEFF', '#!', 'é', 'role:', "'r'", '"a ${b} c"', "sh '''x'''", 'import', 'package', '_',
+  ...PIECES,
   "\n    sh 'make'\n", '\n    withAWS(role: "r") {\n      sh "x"\n    }\n', '{ it -> it }', 'x ->', '"${ {-> 1} }"', '"""${ {-> 1} }"""',
 ];
 

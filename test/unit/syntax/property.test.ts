@@ -2,19 +2,12 @@
 // (and inside its parent), on random text and on random mutations of realistic pipelines.
 import fc from 'fast-check';
 import { parse } from '../../../src/core/syntax/parser';
-import { assertSpansSane, fixture } from './helpers';
+import { assertSpansSane, fixture, PIECES as pieces } from './helpers';
 
 function parseChecked(text: string): void {
   assertSpansSane(parse(text), text);
 }
 
-const pieces = [
-  "'", '"', '"""', "'''", '${', '$x', '$x.y', '}', '{', '(', ')', '[', ']', '/', '$/', '/$', '\n', '\r\n', '\r', ' ', '\t',
-  '\\', '\\n', '\\u00', 'sh', 'withAWS', 'node', ':', ',', '->', 'def', 'x', '=', '==', '?.', '?', '?:', '*.', '.&', '..', '..<',
-  '//', '/*', '*/', '@', '@Library', '1.5', '0x', '10L', 'if', 'else', 'case', 'default', 'switch', 'try', 'catch', 'finally', 'class',
-  'enum', 'for', 'in', 'while', 'return', 'new', 'as', 'String', 'Map<', '<', '>', '>>', '-', '+', '!', '~', '*', '**', ';', '.',
-  '🚀', '\uFEFF', '#!', 'é', 'role:', "'r'", '"a ${b} c"', "sh '''x'''", 'import', 'package', '_',
-];
 
 const soup = fc.array(fc.constantFrom(...pieces), { maxLength: 60 }).map((parts) => parts.join(''));
 
