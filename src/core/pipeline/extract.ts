@@ -334,9 +334,10 @@ class Extractor {
         }
       } else {
         const findings = this.findings.length;
-        const secrets: MemoItem['secrets'] = [];
+        // What the usage read and tried to report matters only to a session's next run.
+        const secrets: MemoItem['secrets'] | null = keep ? [] : null;
+        const reads = keep ? new Set<string>() : null;
         this.secretAttempts = secrets;
-        const reads = new Set<string>();
         this.resolver.reads = reads;
         this.itemReads = reads;
         item.usages = [];
@@ -351,7 +352,7 @@ class Extractor {
         this.resolver.reads = null;
         this.itemReads = null;
         this.secretAttempts = null;
-        if (keep) items.set(item.call, { scope: item.scope, usages: item.usages, findings: this.findings.slice(findings), readParams: reads.has(PARAMETERS_READ), reads, secrets });
+        if (reads && secrets) items.set(item.call, { scope: item.scope, usages: item.usages, findings: this.findings.slice(findings), readParams: reads.has(PARAMETERS_READ), reads, secrets });
       }
       usages.push(...item.usages);
     }
@@ -780,7 +781,7 @@ class Extractor {
       // Resolved once for every usage under this agent: keep the names it read to charge each of them.
       const outer = this.resolver.reads;
       const reads = new Set<string>();
-      this.resolver.reads = reads;
+      if (outer) this.resolver.reads = reads;
       const v = this.resolver.expr(agent.expr, { env: null, method: null });
       this.resolver.reads = outer;
       // The seed's `label AgentAccountX` (a bare word) means the label of that name.
