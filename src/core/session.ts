@@ -97,9 +97,9 @@ function pathTo(root: Node, start: number, end: number): Node[] {
 
 /** The direct children of a block or closure (its statements and parameters), else none. */
 function directChildren(node: Node): Node[] {
-  if (node.type === 'Block') return [...node.body];
-  if (node.type === 'Closure') return [...node.params, ...node.body];
-  return [];
+  const parts: Node[] = [];
+  if (node.type === 'Block' || node.type === 'Closure') childrenOf(node, parts);
+  return parts;
 }
 
 /** The re-parsed block (found by its old offsets), its children before the edit, and its ancestors. */
