@@ -35,21 +35,27 @@ export function analyzeText(file: string, text: string, ctx: AnalysisContext): F
 }
 
 /**
- * Runs the checks that need no IAM data on extracted usages. `rulesFor` lets a re-analysis reuse the
- * findings of a usage it carried over (it gets the usage and the computation to run otherwise).
+ * Runs the checks that need no IAM data on extracted usages. A re-analysis passes the findings it kept
+ * with each usage (`rules`); a usage without any there is checked now.
  */
 export function finishAnalysis(
   file: string,
   parseErrors: ParseError[],
   extraction: { usages: Usage[]; findings: Finding[] },
   ctx: AnalysisContext,
-  rulesFor: (usage: Usage, compute: () => Finding[]) => Finding[] = (_usage, compute) => compute(),
+  rules: ReadonlyMap<Usage, Finding[]> | null = null,
 ): FileAnalysis {
   const findings = [...extraction.findings];
   for (const usage of extraction.usages) {
-    findings.push(...rulesFor(usage, () => anchored([...staticRules(usage), ...roleChainingRule(usage, ctx.config)], usage)));
+    const list = rules?.get(usage) ?? usageRules(usage, ctx);
+    for (const f of list) findings.push(f);
   }
   return { file, usages: extraction.usages, findings, parseErrors };
+}
+
+/** The checks of one usage that need no IAM data (its findings anchored at its call). */
+export function usageRules(usage: Usage, ctx: AnalysisContext): Finding[] {
+  return anchored([...staticRules(usage), ...roleChainingRule(usage, ctx.config)], usage);
 }
 
 /** Ties findings about a usage to the start of its call (where the CLI reports them). */

@@ -2,14 +2,17 @@
 // extraction so an edit re-parses only the block it touched and rebuilds only the usages it can affect.
 // The result is always exactly what `analyzeText` returns for the same text (the session tests check
 // this after every step of random edit sequences); only the work differs.
-import { finishAnalysis, type AnalysisContext, type FileAnalysis } from './analyze';
+//
+// Like a tree-sitter tree after `edit`, results are live: a usage carried over by a later update is the
+// same object, its offsets and cited line numbers moved in place. A result describes the latest text
+// given to `update`; a caller that needs an earlier one unchanged must copy it before updating again.
+import { finishAnalysis, usageRules, type AnalysisContext, type FileAnalysis } from './analyze';
 import { extractUsages } from './pipeline/extract';
-import { shiftFindings, type ExtractionMemo } from './pipeline/memo';
+import type { ExtractionMemo } from './pipeline/memo';
 import type { TextChange } from './syntax/incremental';
 import { computeChange, parseIncremental, updateParse, type IncrementalParse } from './syntax/incremental';
 import type { Node } from './syntax/ast';
 import { childrenOf } from './pipeline/children';
-import type { Finding, Usage } from './types';
 
 
 /** What the last update did, for the output log and the benchmark. */
@@ -26,8 +29,6 @@ export class AnalysisSession {
   private parsed: IncrementalParse | null = null;
   private memo: ExtractionMemo | null = null;
   private ctx: AnalysisContext | null = null;
-  /** Rule findings of usages carried over unchanged (the same objects) from the previous run. */
-  private ruleFindings = new WeakMap<Usage, Finding[]>();
   lastUpdate: UpdateStats = { parse: 'full', walk: 'full', reusedUsages: 0, usages: 0 };
 
   constructor(readonly file: string) {}
@@ -39,7 +40,6 @@ export class AnalysisSession {
   update(text: string, ctx: AnalysisContext): FileAnalysis {
     if (ctx !== this.ctx) {
       this.memo = null;
-      this.ruleFindings = new WeakMap();
       this.ctx = ctx;
     }
     const prev = this.parsed;
@@ -58,25 +58,11 @@ export class AnalysisSession {
       else region = reparsedBlock(path, next.reparsed);
     }
     const parsed = this.parsed;
-    const extraction = extractUsages(parsed.program, text, this.file, ctx, { memo: edit ? this.memo : null, change: edit, region });
+    const extraction = extractUsages(parsed.program, text, this.file, ctx, { memo: edit ? this.memo : null, change: edit, region, rules: (usage) => usageRules(usage, ctx) });
     this.memo = extraction.memo;
-    const previousRules = this.ruleFindings;
-    const rules = new WeakMap<Usage, Finding[]>();
     // The parse state is updated in place by the next edit: the result gets its own copy of the errors.
     const errors = parsed.errors.map((e) => ({ ...e }));
-    const analysis = finishAnalysis(this.file, errors, extraction, ctx, (usage, compute) => {
-      // Rules are functions of the usage alone: a usage carried over has the same findings, moved with it.
-      let list = previousRules.get(usage);
-      if (!list && edit) {
-        const from = extraction.movedFrom.get(usage);
-        const before = from && previousRules.get(from);
-        if (before) list = shiftFindings(before, edit) ?? undefined;
-      }
-      if (!list) list = compute();
-      rules.set(usage, list);
-      return list;
-    });
-    this.ruleFindings = rules;
+    const analysis = finishAnalysis(this.file, errors, extraction, ctx, extraction.rules);
     this.lastUpdate = { parse: edit ? 'incremental' : 'full', walk: extraction.walkPatched ? 'patched' : 'full', reusedUsages: extraction.reused, usages: analysis.usages.length };
     return analysis;
   }

@@ -12,7 +12,7 @@ import type { ProjectConfig } from '../config';
 import { concat, PARAMETERS_READ, Resolver, type Assignment, type EnvFrame, type ParameterDecl, type Scope, type Val } from './resolve';
 import { literalText, PLACEHOLDER_BASE, PLACEHOLDER_LIMIT, scanShell, valueRange, type AwsStsCall, type ShellDialect, type ShellWord } from './shell';
 import { checkRoleArn, partitionOfRegion } from './role-arn';
-import { changedBefore, changedMapped, mapper, sameParameters, sameScope, shiftFindings, shiftItem, untouched, type ExtractionMemo, type Local, type MemoItem, type TextChange } from './memo';
+import { canMove, changedBefore, changedMapped, CITE_OPEN, citeMarker, mapper, move, place, sameParameters, sameScope, shiftFindings, untouched, type ExtractionMemo, type Local, type MemoItem, type TextChange } from './memo';
 
 type ExtractContext = Pick<AnalysisContext, 'config' | 'caller' | 'params' | 'credentials'>;
 
@@ -26,6 +26,8 @@ export interface IncrementalInput {
    * the root (kept objects, offsets already moved).
    */
   region?: { block: Node; oldEnd: number; oldParts: readonly Node[]; ancestors: readonly Node[] } | null;
+  /** The checks run on each usage, kept with it so that a usage carried over keeps its findings too. */
+  rules?: (usage: Usage) => Finding[];
 }
 
 /** Where the walk entered a block: what it needs to walk that block again on its own. */
@@ -37,7 +39,7 @@ interface WalkContext {
 
 /** The walk's results a re-analysis patches (drop the re-parsed block's, move the rest) instead of walking everything. */
 interface WalkMemo {
-  where: { lines: Lines };
+  where: { lines: Lines; cite: (offset: number) => string };
   contexts: WeakMap<Node, WalkContext>;
   pending: Pending[];
   findings: Finding[];
@@ -247,8 +249,8 @@ class Extractor {
   private readonly resolver: Resolver;
   private readonly config: ProjectConfig;
 
-  /** The current run's line index, shared with scope descriptions made by earlier runs of the session. */
-  private readonly where: { lines: Lines };
+  /** The current run's line index and citer, shared with scope descriptions made by earlier runs of the session. */
+  private readonly where: { lines: Lines; cite: (offset: number) => string };
 
   constructor(
     private readonly program: Program,
@@ -259,9 +261,13 @@ class Extractor {
   ) {
     this.lines = new Lines(text);
     const walk = incremental?.memo?.walk as WalkMemo | undefined;
-    this.where = walk && incremental?.memo?.context === ctx ? walk.where : { lines: this.lines };
+    const cite = (offset: number): string => this.cite(offset);
+    this.where = walk && incremental?.memo?.context === ctx ? walk.where : { lines: this.lines, cite };
     this.where.lines = this.lines;
+    this.where.cite = cite;
     this.config = ctx.config;
+    this.rules = incremental !== null ? new Map() : null;
+    this.marking = incremental !== null && text.indexOf(CITE_OPEN) < 0;
     this.resolver = new Resolver({
       text,
       lines: this.lines,
@@ -271,11 +277,25 @@ class Extractor {
       credentials: ctx.credentials ?? {},
       configEnv: ctx.config?.env ?? {},
       locals: this.locals,
+      cite,
     });
   }
 
   private line(offset: number): number {
     return this.lines.line(offset);
+  }
+
+  /**
+   * The line of an offset as a usage's descriptions write it: the number, or in a session, while a usage
+   * is computed, a marker for it that `place` renders (and renders again after edits that move lines).
+   */
+  private cite(offset: number): string {
+    const cites = this.itemCites;
+    if (cites === null) return String(this.lines.line(offset));
+    let i = 0;
+    while (i < cites.length && cites[i].start !== offset) i++;
+    if (i === cites.length) cites.push({ start: offset, end: offset });
+    return citeMarker(i);
   }
 
   private src(n: { start: number; end: number }): string {
@@ -286,8 +306,12 @@ class Extractor {
   memo: ExtractionMemo | null = null;
   /** Names read by the usage being computed (see Resolver.reads). */
   private itemReads: Set<string> | null = null;
-  /** Usages carried over by moving them through the edit: the copy and the previous run's usage. */
-  readonly movedFrom = new Map<Usage, Usage>();
+  /** Line markers of the usage being computed (see `cite`). */
+  private itemCites: Range[] | null = null;
+  /** Whether a session's descriptions cite lines by marker (not when the text itself has marker characters). */
+  private readonly marking: boolean;
+  /** In a session: the rule findings of every usage, carried over or computed. */
+  readonly rules: Map<Usage, Finding[]> | null;
   /** Usages carried over from the previous run (for the session's statistics). */
   reusedUsages = 0;
   /** Literal secrets the usage being computed tried to record, and whether each was new to the file. */
@@ -317,6 +341,8 @@ class Extractor {
     this.pending.sort((a, b) => a.call.start - b.call.start);
     const reuse = this.reusePlan();
     const keep = this.incremental !== null;
+    const placed = this.incremental?.memo?.context === this.ctx ? this.incremental.memo.placed : new WeakMap<object, object>();
+    const rulesOf = this.incremental?.rules;
     const items = new Map<CallExpression, MemoItem>();
     const reused = new Set<CallExpression>();
     const usages: Usage[] = [];
@@ -327,19 +353,18 @@ class Extractor {
         this.reusedUsages += again.usages.length;
         for (const f of again.findings) this.findings.push(f);
         reused.add(item.call);
-        if (keep) {
-          // An explicit object: spreading cached items of mixed shapes is a slow path on this hot loop.
-          const entry = again.scope === item.scope ? again : { scope: item.scope, usages: again.usages, findings: again.findings, readParams: again.readParams, reads: again.reads, secrets: again.secrets };
-          items.set(item.call, entry);
-        }
+        again.scope = item.scope;
+        items.set(item.call, again);
       } else {
         const findings = this.findings.length;
         // What the usage read and tried to report matters only to a session's next run.
         const secrets: MemoItem['secrets'] | null = keep ? [] : null;
         const reads = keep ? new Set<string>() : null;
+        const cites: Range[] | null = keep && this.marking ? [] : null;
         this.secretAttempts = secrets;
         this.resolver.reads = reads;
         this.itemReads = reads;
+        this.itemCites = cites;
         item.usages = [];
         try {
           if (item.kind === 'withAWS') this.withAWS(item);
@@ -352,9 +377,19 @@ class Extractor {
         this.resolver.reads = null;
         this.itemReads = null;
         this.secretAttempts = null;
-        if (reads && secrets) items.set(item.call, { scope: item.scope, usages: item.usages, findings: this.findings.slice(findings), readParams: reads.has(PARAMETERS_READ), reads, secrets });
+        this.itemCites = null;
+        if (reads && secrets) {
+          const own = this.findings.slice(findings);
+          const rules = item.usages.map((u) => (rulesOf ? rulesOf(u) : []));
+          const entry: MemoItem = { scope: item.scope, usages: item.usages, findings: own, readParams: reads.has(PARAMETERS_READ), reads, secrets, rules, placement: { spans: [], edits: [], cites: [], templates: [], movable: false, fixedLines: true, lo: 0, hi: 0 } };
+          // Line markers are rendered here; the placement lets the next run move all of it in place.
+          entry.placement = place([item.usages, own, rules, secrets], cites, (o) => this.lines.line(o), placed, entry);
+          items.set(item.call, entry);
+        }
       }
-      usages.push(...item.usages);
+      const entry = this.rules && items.get(item.call);
+      if (entry) for (let i = 0; i < entry.usages.length; i++) this.rules!.set(entry.usages[i], entry.rules[i]);
+      for (const u of item.usages) usages.push(u);
     }
     usages.sort((a, b) => a.anchor.start - b.anchor.start);
     if (keep) {
@@ -365,6 +400,7 @@ class Extractor {
         facts: { text: this.text, assignments: this.assignments, locals: this.locals, parameters: this.parameters },
         lineCount: this.lines.count(),
         items,
+        placed,
         walk,
       };
     }
@@ -373,7 +409,7 @@ class Extractor {
 
   /**
    * How a pending call may take the previous run's results instead of being recomputed: unchanged
-   * before the edit (as they were), or after it when no line moved (shifted by the edit's length).
+   * before the edit, or after it with its offsets (and the line numbers it cites) moved in place.
    */
   private reusePlan(): ((item: Pending, reused: ReadonlySet<CallExpression>) => MemoItem | null) | null {
     const memo = this.incremental?.memo;
@@ -384,10 +420,10 @@ class Extractor {
     const same = (x: number): number => x;
     const changedEarlier = changedBefore(memo.facts, facts, change.start);
     const paramsExact = sameParameters(memo.facts, facts, same, change.start);
-    // Line numbers after the edit are kept exactly when the line count is (lines after it are the same text).
-    const linesKept = this.lines.count() === memo.lineCount;
-    const changedAll = linesKept ? changedMapped(memo.facts, facts, map) : null;
-    const paramsMapped = linesKept && sameParameters(memo.facts, facts, map);
+    const changedAll = changedMapped(memo.facts, facts, map);
+    const paramsMapped = sameParameters(memo.facts, facts, map);
+    const linesMoved = this.lines.count() !== memo.lineCount;
+    const line = (o: number): number => this.lines.line(o);
     return (item, reused) => {
       const cached = memo.items.get(item.call);
       if (!cached) return null;
@@ -395,15 +431,17 @@ class Extractor {
       const last = item.statement ? Math.max(item.statement.end, item.call.end) : item.call.end;
       if (last <= change.start) {
         if (!untouched(cached.reads, changedEarlier) || (cached.readParams && !paramsExact) || !sameScope(item.scope, cached.scope, reused, change.start)) return null;
-        return cached.secrets.length === 0 || this.replaySecrets(cached.secrets, null) ? cached : null;
+        // Its own offsets stay; anything after the edit it holds (none, as a rule) moves with the text.
+        if (!canMove(cached.placement, change, true, linesMoved)) return null;
+        if (cached.secrets.length > 0 && !this.replaySecrets(cached.secrets, null)) return null;
+        move(cached.placement, change, linesMoved, line);
+        return cached;
       }
-      if (first > change.newEnd && changedAll && untouched(cached.reads, changedAll) && (!cached.readParams || paramsMapped) && sameScope(item.scope, cached.scope, reused, Infinity)) {
-        const moved = shiftItem(cached, change);
-        const clear = cached.secrets.every((a) => (a.range.start < change.start || a.range.start > change.oldEnd) && (a.range.end < change.start || a.range.end > change.oldEnd));
-        if (moved && clear && (cached.secrets.length === 0 || this.replaySecrets(cached.secrets, map))) {
-          for (let i = 0; i < moved.usages.length; i++) this.movedFrom.set(moved.usages[i], cached.usages[i]);
-          return { scope: item.scope, usages: moved.usages, findings: moved.findings, readParams: cached.readParams, reads: cached.reads, secrets: cached.secrets.map((a) => ({ ...a, range: { start: map(a.range.start), end: map(a.range.end) } })) };
-        }
+      if (first > change.newEnd && untouched(cached.reads, changedAll) && (!cached.readParams || paramsMapped) && sameScope(item.scope, cached.scope, reused, Infinity)) {
+        if (!canMove(cached.placement, change, false, linesMoved)) return null;
+        if (cached.secrets.length > 0 && !this.replaySecrets(cached.secrets, map)) return null;
+        move(cached.placement, change, linesMoved, line);
+        return cached;
       }
       return null;
     };
@@ -722,13 +760,13 @@ class Extractor {
           if (v.type === 'Call' && calleeName(v) === 'credentials') {
             const id = plainString(positional(v.args)[0]);
             if (id !== null) {
-              env = { name: varName, binding: { kind: 'credential', credentialsId: id, at: a, get origin() { return `credential '${id}' bound to ${varName} in environment, line ${where.lines.line(a.start)}`; } }, next: env };
+              env = { name: varName, binding: { kind: 'credential', credentialsId: id, at: a, get origin() { return `credential '${id}' bound to ${varName} in environment, line ${where.cite(a.start)}`; } }, next: env };
               continue;
             }
           }
           this.secretVariable(varName, v);
           if (v.type === 'String') this.scanStringSecrets(v);
-          env = { name: varName, binding: { kind: 'expr', expr: v, source: 'environment', get origin() { return `environment ${varName}, line ${where.lines.line(a.start)}`; } }, next: env };
+          env = { name: varName, binding: { kind: 'expr', expr: v, source: 'environment', get origin() { return `environment ${varName}, line ${where.cite(a.start)}`; } }, next: env };
         }
         result = { ...result, env };
       }
@@ -817,7 +855,7 @@ class Extractor {
             const eq = first.value.indexOf('=');
             if (eq <= 0) continue;
             const varName = first.value.slice(0, eq);
-            env = { name: varName, binding: { kind: 'slice', str: el, from: eq + 1, get origin() { return `withEnv ${varName}, line ${where.lines.line(el.start)}`; } }, next: env };
+            env = { name: varName, binding: { kind: 'slice', str: el, from: eq + 1, get origin() { return `withEnv ${varName}, line ${where.cite(el.start)}`; } }, next: env };
           }
         }
         return env === scope.env ? scope : { ...scope, env };
@@ -911,7 +949,7 @@ class Extractor {
         const vars = kind === 'usernamePassword' ? ['usernameVariable', 'passwordVariable'] : kind === 'string' ? ['variable'] : [];
         for (const key of vars) {
           const variable = plainString(named.get(key));
-          if (variable) env = { name: variable, binding: { kind: 'credential', credentialsId: id, at: b, get origin() { return `credential '${id}' bound to $${variable} at line ${where.lines.line(b.start)}`; } }, next: env };
+          if (variable) env = { name: variable, binding: { kind: 'credential', credentialsId: id, at: b, get origin() { return `credential '${id}' bound to $${variable} at line ${where.cite(b.start)}`; } }, next: env };
         }
       } else if (b.type === 'Map') {
         const named = mapEntries(b);
@@ -924,7 +962,7 @@ class Extractor {
         } else if (cls === 'StringBinding') {
           const id = plainString(named.get('credentialsId'));
           const variable = plainString(named.get('variable'));
-          if (id && variable) env = { name: variable, binding: { kind: 'credential', credentialsId: id, at: b, get origin() { return `credential '${id}' bound to $${variable} at line ${where.lines.line(b.start)}`; } }, next: env };
+          if (id && variable) env = { name: variable, binding: { kind: 'credential', credentialsId: id, at: b, get origin() { return `credential '${id}' bound to $${variable} at line ${where.cite(b.start)}`; } }, next: env };
         }
       }
     }
@@ -1103,14 +1141,14 @@ class Extractor {
     if (id && id.usages.length > 0) {
       const u = id.usages[0];
       const what = id.kind === 'withAWS' ? 'withAWS' : id.kind === 'withVault' ? 'withVault' : 'withCredentials';
-      if (u.roleArn) return { caller: u.roleArn, origin: `role assumed by the enclosing ${what} (line ${this.line(id.call.start)}): a role chain` };
-      return { caller: null, origin: `credentials of the enclosing ${what} (line ${this.line(id.call.start)}), whose role is unresolved` };
+      if (u.roleArn) return { caller: u.roleArn, origin: `role assumed by the enclosing ${what} (line ${this.cite(id.call.start)}): a role chain` };
+      return { caller: null, origin: `credentials of the enclosing ${what} (line ${this.cite(id.call.start)}), whose role is unresolved` };
     }
     if (id && id.kind === 'withCredentials') {
       const b = (id as Pending & { binding?: Expression }).binding;
       const credId = b ? this.bindingCredentialsId(b) : null;
       const principal = credId ? this.config?.awsCredentials[credId]?.principal : undefined;
-      if (principal) return { caller: principal, origin: `AWS credential '${credId}' bound by withCredentials (line ${this.line(id.call.start)}; .rolecall.json awsCredentials)` };
+      if (principal) return { caller: principal, origin: `AWS credential '${credId}' bound by withCredentials (line ${this.cite(id.call.start)}; .rolecall.json awsCredentials)` };
     }
     return this.agentCaller(scope.agent);
   }
@@ -1421,7 +1459,7 @@ class Extractor {
       usage.origins.role = {
         source: pathVal.source === 'literal' ? 'literal' : pathVal.source,
         reference: roleName,
-        description: fromQuery ? `role_arn in the Vault path (line ${this.line(pathExpr.start)})` : mapped ? `Vault role ${roleName} (.rolecall.json vaultRoles)` : `Vault role ${roleName} (not mapped)`,
+        description: fromQuery ? `role_arn in the Vault path (line ${this.cite(pathExpr.start)})` : mapped ? `Vault role ${roleName} (.rolecall.json vaultRoles)` : `Vault role ${roleName} (not mapped)`,
       };
       if (pathVal.value === null) {
         for (const miss of pathVal.missing) usage.unresolved.push({ arg: 'role', reference: miss.reference, message: `Vault path: ${miss.message}.`, range: range(pathExpr) });
@@ -1504,7 +1542,7 @@ class Extractor {
           const s0 = at(first);
           const s1 = end(seg.offsets[seg.offsets.length - 1] ?? first);
           const exact = contiguousScript && s1 - s0 === seg.value.length && this.text.slice(s0, s1) === seg.value;
-          parts.push({ value: seg.value, template: seg.value, source: 'literal', reference: null, description: `literal on line ${this.line(s0)}`, secret: false, missing: [], runtime: false, ...(exact ? { literalRange: { start: s0, end: s1 } } : {}) });
+          parts.push({ value: seg.value, template: seg.value, source: 'literal', reference: null, description: `literal on line ${this.cite(s0)}`, secret: false, missing: [], runtime: false, ...(exact ? { literalRange: { start: s0, end: s1 } } : {}) });
         } else if (seg.kind === 'interp') {
           const e = script.interps[seg.index];
           parts.push(e ? this.resolver.expr(e, scope) : { value: null, template: '${…}', source: 'unresolved', reference: null, description: 'interpolation', secret: false, missing: [], runtime: true });
@@ -1513,7 +1551,7 @@ class Extractor {
           const local = depth < 8 ? [...assignments].reverse().find((a) => a.name === seg.name && a.at < seg.start) : undefined;
           if (local) {
             const v = wordVal(local.value, depth + 1);
-            parts.push({ ...v, description: `${v.description}, via shell variable ${seg.name} (line ${this.line(at(local.at))})`, reference: v.reference ?? seg.name });
+            parts.push({ ...v, description: `${v.description}, via shell variable ${seg.name} (line ${this.cite(at(local.at))})`, reference: v.reference ?? seg.name });
           } else {
             parts.push(this.resolver.env(seg.name, at(seg.start), scope, 0));
           }
@@ -1779,13 +1817,13 @@ export function extractUsages(
   file: string,
   ctx: ExtractContext,
   incremental: IncrementalInput | null = null,
-): { usages: Usage[]; findings: Finding[]; memo: ExtractionMemo | null; reused: number; walkPatched: boolean; movedFrom: ReadonlyMap<Usage, Usage> } {
+): { usages: Usage[]; findings: Finding[]; memo: ExtractionMemo | null; reused: number; walkPatched: boolean; rules: ReadonlyMap<Usage, Finding[]> | null } {
   try {
     const x = new Extractor(program, text, file, ctx, incremental);
     const usages = x.run();
-    return { usages, findings: x.findings, memo: x.memo, reused: x.reusedUsages, walkPatched: x.walkPatched, movedFrom: x.movedFrom };
+    return { usages, findings: x.findings, memo: x.memo, reused: x.reusedUsages, walkPatched: x.walkPatched, rules: x.rules };
   } catch {
     // Extraction bugs must not turn into stack traces for the user; report nothing rather than crash.
-    return { usages: [], findings: [], memo: null, reused: 0, walkPatched: false, movedFrom: new Map() };
+    return { usages: [], findings: [], memo: null, reused: 0, walkPatched: false, rules: null };
   }
 }

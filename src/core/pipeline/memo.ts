@@ -4,7 +4,7 @@
 // calls after the edit, whose positions move — no line number anywhere changed. Everything else is
 // recomputed. The session tests compare every reused result with a from-scratch analysis.
 import type { CallExpression, Expression, MethodDeclaration, StringLiteral } from '../syntax/ast';
-import type { Finding, Origin, Range, TextEdit, Usage } from '../types';
+import type { Finding, Range, TextEdit, Usage } from '../types';
 import type { Assignment, EnvFrame, ParameterDecl } from './resolve';
 import type { TextChange } from '../syntax/incremental';
 
@@ -40,6 +40,10 @@ export interface MemoItem {
   reads: ReadonlySet<string>;
   /** Literal secrets it tried to record, in order, and whether each was the file's first report of it. */
   secrets: Array<{ kind: Usage['secrets'][number]['kind']; range: Range; reported: boolean }>;
+  /** The findings of the checks run on each usage (same order as `usages`). */
+  rules: Finding[][];
+  /** Where its results hold offsets and cite lines, to move them through later edits. */
+  placement: Placement;
 }
 
 /** What a run leaves for the next run of the same document, with the same analysis context. */
@@ -50,6 +54,8 @@ export interface ExtractionMemo {
   items: Map<CallExpression, MemoItem>;
   /** Line count of the text, to know whether an edit moved any line number. */
   lineCount: number;
+  /** Which item owns each result object it moves or renders in place (see `place`). */
+  placed: WeakMap<object, object>;
   /** The walk's own results, for patching instead of walking again (opaque here; see extract.ts). */
   walk?: unknown;
 }
@@ -127,7 +133,8 @@ export function changedMapped(old: Facts, now: Facts, map: (x: number) => number
     for (let i = 0; same && i < a.length; i++) {
       const x = a[i];
       const y = b[i];
-      same = map(y.after) === x.after && y.line === x.line && sameValue(old, y.value, now, x.value, map);
+      // Descriptions cite the statement's offset (rendered late), so its line may move with the edit.
+      same = map(y.after) === x.after && (x.start !== undefined && y.start !== undefined ? map(y.start) === x.start : y.line === x.line) && sameValue(old, y.value, now, x.value, map);
     }
     if (!same) changed.add(name);
   }
@@ -151,7 +158,9 @@ export function sameParameters(old: Facts, now: Facts, map: (x: number) => numbe
   if (old.parameters.size !== now.parameters.size) return false;
   for (const [name, a] of now.parameters) {
     const b = old.parameters.get(name);
-    if (!b || b.kind !== a.kind || b.line !== a.line || b.secret !== a.secret || b.defaultText !== a.defaultText) return false;
+    if (!b || b.kind !== a.kind || b.secret !== a.secret || b.defaultText !== a.defaultText) return false;
+    // Descriptions cite the declaration's offset (rendered late): the same node, or one at the mapped offset.
+    if (a.node && b.node ? a.node !== b.node && map(b.node.start) !== a.node.start : b.line !== a.line) return false;
     if ((a.defaultValue === null) !== (b.defaultValue === null)) return false;
     if (a.defaultValue && b.defaultValue && !sameValue(old, b.defaultValue, now, a.defaultValue, map)) return false;
     if (a.defaultValue && a.defaultValue === b.defaultValue && a.defaultValue.end > unmovedBefore) return false;
@@ -210,27 +219,195 @@ export function sameScope(a: MemoScope, b: MemoScope, reused: ReadonlySet<CallEx
   return true;
 }
 
-/**
- * A usage's results moved through an edit (copies; the cached objects stay as they were), or null when
- * an offset sits at or inside the replaced span, where moving it would be a guess (an offset equal to
- * an insertion point may end what precedes it or start what follows). Every offset-bearing field of
- * Usage and Finding is listed here; the session tests compare with a generic deep copy.
- */
-export function shiftItem(item: MemoItem, change: TextChange): { usages: Usage[]; findings: Finding[] } | null {
-  const m = new Mover(change);
-  const usages = item.usages.map((u) => m.usage(u));
-  const findings = item.findings.map((f) => m.finding(f));
-  return m.ok ? { usages, findings } : null;
+/** A string of a result that cites lines: the template keeps the cited offsets as markers (see `citeMarker`). */
+export interface Template {
+  holder: Record<string, unknown> | unknown[];
+  key: string | number;
+  template: string;
 }
 
-/** Findings moved through an edit (copies), or null when an offset is at or inside the replaced span (see shiftItem). */
+/**
+ * Where one item's results hold offsets and line numbers, found once when the item is computed, so that a
+ * later run can move them through an edit in place instead of copying or recomputing the item.
+ */
+export interface Placement {
+  /** Every object of the results with numeric `start` and `end` (ranges), each once. */
+  spans: Range[];
+  /** Every text edit of the results' fixes (`offset`/`length`), each once. */
+  edits: TextEdit[];
+  /** The offsets the results cite by line number (also in `spans`); a marker's number indexes this list. */
+  cites: Range[];
+  templates: Template[];
+  /** False when something in the results cannot be moved (related information in this file, a syntax node). */
+  movable: boolean;
+  /** Line numbers were written as numbers, not markers (the text itself has marker characters): no line may move. */
+  fixedLines: boolean;
+  /** The lowest and highest offset of all of them (a quick answer for items far from an edit). */
+  lo: number;
+  hi: number;
+}
+
+export const CITE_OPEN = '\u0001';
+// Control characters never written by the analysis itself: a marker cannot be mistaken for text.
+// eslint-disable-next-line no-control-regex
+const CITE = /\u0001(\d+)\u0002/g;
+
+/** The placeholder a session's descriptions carry for the line of cited offset number `index`, until rendered. */
+export function citeMarker(index: number): string {
+  return `${CITE_OPEN}${index}\u0002`;
+}
+
+/**
+ * Finds the offsets and line-citing strings of an item's results (usages, findings, secret records) and
+ * renders the strings' line markers with `line`. An object another item already placed is copied for this
+ * one (`owners`), so no offset is ever moved twice.
+ */
+export function place(roots: readonly unknown[], cites: Range[] | null, line: (offset: number) => number, owners: WeakMap<object, object>, owner: object): Placement {
+  const placement: Placement = { spans: [], edits: [], cites: cites ?? [], templates: [], movable: true, fixedLines: cites === null, lo: Infinity, hi: -Infinity };
+  const seen = new Set<object>();
+  const visit = (holder: Record<string, unknown> | unknown[], key: string | number): void => {
+    let value = (holder as Record<string | number, unknown>)[key];
+    if (typeof value === 'string') {
+      if (cites !== null && value.includes(CITE_OPEN)) {
+        placement.templates.push({ holder, key, template: value });
+        (holder as Record<string | number, unknown>)[key] = render(value, cites, line);
+      }
+      return;
+    }
+    if (value === null || typeof value !== 'object' || seen.has(value)) return;
+    const elsewhere = owners.get(value);
+    if (elsewhere !== undefined && elsewhere !== owner) {
+      value = Array.isArray(value) ? [...(value as unknown[])] : { ...(value as object) };
+      (holder as Record<string | number, unknown>)[key] = value;
+    }
+    const object = value as object;
+    seen.add(object);
+    if (Array.isArray(object)) {
+      for (let i = 0; i < object.length; i++) visit(object, i);
+      return;
+    }
+    const o = object as Record<string, unknown>;
+    if (typeof o.type === 'string') {
+      // A syntax node: the parser moves it. Results should not hold one; if they do, recompute the item.
+      placement.movable = false;
+      return;
+    }
+    const templates = placement.templates.length;
+    let owned = false;
+    if (typeof o.start === 'number' && typeof o.end === 'number') {
+      placement.spans.push(o as unknown as Range);
+      owned = true;
+    }
+    if (typeof o.offset === 'number' && typeof o.length === 'number') {
+      placement.edits.push(o as unknown as TextEdit);
+      owned = true;
+    }
+    for (const k of Object.keys(o)) {
+      if (k === 'related') {
+        // Related information points into IAM data files, which edits here do not move.
+        if ((o.related as Finding['related'])?.some((r) => r.range && r.file === undefined)) placement.movable = false;
+        continue;
+      }
+      visit(o, k);
+    }
+    // What this item moves or renders in place is its own: another item holding it gets a copy (above).
+    if (owned || placement.templates.length > templates) owners.set(object, owner);
+  };
+  const top = [...roots];
+  for (let i = 0; i < top.length; i++) visit(top, i);
+  for (const c of placement.cites) if (!seen.has(c)) placement.spans.push(c);
+  for (const r of placement.spans) {
+    placement.lo = Math.min(placement.lo, r.start);
+    placement.hi = Math.max(placement.hi, r.end);
+  }
+  for (const e of placement.edits) {
+    placement.lo = Math.min(placement.lo, e.offset);
+    placement.hi = Math.max(placement.hi, e.offset + e.length);
+  }
+  return placement;
+}
+
+function render(template: string, cites: readonly Range[], line: (offset: number) => number): string {
+  return template.replace(CITE, (_m, i: string) => String(line(cites[Number(i)].start)));
+}
+
+/**
+ * Whether a placed item's offsets can be moved through an edit: none is at or inside the replaced span
+ * (moving it would be a guess: an offset at an insertion point may end what precedes it or start what
+ * follows). For an item wholly before the edit (`before`), offsets up to its start stay where they are.
+ */
+export function canMove(p: Placement, change: TextChange, before: boolean, linesMoved: boolean): boolean {
+  if (!p.movable || (linesMoved && p.fixedLines && p.hi > change.start)) return false;
+  const { start, oldEnd } = change;
+  const still = before ? start : start - 1;
+  if (p.hi <= still || p.lo > oldEnd) return true;
+  const spans = p.spans;
+  for (let i = 0; i < spans.length; i++) {
+    const r = spans[i];
+    if (r.end <= still) continue;
+    if (r.end <= oldEnd || (r.start >= start && r.start <= oldEnd)) return false;
+  }
+  const edits = p.edits;
+  for (let i = 0; i < edits.length; i++) {
+    const e = edits[i];
+    const end = e.offset + e.length;
+    if (end <= still) continue;
+    if (end <= oldEnd || (e.offset >= start && e.offset <= oldEnd)) return false;
+  }
+  return true;
+}
+
+/**
+ * Moves a placed item's offsets through an edit in place (after `canMove` said it can), and renders the
+ * line numbers it cites again when lines moved.
+ */
+export function move(p: Placement, change: TextChange, linesMoved: boolean, line: (offset: number) => number): void {
+  const oldEnd = change.oldEnd;
+  const delta = change.newEnd - oldEnd;
+  if (p.hi <= oldEnd) return;
+  if (delta !== 0 && p.lo > oldEnd) {
+    // All of it lies after the edit.
+    const spans = p.spans;
+    for (let i = 0; i < spans.length; i++) {
+      const r = spans[i];
+      r.start += delta;
+      r.end += delta;
+    }
+    const edits = p.edits;
+    for (let i = 0; i < edits.length; i++) edits[i].offset += delta;
+  } else if (delta !== 0) {
+    const spans = p.spans;
+    for (let i = 0; i < spans.length; i++) {
+      const r = spans[i];
+      if (r.end <= oldEnd) continue;
+      r.end += delta;
+      if (r.start > oldEnd) r.start += delta;
+    }
+    const edits = p.edits;
+    for (let i = 0; i < edits.length; i++) {
+      const e = edits[i];
+      if (e.offset + e.length <= oldEnd) continue;
+      if (e.offset > oldEnd) e.offset += delta;
+      else e.length += delta;
+    }
+  }
+  p.hi += delta;
+  if (p.lo > oldEnd) p.lo += delta;
+  if (!linesMoved || p.templates.length === 0) return;
+  let moved = false;
+  // Moved offsets now lie past the edit's new end; the others before its start.
+  for (let i = 0; i < p.cites.length && !moved; i++) moved = p.cites[i].start > change.newEnd;
+  if (moved) for (const t of p.templates) (t.holder as Record<string | number, unknown>)[t.key] = render(t.template, p.cites, line);
+}
+
+/** Findings moved through an edit (copies), or null when an offset is at or inside the replaced span (see movePlaced). */
 export function shiftFindings(list: readonly Finding[], change: TextChange): Finding[] | null {
   const m = new Mover(change);
   const out = list.map((f) => m.finding(f));
   return m.ok ? out : null;
 }
 
-/** Moves offsets through one edit; parts that do not move are shared, not copied (results are never mutated). */
+/** Moves findings' offsets through one edit into copies; ranges that do not move are shared. */
 class Mover {
   ok = true;
   private readonly start: number;
@@ -251,30 +428,6 @@ class Mover {
   range(r: Range): Range {
     if (r.end < this.start) return r;
     return { start: this.at(r.start), end: this.at(r.end) };
-  }
-
-  origin(o: Origin): Origin {
-    if (!o.range) return o;
-    const r = this.range(o.range);
-    return r === o.range ? o : { ...o, range: r };
-  }
-
-  usage(u: Usage): Usage {
-    const args: Usage['args'] = {};
-    for (const k in u.args) args[k as keyof Usage['args']] = this.range(u.args[k as keyof Usage['args']]!);
-    const origins: Usage['origins'] = {};
-    for (const k in u.origins) origins[k as keyof Usage['origins']] = this.origin(u.origins[k as keyof Usage['origins']]!);
-    const resolved = u.externalId.resolved;
-    return {
-      ...u,
-      range: this.range(u.range),
-      anchor: this.range(u.anchor),
-      externalId: resolved ? { present: u.externalId.present, resolved: { ...resolved, origin: this.origin(resolved.origin) } } : u.externalId,
-      args,
-      origins,
-      unresolved: u.unresolved.length === 0 ? u.unresolved : u.unresolved.map((x) => ({ ...x, range: this.range(x.range) })),
-      secrets: u.secrets.length === 0 ? u.secrets : u.secrets.map((x) => ({ ...x, range: this.range(x.range), ...(x.statement ? { statement: this.range(x.statement) } : {}) })),
-    };
   }
 
   finding(f: Finding): Finding {

@@ -59,7 +59,7 @@ export interface ParameterDecl {
   secret: boolean;
   line: number;
   /** The declaring expression (lets a re-analysis see whether a re-parsed block declared it). */
-  node?: object;
+  node?: { start: number; end: number };
 }
 
 export interface Assignment {
@@ -82,6 +82,11 @@ export interface ResolveData {
   configEnv: Record<string, string>;
   /** Loop variables and closure parameters: names bound only inside [start, end), per iteration or call. */
   locals: Map<string, Array<{ start: number; end: number; what: string }>>;
+  /**
+   * How descriptions write the line of an offset. Default: the number. A re-analysis session writes a
+   * marker rendered once the usage is complete, so it can render it again when lines move (memo.ts).
+   */
+  cite?: (offset: number) => string;
 }
 
 /** Jenkins-provided environment variables: known only while the build runs, valid in names. */
@@ -164,9 +169,15 @@ export class Resolver {
 
   constructor(private readonly data: ResolveData) {}
 
-  /** 1-based line of an offset, for origin descriptions. */
-  line(offset: number): number {
-    return this.data.lines.line(offset);
+  /** The line of an offset, as origin descriptions write it (see ResolveData.cite). */
+  line(offset: number): string {
+    return this.data.cite ? this.data.cite(offset) : String(this.data.lines.line(offset));
+  }
+
+  /** The line of an assignment or parameter declaration, cited by its offset when known. */
+  private lineOf(fact: { line: number; start?: number; node?: { start: number } }): string {
+    const at = fact.start ?? fact.node?.start;
+    return at === undefined ? String(fact.line) : this.line(at);
   }
 
   /** The value of an expression at its position, in a scope. Never throws. */
@@ -312,7 +323,7 @@ export class Resolver {
     const assignment = this.assignmentBefore(name, at);
     if (assignment) {
       const v = this.expr(assignment.value, scope, depth + 1);
-      const description = v.source === 'literal' && !v.runtime ? `variable ${name} (line ${assignment.line})` : `${v.description}, via variable ${name} (line ${assignment.line})`;
+      const description = v.source === 'literal' && !v.runtime ? `variable ${name} (line ${this.lineOf(assignment)})` : `${v.description}, via variable ${name} (line ${this.lineOf(assignment)})`;
       return { ...v, description, reference: v.reference ?? name };
     }
     if (scope.method && scope.method.params.some((p) => p.name === name)) {
@@ -336,7 +347,7 @@ export class Resolver {
     const assigned = this.assignmentBefore('env.' + name, at);
     if (assigned) {
       const v = this.expr(assigned.value, scope, depth + 1);
-      return { ...v, source: v.source === 'literal' ? 'environment' : v.source, reference: v.reference ?? name, description: `env.${name} set on line ${assigned.line}` };
+      return { ...v, source: v.source === 'literal' ? 'environment' : v.source, reference: v.reference ?? name, description: `env.${name} set on line ${this.lineOf(assigned)}` };
     }
     // Jenkins exposes build parameters as environment variables too.
     this.reads?.add(PARAMETERS_READ);
@@ -362,10 +373,10 @@ export class Resolver {
     if (decl) {
       if (decl.defaultValue) {
         const v = this.expr(decl.defaultValue, { env: null, method: null }, depth + 1);
-        if (v.value !== null) return { ...v, source: 'parameter', reference: name, secret, description: `default of parameter ${name}, line ${decl.line}` };
+        if (v.value !== null) return { ...v, source: 'parameter', reference: name, secret, description: `default of parameter ${name}, line ${this.lineOf(decl)}` };
       }
-      if (decl.defaultText !== null) return known(decl.defaultText, 'parameter', `default of parameter ${name}, line ${decl.line}`, { reference: name, secret });
-      return unknown(name, 'parameter', `parameter ${name} (line ${decl.line}, no default)`, `parameter ${name} has no default value; give it with --param ${name}=VALUE or .rolecall.json "parameters": {"${name}": "..."}`, { secret });
+      if (decl.defaultText !== null) return known(decl.defaultText, 'parameter', `default of parameter ${name}, line ${this.lineOf(decl)}`, { reference: name, secret });
+      return unknown(name, 'parameter', `parameter ${name} (line ${this.lineOf(decl)}, no default)`, `parameter ${name} has no default value; give it with --param ${name}=VALUE or .rolecall.json "parameters": {"${name}": "..."}`, { secret });
     }
     return unknown(name, 'parameter', `parameter ${name} (not declared in this file)`, `parameter ${name} is not declared in this file; give it with --param ${name}=VALUE or .rolecall.json "parameters": {"${name}": "..."}`);
   }
