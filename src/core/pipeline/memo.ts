@@ -223,7 +223,9 @@ export function sameScope(a: MemoScope, b: MemoScope, reused: ReadonlySet<CallEx
 export interface Template {
   holder: Record<string, unknown> | unknown[];
   key: string | number;
-  template: string;
+  /** The text around the markers, and the cite each marker stands for: text[0] line(cites[0]) text[1] … */
+  text: string[];
+  cites: number[];
 }
 
 /**
@@ -269,8 +271,9 @@ export function place(roots: readonly unknown[], cites: Range[] | null, line: (o
     let value = (holder as Record<string | number, unknown>)[key];
     if (typeof value === 'string') {
       if (cites !== null && value.includes(CITE_OPEN)) {
-        placement.templates.push({ holder, key, template: value });
-        (holder as Record<string | number, unknown>)[key] = render(value, cites, line);
+        const t = template(holder, key, value);
+        placement.templates.push(t);
+        (holder as Record<string | number, unknown>)[key] = render(t, cites.map((c) => line(c.start)));
       }
       return;
     }
@@ -327,8 +330,25 @@ export function place(roots: readonly unknown[], cites: Range[] | null, line: (o
   return placement;
 }
 
-function render(template: string, cites: readonly Range[], line: (offset: number) => number): string {
-  return template.replace(CITE, (_m, i: string) => String(line(cites[Number(i)].start)));
+/** A line-citing string split at its markers. */
+function template(holder: Template['holder'], key: string | number, value: string): Template {
+  const text: string[] = [];
+  const refs: number[] = [];
+  let from = 0;
+  CITE.lastIndex = 0;
+  for (let m = CITE.exec(value); m !== null; m = CITE.exec(value)) {
+    text.push(value.slice(from, m.index));
+    refs.push(Number(m[1]));
+    from = m.index + m[0].length;
+  }
+  text.push(value.slice(from));
+  return { holder, key, text, cites: refs };
+}
+
+function render(t: Template, lines: readonly number[]): string {
+  let out = t.text[0];
+  for (let i = 0; i < t.cites.length; i++) out += String(lines[t.cites[i]]) + t.text[i + 1];
+  return out;
 }
 
 /**
@@ -397,7 +417,9 @@ export function move(p: Placement, change: TextChange, linesMoved: boolean, line
   let moved = false;
   // Moved offsets now lie past the edit's new end; the others before its start.
   for (let i = 0; i < p.cites.length && !moved; i++) moved = p.cites[i].start > change.newEnd;
-  if (moved) for (const t of p.templates) (t.holder as Record<string | number, unknown>)[t.key] = render(t.template, p.cites, line);
+  if (!moved) return;
+  const lines = p.cites.map((c) => line(c.start));
+  for (const t of p.templates) (t.holder as Record<string | number, unknown>)[t.key] = render(t, lines);
 }
 
 /** Findings moved through an edit (copies), or null when an offset is at or inside the replaced span (see movePlaced). */
