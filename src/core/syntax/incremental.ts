@@ -418,6 +418,11 @@ export function updateParse(prev: IncrementalParse, newText: string, change?: Te
   const shifted = blankEdit(state, newText, change, candidate);
   if (shifted !== null) return shifted;
   let why = 'no enclosing block';
+  // The new text's brace balance, counted at most once for all the blocks tried.
+  const balance: Balance = {
+    value: null,
+    get: () => (balance.value ??= braceImbalanceOf(newText)),
+  };
   for (let tries = 0; candidate !== null && tries < MAX_TRIES; candidate = candidate.parent) {
     if (!candidate.ok) continue;
     // A block spanning most of the text costs about a full parse, which cannot fail: parse it all.
@@ -426,7 +431,7 @@ export function updateParse(prev: IncrementalParse, newText: string, change?: Te
       break;
     }
     tries++;
-    const outcome = tryRegion(state, candidate, newText, delta);
+    const outcome = tryRegion(state, candidate, newText, delta, balance);
     if (typeof outcome !== 'string') return outcome;
     why = outcome;
   }
@@ -533,8 +538,14 @@ function finish(state: State, newText: string): UpdatedParse {
   return parsed;
 }
 
+/** The brace balance of a new text, counted when first asked for. */
+interface Balance {
+  value: number | null;
+  get: () => number;
+}
+
 /** Re-parses one region; returns why it could not be used, or the updated parse. */
-function tryRegion(state: State, region: Region, newText: string, delta: number): UpdatedParse | string {
+function tryRegion(state: State, region: Region, newText: string, delta: number, newBalance: Balance): UpdatedParse | string {
   const node = region.node;
   const open = node.start;
   const oldEnd = node.end;
@@ -552,7 +563,7 @@ function tryRegion(state: State, region: Region, newText: string, delta: number)
     // The whole text's balance: a block's own count cannot stand in for its part of it, since a string
     // the brace counter sees opening in the block may run past it (found by the session's random edits).
     if (state.balance === null) state.balance = braceImbalanceOf(state.text);
-    balance = braceImbalanceOf(newText);
+    balance = newBalance.get();
     if (balance > 0 !== state.balance > 0) return 'brace balance changed';
   }
   const infos = new Map<Node, BlockInfo>();
@@ -561,6 +572,7 @@ function tryRegion(state: State, region: Region, newText: string, delta: number)
   const newConsults: number[] = [];
   const hooks = hooksFor(infos, newCursors, newDropped, newConsults);
   hooks.braceImbalance = balance;
+  hooks.braceImbalanceOf = newBalance.get;
   hooks.region = { open, closure: region.closure, owner: region.owner, depth: region.depth, nlSignificant: region.nl, previousError: errLo > 0 ? errors[errLo - 1] : null };
   const result = parseWithHooks(newText, hooks);
   const fresh = result.node;
@@ -666,8 +678,7 @@ function tryRegion(state: State, region: Region, newText: string, delta: number)
   }
   spliceSorted(state.dropped, open + 1, oldEnd, newDropped, delta);
   spliceSorted(consults, open, oldEnd, newConsults, delta);
-  if (balance !== undefined) state.balance = balance;
-  else state.balance = null;
+  state.balance = newBalance.value;
   const parsed = finish(state, newText);
   parsed.reparsed = { oldStart: open, oldEnd, newStart: open, newEnd: newNodeEnd };
   return parsed;

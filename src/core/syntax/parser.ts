@@ -244,6 +244,8 @@ export interface ParserHooks {
   onBraceBalance?(offset: number): void;
   /** Known brace balance of the text (saves a whole-text scan). */
   braceImbalance?: number;
+  /** Gives the text's brace balance when first needed (a caller trying several parses of one text counts once). */
+  braceImbalanceOf?: () => number;
   /** Parse only the block (or closure) whose `{` is at `open`, in the given parser state. */
   region?: { open: number; closure: boolean; owner: number; depth: number; nlSignificant: boolean; previousError: ParseError | null };
 }
@@ -428,7 +430,7 @@ function parseUnguarded(text: string, hooks?: ParserHooks): ParseResult | Hooked
    */
   function closesOuterBlock(ownerStart: number): boolean {
     if (!nlBefore || indentOf(tokStart) >= indentOf(ownerStart)) return false;
-    if (braceImbalance === null) braceImbalance = braceImbalanceOf(text);
+    if (braceImbalance === null) braceImbalance = hooks?.braceImbalanceOf ? hooks.braceImbalanceOf() : braceImbalanceOf(text);
     if (hooks?.onBraceBalance !== undefined) hooks.onBraceBalance(tokStart);
     return braceImbalance > 0;
   }
