@@ -36,18 +36,19 @@ export function analyzeText(file: string, text: string, ctx: AnalysisContext): F
 
 /**
  * Runs the checks that need no IAM data on extracted usages. A re-analysis passes the findings it kept
- * with each usage (`rules`); a usage without any there is checked now.
+ * with each usage instead (`rules`, in the same order as the usages).
  */
 export function finishAnalysis(
   file: string,
   parseErrors: ParseError[],
   extraction: { usages: Usage[]; findings: Finding[] },
   ctx: AnalysisContext,
-  rules: ReadonlyMap<Usage, Finding[]> | null = null,
+  rules: readonly Finding[][] | null = null,
 ): FileAnalysis {
   const findings = [...extraction.findings];
-  for (const usage of extraction.usages) {
-    const list = rules?.get(usage) ?? usageRules(usage, ctx);
+  const usages = extraction.usages;
+  for (let i = 0; i < usages.length; i++) {
+    const list = rules ? rules[i] : usageRules(usages[i], ctx);
     for (const f of list) findings.push(f);
   }
   return { file, usages: extraction.usages, findings, parseErrors };

@@ -394,7 +394,7 @@ describe('analysis session (re-analysis after edits)', function () {
           // An insertion of 7 characters at offset 0 moves every offset of these results.
           const change = { start: 0, oldEnd: 0, newEnd: 7 };
           const expected = plain({ usages: shifted([usage], mapper(change)), findings: shifted(findings, mapper(change)) });
-          const placement = place([[usage], findings], [], () => 1, new WeakMap(), {});
+          const placement = place({ spans: [], edits: [], cites: [], templates: [], movable: false, fixedLines: false, lo: 0, hi: 0 }, [[usage], findings], [], () => 1, new WeakMap());
           if (usage.range.start === 0) {
             assert.equal(canMove(placement, change, false, false), false, 'an offset at the insertion point is not moved by guess');
             continue;

@@ -69,6 +69,8 @@ interface Pending {
   scope: WalkScope;
   statement: Range | null;
   usages: Usage[];
+  /** In a session: its outcome in the run that last handled it (a patched walk keeps pending calls). */
+  memo?: MemoItem;
 }
 
 const SHELL_STEPS: Record<string, ShellDialect> = { sh: 'sh', bat: 'bat', powershell: 'powershell', pwsh: 'powershell' };
@@ -266,7 +268,6 @@ class Extractor {
     this.where.lines = this.lines;
     this.where.cite = cite;
     this.config = ctx.config;
-    this.rules = incremental !== null ? new Map() : null;
     this.marking = incremental !== null && text.indexOf(CITE_OPEN) < 0;
     this.resolver = new Resolver({
       text,
@@ -310,8 +311,8 @@ class Extractor {
   private itemCites: Range[] | null = null;
   /** Whether a session's descriptions cite lines by marker (not when the text itself has marker characters). */
   private readonly marking: boolean;
-  /** In a session: the rule findings of every usage, carried over or computed. */
-  readonly rules: Map<Usage, Finding[]> | null;
+  /** In a session: the rule findings of each usage, in the order of the usages returned. */
+  usageRules: Finding[][] | null = null;
   /** Usages carried over from the previous run (for the session's statistics). */
   reusedUsages = 0;
   /** Literal secrets the usage being computed tried to record, and whether each was new to the file. */
@@ -343,9 +344,10 @@ class Extractor {
     const keep = this.incremental !== null;
     const placed = this.incremental?.memo?.context === this.ctx ? this.incremental.memo.placed : new WeakMap<object, object>();
     const rulesOf = this.incremental?.rules;
-    const items = new Map<CallExpression, MemoItem>();
     const reused = new Set<CallExpression>();
     const usages: Usage[] = [];
+    // In a session, each usage's rule findings, in the same order as `usages`.
+    const rules: Finding[][] | null = keep ? [] : null;
     for (const item of this.pending) {
       const again = reuse ? reuse(item, reused) : null;
       if (again) {
@@ -354,7 +356,7 @@ class Extractor {
         for (const f of again.findings) this.findings.push(f);
         reused.add(item.call);
         again.scope = item.scope;
-        items.set(item.call, again);
+        item.memo = again;
       } else {
         const findings = this.findings.length;
         // What the usage read and tried to report matters only to a session's next run.
@@ -378,20 +380,19 @@ class Extractor {
         this.itemReads = null;
         this.secretAttempts = null;
         this.itemCites = null;
+        item.memo = undefined;
         if (reads && secrets) {
           const own = this.findings.slice(findings);
-          const rules = item.usages.map((u) => (rulesOf ? rulesOf(u) : []));
-          const entry: MemoItem = { scope: item.scope, usages: item.usages, findings: own, readParams: reads.has(PARAMETERS_READ), reads, secrets, rules, placement: { spans: [], edits: [], cites: [], templates: [], movable: false, fixedLines: true, lo: 0, hi: 0 } };
+          const checks = item.usages.map((u) => (rulesOf ? rulesOf(u) : []));
+          const entry: MemoItem = { scope: item.scope, usages: item.usages, findings: own, readParams: reads.has(PARAMETERS_READ), reads, secrets, rules: checks, spans: [], edits: [], cites: [], templates: [], movable: false, fixedLines: true, lo: 0, hi: 0 };
           // Line markers are rendered here; the placement lets the next run move all of it in place.
-          entry.placement = place([item.usages, own, rules, secrets], cites, (o) => this.lines.line(o), placed, entry);
-          items.set(item.call, entry);
+          item.memo = place(entry, [item.usages, own, checks, secrets], cites, (o) => this.lines.line(o), placed);
         }
       }
-      const entry = this.rules && items.get(item.call);
-      if (entry) for (let i = 0; i < entry.usages.length; i++) this.rules!.set(entry.usages[i], entry.rules[i]);
       for (const u of item.usages) usages.push(u);
+      if (rules) for (const list of item.memo?.rules ?? item.usages.map(() => [])) rules.push(list);
     }
-    usages.sort((a, b) => a.anchor.start - b.anchor.start);
+    sortByAnchor(usages, rules);
     if (keep) {
       const walk: WalkMemo = { where: this.where, contexts: this.contexts!, pending: this.pending, findings: this.findings.slice(0, walkFindings), owners: this.owners };
       this.memo = {
@@ -399,11 +400,11 @@ class Extractor {
         file: this.file,
         facts: { text: this.text, assignments: this.assignments, locals: this.locals, parameters: this.parameters },
         lineCount: this.lines.count(),
-        items,
         placed,
         walk,
       };
     }
+    this.usageRules = rules;
     return usages;
   }
 
@@ -424,23 +425,30 @@ class Extractor {
     const paramsMapped = sameParameters(memo.facts, facts, map);
     const linesMoved = this.lines.count() !== memo.lineCount;
     const line = (o: number): number => this.lines.line(o);
+    // A patched walk keeps the previous run's pending calls, each linked to its outcome; a full walk
+    // made new ones: find their outcomes by call node (the parser keeps the nodes outside its block).
+    let byCall: Map<CallExpression, MemoItem> | null = null;
+    if (!this.walkPatched) {
+      byCall = new Map();
+      for (const p of (memo.walk as WalkMemo).pending) if (p.memo) byCall.set(p.call, p.memo);
+    }
     return (item, reused) => {
-      const cached = memo.items.get(item.call);
+      const cached = byCall ? byCall.get(item.call) : item.memo;
       if (!cached) return null;
       const first = item.statement ? Math.min(item.statement.start, item.call.start) : item.call.start;
       const last = item.statement ? Math.max(item.statement.end, item.call.end) : item.call.end;
       if (last <= change.start) {
         if (!untouched(cached.reads, changedEarlier) || (cached.readParams && !paramsExact) || !sameScope(item.scope, cached.scope, reused, change.start)) return null;
         // Its own offsets stay; anything after the edit it holds (none, as a rule) moves with the text.
-        if (!canMove(cached.placement, change, true, linesMoved)) return null;
+        if (!canMove(cached, change, true, linesMoved)) return null;
         if (cached.secrets.length > 0 && !this.replaySecrets(cached.secrets, null)) return null;
-        move(cached.placement, change, linesMoved, line);
+        move(cached, change, linesMoved, line);
         return cached;
       }
       if (first > change.newEnd && untouched(cached.reads, changedAll) && (!cached.readParams || paramsMapped) && sameScope(item.scope, cached.scope, reused, Infinity)) {
-        if (!canMove(cached.placement, change, false, linesMoved)) return null;
+        if (!canMove(cached, change, false, linesMoved)) return null;
         if (cached.secrets.length > 0 && !this.replaySecrets(cached.secrets, map)) return null;
-        move(cached.placement, change, linesMoved, line);
+        move(cached, change, linesMoved, line);
         return cached;
       }
       return null;
@@ -1810,6 +1818,20 @@ function vaultTtl(ttl: string): number | null {
   return Number(m[1]) * unit;
 }
 
+/** Sorts usages by where their call is (stable), moving the parallel list of their rule findings along. */
+function sortByAnchor(usages: Usage[], rules: Finding[][] | null): void {
+  let sorted = true;
+  for (let i = 1; i < usages.length && sorted; i++) sorted = usages[i - 1].anchor.start <= usages[i].anchor.start;
+  if (sorted) return;
+  const order = usages.map((_u, i) => i).sort((a, b) => usages[a].anchor.start - usages[b].anchor.start || a - b);
+  const u = order.map((i) => usages[i]);
+  for (let i = 0; i < u.length; i++) usages[i] = u[i];
+  if (rules) {
+    const r = order.map((i) => rules[i]);
+    for (let i = 0; i < r.length; i++) rules[i] = r[i];
+  }
+}
+
 /** Finds every AWS credential usage in a parsed pipeline, with values resolved. Never throws. */
 export function extractUsages(
   program: Program,
@@ -1817,11 +1839,11 @@ export function extractUsages(
   file: string,
   ctx: ExtractContext,
   incremental: IncrementalInput | null = null,
-): { usages: Usage[]; findings: Finding[]; memo: ExtractionMemo | null; reused: number; walkPatched: boolean; rules: ReadonlyMap<Usage, Finding[]> | null } {
+): { usages: Usage[]; findings: Finding[]; memo: ExtractionMemo | null; reused: number; walkPatched: boolean; rules: Finding[][] | null } {
   try {
     const x = new Extractor(program, text, file, ctx, incremental);
     const usages = x.run();
-    return { usages, findings: x.findings, memo: x.memo, reused: x.reusedUsages, walkPatched: x.walkPatched, rules: x.rules };
+    return { usages, findings: x.findings, memo: x.memo, reused: x.reusedUsages, walkPatched: x.walkPatched, rules: x.usageRules };
   } catch {
     // Extraction bugs must not turn into stack traces for the user; report nothing rather than crash.
     return { usages: [], findings: [], memo: null, reused: 0, walkPatched: false, rules: null };

@@ -29,8 +29,8 @@ export interface MemoScope {
   identity: { item: { call: CallExpression } } | null;
 }
 
-/** The outcome of one pending call, as computed. */
-export interface MemoItem {
+/** The outcome of one pending call, as computed, with where its results hold offsets and cite lines. */
+export interface MemoItem extends Placement {
   scope: MemoScope;
   usages: Usage[];
   findings: Finding[];
@@ -42,8 +42,6 @@ export interface MemoItem {
   secrets: Array<{ kind: Usage['secrets'][number]['kind']; range: Range; reported: boolean }>;
   /** The findings of the checks run on each usage (same order as `usages`). */
   rules: Finding[][];
-  /** Where its results hold offsets and cite lines, to move them through later edits. */
-  placement: Placement;
 }
 
 /** What a run leaves for the next run of the same document, with the same analysis context. */
@@ -51,7 +49,6 @@ export interface ExtractionMemo {
   context: object;
   file: string;
   facts: Facts;
-  items: Map<CallExpression, MemoItem>;
   /** Line count of the text, to know whether an edit moved any line number. */
   lineCount: number;
   /** Which item owns each result object it moves or renders in place (see `place`). */
@@ -264,8 +261,16 @@ export function citeMarker(index: number): string {
  * renders the strings' line markers with `line`. An object another item already placed is copied for this
  * one (`owners`), so no offset is ever moved twice.
  */
-export function place(roots: readonly unknown[], cites: Range[] | null, line: (offset: number) => number, owners: WeakMap<object, object>, owner: object): Placement {
-  const placement: Placement = { spans: [], edits: [], cites: cites ?? [], templates: [], movable: true, fixedLines: cites === null, lo: Infinity, hi: -Infinity };
+export function place<T extends Placement>(placement: T, roots: readonly unknown[], cites: Range[] | null, line: (offset: number) => number, owners: WeakMap<object, object>): T {
+  const owner = placement;
+  placement.spans = [];
+  placement.edits = [];
+  placement.cites = cites ?? [];
+  placement.templates = [];
+  placement.movable = true;
+  placement.fixedLines = cites === null;
+  placement.lo = Infinity;
+  placement.hi = -Infinity;
   const seen = new Set<object>();
   const visit = (holder: Record<string, unknown> | unknown[], key: string | number): void => {
     let value = (holder as Record<string | number, unknown>)[key];
