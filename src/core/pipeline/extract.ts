@@ -261,8 +261,10 @@ class Extractor {
     private readonly ctx: ExtractContext,
     private readonly incremental: IncrementalInput | null = null,
   ) {
-    this.lines = new Lines(text);
     const walk = incremental?.memo?.walk as WalkMemo | undefined;
+    // In a session, the line index is the previous run's moved through the edit.
+    const change = incremental?.change;
+    this.lines = walk && change && incremental?.memo?.context === ctx ? Lines.after(walk.where.lines, change, text) : new Lines(text);
     const cite = (offset: number): string => this.cite(offset);
     this.where = walk && incremental?.memo?.context === ctx ? walk.where : { lines: this.lines, cite };
     this.where.lines = this.lines;
