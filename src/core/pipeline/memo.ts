@@ -1,8 +1,10 @@
 // Re-analysis after an edit: what extraction may carry over from the previous run of the same document.
 // A usage is reused only when everything it was computed from is provably the same: its call node
-// (kept by the incremental parser), its scope, the variables/parameters it could read, and — for
-// calls after the edit, whose positions move — no line number anywhere changed. Everything else is
-// recomputed. The session tests compare every reused result with a from-scratch analysis.
+// (kept by the incremental parser), its scope, and the variables/parameters it could read. A reused
+// usage is moved through the edit in place: every offset its results hold (found once, by `place`) and
+// every line number its descriptions cite (written as markers while it is computed, rendered by
+// `place`, rendered again by `move` when lines moved). Everything else is recomputed. The session
+// tests compare every reused result with a from-scratch analysis.
 import type { CallExpression, Expression, MethodDeclaration, StringLiteral } from '../syntax/ast';
 import type { Finding, Range, TextEdit, Usage } from '../types';
 import type { Assignment, EnvFrame, ParameterDecl } from './resolve';
