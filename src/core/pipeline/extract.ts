@@ -501,12 +501,21 @@ class Extractor {
     for (const owner of walk.owners) if (dead.has(owner)) return false;
     const map = mapper(change);
     const moved = (x: number): number => (x >= change.oldEnd ? map(x) : x);
+    // Facts outside the block are kept and moved in place: the same object is the same code (memo.ts
+    // compares by identity first). Should the patch give up below, the walk done instead makes new ones,
+    // and old objects moved here only compare as changed (recomputing more, never less).
     for (const [name, list] of memo.facts.assignments) {
       const kept: Assignment[] = [];
       for (const a of list) {
         if (mayBeDead(a.value) && dead.has(a.value)) continue;
-        if (a.after < change.oldEnd) kept.push(a);
-        else kept.push({ ...a, after: moved(a.after), ...(a.start !== undefined && a.start >= change.oldEnd ? { start: moved(a.start), line: a.line + dl } : {}) });
+        if (a.after >= change.oldEnd) {
+          a.after = moved(a.after);
+          if (a.start !== undefined && a.start >= change.oldEnd) {
+            a.start = moved(a.start);
+            a.line += dl;
+          }
+        }
+        kept.push(a);
       }
       if (kept.length > 0) this.assignments.set(name, kept);
     }
@@ -514,7 +523,11 @@ class Extractor {
       const kept: Local[] = [];
       for (const l of list) {
         if (l.node && mayBeDead(l) && dead.has(l.node as Node)) continue;
-        kept.push(l.end >= change.oldEnd ? { start: moved(l.start), end: moved(l.end), what: l.what, node: l.node } : l);
+        if (l.end >= change.oldEnd) {
+          l.start = moved(l.start);
+          l.end = moved(l.end);
+        }
+        kept.push(l);
       }
       if (kept.length > 0) this.locals.set(name, kept);
     }

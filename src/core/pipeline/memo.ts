@@ -94,6 +94,7 @@ export function changedBefore(old: Facts, now: Facts, limit: number): Set<string
     for (; i < a.length && a[i].after <= limit; i++) {
       const x = a[i];
       const y = b[i];
+      if (x === y) continue;
       if (!y || y.after !== x.after || y.line !== x.line || !sameValue(old, y.value, now, x.value, (p) => p)) break;
     }
     if ((i < a.length && a[i].after <= limit) || (i < b.length && b[i].after <= limit)) changed.add(name);
@@ -114,6 +115,8 @@ function sameLocals(prev: Local[], list: Local[], limit: number, map: (x: number
     if (l.start >= limit) continue;
     while (j < prev.length && map(prev[j].start) >= limit) j++;
     const p = prev[j++];
+    // A kept local is the same object (moved with the text by a patched walk).
+    if (p === l) continue;
     // Code before `limit` only asks whether its offset is inside: ends at or past `limit` are all alike.
     if (!p || map(p.start) !== l.start || p.what !== l.what) return false;
     if (map(p.end) !== l.end && (p.end < limit || l.end < limit)) return false;
@@ -132,8 +135,9 @@ export function changedMapped(old: Facts, now: Facts, map: (x: number) => number
     for (let i = 0; same && i < a.length; i++) {
       const x = a[i];
       const y = b[i];
-      // Descriptions cite the statement's offset (rendered late), so its line may move with the edit.
-      same = map(y.after) === x.after && (x.start !== undefined && y.start !== undefined ? map(y.start) === x.start : y.line === x.line) && sameValue(old, y.value, now, x.value, map);
+      // A kept assignment is the same object (moved with the text by a patched walk). Descriptions
+      // cite the statement's offset (rendered late), so its line may move with the edit.
+      same = x === y || map(y.after) === x.after && (x.start !== undefined && y.start !== undefined ? map(y.start) === x.start : y.line === x.line) && sameValue(old, y.value, now, x.value, map);
     }
     if (!same) changed.add(name);
   }
