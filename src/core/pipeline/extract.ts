@@ -67,7 +67,8 @@ interface Pending {
   kind: 'withAWS' | 'withCredentials' | 'shell' | 'withVault';
   call: CallExpression;
   scope: WalkScope;
-  statement: Range | null;
+  /** The statement the call is in (a syntax node: the parser moves it; results get copies of its range). */
+  statement: Node | null;
   usages: Usage[];
   /** In a session: its outcome in the run that last handled it (a patched walk keeps pending calls). */
   memo?: MemoItem;
@@ -543,7 +544,6 @@ class Extractor {
     const declared = this.parameters.size;
     for (const item of walk.pending) {
       if (mayBeDead(item.call) && dead.has(item.call)) continue;
-      if (item.statement && item.statement.end >= change.oldEnd) item.statement = { start: moved(item.statement.start), end: moved(item.statement.end) };
       this.pending.push(item);
     }
     const kept = shiftFindings(walk.findings, change);
@@ -857,7 +857,7 @@ class Extractor {
   private call(call: CallExpression, scope: WalkScope, statementNode: Node | null): WalkScope | 'skip' {
     const name = calleeName(call);
     if (name === null || !SCOPE_CALLS.has(name)) return scope;
-    const statement = statementNode ? range(statementNode) : null;
+    const statement = statementNode;
     switch (name) {
       case 'withAWS': {
         const item: Pending = { kind: 'withAWS', call, scope, statement, usages: [] };
@@ -940,7 +940,7 @@ class Extractor {
     }
   }
 
-  private withCredentialsScope(call: CallExpression, scope: WalkScope, statement: Range | null): WalkScope {
+  private withCredentialsScope(call: CallExpression, scope: WalkScope, statement: Node | null): WalkScope {
     const list = positional(call.args)[0];
     if (!list || list.type !== 'List') return scope;
     const where = this.where;
@@ -1321,7 +1321,7 @@ class Extractor {
         this.pushSecret(usage, {
           kind: 'external-id',
           range: v.literalRange && direct ? range(ext) : (v.literalRange ?? range(ext)),
-          ...(direct && item.statement ? { replacement: 'env.EXTERNAL_ID', statement: item.statement, indent: this.indentAt(item.statement.start) } : {}),
+          ...(direct && item.statement ? { replacement: 'env.EXTERNAL_ID', statement: range(item.statement), indent: this.indentAt(item.statement.start) } : {}),
         });
       }
     }
@@ -1642,7 +1642,7 @@ class Extractor {
           this.pushSecret(usage, {
             kind: 'external-id',
             range: direct ? { start: at(ext.start), end: end(ext.end - 1) } : (v.literalRange ?? r),
-            ...(direct && replacement && item.statement ? { replacement, statement: item.statement, indent: this.indentAt(item.statement.start) } : {}),
+            ...(direct && replacement && item.statement ? { replacement, statement: range(item.statement), indent: this.indentAt(item.statement.start) } : {}),
           });
         }
       }
