@@ -318,6 +318,8 @@ class Extractor {
   usageRules: Finding[][] | null = null;
   /** Usages carried over from the previous run (for the session's statistics). */
   reusedUsages = 0;
+  /** This run, among all runs (memo items carried over record it). */
+  private readonly stamp = ++runs;
   /** Literal secrets the usage being computed tried to record, and whether each was new to the file. */
   private secretAttempts: MemoItem['secrets'] | null = null;
 
@@ -347,18 +349,17 @@ class Extractor {
     const keep = this.incremental !== null;
     const placed = this.incremental?.memo?.context === this.ctx ? this.incremental.memo.placed : new WeakMap<object, object>();
     const rulesOf = this.incremental?.rules;
-    const reused = new Set<CallExpression>();
     const usages: Usage[] = [];
     // In a session, each usage's rule findings, in the same order as `usages`.
     const rules: Finding[][] | null = keep ? [] : null;
     for (const item of this.pending) {
-      const again = reuse ? reuse(item, reused) : null;
+      const again = reuse ? reuse(item) : null;
       if (again) {
         item.usages = again.usages;
         this.reusedUsages += again.usages.length;
         for (const f of again.findings) this.findings.push(f);
-        reused.add(item.call);
         again.scope = item.scope;
+        again.reusedIn = this.stamp;
         item.memo = again;
       } else {
         const findings = this.findings.length;
@@ -384,16 +385,19 @@ class Extractor {
         this.secretAttempts = null;
         this.itemCites = null;
         item.memo = undefined;
+        if (item.usages.length === 0) item.usages = NONE;
         if (reads && secrets) {
-          const own = this.findings.slice(findings);
-          const checks = item.usages.map((u) => (rulesOf ? rulesOf(u) : []));
-          const entry: MemoItem = { scope: item.scope, usages: item.usages, findings: own, readParams: reads.has(PARAMETERS_READ), reads, secrets, rules: checks, spans: [], edits: [], cites: [], templates: [], movable: false, fixedLines: true, lo: 0, hi: 0 };
+          // Empty lists are one shared (never written) list: most calls have no usage, finding or secret.
+          const own = this.findings.length > findings ? this.findings.slice(findings) : NONE;
+          const checks = item.usages.length === 0 ? NONE : item.usages.map((u) => (rulesOf ? rulesOf(u) : NONE));
+          const entry: MemoItem = { scope: item.scope, usages: item.usages, findings: own, readParams: reads.has(PARAMETERS_READ), reads, secrets: secrets.length === 0 ? NONE : secrets, rules: checks, spans: [], edits: [], cites: [], templates: [], movable: false, fixedLines: true, lo: 0, hi: 0 };
           // Line markers are rendered here; the placement lets the next run move all of it in place.
           item.memo = place(entry, [item.usages, own, checks, secrets], cites, (o) => this.lines.line(o), placed);
         }
       }
+      if (item.usages.length === 0) continue;
       for (const u of item.usages) usages.push(u);
-      if (rules) for (const list of item.memo?.rules ?? item.usages.map(() => [])) rules.push(list);
+      if (rules) for (const list of item.memo?.rules ?? item.usages.map(() => NONE)) rules.push(list);
     }
     sortByAnchor(usages, rules);
     if (keep) {
@@ -415,7 +419,7 @@ class Extractor {
    * How a pending call may take the previous run's results instead of being recomputed: unchanged
    * before the edit, or after it with its offsets (and the line numbers it cites) moved in place.
    */
-  private reusePlan(): ((item: Pending, reused: ReadonlySet<CallExpression>) => MemoItem | null) | null {
+  private reusePlan(): ((item: Pending) => MemoItem | null) | null {
     const memo = this.incremental?.memo;
     const change = this.incremental?.change;
     if (!memo || !change || memo.context !== this.ctx || memo.file !== this.file) return null;
@@ -435,7 +439,8 @@ class Extractor {
       byCall = new Map();
       for (const p of (memo.walk as WalkMemo).pending) if (p.memo) byCall.set(p.call, p.memo);
     }
-    return (item, reused) => {
+    const reused = (p: { call: CallExpression }): boolean => (p as Pending).memo?.reusedIn === this.stamp;
+    return (item) => {
       const cached = byCall ? byCall.get(item.call) : item.memo;
       if (!cached) return null;
       const first = item.statement ? Math.min(item.statement.start, item.call.start) : item.call.start;
@@ -1832,6 +1837,12 @@ function vaultTtl(ttl: string): number | null {
   const unit = { '': 1, s: 1, m: 60, h: 3600, d: 86400 }[m[2] as '' | 's' | 'm' | 'h' | 'd'];
   return Number(m[1]) * unit;
 }
+
+/** One shared empty list for results that have nothing (never written to). */
+const NONE: never[] = [];
+Object.freeze(NONE);
+
+let runs = 0;
 
 /** Sorts usages by where their call is (stable), moving the parallel list of their rule findings along. */
 function sortByAnchor(usages: Usage[], rules: Finding[][] | null): void {

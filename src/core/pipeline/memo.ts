@@ -44,6 +44,8 @@ export interface MemoItem extends Placement {
   secrets: Array<{ kind: Usage['secrets'][number]['kind']; range: Range; reported: boolean }>;
   /** The findings of the checks run on each usage (same order as `usages`). */
   rules: Finding[][];
+  /** The run that last carried it over (see `Extractor.stamp`). */
+  reusedIn?: number;
 }
 
 /** What a run leaves for the next run of the same document, with the same analysis context. */
@@ -192,7 +194,7 @@ function citesBefore(scope: MemoScope, limit: number): boolean {
  * credentials call whose usages were themselves reused. With a `limit`, every node the scope refers
  * to must also end before it (its offsets did not move).
  */
-export function sameScope(a: MemoScope, b: MemoScope, reused: ReadonlySet<CallExpression>, limit: number): boolean {
+export function sameScope(a: MemoScope, b: MemoScope, reusedNow: (item: { call: CallExpression }) => boolean, limit: number): boolean {
   // A kept scope object is the same scope, but what it cites may have moved since: check that too.
   if (limit !== Infinity && !citesBefore(a, limit)) return false;
   if (a.method !== b.method) return false;
@@ -201,7 +203,7 @@ export function sameScope(a: MemoScope, b: MemoScope, reused: ReadonlySet<CallEx
     if (a.agent.expr && !nodeOk(a.agent.expr, limit)) return false;
   }
   if (a.identity !== b.identity) {
-    if (!a.identity || !b.identity || a.identity.item.call !== b.identity.item.call || !reused.has(b.identity.item.call)) return false;
+    if (!a.identity || !b.identity || a.identity.item.call !== b.identity.item.call || !reusedNow(a.identity.item)) return false;
   }
   let f = a.env;
   let g = b.env;
