@@ -45,6 +45,25 @@ function assertSame(session: AnalysisSession, text: string, ctx: AnalysisContext
   }
 }
 
+/**
+ * Asserts that no two pending calls of a session's last run hold the same offset-bearing object (a
+ * carried-over call moves its objects in place: a shared one would move twice). Returns how many it saw.
+ */
+function assertNoSharedHolders(session: AnalysisSession, what: string): number {
+  const memo = (session as unknown as { memo: { walk: { pending: Array<{ memo?: { spans: object[]; edits: object[] } }> } } | null }).memo;
+  if (!memo) return 0;
+  const owner = new Map<object, number>();
+  let seen = 0;
+  memo.walk.pending.forEach((p, i) => {
+    for (const o of [...(p.memo?.spans ?? []), ...(p.memo?.edits ?? [])]) {
+      assert.ok(!owner.has(o) || owner.get(o) === i, `${what}: an offset-bearing object is held by calls ${owner.get(o)} and ${i}`);
+      owner.set(o, i);
+      seen++;
+    }
+  });
+  return seen;
+}
+
 const pieces = [
   ' ', '\n', '\r\n', '\t', "'", '"', '"""', "'''", '${', '}', '{', '(', ')', '[', ']', ',', ':', '=', '.', '//', '/*', '*/', '\\',
   'x', 'env.', 'params.', 'def v = ', 'role: ', "'arn:aws:iam::222222222222:role/r'", 'duration: 7200', 'withAWS(', 'sh ', 'node {',
@@ -182,6 +201,7 @@ describe('analysis session (re-analysis after edits)', function () {
           text = apply(text, e);
           steps++;
           assertSame(session, text, ctx, `${base.name}: after edit ${i + 1} ${JSON.stringify(e)}`);
+          assertNoSharedHolders(session, `${base.name}: after edit ${i + 1}`);
           if (session.lastUpdate.reusedUsages > 0) reusing++;
           if (session.lastUpdate.walk === 'patched') patched++;
         }
@@ -394,7 +414,7 @@ describe('analysis session (re-analysis after edits)', function () {
           // An insertion of 7 characters at offset 0 moves every offset of these results.
           const change = { start: 0, oldEnd: 0, newEnd: 7 };
           const expected = plain({ usages: shifted([usage], mapper(change)), findings: shifted(findings, mapper(change)) });
-          const placement = place({ spans: [], edits: [], cites: [], templates: [], movable: false, fixedLines: false, lo: 0, hi: 0 }, [[usage], findings], [], () => 1, new WeakMap());
+          const placement = place({ spans: [], edits: [], cites: [], templates: [], movable: false, fixedLines: false, lo: 0, hi: 0 }, [[usage], findings], [], () => 1);
           if (usage.range.start === 0) {
             assert.equal(canMove(placement, change, false, false), false, 'an offset at the insertion point is not moved by guess');
             continue;
@@ -522,6 +542,35 @@ describe('analysis session (re-analysis after edits)', function () {
     assertSame(session, edited, ctx, 'new line between the usage and the environment below it');
     assert.equal(session.lastUpdate.walk, 'patched');
     assert.match(session.update(edited, ctx).usages[0].origins.externalId?.description ?? '', /line 12/);
+  });
+
+  it('no two calls of a session share an object their results move in place (moving it for one would move it twice)', () => {
+    let checked = 0;
+    const check = (session: AnalysisSession, name: string): void => {
+      checked += assertNoSharedHolders(session, name);
+    };
+    for (const { name, text } of corpus) {
+      for (const ctx of contexts) {
+        const session = new AnalysisSession('Jenkinsfile');
+        session.update(text, ctx);
+        check(session, name);
+      }
+    }
+    fc.assert(
+      fc.property(fc.nat(), fc.array(edit, { minLength: 1, maxLength: 6 }), (pick, edits) => {
+        const base = corpus[pick % corpus.length];
+        const session = new AnalysisSession('Jenkinsfile');
+        let text = base.text;
+        session.update(text, contexts[0]);
+        for (const e of edits) {
+          text = apply(text, e);
+          session.update(text, contexts[0]);
+          check(session, base.name);
+        }
+      }),
+      { seed: 11, numRuns: 60 },
+    );
+    assert.ok(checked > 1000, `${checked} objects checked`);
   });
 
   it('text that itself contains the line-marker characters stays exact when lines move (markers are not used then)', () => {

@@ -347,7 +347,6 @@ class Extractor {
     this.pending.sort((a, b) => a.call.start - b.call.start);
     const reuse = this.reusePlan();
     const keep = this.incremental !== null;
-    const placed = this.incremental?.memo?.context === this.ctx ? this.incremental.memo.placed : new WeakMap<object, object>();
     const rulesOf = this.incremental?.rules;
     const usages: Usage[] = [];
     // In a session, each usage's rule findings, in the same order as `usages`.
@@ -392,7 +391,7 @@ class Extractor {
           const checks = item.usages.length === 0 ? NONE : item.usages.map((u) => (rulesOf ? rulesOf(u) : NONE));
           const entry: MemoItem = { scope: item.scope, usages: item.usages, findings: own, readParams: reads.has(PARAMETERS_READ), reads, secrets: secrets.length === 0 ? NONE : secrets, rules: checks, spans: [], edits: [], cites: [], templates: [], movable: false, fixedLines: true, lo: 0, hi: 0 };
           // Line markers are rendered here; the placement lets the next run move all of it in place.
-          item.memo = place(entry, [item.usages, own, checks, secrets], cites, (o) => this.lines.line(o), placed);
+          item.memo = place(entry, [item.usages, own, checks, entry.secrets], cites, (o) => this.lines.line(o));
         }
       }
       if (item.usages.length === 0) continue;
@@ -407,7 +406,6 @@ class Extractor {
         file: this.file,
         facts: { text: this.text, assignments: this.assignments, locals: this.locals, parameters: this.parameters },
         lineCount: this.lines.count(),
-        placed,
         walk,
       };
     }

@@ -55,8 +55,6 @@ export interface ExtractionMemo {
   facts: Facts;
   /** Line count of the text, to know whether an edit moved any line number. */
   lineCount: number;
-  /** Which item owns each result object it moves or renders in place (see `place`). */
-  placed: WeakMap<object, object>;
   /** The walk's own results, for patching instead of walking again (opaque here; see extract.ts). */
   walk?: unknown;
 }
@@ -266,11 +264,11 @@ export function citeMarker(index: number): string {
 
 /**
  * Finds the offsets and line-citing strings of an item's results (usages, findings, secret records) and
- * renders the strings' line markers with `line`. An object another item already placed is copied for this
- * one (`owners`), so no offset is ever moved twice.
+ * renders the strings' line markers with `line`. Results are trees of plain objects made for this item
+ * alone (the session tests check that no two items share an offset-bearing object: moving one would
+ * move the other twice); within the item, an object reached twice is moved once.
  */
-export function place<T extends Placement>(placement: T, roots: readonly unknown[], cites: Range[] | null, line: (offset: number) => number, owners: WeakMap<object, object>): T {
-  const owner = placement;
+export function place<T extends Placement>(placement: T, roots: readonly unknown[], cites: Range[] | null, line: (offset: number) => number): T {
   placement.spans = [];
   placement.edits = [];
   placement.cites = cites ?? [];
@@ -279,46 +277,40 @@ export function place<T extends Placement>(placement: T, roots: readonly unknown
   placement.fixedLines = cites === null;
   placement.lo = Infinity;
   placement.hi = -Infinity;
-  const seen = new Set<object>();
+  const held = new Set<object>();
+  let lines: number[] | null = null;
   const visit = (holder: Record<string, unknown> | unknown[], key: string | number): void => {
-    let value = (holder as Record<string | number, unknown>)[key];
+    const value = (holder as Record<string | number, unknown>)[key];
     if (typeof value === 'string') {
       if (cites !== null && value.includes(CITE_OPEN)) {
         const t = template(holder, key, value);
         placement.templates.push(t);
-        (holder as Record<string | number, unknown>)[key] = render(t, cites.map((c) => line(c.start)));
+        lines ??= cites.map((c) => line(c.start));
+        (holder as Record<string | number, unknown>)[key] = render(t, lines);
       }
       return;
     }
-    if (value === null || typeof value !== 'object' || seen.has(value)) return;
-    const elsewhere = owners.get(value);
-    if (elsewhere !== undefined && elsewhere !== owner) {
-      value = Array.isArray(value) ? [...(value as unknown[])] : { ...(value as object) };
-      (holder as Record<string | number, unknown>)[key] = value;
-    }
-    const object = value as object;
-    seen.add(object);
-    if (Array.isArray(object)) {
-      for (let i = 0; i < object.length; i++) visit(object, i);
+    if (value === null || typeof value !== 'object') return;
+    if (Array.isArray(value)) {
+      for (let i = 0; i < value.length; i++) visit(value, i);
       return;
     }
-    const o = object as Record<string, unknown>;
+    const o = value as Record<string, unknown>;
     if (typeof o.type === 'string') {
       // A syntax node: the parser moves it. Results should not hold one; if they do, recompute the item.
       placement.movable = false;
       return;
     }
-    const templates = placement.templates.length;
-    let owned = false;
     if (typeof o.start === 'number' && typeof o.end === 'number') {
+      if (held.has(o)) return;
+      held.add(o);
       placement.spans.push(o as unknown as Range);
-      owned = true;
-    }
-    if (typeof o.offset === 'number' && typeof o.length === 'number') {
+    } else if (typeof o.offset === 'number' && typeof o.length === 'number') {
+      if (held.has(o)) return;
+      held.add(o);
       placement.edits.push(o as unknown as TextEdit);
-      owned = true;
     }
-    for (const k of Object.keys(o)) {
+    for (const k in o) {
       if (k === 'related') {
         // Related information points into IAM data files, which edits here do not move.
         if ((o.related as Finding['related'])?.some((r) => r.range && r.file === undefined)) placement.movable = false;
@@ -326,19 +318,17 @@ export function place<T extends Placement>(placement: T, roots: readonly unknown
       }
       visit(o, k);
     }
-    // What this item moves or renders in place is its own: another item holding it gets a copy (above).
-    if (owned || placement.templates.length > templates) owners.set(object, owner);
   };
   const top = [...roots];
   for (let i = 0; i < top.length; i++) visit(top, i);
-  for (const c of placement.cites) if (!seen.has(c)) placement.spans.push(c);
+  for (const c of placement.cites) if (!held.has(c)) placement.spans.push(c);
   for (const r of placement.spans) {
-    placement.lo = Math.min(placement.lo, r.start);
-    placement.hi = Math.max(placement.hi, r.end);
+    if (r.start < placement.lo) placement.lo = r.start;
+    if (r.end > placement.hi) placement.hi = r.end;
   }
   for (const e of placement.edits) {
-    placement.lo = Math.min(placement.lo, e.offset);
-    placement.hi = Math.max(placement.hi, e.offset + e.length);
+    if (e.offset < placement.lo) placement.lo = e.offset;
+    if (e.offset + e.length > placement.hi) placement.hi = e.offset + e.length;
   }
   return placement;
 }
