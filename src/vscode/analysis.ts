@@ -27,7 +27,11 @@ export function toRange(lines: LineMap, range: Range): vscode.Range {
 
 export class Analysis implements vscode.Disposable {
   private readonly results = new Map<string, FileResult>();
-  /** One re-analysis session per open document: an edit re-parses one block and keeps unaffected usages. */
+  /**
+   * One re-analysis session per open document: an edit re-parses one block and keeps unaffected usages.
+   * Kept usages are the same objects, moved in place by the next update of the document (see session.ts);
+   * every update's result is published (or superseded by a newer one) right after it.
+   */
   private readonly sessions = new Map<string, AnalysisSession>();
   /** The last context per file, reused while its inputs are the same objects (sessions restart on a new one). */
   private readonly contexts = new Map<string, { parts: unknown[]; ctx: AnalysisContext }>();
