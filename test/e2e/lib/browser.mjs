@@ -311,11 +311,12 @@ export async function tokenBox(page, line, needle) {
 
 /** Hovers the mouse over `needle` on a line and returns the hover widget's text. */
 export async function hoverOver(page, line, needle, timeoutMs = 15_000) {
-  const box = await tokenBox(page, line, needle);
   await page.mouse.move(1, 1);
   await page.waitForTimeout(100);
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
+    // Measured on every try: CodeLens rows re-laid out after an edit move the text under the mouse.
+    const box = await tokenBox(page, line, needle);
     await page.mouse.move(box.x + Math.min(8, box.width / 2), box.y + box.height / 2, { steps: 3 });
     const hover = page.locator('.monaco-hover:not(.hidden) .monaco-hover-content, .monaco-hover:not(.hidden) .hover-contents').first();
     try {

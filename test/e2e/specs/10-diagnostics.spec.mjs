@@ -5,8 +5,8 @@
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import {
-  applyQuickFix, ensureProblemsPanel, filterProblems, gotoLine, hoverOver, lineText, openFile, runCommand, waitForNotification,
-  waitForSquiggles, squiggles,
+  applyQuickFix, ensureProblemsPanel, filterProblems, focusEditor, gotoLine, hoverOver, lineText, openFile, runCommand, waitForNotification,
+  screenshot, waitForSquiggles, squiggles,
 } from '../lib/browser.mjs';
 import { cliScan, findingsOf, usagesOf } from '../lib/oracle.mjs';
 import { useEditor } from '../lib/suite.mjs';
@@ -123,6 +123,33 @@ describe('diagnostics in the editor', function () {
     const sq = (await squiggles(ed.page)).filter((s) => s.line === 20);
     // The missing ExternalId is still an error on that line; only the session name was fixed.
     assert.ok(sq.length > 0, 'the remaining external-id-missing error should still be squiggled');
+    await gotoLine(ed.page, 1);
+  });
+  it('a new line typed at the top moves every squiggle and the lines the hover cites down by one; undo moves them back', async function () {
+    const file = 'seed-000-external-id/Jenkinsfile.prod';
+    await openFile(ed.page, file);
+    const linesOf = (list) => [...new Set(list.map((s) => s.line))].sort((a, b) => a - b);
+    const before = linesOf(await waitForSquiggles(ed.page, (l) => l.some((s) => s.line === 20)));
+    assert.ok(before.includes(20), `squiggles before typing: ${before}`);
+    const cited = await hoverOver(ed.page, 20, 'withAWS');
+    assert.match(cited, /literal on line 20\b/, `hover before typing: ${cited}`);
+    assert.match(cited, /session name: literal on line 20\b/, `hover before typing: ${cited}`);
+    await gotoLine(ed.page, 1);
+    await ed.page.keyboard.press('Enter');
+    const moved = before.map((l) => l + 1);
+    const after = linesOf(await waitForSquiggles(ed.page, (l) => JSON.stringify(linesOf(l)) === JSON.stringify(moved)));
+    assert.deepEqual(after, moved, 'every squiggle moved down one line');
+    const hover = await hoverOver(ed.page, 21, 'withAWS');
+    assert.match(hover, /literal on line 21\b/, `hover after typing: ${hover}`);
+    assert.match(hover, /session name: literal on line 21\b/, `hover after typing: ${hover}`);
+    await screenshot(ed.page, 'diagnostics--new-line-typed-at-the-top-hover-cites-moved-lines');
+    await ed.page.keyboard.press('Escape');
+    await focusEditor(ed.page);
+    await ed.page.keyboard.press('Control+Z');
+    const back = linesOf(await waitForSquiggles(ed.page, (l) => JSON.stringify(linesOf(l)) === JSON.stringify(before)));
+    assert.deepEqual(back, before, 'undo moved every squiggle back');
+    const again = await hoverOver(ed.page, 20, 'withAWS');
+    assert.match(again, /literal on line 20\b/, `hover after undo: ${again}`);
     await gotoLine(ed.page, 1);
   });
 });
