@@ -414,7 +414,7 @@ describe('analysis session (re-analysis after edits)', function () {
           // An insertion of 7 characters at offset 0 moves every offset of these results.
           const change = { start: 0, oldEnd: 0, newEnd: 7 };
           const expected = plain({ usages: shifted([usage], mapper(change)), findings: shifted(findings, mapper(change)) });
-          const placement = place({ spans: [], edits: [], cites: [], templates: [], movable: false, fixedLines: false, lo: 0, hi: 0 }, [[usage], findings], [], () => 1);
+          const placement = place({ spans: [], edits: [], cites: [], templates: [], movable: false, fixedLines: false, lo: 0, hi: 0 }, [[usage], findings], [], true, () => 1);
           if (usage.range.start === 0) {
             assert.equal(canMove(placement, change, false, false), false, 'an offset at the insertion point is not moved by guess');
             continue;
@@ -571,6 +571,94 @@ describe('analysis session (re-analysis after edits)', function () {
       { seed: 11, numRuns: 60 },
     );
     assert.ok(checked > 1000, `${checked} objects checked`);
+  });
+
+  it('a usage inside a withAWS block is recomputed when the enclosing call is (its caller is that role; found by review)', () => {
+    const text = [
+      'node {',
+      "  stage('a') {",
+      "    R = 'arn:aws:iam::222222222222:role/first'",
+      '  }',
+      '  withAWS(role: R) {',
+      "    sh 'aws sts assume-role --role-arn arn:aws:iam::333333333333:role/chained --role-session-name c'",
+      '  }',
+      '}',
+      '',
+    ].join('\n');
+    for (const ctx of contexts) {
+      const session = new AnalysisSession('Jenkinsfile');
+      assertSame(session, text, ctx, 'first analysis');
+      assertSame(session, text.replace('role/first', 'role/second'), ctx, 'the enclosing role changed in another stage');
+      const chained = session.update(text.replace('role/first', 'role/second'), ctx).usages.find((u) => u.kind === 'sh-assume-role');
+      assert.equal(chained?.caller, 'arn:aws:iam::222222222222:role/second');
+    }
+  });
+
+  it('a variable whose value holds the edited block is read again (the kept node has new contents; found by review)', () => {
+    const texts = [
+      ['node {', '  def R = foo {', "    'abc'", '  }', '  withAWS(role: R, duration: 900) {', "    echo 'x'", '  }', '}', ''],
+      ['node {', "  R = 'arn:aws:iam::222222222222:role/' + foo {", "    'abc'", '  }', '  withAWS(role: R, duration: 900) {', "    echo 'x'", '  }', '}', ''],
+      ['node {', "  stage('s') {", '    R = bar {', "      'abc'", '    }', '  }', '  withAWS(role: R) {', "    echo 'x'", '  }', '}', ''],
+      ['pipeline {', '  agent any', '  environment { R = foo {', "      'abc'", '    } }', '  stages {', "    stage('a') { steps { withAWS(role: env.R) { echo 'x' } } }", '  }', '}', ''],
+    ].map((lines) => lines.join('\n'));
+    for (const text of texts) {
+      for (const ctx of contexts) {
+        const session = new AnalysisSession('Jenkinsfile');
+        assertSame(session, text, ctx, 'first analysis');
+        assertSame(session, text.replace("'abc'", "'abd'"), ctx, `typing inside the value of R in ${JSON.stringify(text.slice(0, 60))}`);
+      }
+    }
+  });
+
+  it('a usage above the edit that cites a line below it gets the moved line also when the text has marker characters (found by review)', () => {
+    const text = [
+      '// \u0001 odd char',
+      'def deploy() {',
+      '  withAWS(role: params.ROLE, duration: 900) {',
+      "    echo 'x'",
+      '  }',
+      '}',
+      'pipeline {',
+      '  agent any',
+      '  stages {',
+      "    stage('a') {",
+      '      steps {',
+      "        echo 'hi'",
+      '      }',
+      '    }',
+      '  }',
+      '  parameters {',
+      "    string(name: 'ROLE')",
+      '  }',
+      '}',
+      '',
+    ].join('\n');
+    const session = new AnalysisSession('Jenkinsfile');
+    assertSame(session, text, contexts[0], 'first analysis');
+    assertSame(session, text.replace("echo 'hi'", "echo 'hi'\n"), contexts[0], 'a new line between the usage and the parameter it cites');
+  });
+
+  it('escapes in the pipeline that decode to the marker characters are values, not line markers (found by review)', () => {
+    const texts = [
+      ['node {', "  withAWS(role: 'arn:aws:iam::222222222222:role/x\\u00010\\u0002y', duration: 900) {", "    echo 'x'", '  }', '}', ''],
+      ['node {', '  def R = "arn:aws:iam::222222222222:role/x\\u00017\\u0002y"', '  withAWS(role: R, duration: 900) {', "    echo 'x'", '  }', '}', ''],
+      ['node {', "  withAWS(role: 'arn:aws:iam::222222222222:role/x\\1\\2y', roleSessionName: 'a\\0010\\002b', duration: 900) {", "    echo 'x'", '  }', '}', ''],
+    ].map((lines) => lines.join('\n'));
+    for (const text of texts) {
+      for (const ctx of contexts) {
+        const session = new AnalysisSession('Jenkinsfile');
+        assertSame(session, text, ctx, `first analysis of ${JSON.stringify(text.slice(0, 90))}`);
+        assertSame(session, '\n' + text, ctx, 'a new line above');
+      }
+    }
+  });
+
+  it('values given for the scan that contain the marker characters stay values (parameters, credentials)', () => {
+    const text = ['node {', '  withAWS(role: params.ROLE, externalId: params.EXT, duration: 900) {', "    echo 'x'", '  }', '}', ''].join('\n');
+    const ctx: AnalysisContext = { ...contexts[0], params: { ROLE: 'arn:aws:iam::222222222222:role/a\u00010\u0002b', EXT: 'e\u00010\u0002x' } };
+    const session = new AnalysisSession('Jenkinsfile');
+    assertSame(session, text, ctx, 'first analysis');
+    assertSame(session, '\n' + text, ctx, 'a new line above');
   });
 
   it('text that itself contains the line-marker characters stays exact when lines move (markers are not used then)', () => {

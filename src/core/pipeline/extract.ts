@@ -271,7 +271,7 @@ class Extractor {
     this.where.lines = this.lines;
     this.where.cite = cite;
     this.config = ctx.config;
-    this.marking = incremental !== null && text.indexOf(CITE_OPEN) < 0;
+    this.marking = incremental !== null && !mayForgeMarkers(text, ctx, file);
     this.resolver = new Resolver({
       text,
       lines: this.lines,
@@ -299,7 +299,8 @@ class Extractor {
     let i = 0;
     while (i < cites.length && cites[i].start !== offset) i++;
     if (i === cites.length) cites.push({ start: offset, end: offset });
-    return citeMarker(i);
+    // Without markers the number is written now; the cite still says where it points (see canMove).
+    return this.marking ? citeMarker(i) : String(this.lines.line(offset));
   }
 
   private src(n: { start: number; end: number }): string {
@@ -312,7 +313,7 @@ class Extractor {
   private itemReads: Set<string> | null = null;
   /** Line markers of the usage being computed (see `cite`). */
   private itemCites: Range[] | null = null;
-  /** Whether a session's descriptions cite lines by marker (not when the text itself has marker characters). */
+  /** Whether a session's descriptions cite lines by marker (not when something could forge one: `mayForgeMarkers`). */
   private readonly marking: boolean;
   /** In a session: the rule findings of each usage, in the order of the usages returned. */
   usageRules: Finding[][] | null = null;
@@ -365,7 +366,7 @@ class Extractor {
         // What the usage read and tried to report matters only to a session's next run.
         const secrets: MemoItem['secrets'] | null = keep ? [] : null;
         const reads = keep ? new Set<string>() : null;
-        const cites: Range[] | null = keep && this.marking ? [] : null;
+        const cites: Range[] | null = keep ? [] : null;
         this.secretAttempts = secrets;
         this.resolver.reads = reads;
         this.itemReads = reads;
@@ -391,7 +392,7 @@ class Extractor {
           const checks = item.usages.length === 0 ? NONE : item.usages.map((u) => (rulesOf ? rulesOf(u) : NONE));
           const entry: MemoItem = { scope: item.scope, usages: item.usages, findings: own, readParams: reads.has(PARAMETERS_READ), reads, secrets: secrets.length === 0 ? NONE : secrets, rules: checks, spans: [], edits: [], cites: [], templates: [], movable: false, fixedLines: true, lo: 0, hi: 0 };
           // Line markers are rendered here; the placement lets the next run move all of it in place.
-          item.memo = place(entry, [item.usages, own, checks, entry.secrets], cites, (o) => this.lines.line(o));
+          item.memo = place(entry, [item.usages, own, checks, entry.secrets], cites ?? [], this.marking, (o) => this.lines.line(o));
         }
       }
       if (item.usages.length === 0) continue;
@@ -421,7 +422,7 @@ class Extractor {
     const memo = this.incremental?.memo;
     const change = this.incremental?.change;
     if (!memo || !change || memo.context !== this.ctx || memo.file !== this.file) return null;
-    const facts = { text: this.text, assignments: this.assignments, locals: this.locals, parameters: this.parameters };
+    const facts = { text: this.text, assignments: this.assignments, locals: this.locals, parameters: this.parameters, edited: { start: change.start, end: change.newEnd } };
     const map = mapper(change);
     const same = (x: number): number => x;
     const changedEarlier = changedBefore(memo.facts, facts, change.start);
@@ -444,14 +445,14 @@ class Extractor {
       const first = item.statement ? Math.min(item.statement.start, item.call.start) : item.call.start;
       const last = item.statement ? Math.max(item.statement.end, item.call.end) : item.call.end;
       if (last <= change.start) {
-        if (!untouched(cached.reads, changedEarlier) || (cached.readParams && !paramsExact) || !sameScope(item.scope, cached.scope, reused, change.start)) return null;
+        if (!untouched(cached.reads, changedEarlier) || (cached.readParams && !paramsExact) || !sameScope(item.scope, cached.scope, reused, change.start, facts)) return null;
         // Its own offsets stay; anything after the edit it holds (none, as a rule) moves with the text.
         if (!canMove(cached, change, true, linesMoved)) return null;
         if (cached.secrets.length > 0 && !this.replaySecrets(cached.secrets, null)) return null;
         move(cached, change, linesMoved, line);
         return cached;
       }
-      if (first > change.newEnd && untouched(cached.reads, changedAll) && (!cached.readParams || paramsMapped) && sameScope(item.scope, cached.scope, reused, Infinity)) {
+      if (first > change.newEnd && untouched(cached.reads, changedAll) && (!cached.readParams || paramsMapped) && sameScope(item.scope, cached.scope, reused, Infinity, facts)) {
         if (!canMove(cached, change, false, linesMoved)) return null;
         if (cached.secrets.length > 0 && !this.replaySecrets(cached.secrets, map)) return null;
         move(cached, change, linesMoved, line);
@@ -1834,6 +1835,34 @@ function vaultTtl(ttl: string): number | null {
   if (!m) return null;
   const unit = { '': 1, s: 1, m: 60, h: 3600, d: 86400 }[m[2] as '' | 's' | 'm' | 'h' | 'd'];
   return Number(m[1]) * unit;
+}
+
+/** Contexts already checked by `mayForgeMarkers`. */
+const contextsWithMarkers = new WeakMap<object, boolean>();
+
+/**
+ * Whether a result string could contain a line marker's characters that no `cite` wrote: the text has
+ * one, or an escape that decodes to one (`\u0001`, octal `\1` `\01` `\001`; any backslash-digit is
+ * taken as such), or a value given for the scan (parameters, credentials, config) or the file name has one.
+ */
+function mayForgeMarkers(text: string, ctx: ExtractContext, file: string): boolean {
+  if (text.indexOf(CITE_OPEN) >= 0 || file.indexOf(CITE_OPEN) >= 0) return true;
+  // Backslashes are few: visit each (a regex over the whole text costs more than the rest of an update).
+  for (let i = text.indexOf('\\'); i >= 0; i = text.indexOf('\\', i + 1)) {
+    const c = text.charCodeAt(i + 1);
+    if (c >= 48 && c <= 55) return true;
+    if (c === 117) {
+      let p = i + 1;
+      while (text.charCodeAt(p) === 117) p++;
+      if (text.startsWith('0001', p)) return true;
+    }
+  }
+  let forged = contextsWithMarkers.get(ctx);
+  if (forged === undefined) {
+    forged = JSON.stringify([ctx.config, ctx.caller, ctx.params, ctx.credentials]).includes('\\u0001');
+    contextsWithMarkers.set(ctx, forged);
+  }
+  return forged;
 }
 
 /** One shared empty list for results that have nothing (never written to). */

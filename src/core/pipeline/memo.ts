@@ -21,6 +21,17 @@ export interface Facts {
   assignments: Map<string, Assignment[]>;
   locals: Map<string, Local[]>;
   parameters: Map<string, ParameterDecl>;
+  /** The edit that led to this text (new-text offsets), when it is compared with the previous run's. */
+  edited?: { start: number; end: number };
+}
+
+/**
+ * Whether a node kept by the incremental parser has new contents: it holds the edit (the parser keeps a
+ * re-parsed block's ancestors and gives the block new contents). The same object is then not the same code.
+ */
+export function holdsEdit(now: Facts, n: { start: number; end: number }): boolean {
+  const e = now.edited;
+  return e !== undefined && n.start <= e.start && e.end <= n.end;
 }
 
 /** The parts of a walk scope a usage depends on (mirrors extract.ts's WalkScope). */
@@ -76,7 +87,7 @@ function text(facts: Facts, n: { start: number; end: number }): string {
  * is the same code; otherwise the old node still has its old offsets: compare its text and mapped start.
  */
 function sameValue(old: Facts, a: { start: number; end: number }, now: Facts, b: { start: number; end: number }, map: (x: number) => number): boolean {
-  if (a === b) return true;
+  if (a === b) return !holdsEdit(now, b);
   return map(a.start) === b.start && text(old, a) === text(now, b);
 }
 
@@ -94,7 +105,7 @@ export function changedBefore(old: Facts, now: Facts, limit: number): Set<string
     for (; i < a.length && a[i].after <= limit; i++) {
       const x = a[i];
       const y = b[i];
-      if (x === y) continue;
+      if (x === y && !holdsEdit(now, x.value)) continue;
       if (!y || y.after !== x.after || y.line !== x.line || !sameValue(old, y.value, now, x.value, (p) => p)) break;
     }
     if ((i < a.length && a[i].after <= limit) || (i < b.length && b[i].after <= limit)) changed.add(name);
@@ -137,7 +148,7 @@ export function changedMapped(old: Facts, now: Facts, map: (x: number) => number
       const y = b[i];
       // A kept assignment is the same object (moved with the text by a patched walk). Descriptions
       // cite the statement's offset (rendered late), so its line may move with the edit.
-      same = x === y || map(y.after) === x.after && (x.start !== undefined && y.start !== undefined ? map(y.start) === x.start : y.line === x.line) && sameValue(old, y.value, now, x.value, map);
+      same = x === y ? !holdsEdit(now, x.value) : map(y.after) === x.after && (x.start !== undefined && y.start !== undefined ? map(y.start) === x.start : y.line === x.line) && sameValue(old, y.value, now, x.value, map);
     }
     if (!same) changed.add(name);
   }
@@ -192,7 +203,7 @@ function citesBefore(scope: MemoScope, limit: number): boolean {
  * credentials call whose usages were themselves reused. With a `limit`, every node the scope refers
  * to must also end before it (its offsets did not move).
  */
-export function sameScope(a: MemoScope, b: MemoScope, reusedNow: (item: { call: CallExpression }) => boolean, limit: number): boolean {
+export function sameScope(a: MemoScope, b: MemoScope, reusedNow: (item: { call: CallExpression }) => boolean, limit: number, now: Facts): boolean {
   // A kept scope object is the same scope, but what it cites may have moved since: check that too.
   if (limit !== Infinity && !citesBefore(a, limit)) return false;
   if (a.method !== b.method) return false;
@@ -200,8 +211,12 @@ export function sameScope(a: MemoScope, b: MemoScope, reusedNow: (item: { call: 
     if (!a.agent || !b.agent || a.agent.expr !== b.agent.expr || a.agent.description !== b.agent.description) return false;
     if (a.agent.expr && !nodeOk(a.agent.expr, limit)) return false;
   }
+  if (a.agent?.expr && holdsEdit(now, a.agent.expr)) return false;
+  // The usages of an enclosing withAWS or binding decide the caller inside: it must have been carried over.
   if (a.identity !== b.identity) {
     if (!a.identity || !b.identity || a.identity.item.call !== b.identity.item.call || !reusedNow(a.identity.item)) return false;
+  } else if (a.identity && !reusedNow(a.identity.item)) {
+    return false;
   }
   let f = a.env;
   let g = b.env;
@@ -210,9 +225,9 @@ export function sameScope(a: MemoScope, b: MemoScope, reusedNow: (item: { call: 
     const x = f.binding;
     const y = g.binding;
     if (x.kind === 'expr') {
-      if (y.kind !== 'expr' || x.expr !== y.expr || x.source !== y.source || !nodeOk(x.expr, limit)) return false;
+      if (y.kind !== 'expr' || x.expr !== y.expr || x.source !== y.source || !nodeOk(x.expr, limit) || holdsEdit(now, x.expr)) return false;
     } else if (x.kind === 'slice') {
-      if (y.kind !== 'slice' || x.str !== y.str || x.from !== y.from || !nodeOk(x.str as StringLiteral, limit)) return false;
+      if (y.kind !== 'slice' || x.str !== y.str || x.from !== y.from || !nodeOk(x.str as StringLiteral, limit) || holdsEdit(now, x.str as StringLiteral)) return false;
     } else if (y.kind !== 'credential' || x.credentialsId !== y.credentialsId || (x.at && !nodeOk(x.at, limit))) {
       return false;
     }
@@ -268,13 +283,13 @@ export function citeMarker(index: number): string {
  * alone (the session tests check that no two items share an offset-bearing object: moving one would
  * move the other twice); within the item, an object reached twice is moved once.
  */
-export function place<T extends Placement>(placement: T, roots: readonly unknown[], cites: Range[] | null, line: (offset: number) => number): T {
+export function place<T extends Placement>(placement: T, roots: readonly unknown[], cites: Range[], markers: boolean, line: (offset: number) => number): T {
   placement.spans = [];
   placement.edits = [];
-  placement.cites = cites ?? [];
+  placement.cites = cites;
   placement.templates = [];
   placement.movable = true;
-  placement.fixedLines = cites === null;
+  placement.fixedLines = !markers;
   placement.lo = Infinity;
   placement.hi = -Infinity;
   const held = new Set<object>();
@@ -282,7 +297,7 @@ export function place<T extends Placement>(placement: T, roots: readonly unknown
   const visit = (holder: Record<string, unknown> | unknown[], key: string | number): void => {
     const value = (holder as Record<string | number, unknown>)[key];
     if (typeof value === 'string') {
-      if (cites !== null && value.includes(CITE_OPEN)) {
+      if (markers && value.includes(CITE_OPEN)) {
         const t = template(holder, key, value);
         placement.templates.push(t);
         lines ??= cites.map((c) => line(c.start));
