@@ -29,8 +29,8 @@ export class Analysis implements vscode.Disposable {
   private readonly results = new Map<string, FileResult>();
   /**
    * One re-analysis session per open document: an edit re-parses one block and keeps unaffected usages.
-   * Kept usages are the same objects, moved in place by the next update of the document (see session.ts);
-   * every update's result is published (or superseded by a newer one) right after it.
+   * Kept usages are the same objects, moved in place by the next update of the document (see session.ts),
+   * so what is published is a copy: a result the editor shows never changes under it.
    */
   private readonly sessions = new Map<string, AnalysisSession>();
   /** The last context per file, reused while its inputs are the same objects (sessions restart on a new one). */
@@ -73,7 +73,7 @@ export class Analysis implements vscode.Disposable {
         const key = uri.toString();
         let session = this.sessions.get(key);
         if (!session) this.sessions.set(key, (session = new AnalysisSession(uri.fsPath)));
-        analysis = await addTrustFindings(session.update(text, ctx), ctx);
+        analysis = await addTrustFindings(structuredClone(session.update(text, ctx)), ctx);
       } else {
         analysis = await analyzeFile(uri.fsPath, text, ctx);
       }

@@ -5,15 +5,19 @@ import * as vscode from 'vscode';
 import { registerCommands } from './commands';
 import { Ctx } from './ctx';
 import { isPipelineDocument } from './diagnostics';
+import type { FileAnalysis } from '../core/analyze';
 
 let ctx: Ctx | undefined;
 
 /** Delay before the background workspace scan, so it never competes with startup. */
 const IDLE_SCAN_DELAY_MS = 2000;
 
-/** What activate() returns: the explorer's data provider, for extension-host tests and other extensions. */
+/** What activate() returns, for extension-host tests and other extensions. */
 export interface RoleCallApi {
+  /** The Role Trust Explorer's data provider. */
   trustExplorer: vscode.TreeDataProvider<unknown>;
+  /** The analysis last published for a file (usages, findings), or undefined. */
+  result(uri: vscode.Uri): FileAnalysis | undefined;
 }
 
 export function activate(context: vscode.ExtensionContext): RoleCallApi {
@@ -28,7 +32,7 @@ export function activate(context: vscode.ExtensionContext): RoleCallApi {
     c.diagnostics.scanWorkspace().catch((err: unknown) => c.log.error(`background scan failed: ${String(err)}`));
   }, IDLE_SCAN_DELAY_MS);
   context.subscriptions.push({ dispose: () => { clearTimeout(first); clearTimeout(scan); } });
-  return { trustExplorer: c.explorer as vscode.TreeDataProvider<unknown> };
+  return { trustExplorer: c.explorer as vscode.TreeDataProvider<unknown>, result: (uri) => c.analysis.get(uri)?.analysis };
 }
 
 export function deactivate(): void {

@@ -479,10 +479,11 @@ class Extractor {
   /**
    * Re-analysis after an edit inside one block: takes the previous walk's results, drops what the old
    * block contributed, moves what follows it by the edit's length, and walks only the new block in the
-   * context the old one had. Only when nothing outside the block can depend on it: no line moved (scope
-   * descriptions cite lines), the block is not inside a directive that shapes other blocks' scope
-   * (agent, environment, parameters, a scope step's arguments), and neither version made a finding
-   * during the walk (their order is the walk's). Returns false to walk everything.
+   * context the old one had. Only when nothing outside the block can depend on it: the block is not
+   * inside a directive that shapes other blocks' scope (agent, environment, parameters, a scope step's
+   * arguments), it declares no parameter, and neither version made a finding during the walk (their
+   * order is the walk's). Lines may move: descriptions cite offsets, rendered late. Returns false to
+   * walk everything.
    */
   private patchWalk(): boolean {
     const inc = this.incremental;
@@ -506,9 +507,10 @@ class Extractor {
     for (const owner of walk.owners) if (dead.has(owner)) return false;
     const map = mapper(change);
     const moved = (x: number): number => (x >= change.oldEnd ? map(x) : x);
-    // Facts outside the block are kept and moved in place: the same object is the same code (memo.ts
-    // compares by identity first). Should the patch give up below, the walk done instead makes new ones,
-    // and old objects moved here only compare as changed (recomputing more, never less).
+    // Facts outside the block are kept and moved in place: the same object is the same code unless it
+    // holds the edit (memo.ts, holdsEdit). Should the patch give up below, the walk done instead makes
+    // new ones; an old object moved here then compares with its new twin by mapped offsets and text,
+    // which may say "same" only when its moved offsets are the new ones (then it is the same fact).
     for (const [name, list] of memo.facts.assignments) {
       const kept: Assignment[] = [];
       for (const a of list) {

@@ -75,6 +75,29 @@ describe('diagnostics', () => {
     });
   }
 
+  it('a published result never changes when later edits are analysed (the engine moves kept usages in place)', async () => {
+    const file = 'seed-000-external-id/Jenkinsfile.prod';
+    const api = (await activateRoleCall()) as { result(uri: vscode.Uri): { usages: unknown[]; findings: unknown[] } | undefined };
+    const { doc } = await diagnosticsFor(file, (ds) => ds.some((d) => codeOf(d) === 'invalid-role-arn' && d.range.start.line === 9));
+    // A new line inside the first stage, above its withAWS: the usages below it move, and the document's
+    // session carries them over by moving them (a blank line between statements is not even re-parsed).
+    const newLineAbove = async (line: number): Promise<void> => {
+      const edit = new vscode.WorkspaceEdit();
+      edit.insert(doc.uri, new vscode.Position(line, 0), '\n');
+      assert.ok(await vscode.workspace.applyEdit(edit));
+      await diagnosticsFor(file, (ds) => ds.some((d) => codeOf(d) === 'invalid-role-arn' && d.range.start.line === line + 1));
+    };
+    // The first edit makes the open document's session publish; the second one is analysed by it again.
+    await newLineAbove(9);
+    const published = api.result(doc.uri);
+    assert.ok(published && published.usages.length > 0, 'a result was published for the edited document');
+    const before = JSON.stringify(published);
+    await newLineAbove(10);
+    assert.notEqual(api.result(doc.uri), published, 'the second edit published a new result');
+    assert.equal(JSON.stringify(published), before, 'the result published before the edit changed under its holder');
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+  });
+
   it('an edit updates the diagnostics (fixing the 11-digit account id)', async () => {
     const file = 'seed-000-external-id/Jenkinsfile.prod';
     const { doc } = await diagnosticsFor(file, (ds) => ds.some((d) => codeOf(d) === 'invalid-role-arn'));
