@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { addTrustFindings, analyzeFile, type AnalysisContext, type FileAnalysis } from '../core/analyze';
 import { AnalysisSession } from '../core/session';
 import { LineMap, type Range } from '../core/types';
+import { copyPlain } from './pure/copy';
 import type { Config } from './config';
 import type { IamSource, IamState } from './iamSource';
 import { messageOf, type Log } from './log';
@@ -73,7 +74,7 @@ export class Analysis implements vscode.Disposable {
         const key = uri.toString();
         let session = this.sessions.get(key);
         if (!session) this.sessions.set(key, (session = new AnalysisSession(uri.fsPath)));
-        analysis = await addTrustFindings(structuredClone(session.update(text, ctx)), ctx);
+        analysis = await addTrustFindings(copyPlain(session.update(text, ctx)), ctx);
       } else {
         analysis = await analyzeFile(uri.fsPath, text, ctx);
       }
