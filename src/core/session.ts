@@ -9,8 +9,7 @@
 import { finishAnalysis, usageRules, type AnalysisContext, type FileAnalysis } from './analyze';
 import { extractUsages } from './pipeline/extract';
 import type { ExtractionMemo } from './pipeline/memo';
-import type { TextChange } from './syntax/incremental';
-import { computeChange, parseIncremental, updateParse, type IncrementalParse } from './syntax/incremental';
+import { computeChange, parseIncremental, updateParse, type IncrementalParse, type TextChange } from './syntax/incremental';
 import type { Node } from './syntax/ast';
 import { childrenOf } from './pipeline/children';
 

@@ -661,6 +661,31 @@ describe('analysis session (re-analysis after edits)', function () {
     assertSame(session, '\n' + text, ctx, 'a new line above');
   });
 
+  it("a patched walk moves the walk's own findings after the edit (a secret assigned in a later stage)", () => {
+    const text = [
+      'pipeline {',
+      '  agent any',
+      '  stages {',
+      "    stage('a') { steps { echo 'a' } }",
+      "    stage('b') {",
+      '      steps {',
+      '        script {',
+      "          def AWS_SECRET_ACCESS_KEY = 'abcdefghijABCDEFGHIJabcdefghijABCDEFGHIJ'",
+      '        }',
+      '      }',
+      '    }',
+      '  }',
+      '}',
+      '',
+    ].join('\n');
+    const ctx = contexts[0];
+    const session = new AnalysisSession('Jenkinsfile');
+    assertSame(session, text, ctx, 'first analysis');
+    assert.ok(session.update(text, ctx).findings.some((f) => f.code === 'hardcoded-secret'), 'the walk reports the secret');
+    assertSame(session, typeAt(text, "echo 'a'", 'a', 6), ctx, 'typing in stage a');
+    assert.equal(session.lastUpdate.walk, 'patched');
+  });
+
   it('text that itself contains the line-marker characters stays exact when lines move (markers are not used then)', () => {
     const ctx = contexts[0];
     const text = [

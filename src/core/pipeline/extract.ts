@@ -12,7 +12,7 @@ import type { ProjectConfig } from '../config';
 import { concat, PARAMETERS_READ, Resolver, type Assignment, type EnvFrame, type ParameterDecl, type Scope, type Val } from './resolve';
 import { literalText, PLACEHOLDER_BASE, PLACEHOLDER_LIMIT, scanShell, valueRange, type AwsStsCall, type ShellDialect, type ShellWord } from './shell';
 import { checkRoleArn, partitionOfRegion } from './role-arn';
-import { canMove, changedBefore, changedMapped, CITE_OPEN, citeMarker, mapper, move, place, sameParameters, sameScope, shiftFindings, untouched, type ExtractionMemo, type Local, type MemoItem, type TextChange } from './memo';
+import { canMove, changedBefore, changedMapped, CITE_OPEN, citeMarker, mapper, move, place, sameParameters, sameScope, untouched, type ExtractionMemo, type Local, type MemoItem, type TextChange } from './memo';
 
 type ExtractContext = Pick<AnalysisContext, 'config' | 'caller' | 'params' | 'credentials'>;
 
@@ -262,12 +262,13 @@ class Extractor {
     private readonly ctx: ExtractContext,
     private readonly incremental: IncrementalInput | null = null,
   ) {
-    const walk = incremental?.memo?.walk as WalkMemo | undefined;
+    // The previous run's walk, when this run continues it (same session and context).
+    const walk = incremental?.memo?.context === ctx ? (incremental.memo.walk as WalkMemo | undefined) : undefined;
     // In a session, the line index is the previous run's moved through the edit.
     const change = incremental?.change;
-    this.lines = walk && change && incremental?.memo?.context === ctx ? Lines.after(walk.where.lines, change, text) : new Lines(text);
+    this.lines = walk && change ? Lines.after(walk.where.lines, change, text) : new Lines(text);
     const cite = (offset: number): string => this.cite(offset);
-    this.where = walk && incremental?.memo?.context === ctx ? walk.where : { lines: this.lines, cite };
+    this.where = walk ? walk.where : { lines: this.lines, cite };
     this.where.lines = this.lines;
     this.where.cite = cite;
     this.config = ctx.config;
@@ -552,9 +553,11 @@ class Extractor {
       if (mayBeDead(item.call) && dead.has(item.call)) continue;
       this.pending.push(item);
     }
-    const kept = shiftFindings(walk.findings, change);
-    if (kept === null) return false;
-    this.findings.push(...kept);
+    // The walk's own findings move in place like a usage's (the same mechanism, see memo.ts).
+    const walkFound = place({ spans: [], edits: [], cites: [], templates: [], movable: false, fixedLines: false, lo: 0, hi: 0 }, [walk.findings], [], this.marking, (o) => this.lines.line(o));
+    if (!canMove(walkFound, change, false, dl !== 0)) return false;
+    move(walkFound, change, false, (o) => this.lines.line(o));
+    this.findings.push(...walk.findings);
     this.owners.push(...walk.owners);
     this.contexts = walk.contexts;
     const made = this.findings.length;

@@ -1,13 +1,7 @@
 // Line numbers for origin descriptions ("literal on line 14"), built lazily: most files have no AWS
 // usage, and those that do need only a handful of lookups.
+import type { TextChange as Change } from '../syntax/incremental';
 import { LineMap } from '../types';
-
-/** An edit in old-text coordinates: old [start, oldEnd) became new [start, newEnd). */
-interface Change {
-  start: number;
-  oldEnd: number;
-  newEnd: number;
-}
 
 /** 1-based line of an offset, counting CRLF, CR and LF line ends like LineMap. */
 export class Lines {
