@@ -3,6 +3,7 @@
 // failure turned into `unavailable` with a reason and a next step. It never throws and never rejects.
 import {
   GetGroupPolicyCommand,
+  GetInstanceProfileCommand,
   GetPolicyCommand,
   GetPolicyVersionCommand,
   GetRoleCommand,
@@ -19,11 +20,11 @@ import {
   ListRolesCommand,
   ListUserPoliciesCommand,
 } from '@aws-sdk/client-iam';
-import type { IAMClient, Role, Tag } from '@aws-sdk/client-iam';
+import type { IAMClient, InstanceProfile, Role, Tag } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import type { STSClient } from '@aws-sdk/client-sts';
 import { silentLog } from '../core/ports';
-import type { IamOrigin, IamReader, Log, Lookup, PolicySource, RoleRecord, UserRecord } from '../core/ports';
+import type { IamOrigin, IamReader, InstanceProfileRecord, Log, Lookup, PolicySource, RoleRecord, UserRecord } from '../core/ports';
 import { CoalescingCache } from './cache';
 import { makeIamClient, makeStsClient, sendWithRetry } from './clients';
 import type { ClientSettings } from './clients';
@@ -69,7 +70,7 @@ interface AccountSource {
   identityArn?: string;
 }
 
-const IAM_READ_ACTIONS = 'iam:GetRole, iam:ListRoles, iam:ListRolePolicies, iam:GetRolePolicy, iam:ListAttachedRolePolicies, iam:GetPolicy, iam:GetPolicyVersion, iam:GetUser, iam:ListUserPolicies, iam:GetUserPolicy, iam:ListAttachedUserPolicies, iam:ListGroupsForUser, iam:ListGroupPolicies, iam:GetGroupPolicy, iam:ListAttachedGroupPolicies, iam:ListMFADevices';
+const IAM_READ_ACTIONS = 'iam:GetRole, iam:ListRoles, iam:ListRolePolicies, iam:GetRolePolicy, iam:ListAttachedRolePolicies, iam:GetPolicy, iam:GetPolicyVersion, iam:GetUser, iam:ListUserPolicies, iam:GetUserPolicy, iam:ListAttachedUserPolicies, iam:ListGroupsForUser, iam:ListGroupPolicies, iam:GetGroupPolicy, iam:ListAttachedGroupPolicies, iam:ListMFADevices, iam:GetInstanceProfile';
 
 /** `arn:PART:iam::ACCT:role/PATH/NAME` or `arn:PART:sts::ACCT:assumed-role/NAME/SESSION`. */
 export function parseRoleArn(arn: string): { account: string; roleName: string } | null {
@@ -434,6 +435,40 @@ class LiveReader implements LiveIamReader {
       marker = outcome.value.Marker;
     }
     return all;
+  }
+
+  async getInstanceProfile(instanceProfileArn: string): Promise<Lookup<InstanceProfileRecord>> {
+    try {
+      const m = /^arn:[^:]+:iam::(\d{12}):instance-profile\/(?:.*\/)?([^/]+)$/.exec(instanceProfileArn);
+      if (!m) return { status: 'unavailable', reason: `not an instance profile ARN: ${instanceProfileArn}`, next: 'give an ARN like arn:aws:iam::123456789012:instance-profile/NAME' };
+      const [, account, name] = m;
+      const source = await this.sourceFor(account);
+      if ('status' in source) return source;
+      return (await this.cache.get(`instance-profile:${account}:${name}`, () => this.loadInstanceProfile(account, name, source), this.ttlOf)) as Lookup<InstanceProfileRecord>;
+    } catch (error) {
+      return this.internalFailure('iam:GetInstanceProfile', error);
+    }
+  }
+
+  private async loadInstanceProfile(account: string, name: string, source: AccountSource): Promise<Lookup<InstanceProfileRecord>> {
+    const got = await this.send<{ InstanceProfile?: InstanceProfile }>(source, 'iam', 'GetInstanceProfile', () => new GetInstanceProfileCommand({ InstanceProfileName: name }));
+    if (!got.ok) {
+      if (got.error.kind === 'not-found') return { status: 'not-found', knownNames: [] };
+      return this.unavailable(got, { action: 'iam:GetInstanceProfile', source, resource: `arn:aws:iam::${account}:instance-profile/${name}` });
+    }
+    const profile = got.value.InstanceProfile;
+    if (!profile) return { status: 'unavailable', reason: `IAM returned no instance profile for ${name}`, next: 'try again, or check the --endpoint-url' };
+    return {
+      status: 'found',
+      value: {
+        arn: profile.Arn ?? `arn:aws:iam::${account}:instance-profile/${name}`,
+        accountId: account,
+        name: profile.InstanceProfileName ?? name,
+        path: profile.Path ?? '/',
+        roleArns: (profile.Roles ?? []).map((r) => r.Arn).filter((a): a is string => !!a),
+        origin: this.origin(source),
+      },
+    };
   }
 
   async getUser(userArn: string): Promise<Lookup<UserRecord>> {

@@ -52,6 +52,18 @@ export interface UserRecord {
   origin: IamOrigin;
 }
 
+/** An EC2 instance profile: what a Jenkins EC2 agent template's `iamInstanceProfile` names, and its role. */
+export interface InstanceProfileRecord {
+  arn: string;
+  accountId: string;
+  name: string;
+  /** IAM path, e.g. "/". */
+  path: string;
+  /** ARNs of the roles in the profile (IAM allows at most one; empty when none was added). */
+  roleArns: string[];
+  origin: IamOrigin;
+}
+
 /** The result of reading IAM: found, known absent, or unknown (never confuse the last with a pass). */
 export type Lookup<T> =
   | { status: 'found'; value: T }
@@ -71,6 +83,11 @@ export interface IamReader {
   getRole(roleArn: string, options?: { identityPolicies?: boolean }): Promise<Lookup<RoleRecord>>;
   getUser(userArn: string): Promise<Lookup<UserRecord>>;
   listRoles(accountId: string): Promise<Lookup<RoleRecord[]>>;
+  /**
+   * The instance profile `arn:aws:iam::ACCOUNT:instance-profile/[PATH/]NAME` (matched by name within the
+   * account). Optional: a reader that cannot read instance profiles leaves it out.
+   */
+  getInstanceProfile?(instanceProfileArn: string): Promise<Lookup<InstanceProfileRecord>>;
 }
 
 /** Temporary credentials as STS returns them. Secret fields must never be logged. */

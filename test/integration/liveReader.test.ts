@@ -2,9 +2,11 @@
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import {
+  AddRoleToInstanceProfileCommand,
   AddUserToGroupCommand,
   AttachRolePolicyCommand,
   CreateGroupCommand,
+  CreateInstanceProfileCommand,
   CreatePolicyCommand,
   CreateRoleCommand,
   CreateUserCommand,
@@ -215,6 +217,23 @@ describe('live IAM reader against moto', function () {
       else process.env.AWS_CONFIG_FILE = saved.f;
       rmSync(profiles.dir, { recursive: true, force: true });
     }
+  });
+
+  it('GetInstanceProfile: the role an EC2 agent runs as (by name, path ignored), not-found for an unknown profile', async () => {
+    await iam222.send(new CreateInstanceProfileCommand({ InstanceProfileName: 'jenkins-agent', Path: '/ci/' }));
+    await iam222.send(new AddRoleToInstanceProfileCommand({ InstanceProfileName: 'jenkins-agent', RoleName: 'jenkins' }));
+    const r = await reader();
+    const got = await r.getInstanceProfile('arn:aws:iam::222222222222:instance-profile/jenkins-agent');
+    assert.equal(got.status, 'found');
+    if (got.status === 'found') {
+      assert.deepEqual(got.value.roleArns, [JENKINS]);
+      assert.equal(got.value.path, '/ci/');
+      assert.equal(got.value.accountId, '222222222222');
+    }
+    assert.equal((await r.getInstanceProfile('arn:aws:iam::222222222222:instance-profile/ci/jenkins-agent')).status, 'found');
+    assert.equal(r.callCounts().GetInstanceProfile, 1, 'the second lookup came from the cache');
+    assert.equal((await r.getInstanceProfile('arn:aws:iam::222222222222:instance-profile/none')).status, 'not-found');
+    assert.equal((await r.getInstanceProfile('arn:aws:iam::999999999999:instance-profile/x')).status, 'unavailable');
   });
 
   it('missing default credentials ⇒ every lookup unavailable with a next step, never a throw', async () => {

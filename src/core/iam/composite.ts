@@ -2,7 +2,7 @@
 // goes to the first reader that covers the account, and an account nobody covers is "unavailable", never "ok".
 import { accountOf, parseCaller } from './arn';
 import { mappingHint } from './snapshot';
-import type { IamReader, Lookup, RoleRecord, UserRecord } from '../ports';
+import type { IamReader, InstanceProfileRecord, Lookup, RoleRecord, UserRecord } from '../ports';
 
 /** IamReader that asks the first reader covering the account. */
 export class CompositeIamReader implements IamReader {
@@ -36,6 +36,13 @@ export class CompositeIamReader implements IamReader {
   async getUser(userArn: string): Promise<Lookup<UserRecord>> {
     const r = this.readerFor(userArn);
     return 'reader' in r ? r.reader.getUser(userArn) : r.missing;
+  }
+
+  async getInstanceProfile(instanceProfileArn: string): Promise<Lookup<InstanceProfileRecord>> {
+    const r = this.readerFor(instanceProfileArn);
+    if (!('reader' in r)) return r.missing;
+    if (!r.reader.getInstanceProfile) return { status: 'unavailable', reason: 'this IAM source does not read instance profiles', next: 'add an --iam-snapshot of the account (get-account-authorization-details lists instance profiles)' };
+    return r.reader.getInstanceProfile(instanceProfileArn);
   }
 
   async listRoles(accountId: string): Promise<Lookup<RoleRecord[]>> {

@@ -1,9 +1,9 @@
 // Offline IAM data: files in the `aws iam get-account-authorization-details` shape. Parsing is pure (text in,
 // records out) and keeps, for every policy document, where it sits in the file so findings can point there.
-import { accountOf, isAccountId, parseCaller, parseRoleArn } from './arn';
+import { accountOf, isAccountId, parseCaller, parseRoleArn, splitArn } from './arn';
 import { type JsonNode, nodeValue, parseJsonTree, property } from './json';
 import { looksUrlEncoded, percentDecode } from './policy';
-import type { IamOrigin, IamReader, Lookup, PolicySource, RoleRecord, UserRecord } from '../ports';
+import type { IamOrigin, IamReader, InstanceProfileRecord, Lookup, PolicySource, RoleRecord, UserRecord } from '../ports';
 import { LineMap, type Range } from '../types';
 
 /** A policy document found in a snapshot, for file-level checks (policy-parse-error once per document). */
@@ -19,6 +19,8 @@ export interface ParsedSnapshot {
   accounts: string[];
   roles: RoleRecord[];
   users: UserRecord[];
+  /** Instance profiles, from each role's `InstanceProfileList` (the shape has no list of its own). */
+  instanceProfiles?: InstanceProfileRecord[];
   documents: SnapshotDocument[];
   /** Entries skipped as malformed (wrong types); the rest of the file is still used. */
   problems: string[];
@@ -169,6 +171,7 @@ export function parseSnapshot(file: string, text: string): { snapshot: ParsedSna
   }
 
   const roles: RoleRecord[] = [];
+  const profiles = new Map<string, InstanceProfileRecord>();
   for (const r of items(root, 'RoleDetailList')) {
     const arn = str(r, 'Arn');
     const parts = arn ? parseRoleArn(arn) : null;
@@ -202,6 +205,7 @@ export function parseSnapshot(file: string, text: string): { snapshot: ParsedSna
     };
     if (missing.length) missingPolicies.set(record, missing);
     roles.push(record);
+    instanceProfilesOf(file, r, arn, profiles, problems);
   }
 
   const users: UserRecord[] = [];
@@ -246,7 +250,35 @@ export function parseSnapshot(file: string, text: string): { snapshot: ParsedSna
     const account = accountOf(arn);
     if (account && roles.length === 0 && users.length === 0) accounts.add(account);
   }
-  return { snapshot: { file, accounts: [...accounts], roles, users, documents, problems }, error: null };
+  return { snapshot: { file, accounts: [...accounts], roles, users, instanceProfiles: [...profiles.values()], documents, problems }, error: null };
+}
+
+/** Adds the instance profiles a role entry lists (with the role, and any role the profile itself lists) to `profiles`. */
+function instanceProfilesOf(file: string, roleNode: JsonNode, roleArnText: string, profiles: Map<string, InstanceProfileRecord>, problems: string[]): void {
+  for (const p of items(roleNode, 'InstanceProfileList')) {
+    const arn = str(p, 'Arn');
+    const parts = arn ? splitArn(arn) : null;
+    const name = str(p, 'InstanceProfileName') ?? (parts ? parts.resource.slice(parts.resource.lastIndexOf('/') + 1) : null);
+    if (!arn || !parts || !parts.resource.startsWith('instance-profile/') || !isAccountId(parts.account) || !name) {
+      problems.push(`${roleArnText}: an InstanceProfileList entry has no valid instance profile Arn (${arn ?? 'missing'}); skipped`);
+      continue;
+    }
+    let record = profiles.get(arn);
+    if (!record) {
+      const resourcePath = parts.resource.slice('instance-profile'.length);
+      record = {
+        arn,
+        accountId: parts.account,
+        name,
+        path: str(p, 'Path') ?? resourcePath.slice(0, resourcePath.lastIndexOf('/') + 1),
+        roleArns: [],
+        origin: { kind: 'snapshot', file, range: { start: p.offset, end: p.offset + p.length } },
+      };
+      profiles.set(arn, record);
+    }
+    const listed = items(p, 'Roles').map((role) => str(role, 'Arn')).filter((a): a is string => !!a);
+    for (const member of [roleArnText, ...listed]) if (!record.roleArns.includes(member)) record.roleArns.push(member);
+  }
 }
 
 /** Next step for an account no IAM data covers (shared by readers and rules). */
@@ -258,6 +290,7 @@ export function mappingHint(account: string): string {
 export class SnapshotIamReader implements IamReader {
   private readonly roles = new Map<string, RoleRecord[]>();
   private readonly users = new Map<string, UserRecord[]>();
+  private readonly profiles = new Map<string, InstanceProfileRecord[]>();
   private readonly covered = new Set<string>();
 
   constructor(readonly snapshots: ParsedSnapshot[]) {
@@ -265,6 +298,7 @@ export class SnapshotIamReader implements IamReader {
       for (const a of s.accounts) this.covered.add(a);
       for (const r of s.roles) this.roles.set(r.accountId, [...(this.roles.get(r.accountId) ?? []), r]);
       for (const u of s.users) this.users.set(u.accountId, [...(this.users.get(u.accountId) ?? []), u]);
+      for (const p of s.instanceProfiles ?? []) this.profiles.set(p.accountId, [...(this.profiles.get(p.accountId) ?? []), p]);
     }
   }
 
@@ -301,6 +335,23 @@ export class SnapshotIamReader implements IamReader {
     const list = this.users.get(caller.account) ?? [];
     const found = list.find((u) => u.userName === caller.name) ?? list.find((u) => u.userName.toLowerCase() === caller.name.toLowerCase());
     return found ? { status: 'found', value: found } : { status: 'not-found', knownNames: list.map((u) => u.userName) };
+  }
+
+  async getInstanceProfile(instanceProfileArn: string): Promise<Lookup<InstanceProfileRecord>> {
+    return this.findInstanceProfile(instanceProfileArn);
+  }
+
+  /** Synchronous instance profile lookup, by name within the ARN's account (the path may be left out). */
+  findInstanceProfile(instanceProfileArn: string): Lookup<InstanceProfileRecord> {
+    const parts = splitArn(instanceProfileArn);
+    if (!parts || !parts.resource.startsWith('instance-profile/') || !isAccountId(parts.account)) {
+      return { status: 'unavailable', reason: `"${instanceProfileArn}" is not an instance profile ARN`, next: 'use arn:aws:iam::ACCOUNT_ID:instance-profile/NAME' };
+    }
+    if (!this.covered.has(parts.account)) return { status: 'unavailable', reason: `no snapshot covers account ${parts.account}`, next: mappingHint(parts.account) };
+    const name = parts.resource.slice(parts.resource.lastIndexOf('/') + 1);
+    const list = this.profiles.get(parts.account) ?? [];
+    const found = list.find((p) => p.name === name) ?? list.find((p) => p.name.toLowerCase() === name.toLowerCase());
+    return found ? { status: 'found', value: found } : { status: 'not-found', knownNames: list.map((p) => p.name) };
   }
 
   async listRoles(accountId: string): Promise<Lookup<RoleRecord[]>> {
