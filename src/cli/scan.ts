@@ -1,7 +1,7 @@
 // `rolecall scan [PATH ...]`: finds pipeline files, analyses them with the shared engine, prints text/JSON/SARIF.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve as resolvePath } from 'node:path';
-import { analyzeFile, decodePipelineText, type AnalysisContext } from '../core/analyze';
+import { analyzeFile, analyzeText, decodePipelineText, type AnalysisContext, type FileAnalysis } from '../core/analyze';
 import { configFrom, type ProjectConfig } from '../core/config';
 import type { IamReader } from '../core/ports';
 import { LineMap, type FileError, type Finding, type Usage } from '../core/types';
@@ -121,35 +121,49 @@ function loadCredentials(file: string | undefined, inline: Record<string, string
   return { ...credentials, ...inline };
 }
 
-/** Runs `rolecall scan`. */
-export async function runScan(argv: string[], io: CliIo): Promise<number> {
-  const parsed = parseFlags(
-    'scan',
-    argv,
-    {
-      format: { type: 'string', default: 'text' },
-      'iam-snapshot': { type: 'string', multiple: true },
-      live: { type: 'boolean', default: false },
-      profile: { type: 'string' },
-      region: { type: 'string' },
-      'endpoint-url': { type: 'string' },
-      'account-profile': { type: 'string', multiple: true },
-      caller: { type: 'string' },
-      param: { type: 'string', multiple: true },
-      credential: { type: 'string', multiple: true },
-      'credentials-file': { type: 'string' },
-      config: { type: 'string' },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-    true,
-  );
-  const { values, positionals } = parsed;
-  if (values.help) {
-    io.stdout(SCAN_HELP);
-    return 0;
-  }
-  const format = values.format;
-  if (format !== 'text' && format !== 'json' && format !== 'sarif') throw new UsageError(`--format must be text, json or sarif (got '${format}')`);
+/** The flags every command that scans pipelines accepts (scan, grant, impact). */
+export const SCAN_FLAGS = {
+  'iam-snapshot': { type: 'string', multiple: true },
+  live: { type: 'boolean', default: false },
+  profile: { type: 'string' },
+  region: { type: 'string' },
+  'endpoint-url': { type: 'string' },
+  'account-profile': { type: 'string', multiple: true },
+  caller: { type: 'string' },
+  param: { type: 'string', multiple: true },
+  credential: { type: 'string', multiple: true },
+  'credentials-file': { type: 'string' },
+  config: { type: 'string' },
+} as const;
+
+/** The values of SCAN_FLAGS as parseArgs returns them. */
+export interface ScanFlagValues {
+  'iam-snapshot'?: string[];
+  live?: boolean;
+  profile?: string;
+  region?: string;
+  'endpoint-url'?: string;
+  'account-profile'?: string[];
+  caller?: string;
+  param?: string[];
+  credential?: string[];
+  'credentials-file'?: string;
+  config?: string;
+}
+
+/** What a scan reads before it analyses anything: the pipeline files, the analysis context and the IAM data. */
+export interface ScanInputs {
+  files: string[];
+  ctx: AnalysisContext;
+  /** Line maps of the snapshot files read (pipelines are added as they are analysed). */
+  lineMaps: Map<string, LineMap>;
+  snapshotReader: SnapshotIamReader | null;
+  /** Resolves a path as given (relative to the working directory). */
+  at: (p: string) => string;
+}
+
+/** Reads the config, credentials and IAM sources the scan flags name, and lists the pipeline files of the paths. */
+export async function scanInputs(values: ScanFlagValues, positionals: string[], io: CliIo): Promise<ScanInputs> {
   const liveOnly = ['profile', 'region', 'endpoint-url', 'account-profile'] as const;
   for (const flag of liveOnly) {
     if (values[flag] !== undefined && !values.live) throw new UsageError(`--${flag} needs --live`);
@@ -201,10 +215,23 @@ export async function runScan(argv: string[], io: CliIo): Promise<number> {
     );
   }
   const iam = readers.length === 0 ? null : readers.length === 1 ? readers[0] : new CompositeIamReader(readers);
-
   const ctx: AnalysisContext = { config, caller: values.caller ?? null, params, credentials, iam };
-  const usages: Usage[] = [];
-  const findings: Finding[] = [];
+  return { files, ctx, lineMaps, snapshotReader, at };
+}
+
+/** The analyses of the pipeline files, and the files that could not be (fully) analysed. */
+export interface AnalysedFiles {
+  analyses: FileAnalysis[];
+  errors: FileError[];
+}
+
+/**
+ * Reads and analyses each file (`trust: false` runs only the checks that need no IAM data, for callers that
+ * add the trust checks themselves), recording each file's LineMap.
+ */
+export async function analyseFiles(inputs: ScanInputs, options: { trust: boolean } = { trust: true }): Promise<AnalysedFiles> {
+  const { files, ctx, lineMaps, at } = inputs;
+  const analyses: FileAnalysis[] = [];
   const errors: FileError[] = [];
   for (const file of files) {
     let bytes: Uint8Array;
@@ -221,9 +248,8 @@ export async function runScan(argv: string[], io: CliIo): Promise<number> {
     }
     const map = new LineMap(decoded.text);
     lineMaps.set(file, map);
-    const analysis = await analyzeFile(file, decoded.text, ctx);
-    usages.push(...analysis.usages);
-    findings.push(...analysis.findings);
+    const analysis = options.trust ? await analyzeFile(file, decoded.text, ctx) : analyzeText(file, decoded.text, ctx);
+    analyses.push(analysis);
     if (analysis.parseErrors.length > 0) {
       const first = analysis.parseErrors[0];
       const { line, column } = map.position(first.offset);
@@ -234,6 +260,34 @@ export async function runScan(argv: string[], io: CliIo): Promise<number> {
       });
     }
   }
+  return { analyses, errors };
+}
+
+/** Runs `rolecall scan`. */
+export async function runScan(argv: string[], io: CliIo): Promise<number> {
+  const parsed = parseFlags(
+    'scan',
+    argv,
+    {
+      format: { type: 'string', default: 'text' },
+      ...SCAN_FLAGS,
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    true,
+  );
+  const { values, positionals } = parsed;
+  if (values.help) {
+    io.stdout(SCAN_HELP);
+    return 0;
+  }
+  const format = values.format;
+  if (format !== 'text' && format !== 'json' && format !== 'sarif') throw new UsageError(`--format must be text, json or sarif (got '${format}')`);
+
+  const inputs = await scanInputs(values, positionals, io);
+  const { lineMaps, snapshotReader } = inputs;
+  const { analyses, errors } = await analyseFiles(inputs);
+  const usages: Usage[] = analyses.flatMap((a) => a.usages);
+  const findings: Finding[] = analyses.flatMap((a) => a.findings);
   if (snapshotReader) findings.push(...snapshotFindings(snapshotReader));
 
   const result: ScanResult = { usages, findings: sortFindings(findings, lineMaps), errors, lineMaps };
@@ -241,7 +295,8 @@ export async function runScan(argv: string[], io: CliIo): Promise<number> {
   return findings.some((f) => f.severity === 'error') ? 1 : 0;
 }
 
-function sortFindings(findings: Finding[], lineMaps: Map<string, LineMap>): Finding[] {
+/** Findings in file order, then line, column and code (the order every output uses). */
+export function sortFindings(findings: Finding[], lineMaps: Map<string, LineMap>): Finding[] {
   const key = (f: Finding) => lineMaps.get(f.file)?.position((f.anchor ?? f.range).start) ?? { line: 0, column: 0 };
   return [...findings].sort((a, b) => {
     if (a.file !== b.file) return a.file < b.file ? -1 : 1;
