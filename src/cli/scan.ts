@@ -1,10 +1,10 @@
 // `rolecall scan [PATH ...]`: finds pipeline files, analyses them with the shared engine, prints text/JSON/SARIF.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve as resolvePath } from 'node:path';
-import { analyzeFile, analyzeText, decodePipelineText, type AnalysisContext, type FileAnalysis } from '../core/analyze';
+import { analyzeFile, analyzeText, decodePipelineText } from '../core/analyze';
 import { configFrom, type ProjectConfig } from '../core/config';
 import type { IamReader } from '../core/ports';
-import { LineMap, type FileError, type Finding, type Usage } from '../core/types';
+import { LineMap, type AnalysisContext, type FileAnalysis, type FileError, type Finding, type Usage } from '../core/types';
 import { CompositeIamReader } from '../core/iam/composite';
 import { parseSnapshot, SnapshotIamReader, type ParsedSnapshot } from '../core/iam/snapshot';
 import { snapshotFindings } from '../core/rules/policy-findings';

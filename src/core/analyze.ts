@@ -1,32 +1,13 @@
 // The engine's entry point, shared by the CLI and the extension: text → tree → usages → findings.
-import type { ProjectConfig } from './config';
-import type { IamReader } from './ports';
-import type { FileError, Finding, Usage } from './types';
+import type { AnalysisContext, FileAnalysis, FileError, Finding, Usage } from './types';
 import type { ParseError } from './syntax/ast';
 import { parse } from './syntax/parser';
 import { extractUsages } from './pipeline/extract';
 import { staticRules, iamRules } from './rules';
 import { roleChainingRule } from './rules/duration-max';
 
-/** What the analysis knows beyond the file itself. Credential values are secrets: used, never printed. */
-export interface AnalysisContext {
-  config: ProjectConfig;
-  /** `--caller`: the principal of every usage unless the config maps a more specific one. */
-  caller: string | null;
-  /** Parameter values (`--param`, config `parameters`), overriding parameter defaults. */
-  params: Record<string, string>;
-  /** Jenkins string credentials by id (secret values). */
-  credentials: Record<string, string>;
-  /** IAM data, or null when the scan has none (then only the checks that need no IAM data run). */
-  iam: IamReader | null;
-}
-
-export interface FileAnalysis {
-  file: string;
-  usages: Usage[];
-  findings: Finding[];
-  parseErrors: ParseError[];
-}
+// The shared types moved to types.ts; re-exported for callers that import them from here.
+export type { AnalysisContext, FileAnalysis } from './types';
 
 /** Parses a pipeline file and runs every check that needs no IAM data. Never throws on bad input. */
 export function analyzeText(file: string, text: string, ctx: AnalysisContext): FileAnalysis {

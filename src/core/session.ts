@@ -6,7 +6,8 @@
 // Like a tree-sitter tree after `edit`, results are live: a usage carried over by a later update is the
 // same object, its offsets and cited line numbers moved in place. A result describes the latest text
 // given to `update`; a caller that needs an earlier one unchanged must copy it before updating again.
-import { finishAnalysis, usageRules, type AnalysisContext, type FileAnalysis } from './analyze';
+import { finishAnalysis, usageRules } from './analyze';
+import type { AnalysisContext, FileAnalysis } from './types';
 import { extractUsages } from './pipeline/extract';
 import type { ExtractionMemo } from './pipeline/memo';
 import { computeChange, parseIncremental, updateParse, type IncrementalParse, type TextChange } from './syntax/incremental';

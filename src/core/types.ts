@@ -1,6 +1,9 @@
 // The engine's shared vocabulary: usages found in pipelines, findings about them, and edits that fix them.
 // Positions inside the core are UTF-16 offsets into the document text (BOM already stripped by the
 // caller, as VS Code does); `LineMap` turns them into 1-based line/column for the CLI.
+import type { ProjectConfig } from './config';
+import type { IamReader } from './ports';
+import type { ParseError } from './syntax/ast';
 
 /** A half-open range [start, end) of UTF-16 offsets into a document's text. */
 export interface Range {
@@ -172,6 +175,27 @@ export interface Finding {
   roleArn: string | null;
   related?: RelatedInfo[];
   fixes?: Fix[];
+}
+
+/** What the analysis knows beyond the file itself. Credential values are secrets: used, never printed. */
+export interface AnalysisContext {
+  config: ProjectConfig;
+  /** `--caller`: the principal of every usage unless the config maps a more specific one. */
+  caller: string | null;
+  /** Parameter values (`--param`, config `parameters`), overriding parameter defaults. */
+  params: Record<string, string>;
+  /** Jenkins string credentials by id (secret values). */
+  credentials: Record<string, string>;
+  /** IAM data, or null when the scan has none (then only the checks that need no IAM data run). */
+  iam: IamReader | null;
+}
+
+/** The result of analysing one pipeline file: a value, never changed after it is returned. */
+export interface FileAnalysis {
+  file: string;
+  usages: Usage[];
+  findings: Finding[];
+  parseErrors: ParseError[];
 }
 
 /** A file that could not be analysed (binary, unreadable). Scanning goes on. */

@@ -1,9 +1,9 @@
 // Runs the shared engine on documents and keeps the latest result per file: diagnostics, hovers,
 // CodeLens, quick fixes and the Role Trust Explorer all read from here.
 import * as vscode from 'vscode';
-import { addTrustFindings, analyzeFile, type AnalysisContext, type FileAnalysis } from '../core/analyze';
+import { addTrustFindings, analyzeFile } from '../core/analyze';
 import { AnalysisSession } from '../core/session';
-import { LineMap, type Range } from '../core/types';
+import { LineMap, type AnalysisContext, type FileAnalysis, type Range } from '../core/types';
 import { copyPlain } from './pure/copy';
 import type { Config } from './config';
 import type { IamSource, IamState } from './iamSource';

@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import { registerCommands } from './commands';
 import { Ctx } from './ctx';
 import { isPipelineDocument } from './diagnostics';
-import type { FileAnalysis } from '../core/analyze';
+import type { FileAnalysis } from '../core/types';
 
 let ctx: Ctx | undefined;
 

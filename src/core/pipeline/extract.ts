@@ -6,8 +6,7 @@ import type { Argument, CallExpression, Closure, Expression, MapLiteral, MethodD
 import { textOffset } from '../syntax/ast';
 import { childrenOf } from './children';
 import { Lines } from './lines';
-import { finding, type Finding, type Origin, type Range, type ResolvedValue, type Usage, type UsageArg, type UsageKind } from '../types';
-import type { AnalysisContext } from '../analyze';
+import { finding, type AnalysisContext, type Finding, type Origin, type Range, type ResolvedValue, type Usage, type UsageArg, type UsageKind } from '../types';
 import type { ProjectConfig } from '../config';
 import { concat, PARAMETERS_READ, Resolver, type Assignment, type EnvFrame, type ParameterDecl, type Scope, type Val } from './resolve';
 import { literalText, PLACEHOLDER_BASE, PLACEHOLDER_LIMIT, scanShell, valueRange, type AwsStsCall, type ShellDialect, type ShellWord } from './shell';

@@ -3,9 +3,8 @@
 import { parseCaller, type Caller } from '../iam/arn';
 import { F, T } from '../iam/conditions';
 import { describeClause, evaluateAssumeRole, type CompiledPolicy, type Evaluation, type StatementTrace } from '../iam/evaluate';
-import type { AnalysisContext } from '../analyze';
 import type { IamReader, RoleRecord, UserRecord } from '../ports';
-import { finding, type Finding, type Usage } from '../types';
+import { finding, type AnalysisContext, type Finding, type Usage } from '../types';
 import { unresolvedPolicies } from '../iam/snapshot';
 import { externalIdMismatch, externalIdMissing, isExternalIdKey } from './external-id';
 import { isMfaKey, mfaRequired } from './mfa';

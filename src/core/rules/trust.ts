@@ -3,8 +3,7 @@
 // decision explained as external-id-*, mfa-required or trust-principal-mismatch.
 import { accountOf, parseCaller } from '../iam/arn';
 import type { IamReader } from '../ports';
-import type { AnalysisContext } from '../analyze';
-import { finding, type Finding, type Usage } from '../types';
+import { finding, type AnalysisContext, type Finding, type Usage } from '../types';
 import { durationMaxRule } from './duration-max';
 import { externalIdUnused } from './external-id';
 import { roleLevelFindings } from './policy-findings';

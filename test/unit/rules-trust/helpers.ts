@@ -2,7 +2,7 @@
 // Usage builder that computes argument ranges from a one-line pipeline call.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AnalysisContext } from '../../../src/core/analyze';
+import type { AnalysisContext } from '../../../src/core/types';
 import { defaultConfig } from '../../../src/core/config';
 import { parseSnapshot, SnapshotIamReader, type ParsedSnapshot } from '../../../src/core/iam/snapshot';
 import type { Range, Usage, UsageArg } from '../../../src/core/types';
