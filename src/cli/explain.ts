@@ -123,9 +123,6 @@ export const runExplain: Subcommand = async (argv, io) => {
     return 0;
   }
   const lines = [`${decision.toUpperCase()}: ${v.principal} ${decision === 'allow' ? 'may' : 'may not'} assume ${v['role-arn']}`];
-  if (parseCaller(v.principal)?.kind === 'root') {
-    lines.push('  note: an :root principal is read as "a principal of that account"; the root user itself cannot call AssumeRole');
-  }
   for (const r of evaluation.reasons) {
     lines.push(`  ${r.matched ? '✓' : '✗'} ${r.source} statement ${r.statement} (${r.effect}): ${r.detail}`);
   }

@@ -13,6 +13,8 @@ export interface ConditionContext {
   values: Map<string, string[]>;
   /** Keys (lower-cased) whose value the analysis cannot know. */
   isUnknown(lowerKey: string): boolean;
+  /** Keys (lower-cased) filled in from the caller's ARN rather than given with the request. */
+  derived?: Set<string>;
 }
 
 export type CompiledCondition = (ctx: ConditionContext) => Tri;
@@ -283,7 +285,12 @@ export function compileCondition(clause: ConditionClause, variables: boolean): C
     }
     return unknown ? U : F;
   };
+  // AWS (policy variables): a variable whose key the request does not carry "is not present ... any attempt to
+  // match it fails and causes the statement to be invalid". Under a positive operator that value matches
+  // nothing (the others still may); under a negated one the "does not match" cannot hold either: it fails.
+  const unresolvable = (ctx: ConditionContext): boolean => templates.some((parts) => resolveTemplate(parts, ctx, like) === MISSING);
   const single = (cv: string, ctx: ConditionContext): Tri => {
+    if (negated && templates.length > 0 && unresolvable(ctx)) return F;
     const r = anyMatch(cv, ctx);
     return negated ? (r === U ? U : r === T ? F : T) : r;
   };
@@ -318,6 +325,7 @@ export function compileCondition(clause: ConditionClause, variables: boolean): C
       return unknown ? U : F;
     }
     // A negated operator without a set prefix: true when no context value matches any policy value.
+    if (templates.length > 0 && unresolvable(ctx)) return F;
     let unknown = false;
     for (const cv of values) {
       const r = anyMatch(cv, ctx);

@@ -64,6 +64,12 @@ export interface CompiledPolicy {
   parsed: ParsedPolicy;
   /** False when IAM would refuse the document (parse or grammar errors). */
   valid: boolean;
+  /**
+   * A trust policy that parses but that IAM refuses as a role trust policy: NotPrincipal (with either effect),
+   * or a principal value IAM rejects (a wildcard inside an ARN, `arn:aws:iam:::root`, ...). Such a document is
+   * decided `deny` with this reason. Null when there is none (and always for identity policies).
+   */
+  refusal?: { statement: PolicyStatement; effect: 'Allow' | 'Deny'; detail: string } | null;
   statements: CompiledStatement[];
 }
 
@@ -89,7 +95,29 @@ export function compilePolicy(input: unknown, kind: PolicyKind, name = kind === 
     resources: compileResources(statement.resource),
     notResources: compileResources(statement.notResource),
   }));
-  return { name, kind, parsed, valid: parsed.policy !== null && parsed.errors.length === 0, statements };
+  const valid = parsed.policy !== null && parsed.errors.length === 0;
+  return { name, kind, parsed, valid, refusal: valid && kind === 'trust' ? trustRefusal(parsed.policy?.statements ?? []) : null, statements };
+}
+
+/**
+ * Why IAM refuses a (well-formed) trust policy, or null. AWS: "You cannot use the NotPrincipal element in an IAM
+ * identity-based policy nor in an IAM role trust policy" (policy elements: NotPrincipal), and "You cannot use a
+ * wildcard to match part of a principal name or ARN" (policy elements: Principal); a principal that is not a
+ * valid AWS account, user, role, session, service or provider makes IAM answer "Invalid principal in policy".
+ */
+function trustRefusal(statements: PolicyStatement[]): CompiledPolicy['refusal'] {
+  for (const st of statements) {
+    if (st.notPrincipal) {
+      return { statement: st, effect: st.effect, detail: `NotPrincipal (here with "Effect": "${st.effect}") cannot be used in a role trust policy; IAM refuses the policy, so nobody can assume the role through it — name the principals in Principal (and narrow with an aws:PrincipalArn condition) instead` };
+    }
+  }
+  for (const st of statements) {
+    const bad = (st.principal ?? []).find((p) => p.kind === 'invalid');
+    if (bad) {
+      return { statement: st, effect: st.effect, detail: `invalid principal ${JSON.stringify(bad.value)}: ${bad.problem ?? 'IAM rejects it'}; IAM refuses a trust policy with an invalid principal ("Invalid principal in policy"), so this document grants nothing — fix the principal` };
+    }
+  }
+  return null;
 }
 
 function isParsed(x: unknown): x is ParsedPolicy {
@@ -108,8 +136,10 @@ export interface EvaluationInput {
   /** Lower-cased keys whose values cannot be known: conditions on them are "unknown", not false. */
   unknownKeys?: (lowerKey: string) => boolean;
   /**
-   * True for real calls (the pipeline checks): STS refuses AssumeRole with root user credentials. False (the
-   * default, as `explain` and the oracle do) reads an `:root` principal as "a principal of that account".
+   * Default true: STS refuses AssumeRole with root user credentials (AWS, "Comparing the AWS STS API operations":
+   * AssumeRole is called by an IAM user or a role session, not the root user), so an `:root` caller is denied
+   * whatever the policies say. False reads an `:root` caller as "some principal of that account" (kept for
+   * questions about an account as a whole).
    */
   rootUserCannotAssume?: boolean;
   /** The caller's unique id (AROA…/AIDA…), when known, for trust policies that name it. */
@@ -159,11 +189,16 @@ function buildContext(input: EvaluationInput, caller: (Caller & { derived?: Reco
     const v = input.context[key];
     values.set(key.toLowerCase(), Array.isArray(v) ? v : [v]);
   }
+  let guessed: Set<string> | undefined;
   if (caller && input.deriveContext !== false) {
     const derived = caller.derived ?? derivedContext(caller);
-    for (const key in derived) if (!values.has(key)) values.set(key, [derived[key]]);
+    for (const key in derived) {
+      if (values.has(key)) continue;
+      values.set(key, [derived[key]]);
+      (guessed ??= new Set()).add(key);
+    }
   }
-  return { values, isUnknown: input.unknownKeys ?? never };
+  return { values, isUnknown: input.unknownKeys ?? never, derived: guessed };
 }
 
 function principalEntryMatch(entry: PrincipalEntry, caller: Caller | null, ctx: ConditionContext, uniqueId: string | undefined): Tri {
@@ -173,15 +208,19 @@ function principalEntryMatch(entry: PrincipalEntry, caller: Caller | null, ctx: 
   switch (entry.kind) {
     case 'account-root':
     case 'account-id':
-      return caller.account === entry.account ? T : F;
-    case 'role':
+      return caller.account === entry.account && (entry.kind === 'account-id' || arnPartition(entry.value) === caller.partition) ? T : F;
+    case 'role': {
+      // A role principal names the role (IAM stores its unique id), so it matches the role's sessions. Role names
+      // are unique in an account whatever their path, and the ARN (path included) must be the role's own.
       if ((caller.kind !== 'role' && caller.kind !== 'assumed-role') || caller.account !== entry.account || caller.name !== entry.name) return F;
-      if (caller.rolePathKnown && caller.roleArn) return parseRoleArn(caller.roleArn)?.path === entry.path ? T : F;
-      return T;
-    case 'user': {
-      if (caller.kind !== 'user' || caller.account !== entry.account) return F;
-      return caller.arn === entry.value || caller.name === entry.name ? T : F;
+      if (arnPartition(entry.value) !== caller.partition) return F;
+      const path = rolePathOf(caller, ctx);
+      // A session ARN drops the role's path; without aws:PrincipalArn the path is not known — the name decides.
+      return path === null || path === entry.path ? T : F;
     }
+    case 'user':
+      // The whole user ARN, path included; the user name part is case-sensitive (AWS: Principal, IAM user principals).
+      return caller.kind === 'user' && caller.arn === entry.value ? T : F;
     case 'assumed-role':
     case 'federated-user':
       return caller.arn === entry.value ? T : F;
@@ -195,6 +234,22 @@ function principalEntryMatch(entry: PrincipalEntry, caller: Caller | null, ctx: 
     default:
       return F;
   }
+}
+
+function arnPartition(arn: string): string | null {
+  return splitArn(arn)?.partition ?? null;
+}
+
+/** The caller's role path when known: from a role ARN caller, else from aws:PrincipalArn in the request. */
+function rolePathOf(caller: Caller, ctx: ConditionContext): string | null {
+  if (caller.rolePathKnown && caller.roleArn) return parseRoleArn(caller.roleArn)?.path ?? null;
+  // A derived aws:PrincipalArn of a session assumes the path "/": only a given one tells the path.
+  const given = ctx.derived?.has('aws:principalarn') ? undefined : ctx.values.get('aws:principalarn');
+  if (given && given.length === 1) {
+    const role = parseRoleArn(given[0]);
+    if (role && role.name === caller.name && role.account === caller.account) return role.path;
+  }
+  return null;
 }
 
 function principalMatch(entries: PrincipalEntry[], caller: Caller | null, ctx: ConditionContext, uniqueId?: string): { result: Tri; via: StatementTrace['via'] } {
@@ -288,13 +343,12 @@ export function evaluateAssumeRole(input: EvaluationInput): Evaluation {
     reasons.push({ source: 'trust-policy', statement: '-', effect: 'Deny', matched: false, detail: `the trust policy is not a valid policy document${first ? ` (${first.message} at offset ${first.offset})` : ''}; IAM would refuse it` });
     return result('deny', 'invalid-trust-policy', false);
   }
-  if (caller?.kind === 'root' && input.rootUserCannotAssume) {
+  if (caller?.kind === 'root' && input.rootUserCannotAssume !== false) {
     reasons.push({ source: 'trust-policy', statement: '-', effect: 'Deny', matched: false, detail: `${caller.arn} is the account root user: STS refuses AssumeRole with root user credentials ("Roles may not be assumed by root accounts"); call it as an IAM user or role of account ${caller.account}` });
     return result('deny', 'root-caller', false);
   }
-  const invalidNotPrincipal = trust.statements.find((s) => s.statement.effect === 'Allow' && s.statement.notPrincipal);
-  if (invalidNotPrincipal) {
-    reasons.push({ source: 'trust-policy', statement: invalidNotPrincipal.statement.label, effect: 'Allow', matched: false, detail: 'NotPrincipal with "Effect": "Allow" is not allowed in a trust policy; IAM refuses the policy — name the principals in Principal instead' });
+  if (trust.refusal) {
+    reasons.push({ source: 'trust-policy', statement: trust.refusal.statement.label, effect: trust.refusal.effect, matched: false, detail: trust.refusal.detail });
     return result('deny', 'invalid-trust-policy', false);
   }
 

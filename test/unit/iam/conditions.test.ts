@@ -152,6 +152,27 @@ describe('iam/conditions', () => {
     assert.equal(check('StringEquals', ['${aws:username}'], { k: '${aws:username}' }, 'k', [], false), T, 'Version 2008-10-17 has no variables');
   });
 
+  it('a variable for a key the request does not carry makes the condition fail, also under negated operators', () => {
+    // AWS, policy variables (principal key values): a key that is "not present" means "any attempt to match it
+    // fails and causes the statement to be invalid". So "is not ${aws:username}" cannot hold without aws:username.
+    assert.equal(check('StringNotEquals', ['${aws:username}'], { k: 'build-1' }), F);
+    assert.equal(check('StringNotEquals', ['${aws:username}'], { k: 'build-1', 'aws:username': 'bob' }), T, 'with the key present it compares');
+    assert.equal(check('StringNotEquals', ['${aws:username}'], { k: 'bob', 'aws:username': 'bob' }), F);
+    assert.equal(check('StringNotLike', ['${aws:username}-*'], { k: 'x' }), F);
+    assert.equal(check('StringNotEqualsIfExists', ['${aws:username}'], { k: 'x' }), F, 'IfExists is about the condition key, not the variable');
+    assert.equal(check('ArnNotLike', ['arn:aws:iam::*:user/${aws:username}'], { k: 'arn:aws:iam::111111111111:role/r' }), F);
+    assert.equal(check('ForAllValues:StringNotEquals', ['${aws:PrincipalTag/team}'], { k: ['a', 'b'] }), F);
+    assert.equal(check('ForAnyValue:StringNotEquals', ['${aws:PrincipalTag/team}'], { k: ['a'] }), F);
+    // Under a positive operator the variable's value matches nothing; the other values still may.
+    assert.equal(check('StringEquals', ['${aws:username}', 'ci'], { k: 'ci' }), T);
+    assert.equal(check('StringEquals', ['${aws:username}', 'ci'], { k: 'x' }), F);
+    // The condition key itself absent: a negated operator is true whatever the variable (nothing to compare).
+    assert.equal(check('StringNotEquals', ['${aws:username}'], {}), T);
+    // A default value makes the variable resolvable.
+    assert.equal(check('StringNotEquals', ["${aws:username, 'ci'}"], { k: 'build' }), T);
+    assert.equal(check('StringNotEquals', ["${aws:username, 'ci'}"], { k: 'ci' }), F);
+  });
+
   it('is three-valued: a key the analysis cannot know gives unknown', () => {
     assert.equal(check('IpAddress', ['10.0.0.0/8'], {}, 'aws:SourceIp', ['aws:sourceip']), U);
     assert.equal(check('Null', ['true'], {}, 'aws:SourceIp', ['aws:sourceip']), U);

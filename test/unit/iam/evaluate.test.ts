@@ -45,10 +45,16 @@ describe('iam/evaluate', () => {
       it(name, () => assert.equal(decide(trust(principal), caller, { identity: [allowAssume] }).decision, expected));
     }
 
-    it('an :root caller is read as a principal of its account (as the oracle does)', () => {
-      assert.equal(decide(trust({ AWS: '111111111111' }), 'arn:aws:iam::111111111111:root', { identity: [allowAssume] }).decision, 'allow');
-      assert.equal(decide(trust({ AWS: '111111111111' }), 'arn:aws:iam::111111111111:root', { identity: [allowOther] }).decision, 'deny');
-      assert.equal(decide(trust({ AWS: 'arn:aws:iam::111111111111:user/bob' }), 'arn:aws:iam::111111111111:root', { identity: [allowAssume] }).decision, 'deny');
+    it('an :root caller is denied by default, and read as "a principal of its account" only when asked to', () => {
+      // AWS, "Comparing the AWS STS API operations": AssumeRole is called with an IAM user's or a role session's
+      // credentials; STS answers a root user "Roles may not be assumed by root accounts".
+      const e = decide(trust({ AWS: '111111111111' }), 'arn:aws:iam::111111111111:root', { identity: [allowAssume] });
+      assert.equal(e.decision, 'deny');
+      assert.equal(e.denyKind, 'root-caller');
+      const asAccount = (t: unknown, identity: unknown) => evaluateAssumeRole({ trustPolicy: compilePolicy(t, 'trust'), roleArn: ROLE, principal: 'arn:aws:iam::111111111111:root', identityPolicies: [compilePolicy(identity, 'identity')], context: {}, rootUserCannotAssume: false }).decision;
+      assert.equal(asAccount(trust({ AWS: '111111111111' }), allowAssume), 'allow');
+      assert.equal(asAccount(trust({ AWS: '111111111111' }), allowOther), 'deny');
+      assert.equal(asAccount(trust({ AWS: 'arn:aws:iam::111111111111:user/bob' }), allowAssume), 'deny');
     });
 
     it('for real calls the root user may never assume a role (STS: "Roles may not be assumed by root accounts")', () => {
@@ -61,6 +67,85 @@ describe('iam/evaluate', () => {
     it('unique ids match through aws:userid', () => {
       assert.equal(decide(trust({ AWS: 'AROAJENKINSTARGET001' }), 'arn:aws:sts::111111111111:assumed-role/r/s', { context: { 'aws:userid': 'AROAJENKINSTARGET001:s' }, identity: [allowAssume] }).decision, 'allow');
       assert.equal(decide(trust({ AWS: 'AIDAEXAMPLEUSER00001' }), 'arn:aws:iam::111111111111:user/u', { context: { 'aws:userid': 'AIDAOTHERUSER0000001' }, identity: [allowAssume] }).decision, 'deny');
+    });
+  });
+
+  describe('principals are whole ARNs (AWS: Principal element)', () => {
+    const users = (principal: string, caller: string, effect = 'Allow') =>
+      decide(effect === 'Allow' ? trust({ AWS: principal }) : { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: '111111111111' }, Action: 'sts:AssumeRole' }, { Effect: 'Deny', Principal: { AWS: principal }, Action: 'sts:AssumeRole' }] }, caller, { identity: [allowAssume] }).decision;
+
+    it('a user principal is its whole ARN, path included, in Allow and in Deny', () => {
+      assert.equal(users('arn:aws:iam::111111111111:user/people/alice', 'arn:aws:iam::111111111111:user/people/alice'), 'allow');
+      assert.equal(users('arn:aws:iam::111111111111:user/people/alice', 'arn:aws:iam::111111111111:user/alice'), 'deny', 'user/people/alice is not user/alice');
+      assert.equal(users('arn:aws:iam::111111111111:user/alice', 'arn:aws:iam::111111111111:user/people/alice'), 'deny', 'user/alice is not user/people/alice');
+      assert.equal(users('arn:aws:iam::111111111111:user/other/alice', 'arn:aws:iam::111111111111:user/people/alice'), 'deny');
+      // A Deny naming user/alice does not refuse user/people/alice (the account statement lets it in) ...
+      assert.equal(users('arn:aws:iam::111111111111:user/alice', 'arn:aws:iam::111111111111:user/people/alice', 'Deny'), 'allow');
+      // ... and a Deny naming the whole ARN does.
+      assert.equal(users('arn:aws:iam::111111111111:user/people/alice', 'arn:aws:iam::111111111111:user/people/alice', 'Deny'), 'deny');
+    });
+
+    it('the user name part is case-sensitive', () => {
+      assert.equal(users('arn:aws:iam::111111111111:user/Bob', 'arn:aws:iam::111111111111:user/bob'), 'deny');
+    });
+
+    it('a role principal matches the role and its sessions; its path must be the role\'s own', () => {
+      const role = 'arn:aws:iam::111111111111:role/ci/builder';
+      const session = 'arn:aws:sts::111111111111:assumed-role/builder/bob';
+      assert.equal(decide(trust({ AWS: role }), role, { identity: [allowAssume] }).decision, 'allow');
+      assert.equal(decide(trust({ AWS: 'arn:aws:iam::111111111111:role/builder' }), role, { identity: [allowAssume] }).decision, 'deny');
+      // A session ARN carries no path: the role name decides unless aws:PrincipalArn tells the role's path.
+      assert.equal(decide(trust({ AWS: role }), session, { identity: [allowAssume] }).decision, 'allow');
+      assert.equal(decide(trust({ AWS: role }), session, { identity: [allowAssume], context: { 'aws:PrincipalArn': role } }).decision, 'allow');
+      assert.equal(decide(trust({ AWS: 'arn:aws:iam::111111111111:role/builder' }), session, { identity: [allowAssume], context: { 'aws:PrincipalArn': role } }).decision, 'deny', 'role/builder names no role: the role is role/ci/builder');
+      assert.equal(decide(trust({ AWS: 'arn:aws:iam::111111111111:role/other/builder' }), session, { identity: [allowAssume], context: { 'aws:PrincipalArn': role } }).decision, 'deny');
+      // Another partition's role of the same account id and name is another role.
+      assert.equal(decide(trust({ AWS: 'arn:aws-cn:iam::111111111111:role/ci/builder' }), role, { identity: [allowAssume] }).decision, 'deny');
+    });
+
+    it('a session principal names exactly that session', () => {
+      const t = trust({ AWS: 'arn:aws:sts::111111111111:assumed-role/builder/bob' });
+      assert.equal(decide(t, 'arn:aws:sts::111111111111:assumed-role/builder/bob', { identity: [allowAssume] }).decision, 'allow');
+      assert.equal(decide(t, 'arn:aws:sts::111111111111:assumed-role/builder/alice', { identity: [allowAssume] }).decision, 'deny');
+      assert.equal(decide(t, 'arn:aws:iam::111111111111:role/ci/builder', { identity: [allowAssume] }).decision, 'deny');
+    });
+
+    it('a principal value IAM rejects refuses the whole trust policy: deny, with the reason', () => {
+      // AWS, Principal element: "You cannot use a wildcard to match part of a principal name or ARN"; IAM answers
+      // "Invalid principal in policy" and keeps no such document, so nothing in it grants access.
+      for (const bad of ['arn:aws:iam::111111111111:user/*', 'arn:aws:iam::111111111111:role/jenkins-*', 'arn:aws:iam:::root', 'arn:aws:iam::1111:root']) {
+        const t = { Version: '2012-10-17', Statement: [{ Sid: 'Bad', Effect: 'Allow', Principal: { AWS: [bad, 'arn:aws:iam::111111111111:user/bob'] }, Action: 'sts:AssumeRole' }] };
+        const e = decide(t, 'arn:aws:iam::111111111111:user/bob', { identity: [allowAssume] });
+        assert.equal(e.decision, 'deny', bad);
+        assert.equal(e.denyKind, 'invalid-trust-policy');
+        assert.equal(e.reasons[0].statement, 'Bad');
+        assert.ok(e.reasons[0].detail.includes(`invalid principal ${JSON.stringify(bad)}`), e.reasons[0].detail);
+      }
+      // Also when the invalid value sits in a Deny statement: the document as a whole is refused.
+      const inDeny = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111111111111:user/bob' }, Action: 'sts:AssumeRole' }, { Effect: 'Deny', Principal: { AWS: 'arn:aws:iam::111111111111:user/*' }, Action: 'sts:AssumeRole' }] };
+      assert.equal(decide(inDeny, 'arn:aws:iam::111111111111:user/bob', { identity: [allowAssume] }).decision, 'deny');
+    });
+  });
+
+  describe('policy variables for keys the request does not carry (AWS: policy variables)', () => {
+    const sessionIsUser = (operator: string) => ({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: '111111111111' }, Action: 'sts:AssumeRole', Condition: { [operator]: { 'sts:RoleSessionName': '${aws:username}' } } }] });
+
+    it('StringNotEquals sts:RoleSessionName "${aws:username}" fails for a role session (no aws:username): the statement cannot match', () => {
+      const session = 'arn:aws:sts::111111111111:assumed-role/builder/ci';
+      assert.equal(decide(sessionIsUser('StringNotEquals'), session, { identity: [allowAssume], context: { 'sts:RoleSessionName': 'ci' } }).decision, 'deny');
+      // A user has aws:username: then it compares.
+      assert.equal(decide(sessionIsUser('StringNotEquals'), 'arn:aws:iam::111111111111:user/bob', { identity: [allowAssume], context: { 'sts:RoleSessionName': 'ci' } }).decision, 'allow');
+      assert.equal(decide(sessionIsUser('StringNotEquals'), 'arn:aws:iam::111111111111:user/bob', { identity: [allowAssume], context: { 'sts:RoleSessionName': 'bob' } }).decision, 'deny');
+      assert.equal(decide(sessionIsUser('StringEquals'), session, { identity: [allowAssume], context: { 'sts:RoleSessionName': 'ci' } }).decision, 'deny');
+    });
+
+    it('a Deny whose variable cannot be resolved does not apply', () => {
+      const t = { Version: '2012-10-17', Statement: [
+        { Effect: 'Allow', Principal: { AWS: '111111111111' }, Action: 'sts:AssumeRole' },
+        { Effect: 'Deny', Principal: '*', Action: 'sts:AssumeRole', Condition: { StringNotEquals: { 'sts:RoleSessionName': '${aws:username}' } } },
+      ] };
+      assert.equal(decide(t, 'arn:aws:sts::111111111111:assumed-role/builder/ci', { identity: [allowAssume], context: { 'sts:RoleSessionName': 'ci' } }).decision, 'allow');
+      assert.equal(decide(t, 'arn:aws:iam::111111111111:user/bob', { identity: [allowAssume], context: { 'sts:RoleSessionName': 'ci' } }).decision, 'deny', 'a user whose session is not named after it is refused');
     });
   });
 
@@ -134,20 +219,25 @@ describe('iam/evaluate', () => {
       assert.equal(decide(t, 'arn:aws:iam::111111111111:user/alice').decision, 'allow');
     });
 
-    it('Deny with NotPrincipal applies to everyone not listed', () => {
-      const t = { Version: '2012-10-17', Statement: [
+    it('NotPrincipal in a trust policy, with either effect, is refused: deny with the reason', () => {
+      // AWS, policy elements: NotPrincipal — "You cannot use the NotPrincipal element in an IAM identity-based
+      // policy nor in an IAM role trust policy."
+      const deny = { Version: '2012-10-17', Statement: [
         { Effect: 'Allow', Principal: '*', Action: 'sts:AssumeRole' },
-        { Effect: 'Deny', NotPrincipal: { AWS: 'arn:aws:iam::111111111111:user/alice' }, Action: 'sts:AssumeRole' },
+        { Sid: 'AllButAlice', Effect: 'Deny', NotPrincipal: { AWS: 'arn:aws:iam::111111111111:user/alice' }, Action: 'sts:AssumeRole' },
       ] };
-      assert.equal(decide(t, 'arn:aws:iam::111111111111:user/alice').decision, 'allow');
-      assert.equal(decide(t, 'arn:aws:iam::111111111111:user/bob').decision, 'deny');
-    });
-
-    it('NotPrincipal with Allow is refused in a trust policy, with the reason', () => {
-      const t = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', NotPrincipal: { AWS: '333333333333' }, Action: 'sts:AssumeRole' }] };
-      const e = decide(t, 'arn:aws:iam::111111111111:user/bob');
+      for (const caller of ['arn:aws:iam::111111111111:user/alice', 'arn:aws:iam::111111111111:user/bob']) {
+        const e = decide(deny, caller);
+        assert.equal(e.decision, 'deny', caller);
+        assert.equal(e.denyKind, 'invalid-trust-policy');
+        assert.equal(e.reasons[0].statement, 'AllButAlice');
+        assert.equal(e.reasons[0].effect, 'Deny');
+        assert.match(e.reasons[0].detail, /NotPrincipal \(here with "Effect": "Deny"\) cannot be used in a role trust policy; IAM refuses the policy/);
+      }
+      const allow = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', NotPrincipal: { AWS: '333333333333' }, Action: 'sts:AssumeRole' }] };
+      const e = decide(allow, 'arn:aws:iam::111111111111:user/bob');
       assert.equal(e.decision, 'deny');
-      assert.match(e.reasons[0].detail, /NotPrincipal.*not allowed in a trust policy/);
+      assert.match(e.reasons[0].detail, /NotPrincipal \(here with "Effect": "Allow"\) cannot be used in a role trust policy/);
     });
 
     it('a trust policy that is not valid JSON is denied with the parse error', () => {
@@ -220,8 +310,8 @@ describe('iam/evaluate', () => {
       });
       assert.equal(e.decision, 'deny');
       assert.equal(e.reasons[0].statement, 'ForceMFA');
-      assert.match(e.reasons[0].detail, /invalid principal/);
-      assert.match(e.reasons[0].detail, /\[\] \(empty list\)/);
+      assert.equal(e.denyKind, 'invalid-trust-policy');
+      assert.match(e.reasons[0].detail, /invalid principal "arn:aws:iam:::root".*IAM refuses a trust policy with an invalid principal/);
       // Fixed principal: MFA and the username list still decide.
       const fixed = fixture('seed001-force-mfa-trust.json').replace('arn:aws:iam:::root', 'arn:aws:iam::111111111111:root').replace('[  ]', '["alice"]');
       assert.equal(decide(fixed, 'arn:aws:iam::111111111111:user/alice', { role: 'arn:aws:iam::222222222222:role/developer', context: { 'aws:MultiFactorAuthPresent': 'true' } }).decision, 'allow');

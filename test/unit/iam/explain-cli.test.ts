@@ -112,13 +112,15 @@ describe('rolecall explain', () => {
     }
   });
 
-  it('a root principal asks about the account as a whole', async () => {
+  it('a root principal is denied with the reason: STS refuses AssumeRole with root user credentials', async () => {
     const base = ['--trust-policy', 'seed000-jenkins-trust.json', '--principal', 'arn:aws:iam::111111111111:root', '--role-arn', JENKINS, '--context', 'sts:ExternalId=7KAXZ44tHx8mKsPxZnCi2X6Yz'];
     const json = await run([...base, '--format', 'json']);
     assert.equal(json.code, 0);
-    assert.equal(JSON.parse(json.io.out).decision, 'allow');
+    const out = JSON.parse(json.io.out) as { decision: string; reasons: Array<{ detail: string }> };
+    assert.equal(out.decision, 'deny', 'the trust policy names the account, but the root user itself cannot call AssumeRole');
+    assert.match(out.reasons[0].detail, /account root user: STS refuses AssumeRole with root user credentials/);
     const text = await run(base);
-    assert.match(text.io.out, /note: an :root principal is read as "a principal of that account"/);
+    assert.match(text.io.out, /^DENY: /);
   });
 
   it('--help prints usage and exits 0', async () => {
