@@ -40,6 +40,8 @@ export interface LiveIamReader extends IamReader {
    * the role is a caller): the record then has `identityPolicies: []`. Default: fetched.
    */
   getRole(roleArn: string, options?: { identityPolicies?: boolean }): Promise<Lookup<RoleRecord>>;
+  /** The instance profile by ARN (iam:GetInstanceProfile, matched by name in the ARN's account). */
+  getInstanceProfile(instanceProfileArn: string): Promise<Lookup<InstanceProfileRecord>>;
   /** The account of the default credentials, or null when they could not be identified. */
   defaultAccount(): string | null;
   /** The ARN of the default credentials' identity (for messages), or null. */
