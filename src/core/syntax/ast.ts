@@ -2,6 +2,8 @@
 // text. The parser never throws: damaged input yields `ErrorNode`s plus positioned `ParseError`s, and
 // everything intact around the damage is still in the tree.
 
+import type { SyntaxErrorCode } from './errors';
+
 export interface Span {
   start: number;
   end: number;
@@ -396,6 +398,8 @@ export type Node =
   | StringPart;
 
 export interface ParseError {
+  /** Stable code (errors.ts); the message is for people. */
+  code: SyntaxErrorCode;
   message: string;
   offset: number;
   length: number;
@@ -406,24 +410,156 @@ export interface ParseResult {
   errors: ParseError[];
 }
 
-function isNode(value: unknown): value is Node {
-  return typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string' && typeof (value as { start?: unknown }).start === 'number';
-}
-
-/** Calls `visit` on each direct child node of `node`, in source order. */
+/**
+ * Calls `visit` on each direct child node of `node`, in source order (TypeScript's `forEachChild`):
+ * the one place that knows which fields of which node hold children. Spans that are not nodes
+ * (`nameSpan`, `propertySpan`) are not children.
+ */
 export function forEachChild(node: Node, visit: (child: Node) => void): void {
-  const children: Node[] = [];
-  for (const key of Object.keys(node)) {
-    if (key === 'nameSpan' || key === 'propertySpan') continue;
-    const value = (node as unknown as Record<string, unknown>)[key];
-    if (Array.isArray(value)) {
-      for (const item of value) if (isNode(item)) children.push(item);
-    } else if (isNode(value)) {
-      children.push(value);
+  const annotations = (node as NodeBase).annotations;
+  if (annotations !== undefined) for (const a of annotations) visit(a);
+  switch (node.type) {
+    case 'Program':
+    case 'Block':
+    case 'ClassDecl':
+      for (const s of node.body) visit(s);
+      return;
+    case 'ExpressionStatement':
+      visit(node.expression);
+      return;
+    case 'VarDecl':
+      if (node.init !== null) visit(node.init);
+      return;
+    case 'If':
+      visit(node.test);
+      visit(node.consequent);
+      if (node.alternate !== null) visit(node.alternate);
+      return;
+    case 'While':
+      // `do { } while (x)` has its body first.
+      if (node.body.start < node.test.start) {
+        visit(node.body);
+        visit(node.test);
+      } else {
+        visit(node.test);
+        visit(node.body);
+      }
+      return;
+    case 'For':
+      if (node.iterable !== null) visit(node.iterable);
+      if (node.init !== null) visit(node.init);
+      if (node.test !== null) visit(node.test);
+      if (node.update !== null) visit(node.update);
+      visit(node.body);
+      return;
+    case 'Switch':
+      visit(node.discriminant);
+      for (const c of node.cases) visit(c);
+      return;
+    case 'SwitchCase':
+      if (node.test !== null) visit(node.test);
+      for (const s of node.body) visit(s);
+      return;
+    case 'Try':
+      visit(node.block);
+      for (const h of node.handlers) visit(h);
+      if (node.finalizer !== null) visit(node.finalizer);
+      return;
+    case 'Catch':
+      visit(node.body);
+      return;
+    case 'Return':
+      if (node.argument !== null) visit(node.argument);
+      return;
+    case 'Throw':
+      visit(node.argument);
+      return;
+    case 'MethodDecl':
+      for (const p of node.params) visit(p);
+      if (node.body !== null) visit(node.body);
+      return;
+    case 'Parameter':
+      if (node.defaultValue !== null) visit(node.defaultValue);
+      return;
+    case 'Annotation':
+      for (const a of node.args) visit(a);
+      return;
+    case 'String':
+      for (const p of node.parts) visit(p);
+      return;
+    case 'Interpolation':
+      if (node.expression !== null) visit(node.expression);
+      return;
+    case 'List':
+      for (const e of node.elements) visit(e);
+      return;
+    case 'Map':
+      for (const e of node.entries) visit(e);
+      return;
+    case 'MapEntry':
+      visit(node.key);
+      visit(node.value);
+      return;
+    case 'NamedArg':
+      visit(node.value);
+      return;
+    case 'Call':
+      visit(node.callee);
+      for (const a of node.args) visit(a);
+      for (const c of node.closures) visit(c);
+      return;
+    case 'New':
+      for (const a of node.args) visit(a);
+      for (const c of node.closures) visit(c);
+      return;
+    case 'Property':
+      visit(node.object);
+      return;
+    case 'Index':
+      visit(node.object);
+      visit(node.index);
+      return;
+    case 'Closure':
+      for (const p of node.params) visit(p);
+      for (const s of node.body) visit(s);
+      return;
+    case 'Binary':
+      visit(node.left);
+      visit(node.right);
+      return;
+    case 'Unary':
+      visit(node.argument);
+      return;
+    case 'Assign':
+      visit(node.target);
+      visit(node.value);
+      return;
+    case 'Ternary':
+      visit(node.test);
+      if (node.consequent !== null) visit(node.consequent);
+      visit(node.alternate);
+      return;
+    case 'Cast':
+    case 'Paren':
+      visit(node.expression);
+      return;
+    case 'Text':
+    case 'Identifier':
+    case 'Number':
+    case 'Boolean':
+    case 'Null':
+    case 'Error':
+    case 'ErrorStatement':
+    case 'Import':
+    case 'Package':
+    case 'Break':
+    case 'Continue':
+      return;
+    default: {
+      const never: never = node;
+      return never;
     }
   }
-  children.sort((a, b) => a.start - b.start);
-  for (const child of children) visit(child);
 }
 
 /**

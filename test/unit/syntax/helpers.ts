@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { walk } from '../../../src/core/syntax/ast';
+import { forEachChild, walk } from '../../../src/core/syntax/ast';
 import type { CallExpression, Node, ParseResult, Program, StringLiteral } from '../../../src/core/syntax/ast';
 import { parse } from '../../../src/core/syntax/parser';
 
@@ -69,7 +69,11 @@ function isSpanned(v: unknown): v is Spanned {
   return typeof v === 'object' && v !== null && typeof (v as Spanned).type === 'string' && typeof (v as Spanned).start === 'number';
 }
 
-/** Every node's span is inside [0, length], ordered, and inside its parent's (iterative: deep trees are fine). */
+/**
+ * Every node's span is inside [0, length], ordered, and inside its parent's (iterative: deep trees are
+ * fine); `forEachChild` visits exactly the node-valued fields (found by reflection), in source order;
+ * every error has a known code.
+ */
 export function assertSpansSane(result: ParseResult, text: string): void {
   const stack: Array<[Spanned, number, number]> = [[result.program, 0, text.length]];
   while (stack.length > 0) {
@@ -77,17 +81,27 @@ export function assertSpansSane(result: ParseResult, text: string): void {
     if (!(node.start >= lo && node.start <= node.end && node.end <= hi)) {
       throw new Error(`${node.type} [${node.start}, ${node.end}) outside [${lo}, ${hi}) in ${JSON.stringify(text.slice(0, 200))}`);
     }
+    const reflected: Spanned[] = [];
     for (const value of Object.values(node)) {
       if (Array.isArray(value)) {
-        for (const item of value) if (isSpanned(item)) stack.push([item, node.start, node.end]);
+        for (const item of value) if (isSpanned(item)) reflected.push(item);
       } else if (isSpanned(value)) {
-        stack.push([value, node.start, node.end]);
+        reflected.push(value);
       }
     }
+    const visited: Spanned[] = [];
+    forEachChild(node as Node, (child) => visited.push(child));
+    reflected.sort((a, b) => a.start - b.start);
+    if (visited.length !== reflected.length || visited.some((v, i) => v !== reflected[i] && !(v.start === reflected[i].start && reflected.includes(v)))) {
+      throw new Error(`forEachChild of ${node.type} visits [${visited.map((v) => v.type)}], its fields hold [${reflected.map((v) => v.type)}]`);
+    }
+    for (let i = 1; i < visited.length; i++) if (visited[i].start < visited[i - 1].start) throw new Error(`forEachChild of ${node.type} is out of source order`);
+    for (const child of visited) stack.push([child, node.start, node.end]);
   }
   for (const e of result.errors) {
     if (!(e.offset >= 0 && e.length >= 0 && e.offset + e.length <= text.length)) throw new Error(`error outside text: ${JSON.stringify(e)}`);
     assert.ok(!e.message.startsWith('Internal'), e.message);
+    assert.notEqual(e.code, 'unknown', `no code for the message ${JSON.stringify(e.message)}`);
   }
 }
 
