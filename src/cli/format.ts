@@ -1,4 +1,5 @@
 // Output shapes of `rolecall scan`: text, JSON and SARIF 2.1.0, exactly as ../shared/spec/cli.md fixes them.
+import { CONTRACT_VERSION } from './version';
 import { FINDING_CODES, LineMap, type FileError, type Finding, type FindingCode, type Usage } from '../core/types';
 
 export interface ScanResult {
@@ -68,7 +69,7 @@ export function toJson(result: ScanResult): string {
   return (
     JSON.stringify(
       {
-        version: 1,
+        version: CONTRACT_VERSION,
         usages: result.usages.map((u) => usageJson(result, u)),
         findings: result.findings.map((f) => findingJson(result, f)),
         errors: result.errors,

@@ -4,7 +4,7 @@ import { UsageError, type CliIo, type Subcommand } from './io';
 import { runMint } from './mint';
 import { runScan } from './scan';
 import { runSnapshot } from './snapshot';
-import { VERSION } from './version';
+import { VERSION, versionText } from './version';
 
 export const HELP = `rolecall ${VERSION} — checks the AWS roles Jenkins pipelines assume against IAM trust policies
 
@@ -39,7 +39,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     return 0;
   }
   if (command === '--version' || command === '-v') {
-    io.stdout(`${VERSION}\n`);
+    io.stdout(versionText());
     return 0;
   }
   const run = COMMANDS[command];

@@ -115,8 +115,19 @@ export interface SessionTokenRequest {
   tokenCode?: string;
 }
 
+// The AWS SDK is bundled apart (dist/aws.js) from the CLI and the extension, so each bundle holds its
+// own copy of this class: `instanceof` checks a brand registered in the global symbol registry instead
+// of the class identity, or an StsError thrown by dist/aws.js would look like an unknown failure.
+const STS_ERROR = Symbol.for('rolecall.StsError');
+
 /** Typed STS failure so the core can explain it (wrong MFA code, AccessDenied, expired source...). */
 export class StsError extends Error {
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[STS_ERROR] === true;
+  }
+
+  readonly [STS_ERROR] = true;
+
   constructor(
     public readonly kind: 'access-denied' | 'mfa-invalid' | 'expired' | 'throttled' | 'network' | 'invalid-input' | 'no-credentials' | 'other',
     message: string,
