@@ -11,6 +11,7 @@ import type { ProjectConfig } from '../config';
 import { concat, PARAMETERS_READ, Resolver, type Assignment, type EnvFrame, type ParameterDecl, type Scope, type Val } from './resolve';
 import { literalText, PLACEHOLDER_BASE, PLACEHOLDER_LIMIT, scanShell, valueRange, type AwsStsCall, type ShellDialect, type ShellWord } from './shell';
 import { checkRoleArn, partitionOfRegion } from './role-arn';
+import { callerOf, type AgentInScope, type EnclosingCredentials } from './callers';
 import { canMove, changedBefore, changedMapped, CITE_OPEN, citeMarker, mapper, move, place, sameParameters, sameScope, untouched, type ExtractionMemo, type Local, type MemoItem, type TextChange } from './memo';
 
 type ExtractContext = Pick<AnalysisContext, 'config' | 'caller' | 'params' | 'credentials'>;
@@ -48,8 +49,10 @@ interface WalkMemo {
 
 /** An agent directive; its label is resolved lazily (parameters may be declared after `agent`). */
 interface Agent {
+  /** The label expression, or null (`agent any`, no label). */
   expr: Expression | null;
-  description: string;
+  /** The directive (`agent { ... }`, `node('x') { }`), for caller policy. */
+  declaration: CallExpression;
 }
 
 /** Credentials in effect inside a block (withAWS, a binding, withVault): shell steps there call STS as them. */
@@ -806,12 +809,11 @@ class Extractor {
   }
 
   private declarativeAgent(call: CallExpression): Agent | null {
-    const line = this.line(call.start);
     const named = namedArgs(call.args);
     const direct = named.get('label');
-    if (direct) return this.agentFrom(direct, `agent label (line ${line})`);
+    if (direct) return { expr: direct, declaration: call };
     const first = positional(call.args)[0];
-    if (first && first.type === 'Identifier' && (first.name === 'any' || first.name === 'none')) return { expr: null, description: `agent ${first.name} (line ${line})` };
+    if (first && first.type === 'Identifier' && (first.name === 'any' || first.name === 'none')) return { expr: null, declaration: call };
     if (call.closures.length === 0) return null;
     // agent { label 'x' } / agent { node { label 'x' } } / agent { docker { label 'x' } } / ecs / kubernetes
     const queue: Closure[] = [call.closures[0]];
@@ -824,19 +826,15 @@ class Extractor {
           const n = calleeName(e);
           if (n === 'label') {
             const arg = positional(e.args)[0] ?? namedArgs(e.args).get('label');
-            if (arg) return this.agentFrom(arg, `agent label (line ${this.line(e.start)})`);
+            if (arg) return { expr: arg, declaration: call };
           }
           const innerLabel = namedArgs(e.args).get('label');
-          if (innerLabel) return this.agentFrom(innerLabel, `agent label (line ${this.line(e.start)})`);
+          if (innerLabel) return { expr: innerLabel, declaration: call };
           queue.push(...e.closures);
         }
       }
     }
-    return { expr: null, description: `agent without label (line ${line})` };
-  }
-
-  private agentFrom(e: Expression, description: string): Agent {
-    return { expr: e, description };
+    return { expr: null, declaration: call };
   }
 
   /** Agent labels resolved in this run (agents outlive a run in a re-analysis; their labels may not). */
@@ -899,9 +897,7 @@ class Extractor {
       case 'node': {
         if (call.closures.length === 0) return scope;
         const arg = positional(call.args)[0] ?? namedArgs(call.args).get('label');
-        const line = this.line(call.start);
-        if (!arg) return { ...scope, agent: { expr: null, description: `node without label (line ${line})` } };
-        return { ...scope, agent: this.agentFrom(arg, `node label (line ${line})`) };
+        return { ...scope, agent: { expr: arg ?? null, declaration: call } };
       }
       case 'parameters':
         this.parametersCall(call);
@@ -1139,49 +1135,19 @@ class Extractor {
     return m ? m[0] : '';
   }
 
-  /** The principal of agent-run code: the label's mapping, then the defaults, then --caller. */
-  private agentCaller(agent: Agent | null): { caller: string | null; origin: string | null } {
-    const agents = this.config?.callers.agents ?? {};
-    const label = this.label(agent);
-    if (label !== null && agents[label]) return { caller: agents[label], origin: `agent label ${label} (.rolecall.json callers.agents)` };
-    if (agents['*']) return { caller: agents['*'], origin: label !== null ? `agent label ${label}, via callers.agents["*"] (.rolecall.json)` : `any agent (.rolecall.json callers.agents["*"])` };
-    return this.fallbackCaller();
+  /** The agent in effect, for caller policy (its label resolved). */
+  private agentInScope(agent: Agent | null): AgentInScope | null {
+    return agent ? { label: this.label(agent), declaration: agent.declaration } : null;
   }
 
-  /**
-   * Who calls STS with an AWS credential's keys: the principal .rolecall.json describes for it, else the
-   * fallback caller (saying, when asked, that the credential is not described).
-   */
-  private credentialCaller(credId: string | null, noteUndescribed: boolean): { caller: string | null; origin: string | null } {
-    const info = credId !== null ? this.config?.awsCredentials[credId] : undefined;
-    if (info?.principal) return { caller: info.principal, origin: `AWS credential '${credId}' (.rolecall.json awsCredentials)` };
-    const c = this.fallbackCaller();
-    const note = noteUndescribed && credId !== null ? ` (AWS credential '${credId}' is not described in .rolecall.json awsCredentials)` : '';
-    return { caller: c.caller, origin: c.origin && c.origin + note };
-  }
-
-  private fallbackCaller(): { caller: string | null; origin: string | null } {
-    if (this.config?.callers.default) return { caller: this.config.callers.default, origin: '.rolecall.json callers.default' };
-    if (this.ctx.caller) return { caller: this.ctx.caller, origin: '--caller' };
-    return { caller: null, origin: null };
-  }
-
-  /** Shell steps inside withAWS / a binding / withVault run with those credentials. */
-  private shellCaller(scope: WalkScope): { caller: string | null; origin: string | null } {
+  /** The credentials an enclosing withAWS / binding / withVault put in effect, for caller policy. */
+  private enclosing(scope: WalkScope): EnclosingCredentials | null {
     const id = scope.identity?.item;
-    if (id && id.usages.length > 0) {
-      const u = id.usages[0];
-      const what = id.kind === 'withAWS' ? 'withAWS' : id.kind === 'withVault' ? 'withVault' : 'withCredentials';
-      if (u.roleArn) return { caller: u.roleArn, origin: `role assumed by the enclosing ${what} (line ${this.cite(id.call.start)}): a role chain` };
-      return { caller: null, origin: `credentials of the enclosing ${what} (line ${this.cite(id.call.start)}), whose role is unresolved` };
-    }
-    if (id && id.kind === 'withCredentials') {
-      const b = (id as Pending & { binding?: Expression }).binding;
-      const credId = b ? this.bindingCredentialsId(b) : null;
-      const principal = credId ? this.config?.awsCredentials[credId]?.principal : undefined;
-      if (principal) return { caller: principal, origin: `AWS credential '${credId}' bound by withCredentials (line ${this.cite(id.call.start)}; .rolecall.json awsCredentials)` };
-    }
-    return this.agentCaller(scope.agent);
+    if (!id) return null;
+    const step = id.kind === 'withAWS' ? 'withAWS' : id.kind === 'withVault' ? 'withVault' : 'withCredentials';
+    const b = (id as Pending & { binding?: Expression }).binding;
+    const assumed = id.usages.length > 0;
+    return { step, line: this.cite(id.call.start), assumed, roleArn: assumed ? id.usages[0].roleArn : null, credentialsId: !assumed && b ? this.bindingCredentialsId(b) : null };
   }
 
   private bindingCredentialsId(b: Expression): string | null {
@@ -1255,27 +1221,9 @@ class Extractor {
     }
     const useNode = this.val(named.get('useNode'), scope)?.value === 'true';
     const info = credId !== null ? this.config?.awsCredentials[credId] : undefined;
-    if (info?.roleArn) {
-      usage.caller = info.roleArn;
-      usage.callerOrigin = `role of AWS credential '${credId}' (.rolecall.json awsCredentials): a role chain`;
-    } else if (info?.principal) {
-      usage.caller = info.principal;
-      usage.callerOrigin = `AWS credential '${credId}' (.rolecall.json awsCredentials)`;
-    } else if (useNode) {
-      const c = this.agentCaller(scope.agent);
-      usage.caller = c.caller;
-      usage.callerOrigin = c.origin && `${c.origin}, useNode: true`;
-    } else if (this.config?.callers.controller) {
-      usage.caller = this.config.callers.controller;
-      usage.callerOrigin = 'Jenkins controller (.rolecall.json callers.controller)';
-    } else {
-      const c = this.fallbackCaller();
-      usage.caller = c.caller;
-      usage.callerOrigin = c.origin;
-    }
-    if (credId !== null && !info) {
-      usage.callerOrigin = `${usage.callerOrigin ?? 'unknown'} (AWS credential '${credId}' is not described in .rolecall.json awsCredentials)`;
-    }
+    const c = callerOf({ kind: 'withAWS', agent: useNode ? this.agentInScope(scope.agent) : null, useNode, credentialsId: credId }, this.ctx);
+    usage.caller = c.caller;
+    usage.callerOrigin = c.origin;
     if (info?.mfaSerial) usage.mfaSerial = info.mfaSerial;
 
     const regionExpr = named.get('region');
@@ -1377,7 +1325,7 @@ class Extractor {
     usage.agentLabel = this.label(scope.agent);
     this.record(usage, 'credentials', credVal, range(credExpr));
     usage.credentialsId = credId;
-    const c = this.credentialCaller(credId, false);
+    const c = callerOf({ kind: 'credential-role', credentialsId: credId }, this.ctx);
     usage.caller = c.caller;
     usage.callerOrigin = c.origin;
     const check = checkRoleArn(roleArn);
@@ -1432,7 +1380,7 @@ class Extractor {
       this.record(usage, 'credentials', credVal, range(credExpr));
       usage.credentialsId = credId;
     }
-    const c = this.credentialCaller(credId, true);
+    const c = callerOf({ kind: 'binding', credentialsId: credId }, this.ctx);
     usage.caller = c.caller;
     usage.callerOrigin = c.origin;
     this.roleFromArn(usage, roleVal, rawContent(this.text, roleExpr), range(roleExpr));
@@ -1510,14 +1458,9 @@ class Extractor {
       }
       const ttl = params.get('ttl');
       if (ttl) usage.duration = vaultTtl(ttl);
-      if (this.config?.callers.vault) {
-        usage.caller = this.config.callers.vault;
-        usage.callerOrigin = 'Vault server (.rolecall.json callers.vault)';
-      } else {
-        const c = this.fallbackCaller();
-        usage.caller = c.caller;
-        usage.callerOrigin = c.origin;
-      }
+      const c = callerOf({ kind: 'vault' }, this.ctx);
+      usage.caller = c.caller;
+      usage.callerOrigin = c.origin;
       item.usages.push(usage);
     }
   }
@@ -1555,7 +1498,7 @@ class Extractor {
     usage.args.call = { start: anchor.start, end: Math.max(endSrc, anchor.end) };
     usage.boundStringCredentials = this.boundCredentials(scope);
     usage.agentLabel = this.label(scope.agent);
-    const caller = this.shellCaller(scope);
+    const caller = callerOf({ kind: 'shell', agent: this.agentInScope(scope.agent), enclosing: this.enclosing(scope) }, this.ctx);
     usage.caller = caller.caller;
     usage.callerOrigin = caller.origin;
     const profile = c.globals.profile ?? c.options.profile;

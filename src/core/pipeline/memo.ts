@@ -38,7 +38,7 @@ export function holdsEdit(now: Facts, n: { start: number; end: number }): boolea
 export interface MemoScope {
   env: EnvFrame | null;
   method: MethodDeclaration | null;
-  agent: { expr: Expression | null; description: string } | null;
+  agent: { expr: Expression | null; declaration: CallExpression } | null;
   identity: { item: { call: CallExpression } } | null;
 }
 
@@ -208,7 +208,7 @@ export function sameScope(a: MemoScope, b: MemoScope, reusedNow: (item: { call: 
   if (limit !== Infinity && !citesBefore(a, limit)) return false;
   if (a.method !== b.method) return false;
   if (a.agent !== b.agent) {
-    if (!a.agent || !b.agent || a.agent.expr !== b.agent.expr || a.agent.description !== b.agent.description) return false;
+    if (!a.agent || !b.agent || a.agent.expr !== b.agent.expr || a.agent.declaration !== b.agent.declaration) return false;
     if (a.agent.expr && !nodeOk(a.agent.expr, limit)) return false;
   }
   if (a.agent?.expr && holdsEdit(now, a.agent.expr)) return false;
