@@ -35,6 +35,10 @@ export interface ProjectConfig {
   awsCredentials: Record<string, AwsCredentialInfo>;
   /** Vault AWS secrets engine roles: `aws/sts/NAME` or `aws/creds/NAME` → the role ARN it assumes. */
   vaultRoles: Record<string, string>;
+  /** Jenkins configuration-as-code files (paths relative to the config file) to read callers from. */
+  jenkinsCasc: string[];
+  /** Kubernetes service account `namespace/name` → the role ARN it runs as (IRSA, set in the cluster). */
+  serviceAccounts: Record<string, string>;
   /** Directory the config was read from (relative paths are resolved against it). */
   baseDir: string | null;
 }
@@ -53,6 +57,8 @@ function emptyConfig(): ProjectConfig {
     env: {},
     awsCredentials: {},
     vaultRoles: {},
+    jenkinsCasc: [],
+    serviceAccounts: {},
     baseDir: null,
   };
 }
@@ -111,6 +117,15 @@ export function configFrom(raw: unknown, baseDir: string | null = null): { confi
   config.parameters = stringMap(raw.parameters, 'parameters', problems);
   config.env = stringMap(raw.env, 'env', problems);
   config.vaultRoles = stringMap(raw.vaultRoles, 'vaultRoles', problems);
+  config.serviceAccounts = stringMap(raw.serviceAccounts, 'serviceAccounts', problems);
+  for (const key of Object.keys(config.serviceAccounts)) {
+    if (!/^[^/\s]+\/[^/\s]+$/.test(key)) problems.push({ path: `serviceAccounts.${key}`, message: 'expected a "namespace/name" key' });
+  }
+  if (raw.jenkinsCasc !== undefined) {
+    const list = typeof raw.jenkinsCasc === 'string' ? [raw.jenkinsCasc] : raw.jenkinsCasc;
+    if (Array.isArray(list) && list.every((s) => typeof s === 'string')) config.jenkinsCasc = list as string[];
+    else problems.push({ path: 'jenkinsCasc', message: 'expected an array of file paths' });
+  }
   if (raw.awsCredentials !== undefined) {
     if (!isRecord(raw.awsCredentials)) problems.push({ path: 'awsCredentials', message: 'expected an object' });
     else {
@@ -131,7 +146,7 @@ export function configFrom(raw: unknown, baseDir: string | null = null): { confi
     }
   }
   for (const key of Object.keys(raw)) {
-    if (!['$schema', 'callers', 'accounts', 'iamSnapshots', 'parameters', 'env', 'awsCredentials', 'vaultRoles'].includes(key)) {
+    if (!['$schema', 'callers', 'accounts', 'iamSnapshots', 'parameters', 'env', 'awsCredentials', 'vaultRoles', 'jenkinsCasc', 'serviceAccounts'].includes(key)) {
       problems.push({ path: key, message: 'unknown setting (ignored)' });
     }
   }

@@ -81,6 +81,30 @@ export type UsageArg =
   | 'credentials'
   | 'call';
 
+/**
+ * Where a usage's caller came from, so a wrong guess is one click from its source: a Jenkins
+ * configuration-as-code file and line, a key of the project config, the pipeline's own agent
+ * declaration, `--caller`, or nothing (`none`).
+ */
+export interface CallerSource {
+  kind: 'jenkins-casc' | 'config' | 'inline-agent' | 'caller-flag' | 'none';
+  /** The JCasC file (`jenkins-casc`), else null. */
+  file: string | null;
+  /** 1-based line in `file`, else null. */
+  line: number | null;
+  /** The key that says it: `callers.agents.linux`, `taskrole`, `iamInstanceProfile`, … */
+  key: string | null;
+}
+
+/** One of the agents a label expression may pick, when they run as different principals. */
+export interface CallerChoice {
+  caller: string | null;
+  /** The label choice, e.g. "template 'builder' (labels: linux ec2) of EC2 cloud 'prod', jenkins.yaml:14". */
+  choice: string;
+  origin: string;
+  source: CallerSource;
+}
+
 /** One place where a pipeline assumes a role or gets a session token. */
 export interface Usage {
   file: string;
@@ -110,6 +134,13 @@ export interface Usage {
   caller: string | null;
   /** How the caller was chosen, for hovers ("agent label AgentAccountX", "--caller", ...). */
   callerOrigin: string | null;
+  /** Where the caller was read from (absent: not recorded). */
+  callerSource?: CallerSource;
+  /**
+   * When the agent label matches agents that run as different principals: every choice (the first is
+   * `caller`). Trust checks run once per choice and name the choice that fails.
+   */
+  callerChoices?: CallerChoice[];
   /** Agent label in effect at the call (declarative `agent { label }` / scripted `node('x')`). */
   agentLabel: string | null;
   /** AWS credentials id used as the source identity (withAWS `credentials:`, binding `credentialsId`). */

@@ -121,7 +121,8 @@ export function parseCaller(text: string): Caller | null {
     return null;
   }
   if (arn.service === 'sts') {
-    const m = /^assumed-role\/([\w+=,.@-]{1,64})\/([\w+=,.@-]{1,64})$/.exec(arn.resource);
+    // A session name `*` stands for any session of the role (a Jenkins EC2 agent runs as `i-*`: any instance).
+    const m = /^assumed-role\/([\w+=,.@-]{1,64})\/([\w+=,.@*-]{1,64})$/.exec(arn.resource);
     if (m) {
       return {
         arn: text, kind: 'assumed-role', partition, account: arn.account, name: m[1],

@@ -9,7 +9,7 @@ const schema = JSON.parse(readFileSync(join(root, 'schemas', 'rolecall.schema.js
 describe('schemas/rolecall.schema.json matches src/core/config.ts', () => {
   it('describes exactly the top-level settings configFrom accepts', () => {
     const keys = Object.keys(schema.properties).filter((k) => k !== '$schema');
-    const sample: Record<string, unknown> = { callers: {}, accounts: {}, iamSnapshots: [], parameters: {}, env: {}, awsCredentials: {}, vaultRoles: {} };
+    const sample: Record<string, unknown> = { callers: {}, accounts: {}, iamSnapshots: [], parameters: {}, env: {}, awsCredentials: {}, vaultRoles: {}, jenkinsCasc: [], serviceAccounts: {} };
     assert.deepEqual(keys.sort(), Object.keys(sample).sort());
     const { problems } = configFrom({ ...sample, $schema: 'x' });
     assert.deepEqual(problems, []);
@@ -23,6 +23,17 @@ describe('schemas/rolecall.schema.json matches src/core/config.ts', () => {
     assert.deepEqual(Object.keys(cred).sort(), ['mfaSerial', 'principal', 'roleArn']);
     const { config } = configFrom({ awsCredentials: { a: { principal: 'arn:aws:iam::111111111111:user/a', roleArn: 'arn:aws:iam::222222222222:role/r', mfaSerial: 'arn:aws:iam::111111111111:mfa/a' } } });
     assert.deepEqual(Object.keys(config.awsCredentials.a).sort(), Object.keys(cred).sort());
+  });
+
+  it('jenkinsCasc and serviceAccounts: kept when well-formed, a problem each when not', () => {
+    const good = configFrom({ jenkinsCasc: ['jenkins.yaml'], serviceAccounts: { 'ci/builder': 'arn:aws:iam::111111111111:role/builder' } });
+    assert.deepEqual(good.problems, []);
+    assert.deepEqual(good.config.jenkinsCasc, ['jenkins.yaml']);
+    assert.deepEqual(good.config.serviceAccounts, { 'ci/builder': 'arn:aws:iam::111111111111:role/builder' });
+    assert.deepEqual(configFrom({ jenkinsCasc: 'casc.yaml' }).config.jenkinsCasc, ['casc.yaml'], 'one file may be a string');
+    assert.deepEqual(configFrom({ jenkinsCasc: [1] }).problems.map((p) => p.path), ['jenkinsCasc']);
+    assert.deepEqual(configFrom({ serviceAccounts: { builder: 'arn:aws:iam::111111111111:role/b' } }).problems.map((p) => p.path), ['serviceAccounts.builder']);
+    assert.match('ci/builder', new RegExp(schema.properties.serviceAccounts.propertyNames.pattern));
   });
 
   it('accepts the example workspace config', () => {
