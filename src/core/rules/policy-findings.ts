@@ -81,7 +81,7 @@ export function roleProblems(role: RoleRecord): RoleProblem[] {
       if (p.kind !== 'invalid') continue;
       out.push({
         code: 'invalid-principal',
-        message: `Trust policy of ${role.roleName}, ${statementName(st)}: invalid principal — ${p.problem}. The statement never matches this principal.`,
+        message: `Trust policy of ${role.roleName}, ${statementName(st)}: invalid principal — ${p.problem}. IAM refuses a trust policy with an invalid principal ("Invalid principal in policy"), so nothing in this document lets anyone in until it is fixed.`,
         related: [textRelated(role, role.trustPolicy, p.range, `principal ${p.value}`)],
       });
     }

@@ -9,6 +9,7 @@ import { unresolvedPolicies } from '../iam/snapshot';
 import { externalIdMismatch, externalIdMissing, isExternalIdKey } from './external-id';
 import { isMfaKey, mfaRequired } from './mfa';
 import { callContext, compiledPolicy, statementName, statementRelated } from './trust-context';
+import { smallestFix, type PipelineFix } from './trust-fix';
 
 /** The caller's identity: its record and compiled identity policies, or why they are unknown. */
 export interface CallerIdentity {
@@ -83,11 +84,16 @@ function principalsOf(trace: StatementTrace[]): string {
 }
 
 /** Findings that explain a refused (or impossible) sts:AssumeRole; none when allowed or unknown. */
-export function trustFindings(usage: Usage, role: RoleRecord, identity: CallerIdentity, evaluation: Evaluation, ctx: Pick<AnalysisContext, 'config'>): Finding[] {
+export function trustFindings(usage: Usage, role: RoleRecord, identity: CallerIdentity, evaluation: Evaluation, ctx: Pick<AnalysisContext, 'config'>, now: Date = new Date()): Finding[] {
   if (evaluation.decision !== 'deny') return [];
   const caller = identity.caller;
   const who = caller ? caller.arn : 'the caller';
   const trace = evaluation.trace;
+  // A refusal the pipeline itself can lift (MFA, an ExternalId, a session name) is reported as that fix.
+  if (evaluation.denyKind === 'no-trust-allow' || evaluation.denyKind === 'trust-explicit-deny' || evaluation.denyKind === 'identity-explicit-deny') {
+    const fix = smallestFix(usage, role, caller, (changed) => evaluateUsage(changed, role, identity, now));
+    if (fix) return fixFindings(usage, role, identity, evaluation, fix, ctx);
+  }
   switch (evaluation.denyKind) {
     case 'invalid-trust-policy': {
       // Parse errors are reported as policy-parse-error; only the NotPrincipal case is left here.
@@ -154,4 +160,54 @@ export function trustFindings(usage: Usage, role: RoleRecord, identity: CallerId
   const best = [...candidates].map(classify).sort((a, b) => a.f.length - b.f.length)[0];
   const conditions = best.f.map((c) => describeClause(c.clause)).join('; ') || 'its conditions';
   return [mismatch(usage, role, `The trust policy of ${role.roleName} lets ${who} in only under conditions this call does not meet: ${statementName(best.t.statement)} needs ${conditions} — change the call to meet them or relax the condition.`, best.t)];
+}
+
+function mfaSerialHint(usage: Usage, identity: CallerIdentity, ctx: Pick<AnalysisContext, 'config'>): string | null {
+  const caller = identity.caller;
+  const cred = usage.credentialsId ? ctx.config.awsCredentials[usage.credentialsId] : undefined;
+  const known = usage.mfaSerial ?? cred?.mfaSerial ?? (identity.record && 'mfaDevices' in identity.record ? identity.record.mfaDevices[0] ?? null : null);
+  // A virtual MFA device is usually named after its user: a better hint than a placeholder.
+  return known ?? (caller?.kind === 'user' ? `arn:${caller.partition}:iam::${caller.account}:mfa/${caller.name}` : null);
+}
+
+/** The statement a fix is about: the trust Allow that lets the changed call in, or the Deny it no longer meets. */
+function fixStatement(before: Evaluation, after: Evaluation, isKey: (key: string) => boolean): StatementTrace | null {
+  const about = (t: StatementTrace) => t.statement.conditions.some((c) => isKey(c.key));
+  // The changed call may be allowed, or only "not refused" when the rest depends on what the analysis cannot see.
+  const lets = (t: StatementTrace) => t.source === 'trust-policy' && t.statement.effect === 'Allow' && t.result !== F;
+  // A Deny that refused the call and no longer does is what the fix is about; else the Allow that now lets it in.
+  return (
+    before.trace.find((t) => t.statement.effect === 'Deny' && t.result === T && about(t)) ??
+    after.trace.find((t) => lets(t) && t.result === T && about(t)) ??
+    after.trace.find((t) => lets(t) && about(t)) ??
+    after.trace.find((t) => lets(t)) ??
+    null
+  );
+}
+
+/** The findings that name the smallest pipeline-side change making the call pass. */
+function fixFindings(usage: Usage, role: RoleRecord, identity: CallerIdentity, before: Evaluation, fix: PipelineFix, ctx: Pick<AnalysisContext, 'config'>): Finding[] {
+  const out: Finding[] = [];
+  const trustAllow = fixStatement(before, fix.evaluation, () => false)?.statement ?? null;
+  if (fix.parts.includes('external-id')) {
+    const t = fixStatement(before, fix.evaluation, isExternalIdKey);
+    const statement = t?.statement ?? trustAllow;
+    if (statement) out.push(usage.externalId.present ? externalIdMismatch(usage, role, statement) : externalIdMissing(usage, role, statement));
+  }
+  if (fix.parts.includes('mfa')) {
+    const t = fixStatement(before, fix.evaluation, isMfaKey);
+    const statement = t?.statement ?? trustAllow;
+    if (statement) {
+      const via = t && t.source === 'identity-policy' ? `the identity policy ${t.policy} of ${identity.caller?.arn ?? 'the caller'} denies sts:AssumeRole without MFA (${statementName(t.statement)})` : undefined;
+      out.push(mfaRequired(usage, role, statement, mfaSerialHint(usage, identity, ctx), { denied: t?.statement.effect === 'Deny', via }));
+    }
+  }
+  if (fix.parts.includes('session-name')) {
+    const t = fixStatement(before, fix.evaluation, (k) => k.toLowerCase() === 'sts:rolesessionname');
+    const needs = t ? t.statement.conditions.filter((c) => c.key.toLowerCase() === 'sts:rolesessionname').map((c) => describeClause(c)).join('; ') : 'a session name condition';
+    const current = usage.roleSessionName === null ? 'the default session name' : `roleSessionName '${usage.roleSessionName}'`;
+    const others = fix.parts.length > 1 ? ' (together with the other findings at this call)' : '';
+    out.push(mismatch(usage, role, `The trust policy of ${role.roleName} lets ${identity.caller?.arn ?? 'the caller'} in only with another role session name: ${t ? statementName(t.statement) : 'a statement'} needs ${needs}, and ${current} does not meet it — set roleSessionName to e.g. '${fix.sessionName}'${others}.`, t && t.source === 'trust-policy' ? t : null));
+  }
+  return out;
 }

@@ -56,6 +56,6 @@ async function trustChecks(usage: Usage, iam: IamReader, ctx: AnalysisContext, n
     identity = { caller: usage.caller ? parseCaller(usage.caller) : null, record: null, policies: null, note: `the caller's identity policies could not be read (${e instanceof Error ? e.message : String(e)}); assumed to allow` };
   }
   const evaluation = evaluateUsage(usage, role, identity, now);
-  out.push(...trustFindings(usage, role, identity, evaluation, ctx));
+  out.push(...trustFindings(usage, role, identity, evaluation, ctx, now));
   return out;
 }
