@@ -8,6 +8,10 @@ export interface ScanResult {
   errors: FileError[];
   /** Line maps of every file a usage or finding points into (pipelines and snapshots). */
   lineMaps: Map<string, LineMap>;
+  /** Usages that assume a role, and how many of them IAM did not decide (for the text summary). */
+  iamCoverage?: { roleUsages: number; notChecked: number };
+  /** Problems in the IAM data about roles no scanned usage refers to (left to `snapshot --check`). */
+  unreferencedIamProblems?: number;
 }
 
 function position(result: ScanResult, file: string, offset: number): { line: number; column: number } {
@@ -93,9 +97,21 @@ export function toText(result: ScanResult): string {
   lines.push(
     `${result.usages.length} AWS credential usage${result.usages.length === 1 ? '' : 's'} in ${files} file${files === 1 ? '' : 's'}; ` +
       `${count('error')} error${count('error') === 1 ? '' : 's'}, ${count('warning')} warning${count('warning') === 1 ? '' : 's'}, ${count('info')} info` +
-      (result.errors.length ? `; ${result.errors.length} file${result.errors.length === 1 ? '' : 's'} not fully analysed` : ''),
+      (result.errors.length ? `; ${result.errors.length} file${result.errors.length === 1 ? '' : 's'} not fully analysed` : '') +
+      coverageNote(result),
   );
   return lines.join('\n') + '\n';
+}
+
+function coverageNote(result: ScanResult): string {
+  let note = '';
+  const coverage = result.iamCoverage;
+  if (coverage && coverage.roleUsages > 0) {
+    note += coverage.notChecked === 0 ? '; every role checked against IAM' : `; ${coverage.notChecked} of ${coverage.roleUsages} role usage${coverage.roleUsages === 1 ? '' : 's'} not checked against IAM`;
+  }
+  const other = result.unreferencedIamProblems ?? 0;
+  if (other > 0) note += `; ${other} problem${other === 1 ? '' : 's'} in the IAM data about roles no usage refers to (rolecall snapshot --check FILE)`;
+  return note;
 }
 
 const SARIF_LEVEL = { error: 'error', warning: 'warning', info: 'note' } as const;

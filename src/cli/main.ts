@@ -12,16 +12,19 @@ Usage:
   rolecall scan [PATH ...] [--format text|json|sarif] [--iam-snapshot FILE]... [--live [--profile P]
                 [--region R] [--endpoint-url URL] [--account-profile ACCT=PROFILE]...] [--caller ARN]
                 [--param NAME=VALUE]... [--credential ID=VALUE]... [--credentials-file FILE] [--config FILE]
+                [--fail-on error|warning|info|never]
   rolecall explain --trust-policy FILE --principal ARN --role-arn ARN [--identity-policy FILE]...
                 [--context KEY=VALUE]... [--format json|text]
   rolecall mint [--role-arn ARN] [--external-id V] [--duration S] [--session-name N]
                 [--serial-number MFA_ARN --token-code 123456] [--profile P] [--region R]
                 [--endpoint-url URL] [--format env|json|credential-process|ini]
   rolecall snapshot --out FILE [--profile P] [--region R] [--endpoint-url URL]
+  rolecall snapshot --check FILE... [--format text|json|sarif] [--fail-on LEVEL]
   rolecall --help | --version
 
 Run 'rolecall COMMAND --help' for a command's options.
-Exit status: 0 ok, 1 error findings (scan) or a refused request (mint), 2 bad usage or unreadable input.
+Exit status: 0 ok, 1 findings at or above --fail-on (scan, snapshot --check; default error) or a refused
+request (mint), 2 bad usage or unreadable input.
 `;
 
 const COMMANDS: Record<string, Subcommand> = {

@@ -1,18 +1,20 @@
 // `rolecall scan [PATH ...]`: finds pipeline files, analyses them with the shared engine, prints text/JSON/SARIF.
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { dirname, isAbsolute, join, resolve as resolvePath } from 'node:path';
+import { existsSync, realpathSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative, resolve as resolvePath } from 'node:path';
 import { analyzeFile, analyzeText, decodePipelineText } from '../core/analyze';
 import { configFrom, type ProjectConfig } from '../core/config';
 import type { IamReader } from '../core/ports';
 import { LineMap, type AnalysisContext, type FileAnalysis, type FileError, type Finding, type Usage } from '../core/types';
 import { CompositeIamReader } from '../core/iam/composite';
 import { parseSnapshot, SnapshotIamReader, type ParsedSnapshot } from '../core/iam/snapshot';
-import { snapshotFindings } from '../core/rules/policy-findings';
+import { referencedSources, snapshotFindings } from '../core/rules/policy-findings';
 import { parseJsonTree } from '../core/iam/json';
 import { displayPath, findPipelineFiles } from './files';
 import { toJson, toSarif, toText, type ScanResult } from './format';
 import { parseFlags } from './args';
 import { UsageError, type CliIo } from './io';
+import { findingsStatus, parseFailOn } from './failOn';
+import { contentFreeMessage, INPUT_LIMITS, InputFileError, readInputFile, readRegularFile } from './readInput';
 import { VERSION } from './version';
 
 export const SCAN_HELP = `Usage: rolecall scan [PATH ...] [options]
@@ -33,8 +35,12 @@ Options:
   --credential ID=VALUE        Jenkins string credential value, repeatable (visible in the process list)
   --credentials-file FILE      JSON object { "id": "value" } of credential values (keep it mode 0600)
   --config FILE                project settings (default: .rolecall.json in the scanned root)
+  --fail-on LEVEL              error (default), warning, info or never: the lowest severity that exits 1;
+                               a gate that must not pass when IAM could not be read uses warning
 
-Exit status: 0 no error findings, 1 at least one error finding, 2 bad usage or unreadable input.
+Exit status: 0 no finding at or above --fail-on, 1 at least one, 2 bad usage or unreadable input.
+Problems of IAM data about roles no scanned usage refers to are not reported here and never change
+the status: 'rolecall snapshot --check FILE' reports them.
 `;
 
 function keyValues(values: string[] | undefined, flag: string): Record<string, string> {
@@ -48,24 +54,18 @@ function keyValues(values: string[] | undefined, flag: string): Record<string, s
 }
 
 /**
- * Reads a JSON file; `shown` is the path as the user wrote it, for messages. For a `secret` file the
- * message gives the position only: any quoted piece of its text could be a credential.
+ * Reads a JSON file; `shown` is the path as the user wrote it, for messages. Messages give the position
+ * of a syntax error, never a piece of the text: any quoted word of it could be a credential.
  */
 function readJsonFile(path: string, shown: string, what: string, secret = false): unknown {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new UsageError(`${what} ${shown}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : 'cannot be read'}`);
-  }
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  const text = readInputFile(path, shown, what);
   try {
     return JSON.parse(text);
   } catch {
     // Not JSON.parse's message: V8 quotes a slice of the input in it. Our positioned parser says where.
     const first = parseJsonTree(text).errors[0];
     const where = first ? new LineMap(text).position(first.offset) : null;
-    const detail = where ? ` at ${where.line}:${where.column}${secret ? '' : `: ${first.message}`}` : '';
+    const detail = where ? ` at ${where.line}:${where.column}${secret ? '' : `: ${contentFreeMessage(first.message)}`}` : '';
     throw new UsageError(`${what} ${shown} is not valid JSON${detail}${secret ? ' (contents not shown: they may be secret)' : ''}`);
   }
 }
@@ -98,6 +98,40 @@ function loadConfig(explicit: string | undefined, paths: string[], io: CliIo): L
   const { config, problems } = configFrom(readJsonFile(at(path), displayPath(path), 'config'), dirname(path));
   for (const problem of problems) io.stderr(`rolecall: warning: ${displayPath(path)}: ${problem.path}: ${problem.message}\n`);
   return { config, path };
+}
+
+/**
+ * A snapshot path written in a config file, resolved: it must stay inside the config's folder once
+ * symbolic links are followed (a repository's config must not steer the scan into the rest of the
+ * machine). The user's own choice of a file elsewhere is `--iam-snapshot FILE`.
+ */
+function configSnapshotPath(configPath: string, entry: string, at: (p: string) => string): string {
+  const configDir = dirname(at(configPath));
+  const candidate = isAbsolute(entry) ? entry : join(configDir, entry);
+  const shown = `${displayPath(configPath)}: iamSnapshots entry '${entry}'`;
+  const outside = `${shown} points outside the folder of the config (${displayPath(dirname(configPath)) || '.'}); a project config only names files inside its own folder — to use that file, pass --iam-snapshot ${entry}`;
+  let root: string;
+  try {
+    root = realpathSync(configDir);
+  } catch {
+    root = configDir;
+  }
+  if (!within(root, resolvePath(candidate)) && !within(configDir, resolvePath(candidate))) throw new UsageError(outside);
+  let real: string;
+  try {
+    real = realpathSync(candidate);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new UsageError(`${shown}: ${code === 'ENOENT' ? 'no such file' : code === 'ELOOP' ? 'a symbolic link loop' : 'cannot be read'}`);
+  }
+  if (!within(root, real)) throw new UsageError(`${shown} is a symbolic link to a file outside the folder of the config; a project config only names files inside its own folder — to use that file, pass --iam-snapshot ${entry}`);
+  return real;
+}
+
+/** True when `path` is `dir` or inside it (both absolute, normalised). */
+function within(dir: string, path: string): boolean {
+  const rel = relative(dir, path);
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
 }
 
 function loadCredentials(file: string | undefined, inline: Record<string, string>, io: CliIo): Record<string, string> {
@@ -160,6 +194,10 @@ export interface ScanInputs {
   snapshotReader: SnapshotIamReader | null;
   /** Resolves a path as given (relative to the working directory). */
   at: (p: string) => string;
+  /** Problems met while walking the paths (unreadable folders, FIFOs, dangling links): errors[] entries. */
+  walkErrors: FileError[];
+  /** Files named on the command line (as displayed): failing to read one is bad input, not an errors[] entry. */
+  explicit: Set<string>;
 }
 
 /** Reads the config, credentials and IAM sources the scan flags name, and lists the pipeline files of the paths. */
@@ -171,7 +209,24 @@ export async function scanInputs(values: ScanFlagValues, positionals: string[], 
 
   const paths = positionals.length > 0 ? positionals : ['.'];
   const at = (p: string) => (isAbsolute(p) ? p : resolvePath(io.cwd, p));
-  const files = findPipelineFiles(paths, at);
+  const walkErrors: FileError[] = [];
+  const files = findPipelineFiles(paths, at, walkErrors);
+  // A file named on the command line that cannot be read is bad input (exit 2) before any work is done.
+  const explicit = new Set<string>();
+  for (const p of paths) {
+    try {
+      if (!statSync(at(p)).isFile()) continue;
+    } catch {
+      continue;
+    }
+    explicit.add(displayPath(p));
+    try {
+      readRegularFile(at(p), INPUT_LIMITS.pipeline);
+    } catch (error) {
+      if (error instanceof InputFileError) throw new UsageError(`${displayPath(p)}: ${error.reason}`);
+      throw error;
+    }
+  }
   const { config, path: configPath } = loadConfig(values.config, paths, io);
 
   const params = { ...config.parameters, ...keyValues(values.param, '--param') };
@@ -180,20 +235,19 @@ export async function scanInputs(values: ScanFlagValues, positionals: string[], 
   // IAM sources: snapshot files (flags + config) and, with --live, the AWS SDK. They mix in one scan.
   const lineMaps = new Map<string, LineMap>();
   const readers: IamReader[] = [];
-  const snapshotPaths = [...(values['iam-snapshot'] ?? [])];
-  if (configPath) for (const p of config.iamSnapshots) snapshotPaths.push(isAbsolute(p) ? p : join(dirname(configPath), p));
-  const snapshots: ParsedSnapshot[] = [];
-  for (const given of snapshotPaths) {
-    const file = displayPath(given);
-    let text: string;
-    try {
-      text = readFileSync(at(given), 'utf8');
-    } catch {
-      throw new UsageError(`IAM snapshot ${file}: no such file or cannot be read`);
+  // Flags name any file (the user's choice); a config's entries stay inside the config's folder.
+  const snapshotPaths: Array<{ shown: string; path: string }> = (values['iam-snapshot'] ?? []).map((p) => ({ shown: displayPath(p), path: at(p) }));
+  if (configPath) {
+    for (const p of config.iamSnapshots) {
+      const shown = displayPath(isAbsolute(p) ? p : join(dirname(configPath), p));
+      snapshotPaths.push({ shown, path: configSnapshotPath(configPath, p, at) });
     }
-    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  }
+  const snapshots: ParsedSnapshot[] = [];
+  for (const { shown: file, path } of snapshotPaths) {
+    const text = readInputFile(path, file, 'IAM snapshot', INPUT_LIMITS.snapshot);
     const parsedSnapshot = parseSnapshot(file, text);
-    if (parsedSnapshot.snapshot === null) throw new UsageError(`IAM snapshot ${file}: ${parsedSnapshot.error}`);
+    if (parsedSnapshot.snapshot === null) throw new UsageError(`IAM snapshot ${file}: ${contentFreeMessage(parsedSnapshot.error)}`);
     snapshots.push(parsedSnapshot.snapshot);
     lineMaps.set(file, new LineMap(text));
   }
@@ -216,7 +270,7 @@ export async function scanInputs(values: ScanFlagValues, positionals: string[], 
   }
   const iam = readers.length === 0 ? null : readers.length === 1 ? readers[0] : new CompositeIamReader(readers);
   const ctx: AnalysisContext = { config, caller: values.caller ?? null, params, credentials, iam };
-  return { files, ctx, lineMaps, snapshotReader, at };
+  return { files, ctx, lineMaps, snapshotReader, at, walkErrors, explicit };
 }
 
 /** The analyses of the pipeline files, and the files that could not be (fully) analysed. */
@@ -232,13 +286,15 @@ export interface AnalysedFiles {
 export async function analyseFiles(inputs: ScanInputs, options: { trust: boolean } = { trust: true }): Promise<AnalysedFiles> {
   const { files, ctx, lineMaps, at } = inputs;
   const analyses: FileAnalysis[] = [];
-  const errors: FileError[] = [];
+  const errors: FileError[] = [...inputs.walkErrors];
   for (const file of files) {
     let bytes: Uint8Array;
     try {
-      bytes = readFileSync(at(file));
-    } catch {
-      errors.push({ file, message: 'cannot be read (permission denied or removed while scanning)' });
+      bytes = readRegularFile(at(file), INPUT_LIMITS.pipeline);
+    } catch (error) {
+      const reason = error instanceof InputFileError ? error.reason : 'cannot be read';
+      if (inputs.explicit.has(file)) throw new UsageError(`${file}: ${reason}`);
+      errors.push({ file, message: `${reason}; skipped` });
       continue;
     }
     const decoded = decodePipelineText(file, bytes);
@@ -270,6 +326,7 @@ export async function runScan(argv: string[], io: CliIo): Promise<number> {
     argv,
     {
       format: { type: 'string', default: 'text' },
+      'fail-on': { type: 'string' },
       ...SCAN_FLAGS,
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -282,17 +339,54 @@ export async function runScan(argv: string[], io: CliIo): Promise<number> {
   }
   const format = values.format;
   if (format !== 'text' && format !== 'json' && format !== 'sarif') throw new UsageError(`--format must be text, json or sarif (got '${format}')`);
+  const failOn = parseFailOn(values['fail-on']);
 
   const inputs = await scanInputs(values, positionals, io);
   const { lineMaps, snapshotReader } = inputs;
   const { analyses, errors } = await analyseFiles(inputs);
   const usages: Usage[] = analyses.flatMap((a) => a.usages);
   const findings: Finding[] = analyses.flatMap((a) => a.findings);
-  if (snapshotReader) findings.push(...snapshotFindings(snapshotReader));
+  let unreferenced = 0;
+  if (snapshotReader) {
+    // Only the documents the scanned usages depend on: the scan's status is about the scanned pipelines.
+    const relevant = snapshotFindings(snapshotReader, await referencedSources(snapshotReader, usages));
+    unreferenced = snapshotFindings(snapshotReader).length - relevant.length;
+    findings.push(...relevant);
+  }
 
-  const result: ScanResult = { usages, findings: sortFindings(findings, lineMaps), errors, lineMaps };
+  const result: ScanResult = {
+    usages,
+    findings: sortFindings(findings, lineMaps),
+    errors: [...errors].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0)),
+    lineMaps,
+    iamCoverage: iamCoverage(usages, findings, inputs.ctx.iam !== null),
+    unreferencedIamProblems: unreferenced,
+  };
   io.stdout(format === 'json' ? toJson(result) : format === 'sarif' ? toSarif(result, VERSION) : toText(result));
-  return findings.some((f) => f.severity === 'error') ? 1 : 0;
+  return findingsStatus(result.findings, failOn);
+}
+
+/** True for a usage whose role IAM decides (static keys and GetSessionToken assume none). */
+function assumesRole(usage: Usage): boolean {
+  const flag = (usage as { assumesRole?: boolean }).assumesRole;
+  if (flag !== undefined) return flag;
+  return usage.kind !== 'sh-get-session-token' && (usage.role !== null || usage.roleArn !== null);
+}
+
+/**
+ * How many usages that assume a role were not checked against IAM: no IAM data in the scan, a role that
+ * could not be resolved, or an iam-unavailable finding at the call (a read failed, an account not covered).
+ */
+export function iamCoverage(usages: readonly Usage[], findings: readonly Finding[], haveIam: boolean): { roleUsages: number; notChecked: number } {
+  const unavailable = new Set(findings.filter((f) => f.code === 'iam-unavailable').map((f) => `${f.file}\0${(f.anchor ?? f.range).start}`));
+  let roleUsages = 0;
+  let notChecked = 0;
+  for (const u of usages) {
+    if (!assumesRole(u)) continue;
+    roleUsages++;
+    if (!haveIam || u.roleArn === null || unavailable.has(`${u.file}\0${u.anchor.start}`)) notChecked++;
+  }
+  return { roleUsages, notChecked };
 }
 
 /** Findings in file order, then line, column and code (the order every output uses). */

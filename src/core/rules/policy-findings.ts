@@ -6,7 +6,8 @@ import { compilePolicy } from '../iam/evaluate';
 import type { ConditionClause, PolicyStatement } from '../iam/policy';
 import { rangeInFile, type ParsedSnapshot, SnapshotIamReader } from '../iam/snapshot';
 import { CompositeIamReader } from '../iam/composite';
-import type { IamReader, RoleRecord } from '../ports';
+import { parseCaller } from '../iam/arn';
+import type { IamReader, PolicySource, RoleRecord } from '../ports';
 import { finding, LineMap, type Finding, type FindingCode, type RelatedInfo, type Usage } from '../types';
 import { compiledPolicy, statementName, statementRelated, textRelated } from './trust-context';
 
@@ -113,14 +114,44 @@ function snapshotsOf(source: IamReader | ParsedSnapshot[]): ParsedSnapshot[] {
 }
 
 /**
- * File-level findings for snapshot files: each policy document that is not valid policy JSON, once, at
- * the snapshot file (`file` = the snapshot path, `range` = the error's offsets in that file).
+ * The policy documents the given usages depend on: each target role's trust policy and own policies, each
+ * caller's identity policies. A scan reports snapshot-level problems only for these: a broken policy of a
+ * role no scanned usage refers to says nothing about the scanned pipelines (`rolecall snapshot --check`).
  */
-export function snapshotFindings(source: IamReader | ParsedSnapshot[]): Finding[] {
+export async function referencedSources(iam: IamReader, usages: readonly Usage[]): Promise<Set<PolicySource>> {
+  const out = new Set<PolicySource>();
+  const seen = new Set<string>();
+  const add = (record: { identityPolicies: PolicySource[]; trustPolicy?: PolicySource }) => {
+    if (record.trustPolicy) out.add(record.trustPolicy);
+    for (const p of record.identityPolicies) out.add(p);
+  };
+  for (const usage of usages) {
+    for (const arn of [usage.roleArn, usage.caller]) {
+      if (!arn || seen.has(arn)) continue;
+      seen.add(arn);
+      const caller = parseCaller(arn);
+      try {
+        const lookup = caller?.kind === 'user' ? await iam.getUser(arn) : await iam.getRole(caller?.kind === 'assumed-role' && caller.roleArn ? caller.roleArn : arn);
+        if (lookup.status === 'found') add(lookup.value);
+      } catch {
+        // A reader that fails here failed for the usage too, which then has its own iam-unavailable.
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * File-level findings for snapshot files: each policy document that is not valid policy JSON, once, at
+ * the snapshot file (`file` = the snapshot path, `range` = the error's offsets in that file). With `only`,
+ * just the documents in that set (see referencedSources).
+ */
+export function snapshotFindings(source: IamReader | ParsedSnapshot[], only?: ReadonlySet<PolicySource>): Finding[] {
   const out: Finding[] = [];
   for (const snap of snapshotsOf(source)) {
     for (const doc of snap.documents) {
       if (doc.kind === 'trust' && doc.source.text === '') continue;
+      if (only && !only.has(doc.source)) continue;
       const policy = doc.kind === 'trust' ? compiledPolicy(doc.source, 'trust') : compilePolicy(doc.source.text, 'identity', doc.source.name);
       if (policy.valid) continue;
       const e = policy.parsed.errors[0];
@@ -129,6 +160,25 @@ export function snapshotFindings(source: IamReader | ParsedSnapshot[]): Finding[
       const more = policy.parsed.errors.length > 1 ? ` (${policy.parsed.errors.length - 1} more problem${policy.parsed.errors.length > 2 ? 's' : ''} in this document)` : '';
       const roleArn = /^arn:[^:]+:iam::\d{12}:role\//.test(doc.owner) ? doc.owner : null;
       out.push(finding('policy-parse-error', snap.file, range, `The ${what} is not valid policy JSON: ${e.message}${more}. IAM would refuse this document; fix it where it is maintained and re-export the snapshot.`, { roleArn }));
+    }
+  }
+  return out;
+}
+
+/**
+ * Every problem of the IAM data itself, whoever uses it (`rolecall snapshot --check`): the documents that
+ * are not valid policy JSON, and each role's trust-policy problems (invalid-principal,
+ * unsatisfiable-condition) placed at the statement in the snapshot file.
+ */
+export function snapshotCheckFindings(snapshots: ParsedSnapshot[]): Finding[] {
+  const out = snapshotFindings(snapshots);
+  for (const snap of snapshots) {
+    for (const role of snap.roles) {
+      for (const p of roleProblems(role)) {
+        if (p.code === 'policy-parse-error') continue; // once per document, above
+        const at = p.related.find((r) => r.file === snap.file && r.range)?.range ?? role.origin.range ?? { start: 0, end: 0 };
+        out.push(finding(p.code, snap.file, at, p.message, { roleArn: role.arn, related: p.related }));
+      }
     }
   }
   return out;

@@ -17,6 +17,8 @@ export interface CallerIdentity {
   record: RoleRecord | UserRecord | null;
   policies: CompiledPolicy[] | null;
   note: string;
+  /** Set when reading the caller's identity failed (denied, throttled, network): nothing may be assumed then. */
+  unavailable?: { reason: string; next: string };
 }
 
 /** Looks up the caller's identity policies when its account is covered; otherwise says they are assumed. */
@@ -41,7 +43,7 @@ export async function callerIdentity(usage: Usage, iam: IamReader): Promise<Call
   if (lookup.status === 'not-found') {
     return { caller, record: null, policies: null, note: `the caller ${caller.arn} is not in the IAM data of account ${caller.account}, so its identity policies are assumed to allow sts:AssumeRole` };
   }
-  return { caller, record: null, policies: null, note: `the caller's identity policies could not be read (${lookup.reason}); assumed to allow sts:AssumeRole` };
+  return { caller, record: null, policies: null, note: `the caller's identity policies could not be read (${lookup.reason})`, unavailable: { reason: lookup.reason, next: lookup.next } };
 }
 
 /** Evaluates a usage against the role's trust policy and the caller's identity policies. */

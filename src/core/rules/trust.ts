@@ -7,7 +7,7 @@ import { finding, type AnalysisContext, type Finding, type Usage } from '../type
 import { durationMaxRule } from './duration-max';
 import { externalIdUnused } from './external-id';
 import { roleLevelFindings } from './policy-findings';
-import { callerIdentity, evaluateUsage, trustFindings } from './principal';
+import { callerIdentity, evaluateUsage, trustFindings, type CallerIdentity } from './principal';
 import { accountNotCovered, lookupUnavailable, roleNotFound } from './role-lookup';
 import { compiledPolicy } from './trust-context';
 
@@ -49,13 +49,29 @@ async function trustChecks(usage: Usage, iam: IamReader, ctx: AnalysisContext, n
   const trust = compiledPolicy(role.trustPolicy, 'trust');
   if (!trust.valid) return out;
   out.push(...externalIdUnused(usage, role, trust));
-  let identity;
+  let identity: CallerIdentity;
   try {
     identity = await callerIdentity(usage, iam);
   } catch (e) {
-    identity = { caller: usage.caller ? parseCaller(usage.caller) : null, record: null, policies: null, note: `the caller's identity policies could not be read (${e instanceof Error ? e.message : String(e)}); assumed to allow` };
+    const reason = e instanceof Error ? e.message.split('\n')[0] : String(e);
+    identity = { caller: usage.caller ? parseCaller(usage.caller) : null, record: null, policies: null, note: `the caller's identity policies could not be read (${reason})`, unavailable: { reason, next: 'check the IAM data source and run the scan again' } };
   }
   const evaluation = evaluateUsage(usage, role, identity, now);
+  if (identity.unavailable && !(evaluation.decision === 'deny' && evaluation.denyKind !== null && CALLER_INDEPENDENT.has(evaluation.denyKind))) {
+    // The decision depends on what could not be read: say so, never assume the caller's policies allow.
+    out.push(callerUnavailable(usage, role.arn, identity));
+    return out;
+  }
   out.push(...trustFindings(usage, role, identity, evaluation, ctx, now));
   return out;
+}
+
+// Refusals that hold whatever the caller's own policies and record say.
+const CALLER_INDEPENDENT = new Set<string>(['invalid-trust-policy', 'root-caller', 'trust-explicit-deny']);
+
+/** iam-unavailable when the caller's side could not be read (its identity policies, groups, the role it runs as). */
+function callerUnavailable(usage: Usage, roleArn: string, identity: CallerIdentity): Finding {
+  const who = identity.caller?.arn ?? usage.caller ?? 'the caller';
+  const { reason, next } = identity.unavailable ?? { reason: 'unknown', next: 'run the scan again' };
+  return finding('iam-unavailable', usage.file, usage.anchor, `Could not read the identity policies of the caller ${who}: ${reason}. Whether it may assume ${roleArn} was not checked — ${next}.`, { roleArn });
 }

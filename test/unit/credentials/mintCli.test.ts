@@ -83,8 +83,9 @@ describe('rolecall mint arguments', () => {
     assert.match(snap.out, /^Usage: rolecall snapshot --out FILE/);
   });
 
-  it('snapshot needs --out', async () => {
-    await assert.rejects(runSnapshot([], io()), (e: unknown) => e instanceof UsageError && /--out FILE is required/.test(e.message));
+  it('snapshot needs --out or --check', async () => {
+    await assert.rejects(runSnapshot([], io()), (e: unknown) => e instanceof UsageError && /--out FILE \(write a snapshot\) or --check FILE \(check one\) is required/.test(e.message));
+    await assert.rejects(runSnapshot(['--out', 'x.json', '--check', 'y.json'], io()), (e: unknown) => e instanceof UsageError && /do not go together/.test(e.message));
     await assert.rejects(runSnapshot(['--out', 'x.json', '--bogus'], io()), (e: unknown) => e instanceof UsageError);
   });
 });

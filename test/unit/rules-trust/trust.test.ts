@@ -147,6 +147,32 @@ describe('rules/trust: sts:AssumeRole decision', () => {
     assert.deepEqual(codes(uncovered), ['trust-principal-mismatch']);
   });
 
+  it("a caller whose identity cannot be read (denied, throttled): iam-unavailable with the reason, never assumed to allow", async () => {
+    // A reader that has the target roles but fails on the caller's side (as a live reader does when
+    // GetUser, ListRolePolicies, ListGroupsForUser... are refused).
+    const failing = reader();
+    const unavailable = { status: 'unavailable' as const, reason: 'AccessDenied: arn:aws:iam::111111111111:user/scanner may not call iam:ListGroupsForUser', next: 'allow iam:ListGroupsForUser' };
+    const callerSide = Object.assign(Object.create(failing) as SnapshotIamReader, {
+      getUser: async () => unavailable,
+      getRole: async (arn: string, options?: { identityPolicies?: boolean }) => (options?.identityPolicies === false ? failing.getRole(arn) : unavailable),
+    });
+    // carol is refused by her own policies (the trust names only the account): with them unreadable, no pass.
+    const carol = await iamRules(jenkinsUsage({ caller: 'arn:aws:iam::111111111111:user/carol' }), callerSide, ctx);
+    assert.deepEqual(codes(carol), ['iam-unavailable']);
+    assert.match(carol[0].message, /^Could not read the identity policies of the caller arn:aws:iam::111111111111:user\/carol: AccessDenied: .* may not call iam:ListGroupsForUser\. Whether it may assume arn:aws:iam::222222222222:role\/jenkins was not checked — allow iam:ListGroupsForUser\.$/);
+    assert.equal(carol[0].severity, 'warning');
+    // The agent role that would pass: also not checked (its policies could hold a Deny).
+    assert.deepEqual(codes(await iamRules(jenkinsUsage(), callerSide, ctx)), ['iam-unavailable']);
+    // A refusal that holds whatever the caller's policies say is still reported as such.
+    const denied = await iamRules(usage({ text: "withAWS(role:'no-bob')", roleArn: 'arn:aws:iam::222222222222:role/no-bob', caller: 'arn:aws:iam::111111111111:user/carol' }), callerSide, ctx);
+    assert.deepEqual(codes(denied), ['trust-principal-mismatch']);
+    // A reader that throws on the caller's side is treated the same way.
+    const throwing = Object.assign(Object.create(failing) as SnapshotIamReader, { getUser: async () => { throw new Error('socket closed'); } });
+    const thrown = await iamRules(jenkinsUsage({ caller: 'arn:aws:iam::111111111111:user/carol' }), throwing, ctx);
+    assert.deepEqual(codes(thrown), ['iam-unavailable']);
+    assert.match(thrown[0].message, /socket closed/);
+  });
+
   it('an unknown caller: ExternalId is still checked, principal checks are not claimed', async () => {
     assert.deepEqual(codes(await iamRules(jenkinsUsage({ caller: null, externalId: null }), reader(), ctx)), ['external-id-missing']);
     assert.deepEqual(await iamRules(jenkinsUsage({ caller: null }), reader(), ctx), []);
