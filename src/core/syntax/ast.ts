@@ -405,9 +405,11 @@ export interface ParseError {
   length: number;
 }
 
+/** A parse: a value. Nothing in it is changed after it is returned (`reparse` makes a new one). */
 export interface ParseResult {
-  program: Program;
-  errors: ParseError[];
+  readonly text: string;
+  readonly program: Program;
+  readonly errors: ParseError[];
 }
 
 /**

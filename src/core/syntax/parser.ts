@@ -8,7 +8,7 @@
 // The grammar is split the way acorn-loose splits its LooseParser: state.ts (tokens, errors,
 // speculation, recovery helpers), strings.ts, expressions.ts, declarations.ts, statements.ts.
 
-import type { ErrorStatement, ParseResult, Program } from './ast';
+import type { BlockStatement, Closure, ErrorStatement, ParseError, ParseResult, Program } from './ast';
 import { StatementParser } from './statements';
 import type { HookedParseResult, ParserHooks } from './state';
 
@@ -23,24 +23,65 @@ export function parseWithHooks(text: string, hooks: ParserHooks): HookedParseRes
     const message = `Internal parser error: ${e instanceof Error ? e.message : String(e)}`;
     const node: ErrorStatement = { type: 'ErrorStatement', message, start: 0, end: text.length };
     const program: Program = { type: 'Program', body: [node], start: 0, end: text.length };
-    return { program, errors: [{ code: 'internal-error', message, offset: 0, length: text.length }], node: null, end: -1, closed: false };
+    return { text, program, errors: [{ code: 'internal-error', message, offset: 0, length: text.length }], node: null, end: -1, closed: false };
   }
 }
 
 /** Parses Groovy text into a tree plus positioned errors. Never throws. */
 export function parse(text: string): ParseResult {
   try {
-    return parseUnguarded(text);
+    const parser = new StatementParser(text, undefined);
+    const result = parser.run();
+    parseMeta.set(result, { cursors: parser.cursors, dropOffsets: parser.dropOffsets, dropCursors: parser.dropCursors });
+    return result;
   } catch (e) {
     // Last resort only: the parser is written not to throw, and the property tests check it.
     const message = `Internal parser error: ${e instanceof Error ? e.message : String(e)}`;
     const node: ErrorStatement = { type: 'ErrorStatement', message, start: 0, end: text.length };
     const program: Program = { type: 'Program', body: [node], start: 0, end: text.length };
-    return { program, errors: [{ code: 'internal-error', message, offset: 0, length: text.length }] };
+    return { text, program, errors: [{ code: 'internal-error', message, offset: 0, length: text.length }] };
   }
 }
-function parseUnguarded(text: string): ParseResult;
-function parseUnguarded(text: string, hooks: ParserHooks): HookedParseResult;
-function parseUnguarded(text: string, hooks?: ParserHooks): ParseResult | HookedParseResult {
-  return new StatementParser(text, hooks).run();
+function parseUnguarded(text: string, hooks: ParserHooks): HookedParseResult {
+  return new StatementParser(text, hooks).run() as HookedParseResult;
+}
+
+/**
+ * Kept beside each parse (not in it): where the parser was when it reported each error, and the
+ * offsets and positions of errors it dropped as duplicates of the one before. reparse.ts reads them.
+ */
+export interface ParseMeta {
+  readonly cursors: readonly number[];
+  readonly dropOffsets: readonly number[];
+  readonly dropCursors: readonly number[];
+  /** The text's brace balance (braceImbalanceOf), once someone needed it. */
+  balance?: number;
+}
+
+export const parseMeta = new WeakMap<ParseResult, ParseMeta>();
+
+/** What `parseBlockAt` found: the block or closure at `open` of `text`, parsed alone. */
+export interface BlockParse {
+  node: BlockStatement | Closure | null;
+  /** It ended on its own `}`. */
+  closed: boolean;
+  errors: ParseError[];
+  meta: ParseMeta;
+  /** The nesting cap was hit. */
+  tooDeep: boolean;
+}
+
+/**
+ * Parses only the block (`closure` false) or closure whose `{` is at `open` in `text`, starting
+ * `depth` levels deep; `balance` gives the text's brace balance if a `}` needs it. Never throws.
+ */
+export function parseBlockAt(text: string, open: number, closure: boolean, depth: number, balance: () => number): BlockParse {
+  try {
+    const parser = new StatementParser(text, { braceImbalanceOf: balance });
+    const { node, closed } = parser.parseBlockAt(open, closure, depth);
+    const meta = { cursors: parser.cursors, dropOffsets: parser.dropOffsets, dropCursors: parser.dropCursors };
+    return { node, closed, errors: parser.errors, meta, tooDeep: parser.errors.some((e) => e.code === 'nesting-too-deep') };
+  } catch {
+    return { node: null, closed: false, errors: [], meta: { cursors: [], dropOffsets: [], dropCursors: [] }, tooDeep: true };
+  }
 }

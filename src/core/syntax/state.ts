@@ -137,6 +137,11 @@ export interface HookedParseResult extends ParseResult {
 
 export abstract class ParserState {
   readonly errors: ParseError[] = [];
+  /** Where the parser was (token start) when it reported each error (reparse.ts needs them). */
+  readonly cursors: number[] = [];
+  /** Offsets and cursors of errors dropped as duplicates of the one before. */
+  readonly dropOffsets: number[] = [];
+  readonly dropCursors: number[] = [];
   readonly scanner: Scanner;
   // Current token.
   tok: K = K.EOF;
@@ -180,10 +185,13 @@ export abstract class ParserState {
   addError(message: string, offset: number, length: number): void {
     const last = this.errors.length > 0 ? this.errors[this.errors.length - 1] : undefined;
     if (last !== undefined && last.offset === offset) {
+      this.dropOffsets.push(offset);
+      this.dropCursors.push(this.tokStart);
       if (this.hooks?.droppedCursors !== undefined) this.hooks.droppedCursors.push(this.tokStart);
       return; // one error per spot: no cascades
     }
     this.errors.push({ code: syntaxErrorCode(message), message, offset, length });
+    this.cursors.push(this.tokStart);
     if (this.hooks?.errorCursors !== undefined) this.hooks.errorCursors[this.errors.length - 1] = this.tokStart;
   }
 
@@ -233,6 +241,7 @@ export abstract class ParserState {
     this.lastEnd = s.lastEnd;
     this.pending = s.pending;
     this.errors.length = s.errorCount;
+    this.cursors.length = s.errorCount;
   }
 
   peek(): K {

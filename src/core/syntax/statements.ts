@@ -1,7 +1,7 @@
 // Statements (acorn-loose's statement.js): blocks and their closing `}`, control flow, statement
 // ends (newline or `;`), and skipping damaged lines. `StatementParser` is the concrete parser.
 
-import type { Annotation, Argument, BlockStatement, CallExpression, CatchClause, Expression, ForStatement, IfStatement, ParseResult, Program, Statement, SwitchCase, SwitchStatement, TryStatement } from './ast';
+import type { Annotation, Argument, BlockStatement, CallExpression, Closure, CatchClause, Expression, ForStatement, IfStatement, ParseResult, Program, Statement, SwitchCase, SwitchStatement, TryStatement } from './ast';
 import { SyntaxKind as K, isModifier } from './scanner';
 import { DeclarationParser } from './declarations';
 import { MAX_DEPTH, canStartExpression, type HookedParseResult } from './state';
@@ -505,9 +505,22 @@ export class StatementParser extends DeclarationParser {
         this.hooks!.errorCursors?.shift();
       }
       const program: Program = { type: 'Program', body: [], start: 0, end: this.text.length };
-      return { program, errors: this.errors, node, end: this.lastEnd, closed: node !== null && this.lastUnclosed !== region.open };
+      return { text: this.text, program, errors: this.errors, node, end: this.lastEnd, closed: node !== null && this.lastUnclosed !== region.open };
     }
-    if (this.hooks !== undefined) return { program: this.parseProgram(), errors: this.errors, node: null, end: this.text.length, closed: true };
-    return { program: this.parseProgram(), errors: this.errors };
+    if (this.hooks !== undefined) return { text: this.text, program: this.parseProgram(), errors: this.errors, node: null, end: this.text.length, closed: true };
+    return { text: this.text, program: this.parseProgram(), errors: this.errors };
+  }
+
+  /**
+   * Parses only the block (or closure, `closure`) whose `{` is at `open`, as if `depth` levels deep
+   * (for reparse.ts). `closed` says it ended on its own `}`.
+   */
+  parseBlockAt(open: number, closure: boolean, depth: number): { node: BlockStatement | Closure | null; closed: boolean } {
+    this.depth = depth;
+    this.stmtStart = open;
+    this.scanFrom(open);
+    if (!this.at(K.OpenBrace)) return { node: null, closed: false };
+    const node = closure ? this.parseClosure() : this.parseBlock();
+    return { node, closed: this.lastUnclosed !== open };
   }
 }

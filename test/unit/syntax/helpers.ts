@@ -113,3 +113,15 @@ export const PIECES = [
   'enum', 'for', 'in', 'while', 'return', 'new', 'as', 'String', 'Map<', '<', '>', '>>', '-', '+', '!', '~', '*', '**', ';', '.',
   '🚀', '\uFEFF', '#!', 'é', 'role:', "'r'", '"a ${b} c"', "sh '''x'''", 'import', 'package', '_',
 ];
+
+/** Freezes every object reachable from `o` (a later write to any of them throws: modules are strict). */
+export function deepFreeze<T>(o: T): T {
+  const stack: unknown[] = [o];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (typeof v !== 'object' || v === null || Object.isFrozen(v)) continue;
+    Object.freeze(v);
+    for (const k of Object.keys(v)) stack.push((v as Record<string, unknown>)[k]);
+  }
+  return o;
+}
