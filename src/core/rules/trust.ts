@@ -2,7 +2,8 @@
 // iam-unavailable), role-level problems of the trust policy, duration limits, and the sts:AssumeRole
 // decision explained as external-id-*, mfa-required or trust-principal-mismatch.
 import { accountOf, parseCaller } from '../iam/arn';
-import type { IamReader } from '../ports';
+import type { IamReader, RoleRecord } from '../ports';
+import { callerOf } from '../pipeline/callers';
 import { finding, type AnalysisContext, type Finding, type Usage } from '../types';
 import { durationMaxRule } from './duration-max';
 import { externalIdUnused } from './external-id';
@@ -62,7 +63,13 @@ async function trustChecks(usage: Usage, iam: IamReader, ctx: AnalysisContext, n
     out.push(callerUnavailable(usage, role.arn, identity));
     return out;
   }
-  out.push(...trustFindings(usage, role, identity, evaluation, ctx, now));
+  const found = trustFindings(usage, role, identity, evaluation, ctx, now);
+  // The caller is a pipeline-side change too: withAWS runs as the controller, or as the agent with useNode.
+  if (found.length === 1 && found[0].code === 'trust-principal-mismatch' && (evaluation.denyKind === 'no-trust-allow' || evaluation.denyKind === 'identity-not-allowed')) {
+    const other = await otherCaller(usage, role, iam, ctx, now);
+    if (other) found[0] = { ...found[0], message: `${found[0].message.replace(/\.$/, '')}; or, from the pipeline's side: ${other}.` };
+  }
+  out.push(...found);
   return out;
 }
 
@@ -74,4 +81,24 @@ function callerUnavailable(usage: Usage, roleArn: string, identity: CallerIdenti
   const who = identity.caller?.arn ?? usage.caller ?? 'the caller';
   const { reason, next } = identity.unavailable ?? { reason: 'unknown', next: 'run the scan again' };
   return finding('iam-unavailable', usage.file, usage.anchor, `Could not read the identity policies of the caller ${who}: ${reason}. Whether it may assume ${roleArn} was not checked — ${next}.`, { roleArn });
+}
+
+/** The caller withAWS would have with `useNode` flipped, when that caller gets in: how to say so, else null. */
+async function otherCaller(usage: Usage, role: RoleRecord, iam: IamReader, ctx: AnalysisContext, now: Date): Promise<string | null> {
+  if (usage.kind !== 'withAWS' || !usage.caller) return null;
+  const useNode = /useNode: true/.test(usage.callerOrigin ?? '');
+  const alt = callerOf({ kind: 'withAWS', agent: { label: usage.agentLabel, declaration: null }, useNode: !useNode, credentialsId: usage.credentialsId }, ctx);
+  if (!alt.caller || alt.caller === usage.caller) return null;
+  const changed: Usage = { ...usage, caller: alt.caller, callerOrigin: alt.origin };
+  let identity;
+  try {
+    identity = await callerIdentity(changed, iam);
+  } catch {
+    return null;
+  }
+  if (identity.unavailable) return null;
+  if (evaluateUsage(changed, role, identity, now).decision === 'deny') return null;
+  return useNode
+    ? `without useNode: true, withAWS calls STS as the Jenkins controller's ${alt.caller}, which ${role.roleName} lets in`
+    : `add useNode: true to the withAWS call — it then calls STS as ${alt.caller} (${alt.origin ?? 'the agent'}), which ${role.roleName} lets in`;
 }

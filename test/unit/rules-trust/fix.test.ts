@@ -5,6 +5,7 @@ import { strict as assert } from 'node:assert';
 import { parseSnapshot, SnapshotIamReader } from '../../../src/core/iam/snapshot';
 import { iamRules } from '../../../src/core/rules/trust';
 import type { Finding } from '../../../src/core/types';
+import { defaultConfig } from '../../../src/core/config';
 import { analysisContext, usage } from './helpers';
 
 const ACCOUNT = '222222222222';
@@ -44,6 +45,7 @@ const SNAPSHOTS = {
         { Sid: 'WithMFA', Effect: 'Allow', Principal: { AWS: '111111111111' }, Action: 'sts:AssumeRole', Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } } },
       ]),
       role('own-session', [{ Sid: 'OwnName', Effect: 'Allow', Principal: { AWS: '111111111111' }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'sts:RoleSessionName': '${aws:username}' } } }]),
+      role('agents-only', [{ Sid: 'Agents', Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111111111111:role/linux-agent' }, Action: 'sts:AssumeRole' }]),
       role('people-alice-only', [{ Sid: 'Alice', Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111111111111:user/people/alice' }, Action: 'sts:AssumeRole', Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } } }]),
     ],
     UserDetailList: [],
@@ -122,5 +124,21 @@ describe('rules/trust: the finding names the smallest pipeline-side fix', () => 
     assert.match(findings[0].message, /names only arn:aws:iam::111111111111:user\/people\/alice/);
     // The right user without MFA: mfa-required.
     assert.deepEqual(codes(await iamRules(call('people-alice-only', 'arn:aws:iam::111111111111:user/people/alice'), reader(), ctx)), ['mfa-required']);
+  });
+
+  it('the caller is a pipeline-side change too: withAWS on the controller, where the agent (useNode: true) is trusted', async () => {
+    const config = defaultConfig();
+    config.callers.controller = 'arn:aws:iam::111111111111:role/controller';
+    config.callers.agents = { linux: 'arn:aws:iam::111111111111:role/linux-agent' };
+    const withConfig = analysisContext({ config });
+    const u = { ...call('agents-only', config.callers.controller), callerOrigin: 'Jenkins controller (.rolecall.json callers.controller)', agentLabel: 'linux' };
+    const findings = await iamRules(u, reader(), withConfig);
+    assert.deepEqual(codes(findings), ['trust-principal-mismatch']);
+    assert.match(findings[0].message, /or, from the pipeline's side: add useNode: true to the withAWS call — it then calls STS as arn:aws:iam::111111111111:role\/linux-agent \(agent label linux \(\.rolecall\.json callers\.agents\), useNode: true\), which agents-only lets in\.$/);
+    // An agent whose principal is not trusted either: no such hint.
+    config.callers.agents = { linux: 'arn:aws:iam::111111111111:role/other-agent' };
+    const none = await iamRules(u, reader(), analysisContext({ config }));
+    assert.deepEqual(codes(none), ['trust-principal-mismatch']);
+    assert.doesNotMatch(none[0].message, /useNode/);
   });
 });
