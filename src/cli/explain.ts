@@ -27,7 +27,7 @@ Evaluates whether the principal may sts:AssumeRole the role, the way IAM would, 
 Exit status: 0 the evaluation ran (allow or deny), 2 bad usage or unreadable input.
 `;
 
-function readPolicyFile(io: CliIo, flag: string, file: string, kind: 'trust' | 'identity'): ParsedPolicy {
+export function readPolicyFile(io: CliIo, flag: string, file: string, kind: 'trust' | 'identity'): ParsedPolicy {
   let text: string;
   try {
     text = readFileSync(resolve(io.cwd, file), 'utf8');

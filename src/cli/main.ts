@@ -1,5 +1,7 @@
 // The `rolecall` command: dispatches subcommands and turns every failure into a one-line message and exit 2.
 import { runExplain } from './explain';
+import { runGrant } from './grant';
+import { runImpact } from './impact';
 import { UsageError, type CliIo, type Subcommand } from './io';
 import { runMint } from './mint';
 import { runScan } from './scan';
@@ -18,19 +20,25 @@ Usage:
   rolecall mint [--role-arn ARN] [--external-id V] [--duration S] [--session-name N]
                 [--serial-number MFA_ARN --token-code 123456] [--profile P] [--region R]
                 [--endpoint-url URL] [--format env|json|credential-process|ini]
+  rolecall grant FILE[:LINE] [--format text|json|cloudformation|terraform] [scan options]
+  rolecall impact [PATH ...] --role-arn ARN [--trust-policy FILE] [--max-session-duration S]
+                [--format text|json|sarif] [scan options]
   rolecall snapshot --out FILE [--profile P] [--region R] [--endpoint-url URL]
   rolecall snapshot --check FILE... [--format text|json|sarif] [--fail-on LEVEL]
   rolecall --help | --version
 
 Run 'rolecall COMMAND --help' for a command's options.
-Exit status: 0 ok, 1 findings at or above --fail-on (scan, snapshot --check; default error) or a refused
-request (mint), 2 bad usage or unreadable input.
+Exit status: 0 ok, 1 findings at or above --fail-on (scan, snapshot --check; default error), a refused
+request (mint), a fix only the pipeline can make (grant) or a change that breaks a usage (impact),
+2 bad usage or unreadable input.
 `;
 
 const COMMANDS: Record<string, Subcommand> = {
   scan: runScan,
   explain: runExplain,
   mint: runMint,
+  grant: runGrant,
+  impact: runImpact,
   snapshot: runSnapshot,
 };
 

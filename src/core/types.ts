@@ -161,6 +161,10 @@ export interface Usage {
     statement?: Range;
     indent?: string;
   }>;
+  /** True when the call passes session tags (`aws sts assume-role --tags`): the trust policy must allow sts:TagSession. */
+  sessionTags?: boolean;
+  /** True when the call passes a source identity (`--source-identity`): the trust policy must allow sts:SetSourceIdentity. */
+  sourceIdentity?: boolean;
   /** Vault usages: the Vault AWS role/path read. */
   vaultPath?: string | null;
   /** Jenkins string credentials bound (withCredentials / environment) where the call is, innermost first. */

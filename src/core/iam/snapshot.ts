@@ -36,6 +36,13 @@ export function unresolvedPolicies(record: RoleRecord | UserRecord): string[] {
   return missingPolicies.get(record) ?? [];
 }
 
+/** Gives a changed copy of a role or user record the same unknown attached policies as its original. */
+export function carryUnresolved<T extends RoleRecord | UserRecord>(original: RoleRecord | UserRecord, copy: T): T {
+  const missing = missingPolicies.get(original);
+  if (missing) missingPolicies.set(copy, missing);
+  return copy;
+}
+
 /** Where a range of a policy document's text lies in the snapshot file it came from (null if unknown). */
 export function rangeInFile(source: PolicySource, range: Range): Range | null {
   const map = fileOffsets.get(source);

@@ -1580,6 +1580,9 @@ class Extractor {
         this.record(usage, 'roleSessionName', v, wordRange(sessionName));
         usage.roleSessionName = v.value ?? v.template;
       }
+      // Flags the trust policy must allow beyond sts:AssumeRole (a bare flag or one with a value).
+      if (c.options['tags'] !== undefined) usage.sessionTags = true;
+      if (c.options['source-identity'] !== undefined) usage.sourceIdentity = true;
       const ext = opt('external-id');
       if (ext) {
         const v = wordVal(ext);
