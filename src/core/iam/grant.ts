@@ -149,6 +149,10 @@ export async function grantFor(usage: Usage, findings: readonly Finding[], ctx: 
   if (evaluation?.decision === 'allow' && errorsBefore.every((c) => !OWNER_FIXABLE.includes(c))) {
     grant.notes.push(`IAM already lets ${caller.arn} assume ${roleArn}: nothing to change on the role.`);
   }
+  const refusedDocument = evaluation?.denyKind === 'invalid-trust-policy';
+  if (refusedDocument && role) {
+    grant.notes.push(`The trust policy of ${role.roleName} is a document IAM refuses (${evaluation?.reasons[0]?.detail ?? 'invalid'}): nothing in it lets anyone in until its owner corrects it; add the statement below in the same change.`);
+  }
   const trustAllows = evaluation?.trace.some((t) => t.source === 'trust-policy' && t.statement.effect === 'Allow' && t.result === T) ?? false;
   const maybe = trustAllows ? undefined : evaluation?.trace.find((t) => t.source === 'trust-policy' && t.statement.effect === 'Allow' && t.result === U);
   if (maybe) {
@@ -247,7 +251,7 @@ export async function grantFor(usage: Usage, findings: readonly Finding[], ctx: 
         grant.notes.push(`An explicit Deny refuses this call: ${deny.statement.sid ? `statement '${deny.statement.sid}'` : `statement #${deny.statement.index}`} of ${where}. A Deny is a decision, not an omission: RoleCall does not propose removing it; ask its owner, or call from another principal.`);
       } else if (chained && left.every((c) => c === 'duration-exceeds-max')) {
         grant.notes.push(`Raising MaxSessionDuration would not help (${left.join(', ')}): the caller is a role session, and STS caps a chained session at 3600 s whatever the role allows — the pipeline must ask for 3600 s or less.`);
-      } else grant.notes.push(`Still refused after the change (${left.join(', ')}): the call needs more than a trust statement can give.`);
+      } else if (!refusedDocument) grant.notes.push(`Still refused after the change (${left.join(', ')}): the call needs more than a trust statement can give.`);
     }
   } else {
     grant.errorsAfter = sorted(staticErrors.map((f) => f.code));
