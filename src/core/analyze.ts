@@ -1,6 +1,6 @@
 // The engine's entry point, shared by the CLI and the extension: text → tree → usages → findings.
 import type { AnalysisContext, FileAnalysis, FileError, Finding, Usage } from './types';
-import type { ParseError } from './syntax/ast';
+import type { ParseError, Program } from './syntax/ast';
 import { parse } from './syntax/parser';
 import { extractUsages } from './pipeline/extract';
 import { staticRules, iamRules } from './rules';
@@ -12,26 +12,14 @@ export type { AnalysisContext, FileAnalysis } from './types';
 /** Parses a pipeline file and runs every check that needs no IAM data. Never throws on bad input. */
 export function analyzeText(file: string, text: string, ctx: AnalysisContext): FileAnalysis {
   const { program, errors } = parse(text);
-  return finishAnalysis(file, errors, extractUsages(program, text, file, ctx), ctx);
+  return analyzeTree(file, text, program, errors, ctx);
 }
 
-/**
- * Runs the checks that need no IAM data on extracted usages. A re-analysis passes the findings it kept
- * with each usage instead (`rules`, in the same order as the usages).
- */
-export function finishAnalysis(
-  file: string,
-  parseErrors: ParseError[],
-  extraction: { usages: Usage[]; findings: Finding[] },
-  ctx: AnalysisContext,
-  rules: readonly Finding[][] | null = null,
-): FileAnalysis {
+/** The same analysis of a text already parsed (the session parses incrementally). */
+export function analyzeTree(file: string, text: string, program: Program, parseErrors: ParseError[], ctx: AnalysisContext): FileAnalysis {
+  const extraction = extractUsages(program, text, file, ctx);
   const findings = [...extraction.findings];
-  const usages = extraction.usages;
-  for (let i = 0; i < usages.length; i++) {
-    const list = rules ? rules[i] : usageRules(usages[i], ctx);
-    for (const f of list) findings.push(f);
-  }
+  for (const usage of extraction.usages) for (const f of usageRules(usage, ctx)) findings.push(f);
   return { file, usages: extraction.usages, findings, parseErrors };
 }
 
@@ -51,15 +39,19 @@ export async function analyzeFile(file: string, text: string, ctx: AnalysisConte
   return addTrustFindings(analyzeText(file, text, ctx), ctx);
 }
 
-/** Adds the trust checks against IAM data (when the context has any) to a syntax-level analysis, and sorts its findings. */
+/**
+ * The analysis with the trust checks against IAM data added (when the context has any) and its findings
+ * sorted: a new value; the analysis given is left as it was.
+ */
 export async function addTrustFindings(analysis: FileAnalysis, ctx: AnalysisContext): Promise<FileAnalysis> {
+  const findings = [...analysis.findings];
   if (ctx.iam) {
     const iam = ctx.iam;
     const perUsage = await Promise.all(analysis.usages.map(async (usage) => anchored(await iamRules(usage, iam, ctx), usage)));
-    for (const list of perUsage) analysis.findings.push(...list);
+    for (const list of perUsage) findings.push(...list);
   }
-  analysis.findings.sort((a, b) => a.range.start - b.range.start || a.code.localeCompare(b.code));
-  return analysis;
+  findings.sort((a, b) => a.range.start - b.range.start || a.code.localeCompare(b.code));
+  return { ...analysis, findings };
 }
 
 /** Reads a file's bytes as pipeline text: strips a BOM, rejects binary content with a clear message. */

@@ -4,7 +4,6 @@ import * as vscode from 'vscode';
 import { addTrustFindings, analyzeFile } from '../core/analyze';
 import { AnalysisSession } from '../core/session';
 import { LineMap, type AnalysisContext, type FileAnalysis, type Range } from '../core/types';
-import { copyPlain } from './pure/copy';
 import type { Config } from './config';
 import type { IamSource, IamState } from './iamSource';
 import { messageOf, type Log } from './log';
@@ -29,9 +28,8 @@ export function toRange(lines: LineMap, range: Range): vscode.Range {
 export class Analysis implements vscode.Disposable {
   private readonly results = new Map<string, FileResult>();
   /**
-   * One re-analysis session per open document: an edit re-parses one block and keeps unaffected usages.
-   * Kept usages are the same objects, moved in place by the next update of the document (see session.ts),
-   * so what is published is a copy: a result the editor shows never changes under it.
+   * One re-analysis session per open document (see session.ts). Its results are values: what is published
+   * is never changed by a later update, so it is published as it is.
    */
   private readonly sessions = new Map<string, AnalysisSession>();
   /** The last context per file, reused while its inputs are the same objects (sessions restart on a new one). */
@@ -74,7 +72,7 @@ export class Analysis implements vscode.Disposable {
         const key = uri.toString();
         let session = this.sessions.get(key);
         if (!session) this.sessions.set(key, (session = new AnalysisSession(uri.fsPath)));
-        analysis = await addTrustFindings(copyPlain(session.update(text, ctx)), ctx);
+        analysis = await addTrustFindings(session.update(text, ctx), ctx);
       } else {
         analysis = await analyzeFile(uri.fsPath, text, ctx);
       }

@@ -8,43 +8,18 @@ import { childrenOf } from './children';
 import { Lines } from './lines';
 import { finding, type AnalysisContext, type Finding, type Origin, type Range, type ResolvedValue, type Usage, type UsageArg, type UsageKind } from '../types';
 import type { ProjectConfig } from '../config';
-import { concat, PARAMETERS_READ, Resolver, type Assignment, type EnvFrame, type ParameterDecl, type Scope, type Val } from './resolve';
+import { concat, Resolver, type Assignment, type EnvFrame, type ParameterDecl, type Scope, type Val } from './resolve';
 import { literalText, PLACEHOLDER_BASE, PLACEHOLDER_LIMIT, scanShell, valueRange, type AwsStsCall, type ShellDialect, type ShellWord } from './shell';
 import { checkRoleArn, partitionOfRegion } from './role-arn';
 import { callerOf, type AgentInScope, type EnclosingCredentials } from './callers';
-import { canMove, changedBefore, changedMapped, CITE_OPEN, citeMarker, mapper, move, place, sameParameters, sameScope, untouched, type ExtractionMemo, type Local, type MemoItem, type TextChange } from './memo';
 
 type ExtractContext = Pick<AnalysisContext, 'config' | 'caller' | 'params' | 'credentials'>;
 
-/** Re-analysis of an edited document: the previous run's memo and the edit that led here. */
-export interface IncrementalInput {
-  memo: ExtractionMemo | null;
-  change: TextChange | null;
-  /**
-   * The block the parser re-parsed for this change, when it re-parsed one: the block (the parser keeps
-   * its object and gives it new contents), its direct children before the edit, and its ancestors from
-   * the root (kept objects, offsets already moved).
-   */
-  region?: { block: Node; oldEnd: number; oldParts: readonly Node[]; ancestors: readonly Node[] } | null;
-  /** The checks run on each usage, kept with it so that a usage carried over keeps its findings too. */
-  rules?: (usage: Usage) => Finding[];
-}
-
-/** Where the walk entered a block: what it needs to walk that block again on its own. */
-interface WalkContext {
-  scope: WalkScope;
-  statement: Node | null;
-  depth: number;
-}
-
-/** The walk's results a re-analysis patches (drop the re-parsed block's, move the rest) instead of walking everything. */
-interface WalkMemo {
-  where: { lines: Lines; cite: (offset: number) => string };
-  contexts: WeakMap<Node, WalkContext>;
-  pending: Pending[];
-  findings: Finding[];
-  /** The node being visited when each finding was made. */
-  owners: Node[];
+/** A loop variable or closure parameter: a name bound only inside [start, end). */
+interface Local {
+  start: number;
+  end: number;
+  what: string;
 }
 
 /** An agent directive; its label is resolved lazily (parameters may be declared after `agent`). */
@@ -69,11 +44,9 @@ interface Pending {
   kind: 'withAWS' | 'withCredentials' | 'shell' | 'withVault';
   call: CallExpression;
   scope: WalkScope;
-  /** The statement the call is in (a syntax node: the parser moves it; results get copies of its range). */
+  /** The statement the call is in (for fixes that wrap it). */
   statement: Node | null;
   usages: Usage[];
-  /** In a session: its outcome in the run that last handled it (a patched walk keeps pending calls). */
-  memo?: MemoItem;
 }
 
 const SHELL_STEPS: Record<string, ShellDialect> = { sh: 'sh', bat: 'bat', powershell: 'powershell', pwsh: 'powershell' };
@@ -90,36 +63,6 @@ function splitCall(call: CallExpression, scope: WalkScope, inner: WalkScope): Ar
   if (call.annotations) for (const a of call.annotations) parts.push({ node: a, scope });
   parts.sort((a, b) => a.node.start - b.node.start);
   return parts;
-}
-
-/** Every node of a subtree (iteratively: subtrees can be deep). */
-function subtreeNodes(root: Node): Set<Node> {
-  const out = new Set<Node>();
-  const stack: Node[] = [root];
-  while (stack.length > 0) {
-    const n = stack.pop()!;
-    out.add(n);
-    childrenOf(n, stack);
-  }
-  return out;
-}
-
-/**
- * Whether a block's content can matter only to the block itself: it is not inside an `agent`,
- * `environment` or `parameters` directive (they shape the scope of other blocks, or the parameters),
- * nor inside the arguments of a step that opens a scope (withCredentials bindings, withEnv, node label).
- */
-function quietAncestors(ancestors: readonly Node[], block: Node): boolean {
-  for (let i = 0; i < ancestors.length; i++) {
-    const a = ancestors[i];
-    if (a.type !== 'Call') continue;
-    const name = calleeName(a);
-    if (name === null) continue;
-    if (name === 'agent' || name === 'environment' || name === 'parameters') return false;
-    const toward = i + 1 < ancestors.length ? ancestors[i + 1] : block;
-    if ((SCOPE_CALLS.has(name) || name in SHELL_STEPS) && !a.closures.includes(toward as Closure)) return false;
-  }
-  return true;
 }
 
 /** Whether a call's callee, arguments and closures are in source order (always, unless damaged code mixed them). */
@@ -254,27 +197,14 @@ class Extractor {
   private readonly resolver: Resolver;
   private readonly config: ProjectConfig;
 
-  /** The current run's line index and citer, shared with scope descriptions made by earlier runs of the session. */
-  private readonly where: { lines: Lines; cite: (offset: number) => string };
-
   constructor(
     private readonly program: Program,
     private readonly text: string,
     private readonly file: string,
     private readonly ctx: ExtractContext,
-    private readonly incremental: IncrementalInput | null = null,
   ) {
-    // The previous run's walk, when this run continues it (same session and context).
-    const walk = incremental?.memo?.context === ctx ? (incremental.memo.walk as WalkMemo | undefined) : undefined;
-    // In a session, the line index is the previous run's moved through the edit.
-    const change = incremental?.change;
-    this.lines = walk && change ? Lines.after(walk.where.lines, change, text) : new Lines(text);
-    const cite = (offset: number): string => this.cite(offset);
-    this.where = walk ? walk.where : { lines: this.lines, cite };
-    this.where.lines = this.lines;
-    this.where.cite = cite;
+    this.lines = new Lines(text);
     this.config = ctx.config;
-    this.marking = incremental !== null && !mayForgeMarkers(text, ctx, file);
     this.resolver = new Resolver({
       text,
       lines: this.lines,
@@ -284,7 +214,6 @@ class Extractor {
       credentials: ctx.credentials ?? {},
       configEnv: ctx.config?.env ?? {},
       locals: this.locals,
-      cite,
     });
   }
 
@@ -292,298 +221,39 @@ class Extractor {
     return this.lines.line(offset);
   }
 
-  /**
-   * The line of an offset as a usage's descriptions write it: the number, or in a session, while a usage
-   * is computed, a marker for it that `place` renders (and renders again after edits that move lines).
-   */
+  /** The line of an offset as descriptions cite it. */
   private cite(offset: number): string {
-    const cites = this.itemCites;
-    if (cites === null) return String(this.lines.line(offset));
-    let i = 0;
-    while (i < cites.length && cites[i].start !== offset) i++;
-    if (i === cites.length) cites.push({ start: offset, end: offset });
-    // Without markers the number is written now; the cite still says where it points (see canMove).
-    return this.marking ? citeMarker(i) : String(this.lines.line(offset));
+    return String(this.lines.line(offset));
   }
 
   private src(n: { start: number; end: number }): string {
     return this.text.slice(n.start, n.end);
   }
 
-  /** Filled when the run is incremental: what the next run of this document may reuse. */
-  memo: ExtractionMemo | null = null;
-  /** Names read by the usage being computed (see Resolver.reads). */
-  private itemReads: Set<string> | null = null;
-  /** Line markers of the usage being computed (see `cite`). */
-  private itemCites: Range[] | null = null;
-  /** Whether a session's descriptions cite lines by marker (not when something could forge one: `mayForgeMarkers`). */
-  private readonly marking: boolean;
-  /** In a session: the rule findings of each usage, in the order of the usages returned. */
-  usageRules: Finding[][] | null = null;
-  /** Usages carried over from the previous run (for the session's statistics). */
-  reusedUsages = 0;
-  /** This run, among all runs (memo items carried over record it). */
-  private readonly stamp = ++runs;
-  /** Literal secrets the usage being computed tried to record, and whether each was new to the file. */
-  private secretAttempts: MemoItem['secrets'] | null = null;
-
-  /** Blocks' walk contexts, recorded when the run is incremental (see WalkMemo). */
-  private contexts: WeakMap<Node, WalkContext> | null = null;
-  private readonly owners: Node[] = [];
-  /** Whether the walk was patched from the previous run rather than done again (for tests and statistics). */
-  walkPatched = false;
-
   run(): Usage[] {
-    if (this.incremental !== null) this.contexts = new WeakMap();
-    try {
-      this.walkPatched = this.patchWalk();
-    } catch {
-      // A patch that fails is not worth a wrong answer: walk everything.
-      this.walkPatched = false;
-    }
-    if (!this.walkPatched) {
-      this.resetWalk();
-      this.prescanSecrets();
-      this.walk();
-    }
-    const walkFindings = this.findings.length;
+    this.prescanSecrets();
+    this.walk();
     for (const list of this.assignments.values()) list.sort((a, b) => a.after - b.after);
     this.pending.sort((a, b) => a.call.start - b.call.start);
-    const reuse = this.reusePlan();
-    const keep = this.incremental !== null;
-    const rulesOf = this.incremental?.rules;
     const usages: Usage[] = [];
-    // In a session, each usage's rule findings, in the same order as `usages`.
-    const rules: Finding[][] | null = keep ? [] : null;
     for (const item of this.pending) {
-      const again = reuse ? reuse(item) : null;
-      if (again) {
-        item.usages = again.usages;
-        this.reusedUsages += again.usages.length;
-        for (const f of again.findings) this.findings.push(f);
-        again.scope = item.scope;
-        again.reusedIn = this.stamp;
-        item.memo = again;
-      } else {
-        const findings = this.findings.length;
-        // What the usage read and tried to report matters only to a session's next run.
-        const secrets: MemoItem['secrets'] | null = keep ? [] : null;
-        const reads = keep ? new Set<string>() : null;
-        const cites: Range[] | null = keep ? [] : null;
-        this.secretAttempts = secrets;
-        this.resolver.reads = reads;
-        this.itemReads = reads;
-        this.itemCites = cites;
-        item.usages = [];
-        try {
-          if (item.kind === 'withAWS') this.withAWS(item);
-          else if (item.kind === 'withCredentials') this.withCredentials(item);
-          else if (item.kind === 'shell') this.shell(item);
-          else this.withVault(item);
-        } catch {
-          // One odd call must not lose the others; it simply yields no usage.
-        }
-        this.resolver.reads = null;
-        this.itemReads = null;
-        this.secretAttempts = null;
-        this.itemCites = null;
-        item.memo = undefined;
-        if (item.usages.length === 0) item.usages = NONE;
-        if (reads && secrets) {
-          // Empty lists are one shared (never written) list: most calls have no usage, finding or secret.
-          const own = this.findings.length > findings ? this.findings.slice(findings) : NONE;
-          const checks = item.usages.length === 0 ? NONE : item.usages.map((u) => (rulesOf ? rulesOf(u) : NONE));
-          const entry: MemoItem = { scope: item.scope, usages: item.usages, findings: own, readParams: reads.has(PARAMETERS_READ), reads, secrets: secrets.length === 0 ? NONE : secrets, rules: checks, spans: [], edits: [], cites: [], templates: [], movable: false, fixedLines: true, lo: 0, hi: 0 };
-          // Line markers are rendered here; the placement lets the next run move all of it in place.
-          item.memo = place(entry, [item.usages, own, checks, entry.secrets], cites ?? [], this.marking, (o) => this.lines.line(o));
-        }
+      item.usages = [];
+      try {
+        if (item.kind === 'withAWS') this.withAWS(item);
+        else if (item.kind === 'withCredentials') this.withCredentials(item);
+        else if (item.kind === 'shell') this.shell(item);
+        else this.withVault(item);
+      } catch {
+        // One odd call must not lose the others; it simply yields no usage.
       }
-      if (item.usages.length === 0) continue;
       for (const u of item.usages) usages.push(u);
-      if (rules) for (const list of item.memo?.rules ?? item.usages.map(() => NONE)) rules.push(list);
     }
-    sortByAnchor(usages, rules);
-    if (keep) {
-      const walk: WalkMemo = { where: this.where, contexts: this.contexts!, pending: this.pending, findings: this.findings.slice(0, walkFindings), owners: this.owners };
-      this.memo = {
-        context: this.ctx,
-        file: this.file,
-        facts: { text: this.text, assignments: this.assignments, locals: this.locals, parameters: this.parameters },
-        lineCount: this.lines.count(),
-        walk,
-      };
-    }
-    this.usageRules = rules;
+    // Stable: calls start in source order, but a shell step's usage anchors inside its script.
+    usages.sort((a, b) => a.anchor.start - b.anchor.start);
     return usages;
   }
 
-  /**
-   * How a pending call may take the previous run's results instead of being recomputed: unchanged
-   * before the edit, or after it with its offsets (and the line numbers it cites) moved in place.
-   */
-  private reusePlan(): ((item: Pending) => MemoItem | null) | null {
-    const memo = this.incremental?.memo;
-    const change = this.incremental?.change;
-    if (!memo || !change || memo.context !== this.ctx || memo.file !== this.file) return null;
-    const facts = { text: this.text, assignments: this.assignments, locals: this.locals, parameters: this.parameters, edited: { start: change.start, end: change.newEnd } };
-    const map = mapper(change);
-    const same = (x: number): number => x;
-    const changedEarlier = changedBefore(memo.facts, facts, change.start);
-    const paramsExact = sameParameters(memo.facts, facts, same, change.start);
-    const changedAll = changedMapped(memo.facts, facts, map);
-    const paramsMapped = sameParameters(memo.facts, facts, map);
-    const linesMoved = this.lines.count() !== memo.lineCount;
-    const line = (o: number): number => this.lines.line(o);
-    // A patched walk keeps the previous run's pending calls, each linked to its outcome; a full walk
-    // made new ones: find their outcomes by call node (the parser keeps the nodes outside its block).
-    let byCall: Map<CallExpression, MemoItem> | null = null;
-    if (!this.walkPatched) {
-      byCall = new Map();
-      for (const p of (memo.walk as WalkMemo).pending) if (p.memo) byCall.set(p.call, p.memo);
-    }
-    const reused = (p: { call: CallExpression }): boolean => (p as Pending).memo?.reusedIn === this.stamp;
-    return (item) => {
-      const cached = byCall ? byCall.get(item.call) : item.memo;
-      if (!cached) return null;
-      const first = item.statement ? Math.min(item.statement.start, item.call.start) : item.call.start;
-      const last = item.statement ? Math.max(item.statement.end, item.call.end) : item.call.end;
-      if (last <= change.start) {
-        if (!untouched(cached.reads, changedEarlier) || (cached.readParams && !paramsExact) || !sameScope(item.scope, cached.scope, reused, change.start, facts)) return null;
-        // Its own offsets stay; anything after the edit it holds (none, as a rule) moves with the text.
-        if (!canMove(cached, change, true, linesMoved)) return null;
-        if (cached.secrets.length > 0 && !this.replaySecrets(cached.secrets, null)) return null;
-        move(cached, change, linesMoved, line);
-        return cached;
-      }
-      if (first > change.newEnd && untouched(cached.reads, changedAll) && (!cached.readParams || paramsMapped) && sameScope(item.scope, cached.scope, reused, Infinity, facts)) {
-        if (!canMove(cached, change, false, linesMoved)) return null;
-        if (cached.secrets.length > 0 && !this.replaySecrets(cached.secrets, map)) return null;
-        move(cached, change, linesMoved, line);
-        return cached;
-      }
-      return null;
-    };
-  }
-
   // ---- the walk ------------------------------------------------------------------------------
-
-  /** Empties what a walk collects (after a patch attempt that gave up). */
-  private resetWalk(): void {
-    this.appended = null;
-    this.assignments.clear();
-    this.locals.clear();
-    this.parameters.clear();
-    this.pending.length = 0;
-    this.findings.length = 0;
-    this.owners.length = 0;
-    if (this.incremental !== null) this.contexts = new WeakMap();
-  }
-
-  /**
-   * Re-analysis after an edit inside one block: takes the previous walk's results, drops what the old
-   * block contributed, moves what follows it by the edit's length, and walks only the new block in the
-   * context the old one had. Only when nothing outside the block can depend on it: the block is not
-   * inside a directive that shapes other blocks' scope (agent, environment, parameters, a scope step's
-   * arguments), it declares no parameter, and neither version made a finding during the walk (their
-   * order is the walk's). Lines may move: descriptions cite offsets, rendered late. Returns false to
-   * walk everything.
-   */
-  private patchWalk(): boolean {
-    const inc = this.incremental;
-    const memo = inc?.memo;
-    const change = inc?.change;
-    const region = inc?.region;
-    const walk = memo?.walk as WalkMemo | undefined;
-    if (!memo || !change || !region || !walk || memo.context !== this.ctx || memo.file !== this.file) return false;
-    // Lines after the edit move by this much: facts citing them move along (scope descriptions render late).
-    const dl = this.lines.count() - memo.lineCount;
-    const context = walk.contexts.get(region.block);
-    if (!context || !quietAncestors(region.ancestors, region.block)) return false;
-    // What the old contents contributed goes; the block itself is walked again (its locals, its scope).
-    const dead = new Set<Node>([region.block]);
-    for (const part of region.oldParts) for (const n of subtreeNodes(part)) dead.add(n);
-    // Only something starting inside the block's span, old or new, can be dead (offsets of old contents
-    // are old ones, or were moved by at most the edit's length).
-    const blockStart = region.block.start;
-    const spanEnd = Math.max(region.oldEnd, region.block.end);
-    const mayBeDead = (n: { start: number }): boolean => n.start >= blockStart && n.start < spanEnd;
-    for (const owner of walk.owners) if (dead.has(owner)) return false;
-    const map = mapper(change);
-    const moved = (x: number): number => (x >= change.oldEnd ? map(x) : x);
-    // Facts outside the block are kept and moved in place: the same object is the same code unless it
-    // holds the edit (memo.ts, holdsEdit). Should the patch give up below, the walk done instead makes
-    // new ones; an old object moved here then compares with its new twin by mapped offsets and text,
-    // which may say "same" only when its moved offsets are the new ones (then it is the same fact).
-    for (const [name, list] of memo.facts.assignments) {
-      const kept: Assignment[] = [];
-      for (const a of list) {
-        if (mayBeDead(a.value) && dead.has(a.value)) continue;
-        if (a.after >= change.oldEnd) {
-          a.after = moved(a.after);
-          if (a.start !== undefined && a.start >= change.oldEnd) {
-            a.start = moved(a.start);
-            a.line += dl;
-          }
-        }
-        kept.push(a);
-      }
-      if (kept.length > 0) this.assignments.set(name, kept);
-    }
-    for (const [name, list] of memo.facts.locals) {
-      const kept: Local[] = [];
-      for (const l of list) {
-        if (l.node && mayBeDead(l) && dead.has(l.node as Node)) continue;
-        if (l.end >= change.oldEnd) {
-          l.start = moved(l.start);
-          l.end = moved(l.end);
-        }
-        kept.push(l);
-      }
-      if (kept.length > 0) this.locals.set(name, kept);
-    }
-    // The block's locals are appended by its walk; they are put in source order afterwards.
-    this.appended = new Map();
-    // Parameters declared in the block (or newly declared there) change for every usage: walk everything.
-    for (const [name, decl] of memo.facts.parameters) {
-      if (decl.node && dead.has(decl.node as Node)) return false;
-      // Declaring nodes outside the block were already moved by the parser (new offsets).
-      const after = dl !== 0 && decl.node !== undefined && (decl.node as Node).start >= change.newEnd;
-      this.parameters.set(name, after ? { ...decl, line: decl.line + dl } : decl);
-    }
-    const declared = this.parameters.size;
-    for (const item of walk.pending) {
-      if (mayBeDead(item.call) && dead.has(item.call)) continue;
-      this.pending.push(item);
-    }
-    // The walk's own findings move in place like a usage's (the same mechanism, see memo.ts).
-    const walkFound = place({ spans: [], edits: [], cites: [], templates: [], movable: false, fixedLines: false, lo: 0, hi: 0 }, [walk.findings], [], this.marking, (o) => this.lines.line(o));
-    if (!canMove(walkFound, change, false, dl !== 0)) return false;
-    move(walkFound, change, false, (o) => this.lines.line(o));
-    this.findings.push(...walk.findings);
-    this.owners.push(...walk.owners);
-    this.contexts = walk.contexts;
-    const made = this.findings.length;
-    this.prescanSecrets(region.block.start, region.block.end);
-    this.visit(region.block, context.scope, context.statement, context.depth);
-    if (this.findings.length !== made || this.parameters.size !== declared) return false;
-    for (const [name, decl] of this.parameters) if (memo.facts.parameters.get(name)?.node !== decl.node) return false;
-    // Lists are in walk order, which is source order: move what the block's walk appended into place.
-    for (const [list, from] of this.appended) {
-      const added = list.splice(from);
-      for (const l of added) {
-        let lo = 0;
-        let hi = list.length;
-        while (lo < hi) {
-          const mid = (lo + hi) >> 1;
-          if (list[mid].start <= l.start) lo = mid + 1;
-          else hi = mid;
-        }
-        list.splice(lo, 0, l);
-      }
-    }
-    this.appended = null;
-    return true;
-  }
 
   private walk(): void {
     const root: WalkScope = { env: null, method: null, agent: null, identity: null };
@@ -605,10 +275,7 @@ class Extractor {
       return;
     }
     if (isStatement(type)) statement = node;
-    if (this.contexts !== null && (type === 'Closure' || type === 'Block')) this.contexts.set(node, { scope, statement, depth });
-    const made = this.findings.length;
     const inner = this.enter(node, scope, statement);
-    if (this.contexts !== null) for (let i = made; i < this.findings.length; i++) this.owners.push(node);
     if (inner === null) return;
     if (inner !== scope && node.type === 'Call') {
       for (const part of splitCall(node, scope, inner)) this.visit(part.node, part.scope, statement, depth + 1);
@@ -685,10 +352,7 @@ class Extractor {
       const type = node.type;
       if (type === 'Identifier' || type === 'Number' || type === 'Text' || type === 'Boolean' || type === 'Null') continue;
       if (isStatement(type)) statement = node;
-      // Deep subtrees are not re-walked on their own: no context recorded here (a re-analysis walks all).
-      const made = this.findings.length;
       const inner = this.enter(node, scope, statement);
-      if (this.contexts !== null) for (let i = made; i < this.findings.length; i++) this.owners.push(node);
       if (inner === null) continue;
       if (inner !== scope && node.type === 'Call') {
         const parts = splitCall(node, scope, inner);
@@ -754,14 +418,10 @@ class Extractor {
     }
   }
 
-  /** While a walk is patched: the locals lists the block's walk appended to, with their length before. */
-  private appended: Map<Local[], number> | null = null;
-
   private local(name: string, where: Node, what: string): void {
     let list = this.locals.get(name);
     if (!list) this.locals.set(name, (list = []));
-    if (this.appended !== null && !this.appended.has(list)) this.appended.set(list, list.length);
-    list.push({ start: where.start, end: where.end, what, node: where });
+    list.push({ start: where.start, end: where.end, what });
   }
 
   private assign(name: string, after: number, value: Expression, start: number): void {
@@ -783,7 +443,7 @@ class Extractor {
         if (agent) result = { ...result, agent };
       } else if (name === 'environment' && call.closures.length > 0) {
         // Descriptions cite lines, rendered when read: in a session, scopes outlive the run that made them.
-        const where = this.where;
+        const cite = (offset: number): string => this.cite(offset);
         let env = result.env;
         for (const s of call.closures[0].body) {
           if (s.type !== 'ExpressionStatement' || s.expression.type !== 'Assign') continue;
@@ -794,13 +454,13 @@ class Extractor {
           if (v.type === 'Call' && calleeName(v) === 'credentials') {
             const id = plainString(positional(v.args)[0]);
             if (id !== null) {
-              env = { name: varName, binding: { kind: 'credential', credentialsId: id, at: a, get origin() { return `credential '${id}' bound to ${varName} in environment, line ${where.cite(a.start)}`; } }, next: env };
+              env = { name: varName, binding: { kind: 'credential', credentialsId: id, at: a, get origin() { return `credential '${id}' bound to ${varName} in environment, line ${cite(a.start)}`; } }, next: env };
               continue;
             }
           }
           this.secretVariable(varName, v);
           if (v.type === 'String') this.scanStringSecrets(v);
-          env = { name: varName, binding: { kind: 'expr', expr: v, source: 'environment', get origin() { return `environment ${varName}, line ${where.cite(a.start)}`; } }, next: env };
+          env = { name: varName, binding: { kind: 'expr', expr: v, source: 'environment', get origin() { return `environment ${varName}, line ${cite(a.start)}`; } }, next: env };
         }
         result = { ...result, env };
       }
@@ -837,25 +497,19 @@ class Extractor {
     return { expr: null, declaration: call };
   }
 
-  /** Agent labels resolved in this run (agents outlive a run in a re-analysis; their labels may not). */
-  private readonly agentLabels = new Map<Agent, { label: string | null; reads: ReadonlySet<string> }>();
+  /** Agent labels, resolved once per directive. */
+  private readonly agentLabels = new Map<Agent, { label: string | null }>();
 
   /** The label of an agent directive, resolved once per run. */
   private label(agent: Agent | null): string | null {
     if (!agent || !agent.expr) return null;
     let resolved = this.agentLabels.get(agent);
     if (!resolved) {
-      // Resolved once for every usage under this agent: keep the names it read to charge each of them.
-      const outer = this.resolver.reads;
-      const reads = new Set<string>();
-      if (outer) this.resolver.reads = reads;
       const v = this.resolver.expr(agent.expr, { env: null, method: null });
-      this.resolver.reads = outer;
       // The seed's `label AgentAccountX` (a bare word) means the label of that name.
-      resolved = { label: v.value ?? (agent.expr.type === 'Identifier' ? agent.expr.name : null), reads };
+      resolved = { label: v.value ?? (agent.expr.type === 'Identifier' ? agent.expr.name : null) };
       this.agentLabels.set(agent, resolved);
     }
-    if (this.itemReads) for (const name of resolved.reads) this.itemReads.add(name);
     return resolved.label;
   }
 
@@ -873,7 +527,7 @@ class Extractor {
       case 'withCredentials':
         return this.withCredentialsScope(call, scope, statement);
       case 'withEnv': {
-        const where = this.where;
+        const cite = (offset: number): string => this.cite(offset);
         let env = scope.env;
         const list = positional(call.args)[0];
         if (list && list.type === 'List') {
@@ -884,7 +538,7 @@ class Extractor {
             const eq = first.value.indexOf('=');
             if (eq <= 0) continue;
             const varName = first.value.slice(0, eq);
-            env = { name: varName, binding: { kind: 'slice', str: el, from: eq + 1, get origin() { return `withEnv ${varName}, line ${where.cite(el.start)}`; } }, next: env };
+            env = { name: varName, binding: { kind: 'slice', str: el, from: eq + 1, get origin() { return `withEnv ${varName}, line ${cite(el.start)}`; } }, next: env };
           }
         }
         return env === scope.env ? scope : { ...scope, env };
@@ -947,7 +601,7 @@ class Extractor {
   private withCredentialsScope(call: CallExpression, scope: WalkScope, statement: Node | null): WalkScope {
     const list = positional(call.args)[0];
     if (!list || list.type !== 'List') return scope;
-    const where = this.where;
+    const cite = (offset: number): string => this.cite(offset);
     let env: EnvFrame | null = scope.env;
     let identity = scope.identity;
     for (const b of list.elements) {
@@ -976,7 +630,7 @@ class Extractor {
         const vars = kind === 'usernamePassword' ? ['usernameVariable', 'passwordVariable'] : kind === 'string' ? ['variable'] : [];
         for (const key of vars) {
           const variable = plainString(named.get(key));
-          if (variable) env = { name: variable, binding: { kind: 'credential', credentialsId: id, at: b, get origin() { return `credential '${id}' bound to $${variable} at line ${where.cite(b.start)}`; } }, next: env };
+          if (variable) env = { name: variable, binding: { kind: 'credential', credentialsId: id, at: b, get origin() { return `credential '${id}' bound to $${variable} at line ${cite(b.start)}`; } }, next: env };
         }
       } else if (b.type === 'Map') {
         const named = mapEntries(b);
@@ -989,7 +643,7 @@ class Extractor {
         } else if (cls === 'StringBinding') {
           const id = plainString(named.get('credentialsId'));
           const variable = plainString(named.get('variable'));
-          if (id && variable) env = { name: variable, binding: { kind: 'credential', credentialsId: id, at: b, get origin() { return `credential '${id}' bound to $${variable} at line ${where.cite(b.start)}`; } }, next: env };
+          if (id && variable) env = { name: variable, binding: { kind: 'credential', credentialsId: id, at: b, get origin() { return `credential '${id}' bound to $${variable} at line ${cite(b.start)}`; } }, next: env };
         }
       }
     }
@@ -1092,32 +746,9 @@ class Extractor {
   /** Records a literal secret once: usages sharing one literal (an environment value, a command variable) report it once. */
   private pushSecret(usage: Usage, secret: Usage['secrets'][number]): void {
     const key = `${secret.kind}:${secret.range.start}:${secret.range.end}`;
-    const fresh = !this.reportedSecrets.has(key);
-    this.secretAttempts?.push({ kind: secret.kind, range: secret.range, reported: fresh });
-    if (!fresh) return;
+    if (this.reportedSecrets.has(key)) return;
     this.reportedSecrets.add(key);
     usage.secrets.push(secret);
-  }
-
-  /**
-   * Whether a carried-over usage's literal secrets get the same once-per-file decisions as when it was
-   * computed (the usages before it may have changed); if so, records them as reported.
-   */
-  private replaySecrets(attempts: MemoItem['secrets'], moved: ((x: number) => number) | null): boolean {
-    const keys: Array<{ key: string; reported: boolean }> = [];
-    for (const a of attempts) {
-      const start = moved ? moved(a.range.start) : a.range.start;
-      const end = moved ? moved(a.range.end) : a.range.end;
-      keys.push({ key: `${a.kind}:${start}:${end}`, reported: a.reported });
-    }
-    const seen = new Set<string>();
-    for (const k of keys) {
-      const fresh = !this.reportedSecrets.has(k.key) && !seen.has(k.key);
-      if (fresh !== k.reported) return false;
-      seen.add(k.key);
-    }
-    for (const k of keys) this.reportedSecrets.add(k.key);
-    return true;
   }
 
   private boundCredentials(scope: WalkScope): Array<{ variable: string; credentialsId: string }> {
@@ -1787,68 +1418,14 @@ function vaultTtl(ttl: string): number | null {
   return Number(m[1]) * unit;
 }
 
-/** Contexts already checked by `mayForgeMarkers`. */
-const contextsWithMarkers = new WeakMap<object, boolean>();
-
-/**
- * Whether a result string could contain a line marker's characters that no `cite` wrote: the text has
- * one, or an escape that decodes to one (`\u0001`, octal `\1` `\01` `\001`; any backslash-digit is
- * taken as such), or a value given for the scan (parameters, credentials, config) or the file name has one.
- */
-function mayForgeMarkers(text: string, ctx: ExtractContext, file: string): boolean {
-  if (text.indexOf(CITE_OPEN) >= 0 || file.indexOf(CITE_OPEN) >= 0) return true;
-  // Backslashes are few: visit each (a regex over the whole text costs more than the rest of an update).
-  for (let i = text.indexOf('\\'); i >= 0; i = text.indexOf('\\', i + 1)) {
-    const c = text.charCodeAt(i + 1);
-    if (c >= 48 && c <= 55) return true;
-    if (c === 117) {
-      let p = i + 1;
-      while (text.charCodeAt(p) === 117) p++;
-      if (text.startsWith('0001', p)) return true;
-    }
-  }
-  let forged = contextsWithMarkers.get(ctx);
-  if (forged === undefined) {
-    forged = JSON.stringify([ctx.config, ctx.caller, ctx.params, ctx.credentials]).includes('\\u0001');
-    contextsWithMarkers.set(ctx, forged);
-  }
-  return forged;
-}
-
-/** One shared empty list for results that have nothing (never written to). */
-const NONE: never[] = [];
-Object.freeze(NONE);
-
-let runs = 0;
-
-/** Sorts usages by where their call is (stable), moving the parallel list of their rule findings along. */
-function sortByAnchor(usages: Usage[], rules: Finding[][] | null): void {
-  let sorted = true;
-  for (let i = 1; i < usages.length && sorted; i++) sorted = usages[i - 1].anchor.start <= usages[i].anchor.start;
-  if (sorted) return;
-  const order = usages.map((_u, i) => i).sort((a, b) => usages[a].anchor.start - usages[b].anchor.start || a - b);
-  const u = order.map((i) => usages[i]);
-  for (let i = 0; i < u.length; i++) usages[i] = u[i];
-  if (rules) {
-    const r = order.map((i) => rules[i]);
-    for (let i = 0; i < r.length; i++) rules[i] = r[i];
-  }
-}
-
 /** Finds every AWS credential usage in a parsed pipeline, with values resolved. Never throws. */
-export function extractUsages(
-  program: Program,
-  text: string,
-  file: string,
-  ctx: ExtractContext,
-  incremental: IncrementalInput | null = null,
-): { usages: Usage[]; findings: Finding[]; memo: ExtractionMemo | null; reused: number; walkPatched: boolean; rules: Finding[][] | null } {
+export function extractUsages(program: Program, text: string, file: string, ctx: ExtractContext): { usages: Usage[]; findings: Finding[] } {
   try {
-    const x = new Extractor(program, text, file, ctx, incremental);
+    const x = new Extractor(program, text, file, ctx);
     const usages = x.run();
-    return { usages, findings: x.findings, memo: x.memo, reused: x.reusedUsages, walkPatched: x.walkPatched, rules: x.usageRules };
+    return { usages, findings: x.findings };
   } catch {
     // Extraction bugs must not turn into stack traces for the user; report nothing rather than crash.
-    return { usages: [], findings: [], memo: null, reused: 0, walkPatched: false, rules: null };
+    return { usages: [], findings: [] };
   }
 }

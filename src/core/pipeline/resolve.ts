@@ -58,7 +58,7 @@ export interface ParameterDecl {
   defaultText: string | null;
   secret: boolean;
   line: number;
-  /** The declaring expression (lets a re-analysis see whether a re-parsed block declared it). */
+  /** The declaring expression. */
   node?: { start: number; end: number };
 }
 
@@ -82,11 +82,6 @@ export interface ResolveData {
   configEnv: Record<string, string>;
   /** Loop variables and closure parameters: names bound only inside [start, end), per iteration or call. */
   locals: Map<string, Array<{ start: number; end: number; what: string }>>;
-  /**
-   * How descriptions write the line of an offset. Default: the number. A re-analysis session writes a
-   * marker rendered once the usage is complete, so it can render it again when lines move (memo.ts).
-   */
-  cite?: (offset: number) => string;
 }
 
 /** Jenkins-provided environment variables: known only while the build runs, valid in names. */
@@ -155,23 +150,15 @@ function sourceText(data: ResolveData, node: { start: number; end: number }, max
   return s.length > max ? s.slice(0, max - 1) + '…' : s;
 }
 
-/** Marks, among the names a resolution read, that it consulted the declared parameters (not a valid variable name). */
-export const PARAMETERS_READ = '#parameters';
-
 /** Resolves pipeline expressions against the collected data. */
 export class Resolver {
   private budget = MAX_STEPS;
-  /**
-   * When set, collects the variable names looked up, and PARAMETERS_READ when the declared parameters
-   * were consulted (a re-analysis reuses a usage only if none of what it read changed).
-   */
-  reads: Set<string> | null = null;
 
   constructor(private readonly data: ResolveData) {}
 
-  /** The line of an offset, as origin descriptions write it (see ResolveData.cite). */
+  /** The line of an offset, as origin descriptions write it. */
   line(offset: number): string {
-    return this.data.cite ? this.data.cite(offset) : String(this.data.lines.line(offset));
+    return String(this.data.lines.line(offset));
   }
 
   /** The line of an assignment or parameter declaration, cited by its offset when known. */
@@ -303,7 +290,6 @@ export class Resolver {
 
   /** The last assignment of `name` completed before offset `at` (flow-insensitive, source order). */
   assignmentBefore(name: string, at: number): Assignment | null {
-    this.reads?.add(name);
     const list = this.data.assignments.get(name);
     if (!list) return null;
     let found: Assignment | null = null;
@@ -317,7 +303,6 @@ export class Resolver {
   /** A bare name: local variable, method parameter, bound environment, parameter, config env, Jenkins built-in. */
   name(name: string, at: number, scope: Scope, depth: number): Val {
     // A loop variable or closure parameter shadows variables of the same name outside.
-    this.reads?.add(name);
     const local = this.data.locals.get(name)?.find((l) => l.start <= at && at < l.end);
     if (local) return unknown(name, 'unresolved', `${local.what} ${name}`, `\`${name}\` is ${local.what}: its value changes while the build runs`);
     const assignment = this.assignmentBefore(name, at);
@@ -350,7 +335,6 @@ export class Resolver {
       return { ...v, source: v.source === 'literal' ? 'environment' : v.source, reference: v.reference ?? name, description: `env.${name} set on line ${this.lineOf(assigned)}` };
     }
     // Jenkins exposes build parameters as environment variables too.
-    this.reads?.add(PARAMETERS_READ);
     if (this.data.parameters.has(name) || name in this.data.params) return this.param(name, depth);
     if (name in this.data.configEnv) return known(this.data.configEnv[name], 'environment', `environment variable ${name} (.rolecall.json env)`, { reference: name });
     if (JENKINS_BUILTINS.has(name)) {
@@ -366,7 +350,6 @@ export class Resolver {
   /** `params.NAME`: a value given for the scan wins over the declared default. */
   param(name: string, depth = 0): Val {
     if (depth === 0) this.budget = MAX_STEPS;
-    this.reads?.add(PARAMETERS_READ);
     const decl = this.data.parameters.get(name);
     const secret = decl?.secret ?? false;
     if (name in this.data.params) return known(this.data.params[name], 'parameter', `parameter ${name} (value given for the scan: --param or .rolecall.json parameters)`, { reference: name, secret });
