@@ -1,0 +1,4 @@
+sh """
+  aws sts assume-role ${ ]
+"""
+sh 'after'

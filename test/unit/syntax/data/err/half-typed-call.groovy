@@ -1,0 +1,5 @@
+pipeline {
+  stages {
+    stage('a') {
+      steps {
+        withAWS(role: 

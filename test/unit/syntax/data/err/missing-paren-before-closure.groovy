@@ -1,0 +1,4 @@
+foo(a, {
+  sh 'x'
+}
+sh 'after'

@@ -1,0 +1,2 @@
+sh 'oops
+sh 'next'

@@ -1,0 +1,2 @@
+sh '''never
+closed

@@ -1,0 +1,2 @@
+temp = input message: 'x',
+  ok: 'y'

@@ -1,0 +1,4 @@
+echo msg
+String msg2
+agent any
+checkout scm

@@ -1,0 +1,4 @@
+a = 'tab\there'
+b = "uni\u0041 \$notvar"
+c = 'line \
+continued'

@@ -1,0 +1,6 @@
+if (a) {
+  sh 'x'
+} else if (b) sh 'y'
+else {
+  sh 'z'
+}

@@ -1,0 +1,2 @@
+sh "echo $ and \$(date)"
+sh 'echo $(date)'

@@ -1,0 +1,7 @@
+def m = [$class: 'AmazonWebServicesCredentialsBinding', 'quoted': 1, (k): 2, 3: 'n', default: 4]
+def e = [:]
+def l = [1, [2, 3]]
+l[0]
+m?['x']
+m['a']['b']
+def s = [*: base, extra: true]

@@ -1,0 +1,7 @@
+def f = this.&helper
+x.@field
+a += 1
+b ?= 2
+c <<= 1
+d >>>= 2
+e **= 3

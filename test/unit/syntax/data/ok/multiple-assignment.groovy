@@ -1,0 +1,2 @@
+def (x, y) = ['1', '2']
+def (String a, int b) = f()
