@@ -95,9 +95,16 @@ function resolveTemplate(parts: Part[], ctx: ConditionContext, like: boolean): s
   return out;
 }
 
-function parseDate(text: string): number {
+// AWS (condition operators, Date): values are "one of the W3C implementations of the ISO 8601 date formats
+// or ... epoch (UNIX) time": YYYY, YYYY-MM, YYYY-MM-DD, and date-times with minutes, seconds or fractions,
+// always with a time zone designator. Anything else (e.g. "2030-01-01 10:00", or a time without a zone, which
+// JavaScript would read in the machine's local time) is no date and never matches.
+const W3C_DATE = /^\d{4}(-\d{2}(-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?)?)?$/;
+
+/** Milliseconds since the epoch of a W3C ISO 8601 date or an epoch-seconds value; NaN otherwise. */
+export function parseDate(text: string): number {
   if (/^-?\d+(\.\d+)?$/.test(text)) return Number(text) * 1000;
-  return Date.parse(text);
+  return W3C_DATE.test(text) ? Date.parse(text) : NaN;
 }
 
 function parseIpv4(text: string): number[] | null {
@@ -202,7 +209,9 @@ function comparator(base: string, policyValue: string): (contextValue: string) =
       return (v) => re.test(v);
     }
     case 'Bool': {
+      // Only "true" and "false" are booleans (any case); another policy value matches nothing.
       const lower = policyValue.toLowerCase();
+      if (lower !== 'true' && lower !== 'false') return () => false;
       return (v) => v.toLowerCase() === lower;
     }
     case 'NumericEquals':
@@ -315,6 +324,9 @@ export function compileCondition(clause: ConditionClause, variables: boolean): C
       }
       return unknown ? U : T;
     }
+    // AWS (single-valued vs. multivalued context keys): "Multivalued context keys require a condition set
+    // operator" — an operator without ForAllValues/ForAnyValue does not match a key the request gives several values.
+    if (set === null && values.length > 1) return F;
     if (set === 'ForAnyValue' || !negated) {
       let unknown = false;
       for (const cv of values) {

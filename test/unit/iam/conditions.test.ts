@@ -121,9 +121,26 @@ const cases: Array<[string, string[], string | string[] | undefined, Tri]> = [
   ['ForAllValues:StringLike', ['team-*'], ['team-a', 'team-b'], T],
   ['ForAllValues:StringNotEquals', ['a'], ['b', 'c'], T],
   ['ForAllValues:StringNotEquals', ['a'], ['b', 'a'], F],
-  // Multi-valued key with a single-valued operator: any value may match; negated needs none to match.
-  ['StringEquals', ['a'], ['x', 'a'], T],
+  // Several values for the key without a set operator: AWS (single-valued vs. multivalued context keys):
+  // "Multivalued context keys require a condition set operator" — no match, negated or not, IfExists or not.
+  ['StringEquals', ['a'], ['x', 'a'], F],
   ['StringNotEquals', ['a'], ['x', 'a'], F],
+  ['StringNotEquals', ['z'], ['x', 'a'], F],
+  ['StringEqualsIfExists', ['a'], ['a', 'a'], F],
+  // Dates: W3C ISO 8601 profiles (time zone required with a time) or epoch seconds; anything else is no date.
+  ['DateLessThan', ['2030'], '1970-01-01T00:30:00Z', T], // digits alone are epoch seconds, not a year
+  ['DateLessThan', ['2030-01'], '2030-01-01T00:00:00Z', F],
+  ['DateEquals', ['2030-01-01'], '2030-01-01T00:00:00Z', T],
+  ['DateEquals', ['2030-01-01T10:00+02:00'], '2030-01-01T08:00:00Z', T],
+  ['DateEquals', ['2030-01-01T08:00:00.000Z'], '1893484800', T],
+  ['DateGreaterThan', ['2020-01-01T00:00:00Z'], '1795424400', T],
+  ['DateLessThan', ['2030-01-01T10:00:00'], '2020-01-01T00:00:00Z', F],
+  ['DateLessThan', ['2030-01-01 10:00:00Z'], '2020-01-01T00:00:00Z', F],
+  ['DateLessThan', ['January 1, 2030'], '2020-01-01T00:00:00Z', F],
+  ['DateNotEquals', ['not a date'], '2020-01-01T00:00:00Z', T],
+  // Bool: only true/false are booleans.
+  ['Bool', ['yes'], 'yes', F],
+  ['Bool', ['TRUE'], 'true', T],
 ];
 
 describe('iam/conditions', () => {

