@@ -1,6 +1,6 @@
 // Output shapes of `rolecall scan`: text, JSON and SARIF 2.1.0, exactly as ../shared/spec/cli.md fixes them.
 import { CONTRACT_VERSION } from './version';
-import { FINDING_CODES, LineMap, type FileError, type Finding, type FindingCode, type Usage } from '../core/types';
+import { FINDING_CODES, LineMap, type CallerSource, type FileError, type Finding, type FindingCode, type Usage } from '../core/types';
 
 export interface ScanResult {
   usages: Usage[];
@@ -45,7 +45,17 @@ export function usageJson(result: ScanResult, usage: Usage): Record<string, unkn
     mfa: usage.mfa,
     region: usage.region,
     caller: usage.caller,
+    callerSource: callerSourceJson(usage.callerSource, usage.callerOrigin),
+    ...(usage.callerChoices && usage.callerChoices.length > 1
+      ? { callerChoices: usage.callerChoices.map((c) => ({ caller: c.caller, choice: c.choice, callerSource: callerSourceJson(c.source, c.origin) })) }
+      : {}),
   };
+}
+
+/** Where a caller came from: the JCasC file and line, the config key, the inline agent, --caller, or none. */
+function callerSourceJson(source: CallerSource | undefined, description: string | null): Record<string, unknown> {
+  const s = source ?? { kind: 'none', file: null, line: null, key: null };
+  return { kind: s.kind, file: s.file, line: s.line, key: s.key, description };
 }
 
 /** Where the contract reports a finding: the start of the call it is about, else where it is written. */
@@ -91,7 +101,7 @@ export function toText(result: ScanResult): string {
     const { line, column } = position(result, f.file, findingStart(f));
     lines.push(`${f.file}:${line}:${column}: ${f.severity} ${f.code}: ${f.message}`);
   }
-  for (const e of result.errors) lines.push(`${e.file}: ${e.message}`);
+  for (const e of result.errors) lines.push(e.line !== undefined ? `${e.file}:${e.line}:${e.column ?? 1}: ${e.message}` : `${e.file}: ${e.message}`);
   const count = (s: string) => result.findings.filter((f) => f.severity === s).length;
   const files = new Set(result.usages.map((u) => u.file)).size;
   lines.push(
@@ -162,7 +172,7 @@ export function toSarif(result: ScanResult, version: string): string {
             toolExecutionNotifications: result.errors.map((e) => ({
               level: 'warning',
               message: { text: e.message },
-              locations: [{ physicalLocation: { artifactLocation: { uri: e.file } } }],
+              locations: [{ physicalLocation: { artifactLocation: { uri: e.file }, ...(e.line !== undefined ? { region: { startLine: e.line, startColumn: e.column ?? 1 } } : {}) } }],
             })),
           },
         ],

@@ -12,6 +12,8 @@ import { parseJsonTree } from '../core/iam/json';
 import { displayPath, findPipelineFiles } from './files';
 import { toJson, toSarif, toText, type ScanResult } from './format';
 import { parseFlags } from './args';
+import { parseJenkinsCasc, type JenkinsCasc } from '../core/jenkins/casc';
+import { resolveAgentDirectory, type AgentDirectory } from '../core/jenkins/agents';
 import { UsageError, type CliIo } from './io';
 import { findingsStatus, parseFailOn } from './failOn';
 import { contentFreeMessage, INPUT_LIMITS, InputFileError, readInputFile, readRegularFile } from './readInput';
@@ -37,6 +39,8 @@ Options:
   --config FILE                project settings (default: .rolecall.json in the scanned root)
   --fail-on LEVEL              error (default), warning, info or never: the lowest severity that exits 1;
                                a gate that must not pass when IAM could not be read uses warning
+  --jenkins-casc FILE          Jenkins configuration-as-code YAML to read callers from (agent templates'
+                               instance profiles, task roles, service accounts; AWS credentials), repeatable
 
 Exit status: 0 no finding at or above --fail-on, 1 at least one, 2 bad usage or unreadable input.
 Problems of IAM data about roles no scanned usage refers to are not reported here and never change
@@ -106,10 +110,15 @@ function loadConfig(explicit: string | undefined, paths: string[], io: CliIo): L
  * machine). The user's own choice of a file elsewhere is `--iam-snapshot FILE`.
  */
 function configSnapshotPath(configPath: string, entry: string, at: (p: string) => string): string {
+  return configFilePath(configPath, 'iamSnapshots', '--iam-snapshot', entry, at);
+}
+
+/** A file path written in a config file's `key` list (iamSnapshots, jenkinsCasc), held to the config's folder like configSnapshotPath. */
+function configFilePath(configPath: string, key: string, flag: string, entry: string, at: (p: string) => string): string {
   const configDir = dirname(at(configPath));
   const candidate = isAbsolute(entry) ? entry : join(configDir, entry);
-  const shown = `${displayPath(configPath)}: iamSnapshots entry '${entry}'`;
-  const outside = `${shown} points outside the folder of the config (${displayPath(dirname(configPath)) || '.'}); a project config only names files inside its own folder — to use that file, pass --iam-snapshot ${entry}`;
+  const shown = `${displayPath(configPath)}: ${key} entry '${entry}'`;
+  const outside = `${shown} points outside the folder of the config (${displayPath(dirname(configPath)) || '.'}); a project config only names files inside its own folder — to use that file, pass ${flag} ${entry}`;
   let root: string;
   try {
     root = realpathSync(configDir);
@@ -124,7 +133,7 @@ function configSnapshotPath(configPath: string, entry: string, at: (p: string) =
     const code = (error as NodeJS.ErrnoException).code;
     throw new UsageError(`${shown}: ${code === 'ENOENT' ? 'no such file' : code === 'ELOOP' ? 'a symbolic link loop' : 'cannot be read'}`);
   }
-  if (!within(root, real)) throw new UsageError(`${shown} is a symbolic link to a file outside the folder of the config; a project config only names files inside its own folder — to use that file, pass --iam-snapshot ${entry}`);
+  if (!within(root, real)) throw new UsageError(`${shown} is a symbolic link to a file outside the folder of the config; a project config only names files inside its own folder — to use that file, pass ${flag} ${entry}`);
   return real;
 }
 
@@ -168,6 +177,7 @@ export const SCAN_FLAGS = {
   credential: { type: 'string', multiple: true },
   'credentials-file': { type: 'string' },
   config: { type: 'string' },
+  'jenkins-casc': { type: 'string', multiple: true },
 } as const;
 
 /** The values of SCAN_FLAGS as parseArgs returns them. */
@@ -183,6 +193,7 @@ export interface ScanFlagValues {
   credential?: string[];
   'credentials-file'?: string;
   config?: string;
+  'jenkins-casc'?: string[];
 }
 
 /** What a scan reads before it analyses anything: the pipeline files, the analysis context and the IAM data. */
@@ -198,6 +209,8 @@ export interface ScanInputs {
   walkErrors: FileError[];
   /** Files named on the command line (as displayed): failing to read one is bad input, not an errors[] entry. */
   explicit: Set<string>;
+  /** Problems of the inputs that do not stop the scan (a Jenkins configuration-as-code file's), reported with the files'. */
+  problems: FileError[];
 }
 
 /** Reads the config, credentials and IAM sources the scan flags name, and lists the pipeline files of the paths. */
@@ -269,8 +282,22 @@ export async function scanInputs(values: ScanFlagValues, positionals: string[], 
     );
   }
   const iam = readers.length === 0 ? null : readers.length === 1 ? readers[0] : new CompositeIamReader(readers);
-  const ctx: AnalysisContext = { config, caller: values.caller ?? null, params, credentials, iam };
-  return { files, ctx, lineMaps, snapshotReader, at, walkErrors, explicit };
+
+  // Jenkins configuration as code (flags + config): who runs agent code, and AWS credentials' roles.
+  const cascPaths: Array<{ shown: string; path: string }> = (values['jenkins-casc'] ?? []).map((p) => ({ shown: displayPath(p), path: at(p) }));
+  if (configPath) {
+    for (const p of config.jenkinsCasc) cascPaths.push({ shown: displayPath(isAbsolute(p) ? p : join(dirname(configPath), p)), path: configFilePath(configPath, 'jenkinsCasc', '--jenkins-casc', p, at) });
+  }
+  const problems: FileError[] = [];
+  let agents: AgentDirectory | null = null;
+  if (cascPaths.length > 0) {
+    const cascs: JenkinsCasc[] = [];
+    for (const { shown: file, path } of cascPaths) cascs.push(parseJenkinsCasc(file, readInputFile(path, file, 'Jenkins configuration-as-code file', INPUT_LIMITS.config)));
+    agents = await resolveAgentDirectory(cascs, iam, config.serviceAccounts);
+    for (const p of agents.problems) problems.push({ file: p.file, line: p.line, column: p.column, message: `${p.severity}: ${p.message}` });
+  }
+  const ctx: AnalysisContext = { config, caller: values.caller ?? null, params, credentials, iam, agents };
+  return { files, ctx, lineMaps, snapshotReader, at, walkErrors, explicit, problems };
 }
 
 /** The analyses of the pipeline files, and the files that could not be (fully) analysed. */
@@ -286,7 +313,7 @@ export interface AnalysedFiles {
 export async function analyseFiles(inputs: ScanInputs, options: { trust: boolean } = { trust: true }): Promise<AnalysedFiles> {
   const { files, ctx, lineMaps, at } = inputs;
   const analyses: FileAnalysis[] = [];
-  const errors: FileError[] = [...inputs.walkErrors];
+  const errors: FileError[] = [...inputs.walkErrors, ...(inputs.problems ?? [])];
   for (const file of files) {
     let bytes: Uint8Array;
     try {

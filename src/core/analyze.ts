@@ -5,6 +5,7 @@ import { parse } from './syntax/parser';
 import { extractUsages } from './pipeline/extract';
 import { staticRules, iamRules } from './rules';
 import { roleChainingRule } from './rules/duration-max';
+import { perCallerChoice } from './rules/caller-choices';
 
 // The shared types moved to types.ts; re-exported for callers that import them from here.
 export type { AnalysisContext, FileAnalysis } from './types';
@@ -25,7 +26,7 @@ export function analyzeTree(file: string, text: string, program: Program, parseE
 
 /** The checks of one usage that need no IAM data (its findings anchored at its call). */
 export function usageRules(usage: Usage, ctx: AnalysisContext): Finding[] {
-  return anchored([...staticRules(usage), ...roleChainingRule(usage, ctx.config)], usage);
+  return anchored([...staticRules(usage), ...perCallerChoice(usage, (u) => roleChainingRule(u, ctx))], usage);
 }
 
 /** Ties findings about a usage to the start of its call (where the CLI reports them). */

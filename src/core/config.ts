@@ -1,6 +1,7 @@
 // Project settings from `.rolecall.json`, sanitized from unknown JSON (vscode-eslint's `Foo.from(unknown)`
 // style): wrong types are dropped with a warning, never trusted. The JSON schema lives in
 // schemas/rolecall.schema.json and must describe the same shape.
+import type { AgentDirectory } from './jenkins/model';
 
 /** An AWS credential stored in Jenkins, described without its secret: who it is, and the role it may assume. */
 export interface AwsCredentialInfo {
@@ -151,6 +152,18 @@ export function configFrom(raw: unknown, baseDir: string | null = null): { confi
     }
   }
   return { config, problems };
+}
+
+/**
+ * An AWS credential as .rolecall.json and Jenkins configuration as code describe it, field by field
+ * (.rolecall.json first); undefined when neither does.
+ */
+export function credentialInfo(config: ProjectConfig | null | undefined, agents: AgentDirectory | null | undefined, credId: string | null | undefined): AwsCredentialInfo | undefined {
+  if (credId === null || credId === undefined) return undefined;
+  const own = config?.awsCredentials[credId];
+  const casc = agents?.credentials[credId];
+  if (!casc) return own;
+  return { ...(casc.roleArn ? { roleArn: casc.roleArn } : {}), ...(casc.mfaSerial ? { mfaSerial: casc.mfaSerial } : {}), ...own };
 }
 
 export function defaultConfig(): ProjectConfig {

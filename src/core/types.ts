@@ -3,6 +3,7 @@
 // caller, as VS Code does); `LineMap` turns them into 1-based line/column for the CLI.
 import type { ProjectConfig } from './config';
 import type { IamReader } from './ports';
+import type { AgentDirectory, CallerChoice, CallerSource } from './jenkins/model';
 import type { ParseError } from './syntax/ast';
 
 /** A half-open range [start, end) of UTF-16 offsets into a document's text. */
@@ -81,29 +82,7 @@ export type UsageArg =
   | 'credentials'
   | 'call';
 
-/**
- * Where a usage's caller came from, so a wrong guess is one click from its source: a Jenkins
- * configuration-as-code file and line, a key of the project config, the pipeline's own agent
- * declaration, `--caller`, or nothing (`none`).
- */
-export interface CallerSource {
-  kind: 'jenkins-casc' | 'config' | 'inline-agent' | 'caller-flag' | 'none';
-  /** The JCasC file (`jenkins-casc`), else null. */
-  file: string | null;
-  /** 1-based line in `file`, else null. */
-  line: number | null;
-  /** The key that says it: `callers.agents.linux`, `taskrole`, `iamInstanceProfile`, … */
-  key: string | null;
-}
-
-/** One of the agents a label expression may pick, when they run as different principals. */
-export interface CallerChoice {
-  caller: string | null;
-  /** The label choice, e.g. "template 'builder' (labels: linux ec2) of EC2 cloud 'prod', jenkins.yaml:14". */
-  choice: string;
-  origin: string;
-  source: CallerSource;
-}
+export type { CallerChoice, CallerSource } from './jenkins/model';
 
 /** One place where a pipeline assumes a role or gets a session token. */
 export interface Usage {
@@ -223,6 +202,8 @@ export interface AnalysisContext {
   credentials: Record<string, string>;
   /** IAM data, or null when the scan has none (then only the checks that need no IAM data run). */
   iam: IamReader | null;
+  /** Callers read from Jenkins configuration as code (`--jenkins-casc`), when any. */
+  agents?: AgentDirectory | null;
 }
 
 /** The result of analysing one pipeline file: a value, never changed after it is returned. */
@@ -237,6 +218,9 @@ export interface FileAnalysis {
 export interface FileError {
   file: string;
   message: string;
+  /** 1-based position in `file`, when the problem has one (a Jenkins configuration-as-code file's). */
+  line?: number;
+  column?: number;
 }
 
 /** Builds a finding with the contract's severity for its code. */

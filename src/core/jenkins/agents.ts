@@ -5,36 +5,10 @@
 // everything else is pure.
 import { accountOf, parseRoleArn, roleArn as makeRoleArn, splitArn, isAccountId } from '../iam/arn';
 import type { IamReader } from '../ports';
-import type { CallerSource } from '../types';
-import type { CascCredential, CascProblem, CascTemplate, JenkinsCasc } from './casc';
+import type { AgentCredential, AgentDirectory, AgentTemplate, CallerSource, CascCredential, CascProblem, CascTemplate, JenkinsCasc } from './model';
 import { labelMatches, parseLabelExpression } from './labels';
 
-/** A template with the principal its agents call STS as. */
-export interface AgentTemplate {
-  template: CascTemplate;
-  /** The caller ARN, or null (then `unresolved` says why and what to do). */
-  caller: string | null;
-  unresolved: string | null;
-  source: CallerSource;
-  /** For messages: "EC2 template 'linux builder' (labels: linux ec2) of cloud 'prod', jenkins.yaml:12". */
-  description: string;
-}
-
-/** An AWS credential from JCasC: the role its keys assume and its MFA device. */
-export interface AgentCredential {
-  roleArn: string | null;
-  mfaSerial: string | null;
-  source: CallerSource;
-}
-
-/** What the JCasC files of a scan say about callers. A value: never changed after it is returned. */
-export interface AgentDirectory {
-  files: string[];
-  templates: AgentTemplate[];
-  credentials: Record<string, AgentCredential>;
-  /** Problems of the files (syntax, structure, secrets not read) and of resolving identities. */
-  problems: CascProblem[];
-}
+export type { AgentCredential, AgentDirectory, AgentTemplate } from './model';
 
 /** The agents a label expression picks. */
 export interface LabelMatch {

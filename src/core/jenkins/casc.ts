@@ -5,74 +5,9 @@
 // Jenkins' start: they are never read, kept or printed (only that one is there, and where).
 import { isAlias, isMap, isScalar, isSeq, parseAllDocuments, type Document, type Node as YamlNode, type Pair, type YAMLMap } from 'yaml';
 import { LineMap } from '../types';
+import type { AgentIdentity, CascCredential, CascPosition, CascProblem, CascTemplate, CloudKind, JenkinsCasc } from './model';
 
-/** A 1-based place in a JCasC file. */
-export interface CascPosition {
-  file: string;
-  line: number;
-  column: number;
-}
-
-/** The AWS identity a template's agents run as, as the template writes it. */
-export type AgentIdentity =
-  /** EC2: `iamInstanceProfile`, an ARN or a name; its role comes from the IAM data. */
-  | { kind: 'instance-profile'; value: string }
-  /** ECS: `taskrole` / `taskRole`, a role ARN or a name in the cloud's account. */
-  | { kind: 'task-role'; value: string }
-  /** Kubernetes: `serviceAccount` in a namespace; mapped to a role by the config's `serviceAccounts`. */
-  | { kind: 'service-account'; namespace: string; name: string };
-
-export type CloudKind = 'amazonEC2' | 'ecs' | 'kubernetes';
-
-/** An agent template of a cloud, after `inheritFrom` is followed. */
-export interface CascTemplate {
-  cloudKind: CloudKind;
-  /** The cloud's `name`, when written. */
-  cloudName: string | null;
-  /** Account the cloud works in, when it says (ECS `cluster` ARN, EC2 `roleArn`, …): for names without one. */
-  cloudAccount: string | null;
-  cloudRegion: string | null;
-  /** `description` (EC2), `templateName` (ECS), `name` (Kubernetes). */
-  name: string | null;
-  /** The label atoms the template's agents carry (its label text split at whitespace). */
-  labels: string[];
-  /** The identity its agents run as, or null when the template sets none (its agents have no AWS role). */
-  identity: AgentIdentity | null;
-  /** Where the identity is written (in a parent template when inherited), or null. */
-  identityAt: CascPosition | null;
-  /** True when the identity key's value is a `${...}` secret or variable (not read). */
-  identitySecret: boolean;
-  /** The key that sets the identity (`iamInstanceProfile`, `taskrole`, `serviceAccount`). */
-  identityKey: string;
-  /** Where the template starts. */
-  at: CascPosition;
-  /** Templates it inherits from (names), outermost first, when `inheritFrom` was followed. */
-  inheritedFrom: string[];
-}
-
-/** An AWS credential (`credentials.system.domainCredentials[].credentials[].aws`), without its keys. */
-export interface CascCredential {
-  id: string;
-  /** "IAM Role To Use": the role the credential assumes with its keys, or null. */
-  roleArn: string | null;
-  /** "MFA Serial Number": the MFA device of the keys' user, or null. */
-  mfaSerial: string | null;
-  at: CascPosition;
-  roleArnAt: CascPosition | null;
-  mfaSerialAt: CascPosition | null;
-}
-
-export interface CascProblem extends CascPosition {
-  severity: 'error' | 'warning';
-  message: string;
-}
-
-export interface JenkinsCasc {
-  file: string;
-  templates: CascTemplate[];
-  credentials: CascCredential[];
-  problems: CascProblem[];
-}
+export type { AgentIdentity, CascCredential, CascPosition, CascProblem, CascTemplate, CloudKind, JenkinsCasc } from './model';
 
 const CLOUD_KINDS: readonly CloudKind[] = ['amazonEC2', 'ecs', 'kubernetes'];
 

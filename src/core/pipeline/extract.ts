@@ -7,13 +7,14 @@ import { textOffset } from '../syntax/ast';
 import { childrenOf } from './children';
 import { Lines } from './lines';
 import { finding, type AnalysisContext, type Finding, type Origin, type Range, type ResolvedValue, type Usage, type UsageArg, type UsageKind } from '../types';
-import type { ProjectConfig } from '../config';
+import type { AwsCredentialInfo, ProjectConfig } from '../config';
 import { concat, Resolver, type Assignment, type EnvFrame, type ParameterDecl, type Scope, type Val } from './resolve';
 import { literalText, PLACEHOLDER_BASE, PLACEHOLDER_LIMIT, scanShell, valueRange, type AwsStsCall, type ShellDialect, type ShellWord } from './shell';
 import { checkRoleArn, partitionOfRegion } from './role-arn';
-import { callerOf, type AgentInScope, type EnclosingCredentials } from './callers';
+import { callerOf, describedCredential, type AgentInScope, type CallerDecision, type EnclosingCredentials } from './callers';
+import type { InlineAgent } from '../jenkins/agents';
 
-type ExtractContext = Pick<AnalysisContext, 'config' | 'caller' | 'params' | 'credentials'>;
+type ExtractContext = Pick<AnalysisContext, 'config' | 'caller' | 'params' | 'credentials' | 'agents'>;
 
 /** A loop variable or closure parameter: a name bound only inside [start, end). */
 interface Local {
@@ -497,20 +498,64 @@ class Extractor {
     return { expr: null, declaration: call };
   }
 
-  /** Agent labels, resolved once per directive. */
-  private readonly agentLabels = new Map<Agent, { label: string | null }>();
+  /** Agent labels and inline agents' identities, resolved once per directive. */
+  private readonly agentLabels = new Map<Agent, { label: string | null; inline: InlineAgent | null }>();
 
   /** The label of an agent directive, resolved once per run. */
   private label(agent: Agent | null): string | null {
-    if (!agent || !agent.expr) return null;
+    return agent ? this.resolvedAgent(agent).label : null;
+  }
+
+  /** An agent directive's label and inline identity, resolved once. */
+  private resolvedAgent(agent: Agent): { label: string | null; inline: InlineAgent | null } {
     let resolved = this.agentLabels.get(agent);
     if (!resolved) {
-      const v = this.resolver.expr(agent.expr, { env: null, method: null });
-      // The seed's `label AgentAccountX` (a bare word) means the label of that name.
-      resolved = { label: v.value ?? (agent.expr.type === 'Identifier' ? agent.expr.name : null) };
+      let label: string | null = null;
+      if (agent.expr) {
+        const v = this.resolver.expr(agent.expr, { env: null, method: null });
+        // The seed's `label AgentAccountX` (a bare word) means the label of that name.
+        label = v.value ?? (agent.expr.type === 'Identifier' ? agent.expr.name : null);
+      }
+      resolved = { label, inline: this.inlineAgent(agent.declaration) };
       this.agentLabels.set(agent, resolved);
     }
-    return resolved.label;
+    return resolved;
+  }
+
+  /**
+   * An inline `agent { ecs { taskrole '…'; inheritFrom '…' } }` or `agent { kubernetes { serviceAccount '…' } }`
+   * (also a pod `yaml` with `serviceAccountName:`), its values resolved; null for other directives.
+   */
+  private inlineAgent(declaration: CallExpression): InlineAgent | null {
+    if (calleeName(declaration) !== 'agent' || declaration.closures.length === 0) return null;
+    for (const st of declaration.closures[0].body) {
+      if (st.type !== 'ExpressionStatement' || st.expression.type !== 'Call') continue;
+      const block = st.expression;
+      const kind = calleeName(block);
+      if (kind !== 'ecs' && kind !== 'kubernetes') continue;
+      const values = new Map<string, string | null>();
+      const read = (key: string, e: Expression | undefined) => {
+        if (!e || values.has(key)) return;
+        values.set(key, this.resolver.expr(e, { env: null, method: null }).value);
+      };
+      for (const [key, e] of namedArgs(block.args)) read(key, e);
+      for (const c of block.closures) {
+        for (const inner of c.body) {
+          if (inner.type !== 'ExpressionStatement' || inner.expression.type !== 'Call') continue;
+          const key = calleeName(inner.expression);
+          if (key) read(key, positional(inner.expression.args)[0]);
+        }
+      }
+      let identity = kind === 'ecs' ? (values.get('taskrole') ?? values.get('taskRole') ?? null) : (values.get('serviceAccount') ?? null);
+      if (kind === 'kubernetes' && !identity) {
+        // A pod spec written inline: its service account, as the pod would run.
+        const pod = values.get('yaml');
+        const m = pod ? /^[ \t]*serviceAccount(?:Name)?:[ \t]*["']?([\w.-]+)/m.exec(pod) : null;
+        if (m) identity = m[1];
+      }
+      return { kind, identity: identity || null, namespace: values.get('namespace') || null, inheritFrom: values.get('inheritFrom') || null, cloud: values.get('cloud') || null };
+    }
+    return null;
   }
 
   /** Records what a call means for the scope of its block; returns the block's scope, or 'skip'. */
@@ -768,8 +813,24 @@ class Extractor {
 
   /** The agent in effect, for caller policy (its label resolved). */
   private agentInScope(agent: Agent | null): AgentInScope | null {
-    return agent ? { label: this.label(agent), declaration: agent.declaration } : null;
+    if (!agent) return null;
+    const resolved = this.resolvedAgent(agent);
+    return { label: resolved.label, declaration: agent.declaration, inline: resolved.inline, line: this.cite(agent.declaration.start) };
   }
+
+  /** Sets a usage's caller from caller policy's decision (its source, and every label choice when there are several). */
+  private setCaller(usage: Usage, decision: CallerDecision): void {
+    usage.caller = decision.caller;
+    usage.callerOrigin = decision.origin;
+    if (decision.source) usage.callerSource = { ...decision.source };
+    if (decision.choices) usage.callerChoices = decision.choices.map((c) => ({ ...c, source: { ...c.source } }));
+  }
+
+  /** An AWS credential as .rolecall.json and Jenkins configuration as code describe it. */
+  private credential(credId: string | null): AwsCredentialInfo | undefined {
+    return describedCredential(credId, this.ctx)?.info;
+  }
+
 
   /** The credentials an enclosing withAWS / binding / withVault put in effect, for caller policy. */
   private enclosing(scope: WalkScope): EnclosingCredentials | null {
@@ -820,7 +881,7 @@ class Extractor {
     const credExpr = named.get('credentials');
     const credVal = this.val(credExpr, scope);
     const credId = credVal?.value ?? null;
-    const credentialRole = credId !== null ? this.config?.awsCredentials[credId]?.roleArn : undefined;
+    const credentialRole = this.credential(credId)?.roleArn;
     if (!roleExpr && credentialRole && credId !== null) {
       // The credential's own "IAM Role To Use" is assumed with its keys: a role usage, not static keys.
       const usage = this.credentialRoleUsage('withAWS', call, item.scope, credId, credentialRole, credExpr!, credVal!);
@@ -851,10 +912,8 @@ class Extractor {
       usage.credentialsId = credId;
     }
     const useNode = this.val(named.get('useNode'), scope)?.value === 'true';
-    const info = credId !== null ? this.config?.awsCredentials[credId] : undefined;
-    const c = callerOf({ kind: 'withAWS', agent: useNode ? this.agentInScope(scope.agent) : null, useNode, credentialsId: credId }, this.ctx);
-    usage.caller = c.caller;
-    usage.callerOrigin = c.origin;
+    const info = this.credential(credId);
+    this.setCaller(usage, callerOf({ kind: 'withAWS', agent: useNode ? this.agentInScope(scope.agent) : null, useNode, credentialsId: credId }, this.ctx));
     if (info?.mfaSerial) usage.mfaSerial = info.mfaSerial;
 
     const regionExpr = named.get('region');
@@ -944,7 +1003,7 @@ class Extractor {
 
   /** When .rolecall.json does not describe a credential: how to tell RoleCall it has a role of its own. */
   private describeHint(credId: string): string {
-    if (this.config?.awsCredentials[credId]) return '';
+    if (this.credential(credId)) return '';
     return ` If the credential already has an "IAM Role To Use" in Jenkins, describe it in .rolecall.json: "awsCredentials": {"${credId}": {"roleArn": "arn:aws:iam::ACCOUNT:role/NAME"}}.`;
   }
 
@@ -956,17 +1015,15 @@ class Extractor {
     usage.agentLabel = this.label(scope.agent);
     this.record(usage, 'credentials', credVal, range(credExpr));
     usage.credentialsId = credId;
-    const c = callerOf({ kind: 'credential-role', credentialsId: credId }, this.ctx);
-    usage.caller = c.caller;
-    usage.callerOrigin = c.origin;
+    this.setCaller(usage, callerOf({ kind: 'credential-role', credentialsId: credId }, this.ctx));
     const check = checkRoleArn(roleArn);
     usage.role = roleArn;
     usage.roleArn = check.ok ? roleArn : null;
     usage.roleAccount = check.ok ? check.account : accountOfArnLoose(roleArn);
-    const origin: Origin = { source: 'literal', reference: credId, description: `IAM Role To Use of AWS credential '${credId}' (.rolecall.json awsCredentials)` };
+    const origin: Origin = { source: 'literal', reference: credId, description: `IAM Role To Use of AWS credential '${credId}' (${describedCredential(credId, this.ctx)?.roleWhere ?? '.rolecall.json awsCredentials'})` };
     usage.origins.role = origin;
     usage.origins.roleArn = origin;
-    const mfaSerial = this.config?.awsCredentials[credId]?.mfaSerial;
+    const mfaSerial = this.credential(credId)?.mfaSerial;
     if (mfaSerial) usage.mfaSerial = mfaSerial;
     return usage;
   }
@@ -984,7 +1041,7 @@ class Extractor {
     const credId = credVal?.value ?? null;
     const roleExpr = named.get('roleArn');
     const roleVal = this.val(roleExpr, scope);
-    const credentialRole = credId !== null ? this.config?.awsCredentials[credId]?.roleArn : undefined;
+    const credentialRole = this.credential(credId)?.roleArn;
     if ((!roleExpr || roleVal?.value === '') && credentialRole && credId !== null && credExpr && credVal) {
       const usage = this.credentialRoleUsage('credentials-binding', call, scope, credId, credentialRole, credExpr, credVal);
       usage.args.call = range(b);
@@ -1011,9 +1068,7 @@ class Extractor {
       this.record(usage, 'credentials', credVal, range(credExpr));
       usage.credentialsId = credId;
     }
-    const c = callerOf({ kind: 'binding', credentialsId: credId }, this.ctx);
-    usage.caller = c.caller;
-    usage.callerOrigin = c.origin;
+    this.setCaller(usage, callerOf({ kind: 'binding', credentialsId: credId }, this.ctx));
     this.roleFromArn(usage, roleVal, rawContent(this.text, roleExpr), range(roleExpr));
 
     // The binding's defaults: session name "Jenkins" (what STS receives), duration = STS default.
@@ -1089,9 +1144,7 @@ class Extractor {
       }
       const ttl = params.get('ttl');
       if (ttl) usage.duration = vaultTtl(ttl);
-      const c = callerOf({ kind: 'vault' }, this.ctx);
-      usage.caller = c.caller;
-      usage.callerOrigin = c.origin;
+      this.setCaller(usage, callerOf({ kind: 'vault' }, this.ctx));
       item.usages.push(usage);
     }
   }
@@ -1130,8 +1183,7 @@ class Extractor {
     usage.boundStringCredentials = this.boundCredentials(scope);
     usage.agentLabel = this.label(scope.agent);
     const caller = callerOf({ kind: 'shell', agent: this.agentInScope(scope.agent), enclosing: this.enclosing(scope) }, this.ctx);
-    usage.caller = caller.caller;
-    usage.callerOrigin = caller.origin;
+    this.setCaller(usage, caller);
     const profile = c.globals.profile ?? c.options.profile;
     if (profile && profile !== true) {
       // The agent's principal is only the default: a profile picks other credentials on that machine.

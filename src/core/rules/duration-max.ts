@@ -1,9 +1,12 @@
 // duration-exceeds-max (the role's MaxSessionDuration) and role-chaining-duration (STS caps a session
 // assumed by another role session at one hour, whatever the role allows).
 import { isRoleSession } from '../iam/arn';
-import type { ProjectConfig } from '../config';
+import { credentialInfo } from '../config';
 import type { RoleRecord } from '../ports';
-import { finding, type Fix, type Finding, type Usage } from '../types';
+import { finding, type AnalysisContext, type Fix, type Finding, type Usage } from '../types';
+
+/** What the chaining check reads: the AWS credentials .rolecall.json and JCasC describe. */
+export type ChainContext = Pick<AnalysisContext, 'config' | 'agents'> | null;
 
 const CHAIN_LIMIT = 3600;
 
@@ -24,17 +27,16 @@ function clampFix(usage: Usage, to: number, why: string): Fix[] | undefined {
 }
 
 /** True when the usage's caller is itself a role session (a role/assumed-role caller or a chained credential). */
-export function callsFromRoleSession(usage: Usage, config: ProjectConfig | null): boolean {
+export function callsFromRoleSession(usage: Usage, ctx: ChainContext): boolean {
   if (isRoleSession(usage.caller)) return true;
-  const cred = usage.credentialsId && config ? config.awsCredentials[usage.credentialsId] : undefined;
-  return !!cred?.roleArn;
+  return !!credentialInfo(ctx?.config, ctx?.agents, usage.credentialsId)?.roleArn;
 }
 
 /** role-chaining-duration: needs no IAM data (the caller decides it). */
-export function roleChainingRule(usage: Usage, config: ProjectConfig | null): Finding[] {
+export function roleChainingRule(usage: Usage, ctx: ChainContext): Finding[] {
   if (usage.kind === 'sh-get-session-token' || usage.duration === null || usage.duration <= CHAIN_LIMIT) return [];
-  if (!callsFromRoleSession(usage, config)) return [];
-  const cred = usage.credentialsId && config ? config.awsCredentials[usage.credentialsId] : undefined;
+  if (!callsFromRoleSession(usage, ctx)) return [];
+  const cred = credentialInfo(ctx?.config, ctx?.agents, usage.credentialsId);
   const who = isRoleSession(usage.caller) ? `the caller ${usage.caller} is a role session` : `credential '${usage.credentialsId}' assumes ${cred?.roleArn} first, so this call is a role chain`;
   const role = usage.roleArn ?? usage.role ?? 'the role';
   return [

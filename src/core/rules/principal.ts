@@ -6,6 +6,7 @@ import { describeClause, evaluateAssumeRole, type CompiledPolicy, type Evaluatio
 import type { IamReader, RoleRecord, UserRecord } from '../ports';
 import { finding, type AnalysisContext, type Finding, type Usage } from '../types';
 import { unresolvedPolicies } from '../iam/snapshot';
+import { credentialInfo } from '../config';
 import { externalIdMismatch, externalIdMissing, isExternalIdKey } from './external-id';
 import { isMfaKey, mfaRequired } from './mfa';
 import { callContext, compiledPolicy, statementName, statementRelated } from './trust-context';
@@ -86,7 +87,7 @@ function principalsOf(trace: StatementTrace[]): string {
 }
 
 /** Findings that explain a refused (or impossible) sts:AssumeRole; none when allowed or unknown. */
-export function trustFindings(usage: Usage, role: RoleRecord, identity: CallerIdentity, evaluation: Evaluation, ctx: Pick<AnalysisContext, 'config'>, now: Date = new Date()): Finding[] {
+export function trustFindings(usage: Usage, role: RoleRecord, identity: CallerIdentity, evaluation: Evaluation, ctx: Pick<AnalysisContext, 'config' | 'agents'>, now: Date = new Date()): Finding[] {
   if (evaluation.decision !== 'deny') return [];
   const caller = identity.caller;
   const who = caller ? caller.arn : 'the caller';
@@ -151,7 +152,7 @@ export function trustFindings(usage: Usage, role: RoleRecord, identity: CallerId
   }
   const mfaStatement = extOnly ? undefined : mfaOnly ?? both;
   if (mfaStatement) {
-    const cred = usage.credentialsId ? ctx.config.awsCredentials[usage.credentialsId] : undefined;
+    const cred = credentialInfo(ctx.config, ctx.agents, usage.credentialsId);
     const known = usage.mfaSerial ?? cred?.mfaSerial ?? (identity.record && 'mfaDevices' in identity.record ? identity.record.mfaDevices[0] ?? null : null);
     // A virtual MFA device is usually named after its user: a better hint than a placeholder.
     const serial = known ?? (caller?.kind === 'user' ? `arn:${caller.partition}:iam::${caller.account}:mfa/${caller.name}` : null);

@@ -11,6 +11,7 @@ import { roleLevelFindings } from './policy-findings';
 import { callerIdentity, evaluateUsage, trustFindings, type CallerIdentity } from './principal';
 import { accountNotCovered, lookupUnavailable, roleNotFound } from './role-lookup';
 import { compiledPolicy } from './trust-context';
+import { perCallerChoiceAsync } from './caller-choices';
 
 export { snapshotFindings } from './policy-findings';
 export { roleChainingRule } from './duration-max';
@@ -18,7 +19,7 @@ export { roleChainingRule } from './duration-max';
 /** Checks of a usage against the role's trust policy and the caller's permissions. Never throws. */
 export async function iamRules(usage: Usage, iam: IamReader, ctx: AnalysisContext, now: Date = new Date()): Promise<Finding[]> {
   try {
-    return await trustChecks(usage, iam, ctx, now);
+    return await perCallerChoiceAsync(usage, (u) => trustChecks(u, iam, ctx, now));
   } catch (e) {
     // A bug of ours must not sink the file's other findings, nor pass as "trust ok".
     const message = e instanceof Error ? e.message : String(e);

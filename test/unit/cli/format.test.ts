@@ -51,7 +51,10 @@ describe('scan output', () => {
       role: 'jenkins', roleAccount: '222222222222', roleArn: 'arn:aws:iam::222222222222:role/jenkins',
       externalId: { present: true, source: 'credential', value: null, reference: 'ExternalId' },
       duration: 3600, roleSessionName: null, mfa: false, region: null, caller: 'arn:aws:iam::111111111111:role/jenkins-slave',
+      callerSource: { kind: 'none', file: null, line: null, key: null, description: null },
     });
+    const sourced = JSON.parse(toJson({ ...result(), usages: [{ ...usage(), callerOrigin: 'agent label x: ECS template, jenkins.yaml:6', callerSource: { kind: 'jenkins-casc', file: 'jenkins.yaml', line: 7, key: 'taskrole' } }] }));
+    assert.deepEqual(sourced.usages[0].callerSource, { kind: 'jenkins-casc', file: 'jenkins.yaml', line: 7, key: 'taskrole', description: 'agent label x: ECS template, jenkins.yaml:6' });
     assert.equal(json.findings[0].line, 2);
     assert.equal(json.findings[0].column, 5);
     assert.equal(json.findings[0].severity, 'error');

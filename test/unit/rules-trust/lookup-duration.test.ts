@@ -9,7 +9,7 @@ import { analysisContext, applyEdits, reader, SLAVE, usage } from './helpers';
 
 /** What analyzeFile runs for a usage: role chaining (needs no IAM data, so it runs in every scan) plus the trust checks. */
 async function allChecks(...args: Parameters<typeof iamRules>) {
-  return [...roleChainingRule(args[0], args[2].config), ...(await iamRules(...args))];
+  return [...roleChainingRule(args[0], args[2]), ...(await iamRules(...args))];
 }
 
 const ctx = analysisContext();
