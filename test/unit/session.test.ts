@@ -10,7 +10,7 @@ import { analyzeText } from '../../src/core/analyze';
 import type { AnalysisContext } from '../../src/core/types';
 import { configFrom, defaultConfig } from '../../src/core/config';
 import { AnalysisSession } from '../../src/core/session';
-import { computeChange } from '../../src/core/syntax/incremental';
+import { computeChange } from '../../src/core/syntax/reparse';
 
 const ROOT = join(__dirname, '..', '..');
 const importPlain = (path: string): Promise<any> => import(path);

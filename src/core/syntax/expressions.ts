@@ -659,7 +659,6 @@ export abstract class ExpressionParser extends StringParser {
     }
     const body = this.parseBlockBody(start, owner, null);
     const node: Closure = { type: 'Closure', params, body, start, end: this.lastEnd };
-    if (this.hooks?.onBlock !== undefined) this.hooks.onBlock(node, owner, this.depth, this.nlSignificant, this.lineLimited, this.lastUnclosed !== start);
     return node;
   }
 

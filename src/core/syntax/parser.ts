@@ -10,22 +10,8 @@
 
 import type { BlockStatement, Closure, ErrorStatement, ParseError, ParseResult, Program } from './ast';
 import { StatementParser } from './statements';
-import type { HookedParseResult, ParserHooks } from './state';
 
 export { MAX_DEPTH, braceImbalanceOf } from './state';
-export type { HookedParseResult, ParserHooks } from './state';
-
-/** Parses with observers (and optionally only one region); for incremental.ts. Never throws. */
-export function parseWithHooks(text: string, hooks: ParserHooks): HookedParseResult {
-  try {
-    return parseUnguarded(text, hooks);
-  } catch (e) {
-    const message = `Internal parser error: ${e instanceof Error ? e.message : String(e)}`;
-    const node: ErrorStatement = { type: 'ErrorStatement', message, start: 0, end: text.length };
-    const program: Program = { type: 'Program', body: [node], start: 0, end: text.length };
-    return { text, program, errors: [{ code: 'internal-error', message, offset: 0, length: text.length }], node: null, end: -1, closed: false };
-  }
-}
 
 /** Parses Groovy text into a tree plus positioned errors. Never throws. */
 export function parse(text: string): ParseResult {
@@ -41,9 +27,6 @@ export function parse(text: string): ParseResult {
     const program: Program = { type: 'Program', body: [node], start: 0, end: text.length };
     return { text, program, errors: [{ code: 'internal-error', message, offset: 0, length: text.length }] };
   }
-}
-function parseUnguarded(text: string, hooks: ParserHooks): HookedParseResult {
-  return new StatementParser(text, hooks).run() as HookedParseResult;
 }
 
 /**
@@ -77,7 +60,7 @@ export interface BlockParse {
  */
 export function parseBlockAt(text: string, open: number, closure: boolean, depth: number, balance: () => number): BlockParse {
   try {
-    const parser = new StatementParser(text, { braceImbalanceOf: balance });
+    const parser = new StatementParser(text, balance);
     const { node, closed } = parser.parseBlockAt(open, closure, depth);
     const meta = { cursors: parser.cursors, dropOffsets: parser.dropOffsets, dropCursors: parser.dropCursors };
     return { node, closed, errors: parser.errors, meta, tooDeep: parser.errors.some((e) => e.code === 'nesting-too-deep') };

@@ -4,7 +4,7 @@
 // one: state -> strings (strings.ts) -> expressions -> declarations -> statements (the concrete parser).
 // Methods a file needs from a later one are declared abstract here.
 
-import type { Annotation, BlockStatement, Closure, ErrorNode, Expression, Parameter, ParseError, ParseResult, Statement } from './ast';
+import type { Annotation, BlockStatement, ErrorNode, Expression, Parameter, ParseError, Statement } from './ast';
 import { syntaxErrorCode } from './errors';
 import { Quote, StringStop, SyntaxKind as K, createScanner } from './scanner';
 import type { Scanner, ScannerState } from './scanner';
@@ -102,39 +102,6 @@ export function braceImbalanceOf(text: string): number {
   return balance;
 }
 
-/**
- * Observers and an alternative entry point for incremental re-parsing (incremental.ts). Plain `parse()`
- * passes none; every use is behind a check so the usual parse pays nothing.
- */
-export interface ParserHooks {
-  /**
-   * Called after each `{ }` statement block (parseBlock) or closure is parsed, with the state its parse
-   * started in: `owner` is the statement start used by the indentation-aware recovery, `inLine` that it
-   * sits in a single-line string's `${}`, `closed` that it ended on its own `}`.
-   */
-  onBlock?(node: BlockStatement | Closure, owner: number, depth: number, nlSignificant: boolean, inLine: boolean, closed: boolean): void;
-  /** Filled in parallel to the errors: the start of the current token when each error was reported. */
-  errorCursors?: number[];
-  /** Receives the current token start each time an error was dropped as a duplicate of the last one. */
-  droppedCursors?: number[];
-  /** Called each time a `}` was decided by the whole-text brace balance, with that `}`'s offset. */
-  onBraceBalance?(offset: number): void;
-  /** Known brace balance of the text (saves a whole-text scan). */
-  braceImbalance?: number;
-  /** Gives the text's brace balance when first needed (a caller trying several parses of one text counts once). */
-  braceImbalanceOf?: () => number;
-  /** Parse only the block (or closure) whose `{` is at `open`, in the given parser state. */
-  region?: { open: number; closure: boolean; owner: number; depth: number; nlSignificant: boolean; previousError: ParseError | null };
-}
-
-/** Result of `parseWithHooks`: for a region parse, `node` is the block and `end` where it ended. */
-export interface HookedParseResult extends ParseResult {
-  node: BlockStatement | Closure | null;
-  end: number;
-  closed: boolean;
-}
-
-
 export abstract class ParserState {
   readonly errors: ParseError[] = [];
   /** Where the parser was (token start) when it reported each error (reparse.ts needs them). */
@@ -167,10 +134,11 @@ export abstract class ParserState {
 
   constructor(
     readonly text: string,
-    readonly hooks: ParserHooks | undefined,
+    /** Gives the text's brace balance when a `}` needs it (reparse.ts knows it); else it is counted. */
+    readonly balanceOf: (() => number) | undefined,
   ) {
     this.scanner = createScanner(text, (message, offset, length) => this.addError(message, offset, length));
-    this.braceImbalance = hooks?.braceImbalance ?? null;
+    this.braceImbalance = null;
   }
 
   abstract parseExpression(): Expression;
@@ -187,12 +155,10 @@ export abstract class ParserState {
     if (last !== undefined && last.offset === offset) {
       this.dropOffsets.push(offset);
       this.dropCursors.push(this.tokStart);
-      if (this.hooks?.droppedCursors !== undefined) this.hooks.droppedCursors.push(this.tokStart);
       return; // one error per spot: no cascades
     }
     this.errors.push({ code: syntaxErrorCode(message), message, offset, length });
     this.cursors.push(this.tokStart);
-    if (this.hooks?.errorCursors !== undefined) this.hooks.errorCursors[this.errors.length - 1] = this.tokStart;
   }
 
   /** Whether the current token is `kind` (a call, so the compiler does not narrow `tok` across next()). */
@@ -308,8 +274,7 @@ export abstract class ParserState {
    */
   closesOuterBlock(ownerStart: number): boolean {
     if (!this.nlBefore || this.indentOf(this.tokStart) >= this.indentOf(ownerStart)) return false;
-    if (this.braceImbalance === null) this.braceImbalance = this.hooks?.braceImbalanceOf ? this.hooks.braceImbalanceOf() : braceImbalanceOf(this.text);
-    if (this.hooks?.onBraceBalance !== undefined) this.hooks.onBraceBalance(this.tokStart);
+    if (this.braceImbalance === null) this.braceImbalance = this.balanceOf !== undefined ? this.balanceOf() : braceImbalanceOf(this.text);
     return this.braceImbalance > 0;
   }
 

@@ -4,7 +4,7 @@
 import type { Annotation, Argument, BlockStatement, CallExpression, Closure, CatchClause, Expression, ForStatement, IfStatement, ParseResult, Program, Statement, SwitchCase, SwitchStatement, TryStatement } from './ast';
 import { SyntaxKind as K, isModifier } from './scanner';
 import { DeclarationParser } from './declarations';
-import { MAX_DEPTH, canStartExpression, type HookedParseResult } from './state';
+import { MAX_DEPTH, canStartExpression } from './state';
 
 export class StatementParser extends DeclarationParser {
 
@@ -52,7 +52,6 @@ export class StatementParser extends DeclarationParser {
     this.next();
     const body = this.parseBlockBody(start, this.stmtStart, null);
     const node: BlockStatement = { type: 'Block', body, start, end: this.lastEnd };
-    if (this.hooks?.onBlock !== undefined) this.hooks.onBlock(node, this.stmtStart, this.depth, this.nlSignificant, this.lineLimited, this.lastUnclosed !== start);
     return node;
   }
 
@@ -490,24 +489,7 @@ export class StatementParser extends DeclarationParser {
     const expression: CallExpression = { type: 'Call', callee, args, closures: [], parenthesized: false, start, end: this.lastEnd };
     return { type: 'ExpressionStatement', expression, start, end: this.lastEnd };
   }
-  run(): ParseResult | HookedParseResult {
-
-    const region = this.hooks?.region;
-    if (region !== undefined) {
-      if (region.previousError !== null) this.errors.push(region.previousError);
-      this.depth = region.depth;
-      this.nlSignificant = region.nlSignificant;
-      this.stmtStart = region.owner;
-      this.scanFrom(region.open);
-      const node = this.at(K.OpenBrace) ? (region.closure ? this.parseClosure() : this.parseBlock()) : null;
-      if (region.previousError !== null) {
-        this.errors.shift();
-        this.hooks!.errorCursors?.shift();
-      }
-      const program: Program = { type: 'Program', body: [], start: 0, end: this.text.length };
-      return { text: this.text, program, errors: this.errors, node, end: this.lastEnd, closed: node !== null && this.lastUnclosed !== region.open };
-    }
-    if (this.hooks !== undefined) return { text: this.text, program: this.parseProgram(), errors: this.errors, node: null, end: this.text.length, closed: true };
+  run(): ParseResult {
     return { text: this.text, program: this.parseProgram(), errors: this.errors };
   }
 
