@@ -74,6 +74,13 @@ interface AccountSource {
 
 const IAM_READ_ACTIONS = 'iam:GetRole, iam:ListRoles, iam:ListRolePolicies, iam:GetRolePolicy, iam:ListAttachedRolePolicies, iam:GetPolicy, iam:GetPolicyVersion, iam:GetUser, iam:ListUserPolicies, iam:GetUserPolicy, iam:ListAttachedUserPolicies, iam:ListGroupsForUser, iam:ListGroupPolicies, iam:GetGroupPolicy, iam:ListAttachedGroupPolicies, iam:ListMFADevices, iam:GetInstanceProfile';
 
+/** Pages of one listing before it is given up as runaway (IAM lists at most 1,000 items a page). */
+const MAX_PAGES = 1000;
+
+function paginationFailure(action: string, resource: string, why: string): Unavailable {
+  return { status: 'unavailable', reason: `${action} on ${resource} did not finish: ${why}, so the listing is incomplete`, next: 'check the --endpoint-url (a proxy or emulator answering wrongly), or scan with a snapshot (rolecall snapshot --out FILE, then --iam-snapshot FILE)' };
+}
+
 /** `arn:PART:iam::ACCT:role/PATH/NAME` or `arn:PART:sts::ACCT:assumed-role/NAME/SESSION`. */
 export function parseRoleArn(arn: string): { account: string; roleName: string } | null {
   const role = /^arn:aws[\w-]*:iam::(\d{12}):role\/(?:.*\/)?([\w+=,.@-]{1,64})$/.exec(arn);
@@ -429,14 +436,18 @@ class LiveReader implements LiveIamReader {
   ): Promise<I[] | Unavailable> {
     const all: I[] = [];
     let marker: string | undefined;
-    for (let page = 0; page < 1000; page++) {
+    const seen = new Set<string>();
+    for (let page = 1; page <= MAX_PAGES; page++) {
       const outcome = await this.send<{ IsTruncated?: boolean; Marker?: string }>(source, 'iam', operation, () => build(marker));
       if (!outcome.ok) return this.unavailable(outcome, { action, source, resource });
       all.push(...items(outcome.value));
       if (!outcome.value.IsTruncated || !outcome.value.Marker) return all;
       marker = outcome.value.Marker;
+      // A marker seen before would page forever: the listing is incomplete, and partial data is no answer.
+      if (seen.has(marker)) return paginationFailure(action, resource, `IAM returned the same pagination marker twice (page ${page})`);
+      seen.add(marker);
     }
-    return all;
+    return paginationFailure(action, resource, `more than ${MAX_PAGES} pages`);
   }
 
   async getInstanceProfile(instanceProfileArn: string): Promise<Lookup<InstanceProfileRecord>> {

@@ -59,6 +59,13 @@ function snapshotError(action: string, page: number, outcome: Extract<RetryOutco
   return new StsError(kind, `${action} failed (page ${page}, ${outcome.attempts} attempt${outcome.attempts === 1 ? '' : 's'}): ${e.code}: ${e.message}`, next);
 }
 
+const MAX_PAGES = 10_000;
+
+/** A listing that never ends (a repeated marker, or runaway pages): a snapshot from it would be incomplete. */
+function repeatedMarker(action: string, page: number, tooMany = false): StsError {
+  return new StsError('other', `${action} did not finish: ${tooMany ? `more than ${page} pages` : `IAM returned the same pagination marker twice (page ${page})`}; no snapshot written, as it would be incomplete`, 'check the --endpoint-url (a proxy or emulator answering wrongly) and try again');
+}
+
 /** Reads every page of GetAccountAuthorizationDetails. Throws StsError-like errors with a next step (the CLI prints them). */
 export async function fetchAuthorizationDetails(options: AwsClientOptions = {}): Promise<AuthorizationDetails> {
   const policy = retryPolicy(options);
@@ -67,7 +74,9 @@ export async function fetchAuthorizationDetails(options: AwsClientOptions = {}):
   const details: AuthorizationDetails = { UserDetailList: [], GroupDetailList: [], RoleDetailList: [], Policies: [] };
   try {
     let marker: string | undefined;
-    for (let page = 1; page <= 10_000; page++) {
+    // A marker seen before would page forever.
+    const seenMarkers = new Set<string>();
+    for (let page = 1; page <= MAX_PAGES; page++) {
       const outcome = await sendWithRetry<GetAccountAuthorizationDetailsCommandOutput>(
         policy,
         client,
@@ -84,12 +93,16 @@ export async function fetchAuthorizationDetails(options: AwsClientOptions = {}):
       log.info(`snapshot: page ${page}: ${details.RoleDetailList.length} roles, ${details.UserDetailList.length} users so far`);
       if (!out.IsTruncated || !out.Marker) break;
       marker = out.Marker;
+      if (seenMarkers.has(marker)) throw repeatedMarker('iam:GetAccountAuthorizationDetails', page);
+      seenMarkers.add(marker);
+      if (page === MAX_PAGES) throw repeatedMarker('iam:GetAccountAuthorizationDetails', page, true);
     }
     // GetAccountAuthorizationDetails leaves out MaxSessionDuration; ListRoles has it. Without it a scan
     // would assume 3600 s and report durations a 12-hour role allows (seed 003).
     const maxByArn = new Map<string, number>();
     marker = undefined;
-    for (let page = 1; page <= 10_000; page++) {
+    seenMarkers.clear();
+    for (let page = 1; page <= MAX_PAGES; page++) {
       const outcome = await sendWithRetry<ListRolesCommandOutput>(
         policy,
         client,
@@ -101,6 +114,9 @@ export async function fetchAuthorizationDetails(options: AwsClientOptions = {}):
       for (const role of outcome.value.Roles ?? []) if (role.Arn && role.MaxSessionDuration !== undefined) maxByArn.set(role.Arn, role.MaxSessionDuration);
       if (!outcome.value.IsTruncated || !outcome.value.Marker) break;
       marker = outcome.value.Marker;
+      if (seenMarkers.has(marker)) throw repeatedMarker('iam:ListRoles', page);
+      seenMarkers.add(marker);
+      if (page === MAX_PAGES) throw repeatedMarker('iam:ListRoles', page, true);
     }
     for (const role of details.RoleDetailList as Array<Record<string, unknown>>) {
       const max = typeof role.Arn === 'string' ? maxByArn.get(role.Arn) : undefined;

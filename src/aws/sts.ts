@@ -49,12 +49,14 @@ export function createStsClient(options: AwsClientOptions = {}): AwsStsClient {
     // An MFA code is single-use: after a reset or a timeout we cannot know whether STS consumed it, so
     // only throttling (refused before processing) is retried.
     let result: RetryOutcome<T> | undefined;
-    for (let attempt = 1; attempt <= policy.maxAttempts; attempt++) {
+    let attempt = 1;
+    for (; attempt <= policy.maxAttempts; attempt++) {
       result = await sendWithRetry<T>({ ...policy, maxAttempts: 1 }, client, build, { service, operation, account: 'default' }, (e) => onRequest({ ...e, attempt }));
       if (result.ok || result.error.kind !== 'throttled' || attempt === policy.maxAttempts) break;
       await policy.sleep(backoffDelay(policy, attempt));
     }
-    return result as RetryOutcome<T>;
+    // Each round above is one attempt of its own: the outcome counts them all (messages say "after N attempts").
+    return { ...(result as RetryOutcome<T>), attempts: Math.min(attempt, policy.maxAttempts) };
   }
 
   function toStsError(failure: Failure, action: string, context: { roleArn?: string; serialNumber?: string }): StsError {

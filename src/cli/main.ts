@@ -4,6 +4,7 @@ import { runGrant } from './grant';
 import { runImpact } from './impact';
 import { UsageError, type CliIo, type Subcommand } from './io';
 import { runMint } from './mint';
+import { readFirstLine, terminalPrompt } from './prompt';
 import { runScan } from './scan';
 import { runSnapshot } from './snapshot';
 import { VERSION, versionText } from './version';
@@ -79,6 +80,8 @@ if (require.main === module) {
     stderr: (text) => process.stderr.write(text),
     cwd: process.cwd(),
     env: process.env,
+    readLine: () => readFirstLine(process.stdin),
+    ...(process.stdin.isTTY && process.stderr.isTTY ? { prompt: (question: string) => terminalPrompt(question) } : {}),
   };
   process.on('unhandledRejection', (reason) => {
     io.stderr(`rolecall: internal error: ${reason instanceof Error ? reason.message : String(reason)}\n`);

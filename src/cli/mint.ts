@@ -1,6 +1,6 @@
 // `rolecall mint`: temporary credentials the way a pipeline step would get them, for a local dry run.
 //
-// Exit status: 0 minted; 2 bad input (flags, values STS would reject before any call: a token code that
+// Exit status: 0 minted; 3 minted and printed but --write-profile failed; 2 bad input (flags, values STS would reject before any call: a token code that
 // is not 6 digits, a duration out of bounds, a malformed ARN or session name); 1 when STS refuses or
 // cannot be reached (AccessDenied, wrong MFA code, expired source credentials, throttling, network).
 // Bad input is the person's typo (fix the command); a refusal is the account's answer (fix IAM, the
@@ -11,33 +11,41 @@ import { explainAssumeRole } from '../core/iam/evaluate';
 import type { RequestContext } from '../core/iam/evaluate';
 import { CREDENTIAL_FORMATS, formatCredentials } from '../core/credentials/formats';
 import type { CredentialFormat } from '../core/credentials/formats';
-import { isValidProfileName, writeCredentialsProfile } from '../core/credentials/credentialsFile';
+import { credentialsFilePath, CredentialsFileError, isValidProfileName, profileHoldsLongTermKeys, writeCredentialsProfile } from '../core/credentials/credentialsFile';
 import { StsError } from '../core/ports';
-import type { Log } from '../core/ports';
+import type { Log, MfaPrompt } from '../core/ports';
 import { parseFlags } from './args';
 import { UsageError } from './io';
 import type { CliIo, Subcommand } from './io';
 
-export const MINT_HELP = `Usage: rolecall mint [--role-arn ARN] [--external-id V] [--duration S] [--session-name N]
-                     [--serial-number MFA_ARN --token-code 123456] [--profile P] [--region R]
-                     [--endpoint-url URL] [--format env|json|credential-process|ini] [--write-profile NAME]
+export const MINT_HELP = `Usage: rolecall mint [--role-arn ARN] [--external-id V | --external-id-env VAR] [--duration S]
+                     [--session-name N] [--serial-number MFA_ARN [--token-code 123456|-]] [--profile P]
+                     [--region R] [--endpoint-url URL] [--format env|json|credential-process|ini]
+                     [--write-profile NAME [--force]]
 
 Mints temporary credentials with sts:AssumeRole (or sts:GetSessionToken without --role-arn, as seed 004's
 pipeline does) using the source credentials of --profile (default: the AWS SDK's credential chain).
 
   --role-arn ARN           role to assume; omit for GetSessionToken
-  --external-id V          sts:ExternalId to pass (never printed)
+  --external-id V          sts:ExternalId to pass (never printed; visible in the process list)
+  --external-id-env VAR    the ExternalId from environment variable VAR (kept out of the process list)
   --duration S             session seconds (AssumeRole 900..43200, GetSessionToken 900..129600);
                            capped at 3600 with a warning when the source is itself a role session
   --session-name N         RoleSessionName ([\\w+=,.@-]{2,64}); default rolecall-<UTC time>
-  --serial-number ARN      MFA device; --token-code must then be its current 6-digit code
-  --token-code 123456      MFA code (exactly 6 digits); without --serial-number the device is the
-                           profile's mfa_serial, else the calling user's (iam:ListMFADevices)
+  --serial-number ARN      MFA device; without --token-code, a terminal is asked for the code
+  --token-code 123456      MFA code (exactly 6 digits), or - to read it from standard input; without
+                           --serial-number the device is the profile's mfa_serial, else the calling
+                           user's (iam:ListMFADevices)
   --profile P / --region R / --endpoint-url URL   source credentials, region, IAM/STS endpoint (an emulator)
   --format F               env (export lines, default), json / credential-process (credential_process JSON), ini
-  --write-profile NAME     also write the credentials as [NAME] into ~/.aws/credentials (mode 0600)
+  --write-profile NAME     also write the credentials as [NAME] into ~/.aws/credentials (mode 0600;
+                           AWS_SHARED_CREDENTIALS_FILE, '~/' expanded as the SDK does; a symbolic
+                           link is written through; parallel runs are serialised by a lock file)
+  --force                  let --write-profile replace a profile holding long-term access keys
+                           (AKIA..., or keys without a session token); a backup of the file is kept
 
-Exit status: 0 minted, 1 STS refused or could not be reached, 2 bad input.
+Exit status: 0 minted, 1 STS refused or could not be reached, 2 bad input (nothing minted),
+3 minted and printed, but --write-profile could not write the profile.
 `;
 
 function stderrLog(io: CliIo): Log {
@@ -53,6 +61,11 @@ export function parseMintArgs(argv: string[]): {
   region?: string;
   endpointUrl?: string;
   writeProfile?: string;
+  force: boolean;
+  /** Environment variable holding the ExternalId (read in runMint, never printed). */
+  externalIdEnv?: string;
+  /** `--token-code -`: read the code from standard input. */
+  tokenCodeFromStdin: boolean;
   help: boolean;
 } {
   const parsed = parseFlags(
@@ -70,6 +83,8 @@ export function parseMintArgs(argv: string[]): {
       'endpoint-url': { type: 'string' },
       format: { type: 'string' },
       'write-profile': { type: 'string' },
+      force: { type: 'boolean' },
+      'external-id-env': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   );
@@ -81,8 +96,11 @@ export function parseMintArgs(argv: string[]): {
     if (!/^\d+$/.test(v.duration)) throw new UsageError(`--duration must be a whole number of seconds, got '${v.duration}'`);
     durationSeconds = Number(v.duration);
   }
-  if (v['token-code'] !== undefined && !/^\d{6}$/.test(v['token-code'])) throw new UsageError('--token-code must be exactly 6 digits (the current code of the MFA device)');
-  if (v['serial-number'] !== undefined && v['token-code'] === undefined) throw new UsageError('--serial-number needs --token-code (the current 6-digit MFA code)');
+  const fromStdin = v['token-code'] === '-';
+  if (v['token-code'] !== undefined && !fromStdin && !/^\d{6}$/.test(v['token-code'])) throw new UsageError('--token-code must be exactly 6 digits (the current code of the MFA device), or - to read it from standard input');
+  if (v['external-id'] !== undefined && v['external-id-env'] !== undefined) throw new UsageError('--external-id and --external-id-env do not go together: give the ExternalId one way');
+  if (v['external-id-env'] !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(v['external-id-env'])) throw new UsageError(`--external-id-env expects an environment variable name, got '${v['external-id-env']}'`);
+  if (v.force && v['write-profile'] === undefined) throw new UsageError('--force goes with --write-profile NAME');
   if (v['endpoint-url'] !== undefined && !/^https?:\/\/[^\s/]+/.test(v['endpoint-url'])) throw new UsageError(`--endpoint-url must be an http(s) URL, got '${v['endpoint-url']}'`);
   if (v['write-profile'] !== undefined && !isValidProfileName(v['write-profile'])) throw new UsageError(`--write-profile: invalid profile name '${v['write-profile']}' (letters, digits and ._@+-)`);
   const request: MintRequest = {
@@ -91,7 +109,7 @@ export function parseMintArgs(argv: string[]): {
     ...(durationSeconds !== undefined ? { durationSeconds } : {}),
     ...(v['session-name'] !== undefined ? { roleSessionName: v['session-name'] } : {}),
     ...(v['serial-number'] !== undefined ? { mfaSerial: v['serial-number'] } : {}),
-    ...(v['token-code'] !== undefined ? { tokenCode: v['token-code'] } : {}),
+    ...(v['token-code'] !== undefined && !fromStdin ? { tokenCode: v['token-code'] } : {}),
   };
   return {
     request,
@@ -100,6 +118,9 @@ export function parseMintArgs(argv: string[]): {
     ...(v.region !== undefined ? { region: v.region } : {}),
     ...(v['endpoint-url'] !== undefined ? { endpointUrl: v['endpoint-url'] } : {}),
     ...(v['write-profile'] !== undefined ? { writeProfile: v['write-profile'] } : {}),
+    force: v.force === true,
+    ...(v['external-id-env'] !== undefined ? { externalIdEnv: v['external-id-env'] } : {}),
+    tokenCodeFromStdin: fromStdin,
     help: v.help === true,
   };
 }
@@ -133,6 +154,39 @@ async function explainDenialLive(aws: AwsModule, args: ReturnType<typeof parseMi
   }
 }
 
+/** Fills in the secrets that stay off the command line: the ExternalId from the environment, the MFA code from stdin. */
+async function secretInputs(args: ReturnType<typeof parseMintArgs>, io: CliIo): Promise<void> {
+  if (args.externalIdEnv !== undefined) {
+    const value = io.env[args.externalIdEnv];
+    if (value === undefined || value === '') throw new UsageError(`--external-id-env: environment variable ${args.externalIdEnv} is not set (or empty)`);
+    args.request.externalId = value;
+  }
+  if (args.tokenCodeFromStdin) {
+    if (!io.readLine) throw new UsageError('--token-code -: this command has no standard input to read the code from');
+    const code = (await io.readLine()).trim();
+    if (!/^\d{6}$/.test(code)) throw new UsageError('--token-code -: standard input must start with the 6-digit MFA code');
+    args.request.tokenCode = code;
+  }
+}
+
+/** The MFA prompt port for a terminal; none without one (then the code must come with --token-code). */
+function terminalMfa(io: CliIo): MfaPrompt | undefined {
+  const prompt = io.prompt;
+  if (!prompt) return undefined;
+  return {
+    askCode: async (serial, purpose) => prompt(`MFA code from ${serial} to ${purpose}: `),
+  };
+}
+
+/** Refuses before minting (and spending an MFA code) when the profile to write holds long-term keys. */
+function checkProfileWritable(args: ReturnType<typeof parseMintArgs>, io: CliIo): void {
+  if (!args.writeProfile || args.force) return;
+  const path = credentialsFilePath({ env: io.env });
+  if (profileHoldsLongTermKeys(args.writeProfile, path)) {
+    throw new UsageError(`--write-profile ${args.writeProfile}: that profile in ${path} holds long-term access keys; refusing to replace them — pick another profile name, or add --force (a backup of the file is kept)`);
+  }
+}
+
 /** The `rolecall mint` subcommand. */
 export const runMint: Subcommand = async (argv, io) => {
   const args = parseMintArgs(argv);
@@ -140,10 +194,17 @@ export const runMint: Subcommand = async (argv, io) => {
     io.stdout(MINT_HELP);
     return 0;
   }
+  await secretInputs(args, io);
+  const mfa = terminalMfa(io);
+  if (args.request.mfaSerial !== undefined && args.request.tokenCode === undefined && !mfa) {
+    throw new UsageError('--serial-number needs --token-code (the current 6-digit MFA code, or - to read it from standard input); on a terminal the code is asked for');
+  }
+  checkProfileWritable(args, io);
   const log = stderrLog(io);
   // Loaded on demand, like scan --live: the SDK is only paid for when used.
   const aws = await import('../aws/index');
   const sts = aws.createStsClient({ profile: args.profile, region: args.region, endpointUrl: args.endpointUrl, log: { ...log, warn: () => undefined } });
+  let result;
   try {
     if (args.request.tokenCode !== undefined && args.request.mfaSerial === undefined) {
       // A code without a device: the profile's mfa_serial, else the calling user's device, as the AWS CLI would.
@@ -153,13 +214,7 @@ export const runMint: Subcommand = async (argv, io) => {
       args.request.mfaSerial = found.serial;
     }
     const explainDenial = (roleArn: string, request: DenialContext) => explainDenialLive(aws, args, roleArn, request);
-    const result = await mint(args.request, { sts, log, explainDenial });
-    io.stdout(formatCredentials(result.credentials, args.format, { region: args.region ?? null, profileName: args.writeProfile ?? 'rolecall' }));
-    if (args.writeProfile) {
-      const path = writeCredentialsProfile(args.writeProfile, result.credentials, { path: io.env.AWS_SHARED_CREDENTIALS_FILE || undefined, region: args.region ?? null });
-      io.stderr(`rolecall mint: wrote profile [${args.writeProfile}] to ${path} (expires ${result.credentials.expiration.toISOString()})\n`);
-    }
-    return 0;
+    result = await mint(args.request, { sts, log, explainDenial, ...(mfa ? { mfa } : {}) });
   } catch (error) {
     if (error instanceof StsError) {
       if (error.kind === 'invalid-input' && !/^STS rejected/.test(error.message)) throw new UsageError(`${error.message}; ${error.next}`);
@@ -170,4 +225,18 @@ export const runMint: Subcommand = async (argv, io) => {
   } finally {
     sts.dispose();
   }
+  io.stdout(formatCredentials(result.credentials, args.format, { region: args.region ?? null, profileName: args.writeProfile ?? 'rolecall' }));
+  if (args.writeProfile) {
+    try {
+      const written = writeCredentialsProfile(args.writeProfile, result.credentials, { env: io.env, region: args.region ?? null, force: args.force });
+      if (written.backup) io.stderr(`rolecall mint: the old credentials file is kept as ${written.backup}\n`);
+      io.stderr(`rolecall mint: wrote profile [${args.writeProfile}] to ${written.path} (expires ${result.credentials.expiration.toISOString()})\n`);
+    } catch (error) {
+      // The credentials exist and were printed: say exactly what failed, with its own status.
+      const reason = error instanceof CredentialsFileError ? error.message : `${(error as NodeJS.ErrnoException).code ?? 'error'}: ${(error as Error).message.split('\n')[0]}`;
+      io.stderr(`rolecall mint: minted (the credentials were printed above), but profile [${args.writeProfile}] was not written: ${reason}\n`);
+      return 3;
+    }
+  }
+  return 0;
 };

@@ -7,14 +7,24 @@ import { parseIni, sectionEntries } from './ini';
 
 export type Env = Record<string, string | undefined>;
 
-/** `AWS_CONFIG_FILE`, else `~/.aws/config`. */
-export function awsConfigPath(env: Env = process.env, home: string = homedir()): string {
-  return env.AWS_CONFIG_FILE || join(home, '.aws', 'config');
+/** The AWS SDK's home folder: HOME, else USERPROFILE, else HOMEDRIVE+HOMEPATH, else the OS's. */
+export function sdkHomeDir(env: Env = process.env, fallback: string = homedir()): string {
+  return env.HOME || env.USERPROFILE || (env.HOMEPATH ? `${env.HOMEDRIVE ?? 'C:\\'}${env.HOMEPATH}` : '') || fallback;
 }
 
-/** `AWS_SHARED_CREDENTIALS_FILE`, else `~/.aws/credentials`. */
-export function awsCredentialsPath(env: Env = process.env, home: string = homedir()): string {
-  return env.AWS_SHARED_CREDENTIALS_FILE || join(home, '.aws', 'credentials');
+/** `~/x` → `HOME/x`, as the AWS SDK expands `AWS_SHARED_CREDENTIALS_FILE` / `AWS_CONFIG_FILE`; other paths unchanged. */
+export function expandHome(path: string, home: string): string {
+  return path.startsWith('~/') || path.startsWith('~\\') ? join(home, path.slice(2)) : path;
+}
+
+/** `AWS_CONFIG_FILE` (with `~/` expanded as the SDK does), else `~/.aws/config`. */
+export function awsConfigPath(env: Env = process.env, home: string = sdkHomeDir(env)): string {
+  return expandHome(env.AWS_CONFIG_FILE || join(home, '.aws', 'config'), home);
+}
+
+/** `AWS_SHARED_CREDENTIALS_FILE` (with `~/` expanded as the SDK does), else `~/.aws/credentials`. */
+export function awsCredentialsPath(env: Env = process.env, home: string = sdkHomeDir(env)): string {
+  return expandHome(env.AWS_SHARED_CREDENTIALS_FILE || join(home, '.aws', 'credentials'), home);
 }
 
 /** The profile the AWS CLI would use: the given one, else `AWS_PROFILE`, else `default`. */

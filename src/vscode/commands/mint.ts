@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import type * as Aws from '../../aws/index';
 import { mint, type MintRequest } from '../../core/credentials/mint';
 import { toCredentialProcessJson, toEnv, toShellExports } from '../../core/credentials/formats';
-import { writeCredentialsProfile } from '../../core/credentials/credentialsFile';
+import { CredentialsFileError, writeCredentialsProfile } from '../../core/credentials/credentialsFile';
 import { StsError, type MfaPrompt, type TemporaryCredentials } from '../../core/ports';
 import type { Usage } from '../../core/types';
 import type { Ctx } from '../ctx';
@@ -324,8 +324,19 @@ async function deliver(ctx: Ctx, credentials: TemporaryCredentials, roleArn: str
     case 'profile': {
       const profile = await vscode.window.showInputBox({ title: 'RoleCall: profile name', value: `rolecall-${name}`, ignoreFocusOut: true, validateInput: (v) => validateProfileName(v) });
       if (!profile) return;
-      const file = writeCredentialsProfile(profile.trim(), credentials, { region });
-      void vscode.window.showInformationMessage(`RoleCall: wrote profile [${profile.trim()}] to ${path.normalize(file)} (mode 0600). Use it with --profile ${profile.trim()}.`);
+      const profileName = profile.trim();
+      let written;
+      try {
+        written = writeCredentialsProfile(profileName, credentials, { region });
+      } catch (err) {
+        if (!(err instanceof CredentialsFileError) || err.kind !== 'long-term-keys') throw err;
+        // Long-term keys are not ours to destroy: only on an explicit yes, and with a backup.
+        const replace = 'Replace (keep a backup)';
+        const answer = await vscode.window.showWarningMessage(`RoleCall: profile [${profileName}] in ${err.path} holds long-term access keys. Replace them with these temporary credentials?`, { modal: true, detail: 'A copy of the whole file is kept next to it. Choosing another profile name leaves the keys alone.' }, replace);
+        if (answer !== replace) return;
+        written = writeCredentialsProfile(profileName, credentials, { region, force: true });
+      }
+      void vscode.window.showInformationMessage(`RoleCall: wrote profile [${profileName}] to ${path.normalize(written.path)} (mode 0600)${written.backup ? `; the old file is kept as ${path.basename(written.backup)}` : ''}. Use it with --profile ${profileName}.`);
       break;
     }
     case 'json': {
