@@ -11,13 +11,17 @@ export type Fault =
   | { kind: 'server-error'; status?: number }
   | { kind: 'reset' }
   | { kind: 'stall'; ms: number }
-  | { kind: 'malformed' };
+  | { kind: 'malformed' }
+  /** A well-formed answer of our own (e.g. a page whose Marker repeats). */
+  | { kind: 'respond'; status?: number; body: string };
 
 export interface FaultRule {
   /** AWS action to match (e.g. "GetRole"); absent ⇒ every action. */
   action?: string;
   /** How many matching requests get the fault; absent ⇒ all of them. */
   times?: number;
+  /** How many matching requests pass untouched before the fault applies (default 0). */
+  after?: number;
   fault: Fault;
 }
 
@@ -39,7 +43,7 @@ function awsError(code: string, message: string): string {
 /** Starts the proxy on 127.0.0.1 (a free port) forwarding to `target` (moto's URL). */
 export function startFaultProxy(target: string): Promise<FaultProxy> {
   const upstream = new URL(target);
-  let rules: Array<FaultRule & { used: number }> = [];
+  let rules: Array<FaultRule & { used: number; passed: number }> = [];
   const seen: Record<string, number> = {};
   const injected: Record<string, number> = {};
   const sockets = new Set<Socket>();
@@ -48,6 +52,11 @@ export function startFaultProxy(target: string): Promise<FaultProxy> {
   const handle = (req: IncomingMessage, res: ServerResponse, body: Buffer): void => {
     const action = new URLSearchParams(body.toString('utf8')).get('Action') ?? new URL(req.url ?? '/', 'http://x').searchParams.get('Action') ?? 'unknown';
     seen[action] = (seen[action] ?? 0) + 1;
+    for (const r of rules) if ((r.action === undefined || r.action === action) && r.passed < (r.after ?? 0)) {
+      r.passed++;
+      forward(req, res, body);
+      return;
+    }
     const rule = rules.find((r) => (r.action === undefined || r.action === action) && (r.times === undefined || r.used < r.times));
     if (rule) {
       rule.used++;
@@ -76,6 +85,9 @@ export function startFaultProxy(target: string): Promise<FaultProxy> {
         }
         case 'malformed':
           res.writeHead(200, { 'content-type': 'text/xml' }).end('<GetRoleResponse><GetRoleResult><Role><RoleName>oops</Rol');
+          return;
+        case 'respond':
+          res.writeHead(fault.status ?? 200, { 'content-type': 'text/xml' }).end(fault.body);
           return;
       }
     }
@@ -119,7 +131,7 @@ export function startFaultProxy(target: string): Promise<FaultProxy> {
         seen,
         injected,
         setRules(next) {
-          rules = next.map((r) => ({ ...r, used: 0 }));
+          rules = next.map((r) => ({ ...r, used: 0, passed: 0 }));
         },
         clear() {
           rules = [];
