@@ -68,6 +68,14 @@ export function roleProblems(role: RoleRecord): RoleProblem[] {
     }
   }
   for (const st of parsed.policy?.statements ?? []) {
+    if (st.notPrincipal && policy.valid) {
+      // AWS, policy elements: NotPrincipal — not allowed in a role trust policy, with either effect.
+      out.push({
+        code: 'invalid-principal',
+        message: `Trust policy of ${role.roleName}, ${statementName(st)}: NotPrincipal (with "Effect": "${st.effect}") cannot be used in a role trust policy; IAM refuses the document, so nobody can assume the role through it. Name the principals in Principal, and narrow with an aws:PrincipalArn condition (ArnNotEquals) instead of NotPrincipal.`,
+        related: [statementRelated(role, st, `${statementName(st)} uses NotPrincipal`)],
+      });
+    }
     for (const p of [...(st.principal ?? []), ...(st.notPrincipal ?? [])]) {
       if (p.kind === 'unique-id') {
         // IAM shows a unique id in place of an ARN once the principal it named is deleted: a recreated

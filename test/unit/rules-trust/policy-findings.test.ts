@@ -60,8 +60,22 @@ describe('rules/trust: trust policies IAM refuses or never matches', () => {
   it('NotPrincipal with Allow: trust-principal-mismatch with the reason', async () => {
     const role = roleWith({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', NotPrincipal: { AWS: '333333333333' }, Action: 'sts:AssumeRole' }] });
     const findings = await iamRules(usage({ text: "withAWS(role:'r')", roleArn: role.arn, caller: 'arn:aws:iam::111111111111:user/alice' }), memoryReader([role]), analysisContext());
-    assert.deepEqual(findings.map((f) => f.code), ['trust-principal-mismatch']);
-    assert.match(findings[0].message, /cannot let anyone in: NotPrincipal \(here with "Effect": "Allow"\) cannot be used in a role trust policy/);
+    assert.deepEqual(findings.map((f) => f.code).sort(), ['invalid-principal', 'trust-principal-mismatch']);
+    const mismatch = findings.find((f) => f.code === 'trust-principal-mismatch')!;
+    assert.match(mismatch.message, /cannot let anyone in: NotPrincipal \(here with "Effect": "Allow"\) cannot be used in a role trust policy/);
+    const invalid = findings.find((f) => f.code === 'invalid-principal')!;
+    assert.equal(invalid.severity, 'warning');
+    assert.match(invalid.message, /statement #0: NotPrincipal \(with "Effect": "Allow"\) cannot be used in a role trust policy; IAM refuses the document/);
+  });
+
+  it('NotPrincipal with Deny is refused too (AWS: NotPrincipal cannot be used in a role trust policy)', async () => {
+    const role = roleWith({ Version: '2012-10-17', Statement: [
+      { Effect: 'Allow', Principal: { AWS: '111111111111' }, Action: 'sts:AssumeRole' },
+      { Sid: 'OnlyAlice', Effect: 'Deny', NotPrincipal: { AWS: 'arn:aws:iam::111111111111:user/alice' }, Action: 'sts:AssumeRole' },
+    ] });
+    const findings = await iamRules(usage({ text: "withAWS(role:'r')", roleArn: role.arn, caller: 'arn:aws:iam::111111111111:user/alice' }), memoryReader([role]), analysisContext());
+    assert.deepEqual(findings.map((f) => f.code).sort(), ['invalid-principal', 'trust-principal-mismatch']);
+    assert.match(findings.find((f) => f.code === 'invalid-principal')!.message, /statement 'OnlyAlice': NotPrincipal \(with "Effect": "Deny"\)/);
   });
 
   it('a grammar error (Effect "allow") is a policy-parse-error; a live role has no file to point at', async () => {
