@@ -6,7 +6,9 @@
 // bundle, dist/aws.js, which the CLI and the extension load only when they first talk to AWS.
 // test/unit/packaging/npm-package.test.ts checks that no bundle requires anything else.
 import { build } from 'esbuild';
-import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
 
 const production = process.argv.includes('--production');
 mkdirSync('dist', { recursive: true });
@@ -57,3 +59,10 @@ for (const { metafile } of results) {
   }
 }
 writeFileSync('dist/externals.json', JSON.stringify(externals, null, 2) + '\n');
+
+// The HCL (Terraform) reader runs tree-sitter-hcl on web-tree-sitter: both WASM binaries ship next to
+// the bundles (in the npm package's files and the .vsix), where src/cli/iac.ts and src/vscode look for them.
+const require = createRequire(import.meta.url);
+for (const [pkg, file] of [['web-tree-sitter', 'web-tree-sitter.wasm'], ['@tree-sitter-grammars/tree-sitter-hcl', 'tree-sitter-hcl.wasm']]) {
+  copyFileSync(require.resolve(`${pkg}/${file}`), join('dist', file));
+}

@@ -38,7 +38,7 @@ export const runImpact: Subcommand = async (argv: string[], io: CliIo) => {
       'role-arn': { type: 'string' },
       'trust-policy': { type: 'string' },
       'max-session-duration': { type: 'string' },
-      iac: { type: 'string', multiple: true },
+      // --iac comes with SCAN_FLAGS (scan reads it as an IAM source; impact reads it as the change).
       ...SCAN_FLAGS,
       help: { type: 'boolean', short: 'h', default: false },
     },

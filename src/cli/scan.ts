@@ -5,10 +5,14 @@ import { analyzeFile, analyzeText, decodePipelineText } from '../core/analyze';
 import { configFrom, type ProjectConfig } from '../core/config';
 import type { IamReader } from '../core/ports';
 import { LineMap, type AnalysisContext, type FileAnalysis, type FileError, type Finding, type Usage } from '../core/types';
+import { parseCaller, parseRoleArn } from '../core/iam/arn';
 import { CompositeIamReader } from '../core/iam/composite';
 import { parseSnapshot, SnapshotIamReader, type ParsedSnapshot } from '../core/iam/snapshot';
 import { referencedSources, snapshotFindings } from '../core/rules/policy-findings';
 import { parseJsonTree } from '../core/iam/json';
+import { IacIamReader, type IacEntry } from '../core/iam/iac/index';
+import { iacDriftFindings, iacFindings } from '../core/rules/iac-findings';
+import { readIacEntries } from './iac';
 import { displayPath, findPipelineFiles } from './files';
 import { toJson, toSarif, toText, type ScanResult } from './format';
 import { parseFlags } from './args';
@@ -41,6 +45,14 @@ Options:
                                a gate that must not pass when IAM could not be read uses warning
   --jenkins-casc FILE          Jenkins configuration-as-code YAML to read callers from (agent templates'
                                instance profiles, task roles, service accounts; AWS credentials), repeatable
+  --iac PATH                   IAM defined as code, repeatable: a CloudFormation template (YAML/JSON), a
+                               CDK cdk.out directory or a Terraform directory; its roles win over
+                               snapshots and live IAM for the same ARN
+  --iac-account ACCOUNT        the account the --iac code deploys to (AWS::AccountId, aws_caller_identity)
+  --iac-region R               the region it deploys to (AWS::Region, AWS::Partition)
+  --iac-param NAME=VALUE       a template parameter / Terraform variable for --iac, repeatable
+  --assume-role-template ARN   for --live: read accounts without --account-profile by assuming this role,
+                               e.g. 'arn:aws:iam::{account}:role/rolecall-reader'
 
 Exit status: 0 no finding at or above --fail-on, 1 at least one, 2 bad usage or unreadable input.
 Problems of IAM data about roles no scanned usage refers to are not reported here and never change
@@ -178,6 +190,11 @@ export const SCAN_FLAGS = {
   'credentials-file': { type: 'string' },
   config: { type: 'string' },
   'jenkins-casc': { type: 'string', multiple: true },
+  iac: { type: 'string', multiple: true },
+  'iac-account': { type: 'string' },
+  'iac-region': { type: 'string' },
+  'iac-param': { type: 'string', multiple: true },
+  'assume-role-template': { type: 'string' },
 } as const;
 
 /** The values of SCAN_FLAGS as parseArgs returns them. */
@@ -194,6 +211,11 @@ export interface ScanFlagValues {
   'credentials-file'?: string;
   config?: string;
   'jenkins-casc'?: string[];
+  iac?: string[];
+  'iac-account'?: string;
+  'iac-region'?: string;
+  'iac-param'?: string[];
+  'assume-role-template'?: string;
 }
 
 /** What a scan reads before it analyses anything: the pipeline files, the analysis context and the IAM data. */
@@ -203,6 +225,12 @@ export interface ScanInputs {
   /** Line maps of the snapshot files read (pipelines are added as they are analysed). */
   lineMaps: Map<string, LineMap>;
   snapshotReader: SnapshotIamReader | null;
+  /** The IAM sources without the roles defined as code (snapshots, live), or null. */
+  baseIam: IamReader | null;
+  /** IAM defined as code (`--iac`, config "iac") in front of `baseIam`; it is `ctx.iam` when present. */
+  iac: IacIamReader | null;
+  /** Findings located in the IaC files (trust-policy problems, unresolved values, drift). */
+  iacFindings: Finding[];
   /** Resolves a path as given (relative to the working directory). */
   at: (p: string) => string;
   /** Problems met while walking the paths (unreadable folders, FIFOs, dangling links): errors[] entries. */
@@ -215,7 +243,7 @@ export interface ScanInputs {
 
 /** Reads the config, credentials and IAM sources the scan flags name, and lists the pipeline files of the paths. */
 export async function scanInputs(values: ScanFlagValues, positionals: string[], io: CliIo): Promise<ScanInputs> {
-  const liveOnly = ['profile', 'region', 'endpoint-url', 'account-profile'] as const;
+  const liveOnly = ['profile', 'region', 'endpoint-url', 'account-profile', 'assume-role-template'] as const;
   for (const flag of liveOnly) {
     if (values[flag] !== undefined && !values.live) throw new UsageError(`--${flag} needs --live`);
   }
@@ -278,10 +306,23 @@ export async function scanInputs(values: ScanFlagValues, positionals: string[], 
         region: values.region,
         endpointUrl: values['endpoint-url'],
         accountProfiles: { ...config.accounts, ...keyValues(values['account-profile'], '--account-profile') },
+        ...assumeRoleOptions(values['assume-role-template'], config.assumeRoles),
       }),
     );
   }
-  const iam = readers.length === 0 ? null : readers.length === 1 ? readers[0] : new CompositeIamReader(readers);
+  const baseIam = readers.length === 0 ? null : readers.length === 1 ? readers[0] : new CompositeIamReader(readers);
+
+  // IAM defined as code: in front of the other sources (it is what the repository deploys).
+  const iacEntries = iacEntriesOf(values, config, configPath, at);
+  let iac: IacIamReader | null = null;
+  const iacOwn: Finding[] = [];
+  if (iacEntries.length > 0) {
+    const model = await readIacEntries(iacEntries, at);
+    for (const [file, map] of model.lines) lineMaps.set(file, map);
+    iac = new IacIamReader(model, baseIam);
+    iacOwn.push(...iacFindings(model), ...(await iacDriftFindings(iac)));
+  }
+  const iam = iac ?? baseIam;
 
   // Jenkins configuration as code (flags + config): who runs agent code, and AWS credentials' roles.
   const cascPaths: Array<{ shown: string; path: string }> = (values['jenkins-casc'] ?? []).map((p) => ({ shown: displayPath(p), path: at(p) }));
@@ -297,7 +338,7 @@ export async function scanInputs(values: ScanFlagValues, positionals: string[], 
     for (const p of agents.problems) problems.push({ file: p.file, line: p.line, column: p.column, message: `${p.severity}: ${p.message}` });
   }
   const ctx: AnalysisContext = { config, caller: values.caller ?? null, params, credentials, iam, agents };
-  return { files, ctx, lineMaps, snapshotReader, at, walkErrors, explicit, problems };
+  return { files, ctx, lineMaps, snapshotReader, baseIam, iac, iacFindings: iacOwn, at, walkErrors, explicit, problems };
 }
 
 /** The analyses of the pipeline files, and the files that could not be (fully) analysed. */
@@ -369,7 +410,7 @@ export async function runScan(argv: string[], io: CliIo): Promise<number> {
   const failOn = parseFailOn(values['fail-on']);
 
   const inputs = await scanInputs(values, positionals, io);
-  const { lineMaps, snapshotReader } = inputs;
+  const { lineMaps, snapshotReader, iacFindings: iacOwn } = inputs;
   const { analyses, errors } = await analyseFiles(inputs);
   const usages: Usage[] = analyses.flatMap((a) => a.usages);
   const findings: Finding[] = analyses.flatMap((a) => a.findings);
@@ -380,6 +421,7 @@ export async function runScan(argv: string[], io: CliIo): Promise<number> {
     unreferenced = snapshotFindings(snapshotReader).length - relevant.length;
     findings.push(...relevant);
   }
+  findings.push(...iacOwn);
 
   const result: ScanResult = {
     usages,
@@ -390,7 +432,28 @@ export async function runScan(argv: string[], io: CliIo): Promise<number> {
     unreferencedIamProblems: unreferenced,
   };
   io.stdout(format === 'json' ? toJson(result) : format === 'sarif' ? toSarif(result, VERSION) : toText(result));
-  return findingsStatus(result.findings, failOn);
+  // Findings in the IaC files are shown, but decide the status only for roles the scanned usages use.
+  const used = usedRoles(usages);
+  const iacSet = new Set(iacOwn);
+  const deciding = result.findings.filter((f) => !iacSet.has(f) || (f.roleArn !== null && used.has(roleKey(f.roleArn))));
+  return findingsStatus(deciding, failOn);
+}
+
+/** `account:name` of a role ARN or assumed-role ARN (paths and case ignored), or the text itself. */
+function roleKey(arn: string): string {
+  const caller = parseCaller(arn);
+  const role = caller?.kind === 'assumed-role' && caller.roleArn ? parseRoleArn(caller.roleArn) : parseRoleArn(arn);
+  return role ? `${role.account}:${role.name.toLowerCase()}` : arn;
+}
+
+/** The roles the usages assume or call from. */
+function usedRoles(usages: readonly Usage[]): Set<string> {
+  const out = new Set<string>();
+  for (const u of usages) {
+    if (u.roleArn) out.add(roleKey(u.roleArn));
+    if (u.caller) out.add(roleKey(u.caller));
+  }
+  return out;
 }
 
 /** True for a usage whose role IAM decides (static keys and GetSessionToken assume none). */
@@ -414,6 +477,33 @@ export function iamCoverage(usages: readonly Usage[], findings: readonly Finding
     if (!haveIam || u.roleArn === null || unavailable.has(`${u.file}\0${u.anchor.start}`)) notChecked++;
   }
   return { roleUsages, notChecked };
+}
+
+/** IaC entries from `--iac` (with --iac-account/-region/-param) and the config's "iac" (paths relative to it). */
+function iacEntriesOf(values: ScanFlagValues, config: ProjectConfig, configPath: string | null, at: (p: string) => string): IacEntry[] {
+  const account = values['iac-account'] ?? null;
+  if (account !== null && !/^\d{12}$/.test(account)) throw new UsageError(`--iac-account expects a 12-digit account id, got '${account}'`);
+  const parameters = keyValues(values['iac-param'], '--iac-param');
+  if ((values['iac-account'] || values['iac-region'] || values['iac-param']) && !values.iac?.length) throw new UsageError('--iac-account, --iac-region and --iac-param need --iac PATH');
+  const entries: IacEntry[] = (values.iac ?? []).map((path) => ({ path, account, region: values['iac-region'] ?? null, parameters }));
+  if (configPath) {
+    for (const e of config.iac) {
+      // Like snapshots: a config's entries stay inside the config's folder (checked with links followed).
+      configFilePath(configPath, 'iac', '--iac', e.path, at);
+      entries.push({ ...e, path: isAbsolute(e.path) ? e.path : join(dirname(configPath), e.path) });
+    }
+  }
+  return entries;
+}
+
+/** `--assume-role-template` (or config accounts "*" / per account "assumeRole") for the live reader. */
+function assumeRoleOptions(template: string | undefined, fromConfig: Record<string, string>): { assumeRoleTemplate?: string; accountAssumeRoles?: Record<string, string> } {
+  if (template !== undefined && !/^arn:[\w-]+:iam::(\{account\}|\d{12}):role\/./.test(template)) {
+    throw new UsageError(`--assume-role-template expects a role ARN such as 'arn:aws:iam::{account}:role/rolecall-reader', got '${template}'`);
+  }
+  const { '*': star, ...perAccount } = fromConfig;
+  const chosen = template ?? star;
+  return { ...(chosen ? { assumeRoleTemplate: chosen } : {}), ...(Object.keys(perAccount).length ? { accountAssumeRoles: perAccount } : {}) };
 }
 
 /** Findings in file order, then line, column and code (the order every output uses). */

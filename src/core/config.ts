@@ -26,6 +26,13 @@ export interface ProjectConfig {
   };
   /** Target account id → AWS profile that can read its IAM (live mode). */
   accounts: Record<string, string>;
+  /**
+   * Account id, or `*` for every account without a profile → role ARN to assume from the default
+   * credentials to read its IAM (live mode); `{account}` in it is replaced by the account id.
+   */
+  assumeRoles: Record<string, string>;
+  /** IAM defined as code: CloudFormation templates, CDK cdk.out, Terraform directories (paths relative to the config file). */
+  iac: IacConfigEntry[];
   /** Snapshot files (paths relative to the config file). */
   iamSnapshots: string[];
   /** Pipeline parameter values (`params.NAME`), overriding defaults. */
@@ -44,6 +51,14 @@ export interface ProjectConfig {
   baseDir: string | null;
 }
 
+/** A `"iac"` entry: where the code is and what it cannot say itself (account, region, parameter values). */
+export interface IacConfigEntry {
+  path: string;
+  account: string | null;
+  region: string | null;
+  parameters: Record<string, string>;
+}
+
 export interface ConfigProblem {
   path: string;
   message: string;
@@ -53,6 +68,8 @@ function emptyConfig(): ProjectConfig {
   return {
     callers: { controller: null, agents: {}, vault: null, default: null },
     accounts: {},
+    assumeRoles: {},
+    iac: [],
     iamSnapshots: [],
     parameters: {},
     env: {},
@@ -90,6 +107,62 @@ function optionalString(value: unknown, path: string, problems: ConfigProblem[])
   return null;
 }
 
+/** `accounts`: ACCOUNT → "PROFILE", or ACCOUNT / "*" → { "profile"?: ..., "assumeRole"?: "arn:...:role/NAME" }. */
+function accountsFrom(value: unknown, config: ProjectConfig, problems: ConfigProblem[]): void {
+  if (value === undefined) return;
+  if (!isRecord(value)) {
+    problems.push({ path: 'accounts', message: 'expected an object of account id → profile name or { "profile", "assumeRole" }' });
+    return;
+  }
+  for (const [account, item] of Object.entries(value)) {
+    const path = `accounts.${account}`;
+    if (account !== '*' && !/^\d{12}$/.test(account)) {
+      problems.push({ path, message: 'expected a 12-digit account id or "*"' });
+      continue;
+    }
+    if (typeof item === 'string') {
+      if (account === '*') problems.push({ path, message: '"*" takes { "assumeRole": "arn:aws:iam::{account}:role/NAME" }, not a profile' });
+      else config.accounts[account] = item;
+    } else if (isRecord(item)) {
+      const profile = optionalString(item.profile, `${path}.profile`, problems);
+      const assumeRole = optionalString(item.assumeRole, `${path}.assumeRole`, problems);
+      if (profile && account !== '*') config.accounts[account] = profile;
+      if (assumeRole) {
+        if (/^arn:[\w-]+:iam::(\d{12}|\{account\}):role\/./.test(assumeRole)) config.assumeRoles[account] = assumeRole;
+        else problems.push({ path: `${path}.assumeRole`, message: 'expected a role ARN, e.g. arn:aws:iam::{account}:role/rolecall-reader' });
+      }
+      for (const key of Object.keys(item)) if (key !== 'profile' && key !== 'assumeRole') problems.push({ path: `${path}.${key}`, message: 'unknown setting (ignored)' });
+    } else problems.push({ path, message: 'expected a profile name or { "profile", "assumeRole" }' });
+  }
+}
+
+function iacFrom(value: unknown, problems: ConfigProblem[]): IacConfigEntry[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) {
+    problems.push({ path: 'iac', message: 'expected an array of { "path", "account", "region", "parameters" }' });
+    return [];
+  }
+  const out: IacConfigEntry[] = [];
+  value.forEach((item, i) => {
+    const path = `iac[${i}]`;
+    const entry = typeof item === 'string' ? { path: item } : item;
+    if (!isRecord(entry) || typeof entry.path !== 'string' || entry.path === '') {
+      problems.push({ path, message: 'expected { "path": "infra/roles.yaml", "account": "123456789012", ... }' });
+      return;
+    }
+    const account = optionalString(entry.account, `${path}.account`, problems);
+    if (account !== null && !/^\d{12}$/.test(account)) problems.push({ path: `${path}.account`, message: 'expected a 12-digit account id' });
+    out.push({
+      path: entry.path,
+      account: account !== null && /^\d{12}$/.test(account) ? account : null,
+      region: optionalString(entry.region, `${path}.region`, problems),
+      parameters: stringMap(entry.parameters, `${path}.parameters`, problems),
+    });
+    for (const key of Object.keys(entry)) if (!['path', 'account', 'region', 'parameters'].includes(key)) problems.push({ path: `${path}.${key}`, message: 'unknown setting (ignored)' });
+  });
+  return out;
+}
+
 /** Sanitizes parsed `.rolecall.json` content into a ProjectConfig; problems are reported, not thrown. */
 export function configFrom(raw: unknown, baseDir: string | null = null): { config: ProjectConfig; problems: ConfigProblem[] } {
   const problems: ConfigProblem[] = [];
@@ -110,7 +183,8 @@ export function configFrom(raw: unknown, baseDir: string | null = null): { confi
       config.callers.agents = stringMap(callers.agents, 'callers.agents', problems);
     }
   }
-  config.accounts = stringMap(raw.accounts, 'accounts', problems);
+  accountsFrom(raw.accounts, config, problems);
+  config.iac = iacFrom(raw.iac, problems);
   if (raw.iamSnapshots !== undefined) {
     if (Array.isArray(raw.iamSnapshots) && raw.iamSnapshots.every((s) => typeof s === 'string')) config.iamSnapshots = raw.iamSnapshots as string[];
     else problems.push({ path: 'iamSnapshots', message: 'expected an array of file paths' });
@@ -147,7 +221,7 @@ export function configFrom(raw: unknown, baseDir: string | null = null): { confi
     }
   }
   for (const key of Object.keys(raw)) {
-    if (!['$schema', 'callers', 'accounts', 'iamSnapshots', 'parameters', 'env', 'awsCredentials', 'vaultRoles', 'jenkinsCasc', 'serviceAccounts'].includes(key)) {
+    if (!['$schema', 'callers', 'accounts', 'iac', 'iamSnapshots', 'parameters', 'env', 'awsCredentials', 'vaultRoles', 'jenkinsCasc', 'serviceAccounts'].includes(key)) {
       problems.push({ path: key, message: 'unknown setting (ignored)' });
     }
   }

@@ -3,9 +3,12 @@
 
 /** Where a piece of IAM data came from, so findings can point at it. */
 export interface IamOrigin {
-  kind: 'snapshot' | 'live';
-  /** Snapshot file path, as given. */
+  /** `iac`: defined as code (a CloudFormation template or Terraform file), which wins over snapshot/live. */
+  kind: 'snapshot' | 'live' | 'iac';
+  /** Snapshot or template file path, as given. */
   file?: string;
+  /** 1-based line of `range.start` in `file`, when the reader knows it (templates: for messages). */
+  line?: number;
   /** Offsets of the document inside the snapshot file, when known (for positions in findings). */
   range?: { start: number; end: number };
   /** AWS profile used for live reads. */
@@ -68,7 +71,13 @@ export interface InstanceProfileRecord {
 export type Lookup<T> =
   | { status: 'found'; value: T }
   | { status: 'not-found'; /** Names that do exist in that account, for "did you mean" fixes. */ knownNames: string[] }
-  | { status: 'unavailable'; /** Why, e.g. "AccessDenied: ...", "throttled after 5 retries". */ reason: string; /** What the user can do. */ next: string };
+  | {
+      status: 'unavailable';
+      /** Why, e.g. "AccessDenied: ...", "throttled after 5 retries". */ reason: string;
+      /** What the user can do. */ next: string;
+      /** True when the data exists but a value in it could not be resolved (IaC: a parameter without value): `unresolved-reference`, not `iam-unavailable`. */
+      unresolved?: boolean;
+    };
 
 /** Reads roles and principals from IAM (live) or from snapshot files. */
 export interface IamReader {

@@ -35,6 +35,8 @@ export const FINDING_CODES = {
   'unresolved-reference': { severity: 'info', title: 'Value the analysis could not resolve' },
   'iam-unavailable': { severity: 'warning', title: 'IAM data could not be read' },
   'policy-parse-error': { severity: 'error', title: 'Trust policy is not valid policy JSON' },
+  // Beyond the contract's table: a role defined as code whose trust policy differs from the deployed one.
+  'trust-policy-drift': { severity: 'info', title: 'Trust policy defined as code differs from the deployed one' },
 } as const satisfies Record<string, { severity: Severity; title: string }>;
 
 export type FindingCode = keyof typeof FINDING_CODES;

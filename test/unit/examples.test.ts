@@ -27,6 +27,8 @@ async function scan(...extra: string[]): Promise<{ code: number; json: JsonOut; 
 
 const S0 = 'examples/seed-000-external-id/';
 const CREDS = 'examples/jenkins-credentials.example.json';
+const CFN = 'examples/seed-003-ecs-agents/infra/cloudformation/deploy-role.yaml';
+const TF = 'examples/seed-003-ecs-agents/infra/terraform/';
 
 describe('examples/ corpus (all five seed setups)', function () {
   this.timeout(20000);
@@ -85,6 +87,10 @@ describe('examples/ corpus (all five seed setups)', function () {
       `${S4}:${lineOf(S4, 'role/secrets-reader')}:mfa-required`,
       // Seed 000's jenkins-policy.json with its trailing comma, reported in the snapshot file.
       'examples/iam/222222222222.json:102:policy-parse-error',
+      // Seed 003's roles defined as code (examples/.rolecall.json "iac"): problems located in the templates.
+      `${CFN}:${lineOf(CFN, '!Join')}:invalid-principal`,
+      `${TF}agents.tf:${lineOf(`${TF}agents.tf`, 'assume_role_policy = data.')}:trust-policy-drift`,
+      `${TF}agents.tf:${lineOf(`${TF}agents.tf`, '"Sid": "JenkinsAgents"') - 1}:unsatisfiable-condition`,
     ].sort();
     const actual = result.json.findings.map((f) => `${f.file}:${f.line}:${f.code}`).sort();
     assert.deepEqual(actual, expected);
@@ -107,6 +113,11 @@ describe('examples/ corpus (all five seed setups)', function () {
     const token = result.json.usages.find((u) => u.kind === 'sh-get-session-token')!;
     assert.equal(token.mfa, true);
     assert.equal(token.roleArn, null);
+  });
+
+  it('checks seed 003 against its roles defined as code, and names the template line', () => {
+    const wip = result.json.findings.find((f) => f.file === `${S0}Jenkinsfile.wip` && f.code === 'trust-principal-mismatch')!;
+    assert.ok(wip.message.endsWith(`(trust policy defined as code at ${CFN}:${lineOf(CFN, 'AssumeRolePolicyDocument:') + 1})`), wip.message);
   });
 
   it('never prints a credential value', () => {

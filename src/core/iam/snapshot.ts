@@ -31,6 +31,9 @@ const fileOffsets = new WeakMap<PolicySource, (offset: number) => number>();
 // Attached managed policies a snapshot names but does not contain, per role/user record.
 const missingPolicies = new WeakMap<RoleRecord | UserRecord, string[]>();
 
+// Other readers' maps from a range of a PolicySource's text to the file it is written in (IaC templates).
+const rangeMaps = new WeakMap<PolicySource, (range: Range) => Range | null>();
+
 /** Managed policy ARNs attached to a role or user whose documents the snapshot lacks (its permissions are then incomplete). */
 export function unresolvedPolicies(record: RoleRecord | UserRecord): string[] {
   return missingPolicies.get(record) ?? [];
@@ -43,8 +46,20 @@ export function carryUnresolved<T extends RoleRecord | UserRecord>(original: Rol
   return copy;
 }
 
-/** Where a range of a policy document's text lies in the snapshot file it came from (null if unknown). */
+/** Records policies of a role or user that another reader (IaC) could not read: its permissions are then incomplete. */
+export function markIncomplete(record: RoleRecord | UserRecord, names: string[]): void {
+  if (names.length) missingPolicies.set(record, [...(missingPolicies.get(record) ?? []), ...names]);
+}
+
+/** Registers how ranges of a PolicySource's text map into the file it is written in (for readers other than snapshots). */
+export function setRangeMap(source: PolicySource, map: (range: Range) => Range | null): void {
+  rangeMaps.set(source, map);
+}
+
+/** Where a range of a policy document's text lies in the snapshot (or template) file it came from (null if unknown). */
 export function rangeInFile(source: PolicySource, range: Range): Range | null {
+  const mapped = rangeMaps.get(source);
+  if (mapped) return mapped(range) ?? source.origin.range ?? null;
   const map = fileOffsets.get(source);
   if (map) return { start: map(range.start), end: Math.max(map(range.start), map(range.end)) };
   return source.origin.range ?? null;

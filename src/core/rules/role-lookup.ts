@@ -80,6 +80,10 @@ export function accountNotCovered(usage: Usage, roleArn: string, account: string
 
 /** iam-unavailable for a lookup that failed (access denied, throttling, network): the reason and next step. */
 export function lookupUnavailable(usage: Usage, roleArn: string, lookup: Extract<Lookup<RoleRecord>, { status: 'unavailable' }>): Finding[] {
+  if (lookup.unresolved) {
+    // The role is defined (as code) but a value it needs is only known at deploy time or was not given.
+    return [finding('unresolved-reference', usage.file, usage.anchor, `The trust of ${roleArn} was not checked: ${lookup.reason} — ${lookup.next}.`, { roleArn })];
+  }
   return [
     finding('iam-unavailable', usage.file, usage.anchor, `Could not read the role ${roleArn}: ${lookup.reason}. Its trust was not checked — ${lookup.next}.`, { roleArn }),
   ];

@@ -29,7 +29,7 @@ export function roleLabel(role: RoleRecord): string {
 export function statementRelated(role: RoleRecord, statement: PolicyStatement | null, message: string, source: PolicySource = role.trustPolicy): RelatedInfo {
   const info: RelatedInfo = { message, roleArn: role.arn };
   if (statement) info.statement = statement.label;
-  if (source.origin.kind === 'snapshot' && source.origin.file) {
+  if ((source.origin.kind === 'snapshot' || source.origin.kind === 'iac') && source.origin.file) {
     info.file = source.origin.file;
     const r = statement ? rangeInFile(source, statement.range) : source.origin.range ?? null;
     if (r) info.range = r;
@@ -40,7 +40,7 @@ export function statementRelated(role: RoleRecord, statement: PolicyStatement | 
 /** Points at an offset range of a policy's text (e.g. a parse error), mapped into its snapshot file. */
 export function textRelated(role: RoleRecord, source: PolicySource, range: Range, message: string): RelatedInfo {
   const info: RelatedInfo = { message, roleArn: role.arn };
-  if (source.origin.kind === 'snapshot' && source.origin.file) {
+  if ((source.origin.kind === 'snapshot' || source.origin.kind === 'iac') && source.origin.file) {
     info.file = source.origin.file;
     const r = rangeInFile(source, range);
     if (r) info.range = r;

@@ -71,7 +71,18 @@ async function trustChecks(usage: Usage, iam: IamReader, ctx: AnalysisContext, n
     if (other) found[0] = { ...found[0], message: `${found[0].message.replace(/\.$/, '')}; or, from the pipeline's side: ${other}.` };
   }
   out.push(...found);
-  return out;
+  return role.origin.kind === 'iac' ? out.map((f) => namingTemplate(f, role)) : out;
+}
+
+const TRUST_CODES = new Set(['trust-principal-mismatch', 'external-id-missing', 'external-id-mismatch', 'external-id-unused', 'mfa-required', 'duration-exceeds-max']);
+
+/** A trust finding about a role defined as code names the template line it checked against. */
+function namingTemplate(f: Finding, role: RoleRecord): Finding {
+  if (!TRUST_CODES.has(f.code)) return f;
+  const origin = f.code === 'duration-exceeds-max' ? role.origin : role.trustPolicy.origin;
+  if (!origin.file) return f;
+  const what = f.code === 'duration-exceeds-max' ? 'role' : 'trust policy';
+  return { ...f, message: `${f.message} (${what} defined as code at ${origin.file}${origin.line ? `:${origin.line}` : ''})` };
 }
 
 // Refusals that hold whatever the caller's own policies and record say.

@@ -9,7 +9,7 @@ const schema = JSON.parse(readFileSync(join(root, 'schemas', 'rolecall.schema.js
 describe('schemas/rolecall.schema.json matches src/core/config.ts', () => {
   it('describes exactly the top-level settings configFrom accepts', () => {
     const keys = Object.keys(schema.properties).filter((k) => k !== '$schema');
-    const sample: Record<string, unknown> = { callers: {}, accounts: {}, iamSnapshots: [], parameters: {}, env: {}, awsCredentials: {}, vaultRoles: {}, jenkinsCasc: [], serviceAccounts: {} };
+    const sample: Record<string, unknown> = { callers: {}, accounts: {}, iac: [], iamSnapshots: [], parameters: {}, env: {}, awsCredentials: {}, vaultRoles: {}, jenkinsCasc: [], serviceAccounts: {} };
     assert.deepEqual(keys.sort(), Object.keys(sample).sort());
     const { problems } = configFrom({ ...sample, $schema: 'x' });
     assert.deepEqual(problems, []);
@@ -42,5 +42,19 @@ describe('schemas/rolecall.schema.json matches src/core/config.ts', () => {
     for (const key of Object.keys(example)) assert.ok(key in schema.properties, key);
     const arn = new RegExp(schema.definitions.principalArn.pattern);
     for (const v of Object.values(example.callers.agents as Record<string, string>)) assert.match(v, arn);
+    assert.deepEqual(Object.keys(schema.properties.iac.items.properties).sort(), ['account', 'parameters', 'path', 'region']);
+  });
+
+  it('describes accounts as a profile or { profile, assumeRole }, with "*" for every account', () => {
+    const forms = schema.properties.accounts.additionalProperties.oneOf;
+    assert.deepEqual(Object.keys(forms[1].properties).sort(), ['assumeRole', 'profile']);
+    const pattern = new RegExp(forms[1].properties.assumeRole.pattern);
+    const { config, problems } = configFrom({ accounts: { '*': { assumeRole: 'arn:aws:iam::{account}:role/reader' }, '222222222222': 'p', '333333333333': { profile: 'q', assumeRole: 'arn:aws:iam::333333333333:role/r' } } });
+    assert.deepEqual(problems, []);
+    assert.deepEqual(config.accounts, { '222222222222': 'p', '333333333333': 'q' });
+    assert.deepEqual(config.assumeRoles, { '*': 'arn:aws:iam::{account}:role/reader', '333333333333': 'arn:aws:iam::333333333333:role/r' });
+    for (const role of Object.values(config.assumeRoles)) assert.match(role, pattern);
+    assert.ok(new RegExp(schema.properties.accounts.propertyNames.pattern).test('*'));
+    assert.ok(configFrom({ accounts: { '*': 'profile' } }).problems.some((p) => p.path === 'accounts.*'));
   });
 });

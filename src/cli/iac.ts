@@ -1,0 +1,102 @@
+// `--iac PATH` and config "iac" entries: finds the infrastructure code files (a template, a cdk.out
+// directory, a Terraform directory), reads them and hands their text to the engine's IaC readers. Also
+// used by `rolecall impact --iac` (readIacEntries is the one function to call).
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { extname, join } from 'node:path';
+import { looksLikeTemplate, readIac, type HclParser, type IacEntry, type IacModel, type IacText } from '../core/iam/iac/index';
+import { createHclParser } from '../core/iam/iac/hcl';
+import { displayPath } from './files';
+import { UsageError } from './io';
+import { INPUT_LIMITS, InputFileError, readRegularFile } from './readInput';
+
+const TEMPLATE_EXTENSIONS = new Set(['.yaml', '.yml', '.json', '.template']);
+const SKIP_DIRS = new Set(['node_modules', '.git', '.terraform']);
+
+/** Where a WASM file is: next to the bundle (dist/), else in its package (tests run from source). */
+function wasmPath(file: string, pkg: string): string {
+  const beside = join(__dirname, file);
+  if (existsSync(beside)) return beside;
+  return require.resolve(`${pkg}/${file}`);
+}
+
+let hclParser: Promise<HclParser> | null = null;
+
+/** The HCL parser (tree-sitter-hcl on web-tree-sitter), loaded once per process. */
+export function loadHclParser(): Promise<HclParser> {
+  hclParser ??= createHclParser(readFileSync(wasmPath('web-tree-sitter.wasm', 'web-tree-sitter')), readFileSync(wasmPath('tree-sitter-hcl.wasm', '@tree-sitter-grammars/tree-sitter-hcl')));
+  return hclParser;
+}
+
+/** The files of one entry: a file as given; a directory's `.tf` files (a Terraform module), else its templates (cdk.out included). */
+function filesOf(path: string, at: (p: string) => string): Array<{ file: string; module?: string }> {
+  let stat;
+  try {
+    stat = statSync(at(path));
+  } catch {
+    throw new UsageError(`IaC path ${displayPath(path)}: no such file or directory`);
+  }
+  if (stat.isFile()) return [{ file: path }];
+  const out: Array<{ file: string; module?: string }> = [];
+  const walk = (dir: string, depth: number): void => {
+    let names: string[];
+    try {
+      names = readdirSync(at(dir)).sort();
+    } catch {
+      throw new UsageError(`IaC directory ${displayPath(dir)} cannot be read`);
+    }
+    const tf = names.filter((n) => n.endsWith('.tf'));
+    if (tf.length > 0) {
+      for (const n of tf) out.push({ file: join(dir, n), module: dir });
+      return;
+    }
+    for (const n of names) {
+      const p = join(dir, n);
+      let s;
+      try {
+        s = statSync(at(p));
+      } catch {
+        continue;
+      }
+      if (s.isDirectory()) {
+        // cdk.out keeps assets in asset.* folders; nested assemblies (stages) are read.
+        if (depth < 4 && !SKIP_DIRS.has(n) && !n.startsWith('asset.')) walk(p, depth + 1);
+      } else if (TEMPLATE_EXTENSIONS.has(extname(n)) && s.size < INPUT_LIMITS.pipeline) {
+        out.push({ file: p });
+      }
+    }
+  };
+  walk(path, 0);
+  return out;
+}
+
+/**
+ * Reads every IaC entry (paths as given, resolved with `at`) into one model. Files that are not valid
+ * YAML/JSON/HCL, or a path that does not exist, are a UsageError (exit 2, one line). Templates found in a
+ * directory that are not CloudFormation (no Resources) are skipped.
+ */
+export async function readIacEntries(entries: IacEntry[], at: (p: string) => string): Promise<IacModel> {
+  const texts: IacText[] = [];
+  for (const entry of entries) {
+    const explicit = (() => {
+      try {
+        return statSync(at(entry.path)).isFile();
+      } catch {
+        return false;
+      }
+    })();
+    for (const { file, module } of filesOf(entry.path, at)) {
+      let text: string;
+      try {
+        text = readRegularFile(at(file), INPUT_LIMITS.pipeline).toString('utf8');
+      } catch (error) {
+        throw new UsageError(`IaC file ${displayPath(file)}: ${error instanceof InputFileError ? error.reason : 'cannot be read'}`);
+      }
+      if (!file.endsWith('.tf') && !explicit && !looksLikeTemplate(text)) continue;
+      texts.push({ file: displayPath(file), text, entry, ...(module ? { module: displayPath(module) } : {}) });
+    }
+  }
+  const hcl = texts.some((t) => t.file.endsWith('.tf')) ? await loadHclParser() : null;
+  const { model, errors } = readIac(texts, hcl);
+  if (errors.length > 0) throw new UsageError(`IaC ${errors[0]}${errors.length > 1 ? ` (and ${errors.length - 1} more file${errors.length > 2 ? 's' : ''})` : ''}`);
+  return model;
+}

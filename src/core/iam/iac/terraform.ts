@@ -1,0 +1,819 @@
+// Terraform: the `.tf` files of one directory (a module), parsed by tree-sitter-hcl (hcl.ts) and evaluated
+// as far as IAM needs: variables (defaults, overridden by the entry's parameters), locals, string templates
+// and heredocs, jsonencode and a few other functions, conditionals and for expressions, the
+// aws_iam_policy_document data source, and the account / partition / region data sources. What cannot be
+// known before `apply` is an `unknown` value, reported as `unresolved-reference` where it is used.
+import { partitionForRegion } from '../arn';
+import { LineMap } from '../../types';
+import type { HclNode, HclParser } from './hcl';
+import type { IacCollector, IacEntry, PolicySpec, PrincipalSpec } from './model';
+import { firstUnknown, type Loc, scalarText, type Segment, str, toPlain, unknown, type Value } from './value';
+
+interface TfFile {
+  file: string;
+  text: string;
+  lines: LineMap;
+  root: HclNode;
+}
+
+interface Block {
+  file: TfFile;
+  node: HclNode;
+  type: string;
+  labels: string[];
+  body: HclNode | null;
+  loc: Loc;
+}
+
+const OPERATORS = new Set(['*', '/', '%', '+', '-', '>', '>=', '<', '<=', '==', '!=', '&&', '||']);
+
+function kids(node: HclNode | null | undefined, type?: string): HclNode[] {
+  if (!node) return [];
+  return type ? node.children.filter((c) => c.type === type) : node.children;
+}
+
+function firstError(node: HclNode): HclNode | null {
+  if (node.error) return node;
+  for (const c of node.children) {
+    const e = firstError(c);
+    if (e) return e;
+  }
+  return null;
+}
+
+/** Decodes a literal piece of a quoted template (escapes) or heredoc (only `$${` / `%%{`), char by char with sources. */
+function decodeLiteral(text: string, from: number, to: number, quoted: boolean, out: { text: string; src: number[] }): void {
+  let i = from;
+  while (i < to) {
+    const c = text[i];
+    if ((c === '$' || c === '%') && text[i + 1] === c && text[i + 2] === '{') {
+      out.text += `${c}{`;
+      out.src.push(-1, -1);
+      i += 3;
+      continue;
+    }
+    if (quoted && c === '\\' && i + 1 < to) {
+      const e = text[i + 1];
+      const simple: Record<string, string> = { n: '\n', t: '\t', r: '\r', '"': '"', '\\': '\\' };
+      if (simple[e] !== undefined) {
+        out.text += simple[e];
+        out.src.push(-1);
+        i += 2;
+        continue;
+      }
+      const hex = e === 'u' ? text.slice(i + 2, i + 6) : e === 'U' ? text.slice(i + 2, i + 10) : '';
+      if (hex && /^[0-9a-fA-F]+$/.test(hex)) {
+        const s = String.fromCodePoint(parseInt(hex, 16));
+        out.text += s;
+        for (let k = 0; k < s.length; k++) out.src.push(-1);
+        i += 2 + hex.length;
+        continue;
+      }
+    }
+    out.text += c;
+    out.src.push(i);
+    i++;
+  }
+}
+
+function segmentsOf(src: number[]): Segment[] {
+  const segs: Segment[] = [];
+  let i = 0;
+  while (i < src.length) {
+    if (src[i] < 0) {
+      i++;
+      continue;
+    }
+    let j = i + 1;
+    while (j < src.length && src[j] === src[j - 1] + 1) j++;
+    segs.push({ at: i, len: j - i, src: src[i] });
+    i = j;
+  }
+  return segs;
+}
+
+/** Evaluates one module's expressions. */
+class Module {
+  private readonly variables = new Map<string, Block>();
+  private readonly locals = new Map<string, { file: TfFile; node: HclNode; loc: Loc }>();
+  private readonly localValues = new Map<string, Value | null>();
+  readonly resources = new Map<string, Block>();
+  readonly data = new Map<string, Block>();
+  readonly partition: string;
+
+  constructor(readonly files: TfFile[], readonly entry: IacEntry) {
+    this.partition = entry.region ? partitionForRegion(entry.region) : 'aws';
+    for (const f of files) {
+      const body = kids(f.root, 'body')[0];
+      for (const b of kids(body, 'block')) {
+        const block = this.block(f, b);
+        if (block.type === 'variable' && block.labels[0]) this.variables.set(block.labels[0], block);
+        else if (block.type === 'locals') for (const [name, node] of this.attributes(block)) this.locals.set(name, { file: f, node, loc: this.loc(f, node) });
+        else if (block.type === 'resource' && block.labels.length >= 2) this.resources.set(`${block.labels[0]}.${block.labels[1]}`, block);
+        else if (block.type === 'data' && block.labels.length >= 2) this.data.set(`${block.labels[0]}.${block.labels[1]}`, block);
+      }
+    }
+  }
+
+  loc(f: TfFile, node: { start: number; end: number }): Loc {
+    return { file: f.file, start: node.start, end: node.end };
+  }
+
+  block(f: TfFile, node: HclNode): Block {
+    const labels: string[] = [];
+    let type = '';
+    for (const c of node.children) {
+      if (c.type === 'identifier') {
+        if (!type) type = f.text.slice(c.start, c.end);
+        else labels.push(f.text.slice(c.start, c.end));
+      } else if (c.type === 'string_lit') labels.push(f.text.slice(c.start + 1, c.end - 1));
+    }
+    return { file: f, node, type, labels, body: kids(node, 'body')[0] ?? null, loc: this.loc(f, node) };
+  }
+
+  /** The attributes of a block body, name → expression node. */
+  attributes(block: Block): Map<string, HclNode> {
+    const out = new Map<string, HclNode>();
+    for (const a of kids(block.body, 'attribute')) {
+      const id = kids(a, 'identifier')[0];
+      const expr = kids(a, 'expression')[0];
+      if (id && expr) out.set(block.file.text.slice(id.start, id.end), expr);
+    }
+    return out;
+  }
+
+  blocks(block: Block, type: string): Block[] {
+    return kids(block.body, 'block').map((b) => this.block(block.file, b)).filter((b) => b.type === type);
+  }
+
+  attr(block: Block, name: string, scope: Map<string, Value> = new Map()): Value | null {
+    const node = this.attributes(block).get(name);
+    return node ? this.eval(block.file, node, scope) : null;
+  }
+
+  // ---- references ----------------------------------------------------------------------------
+
+  variable(name: string, loc: Loc): Value {
+    const given = this.entry.parameters[name];
+    const block = this.variables.get(name);
+    if (given !== undefined) {
+      if (/^\s*[[{]/.test(given)) {
+        try {
+          return fromPlain(JSON.parse(given), loc);
+        } catch {
+          // Not JSON: the string itself.
+        }
+      }
+      return str(given, loc);
+    }
+    if (!block) return unknown(`var.${name} is not declared in this module`, loc);
+    const dflt = this.attr(block, 'default');
+    return dflt ?? unknown(`variable ${name} has no default; give its value in the iac entry's "parameters" (--iac-param ${name}=VALUE)`, loc);
+  }
+
+  local(name: string, loc: Loc): Value {
+    if (this.localValues.has(name)) {
+      const v = this.localValues.get(name);
+      return v ?? unknown(`local.${name} refers to itself`, loc);
+    }
+    const l = this.locals.get(name);
+    if (!l) return unknown(`local.${name} is not defined in this module`, loc);
+    this.localValues.set(name, null);
+    const v = this.eval(l.file, l.node, new Map());
+    this.localValues.set(name, v);
+    return v;
+  }
+
+  /** Name (or a generated-name marker) of an IAM resource. */
+  resourceName(block: Block): Value | null {
+    const name = this.attr(block, 'name');
+    if (name) return name;
+    return null;
+  }
+
+  resourceAttr(key: string, attr: string, loc: Loc): Value {
+    const block = this.resources.get(key);
+    if (!block) return unknown(`${key} is not defined in this module`, loc);
+    const type = block.labels[0];
+    const kind = type === 'aws_iam_role' ? 'role' : type === 'aws_iam_user' ? 'user' : type === 'aws_iam_group' ? 'group' : type === 'aws_iam_policy' ? 'policy' : null;
+    if (!kind) return unknown(`${key}.${attr} is known only after apply`, loc);
+    const name = this.resourceName(block);
+    if (attr === 'policy' && kind === 'policy') return this.attr(block, 'policy') ?? unknown(`${key} has no policy`, loc);
+    if (attr === 'name' || (attr === 'id' && kind !== 'policy')) {
+      return name ? (name.t === 'str' ? str(name.v, loc) : name) : unknown(`${key} has no name: Terraform generates it at apply time`, loc);
+    }
+    if (attr === 'arn' || (attr === 'id' && kind === 'policy')) {
+      const account = this.entry.account;
+      if (kind === 'policy' && !name) return str(`arn:${this.partition}:iam::${account ?? 'ACCOUNT'}:policy/${key}`, loc);
+      if (!name) return unknown(`${key} has no name: Terraform generates it at apply time`, loc);
+      if (name.t === 'unknown') return name;
+      if (!account) return unknown(`the account of ${key} is not known: set "account" in the iac entry (or --iac-account)`, loc);
+      const pathValue = this.attr(block, 'path');
+      let path = pathValue ? scalarText(pathValue) : '/';
+      if (path === null) return unknown(`the path of ${key} cannot be resolved`, loc);
+      if (!path.endsWith('/')) path = `${path}/`;
+      return str(`arn:${this.partition}:iam::${account}:${kind}${path}${scalarText(name)}`, loc);
+    }
+    if (attr === 'path') return this.attr(block, 'path') ?? str('/', loc);
+    return unknown(`${key}.${attr} is known only after apply`, loc);
+  }
+
+  dataAttr(key: string, attr: string, loc: Loc): Value {
+    const block = this.data.get(key);
+    if (!block) return unknown(`data.${key} is not defined in this module`, loc);
+    switch (block.labels[0]) {
+      case 'aws_caller_identity':
+        if (attr === 'account_id') return this.entry.account ? str(this.entry.account, loc) : unknown('data.aws_caller_identity: the account is not known; set "account" in the iac entry (or --iac-account)', loc);
+        break;
+      case 'aws_partition':
+        if (attr === 'partition') return str(this.partition, loc);
+        if (attr === 'dns_suffix') return str(this.partition === 'aws-cn' ? 'amazonaws.com.cn' : 'amazonaws.com', loc);
+        break;
+      case 'aws_region':
+        if (attr === 'name' || attr === 'region' || attr === 'id') return this.entry.region ? str(this.entry.region, loc) : unknown('data.aws_region: the region is not known; set "region" in the iac entry (or --iac-region)', loc);
+        break;
+      case 'aws_iam_policy_document':
+        if (attr === 'json' || attr === 'minified_json') {
+          const doc = this.policyDocument(block);
+          if (doc.t === 'unknown') return doc;
+          const inner = firstUnknown(doc);
+          if (inner) return inner;
+          // Located where it is used (an assume_role_policy), its statements where they are written.
+          return { t: 'str', v: JSON.stringify(toPlain(doc)), loc, json: doc };
+        }
+        break;
+    }
+    return unknown(`data.${key}.${attr} is read from AWS at plan time`, loc);
+  }
+
+  /** An `aws_iam_policy_document` data source as a policy value, statements at their blocks. */
+  policyDocument(block: Block): Value {
+    const statements: Value[] = [];
+    const bySid = (list: Value[], add: Value[]): Value[] => {
+      const out = [...list];
+      for (const s of add) {
+        const sid = s.t === 'map' ? scalarText(s.entries.find((e) => e.key === 'Sid')?.value) : null;
+        const at = sid ? out.findIndex((o) => o.t === 'map' && scalarText(o.entries.find((e) => e.key === 'Sid')?.value) === sid) : -1;
+        if (at >= 0) out[at] = s;
+        else out.push(s);
+      }
+      return out;
+    };
+    const docsOf = (name: string): Value[] | Value => {
+      const v = this.attr(block, name);
+      if (!v) return [];
+      if (v.t === 'unknown') return v;
+      const list = v.t === 'list' ? v.items : [v];
+      const out: Value[] = [];
+      for (const d of list) {
+        if (d.t === 'unknown') return d;
+        const doc = d.t === 'str' ? (d.json ?? parseJsonValue(d)) : d;
+        if (doc.t === 'unknown') return doc;
+        const st = doc.t === 'map' ? doc.entries.find((e) => e.key === 'Statement')?.value : undefined;
+        if (st) out.push(...(st.t === 'list' ? st.items : [st]));
+      }
+      return out;
+    };
+    const source = docsOf('source_policy_documents');
+    if (!Array.isArray(source)) return source;
+    for (const s of this.blocks(block, 'statement')) statements.push(this.statement(s));
+    const overrides = docsOf('override_policy_documents');
+    if (!Array.isArray(overrides)) return overrides;
+    const all = bySid(bySid(source, statements), overrides);
+    const version = this.attr(block, 'version');
+    const entries: Array<{ key: string; keyLoc: Loc; value: Value }> = [{ key: 'Version', keyLoc: block.loc, value: version ?? str('2012-10-17', block.loc) }];
+    const policyId = this.attr(block, 'policy_id');
+    if (policyId) entries.push({ key: 'Id', keyLoc: policyId.loc, value: policyId });
+    entries.push({ key: 'Statement', keyLoc: block.loc, value: { t: 'list', items: all, loc: block.loc } });
+    return { t: 'map', entries, loc: block.loc };
+  }
+
+  private statement(block: Block): Value {
+    const entries: Array<{ key: string; keyLoc: Loc; value: Value }> = [];
+    const put = (key: string, value: Value | null, single = true): void => {
+      if (!value) return;
+      // Terraform writes a one-element list as the element itself.
+      const v = single && value.t === 'list' && value.items.length === 1 ? value.items[0] : value;
+      entries.push({ key, keyLoc: value.loc, value: v });
+    };
+    put('Sid', this.attr(block, 'sid'));
+    put('Effect', this.attr(block, 'effect') ?? str('Allow', block.loc));
+    put('Action', this.attr(block, 'actions'));
+    put('NotAction', this.attr(block, 'not_actions'));
+    put('Resource', this.attr(block, 'resources'));
+    put('NotResource', this.attr(block, 'not_resources'));
+    for (const [blockType, key] of [['principals', 'Principal'], ['not_principals', 'NotPrincipal']] as const) {
+      const list = this.blocks(block, blockType);
+      if (!list.length) continue;
+      const byType: Array<{ key: string; keyLoc: Loc; value: Value }> = [];
+      let wildcard: Value | null = null;
+      for (const p of list) {
+        const type = this.attr(p, 'type');
+        const ids = this.attr(p, 'identifiers');
+        const typeText = scalarText(type ?? undefined);
+        if (!type || !ids || typeText === null) {
+          byType.push({ key: typeText ?? 'AWS', keyLoc: p.loc, value: type?.t === 'unknown' ? type : ids?.t === 'unknown' ? ids : unknown('a principals block needs type and identifiers', p.loc) });
+          continue;
+        }
+        const items = ids.t === 'list' ? ids.items : [ids];
+        // `type = "*"`, `identifiers = ["*"]` is Principal "*".
+        if (typeText === '*') {
+          wildcard = str('*', p.loc);
+          continue;
+        }
+        const existing = byType.find((e) => e.key === typeText);
+        if (existing && existing.value.t === 'list') existing.value.items.push(...items);
+        else byType.push({ key: typeText, keyLoc: type.loc, value: { t: 'list', items: [...items], loc: ids.loc } });
+      }
+      const value: Value = wildcard && byType.length === 0 ? wildcard : { t: 'map', entries: byType.map((e) => ({ ...e, value: e.value.t === 'list' && e.value.items.length === 1 ? e.value.items[0] : e.value })), loc: list[0].loc };
+      entries.push({ key, keyLoc: list[0].loc, value });
+    }
+    const conditions = this.blocks(block, 'condition');
+    if (conditions.length) {
+      const ops: Array<{ key: string; keyLoc: Loc; value: Value }> = [];
+      for (const c of conditions) {
+        const test = this.attr(c, 'test');
+        const variable = this.attr(c, 'variable');
+        const values = this.attr(c, 'values');
+        const testText = scalarText(test ?? undefined);
+        const varText = scalarText(variable ?? undefined);
+        const bad = [test, variable, values].find((v) => !v || v.t === 'unknown');
+        if (testText === null || varText === null || !values || bad !== undefined) {
+          ops.push({ key: testText ?? 'StringEquals', keyLoc: c.loc, value: (bad && bad.t === 'unknown' ? bad : unknown('a condition block needs test, variable and values', c.loc)) });
+          continue;
+        }
+        const v = values.t === 'list' && values.items.length === 1 ? values.items[0] : values;
+        let op = ops.find((o) => o.key === testText);
+        if (!op) {
+          op = { key: testText, keyLoc: (test as Value).loc, value: { t: 'map', entries: [], loc: c.loc } };
+          ops.push(op);
+        }
+        if (op.value.t === 'map') op.value.entries.push({ key: varText, keyLoc: (variable as Value).loc, value: v });
+      }
+      entries.push({ key: 'Condition', keyLoc: conditions[0].loc, value: { t: 'map', entries: ops, loc: conditions[0].loc } });
+    }
+    return { t: 'map', entries, loc: block.loc };
+  }
+
+  // ---- expressions -----------------------------------------------------------------------------
+
+  eval(f: TfFile, node: HclNode, scope: Map<string, Value>): Value {
+    const loc = this.loc(f, node);
+    const err = firstError(node);
+    if (err) return unknown(`invalid HCL at ${f.file}:${f.lines.position(err.start).line}`, loc);
+    switch (node.type) {
+      case 'expression': {
+        const c = node.children;
+        if (c.length === 1 && c[0].type === 'conditional') return this.conditional(f, c[0], scope);
+        return this.terms(f, c, scope, loc);
+      }
+      case 'literal_value':
+        return this.literal(f, node.children[0], loc);
+      case 'template_expr':
+        return this.template(f, node.children[0], scope, loc);
+      case 'collection_value':
+        return this.collection(f, node.children[0], scope);
+      case 'function_call':
+        return this.call(f, node, scope, loc);
+      case 'for_expr':
+        return this.forExpr(f, node.children[0], scope, loc);
+      case 'operation':
+        return this.operation(f, node.children[0], scope, loc);
+      case 'conditional':
+        return this.conditional(f, node, scope);
+      default:
+        return unknown(`${node.type} is not evaluated`, loc);
+    }
+  }
+
+  private literal(f: TfFile, node: HclNode, loc: Loc): Value {
+    switch (node.type) {
+      case 'numeric_lit':
+        return { t: 'num', v: Number(f.text.slice(node.start, node.end)), loc };
+      case 'bool_lit':
+        return { t: 'bool', v: f.text.slice(node.start, node.end) === 'true', loc };
+      case 'null_lit':
+        return { t: 'null', loc };
+      case 'string_lit':
+        return this.template(f, node, new Map(), loc);
+      default:
+        return unknown(`${node.type} is not evaluated`, loc);
+    }
+  }
+
+  /** Quoted templates and heredocs: literal text (escapes decoded, `<<-` indentation removed) and interpolations. */
+  private template(f: TfFile, node: HclNode, scope: Map<string, Value>, loc: Loc): Value {
+    const heredoc = node.type === 'heredoc_template';
+    let from: number;
+    let to: number;
+    let flush = false;
+    if (heredoc) {
+      const ids = kids(node, 'heredoc_identifier');
+      flush = f.text.slice(node.start, node.start + 3) === '<<-';
+      const nl = f.text.indexOf('\n', ids[0].end);
+      from = nl < 0 ? ids[0].end : nl + 1;
+      // The closing marker's line, with its indentation, is not part of the text.
+      const close = ids[ids.length - 1];
+      to = f.text.lastIndexOf('\n', close.start - 1) + 1;
+      if (to < from) to = from;
+    } else {
+      from = node.children[0]?.end ?? node.start;
+      to = node.children[node.children.length - 1]?.start ?? node.end;
+    }
+    const out = { text: '', src: [] as number[] };
+    let at = from;
+    for (const part of node.children) {
+      if (part.type !== 'template_interpolation' && part.type !== 'template_directive') continue;
+      decodeLiteral(f.text, at, part.start, !heredoc, out);
+      at = part.end;
+      if (part.type === 'template_directive') return unknown('template directives (%{ if } / %{ for }) are not evaluated', this.loc(f, part));
+      const expr = kids(part, 'expression')[0];
+      const v = expr ? this.eval(f, expr, scope) : unknown('empty interpolation', this.loc(f, part));
+      if (v.t === 'unknown') return v;
+      const s = scalarText(v);
+      if (s === null) return unknown('a list or map cannot be interpolated into a string', this.loc(f, part));
+      out.text += s;
+      for (let k = 0; k < s.length; k++) out.src.push(-1);
+    }
+    decodeLiteral(f.text, at, to, !heredoc, out);
+    if (flush) {
+      const lines = out.text.split('\n');
+      const indents = lines.filter((l) => l.trim() !== '').map((l) => /^[ \t]*/.exec(l)?.[0].length ?? 0);
+      const cut = indents.length ? Math.min(...indents) : 0;
+      let text = '';
+      const src: number[] = [];
+      let pos = 0;
+      lines.forEach((line, i) => {
+        const drop = Math.min(cut, /^[ \t]*/.exec(line)?.[0].length ?? 0);
+        text += line.slice(drop) + (i < lines.length - 1 ? '\n' : '');
+        src.push(...out.src.slice(pos + drop, pos + line.length + (i < lines.length - 1 ? 1 : 0)));
+        pos += line.length + 1;
+      });
+      out.text = text;
+      out.src = src;
+    }
+    return str(out.text, loc, segmentsOf(out.src));
+  }
+
+  private collection(f: TfFile, node: HclNode, scope: Map<string, Value>): Value {
+    const loc = this.loc(f, node);
+    if (node.type === 'tuple') return { t: 'list', items: kids(node, 'expression').map((e) => this.eval(f, e, scope)), loc };
+    const entries: Array<{ key: string; keyLoc: Loc; value: Value }> = [];
+    for (const el of kids(node, 'object_elem')) {
+      const keyNode = el.children.find((c) => c.field === 'key');
+      const valNode = el.children.find((c) => c.field === 'val');
+      if (!keyNode || !valNode) continue;
+      // A bare identifier key is its name; anything else is an expression.
+      const bare = keyNode.children.length === 1 && keyNode.children[0].type === 'variable_expr';
+      const key = bare ? f.text.slice(keyNode.start, keyNode.end) : scalarText(this.eval(f, keyNode, scope));
+      const value = this.eval(f, valNode, scope);
+      if (key === null) return unknown('an object key cannot be resolved', this.loc(f, keyNode));
+      entries.push({ key, keyLoc: this.loc(f, keyNode), value });
+    }
+    return { t: 'map', entries, loc };
+  }
+
+  /** A term with its postfix operators: `var.x`, `local.y[0]`, `aws_iam_role.r.arn`, `(expr).z`. */
+  private terms(f: TfFile, children: HclNode[], scope: Map<string, Value>, loc: Loc): Value {
+    if (children.length === 0) return unknown('empty expression', loc);
+    let rest: HclNode[];
+    let base: Value;
+    if (children[0].type === '(') {
+      base = this.eval(f, children[1], scope);
+      rest = children.slice(3);
+    } else if (children[0].type === 'variable_expr') {
+      return this.traversal(f, children, scope, loc);
+    } else {
+      base = this.eval(f, children[0], scope);
+      rest = children.slice(1);
+    }
+    return this.postfix(f, base, rest, scope, loc);
+  }
+
+  private postfix(f: TfFile, base: Value, rest: HclNode[], scope: Map<string, Value>, loc: Loc): Value {
+    let v = base;
+    for (const p of rest) {
+      if (v.t === 'unknown') return v;
+      if (p.type === 'get_attr') {
+        const name = f.text.slice(p.children[1]?.start ?? p.end, p.end);
+        v = v.t === 'map' ? (v.entries.find((e) => e.key === name)?.value ?? unknown(`no attribute ${name}`, loc)) : unknown(`.${name} of a ${v.t}`, loc);
+      } else if (p.type === 'index') {
+        const inner = p.children[0];
+        const keyValue = inner.type === 'legacy_index' ? str(f.text.slice(inner.start + 1, inner.end), loc) : this.eval(f, kids(inner, 'expression')[0], scope);
+        const key = scalarText(keyValue);
+        if (key === null) return keyValue.t === 'unknown' ? keyValue : unknown('an index cannot be resolved', loc);
+        if (v.t === 'list') v = v.items[Number(key)] ?? unknown(`index ${key} is outside the list`, loc);
+        else if (v.t === 'map') v = v.entries.find((e) => e.key === key)?.value ?? unknown(`no key ${key}`, loc);
+        else return unknown(`[${key}] of a ${v.t}`, loc);
+      } else return unknown('splat expressions are not evaluated', loc);
+    }
+    return v;
+  }
+
+  private traversal(f: TfFile, children: HclNode[], scope: Map<string, Value>, loc: Loc): Value {
+    const root = f.text.slice(children[0].start, children[0].end);
+    const rest = children.slice(1);
+    const attrName = (i: number): string | null => (rest[i]?.type === 'get_attr' ? f.text.slice(rest[i].children[1]?.start ?? rest[i].end, rest[i].end) : null);
+    // `x[0]` on a resource with count = 1 is the resource itself.
+    const skipZeroIndex = (i: number): number => (rest[i]?.type === 'index' && /^\[\s*0\s*\]$|^\.0$/.test(f.text.slice(rest[i].start, rest[i].end)) ? i + 1 : i);
+    if (scope.has(root)) return this.postfix(f, scope.get(root) as Value, rest, scope, loc);
+    if (root === 'var' || root === 'local') {
+      const name = attrName(0);
+      if (!name) return unknown(`${root} needs a name`, loc);
+      return this.postfix(f, root === 'var' ? this.variable(name, loc) : this.local(name, loc), rest.slice(1), scope, loc);
+    }
+    if (root === 'data') {
+      const type = attrName(0);
+      const name = attrName(1);
+      const i = skipZeroIndex(2);
+      const attr = attrName(i);
+      if (!type || !name || !attr) return unknown('data.TYPE.NAME.ATTRIBUTE expected', loc);
+      return this.postfix(f, this.dataAttr(`${type}.${name}`, attr, loc), rest.slice(i + 1), scope, loc);
+    }
+    if (root === 'module' || root === 'each' || root === 'count' || root === 'path' || root === 'terraform' || root === 'self') return unknown(`${f.text.slice(loc.start, loc.end)} is not evaluated (${root}.* is known only to Terraform)`, loc);
+    const name = attrName(0);
+    if (name && this.resources.has(`${root}.${name}`)) {
+      const i = skipZeroIndex(1);
+      const attr = attrName(i);
+      if (!attr) return unknown(`${root}.${name} needs an attribute`, loc);
+      return this.postfix(f, this.resourceAttr(`${root}.${name}`, attr, loc), rest.slice(i + 1), scope, loc);
+    }
+    return unknown(`${f.text.slice(loc.start, loc.end)} is not defined in this module`, loc);
+  }
+
+  private conditional(f: TfFile, node: HclNode, scope: Map<string, Value>): Value {
+    const [c, a, b] = kids(node, 'expression');
+    const cond = this.eval(f, c, scope);
+    if (cond.t === 'unknown') return cond;
+    const truth = cond.t === 'bool' ? cond.v : scalarText(cond) === 'true';
+    return this.eval(f, truth ? a : b, scope);
+  }
+
+  private operation(f: TfFile, node: HclNode, scope: Map<string, Value>, loc: Loc): Value {
+    if (node.type === 'unary_operation') {
+      const op = node.children[0].type;
+      const v = this.terms(f, node.children.slice(1), scope, loc);
+      if (v.t === 'unknown') return v;
+      if (op === '!') return { t: 'bool', v: !(v.t === 'bool' ? v.v : scalarText(v) === 'true'), loc };
+      return { t: 'num', v: -Number(scalarText(v)), loc };
+    }
+    const at = node.children.findIndex((c) => OPERATORS.has(c.type));
+    if (at < 0) return unknown('operation not understood', loc);
+    const op = node.children[at].type;
+    const a = this.terms(f, node.children.slice(0, at), scope, loc);
+    if (op === '&&' && a.t === 'bool' && !a.v) return { t: 'bool', v: false, loc };
+    if (op === '||' && a.t === 'bool' && a.v) return { t: 'bool', v: true, loc };
+    const b = this.terms(f, node.children.slice(at + 1), scope, loc);
+    if (a.t === 'unknown') return a;
+    if (b.t === 'unknown') return b;
+    const sa = scalarText(a);
+    const sb = scalarText(b);
+    switch (op) {
+      case '==':
+        return { t: 'bool', v: JSON.stringify(toPlain(a)) === JSON.stringify(toPlain(b)) || (sa !== null && sa === sb && a.t === b.t), loc };
+      case '!=':
+        return { t: 'bool', v: !(JSON.stringify(toPlain(a)) === JSON.stringify(toPlain(b))), loc };
+      case '&&':
+      case '||': {
+        const x = a.t === 'bool' ? a.v : sa === 'true';
+        const y = b.t === 'bool' ? b.v : sb === 'true';
+        return { t: 'bool', v: op === '&&' ? x && y : x || y, loc };
+      }
+      default: {
+        const x = Number(sa);
+        const y = Number(sb);
+        const r = op === '+' ? x + y : op === '-' ? x - y : op === '*' ? x * y : op === '/' ? x / y : op === '%' ? x % y : op === '>' ? x > y : op === '>=' ? x >= y : op === '<' ? x < y : x <= y;
+        return typeof r === 'boolean' ? { t: 'bool', v: r, loc } : Number.isFinite(r) ? { t: 'num', v: r, loc } : unknown(`${op} on non-numbers`, loc);
+      }
+    }
+  }
+
+  private forExpr(f: TfFile, node: HclNode, scope: Map<string, Value>, loc: Loc): Value {
+    const intro = kids(node, 'for_intro')[0];
+    const names = kids(intro, 'identifier').map((i) => f.text.slice(i.start, i.end));
+    const collection = this.eval(f, kids(intro, 'expression')[0], scope);
+    if (collection.t === 'unknown') return collection;
+    const exprs = kids(node, 'expression');
+    const cond = kids(node, 'for_cond')[0];
+    const pairs: Array<[Value, Value]> =
+      collection.t === 'list' ? collection.items.map((v, i) => [{ t: 'num', v: i, loc: v.loc } as Value, v]) : collection.t === 'map' ? collection.entries.map((e) => [str(e.key, e.keyLoc), e.value]) : [];
+    const items: Value[] = [];
+    const entries: Array<{ key: string; keyLoc: Loc; value: Value }> = [];
+    for (const [k, v] of pairs) {
+      const inner = new Map(scope);
+      if (names.length === 2) {
+        inner.set(names[0], k);
+        inner.set(names[1], v);
+      } else inner.set(names[0], v);
+      if (cond) {
+        const c = this.eval(f, kids(cond, 'expression')[0], inner);
+        if (c.t === 'unknown') return c;
+        if (!(c.t === 'bool' ? c.v : scalarText(c) === 'true')) continue;
+      }
+      if (node.type === 'for_tuple_expr') items.push(this.eval(f, exprs[0], inner));
+      else {
+        const key = scalarText(this.eval(f, exprs[0], inner));
+        if (key === null) return unknown('a for expression key cannot be resolved', loc);
+        entries.push({ key, keyLoc: loc, value: this.eval(f, exprs[1], inner) });
+      }
+    }
+    return node.type === 'for_tuple_expr' ? { t: 'list', items, loc } : { t: 'map', entries, loc };
+  }
+
+  private call(f: TfFile, node: HclNode, scope: Map<string, Value>, loc: Loc): Value {
+    const name = f.text.slice(node.children[0].start, node.children[0].end);
+    const argsNode = kids(node, 'function_arguments')[0];
+    const args = kids(argsNode, 'expression').map((e) => this.eval(f, e, scope));
+    const expand = argsNode?.children.some((c) => c.type === 'ellipsis');
+    if (expand && args.length) {
+      const last = args.pop() as Value;
+      if (last.t === 'list') args.push(...last.items);
+      else return unknown('... needs a list', loc);
+    }
+    const bad = args.find((a) => a.t === 'unknown');
+    const needsAll = !['coalesce', 'try', 'can'].includes(name);
+    if (bad && needsAll) return bad;
+    const texts = args.map(scalarText);
+    const list = (v: Value | undefined): Value[] => (v?.t === 'list' ? v.items : v ? [v] : []);
+    switch (name) {
+      case 'jsonencode': {
+        if (!args[0]) return unknown('jsonencode needs a value', loc);
+        const inner = firstUnknown(args[0]);
+        if (inner) return inner;
+        return { t: 'str', v: JSON.stringify(toPlain(args[0])), loc, json: args[0] };
+      }
+      case 'jsondecode':
+        return args[0]?.t === 'str' ? (args[0].json ?? parseJsonValue(args[0])) : unknown('jsondecode needs a string', loc);
+      case 'join':
+        return str(list(args[1]).concat(args.slice(2).flatMap(list)).map((v) => scalarText(v) ?? '').join(texts[0] ?? ''), loc);
+      case 'split':
+        return { t: 'list', items: (texts[1] ?? '').split(texts[0] ?? ',').map((s) => str(s, loc)), loc };
+      case 'concat':
+      case 'flatten':
+        return { t: 'list', items: args.flatMap((a) => (name === 'flatten' ? flattenList(a) : list(a))), loc };
+      case 'format': {
+        let i = 1;
+        return str((texts[0] ?? '').replace(/%%|%[-+# 0-9.]*[sdvqft]/g, (m) => (m === '%%' ? '%' : (texts[i++] ?? ''))), loc);
+      }
+      case 'lower':
+      case 'upper':
+      case 'trimspace':
+      case 'tostring':
+        return str(name === 'lower' ? (texts[0] ?? '').toLowerCase() : name === 'upper' ? (texts[0] ?? '').toUpperCase() : name === 'trimspace' ? (texts[0] ?? '').trim() : texts[0] ?? '', loc);
+      case 'replace':
+        return str((texts[0] ?? '').split(texts[1] ?? '').join(texts[2] ?? ''), loc);
+      case 'tonumber':
+        return { t: 'num', v: Number(texts[0]), loc };
+      case 'tolist':
+      case 'toset':
+      case 'distinct':
+      case 'compact': {
+        const items = list(args[0]).filter((v) => name !== 'compact' || scalarText(v) !== '');
+        const seen = new Set<string>();
+        return { t: 'list', items: name === 'tolist' ? items : items.filter((v) => !seen.has(JSON.stringify(toPlain(v))) && !!seen.add(JSON.stringify(toPlain(v)))), loc };
+      }
+      case 'merge': {
+        // Later maps win: keep each key's last entry.
+        const all = args.flatMap((a) => (a.t === 'map' ? a.entries : []));
+        return { t: 'map', entries: all.filter((e, i) => !all.slice(i + 1).some((x) => x.key === e.key)), loc };
+      }
+      case 'length':
+        return { t: 'num', v: args[0]?.t === 'list' ? args[0].items.length : args[0]?.t === 'map' ? args[0].entries.length : (texts[0] ?? '').length, loc };
+      case 'element':
+        return args[0]?.t === 'list' && args[0].items.length ? args[0].items[Number(texts[1]) % args[0].items.length] : unknown('element needs a list', loc);
+      case 'lookup':
+        return args[0]?.t === 'map' ? (args[0].entries.find((e) => e.key === texts[1])?.value ?? args[2] ?? unknown(`no key ${texts[1]}`, loc)) : unknown('lookup needs a map', loc);
+      case 'coalesce':
+        return args.find((a) => a.t !== 'unknown' && a.t !== 'null' && scalarText(a) !== '') ?? bad ?? unknown('coalesce: every argument is empty', loc);
+      case 'try':
+        return args.find((a) => a.t !== 'unknown') ?? bad ?? unknown('try: no argument could be evaluated', loc);
+      default:
+        return unknown(`${name}() is not evaluated${name === 'file' || name === 'templatefile' ? ' (RoleCall does not read files a template names)' : ''}`, loc);
+    }
+  }
+}
+
+function flattenList(v: Value): Value[] {
+  return v.t === 'list' ? v.items.flatMap(flattenList) : [v];
+}
+
+function fromPlain(value: unknown, loc: Loc): Value {
+  if (typeof value === 'string') return str(value, loc);
+  if (typeof value === 'number') return { t: 'num', v: value, loc };
+  if (typeof value === 'boolean') return { t: 'bool', v: value, loc };
+  if (Array.isArray(value)) return { t: 'list', items: value.map((v) => fromPlain(v, loc)), loc };
+  if (value && typeof value === 'object') return { t: 'map', entries: Object.entries(value).map(([key, v]) => ({ key, keyLoc: loc, value: fromPlain(v, loc) })), loc };
+  return { t: 'null', loc };
+}
+
+function parseJsonValue(v: Extract<Value, { t: 'str' }>): Value {
+  try {
+    return fromPlain(JSON.parse(v.v), v.loc);
+  } catch {
+    return unknown('the string is not JSON', v.loc);
+  }
+}
+
+/**
+ * Reads the `.tf` files of one module into the collector. Returns one-line errors for files that are not
+ * valid HCL (the rest of the module is still read where it parsed). Never throws.
+ */
+export function readTerraform(texts: Array<{ file: string; text: string }>, entry: IacEntry, collector: IacCollector, hcl: HclParser): string[] {
+  const errors: string[] = [];
+  const files: TfFile[] = [];
+  for (const t of texts) {
+    const text = t.text.charCodeAt(0) === 0xfeff ? ` ${t.text.slice(1)}` : t.text;
+    const lines = new LineMap(text);
+    const root = hcl.parse(text);
+    const err = firstError(root);
+    if (err) {
+      const p = lines.position(err.start);
+      errors.push(`${t.file}:${p.line}:${p.column}: not valid HCL (Terraform) near "${text.slice(err.start, Math.min(err.end, err.start + 30)).split('\n')[0]}"`);
+      continue;
+    }
+    collector.addFile(t.file, lines);
+    files.push({ file: t.file, text, lines, root });
+  }
+  const m = new Module(files, entry);
+  const policy = (doc: Value | null, name: string): PolicySpec | null => (doc ? { name, doc } : null);
+  let warnedAccount = false;
+  for (const [key, block] of m.resources) {
+    const type = block.labels[0];
+    if (!type.startsWith('aws_iam_')) continue;
+    const count = m.attr(block, 'count');
+    if (count && scalarText(count) === '0') continue;
+    if (m.attributes(block).has('for_each') || (count && scalarText(count) !== '1')) {
+      collector.unresolvedAt(block.loc, `${key} uses ${count ? 'count' : 'for_each'}: RoleCall does not expand resources created several times; give each role its own resource block to check it.`);
+      continue;
+    }
+    if (!entry.account && !warnedAccount && (type === 'aws_iam_role' || type === 'aws_iam_user')) {
+      warnedAccount = true;
+      collector.unresolvedAt(block.loc, `The account this Terraform module deploys to is not known: set "account" in the iac entry for ${block.file.file} (or --iac-account), so its roles' ARNs can be checked.`);
+    }
+    const target = (attr: string): string | null => {
+      const v = m.attr(block, attr);
+      const t = v ? scalarText(v) : null;
+      if (v && t === null) collector.unresolvedAt(v.loc, `The ${attr} ${key} applies to cannot be resolved${v.t === 'unknown' ? `: ${v.why}` : ''}.`);
+      return t;
+    };
+    switch (type) {
+      case 'aws_iam_role':
+      case 'aws_iam_user': {
+        const isRole = type === 'aws_iam_role';
+        const name = m.attr(block, 'name');
+        const inline: PolicySpec[] = [];
+        for (const ip of m.blocks(block, 'inline_policy')) {
+          const p = policy(m.attr(ip, 'policy'), scalarText(m.attr(ip, 'name') ?? undefined) ?? 'inline policy');
+          if (p) inline.push(p);
+        }
+        const managed = m.attr(block, 'managed_policy_arns');
+        const tagsValue = m.attr(block, 'tags');
+        const tags: Record<string, string> = {};
+        if (tagsValue?.t === 'map') for (const e of tagsValue.entries) tags[e.key] = scalarText(e.value) ?? '';
+        const spec: PrincipalSpec = {
+          kind: isRole ? 'role' : 'user',
+          file: block.file.file,
+          loc: block.loc,
+          id: key,
+          account: entry.account,
+          partition: m.partition,
+          name,
+          path: m.attr(block, 'path'),
+          inline,
+          managed: managed ? (managed.t === 'list' ? managed.items : [managed]) : [],
+          tags,
+        };
+        if (isRole) {
+          spec.trust = m.attr(block, 'assume_role_policy');
+          const msd = m.attr(block, 'max_session_duration');
+          spec.maxSessionDuration = msd;
+        }
+        collector.principals.push(spec);
+        break;
+      }
+      case 'aws_iam_role_policy':
+      case 'aws_iam_user_policy': {
+        const kind = type === 'aws_iam_role_policy' ? 'role' : 'user';
+        const t = target(kind);
+        const p = policy(m.attr(block, 'policy'), scalarText(m.attr(block, 'name') ?? undefined) ?? key);
+        if (t !== null && p) collector.extraInline.push({ kind, account: entry.account, target: t, policy: p });
+        break;
+      }
+      case 'aws_iam_policy': {
+        const arn = scalarText(m.resourceAttr(key, 'arn', block.loc));
+        const doc = m.attr(block, 'policy');
+        if (arn && doc) collector.managed.set(arn, { name: arn, doc });
+        break;
+      }
+      case 'aws_iam_role_policy_attachment':
+      case 'aws_iam_user_policy_attachment': {
+        const kind = type === 'aws_iam_role_policy_attachment' ? 'role' : 'user';
+        const t = target(kind);
+        const arn = m.attr(block, 'policy_arn');
+        if (t !== null && arn) collector.extraManaged.push({ kind, account: entry.account, target: t, arn });
+        break;
+      }
+    }
+  }
+  return errors;
+}
