@@ -9,7 +9,8 @@ import { isBuiltin } from 'node:module';
 import path from 'node:path';
 import { describePack, packAndInstall, repoRoot, type Packed } from '../../../scripts/pack.mjs';
 
-const EXPECTED_FILES = ['CHANGELOG.md', 'LICENSE', 'README.md', 'dist/aws.js', 'dist/cli.js', 'package.json', 'schemas/rolecall.schema.json'];
+// The HCL (Terraform) reader's two WASM binaries ship beside the bundles.
+const EXPECTED_FILES = ['CHANGELOG.md', 'LICENSE', 'README.md', 'dist/aws.js', 'dist/cli.js', 'dist/tree-sitter-hcl.wasm', 'dist/web-tree-sitter.wasm', 'package.json', 'schemas/rolecall.schema.json'];
 const EXAMPLE_SCAN = ['scan', 'examples', '--credentials-file', 'examples/jenkins-credentials.example.json', '--format', 'json'];
 
 /** Only Node on the PATH (plus the shell `#!/usr/bin/env node` needs), a fresh HOME, no NODE_PATH. */
