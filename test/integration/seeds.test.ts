@@ -104,6 +104,8 @@ describe('seeds end to end against moto (live scan, snapshot, mint)', function (
     const config = JSON.parse(readFileSync(join(root, 'examples', '.rolecall.json'), 'utf8'));
     delete config.iamSnapshots;
     delete config.$schema;
+    // Roles defined as code would answer instead of IAM (and their paths are relative to examples/).
+    delete config.iac;
     const configFile = join(work, 'rolecall.json');
     writeFileSync(configFile, JSON.stringify(config));
     const common = ['scan', 'examples', '--format', 'json', '--config', configFile, '--credentials-file', 'examples/jenkins-credentials.example.json'];
@@ -133,6 +135,8 @@ describe('seeds end to end against moto (live scan, snapshot, mint)', function (
     const config = JSON.parse(readFileSync(join(root, 'examples', '.rolecall.json'), 'utf8'));
     delete config.iamSnapshots;
     delete config.$schema;
+    // Roles defined as code would answer instead of IAM (and their paths are relative to examples/).
+    delete config.iac;
     const configFile = join(work, 'rolecall-faults.json');
     writeFileSync(configFile, JSON.stringify(config));
     const proxy = await startFaultProxy(moto.url);
