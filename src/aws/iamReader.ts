@@ -21,7 +21,7 @@ import {
   ListUserPoliciesCommand,
 } from '@aws-sdk/client-iam';
 import type { IAMClient, InstanceProfile, Role, Tag } from '@aws-sdk/client-iam';
-import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import { AssumeRoleCommand, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import type { STSClient } from '@aws-sdk/client-sts';
 import { silentLog } from '../core/ports';
 import type { IamOrigin, IamReader, InstanceProfileRecord, Log, Lookup, PolicySource, RoleRecord, UserRecord } from '../core/ports';
@@ -124,13 +124,15 @@ export async function createLiveIamReader(options: AwsClientOptions = {}): Promi
 class LiveReader implements LiveIamReader {
   private readonly log: Log;
   private readonly policy: RetryPolicy;
-  private readonly cache: CoalescingCache<Lookup<unknown> | { status: 'identity'; identity: Identity }>;
+  private readonly cache: CoalescingCache<Lookup<unknown> | { status: 'identity'; identity: Identity } | { status: 'assumed'; source: AccountSource; expiresAt: number | null }>;
   private readonly cacheTtlMs: number;
   private readonly failureTtlMs: number;
   private readonly now: () => number;
   private readonly counts: CallCounts = {};
   private readonly defaultSource: AccountSource;
   private readonly mapped = new Map<string, AccountSource>();
+  /** Sources of accounts read through an assumed reader role (for dispose). */
+  private readonly assumed = new Set<AccountSource>();
   private identity: Identity | null = null;
   private identityFailure: Unavailable | null = null;
 
@@ -213,14 +215,14 @@ class LiveReader implements LiveIamReader {
   }
 
   coversAccount(accountId: string): boolean {
-    if (this.mapped.has(accountId)) return true;
+    if (this.mapped.has(accountId) || this.readerRoleFor(accountId) !== null) return true;
     if (this.identity) return this.identity.account === accountId;
     // The default credentials failed: claim the account so lookups report that failure rather than "no profile".
     return this.identityFailure !== null;
   }
 
   accounts(): string[] {
-    const set = new Set(this.mapped.keys());
+    const set = new Set([...this.mapped.keys(), ...Object.keys(this.options.accountAssumeRoles ?? {})]);
     if (this.identity) set.add(this.identity.account);
     return [...set].sort();
   }
@@ -233,8 +235,10 @@ class LiveReader implements LiveIamReader {
       return problem ?? mapped;
     }
     if (!this.identity) await this.identify();
+    if (this.identity?.account === account) return this.defaultSource;
+    const readerRole = this.readerRoleFor(account);
+    if (readerRole) return this.assumedSource(account, readerRole);
     if (this.identity) {
-      if (this.identity.account === account) return this.defaultSource;
       return {
         status: 'unavailable',
         reason: `no credentials for account ${account}: the ${this.options.profile ? `profile ${this.options.profile}` : 'default credentials'} belong to account ${this.identity.account}, and IAM is read only inside its own account`,
@@ -247,6 +251,59 @@ class LiveReader implements LiveIamReader {
       reason: failure.reason,
       next: `${failure.next}; if account ${account} is not that profile's, map it: --account-profile ${account}=PROFILE`,
     };
+  }
+
+  /** The reader role to assume for an account without a profile, or null. */
+  private readerRoleFor(account: string): string | null {
+    if (!/^\d{12}$/.test(account)) return null;
+    const own = this.options.accountAssumeRoles?.[account];
+    if (own) return own;
+    return this.options.assumeRoleTemplate ? this.options.assumeRoleTemplate.replace(/\{account\}/g, account) : null;
+  }
+
+  /**
+   * The source for an account read through its reader role: one AssumeRole from the default credentials,
+   * cached (and shared by concurrent lookups) until shortly before the session expires or the cache TTL.
+   */
+  private async assumedSource(account: string, roleArn: string): Promise<AccountSource | Unavailable> {
+    const result = await this.cache.get(
+      `assume:${account}:${roleArn}`,
+      async () => {
+        if (!new RegExp(`^arn:[\\w-]+:iam::${account}:role/.+`).test(roleArn)) {
+          return { status: 'unavailable', reason: `the reader role ${roleArn} is not a role of account ${account}`, next: 'use a role ARN with {account} in it, e.g. --assume-role-template \'arn:aws:iam::{account}:role/rolecall-reader\'' } as Unavailable;
+        }
+        const outcome = await this.send<{ Credentials?: { AccessKeyId?: string; SecretAccessKey?: string; SessionToken?: string; Expiration?: Date }; AssumedRoleUser?: { Arn?: string } }>(
+          this.defaultSource,
+          'sts',
+          'AssumeRole',
+          () => new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: 'rolecall-reader' }),
+        );
+        if (!outcome.ok) {
+          const failure = this.unavailable(outcome, { action: 'sts:AssumeRole', source: this.defaultSource, resource: roleArn });
+          this.log.warn(`live IAM: cannot assume the reader role ${roleArn}: ${failure.reason}`);
+          return {
+            status: 'unavailable',
+            reason: `cannot assume the reader role ${roleArn} to read account ${account}: ${failure.reason}`,
+            next: `let ${this.principalOf(this.defaultSource)} assume ${roleArn} (the role's trust policy and the caller's sts:AssumeRole permission), or map the account with --account-profile ${account}=PROFILE`,
+          } as Unavailable;
+        }
+        const c = outcome.value.Credentials;
+        if (!c?.AccessKeyId || !c.SecretAccessKey) return { status: 'unavailable', reason: `STS returned no credentials for ${roleArn}`, next: 'try again, or check the --endpoint-url' } as Unavailable;
+        const credentials = { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, expiration: c.Expiration };
+        const source: AccountSource = { label: account, settings: { region: this.options.region, endpointUrl: this.options.endpointUrl, credentials }, identityArn: outcome.value.AssumedRoleUser?.Arn ?? roleArn };
+        this.assumed.add(source);
+        this.log.info(`live IAM: reading account ${account} as ${source.identityArn}`);
+        return { status: 'assumed', source, expiresAt: c.Expiration ? new Date(c.Expiration).getTime() : null } as const;
+      },
+      (value) => {
+        if (value.status !== 'assumed') return this.failureTtlMs;
+        const v = value as { expiresAt: number | null };
+        // Renewed five minutes before the session ends, or with the cache.
+        return v.expiresAt === null ? this.cacheTtlMs : Math.max(0, Math.min(this.cacheTtlMs, v.expiresAt - 5 * 60_000 - this.now()));
+      },
+    );
+    if (result.status === 'assumed') return (result as { source: AccountSource }).source;
+    return result as Unavailable;
   }
 
   // ---- sending -------------------------------------------------------------------------------
@@ -591,7 +648,7 @@ class LiveReader implements LiveIamReader {
   }
 
   dispose(): void {
-    for (const source of [this.defaultSource, ...this.mapped.values()]) {
+    for (const source of [this.defaultSource, ...this.mapped.values(), ...this.assumed]) {
       source.iam?.destroy();
       source.sts?.destroy();
       source.iam = undefined;

@@ -27,6 +27,14 @@ export interface AwsClientOptions {
   endpointUrl?: string;
   /** ACCOUNT → PROFILE for the accounts the default profile cannot read (IAM is read per account). */
   accountProfiles?: Record<string, string>;
+  /**
+   * For an account with no profile (and not the default credentials' own): a role to assume from the
+   * default credentials to read its IAM, `{account}` replaced by the account id — one reader role per
+   * account, the way organisation-wide auditing tools work. One AssumeRole per account, cached.
+   */
+  assumeRoleTemplate?: string;
+  /** ACCOUNT → role ARN to assume to read that account (wins over `assumeRoleTemplate`). */
+  accountAssumeRoles?: Record<string, string>;
   /** How long a successful lookup stays cached. Default 5 minutes. */
   cacheTtlMs?: number;
   /** How long a failed ("unavailable") lookup stays cached before it is tried again. Default 15 s. */
