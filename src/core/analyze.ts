@@ -4,6 +4,7 @@ import type { ParseError, Program } from './syntax/ast';
 import { parse } from './syntax/parser';
 import { extractUsages } from './pipeline/extract';
 import { staticRules, iamRules } from './rules';
+import { factRules } from './rules/static';
 import { roleChainingRule } from './rules/duration-max';
 import { perCallerChoice } from './rules/caller-choices';
 
@@ -19,7 +20,8 @@ export function analyzeText(file: string, text: string, ctx: AnalysisContext): F
 /** The same analysis of a text already parsed (the session parses incrementally). */
 export function analyzeTree(file: string, text: string, program: Program, parseErrors: ParseError[], ctx: AnalysisContext): FileAnalysis {
   const extraction = extractUsages(program, text, file, ctx);
-  const findings = [...extraction.findings];
+  const findings: Finding[] = [];
+  for (const fact of extraction.facts) for (const f of factRules(fact, file, ctx)) findings.push(f);
   for (const usage of extraction.usages) for (const f of usageRules(usage, ctx)) findings.push(f);
   return { file, usages: extraction.usages, findings, parseErrors };
 }

@@ -152,6 +152,22 @@ export interface Usage {
   boundStringCredentials?: Array<{ variable: string; credentialsId: string }>;
 }
 
+/**
+ * Something extraction saw that is not a usage but that a rule reports: extraction makes no finding,
+ * `src/core/rules/` turns these into findings (rules/static.ts, factRules).
+ */
+export type PipelineFact =
+  /** An access key id (AKIA…) written in a string. */
+  | { kind: 'access-key'; range: Range }
+  /** A secret access key or session token written literally: in a string, or as a variable's value. */
+  | { kind: 'literal-secret'; secret: 'secret-key' | 'session-token'; range: Range; variable: string | null }
+  /** A `usernamePassword` binding of a credential as AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY. */
+  | { kind: 'static-keys-binding'; range: Range; credentialsId: string }
+  /** withAWS with `credentials:` and no role, or an AWS binding without `roleArn`: the keys are used as they are. */
+  | { kind: 'keys-without-role'; step: 'withAWS' | 'withCredentials'; range: Range; credential: string; credentialsId: string | null }
+  /** `aws sts assume-role` without an option the AWS CLI requires. */
+  | { kind: 'missing-shell-option'; option: 'role-arn' | 'role-session-name'; anchor: Range; roleArn: string | null; insertAt: number };
+
 /** A plain text edit, applied by the UI (as in microsoft/node-jsonc-parser). */
 export interface TextEdit {
   offset: number;

@@ -49,4 +49,8 @@ describe('layering', () => {
     for (const f of all) if (!state.has(f)) visit(f);
     assert.deepEqual(cycles, []);
   });
+  it('every finding is made in src/core/rules (extraction returns usages and facts)', () => {
+    const makers = files('src').filter((f) => !f.startsWith(join('src', 'core', 'rules')) && f !== join('src', 'core', 'types.ts') && /\bfinding\(/.test(readFileSync(f, 'utf8')));
+    assert.deepEqual(makers, []);
+  });
 });

@@ -42,7 +42,7 @@ export interface AgentInScope {
 
 /** Credentials an enclosing step put in effect around a shell call (withAWS, an AWS binding, withVault). */
 export interface EnclosingCredentials {
-  step: 'withAWS' | 'withCredentials' | 'withVault';
+  step: string;
   /** The line of the enclosing call, as descriptions cite it. */
   line: string;
   /** Whether the enclosing step yielded a usage (then `roleArn` is its role, possibly unresolved). */

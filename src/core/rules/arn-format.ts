@@ -1,5 +1,5 @@
 // invalid-role-arn: a role ARN (or account id) that STS would reject before looking at any trust policy.
-import { finding, type Finding, type Usage } from '../types';
+import { finding, type Finding, type PipelineFact, type Usage } from '../types';
 import { accountIdProblem, checkRoleArn } from '../pipeline/role-arn';
 
 function isUnresolved(usage: Usage, arg: 'role' | 'roleAccount' | 'roleArn'): boolean {
@@ -32,4 +32,11 @@ export function arnFormatRule(usage: Usage): Finding[] {
   return [
     finding('invalid-role-arn', usage.file, at, `Invalid roleAccount for role "${role}": ${problem}. Use the 12-digit id of the account that owns the role (leading zeros included).`),
   ];
+}
+
+/** `aws sts assume-role` without `--role-arn`: the AWS CLI refuses to run it. */
+export function missingRoleArnRule(fact: PipelineFact, file: string): Finding[] {
+  if (fact.kind !== 'missing-shell-option' || fact.option !== 'role-arn') return [];
+  const anchor = fact.anchor;
+  return [{ ...finding('invalid-role-arn', file, anchor, 'aws sts assume-role without --role-arn: the AWS CLI stops with "the following arguments are required: --role-arn". Add --role-arn arn:aws:iam::ACCOUNT:role/NAME.'), anchor }];
 }

@@ -1,6 +1,10 @@
 // invalid-external-id, hardcoded-secret and static-credentials at a usage. Messages never contain
 // the secret value, only its shape (length, kind of problem).
-import { finding, type Finding, type Fix, type Usage } from '../types';
+import { credentialInfo } from '../config';
+import { finding, type AnalysisContext, type Finding, type Fix, type PipelineFact, type Usage } from '../types';
+
+/** What the rules of pipeline facts read from the context: which AWS credentials are described. */
+export type FactContext = Pick<AnalysisContext, 'config' | 'agents'>;
 
 const EXTERNAL_ID_CHARS = /^[\w+=,.@:/-]*$/;
 
@@ -69,4 +73,44 @@ export function secretsRule(usage: Usage): Finding[] {
     );
   }
   return out;
+}
+
+const FACT_SECRET_LABEL = { 'secret-key': 'AWS secret access key', 'session-token': 'AWS session token' } as const;
+
+/** When neither .rolecall.json nor JCasC describes a credential: how to tell RoleCall it has a role of its own. */
+function describeHint(credId: string, ctx: FactContext): string {
+  if (credentialInfo(ctx.config, ctx.agents, credId)) return '';
+  return ` If the credential already has an "IAM Role To Use" in Jenkins, describe it in .rolecall.json: "awsCredentials": {"${credId}": {"roleArn": "arn:aws:iam::ACCOUNT:role/NAME"}}.`;
+}
+
+/** Static keys and literal secrets seen outside usages (strings, variables, bindings, calls without a role). */
+export function secretFactRule(fact: PipelineFact, file: string, ctx: FactContext): Finding[] {
+  switch (fact.kind) {
+    case 'access-key':
+      return [finding('static-credentials', file, fact.range, 'Long-lived AWS access key id written in the pipeline. Let Jenkins assume a role (instance profile, task role, withAWS(role: ...)) instead of static keys, and rotate this key.')];
+    case 'literal-secret': {
+      const label = FACT_SECRET_LABEL[fact.secret];
+      const named = fact.variable !== null ? ` (${fact.variable})` : '';
+      return [finding('hardcoded-secret', file, fact.range, `${label} written literally in the pipeline${named}: anyone who can read the repository can use it. Store it as a Jenkins credential and bind it with withCredentials([...]) instead, and rotate it.`)];
+    }
+    case 'static-keys-binding':
+      return [
+        finding(
+          'static-credentials',
+          file,
+          fact.range,
+          `withCredentials binds credential '${fact.credentialsId}' as AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY: long-lived access keys. Use an AWS credential with a role (AmazonWebServicesCredentialsBinding with roleArn:, or withAWS(role: ...)) so the build works with temporary credentials.`,
+        ),
+      ];
+    case 'keys-without-role': {
+      const hint = fact.credentialsId !== null ? describeHint(fact.credentialsId, ctx) : '';
+      const message =
+        fact.step === 'withAWS'
+          ? `withAWS uses the long-lived access keys of AWS credential '${fact.credential}' without a role. Add role: (and roleAccount:) so the build works with temporary credentials, or give the credential an "IAM Role To Use".${hint}`
+          : `withCredentials binds the long-lived access keys of AWS credential '${fact.credential}' without a role. Add roleArn: 'arn:aws:iam::ACCOUNT:role/NAME' to the binding (or use withAWS(role: ...)) so the build works with temporary credentials.${hint}`;
+      return [finding('static-credentials', file, fact.range, message)];
+    }
+    default:
+      return [];
+  }
 }

@@ -1,6 +1,6 @@
 // invalid-session-name: RoleSessionName must match [\w+=,.@-]{2,64}. Parts only known at run time
 // (`${BUILD_NUMBER}`) are placeholders: assumed valid, at least one character long.
-import { finding, type Finding, type Usage } from '../types';
+import { finding, type Finding, type PipelineFact, type Usage } from '../types';
 
 const VALID_CHAR = /[\w+=,.@-]/;
 const PLACEHOLDER = /\$\{[^}]*\}/g;
@@ -41,5 +41,20 @@ export function sessionNameRule(usage: Usage): Finding[] {
       `Invalid role session name "${name}": ${problems.join('; ')}. STS rejects the call; use 2-64 characters of letters, digits and _+=,.@-.`,
       { roleArn: usage.roleArn, fixes },
     ),
+  ];
+}
+
+/** `aws sts assume-role` without `--role-session-name`: the AWS CLI refuses to run it. */
+export function missingSessionNameRule(fact: PipelineFact, file: string): Finding[] {
+  if (fact.kind !== 'missing-shell-option' || fact.option !== 'role-session-name') return [];
+  const anchor = fact.anchor;
+  return [
+    {
+      anchor,
+      ...finding('invalid-session-name', file, anchor, 'aws sts assume-role without --role-session-name: the AWS CLI stops with "the following arguments are required: --role-session-name". Add --role-session-name with 2-64 characters of letters, digits and _+=,.@- (e.g. jenkins-${BUILD_NUMBER}).', {
+        roleArn: fact.roleArn,
+        fixes: [{ title: 'Add --role-session-name jenkins-$BUILD_NUMBER', edits: [{ offset: fact.insertAt, length: 0, content: ' --role-session-name jenkins-$BUILD_NUMBER' }] }],
+      }),
+    },
   ];
 }

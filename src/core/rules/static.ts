@@ -1,9 +1,9 @@
 // Checks of a usage that need no IAM data, one module per finding family.
-import type { Finding, Usage } from '../types';
-import { arnFormatRule } from './arn-format';
-import { sessionNameRule } from './session-name';
+import type { Finding, PipelineFact, Usage } from '../types';
+import { arnFormatRule, missingRoleArnRule } from './arn-format';
+import { missingSessionNameRule, sessionNameRule } from './session-name';
 import { durationRangeRule } from './duration-range';
-import { externalIdRule, secretsRule } from './secrets';
+import { externalIdRule, secretFactRule, secretsRule, type FactContext } from './secrets';
 import { unresolvedRule } from './unresolved';
 
 export { arnFormatRule } from './arn-format';
@@ -18,6 +18,19 @@ export function staticRules(usage: Usage): Finding[] {
   for (const rule of [arnFormatRule, sessionNameRule, durationRangeRule, externalIdRule, secretsRule, unresolvedRule]) {
     try {
       out.push(...rule(usage));
+    } catch {
+      // A rule bug must not hide the other rules' findings.
+    }
+  }
+  return out;
+}
+
+/** The findings of what extraction saw outside usages (literal keys, calls the AWS CLI refuses). Never throws. */
+export function factRules(fact: PipelineFact, file: string, ctx: FactContext): Finding[] {
+  const out: Finding[] = [];
+  for (const rule of [secretFactRule, missingRoleArnRule, missingSessionNameRule]) {
+    try {
+      out.push(...rule(fact, file, ctx));
     } catch {
       // A rule bug must not hide the other rules' findings.
     }

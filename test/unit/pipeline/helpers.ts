@@ -3,7 +3,7 @@ import { parse } from '../../../src/core/syntax/parser';
 import { extractUsages } from '../../../src/core/pipeline/extract';
 import { configFrom, type ProjectConfig } from '../../../src/core/config';
 import { LineMap, type Finding, type Usage } from '../../../src/core/types';
-import { staticRules } from '../../../src/core/rules/static';
+import { factRules, staticRules } from '../../../src/core/rules/static';
 
 export interface Ctx {
   config: ProjectConfig;
@@ -33,9 +33,11 @@ export function ctx(patch: Partial<Ctx> = {}, raw?: unknown): Ctx {
   return { config, caller: null, params: {}, credentials: {}, ...patch };
 }
 
+/** Usages, and the findings rules make of what extraction saw outside them (literal keys, refused calls). */
 export function extract(text: string, c: Ctx = ctx(), file = 'Jenkinsfile'): { usages: Usage[]; findings: Finding[] } {
   const { program } = parse(text);
-  return extractUsages(program, text, file, c);
+  const { usages, facts } = extractUsages(program, text, file, c);
+  return { usages, findings: facts.flatMap((f) => factRules(f, file, c)) };
 }
 
 /** Usages plus every finding (extraction's and the static rules'). */

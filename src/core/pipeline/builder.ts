@@ -1,0 +1,291 @@
+// What every usage kind builds with: the resolver, the literal-secret bookkeeping, the agent and the
+// enclosing credentials of a call's scope, and the facts extraction reports (rules turn them into
+// findings). The `UsageKind` interface is what a kind module implements (kinds/index.ts registers it).
+import type { CallExpression, Expression } from '../syntax/ast';
+import type { InlineAgent } from '../jenkins/agents';
+import type { AnalysisContext, Origin, PipelineFact, Range, ResolvedValue, Usage, UsageArg, UsageKind as UsageKindName } from '../types';
+import type { AwsCredentialInfo, ProjectConfig } from '../config';
+import { calleeName, callArgsEnd, mapEntries, namedArgs, plainString, positional, range } from './calls';
+import { callerOf, describedCredential, type AgentInScope, type CallerDecision, type EnclosingCredentials } from './callers';
+import type { Lines } from './lines';
+import type { Resolver, Scope, Val } from './resolve';
+import { checkRoleArn } from './role-arn';
+import type { Agent, Pending, WalkScope } from './scope';
+
+/** What extraction reads from the analysis context. */
+export type ExtractContext = Pick<AnalysisContext, 'config' | 'caller' | 'params' | 'credentials' | 'agents'>;
+
+/** One kind of usage (withAWS, AWS bindings, shell STS calls, Vault): a module of kinds/, registered in kinds/index.ts. */
+export interface UsageKind {
+  /** Its name in pending calls and in the origins of callers it encloses (`withAWS`, `withCredentials`, ...). */
+  readonly name: string;
+  /** The steps (callee names) whose calls it reads. */
+  readonly steps: readonly string[];
+  /** Whether shell steps in the call's block run with the credentials its usages get (a role chain). */
+  readonly opensIdentity: boolean;
+  /** The parts of a call to build usages from: the call itself (null), or each of its parts (AWS bindings). */
+  candidates(call: CallExpression): Array<Expression | null>;
+  /** Builds the usages of one candidate into `item.usages`; what is not a usage but a rule reports goes to `b.fact`. */
+  build(item: Pending, b: UsageBuilder): void;
+}
+
+export function newUsage(file: string, kind: UsageKindName, whole: Range, anchor: Range): Usage {
+  return {
+    file,
+    kind,
+    range: whole,
+    anchor,
+    role: null,
+    roleAccount: null,
+    roleArn: null,
+    externalId: { present: false, resolved: null },
+    duration: null,
+    durationDefaulted: false,
+    roleSessionName: null,
+    mfa: false,
+    mfaSerial: null,
+    region: null,
+    caller: null,
+    callerOrigin: null,
+    agentLabel: null,
+    credentialsId: null,
+    args: {},
+    origins: {},
+    unresolved: [],
+    secrets: [],
+  };
+}
+
+export function originOf(v: Val): Origin {
+  return { source: v.missing.length > 0 && v.source === 'literal' ? 'unresolved' : v.source, reference: v.reference, description: v.description, ...(v.literalRange ? { range: v.literalRange } : {}) };
+}
+
+export function resolvedValue(v: Val, raw: string | null): ResolvedValue {
+  return { value: v.value, raw, origin: originOf(v), secret: v.secret };
+}
+
+export function accountOfArn(arn: string | null): string | null {
+  const m = arn ? /^arn:[\w-]+:(?:iam|sts)::(\d{12}):/.exec(arn) : null;
+  return m ? m[1] : null;
+}
+
+/** The builder the usage kinds share for one extraction. */
+export class UsageBuilder {
+  private readonly reportedSecrets = new Set<string>();
+  readonly config: ProjectConfig;
+
+  constructor(
+    readonly text: string,
+    readonly file: string,
+    readonly ctx: ExtractContext,
+    readonly lines: Lines,
+    readonly resolver: Resolver,
+    /** Facts for rules, in the order seen (the walk's first). */
+    readonly facts: PipelineFact[],
+  ) {
+    this.config = ctx.config;
+  }
+
+  /** Reports something a rule turns into a finding. */
+  fact(f: PipelineFact): void {
+    this.facts.push(f);
+  }
+
+  /** The line of an offset as descriptions cite it. */
+  cite(offset: number): string {
+    return String(this.lines.line(offset));
+  }
+
+  src(n: { start: number; end: number }): string {
+    return this.text.slice(n.start, n.end);
+  }
+
+  val(e: Expression | undefined, scope: Scope): Val | null {
+    return e ? this.resolver.expr(e, scope) : null;
+  }
+
+  record(usage: Usage, arg: UsageArg, v: Val, at: Range): void {
+    usage.args[arg] = at;
+    usage.origins[arg] = originOf(v);
+    for (const m of v.missing) {
+      // Build-time values are fine in session names: any build number makes a valid name.
+      if (m.builtin && arg === 'roleSessionName') continue;
+      if (usage.unresolved.some((u) => u.reference === m.reference && u.arg === arg)) continue;
+      usage.unresolved.push({ arg, reference: m.reference, message: `${argLabel(arg)}: ${m.message}.`, range: at });
+    }
+  }
+
+  /** Records a literal secret once: usages sharing one literal (an environment value, a command variable) report it once. */
+  pushSecret(usage: Usage, secret: Usage['secrets'][number]): void {
+    const key = `${secret.kind}:${secret.range.start}:${secret.range.end}`;
+    if (this.reportedSecrets.has(key)) return;
+    this.reportedSecrets.add(key);
+    usage.secrets.push(secret);
+  }
+
+  boundCredentials(scope: WalkScope): Array<{ variable: string; credentialsId: string }> {
+    const out: Array<{ variable: string; credentialsId: string }> = [];
+    for (let f = scope.env; f; f = f.next) {
+      if (f.binding.kind === 'credential' && !out.some((x) => x.variable === f!.name)) out.push({ variable: f.name, credentialsId: f.binding.credentialsId });
+    }
+    return out;
+  }
+
+  indentAt(offset: number): string {
+    let s = offset;
+    while (s > 0 && this.text[s - 1] !== '\n' && this.text[s - 1] !== '\r') s--;
+    const m = /^[ \t]*/.exec(this.text.slice(s, offset));
+    return m ? m[0] : '';
+  }
+
+  /** The agent in effect, for caller policy (its label resolved). */
+  agentInScope(agent: Agent | null): AgentInScope | null {
+    if (!agent) return null;
+    const resolved = this.resolvedAgent(agent);
+    return { label: resolved.label, declaration: agent.declaration, inline: resolved.inline, line: this.cite(agent.declaration.start) };
+  }
+
+  /** Sets a usage's caller from caller policy's decision (its source, and every label choice when there are several). */
+  setCaller(usage: Usage, decision: CallerDecision): void {
+    usage.caller = decision.caller;
+    usage.callerOrigin = decision.origin;
+    if (decision.source) usage.callerSource = { ...decision.source };
+    if (decision.choices) usage.callerChoices = decision.choices.map((c) => ({ ...c, source: { ...c.source } }));
+  }
+
+  /** An AWS credential as .rolecall.json and Jenkins configuration as code describe it. */
+  credential(credId: string | null): AwsCredentialInfo | undefined {
+    return describedCredential(credId, this.ctx)?.info;
+  }
+
+  /** The credentials an enclosing withAWS / binding / withVault put in effect, for caller policy. */
+  enclosing(scope: WalkScope): EnclosingCredentials | null {
+    const id = scope.identity?.item;
+    if (!id) return null;
+    const step = id.kind;
+    const b = id.part;
+    const assumed = id.usages.length > 0;
+    return { step, line: this.cite(id.call.start), assumed, roleArn: assumed ? id.usages[0].roleArn : null, credentialsId: !assumed && b ? this.bindingCredentialsId(b) : null };
+  }
+
+  bindingCredentialsId(b: Expression): string | null {
+    const named = b.type === 'Map' ? mapEntries(b) : b.type === 'Call' ? namedArgs(b.args) : new Map<string, Expression>();
+    return plainString(named.get('credentialsId'));
+  }
+
+  /** Sets role/roleAccount/roleArn from a role value that should be a full ARN. */
+  roleFromArn(usage: Usage, v: Val, raw: string, at: Range, arg: 'role' | 'roleArn' = 'roleArn'): void {
+    this.record(usage, arg, v, at);
+    if (arg !== 'roleArn') {
+      usage.args.roleArn = at;
+      usage.origins.roleArn = originOf(v);
+    }
+    if (v.value !== null) {
+      usage.role = v.value;
+      const check = checkRoleArn(v.value);
+      usage.roleArn = check.ok ? v.value : null;
+      usage.roleAccount = check.ok ? check.account : accountOfArnLoose(v.value);
+    } else {
+      usage.role = raw;
+      usage.roleAccount = accountOfArnLoose(v.template);
+    }
+  }
+
+  /** A usage whose role is the AWS credential's own "IAM Role To Use" (from .rolecall.json awsCredentials). */
+  credentialRoleUsage(kind: UsageKindName, call: CallExpression, scope: WalkScope, credId: string, roleArn: string, credExpr: Expression, credVal: Val): Usage {
+    const usage = newUsage(this.file, kind, range(call), range(call.callee));
+    usage.args.call = { start: call.start, end: callArgsEnd(call) };
+    usage.boundStringCredentials = this.boundCredentials(scope);
+    usage.agentLabel = this.label(scope.agent);
+    this.record(usage, 'credentials', credVal, range(credExpr));
+    usage.credentialsId = credId;
+    this.setCaller(usage, callerOf({ kind: 'credential-role', credentialsId: credId }, this.ctx));
+    const check = checkRoleArn(roleArn);
+    usage.role = roleArn;
+    usage.roleArn = check.ok ? roleArn : null;
+    usage.roleAccount = check.ok ? check.account : accountOfArnLoose(roleArn);
+    const origin: Origin = { source: 'literal', reference: credId, description: `IAM Role To Use of AWS credential '${credId}' (${describedCredential(credId, this.ctx)?.roleWhere ?? '.rolecall.json awsCredentials'})` };
+    usage.origins.role = origin;
+    usage.origins.roleArn = origin;
+    const mfaSerial = this.credential(credId)?.mfaSerial;
+    if (mfaSerial) usage.mfaSerial = mfaSerial;
+    return usage;
+  }
+
+  /** Agent labels and inline agents' identities, resolved once per directive. */
+  private readonly agentLabels = new Map<Agent, { label: string | null; inline: InlineAgent | null }>();
+
+  /** The label of an agent directive, resolved once per run. */
+  label(agent: Agent | null): string | null {
+    return agent ? this.resolvedAgent(agent).label : null;
+  }
+
+  private resolvedAgent(agent: Agent): { label: string | null; inline: InlineAgent | null } {
+    let resolved = this.agentLabels.get(agent);
+    if (!resolved) {
+      let label: string | null = null;
+      if (agent.expr) {
+        const v = this.resolver.expr(agent.expr, { env: null, method: null });
+        // The seed's `label AgentAccountX` (a bare word) means the label of that name.
+        label = v.value ?? (agent.expr.type === 'Identifier' ? agent.expr.name : null);
+      }
+      resolved = { label, inline: this.inlineAgent(agent.declaration) };
+      this.agentLabels.set(agent, resolved);
+    }
+    return resolved;
+  }
+
+  /**
+   * An inline `agent { ecs { taskrole '…'; inheritFrom '…' } }` or `agent { kubernetes { serviceAccount '…' } }`
+   * (also a pod `yaml` with `serviceAccountName:`), its values resolved; null for other directives.
+   */
+  private inlineAgent(declaration: CallExpression): InlineAgent | null {
+    if (calleeName(declaration) !== 'agent' || declaration.closures.length === 0) return null;
+    for (const st of declaration.closures[0].body) {
+      if (st.type !== 'ExpressionStatement' || st.expression.type !== 'Call') continue;
+      const block = st.expression;
+      const kind = calleeName(block);
+      if (kind !== 'ecs' && kind !== 'kubernetes') continue;
+      const values = new Map<string, string | null>();
+      const read = (key: string, e: Expression | undefined) => {
+        if (!e || values.has(key)) return;
+        values.set(key, this.resolver.expr(e, { env: null, method: null }).value);
+      };
+      for (const [key, e] of namedArgs(block.args)) read(key, e);
+      for (const c of block.closures) {
+        for (const inner of c.body) {
+          if (inner.type !== 'ExpressionStatement' || inner.expression.type !== 'Call') continue;
+          const key = calleeName(inner.expression);
+          if (key) read(key, positional(inner.expression.args)[0]);
+        }
+      }
+      let identity = kind === 'ecs' ? (values.get('taskrole') ?? values.get('taskRole') ?? null) : (values.get('serviceAccount') ?? null);
+      if (kind === 'kubernetes' && !identity) {
+        // A pod spec written inline: its service account, as the pod would run.
+        const pod = values.get('yaml');
+        const m = pod ? /^[ \t]*serviceAccount(?:Name)?:[ \t]*["']?([\w.-]+)/m.exec(pod) : null;
+        if (m) identity = m[1];
+      }
+      return { kind, identity: identity || null, namespace: values.get('namespace') || null, inheritFrom: values.get('inheritFrom') || null, cloud: values.get('cloud') || null };
+    }
+    return null;
+  }
+}
+
+export function argLabel(arg: UsageArg): string {
+  return arg === 'call' ? 'caller' : arg;
+}
+
+export function accountOfArnLoose(arn: string | null): string | null {
+  if (!arn) return null;
+  const parts = arn.split(':');
+  return parts.length >= 6 && parts[4] !== '' ? parts[4] : null;
+}
+
+export function toSeconds(v: string | null): number | null {
+  if (v === null) return null;
+  const t = v.trim();
+  if (!/^\d+$/.test(t)) return null;
+  const n = Number(t);
+  return Number.isSafeInteger(n) ? n : null;
+}

@@ -1,0 +1,139 @@
+// withAWS(role:, roleAccount:, externalId:, duration:, roleSessionName:, region:, credentials:, useNode:) { }
+import { accountOfArn, newUsage, originOf, resolvedValue, toSeconds, type UsageBuilder, type UsageKind } from '../builder';
+import { callArgsEnd, mapEntries, namedArgs, positional, range, rawContent } from '../calls';
+import { callerOf } from '../callers';
+import { checkRoleArn, partitionOfRegion } from '../role-arn';
+import type { Pending } from '../scope';
+
+function buildWithAws(item: Pending, b: UsageBuilder): void {
+  const call = item.call;
+  let named = namedArgs(call.args);
+  const only = positional(call.args)[0];
+  if (named.size === 0 && only && only.type === 'Identifier') {
+    // `def awsArgs = [role: ...]; withAWS(awsArgs) { }`
+    const a = b.resolver.assignmentBefore(only.name, only.start);
+    if (a && a.value.type === 'Map') named = mapEntries(a.value);
+  }
+  const roleExpr = named.get('role');
+  const scope = item.scope;
+  const credExpr = named.get('credentials');
+  const credVal = b.val(credExpr, scope);
+  const credId = credVal?.value ?? null;
+  const credentialRole = b.credential(credId)?.roleArn;
+  if (!roleExpr && credentialRole && credId !== null) {
+    // The credential's own "IAM Role To Use" is assumed with its keys: a role usage, not static keys.
+    const usage = b.credentialRoleUsage('withAWS', call, item.scope, credId, credentialRole, credExpr!, credVal!);
+    item.usages.push(usage);
+    return;
+  }
+  if (!roleExpr) {
+    if (credId !== null) b.fact({ kind: 'keys-without-role', step: 'withAWS', range: range(call.callee), credential: credId, credentialsId: credId });
+    return;
+  }
+  const usage = newUsage(b.file, 'withAWS', range(call), range(call.callee));
+  usage.args.call = { start: call.start, end: callArgsEnd(call) };
+  usage.boundStringCredentials = b.boundCredentials(scope);
+  usage.agentLabel = b.label(scope.agent);
+
+  // The caller: an AWS credential's principal (or its role: a chain), the agent, or the controller.
+  if (credExpr && credVal) {
+    b.record(usage, 'credentials', credVal, range(credExpr));
+    usage.credentialsId = credId;
+  }
+  const useNode = b.val(named.get('useNode'), scope)?.value === 'true';
+  const info = b.credential(credId);
+  b.setCaller(usage, callerOf({ kind: 'withAWS', agent: useNode ? b.agentInScope(scope.agent) : null, useNode, credentialsId: credId }, b.ctx));
+  if (info?.mfaSerial) usage.mfaSerial = info.mfaSerial;
+
+  const regionExpr = named.get('region');
+  const region = b.val(regionExpr, scope);
+  if (regionExpr && region) {
+    b.record(usage, 'region', region, range(regionExpr));
+    usage.region = region.value;
+  }
+
+  const roleVal = b.resolver.expr(roleExpr, scope);
+  const roleRaw = rawContent(b.text, roleExpr);
+  const roleText = roleVal.value;
+  if (roleText !== null && roleText.startsWith('arn:')) {
+    b.roleFromArn(usage, roleVal, roleRaw, range(roleExpr), 'role');
+  } else {
+    b.record(usage, 'role', roleVal, range(roleExpr));
+    usage.role = roleText ?? roleRaw;
+    const accountExpr = named.get('roleAccount');
+    let account: string | null;
+    if (accountExpr) {
+      const acc = b.resolver.expr(accountExpr, scope);
+      b.record(usage, 'roleAccount', acc, range(accountExpr));
+      usage.roleAccount = acc.value ?? rawContent(b.text, accountExpr);
+      account = acc.value;
+    } else {
+      account = accountOfArn(usage.caller);
+      usage.roleAccount = account;
+      if (account === null && roleText !== null) {
+        usage.unresolved.push({
+          arg: 'roleAccount',
+          reference: 'roleAccount',
+          message: `role: withAWS builds the ARN of role "${roleText}" from the caller's account, which is unknown; add roleAccount: '123456789012' or map the caller in .rolecall.json "callers" (or pass --caller ARN).`,
+          range: range(roleExpr),
+        });
+      }
+    }
+    if (roleText !== null && account !== null && /^\d{12}$/.test(account)) {
+      const arn = `arn:${partitionOfRegion(usage.region)}:iam::${account}:role/${roleText}`;
+      usage.roleArn = checkRoleArn(arn).ok ? arn : null;
+    }
+  }
+
+  const ext = named.get('externalId');
+  if (ext) {
+    const v = b.resolver.expr(ext, scope);
+    usage.externalId = { present: true, resolved: resolvedValue(v, b.src(ext)) };
+    b.record(usage, 'externalId', v, range(ext));
+    // Written in this file (directly, via a variable, environment or a parameter default): a secret in the repository.
+    if (v.value !== null && v.literalRange && v.source !== 'credential') {
+      const direct = ext.type === 'String' && !ext.interpolated;
+      b.pushSecret(usage, {
+        kind: 'external-id',
+        range: v.literalRange && direct ? range(ext) : (v.literalRange ?? range(ext)),
+        ...(direct && item.statement ? { replacement: 'env.EXTERNAL_ID', statement: range(item.statement), indent: b.indentAt(item.statement.start) } : {}),
+      });
+    }
+  }
+
+  const durExpr = named.get('duration');
+  if (durExpr) {
+    const d = b.resolver.expr(durExpr, scope);
+    b.record(usage, 'duration', d, range(durExpr));
+    usage.duration = toSeconds(d.value);
+    if (d.value !== null && usage.duration === null) {
+      usage.unresolved.push({ arg: 'duration', reference: d.value, message: `duration: "${d.value}" is not a number of seconds.`, range: range(durExpr) });
+    }
+  } else {
+    usage.duration = 3600;
+    usage.durationDefaulted = true;
+  }
+
+  const nameExpr = named.get('roleSessionName');
+  if (nameExpr) {
+    const n = b.resolver.expr(nameExpr, scope);
+    b.record(usage, 'roleSessionName', n, range(nameExpr));
+    usage.roleSessionName = n.value ?? n.template;
+  }
+
+  const mfaExpr = named.get('iamMfaToken');
+  if (mfaExpr) {
+    usage.mfa = true;
+    usage.args.mfa = range(mfaExpr);
+    usage.origins.mfa = originOf(b.resolver.expr(mfaExpr, scope));
+  }
+  item.usages.push(usage);
+}
+
+export const withAws: UsageKind = {
+  name: 'withAWS',
+  steps: ['withAWS'],
+  opensIdentity: true,
+  candidates: () => [null],
+  build: buildWithAws,
+};
