@@ -335,6 +335,8 @@ export interface MethodDeclaration extends NodeBase {
   returnType: string | null;
   params: Parameter[];
   body: BlockStatement | null;
+  /** An annotation type's member default (`String value() default 'x'`). */
+  defaultValue?: Expression;
 }
 
 export interface ClassDeclaration extends NodeBase {
@@ -478,6 +480,7 @@ export function forEachChild(node: Node, visit: (child: Node) => void): void {
       return;
     case 'MethodDecl':
       for (const p of node.params) visit(p);
+      if (node.defaultValue !== undefined) visit(node.defaultValue);
       if (node.body !== null) visit(node.body);
       return;
     case 'Parameter':

@@ -153,10 +153,18 @@ export abstract class DeclarationParser extends ExpressionParser {
       list.push(this.withAnnotations(this.parseClass(start), annotations));
       return;
     }
+    // `static <T> T first(List<T> l)`: a generic method's type parameters are not modelled.
+    if (this.at(K.Lt)) this.skipTypeParameters();
     let declType: string | null = null;
     if (this.at(K.Def) || this.at(K.Void)) {
       declType = this.tokenText();
       this.next();
+      // `def static X = 1`, `def final y`: modifiers may follow `def`.
+      while (isModifier(this.tok) && !this.at(K.Synchronized)) {
+        modifiers.push(this.tokenText());
+        this.next();
+      }
+      if (this.at(K.Lt)) this.skipTypeParameters();
     }
     if (this.at(K.OpenParen) && declType === 'def') {
       this.parseMultipleAssignment(start, annotations, modifiers, list);
@@ -275,9 +283,17 @@ export abstract class DeclarationParser extends ExpressionParser {
         this.next();
       }
     }
+    // An annotation type's member: `String value() default 'x'`.
+    let defaultValue: Expression | undefined;
+    if (this.at(K.Default) && !this.nlBefore) {
+      this.next();
+      defaultValue = this.parseExpression();
+    }
     let body: BlockStatement | null = null;
     if (this.at(K.OpenBrace)) body = this.parseBlock();
-    return { type: 'MethodDecl', name, nameSpan, modifiers, returnType, params, body, start, end: this.lastEnd };
+    const node: MethodDeclaration = { type: 'MethodDecl', name, nameSpan, modifiers, returnType, params, body, start, end: this.lastEnd };
+    if (defaultValue !== undefined) node.defaultValue = defaultValue;
+    return node;
   }
 
   parseParameters(): Parameter[] {

@@ -120,7 +120,7 @@ export abstract class ExpressionParser extends StringParser {
 
 
   /** `a.b.C<D, ? extends E>[]`; returns its source text, or null (without errors) when it is not one. */
-  parseType(): string | null {
+  parseType(dimensions = true): string | null {
     if (!this.at(K.Identifier)) return null;
     const start = this.tokStart;
     let segment = this.scanner.getTokenValue();
@@ -133,7 +133,7 @@ export abstract class ExpressionParser extends StringParser {
     }
     const headLike = isTypeLikeName(segment);
     if (this.at(K.Lt) && !this.parseTypeArguments()) return null;
-    while (this.at(K.OpenBracket)) {
+    while (dimensions && this.at(K.OpenBracket)) {
       this.next();
       if (!this.at(K.CloseBracket)) return null;
       this.next();
@@ -440,6 +440,12 @@ export abstract class ExpressionParser extends StringParser {
             const str = this.parseStringLiteral();
             property = str.value;
             propertySpan = { start: str.start, end: str.end };
+          } else if (this.at(K.OpenParen)) {
+            // `obj.("$k".toString())`: a name computed at run time; kept as its source text, which no
+            // literal name equals.
+            const name = this.parseParenthesized();
+            property = this.text.slice(name.start, name.end);
+            propertySpan = { start: name.start, end: name.end };
           } else {
             this.addError('Identifier expected', this.here(), 0);
             propertySpan = { start: this.lastEnd, end: this.lastEnd };
@@ -702,7 +708,8 @@ export abstract class ExpressionParser extends StringParser {
   parseNew(): Expression {
     const start = this.tokStart;
     this.next();
-    const typeName = this.parseType();
+    // `new String[0]`, `new byte[n][2]`: the brackets hold sizes, read below.
+    const typeName = this.parseType(false);
     if (typeName === null) this.addError('Type expected', this.here(), 0);
     let args: Argument[] = [];
     const closures: Closure[] = [];

@@ -83,7 +83,10 @@ export class StatementParser extends DeclarationParser {
       this.skipGarbage(list);
       return;
     }
-    if (this.nlBefore || this.at(K.CloseBrace) || this.at(K.Else) || this.text.charCodeAt(this.lastEnd - 1) === 125) return;
+    // A statement ends at a line break, before `}` or `else`, or after a block or a `;` an embedded
+    // statement consumed (`if (a) { ... }; withAWS(...) { ... }` on one line).
+    const last = this.text.charCodeAt(this.lastEnd - 1);
+    if (this.nlBefore || this.at(K.CloseBrace) || this.at(K.Else) || last === 125 || last === 59) return;
     this.skipGarbage(list);
   }
 
@@ -168,6 +171,14 @@ export class StatementParser extends DeclarationParser {
       case K.OpenBrace:
         list.push(this.withAnnotations(this.parseBlock(), annotations));
         return;
+      case K.OpenParen: {
+        const assignment = this.tryMultipleAssignment();
+        if (assignment !== null) {
+          list.push(this.withAnnotations(assignment, annotations));
+          return;
+        }
+        break;
+      }
       case K.Assert:
         list.push(this.withAnnotations(this.parseAssert(), annotations));
         return;
@@ -214,6 +225,34 @@ export class StatementParser extends DeclarationParser {
 
   atStatementEnd(): boolean {
     return this.at(K.EOF) || this.at(K.Semicolon) || this.at(K.CloseBrace) || this.nlBefore;
+  }
+
+  /** `(a, b) = [1, 2]`: assigns existing names; an Assign whose target is the list of names. Else null (rewound). */
+  tryMultipleAssignment(): Statement | null {
+    const s = this.snapshot();
+    const start = this.tokStart;
+    this.next();
+    const names: Expression[] = [];
+    while (this.at(K.Identifier)) {
+      names.push({ type: 'Identifier', name: this.scanner.getTokenValue(), start: this.tokStart, end: this.tokEnd });
+      this.next();
+      if (!this.at(K.Comma)) break;
+      this.next();
+    }
+    if (names.length < 2 || !this.at(K.CloseParen)) {
+      this.rewind(s);
+      return null;
+    }
+    this.next();
+    if (!this.at(K.Assign)) {
+      this.rewind(s);
+      return null;
+    }
+    const target: Expression = { type: 'List', elements: names, start, end: this.lastEnd };
+    this.next();
+    const value = this.parseExpressionOrCommand();
+    const expression: Expression = { type: 'Assign', operator: '=', target, value, start, end: this.lastEnd };
+    return { type: 'ExpressionStatement', expression, start, end: this.lastEnd };
   }
 
   parseEmbeddedStatement(): Statement {

@@ -8,6 +8,8 @@ import { ParserState } from './state';
 const quoteKinds: QuoteKind[] = ["'", '"', "'''", '"""', '/', '$/'];
 
 export abstract class StringParser extends ParserState {
+  abstract parseExpressionOrCommand(): Expression;
+
 
 
   textPart(): TextPart {
@@ -78,7 +80,8 @@ export abstract class StringParser extends ParserState {
           }
           expression = { type: 'Closure', params: [], body, start: arrow, end: this.lastEnd };
         } else {
-          expression = this.parseExpression();
+          // `${tool 'M3'}`, `${pwd tmp: true}`: a command call without parentheses is an expression here.
+          expression = this.parseExpressionOrCommand();
         }
         if (!this.at(K.CloseBrace)) {
           this.addError("'}' expected", this.here(), 0);

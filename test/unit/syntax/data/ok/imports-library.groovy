@@ -4,4 +4,4 @@ import static java.lang.Math.max
 import a.b.C as D
 @Library('lib@v1') _
 @Library(['a', 'b']) import x.Y
-@Grab(group = 'g', module = 'm') import z.Q
+@SuppressWarnings(value = ['unchecked']) import z.Q

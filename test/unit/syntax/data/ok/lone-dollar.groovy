@@ -1,2 +1,2 @@
-sh "echo $ and \$(date)"
+sh "echo \$ and \$(date)"
 sh 'echo $(date)'

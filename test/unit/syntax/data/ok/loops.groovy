@@ -3,4 +3,3 @@ for (String s : list) println s
 for (int i = 0; i < 3; i++) { }
 for (;;) { break }
 while (n > 0) { n-- }
-do { n++ } while (n < 3)

@@ -2,6 +2,5 @@ def m = [$class: 'AmazonWebServicesCredentialsBinding', 'quoted': 1, (k): 2, 3: 
 def e = [:]
 def l = [1, [2, 3]]
 l[0]
-m?['x']
 m['a']['b']
 def s = [*: base, extra: true]

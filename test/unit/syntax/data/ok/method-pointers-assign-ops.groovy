@@ -1,7 +1,6 @@
 def f = this.&helper
 x.@field
 a += 1
-b ?= 2
 c <<= 1
 d >>>= 2
 e **= 3

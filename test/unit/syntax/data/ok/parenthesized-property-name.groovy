@@ -1,0 +1,4 @@
+values.each { k, v ->
+  obj.("$k".toString()) = v
+  echo obj.(k + 'Suffix')
+}
