@@ -1,7 +1,7 @@
 // Re-analysis sessions must give exactly what a from-scratch analysis gives, after every edit of every
 // kind: the differential tests below apply random edit sequences to real pipelines and compare each
-// step with analyzeText. The targeted tests check that work is actually reused where it may be, and
-// recomputed where reuse would be wrong (moved line numbers, changed variables, parameters, scopes).
+// step with analyzeText, and check that no result handed out changes afterwards. The targeted tests are
+// the edits where reuse would be wrong (moved line numbers, changed variables, parameters, scopes).
 import { strict as assert } from 'node:assert';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -232,7 +232,7 @@ describe('analysis session (re-analysis after edits)', function () {
     '',
   ].join('\n');
 
-  it('an edit inside one stage carries the usages of the other stages over, and the result is exact', () => {
+  it('an edit inside one stage: re-parsed incrementally, and the result is exact', () => {
     const session = new AnalysisSession('Jenkinsfile');
     const ctx = contexts[0];
     session.update(PIPELINE, ctx);
@@ -243,7 +243,7 @@ describe('analysis session (re-analysis after edits)', function () {
     assert.equal(session.lastUpdate.usages, 2);
   });
 
-  it('a new line before a usage moves its line numbers: it is carried over with the lines it cites rendered again', () => {
+  it('a new line before a usage moves the lines its descriptions cite', () => {
     const session = new AnalysisSession('Jenkinsfile');
     const ctx = contexts[0];
     const before = session.update(PIPELINE, ctx);
@@ -257,7 +257,7 @@ describe('analysis session (re-analysis after edits)', function () {
     assert.match(analysis.usages[1].origins.roleArn!.description, new RegExp(`line ${lineOfC + 1}\\b`));
   });
 
-  it('changing a parameter default recomputes the usages that read it', () => {
+  it('changing a parameter default changes the usages that read it', () => {
     const session = new AnalysisSession('Jenkinsfile');
     const ctx = contexts[0];
     session.update(PIPELINE, ctx);
@@ -276,7 +276,7 @@ describe('analysis session (re-analysis after edits)', function () {
     assert.equal(analysis.usages[0].roleAccount, '555555555555');
   });
 
-  it('a usage that read a variable through its agent label is recomputed when the variable changes, also when another usage resolved the label', () => {
+  it('a variable read through an agent label: both usages under the agent follow its change', () => {
     const text = [
       'pipeline {',
       '  agent none',
@@ -304,7 +304,7 @@ describe('analysis session (re-analysis after edits)', function () {
     for (const u of session.update(edited, ctx).usages) assert.equal(u.caller, 'arn:aws:iam::111111111111:role/jenkins-slave', 'the "*" agent mapping applies now');
   });
 
-  it('changing a variable recomputes only the usages that read it', () => {
+  it('changing a variable changes the usages that read it', () => {
     const text = [
       'node {',
       "  stage('vars') {",
@@ -339,7 +339,7 @@ describe('analysis session (re-analysis after edits)', function () {
     assert.equal(session.update(text, ctx).usages[0].origins.roleAccount?.source, 'unresolved');
   });
 
-  it('an edit inside an environment directive walks everything again (it shapes other blocks) and stays exact', () => {
+  it('an edit inside an environment directive (it shapes other blocks) stays exact', () => {
     const text = [
       'pipeline {',
       '  agent any',
@@ -361,7 +361,7 @@ describe('analysis session (re-analysis after edits)', function () {
     assertSame(session, typed, ctx, 'typing in the stage');
   });
 
-  it('a new line in one stage: only that stage is walked again, and descriptions citing lines below it (environment, bindings) move', () => {
+  it('a new line in one stage moves the lines cited by descriptions below it (environment, bindings)', () => {
     const text = [
       'pipeline {',
       '  agent any',
@@ -391,7 +391,7 @@ describe('analysis session (re-analysis after edits)', function () {
     assert.match(now.usages[0].origins.roleAccount?.description ?? '', /line 8/);
   });
 
-  it('a usage before the edit that cites a parameter default written after it is recomputed (the default moved)', () => {
+  it('a usage before the edit that cites a parameter default written after it gets the moved line', () => {
     const text = [
       "def helper() { withAWS(role: 'deploy', roleAccount: params.ACCOUNT, duration: 900, roleSessionName: 'h') { sh 'x' } }",
       "node { stage('x') { echo 'a' } }",
@@ -407,7 +407,7 @@ describe('analysis session (re-analysis after edits)', function () {
     assert.equal(session.lastUpdate.parse, 'incremental');
   });
 
-  it('a literal secret shared by two usages is reported once, by the first: carried-over usages keep that right', () => {
+  it('a literal secret shared by two usages is reported once, by the first, across edits', () => {
     const text = [
       'pipeline {',
       '  agent any',
@@ -435,7 +435,7 @@ describe('analysis session (re-analysis after edits)', function () {
     assert.equal(now.usages[1].secrets.length, 1, 'the remaining usage reports the literal now');
   });
 
-  it('a key typed into a string inside a stage is found as by a full analysis (the pre-scan covers the re-walked block)', () => {
+  it('a key typed into a string inside a stage is found as by a full analysis', () => {
     const session = new AnalysisSession('Jenkinsfile');
     const ctx = contexts[0];
     session.update(PIPELINE, ctx);
@@ -446,7 +446,7 @@ describe('analysis session (re-analysis after edits)', function () {
     assert.ok(now.findings.some((f) => f.code === 'hardcoded-secret'));
   });
 
-  it('a usage before the edit whose environment is declared below it gets the moved line (the scope object is kept by a patched walk)', () => {
+  it('a usage before the edit whose environment is declared below it gets the moved line', () => {
     const text = [
       'pipeline {',
       '  agent any',
@@ -510,7 +510,7 @@ describe('analysis session (re-analysis after edits)', function () {
     }
   });
 
-  it('a usage above the edit that cites a line below it gets the moved line also when the text has marker characters (found by review)', () => {
+  it('a usage above the edit that cites a line below it gets the moved line, also with control characters in the text', () => {
     const text = [
       '// \u0001 odd char',
       'def deploy() {',
@@ -538,7 +538,7 @@ describe('analysis session (re-analysis after edits)', function () {
     assertSame(session, text.replace("echo 'hi'", "echo 'hi'\n"), contexts[0], 'a new line between the usage and the parameter it cites');
   });
 
-  it('escapes in the pipeline that decode to the marker characters are values, not line markers (found by review)', () => {
+  it('escapes that decode to control characters stay values', () => {
     const texts = [
       ['node {', "  withAWS(role: 'arn:aws:iam::222222222222:role/x\\u00010\\u0002y', duration: 900) {", "    echo 'x'", '  }', '}', ''],
       ['node {', '  def R = "arn:aws:iam::222222222222:role/x\\u00017\\u0002y"', '  withAWS(role: R, duration: 900) {', "    echo 'x'", '  }', '}', ''],
@@ -553,7 +553,7 @@ describe('analysis session (re-analysis after edits)', function () {
     }
   });
 
-  it('values given for the scan that contain the marker characters stay values (parameters, credentials)', () => {
+  it('values given for the scan that contain control characters stay values (parameters, credentials)', () => {
     const text = ['node {', '  withAWS(role: params.ROLE, externalId: params.EXT, duration: 900) {', "    echo 'x'", '  }', '}', ''].join('\n');
     const ctx: AnalysisContext = { ...contexts[0], params: { ROLE: 'arn:aws:iam::222222222222:role/a\u00010\u0002b', EXT: 'e\u00010\u0002x' } };
     const session = new AnalysisSession('Jenkinsfile');
@@ -561,7 +561,7 @@ describe('analysis session (re-analysis after edits)', function () {
     assertSame(session, '\n' + text, ctx, 'a new line above');
   });
 
-  it("a patched walk moves the walk's own findings after the edit (a secret assigned in a later stage)", () => {
+  it("a secret assigned in a later stage is reported at its moved place", () => {
     const text = [
       'pipeline {',
       '  agent any',
@@ -585,7 +585,7 @@ describe('analysis session (re-analysis after edits)', function () {
     assertSame(session, typeAt(text, "echo 'a'", 'a', 6), ctx, 'typing in stage a');
   });
 
-  it('text that itself contains the line-marker characters stays exact when lines move (markers are not used then)', () => {
+  it('text that contains control characters stays exact when lines move', () => {
     const ctx = contexts[0];
     const text = [
       'node {',
