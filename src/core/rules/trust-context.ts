@@ -111,6 +111,8 @@ export function callContext(usage: Usage, caller: Caller | null, callerRecord: R
   let callerUniqueId: string | undefined;
   if (caller) {
     for (const k of PRINCIPAL_KEYS) known.add(k);
+    // A session ARN drops its role's path: without the role's record, aws:PrincipalArn is not known.
+    if (caller.kind === 'assumed-role' && !(callerRecord && 'roleName' in callerRecord)) known.delete('aws:principalarn');
     if (callerRecord) {
       // A session ARN drops the role's path; the record has the real aws:PrincipalArn.
       if ('roleName' in callerRecord) context['aws:PrincipalArn'] = callerRecord.arn;

@@ -142,3 +142,22 @@ describe('rules/trust: the finding names the smallest pipeline-side fix', () => 
     assert.doesNotMatch(none[0].message, /useNode/);
   });
 });
+
+describe('rules/trust: a role session whose role path is not known', () => {
+  const trust = { Version: '2012-10-17', Statement: [{ Sid: 'CiRoles', Effect: 'Allow', Principal: { AWS: '333333333333' }, Action: 'sts:AssumeRole', Condition: { ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::333333333333:role/ci/*' } } }] };
+  const snap = (withCaller: boolean) => new SnapshotIamReader([
+    parseSnapshot('iam/222.json', JSON.stringify({ RoleDetailList: [role('ci-only', trust.Statement)], UserDetailList: [] })).snapshot!,
+    ...(withCaller ? [parseSnapshot('iam/333.json', JSON.stringify({ RoleDetailList: [{ ...role('builder', []), Path: '/ci/', Arn: 'arn:aws:iam::333333333333:role/ci/builder', RolePolicyList: [{ PolicyName: 'assume', PolicyDocument: allowAssume }] }, { ...role('deployer', []), Path: '/ops/', Arn: 'arn:aws:iam::333333333333:role/ops/deployer', RolePolicyList: [{ PolicyName: 'assume', PolicyDocument: allowAssume }] }], UserDetailList: [] })).snapshot!] : []),
+  ]);
+  const session = 'arn:aws:sts::333333333333:assumed-role/builder/i-0abc';
+
+  it('a condition on aws:PrincipalArn is not claimed to fail when the path cannot be known (no IAM data for the caller)', async () => {
+    assert.deepEqual(await iamRules(call('ci-only', session), snap(false), ctx), []);
+  });
+
+  it('with the role\'s record the real aws:PrincipalArn (path included) decides', async () => {
+    assert.deepEqual(await iamRules(call('ci-only', session), snap(true), ctx), []);
+    // A session of role/ops/deployer: its real aws:PrincipalArn is not under role/ci/.
+    assert.deepEqual(codes(await iamRules(call('ci-only', 'arn:aws:sts::333333333333:assumed-role/deployer/x'), snap(true), ctx)), ['trust-principal-mismatch']);
+  });
+});
