@@ -1,7 +1,7 @@
 // Role-level findings: problems of a trust policy itself (not of one call) — policy-parse-error,
 // invalid-principal, unsatisfiable-condition. They are reported at each usage of the role, and
 // snapshotFindings reports parse errors once per document at the snapshot file itself.
-import { isNegatedOperator } from '../iam/conditions';
+import { cidrMatcher, isNegatedOperator, parseDate } from '../iam/conditions';
 import { compilePolicy } from '../iam/evaluate';
 import type { ConditionClause, PolicyStatement } from '../iam/policy';
 import { rangeInFile, type ParsedSnapshot, SnapshotIamReader } from '../iam/snapshot';
@@ -26,6 +26,10 @@ export function unsatisfiableReason(statement: PolicyStatement): string | null {
     if (positive && c.values.length === 0 && !c.ifExists && c.setOperator !== 'ForAllValues') {
       return `${c.operator} on ${c.key} has an empty list of values, so it never matches`;
     }
+    if (positive && !c.ifExists && c.setOperator !== 'ForAllValues' && c.values.length > 0) {
+      const kind = malformedFor(c.baseOperator, c.values);
+      if (kind) return `${c.operator} on ${c.key} compares with ${c.values.map((v) => JSON.stringify(v)).join(', ')}, which ${c.values.length > 1 ? 'are' : 'is'} no ${kind}, so it never matches`;
+    }
     const key = c.key.toLowerCase();
     byKey.set(key, [...(byKey.get(key) ?? []), c]);
   }
@@ -44,6 +48,16 @@ export function unsatisfiableReason(statement: PolicyStatement): string | null {
       if (!bools[1].values.some((v) => a.has(v.toLowerCase()))) return `two Bool conditions on ${bools[0].key} require different values`;
     }
   }
+  return null;
+}
+
+/** The kind of value an operator compares when every policy value is malformed for it (never matches), else null. */
+function malformedFor(base: string, values: string[]): string | null {
+  const all = (ok: (v: string) => boolean) => values.every((v) => v.includes('${') || !ok(v));
+  if (base === 'Bool') return all((v) => v.toLowerCase() === 'true' || v.toLowerCase() === 'false') ? 'boolean (true or false)' : null;
+  if (base.startsWith('Numeric')) return all((v) => /^\s*-?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/.test(v)) ? 'number' : null;
+  if (base.startsWith('Date')) return all((v) => !Number.isNaN(parseDate(v))) ? 'date (W3C ISO 8601 with a time zone, or epoch seconds)' : null;
+  if (base === 'IpAddress') return all((v) => cidrMatcher(v) !== null) ? 'IP address or CIDR block' : null;
   return null;
 }
 

@@ -46,6 +46,15 @@ describe('rules/trust: unsatisfiable conditions', () => {
     [{ StringEquals: { 'sts:ExternalId': 'a' }, StringNotEquals: { 'sts:ExternalId': ['a', 'b'] } }, /exclude each other/],
     [{ StringEquals: { 'sts:ExternalId': ['a', 'c'] }, StringNotEquals: { 'sts:ExternalId': 'a' } }, null],
     [{ Bool: { 'aws:MultiFactorAuthPresent': 'true' } }, null],
+    // Values the operator cannot compare never match (AWS condition operators: Bool true/false, numbers,
+    // W3C ISO 8601 dates or epoch time, CIDR blocks).
+    [{ Bool: { 'aws:MultiFactorAuthPresent': 'yes' } }, /"yes", which is no boolean/],
+    [{ NumericLessThan: { 'aws:MultiFactorAuthAge': 'one hour' } }, /no number/],
+    [{ DateLessThan: { 'aws:CurrentTime': '2030-01-01 10:00' } }, /no date/],
+    [{ DateLessThan: { 'aws:CurrentTime': ['2030-01-01 10:00', '2030-01-01T10:00:00Z'] } }, null],
+    [{ IpAddress: { 'aws:SourceIp': '10.0.0.0/33' } }, /no IP address or CIDR block/],
+    [{ BoolIfExists: { 'aws:MultiFactorAuthPresent': 'yes' } }, null],
+    [{ NotIpAddress: { 'aws:SourceIp': 'x' } }, null],
   ];
   for (const [condition, expected] of cases) {
     it(`${JSON.stringify(condition)} → ${expected ? 'unsatisfiable' : 'satisfiable'}`, () => {
