@@ -5,7 +5,7 @@ import type { CallExpression, Expression } from '../syntax/ast';
 import type { InlineAgent } from '../jenkins/agents';
 import type { AnalysisContext, Origin, PipelineFact, Range, ResolvedValue, Usage, UsageArg, UsageKind as UsageKindName } from '../types';
 import type { AwsCredentialInfo, ProjectConfig } from '../config';
-import { calleeName, callArgsEnd, mapEntries, namedArgs, plainString, positional, range } from './calls';
+import { callArgsEnd, calleeName, mapEntries, namedArgs, plainString, positional, range, stepName } from './calls';
 import { callerOf, describedCredential, type AgentInScope, type CallerDecision, type EnclosingCredentials } from './callers';
 import type { Lines } from './lines';
 import type { Resolver, Scope, Val } from './resolve';
@@ -193,7 +193,7 @@ export class UsageBuilder {
 
   /** A usage whose role is the AWS credential's own "IAM Role To Use" (from .rolecall.json awsCredentials). */
   credentialRoleUsage(kind: UsageKindName, call: CallExpression, scope: WalkScope, credId: string, roleArn: string, credExpr: Expression, credVal: Val): Usage {
-    const usage = newUsage(this.file, kind, range(call), range(call.callee));
+    const usage = newUsage(this.file, kind, range(call), stepName(call, this.text));
     usage.args.call = { start: call.start, end: callArgsEnd(call) };
     usage.boundStringCredentials = this.boundCredentials(scope);
     usage.agentLabel = this.label(scope.agent);

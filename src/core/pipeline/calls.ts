@@ -42,6 +42,16 @@ export function plainString(e: Expression | undefined): string | null {
   return null;
 }
 
+/**
+ * Where the contract locates a call: its step name — `withAWS` also in `steps.withAWS(...)` or
+ * `this.withAWS(...)` (the name as written at the end of the qualified callee), else the whole callee.
+ */
+export function stepName(call: CallExpression, text: string): Range {
+  const c = call.callee;
+  if (c.type === 'Property' && text.slice(c.end - c.property.length, c.end) === c.property) return { start: c.end - c.property.length, end: c.end };
+  return { start: c.start, end: c.end };
+}
+
 export function range(n: { start: number; end: number }): Range {
   return { start: n.start, end: n.end };
 }

@@ -4,7 +4,7 @@
 import type { CallExpression, Closure, Expression, MethodDeclaration, Node, Program, StringLiteral } from '../syntax/ast';
 import { textOffset } from '../syntax/ast';
 import type { PipelineFact } from '../types';
-import { calleeName, mapEntries, namedArgs, plainString, positional, range } from './calls';
+import { calleeName, mapEntries, namedArgs, plainString, positional, range, stepName } from './calls';
 import { childrenOf } from './children';
 import { KIND_BY_STEP } from './kinds';
 import type { Lines } from './lines';
@@ -441,7 +441,7 @@ class Walker {
         const id = plainString(named.get('credentialsId'));
         if (kind === 'aws' || id === null) continue;
         if (kind === 'usernamePassword' && plainString(named.get('usernameVariable')) === 'AWS_ACCESS_KEY_ID') {
-          this.facts.push({ kind: 'static-keys-binding', range: range(call.callee), credentialsId: id });
+          this.facts.push({ kind: 'static-keys-binding', range: stepName(call, this.text), credentialsId: id });
         }
         const vars = kind === 'usernamePassword' ? ['usernameVariable', 'passwordVariable'] : kind === 'string' ? ['variable'] : [];
         for (const key of vars) {

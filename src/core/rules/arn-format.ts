@@ -23,15 +23,20 @@ export function arnFormatRule(usage: Usage): Finding[] {
     const next = check.suggestion ? `use ${check.suggestion}` : 'write it as arn:aws:iam::ACCOUNT:role/NAME with the 12-digit account id of the role';
     return [finding('invalid-role-arn', usage.file, range, `Invalid role ARN "${role}": ${check.problem}; ${next}.`, { fixes })];
   }
-  // A role name: withAWS builds the ARN from roleAccount (or the caller's account).
+  // A role name: withAWS builds the ARN from roleAccount (or the caller's account); STS refuses a name
+  // IAM cannot have, whatever the account.
+  const out: Finding[] = [];
+  const named = checkRoleArn(`arn:aws:iam::000000000000:role/${role}`);
+  if (!named.ok) {
+    out.push(finding('invalid-role-arn', usage.file, range, `Invalid role name "${role}": ${named.problem}. IAM role names are 1-64 characters of letters, digits and +=,.@_- (a path goes before the name: path/name).`));
+  }
   const account = usage.roleAccount;
-  if (account === null || account.includes('${') || isUnresolved(usage, 'roleAccount')) return [];
+  if (account === null || account.includes('${') || isUnresolved(usage, 'roleAccount')) return out;
   const problem = accountIdProblem(account);
-  if (!problem) return [];
+  if (!problem) return out;
   const at = usage.args.roleAccount ?? range;
-  return [
-    finding('invalid-role-arn', usage.file, at, `Invalid roleAccount for role "${role}": ${problem}. Use the 12-digit id of the account that owns the role (leading zeros included).`),
-  ];
+  out.push(finding('invalid-role-arn', usage.file, at, `Invalid roleAccount for role "${role}": ${problem}. Use the 12-digit id of the account that owns the role (leading zeros included).`));
+  return out;
 }
 
 /** `aws sts assume-role` without `--role-arn`: the AWS CLI refuses to run it. */

@@ -3,7 +3,7 @@
 // a fact (static keys) for the rules.
 import type { CallExpression, Expression } from '../../syntax/ast';
 import { newUsage, toSeconds, type UsageBuilder, type UsageKind } from '../builder';
-import { calleeName, mapEntries, namedArgs, plainString, positional, range, rawContent } from '../calls';
+import { calleeName, mapEntries, namedArgs, plainString, positional, range, rawContent, stepName } from '../calls';
 import { callerOf } from '../callers';
 import type { Pending } from '../scope';
 
@@ -39,10 +39,10 @@ function buildBinding(item: Pending, b: UsageBuilder): void {
     return;
   }
   if (!roleExpr || !roleVal || roleVal.value === '') {
-    b.fact({ kind: 'keys-without-role', step: 'withCredentials', range: range(call.callee), credential: credId ?? (credExpr ? b.src(credExpr) : '?'), credentialsId: credId });
+    b.fact({ kind: 'keys-without-role', step: 'withCredentials', range: stepName(call, b.text), credential: credId ?? (credExpr ? b.src(credExpr) : '?'), credentialsId: credId });
     return;
   }
-  const usage = newUsage(b.file, 'credentials-binding', range(call), range(call.callee));
+  const usage = newUsage(b.file, 'credentials-binding', range(call), stepName(call, b.text));
   usage.args.call = range(binding);
   usage.boundStringCredentials = b.boundCredentials(scope);
   usage.agentLabel = b.label(scope.agent);

@@ -37,11 +37,16 @@ function shellUsage(b: UsageBuilder, item: Pending, c: AwsStsCall, script: Scrip
   const scope = item.scope;
   const at = (i: number): number => script.offset(Math.min(i, script.text.length - 1));
   const end = (i: number): number => script.endOffset(Math.min(i, script.text.length - 1));
-  const anchor = { start: at(c.awsStart), end: end(c.awsEnd - 1) };
+  // The contract locates the call at `aws`, also when the command is written with its path (`/usr/bin/aws`).
+  const word = script.text.slice(c.awsStart, c.awsEnd);
+  const name = Math.max(word.lastIndexOf('/'), word.lastIndexOf('\\')) + 1;
+  const commandStart = at(c.awsStart);
+  const anchor = { start: name > 0 && name < word.length ? at(c.awsStart + name) : commandStart, end: end(c.awsEnd - 1) };
   const endSrc = end(c.end - 1);
   const kind: UsageKindName = c.operation === 'assume-role' ? 'sh-assume-role' : 'sh-get-session-token';
-  const usage = newUsage(b.file, kind, { start: anchor.start, end: Math.max(endSrc, anchor.end) }, anchor);
-  usage.args.call = { start: anchor.start, end: Math.max(endSrc, anchor.end) };
+  const whole = { start: commandStart, end: Math.max(endSrc, anchor.end) };
+  const usage = newUsage(b.file, kind, whole, anchor);
+  usage.args.call = { ...whole };
   usage.boundStringCredentials = b.boundCredentials(scope);
   usage.agentLabel = b.label(scope.agent);
   const caller = callerOf({ kind: 'shell', agent: b.agentInScope(scope.agent), enclosing: b.enclosing(scope) }, b.ctx);

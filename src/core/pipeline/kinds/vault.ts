@@ -1,7 +1,7 @@
 // Vault's AWS secrets engine: `withVault(vaultSecrets: [[path: 'aws/sts/ROLE', ...]])`. The Vault server
 // assumes the role (its principal is the caller); the IAM role comes from the path or .rolecall.json vaultRoles.
 import { accountOfArnLoose, newUsage, type UsageBuilder, type UsageKind } from '../builder';
-import { mapEntries, namedArgs, range } from '../calls';
+import { mapEntries, namedArgs, range, stepName } from '../calls';
 import { callerOf } from '../callers';
 import { checkRoleArn } from '../role-arn';
 import type { Pending } from '../scope';
@@ -25,7 +25,7 @@ function buildVault(item: Pending, b: UsageBuilder): void {
     const m = /^\/?(?:v1\/)?([^/?]*aws[^/?]*)\/(sts|creds)\/([^/?]+)(?:\?(.*))?$/.exec(path);
     if (!m) continue;
     const [, mount, , roleName, query] = m;
-    const usage = newUsage(b.file, 'vault', range(call), range(call.callee));
+    const usage = newUsage(b.file, 'vault', range(call), stepName(call, b.text));
     usage.args.call = range(entry);
     usage.vaultPath = path;
     usage.boundStringCredentials = b.boundCredentials(scope);

@@ -1,6 +1,6 @@
 // withAWS(role:, roleAccount:, externalId:, duration:, roleSessionName:, region:, credentials:, useNode:) { }
 import { accountOfArn, newUsage, originOf, resolvedValue, toSeconds, type UsageBuilder, type UsageKind } from '../builder';
-import { callArgsEnd, mapEntries, namedArgs, positional, range, rawContent } from '../calls';
+import { callArgsEnd, mapEntries, namedArgs, positional, range, rawContent, stepName } from '../calls';
 import { callerOf } from '../callers';
 import { checkRoleArn, partitionOfRegion } from '../role-arn';
 import type { Pending } from '../scope';
@@ -27,10 +27,10 @@ function buildWithAws(item: Pending, b: UsageBuilder): void {
     return;
   }
   if (!roleExpr) {
-    if (credId !== null) b.fact({ kind: 'keys-without-role', step: 'withAWS', range: range(call.callee), credential: credId, credentialsId: credId });
+    if (credId !== null) b.fact({ kind: 'keys-without-role', step: 'withAWS', range: stepName(call, b.text), credential: credId, credentialsId: credId });
     return;
   }
-  const usage = newUsage(b.file, 'withAWS', range(call), range(call.callee));
+  const usage = newUsage(b.file, 'withAWS', range(call), stepName(call, b.text));
   usage.args.call = { start: call.start, end: callArgsEnd(call) };
   usage.boundStringCredentials = b.boundCredentials(scope);
   usage.agentLabel = b.label(scope.agent);
