@@ -241,8 +241,13 @@ class Walker {
       case 'Assign':
         if (node.operator === '=') {
           const t = node.target;
-          if (t.type === 'Identifier') this.assign(t.name, node.end, node.value, node.start);
-          else if (t.type === 'Property' && t.object.type === 'Identifier' && t.object.name === 'env') this.assign('env.' + t.property, node.end, node.value, node.start);
+          if (t.type === 'Identifier') {
+            this.assign(t.name, node.end, node.value, node.start);
+            this.secretVariable(t.name, node.value);
+          } else if (t.type === 'Property' && t.object.type === 'Identifier' && t.object.name === 'env') {
+            this.assign('env.' + t.property, node.end, node.value, node.start);
+            this.secretVariable(t.property, node.value);
+          }
         }
         return scope;
       case 'MethodDecl':
