@@ -47,6 +47,8 @@ export class Ctx implements vscode.Disposable {
         if (iam) this.iam.invalidate();
         this.reanalyze();
       }),
+      // A template or .tf file changed: the pipelines are checked against the new roles.
+      this.iam.onDidChangeCode(() => this.reanalyze()),
       this.iam.onDidInvalidate(() => {
         this.trust.refresh();
         this.diagnostics.forgetSnapshots();

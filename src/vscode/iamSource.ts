@@ -1,11 +1,15 @@
 // Builds the IAM reader the analysis uses from the settings and every folder's `.rolecall.json`:
-// snapshot files (always) and live IAM through the AWS SDK (trusted workspaces only). The SDK bundle
-// (dist/aws.js) is required on first live use, never at activation.
+// snapshot files (always), live IAM through the AWS SDK (trusted workspaces only) and, in front of both,
+// the roles the workspace defines as code (`"iac"` entries: CloudFormation, CDK cdk.out, Terraform). The
+// SDK bundle (dist/aws.js) is required on first live use, never at activation.
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type * as Aws from '../aws/index';
 import { CompositeIamReader } from '../core/iam/composite';
+import { IacIamReader, type IacEntry } from '../core/iam/iac/index';
+import { iacDriftFindings, iacFindings } from '../core/rules/iac-findings';
+import { readIacEntries } from '../cli/iac';
 import { parseSnapshot, SnapshotIamReader } from '../core/iam/snapshot';
 import type { IamReader } from '../core/ports';
 import { snapshotFindings } from '../core/rules/policy-findings';
@@ -37,8 +41,10 @@ export interface IamState {
   unconfigured: boolean;
   /** Account → AWS profile, settings merged over `.rolecall.json` `accounts`. */
   accountProfiles: Record<string, string>;
-  /** Problems inside the snapshot files themselves (policy-parse-error), positioned in those files. */
+  /** Problems inside the snapshot files and IaC templates themselves, positioned in those files. */
   snapshotFindings: Finding[];
+  /** IaC files read (absolute paths). */
+  iacFiles: string[];
 }
 
 export class IamSource implements vscode.Disposable {
@@ -50,6 +56,9 @@ export class IamSource implements vscode.Disposable {
   private readonly built = new vscode.EventEmitter<IamState>();
   /** Fires with each newly built source. */
   readonly onDidBuild = this.built.event;
+  private readonly codeChanged = new vscode.EventEmitter<void>();
+  /** Fires when an IaC file changed on disk (the pipelines using its roles need a new analysis). */
+  readonly onDidChangeCode = this.codeChanged.event;
 
   constructor(private readonly config: Config, private readonly log: Log) {}
 
@@ -131,6 +140,10 @@ export class IamSource implements vscode.Disposable {
     }
 
     let live: Aws.LiveIamReader | null = null;
+    const assumeRoles: Record<string, string> = {};
+    for (const p of projects) Object.assign(assumeRoles, p.config.assumeRoles);
+    const { '*': star, ...perAccount } = assumeRoles;
+    const assumeRoleTemplate = settings.iam.assumeRoleTemplate ?? star;
     if (settings.iam.live) {
       if (!vscode.workspace.isTrusted) {
         this.log.info('live IAM is off in an untrusted workspace; only snapshot files are used');
@@ -142,6 +155,8 @@ export class IamSource implements vscode.Disposable {
             ...(settings.iam.region ? { region: settings.iam.region } : {}),
             ...(settings.iam.endpointUrl ? { endpointUrl: settings.iam.endpointUrl } : {}),
             accountProfiles,
+            ...(assumeRoleTemplate ? { assumeRoleTemplate } : {}),
+            ...(Object.keys(perAccount).length ? { accountAssumeRoles: perAccount } : {}),
             cacheTtlMs: settings.cacheTtlSeconds * 1000,
             log: this.log,
           });
@@ -151,12 +166,63 @@ export class IamSource implements vscode.Disposable {
         }
       }
     }
+    const base = readers.length === 0 ? null : readers.length === 1 ? readers[0] : new CompositeIamReader(readers);
+
+    // Roles defined as code, in front of snapshots and live IAM (what the repository deploys).
+    let reader: IamReader | null = base;
+    let iacFiles: string[] = [];
+    const entries = this.iacEntries(projects, problems);
+    if (entries.length > 0) {
+      for (const e of entries) this.watchCode(e.path);
+      try {
+        const model = await readIacEntries(entries, (p) => p);
+        const iac = new IacIamReader(model, base);
+        reader = iac;
+        iacFiles = model.files;
+        findings = [...findings, ...iacFindings(model), ...(await iacDriftFindings(iac))];
+      } catch (err) {
+        problems.push(`roles defined as code could not be read: ${messageOf(err)}`);
+      }
+    }
     for (const p of problems) this.log.warn(p);
-    const reader = readers.length === 0 ? null : readers.length === 1 ? readers[0] : new CompositeIamReader(readers);
-    const unconfigured = readers.length === 0 && problems.length === 0 && !settings.iam.live;
-    void vscode.commands.executeCommand('setContext', 'rolecall.noIamSource', readers.length === 0);
-    this.log.info(`IAM source: ${snapshotFiles.length} snapshot file(s)${live ? ', live IAM' : ''}${reader ? '' : ' — none configured: only checks that need no IAM data run'}`);
-    return { reader, snapshotFiles, problems, live, unconfigured, accountProfiles, snapshotFindings: findings };
+    const unconfigured = !reader && problems.length === 0 && !settings.iam.live;
+    void vscode.commands.executeCommand('setContext', 'rolecall.noIamSource', !reader);
+    this.log.info(`IAM source: ${snapshotFiles.length} snapshot file(s)${iacFiles.length ? `, ${iacFiles.length} IaC file(s)` : ''}${live ? ', live IAM' : ''}${reader ? '' : ' — none configured: only checks that need no IAM data run'}`);
+    return { reader, snapshotFiles, problems, live, unconfigured, accountProfiles, snapshotFindings: findings, iacFiles };
+  }
+
+  /** The `"iac"` entries of every `.rolecall.json`, with absolute paths; entries leaving the config's folder are refused. */
+  private iacEntries(projects: Array<{ config: { iac: IacEntry[]; baseDir: string | null } }>, problems: string[]): IacEntry[] {
+    const out: IacEntry[] = [];
+    for (const project of projects) {
+      const base = project.config.baseDir;
+      for (const e of project.config.iac) {
+        const full = path.isAbsolute(e.path) || !base ? e.path : path.join(base, e.path);
+        const rel = base ? path.relative(base, path.resolve(full)) : '';
+        if (base && (rel.startsWith('..') || path.isAbsolute(rel))) {
+          problems.push(`${path.join(base, '.rolecall.json')}: iac entry '${e.path}' points outside the folder of the config; a project config only names files inside its own folder`);
+          continue;
+        }
+        out.push({ ...e, path: full });
+      }
+    }
+    return out;
+  }
+
+  /** Watches an IaC file or directory: a change rebuilds the IAM source and re-analyses the pipelines. */
+  private watchCode(target: string): void {
+    const pattern = /\.(tf|ya?ml|json|template)$/i.test(target)
+      ? new vscode.RelativePattern(vscode.Uri.file(path.dirname(target)), path.basename(target))
+      : new vscode.RelativePattern(vscode.Uri.file(target), '**/*.{tf,yaml,yml,json,template}');
+    const watcher = vscode.workspace.createFileSystemWatcher(pattern);
+    const changed = (): void => {
+      this.invalidate();
+      this.codeChanged.fire();
+    };
+    watcher.onDidChange(changed);
+    watcher.onDidCreate(changed);
+    watcher.onDidDelete(changed);
+    this.watchers.push(watcher);
   }
 
   dispose(): void {
@@ -164,5 +230,6 @@ export class IamSource implements vscode.Disposable {
     for (const w of this.watchers) w.dispose();
     this.emitter.dispose();
     this.built.dispose();
+    this.codeChanged.dispose();
   }
 }

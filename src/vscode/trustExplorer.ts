@@ -14,7 +14,7 @@ export type ExplorerNode =
   | { kind: 'account'; account: string }
   | { kind: 'role'; account: string; roleArn: string; name: string; record: RoleRecord | null }
   | { kind: 'statement'; roleArn: string; label: string; statement: unknown }
-  | { kind: 'detail'; text: string; icon: string; tooltip?: string }
+  | { kind: 'detail'; text: string; icon: string; tooltip?: string; open?: { file: string; line: number } }
   | { kind: 'usage'; usage: Usage; uri: vscode.Uri; roleArn: string | null };
 
 /** The argument the explorer's usage nodes pass to commands (also what CodeLens passes). */
@@ -138,6 +138,9 @@ export class TrustExplorer implements vscode.TreeDataProvider<ExplorerNode>, vsc
   private roleChildren(node: ExplorerNode & { kind: 'role' }): ExplorerNode[] {
     const out: ExplorerNode[] = [];
     if (node.record) {
+      // A role defined as code: where (it wins over the snapshot / live version of the same ARN).
+      const code = node.record.origin.kind === 'iac' && node.record.origin.file ? node.record.origin : null;
+      if (code?.file) out.push({ kind: 'detail', text: `Defined as code: ${vscode.workspace.asRelativePath(code.file)}:${code.line ?? 1}`, icon: 'file-code', tooltip: 'This role comes from infrastructure code (an "iac" entry of .rolecall.json); it takes precedence over snapshot and live IAM.', open: { file: code.file, line: code.line ?? 1 } });
       const statements = statementsOf(node.record.trustPolicy.text);
       if (statements.length === 0) out.push({ kind: 'detail', text: 'Trust policy could not be parsed', icon: 'error', tooltip: 'See the policy-parse-error finding' });
       statements.forEach((statement, i) => {
@@ -174,7 +177,8 @@ export class TrustExplorer implements vscode.TreeDataProvider<ExplorerNode>, vsc
         item.contextValue = 'role';
         item.tooltip = node.roleArn;
         const errors = problems.filter((f) => f.severity === 'error').length;
-        item.description = problems.length ? `${problems.length} problem${problems.length === 1 ? '' : 's'}` : node.record ? undefined : 'not found';
+        const fromCode = node.record?.origin.kind === 'iac' ? 'from code' : undefined;
+        item.description = problems.length ? `${problems.length} problem${problems.length === 1 ? '' : 's'}${fromCode ? ` · ${fromCode}` : ''}` : node.record ? fromCode : 'not found';
         item.iconPath = errors
           ? new vscode.ThemeIcon('error', new vscode.ThemeColor('problemsErrorIcon.foreground'))
           : problems.length
@@ -197,7 +201,11 @@ export class TrustExplorer implements vscode.TreeDataProvider<ExplorerNode>, vsc
         const item = new vscode.TreeItem(node.text, vscode.TreeItemCollapsibleState.None);
         item.iconPath = new vscode.ThemeIcon(node.icon);
         item.tooltip = node.tooltip ?? node.text;
-        item.contextValue = 'detail';
+        item.contextValue = node.open ? 'code' : 'detail';
+        if (node.open) {
+          const at = new vscode.Position(node.open.line - 1, 0);
+          item.command = { command: 'vscode.open', title: 'Open Template', arguments: [vscode.Uri.file(node.open.file), { selection: new vscode.Range(at, at) }] };
+        }
         return item;
       }
       case 'usage': {

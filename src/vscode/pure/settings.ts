@@ -8,6 +8,8 @@ export interface IamSettings {
   region: string | null;
   endpointUrl: string | null;
   accountProfiles: Record<string, string>;
+  /** Role to assume in accounts without a profile, `{account}` replaced (live mode). */
+  assumeRoleTemplate: string | null;
 }
 
 export interface Settings {
@@ -35,6 +37,12 @@ function stringRecord(value: unknown): Record<string, string> {
   return out;
 }
 
+/** A reader role ARN (with `{account}` or an account id), else null: a malformed value is dropped, not used. */
+function roleTemplate(value: unknown): string | null {
+  const text = str(value);
+  return text && /^arn:[\w-]+:iam::(\{account\}|\d{12}):role\/./.test(text) ? text : null;
+}
+
 /** Builds Settings from a getter over `rolecall.*` keys (e.g. `workspace.getConfiguration('rolecall').get`). */
 export function settingsFrom(get: (key: string) => unknown): Settings {
   const ttl = get('cacheTtlSeconds');
@@ -46,6 +54,7 @@ export function settingsFrom(get: (key: string) => unknown): Settings {
       region: str(get('iam.region')),
       endpointUrl: str(get('iam.endpointUrl')),
       accountProfiles: stringRecord(get('iam.accountProfiles')),
+      assumeRoleTemplate: roleTemplate(get('iam.assumeRoleTemplate')),
     },
     caller: str(get('caller')),
     cacheTtlSeconds: typeof ttl === 'number' && Number.isFinite(ttl) && ttl >= 0 ? Math.min(Math.floor(ttl), 86_400) : DEFAULT_CACHE_TTL,

@@ -37,7 +37,10 @@ describe('vscode helpers: manifest', () => {
       assert.ok(keys.includes(k), k);
     }
     assert.equal(pkg.capabilities.untrustedWorkspaces.supported, 'limited');
-    assert.deepEqual([...pkg.capabilities.untrustedWorkspaces.restrictedConfigurations].sort(), ['rolecall.iam.accountProfiles', 'rolecall.iam.endpointUrl', 'rolecall.iam.live', 'rolecall.iam.profile']);
+    assert.deepEqual([...pkg.capabilities.untrustedWorkspaces.restrictedConfigurations].sort(), ['rolecall.iam.accountProfiles', 'rolecall.iam.assumeRoleTemplate', 'rolecall.iam.endpointUrl', 'rolecall.iam.live', 'rolecall.iam.profile']);
+    // The reader-role setting takes the same ARNs as --assume-role-template.
+    const pattern = new RegExp(contributes.configuration.properties['rolecall.iam.assumeRoleTemplate'].pattern);
+    assert.ok(pattern.test('arn:aws:iam::{account}:role/rolecall-reader') && !pattern.test('rolecall-reader'));
   });
   it('every menu and welcome command exists', () => {
     const ids = new Set(contributes.commands.map((c: { command: string }) => c.command));

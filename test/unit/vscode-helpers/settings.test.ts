@@ -10,6 +10,7 @@ describe('vscode helpers: settings', () => {
       'iam.region': 'eu-west-1',
       'iam.endpointUrl': 'http://127.0.0.1:5000',
       'iam.accountProfiles': { '222222222222': 'prod' },
+      'iam.assumeRoleTemplate': 'arn:aws:iam::{account}:role/rolecall-reader',
       caller: 'arn:aws:iam::111111111111:role/jenkins-slave',
       cacheTtlSeconds: 60,
     };
@@ -18,6 +19,7 @@ describe('vscode helpers: settings', () => {
     assert.equal(s.iam.live, true);
     assert.equal(s.iam.profile, 'hub');
     assert.deepEqual(s.iam.accountProfiles, { '222222222222': 'prod' });
+    assert.equal(s.iam.assumeRoleTemplate, 'arn:aws:iam::{account}:role/rolecall-reader');
     assert.equal(s.caller, 'arn:aws:iam::111111111111:role/jenkins-slave');
     assert.equal(s.cacheTtlSeconds, 60);
   });
@@ -27,6 +29,7 @@ describe('vscode helpers: settings', () => {
       'iam.live': 'yes',
       'iam.profile': 42,
       'iam.accountProfiles': { notAnAccount: 'x', '333333333333': 5 },
+      'iam.assumeRoleTemplate': 'rolecall-reader',
       caller: '',
       cacheTtlSeconds: -1,
     };
@@ -35,6 +38,7 @@ describe('vscode helpers: settings', () => {
     assert.equal(s.iam.live, false);
     assert.equal(s.iam.profile, null);
     assert.deepEqual(s.iam.accountProfiles, {});
+    assert.equal(s.iam.assumeRoleTemplate, null, 'a role name alone is not a reader role ARN');
     assert.equal(s.caller, null);
     assert.equal(s.cacheTtlSeconds, DEFAULT_CACHE_TTL);
   });
