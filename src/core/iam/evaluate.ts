@@ -484,8 +484,24 @@ function describe(t: StatementTrace, caller: Caller | null, roleArn: string, ctx
   for (const c of t.conditions) {
     const key = c.clause.key.toLowerCase();
     const absent = !ctx.isUnknown(key) && !(ctx.values.get(key)?.length);
-    const verdict = c.result === T ? 'satisfied' : c.result === F ? `not satisfied${absent ? ` (${c.clause.key} is not in the request)` : ''}` : 'not known';
+    const missingVars = c.result === F ? unresolvedVariables(c.clause, ctx) : [];
+    const why = absent ? ` (${c.clause.key} is not in the request)` : missingVars.length > 0 ? ` (${missingVars.map((v) => `\${${v}}`).join(', ')} has no value in this request, and a variable without a value matches nothing — the condition fails, negated or not)` : '';
+    const verdict = c.result === T ? 'satisfied' : c.result === F ? `not satisfied${why}` : 'not known';
     parts.push(`condition ${describeClause(c.clause)}: ${verdict}`);
   }
   return parts.join('; ');
+}
+
+/** The policy variables of a clause (without a default) whose key the request does not carry. */
+function unresolvedVariables(clause: ConditionClause, ctx: ConditionContext): string[] {
+  const out = new Set<string>();
+  for (const v of clause.values) {
+    for (const m of v.matchAll(/\$\{([^}]*)\}/g)) {
+      const inner = m[1].trim();
+      if (inner === '*' || inner === '?' || inner === '$' || inner.includes(',')) continue;
+      const key = inner.toLowerCase();
+      if (!ctx.isUnknown(key) && ctx.values.get(key)?.length !== 1) out.add(inner);
+    }
+  }
+  return [...out];
 }

@@ -137,6 +137,8 @@ describe('iam/evaluate', () => {
       assert.equal(decide(sessionIsUser('StringNotEquals'), 'arn:aws:iam::111111111111:user/bob', { identity: [allowAssume], context: { 'sts:RoleSessionName': 'ci' } }).decision, 'allow');
       assert.equal(decide(sessionIsUser('StringNotEquals'), 'arn:aws:iam::111111111111:user/bob', { identity: [allowAssume], context: { 'sts:RoleSessionName': 'bob' } }).decision, 'deny');
       assert.equal(decide(sessionIsUser('StringEquals'), session, { identity: [allowAssume], context: { 'sts:RoleSessionName': 'ci' } }).decision, 'deny');
+      // The reason says why.
+      assert.match(decide(sessionIsUser('StringNotEquals'), session, { identity: [allowAssume], context: { 'sts:RoleSessionName': 'ci' } }).reasons[0].detail, /condition StringNotEquals sts:RoleSessionName "\$\{aws:username\}": not satisfied \(\$\{aws:username\} has no value in this request, and a variable without a value matches nothing/);
     });
 
     it('a Deny whose variable cannot be resolved does not apply', () => {
