@@ -1,7 +1,7 @@
 // Value resolution: what a pipeline expression evaluates to, as far as the file (plus parameters,
 // credentials and .rolecall.json) tells. Flow-insensitive on purpose: a variable's value is its last
 // assignment before the use in source order, which is what people mean in straight-line pipelines.
-import type { Expression, MethodDeclaration, StringLiteral } from '../syntax/ast';
+import type { Expression, MapEntry, MapLiteral, MethodDeclaration, StringLiteral } from '../syntax/ast';
 import type { Range, ValueSource } from '../types';
 import type { Lines } from './lines';
 
@@ -194,6 +194,8 @@ export class Resolver {
         const base = this.special(e.object, e.start, scope);
         if (base === 'params') return this.param(e.property, depth);
         if (base === 'env') return this.env(e.property, e.start, scope, depth);
+        const member = this.member(e.object, e.property, e.start, depth);
+        if (member) return member;
         return this.dependent(e, this.expr(e.object, scope, depth + 1));
       }
       case 'Index': {
@@ -201,6 +203,9 @@ export class Resolver {
         if ((base === 'params' || base === 'env') && e.index.type === 'String' && !e.index.interpolated) {
           return base === 'params' ? this.param(e.index.value, depth) : this.env(e.index.value, e.start, scope, depth);
         }
+        const key = e.index.type === 'String' && !e.index.interpolated ? e.index.value : e.index.type === 'Number' ? e.index.raw : null;
+        const member = key !== null ? this.member(e.object, key, e.start, depth) : null;
+        if (member) return member;
         return this.dependent(e, this.expr(e.object, scope, depth + 1));
       }
       case 'Binary':
@@ -241,6 +246,54 @@ export class Resolver {
     }
     const text = sourceText(this.data, e);
     return unknown(text, 'unresolved', `computed at run time (${text})`, `the value of \`${text}\` is computed while the build runs; RoleCall cannot know it`);
+  }
+
+  /**
+   * `m.key` / `m['key']` where `m` is a map literal written in this file (directly, through a variable,
+   * or a member of such a map): the entry's value, resolved where it is written. Null when it is not.
+   */
+  private member(object: Expression, key: string, at: number, depth: number): Val | null {
+    const map = this.mapLiteral(object, at, depth);
+    if (!map) return null;
+    let entry: MapEntry | null = null;
+    for (const en of map.entries) if (en.keyName === key) entry = en;
+    if (!entry) return null;
+    // Map values are evaluated where the map is written: no local scope of the use applies.
+    const v = this.expr(entry.value, { env: null, method: null }, depth + 1);
+    const via = `${sourceText(this.data, object)}.${key}`;
+    return { ...v, description: v.source === 'literal' && !v.runtime ? `${via} (line ${this.line(entry.start)})` : `${v.description}, via ${via}`, reference: v.reference ?? via };
+  }
+
+  /** The map literal an expression stands for (a variable assigned one, a member of one), or null. */
+  private mapLiteral(e: Expression, at: number, depth: number): MapLiteral | null {
+    if (depth > MAX_DEPTH) return null;
+    switch (e.type) {
+      case 'Map':
+        return e;
+      case 'Paren':
+        return this.mapLiteral(e.expression, at, depth + 1);
+      case 'Identifier': {
+        if (this.data.locals.get(e.name)?.some((l) => l.start <= at && at < l.end)) return null;
+        const a = this.assignmentBefore(e.name, at);
+        return a ? this.mapLiteral(a.value, a.after, depth + 1) : null;
+      }
+      case 'Property': {
+        const outer = this.mapLiteral(e.object, at, depth + 1);
+        let found: MapEntry | null = null;
+        if (outer) for (const en of outer.entries) if (en.keyName === e.property) found = en;
+        return found ? this.mapLiteral(found.value, at, depth + 1) : null;
+      }
+      case 'Index': {
+        if (e.index.type !== 'String' || e.index.interpolated) return null;
+        const key = e.index.value;
+        const outer = this.mapLiteral(e.object, at, depth + 1);
+        let found: MapEntry | null = null;
+        if (outer) for (const en of outer.entries) if (en.keyName === key) found = en;
+        return found ? this.mapLiteral(found.value, at, depth + 1) : null;
+      }
+      default:
+        return null;
+    }
   }
 
   /** A member of a value: unknown, and when the value itself is unresolved, say what it depends on. */
