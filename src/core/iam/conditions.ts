@@ -166,26 +166,35 @@ export function cidrMatcher(cidr: string): ((ip: string) => boolean) | null {
   };
 }
 
+/**
+ * The six colon-separated components of an ARN (the last keeps any further colons), or null. Colons inside a
+ * policy variable (`${aws:username}`) do not separate components.
+ */
 function splitArn6(text: string): string[] | null {
   const parts: string[] = [];
   let from = 0;
-  for (let i = 0; i < 5; i++) {
-    const c = text.indexOf(':', from);
-    if (c < 0) return null;
-    parts.push(text.slice(from, c));
-    from = c + 1;
+  let depth = 0;
+  for (let i = 0; i < text.length && parts.length < 5; i++) {
+    if (text[i] === '$' && text[i + 1] === '{') depth++;
+    else if (text[i] === '}' && depth > 0) depth--;
+    else if (text[i] === ':' && depth === 0) {
+      parts.push(text.slice(from, i));
+      from = i + 1;
+    }
   }
+  if (parts.length < 5) return null;
   parts.push(text.slice(from));
   return parts;
 }
 
-/** Compiles an ArnLike/ArnEquals pattern: each of the six parts is matched on its own, with wildcards. */
+/**
+ * Compiles an ArnLike/ArnEquals pattern. AWS (condition operators, ARN): "Each of the six colon-delimited
+ * components of the ARN is checked separately and each can include multi-character match wildcards (*) or
+ * single-character match wildcards (?)". A pattern that is not six components matches nothing.
+ */
 function arnMatcher(pattern: string): (arn: string) => boolean {
   const parts = splitArn6(pattern);
-  if (!parts) {
-    const re = wildcardRegex(pattern);
-    return (arn) => re.test(arn);
-  }
+  if (!parts) return () => false;
   const res = parts.map((p) => wildcardRegex(p));
   return (arn) => {
     const a = splitArn6(arn);
@@ -269,7 +278,7 @@ export function compileCondition(clause: ConditionClause, variables: boolean): C
   const negated = NEGATED.has(base);
   const positive = negated ? POSITIVE_OF[base] : base;
   const templated = variables && (positive.startsWith('String') || positive.startsWith('Arn'));
-  const like = positive === 'StringLike' || positive === 'ArnLike' || positive === 'ArnEquals';
+  const like = positive === 'StringLike';
   // Static comparators are built once; templated values are resolved per request.
   const statics: Array<(v: string) => boolean> = [];
   const templates: Part[][] = [];
@@ -280,15 +289,35 @@ export function compileCondition(clause: ConditionClause, variables: boolean): C
   }
 
   // Matches of one context value against the policy values (OR), three-valued because of variables.
+  // ARN patterns with variables: each of the six components is resolved and matched on its own.
+  const arnTemplates = positive === 'ArnLike' || positive === 'ArnEquals'
+    ? clause.values.filter((v) => templated && v.includes('${')).map((v) => splitArn6(v)?.map((c) => templateParts(c) ?? [{ text: c, raw: true } as Part]) ?? null)
+    : null;
   const anyMatch = (cv: string, ctx: ConditionContext): Tri => {
     for (const c of statics) if (c(cv)) return T;
     let unknown = false;
+    if (arnTemplates) {
+      const arn = splitArn6(cv);
+      for (const comps of arnTemplates) {
+        if (!comps || !arn) continue;
+        let result: Tri = T;
+        for (let i = 0; i < 6 && result !== F; i++) {
+          const resolved = resolveTemplate(comps[i], ctx, true);
+          if (resolved === MISSING) result = F;
+          else if (resolved === UNKNOWN) result = U;
+          else if (!new RegExp(`^${resolved}$`).test(arn[i])) result = F;
+        }
+        if (result === T) return T;
+        if (result === U) unknown = true;
+      }
+      return unknown ? U : F;
+    }
     for (const parts of templates) {
       const resolved = resolveTemplate(parts, ctx, like);
       if (resolved === UNKNOWN) unknown = true;
       else if (resolved !== MISSING) {
         if (like) {
-          if (positive === 'StringLike' ? new RegExp(`^${resolved}$`).test(cv) : arnTemplateMatch(resolved, cv)) return T;
+          if (new RegExp(`^${resolved}$`).test(cv)) return T;
         } else if (positive === 'StringEqualsIgnoreCase' ? cv.toLowerCase() === resolved.toLowerCase() : cv === resolved) return T;
       }
     }
@@ -346,9 +375,4 @@ export function compileCondition(clause: ConditionClause, variables: boolean): C
     }
     return unknown ? U : T;
   };
-}
-
-// An ARN pattern whose parts are already regex sources (after variable substitution).
-function arnTemplateMatch(patternSource: string, arn: string): boolean {
-  return new RegExp(`^${patternSource}$`).test(arn);
 }

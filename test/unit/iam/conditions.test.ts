@@ -190,6 +190,24 @@ describe('iam/conditions', () => {
     assert.equal(check('StringNotEquals', ["${aws:username, 'ci'}"], { k: 'ci' }), F);
   });
 
+  it('ARN operators match each of the six components on its own, with variables too (AWS: ARN condition operators)', () => {
+    const role = 'arn:aws:iam::111111111111:role/ci/builder';
+    assert.equal(check('ArnLike', ['arn:aws:iam::*:role/ci/*'], { k: role }), T);
+    assert.equal(check('ArnLike', ['arn:aws:iam::*:role/*'], { k: role }), T, 'a wildcard in the resource part spans its slashes');
+    assert.equal(check('ArnLike', ['arn:aws:*:role/ci/builder'], { k: role }), F, 'fewer than six components: a "*" does not stand for several of them');
+    assert.equal(check('ArnLike', ['arn:*:iam::111111111111:role/ci/builder'], { k: role }), T);
+    assert.equal(check('ArnLike', ['*'], { k: role }), F, 'not an ARN pattern');
+    assert.equal(check('ArnEquals', ['arn:aws:iam::111111111111:role/ci/builder'], { k: 'arn:aws:iam::111111111111:role/ci/builder/x' }), F);
+    assert.equal(check('ArnLike', ['arn:aws:iam::111111111111:role/ci/builder'], { k: 'not-an-arn' }), F);
+    // Variables: resolved within their component; a colon inside ${...} separates nothing.
+    const vars = { 'aws:principalaccount': '111111111111', 'aws:username': 'bob' };
+    assert.equal(check('ArnLike', ['arn:aws:iam::${aws:PrincipalAccount}:role/ci/*'], { k: role, ...vars }), T);
+    assert.equal(check('ArnLike', ['arn:aws:iam::${aws:PrincipalAccount}:role/ci/*'], { k: 'arn:aws:iam::222222222222:role/ci/builder', ...vars }), F);
+    assert.equal(check('ArnLike', ['arn:aws:iam::*:user/${aws:username}'], { k: 'arn:aws:iam::111111111111:user/bob', ...vars }), T);
+    assert.equal(check('ArnLike', ['arn:aws:iam::*:user/${aws:username}'], { k: 'arn:aws:iam::111111111111:user/bobby', ...vars }), F, 'a variable\'s value is literal');
+    assert.equal(check('ArnNotLike', ['arn:aws:iam::${aws:PrincipalAccount}:*'], { k: role }), F, 'a variable without a value: the negated condition fails');
+  });
+
   it('is three-valued: a key the analysis cannot know gives unknown', () => {
     assert.equal(check('IpAddress', ['10.0.0.0/8'], {}, 'aws:SourceIp', ['aws:sourceip']), U);
     assert.equal(check('Null', ['true'], {}, 'aws:SourceIp', ['aws:sourceip']), U);
