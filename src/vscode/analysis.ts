@@ -55,7 +55,7 @@ export class Analysis implements vscode.Disposable {
     const last = this.contexts.get(key);
     if (last && last.parts.length === parts.length && last.parts.every((p, i) => p === parts[i])) return { ctx: last.ctx, iam };
     const config = { ...project.config, accounts: { ...project.config.accounts, ...iam.accountProfiles } };
-    const ctx: AnalysisContext = { config, caller, params: { ...config.parameters }, credentials, iam: iam.reader };
+    const ctx: AnalysisContext = { config, caller, params: { ...config.parameters }, credentials, iam: iam.reader, agents: iam.agents };
     this.contexts.set(key, { parts, ctx });
     return { ctx, iam };
   }

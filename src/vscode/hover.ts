@@ -4,6 +4,7 @@ import type { Usage } from '../core/types';
 import { toRange, type Analysis, type FileResult } from './analysis';
 import type { IamSource } from './iamSource';
 import { allowingStatement, decide, findingsOf, hoverMarkdown } from './pure/usageInfo';
+import { callerSourceTarget } from './pure/callers';
 import { trustUri } from './trustDocument';
 
 /** The account a usage's role lives in, from its ARN. */
@@ -48,7 +49,9 @@ export class Hovers implements vscode.HoverProvider {
     }
     const account = accountOfUsage(usage);
     const covered = account ? result.iamCovered(account) : false;
-    const md = new vscode.MarkdownString(hoverMarkdown(usage, result.analysis.findings, { iamCovered: covered, maxSessionDuration: max, statementLink: link, allowedBy }), true);
+    const target = callerSourceTarget(usage.callerSource);
+    const callerSourceLink = target ? vscode.Uri.file(target.file).with({ fragment: `L${target.line}` }).toString() : null;
+    const md = new vscode.MarkdownString(hoverMarkdown(usage, result.analysis.findings, { iamCovered: covered, maxSessionDuration: max, statementLink: link, allowedBy, callerSourceLink }), true);
     md.isTrusted = false;
     return new vscode.Hover(md, toRange(result.lines, usage.anchor));
   }

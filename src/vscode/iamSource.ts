@@ -14,7 +14,9 @@ import { parseSnapshot, SnapshotIamReader } from '../core/iam/snapshot';
 import type { IamReader } from '../core/ports';
 import { snapshotFindings } from '../core/rules/policy-findings';
 import type { Finding } from '../core/types';
-import type { Config } from './config';
+import type { Config, ProjectConfigEntry } from './config';
+import { parseJenkinsCasc, type JenkinsCasc } from '../core/jenkins/casc';
+import { resolveAgentDirectory, type AgentDirectory } from '../core/jenkins/agents';
 import { messageOf, type Log } from './log';
 
 export type AwsModule = typeof Aws;
@@ -45,7 +47,14 @@ export interface IamState {
   snapshotFindings: Finding[];
   /** IaC files read (absolute paths). */
   iacFiles: string[];
+  /** Callers read from Jenkins configuration as code (with the IAM data above), or null when no file is used. */
+  agents: AgentDirectory | null;
+  /** The JCasC files read (absolute paths). */
+  cascFiles: string[];
 }
+
+/** Where a workspace keeps its Jenkins configuration as code when no setting names the files. */
+const CASC_GLOB = '{**/jenkins.yaml,**/jenkins.yml,**/casc.yaml,**/casc.yml,**/casc_configs/*.yaml,**/casc_configs/*.yml}';
 
 export class IamSource implements vscode.Disposable {
   private state: Promise<IamState> | null = null;
@@ -188,7 +197,66 @@ export class IamSource implements vscode.Disposable {
     const unconfigured = !reader && problems.length === 0 && !settings.iam.live;
     void vscode.commands.executeCommand('setContext', 'rolecall.noIamSource', !reader);
     this.log.info(`IAM source: ${snapshotFiles.length} snapshot file(s)${iacFiles.length ? `, ${iacFiles.length} IaC file(s)` : ''}${live ? ', live IAM' : ''}${reader ? '' : ' — none configured: only checks that need no IAM data run'}`);
-    return { reader, snapshotFiles, problems, live, unconfigured, accountProfiles, snapshotFindings: findings, iacFiles };
+    const { agents, cascFiles } = await this.readCasc(reader, projects);
+    return { reader, snapshotFiles, problems, live, unconfigured, accountProfiles, snapshotFindings: findings, iacFiles, agents, cascFiles };
+  }
+
+  /**
+   * Jenkins configuration-as-code files: the setting's (else those found in the workspace) and each
+   * `.rolecall.json`'s `jenkinsCasc`, resolved into callers with the IAM data. Watched like snapshots.
+   */
+  private async readCasc(reader: IamReader | null, projects: readonly ProjectConfigEntry[]): Promise<{ agents: AgentDirectory | null; cascFiles: string[] }> {
+    const files = new Set<string>();
+    const discovered = new Set<string>();
+    const folders = vscode.workspace.workspaceFolders ?? [];
+    const configured = this.config.settings.jenkinsCasc;
+    if (configured.length > 0) {
+      for (const p of configured) {
+        if (path.isAbsolute(p)) files.add(p);
+        else for (const f of folders) files.add(path.join(f.uri.fsPath, p));
+      }
+    } else {
+      for (const uri of await vscode.workspace.findFiles(CASC_GLOB, '{**/node_modules/**,**/.git/**}', 20)) {
+        files.add(uri.fsPath);
+        discovered.add(uri.fsPath);
+      }
+    }
+    const serviceAccounts: Record<string, string> = {};
+    for (const project of projects) {
+      const base = project.config.baseDir;
+      for (const p of project.config.jenkinsCasc) files.add(path.isAbsolute(p) || !base ? p : path.join(base, p));
+      Object.assign(serviceAccounts, project.config.serviceAccounts);
+    }
+    // Created or deleted configuration files change what is found: rebuild then.
+    const discover = vscode.workspace.createFileSystemWatcher(CASC_GLOB);
+    discover.onDidCreate(() => this.invalidate());
+    discover.onDidDelete(() => this.invalidate());
+    discover.onDidChange(() => this.invalidate());
+    this.watchers.push(discover);
+    const cascs: JenkinsCasc[] = [];
+    const cascFiles: string[] = [];
+    for (const file of [...files].sort()) {
+      let text: string;
+      try {
+        text = await fs.readFile(file, 'utf8');
+      } catch {
+        if (configured.length === 0 || folders.length <= 1) this.log.warn(`Jenkins configuration-as-code file ${file} cannot be read: check rolecall.jenkinsCasc or jenkinsCasc of .rolecall.json`);
+        continue;
+      }
+      cascs.push(parseJenkinsCasc(file, text));
+      cascFiles.push(file);
+      if (!discovered.has(file)) {
+        const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(path.dirname(file)), path.basename(file)));
+        watcher.onDidChange(() => this.invalidate());
+        watcher.onDidDelete(() => this.invalidate());
+        this.watchers.push(watcher);
+      }
+    }
+    if (cascs.length === 0) return { agents: null, cascFiles };
+    const agents = await resolveAgentDirectory(cascs, reader, serviceAccounts);
+    for (const p of agents.problems) this.log.warn(`${p.file}:${p.line}:${p.column}: ${p.message}`);
+    this.log.info(`callers from Jenkins configuration as code: ${cascFiles.length} file(s), ${agents.templates.length} agent template(s), ${Object.keys(agents.credentials).length} AWS credential(s)`);
+    return { agents, cascFiles };
   }
 
   /** The `"iac"` entries of every `.rolecall.json`, with absolute paths; entries leaving the config's folder are refused. */

@@ -9,18 +9,25 @@ import { accountOfUsage } from './hover';
 import type { IamSource } from './iamSource';
 import { describeStatement, statementsOf } from './pure/policyView';
 import { decide, findingsOf } from './pure/usageInfo';
+import { groupByCaller } from './pure/callers';
 
 export type ExplorerNode =
   | { kind: 'account'; account: string }
   | { kind: 'role'; account: string; roleArn: string; name: string; record: RoleRecord | null }
   | { kind: 'statement'; roleArn: string; label: string; statement: unknown }
   | { kind: 'detail'; text: string; icon: string; tooltip?: string; open?: { file: string; line: number } }
-  | { kind: 'usage'; usage: Usage; uri: vscode.Uri; roleArn: string | null };
+  | { kind: 'usage'; usage: Usage; uri: vscode.Uri; roleArn: string | null }
+  | { kind: 'caller'; roleArn: string; caller: string | null; sources: string[]; usages: Array<{ usage: Usage; uri: vscode.Uri }> };
 
 /** The argument the explorer's usage nodes pass to commands (also what CodeLens passes). */
 export interface UsageRef {
   uri: string;
   offset: number;
+}
+
+/** A caller ARN shortened for the tree: the role, user or session after the account. */
+function callerName(arn: string): string {
+  return /^arn:[\w-]+:(?:iam|sts)::\d{12}:(.+)$/.exec(arn)?.[1] ?? arn;
 }
 
 function roleNameOf(arn: string): string {
@@ -88,6 +95,8 @@ export class TrustExplorer implements vscode.TreeDataProvider<ExplorerNode>, vsc
         return this.roles(node.account);
       case 'role':
         return this.roleChildren(node);
+      case 'caller':
+        return node.usages.map(({ usage, uri }): ExplorerNode => ({ kind: 'usage', usage, uri, roleArn: node.roleArn }));
       case 'statement': {
         const d = describeStatement(node.statement);
         return [
@@ -151,10 +160,10 @@ export class TrustExplorer implements vscode.TreeDataProvider<ExplorerNode>, vsc
     } else {
       out.push({ kind: 'detail', text: 'Role not in the IAM data', icon: 'warning' });
     }
-    for (const { usage, result } of this.usages()) {
-      if (usage.roleArn !== node.roleArn) continue;
-      if (this.problemsOnly && !findingsOf(usage, result.analysis.findings).some((f) => f.severity !== 'info')) continue;
-      out.push({ kind: 'usage', usage, uri: result.uri, roleArn: node.roleArn });
+    // The pipeline lines that use the role, grouped by who calls STS there (and where that was read from).
+    const using = this.usages().filter(({ usage, result }) => usage.roleArn === node.roleArn && (!this.problemsOnly || findingsOf(usage, result.analysis.findings).some((f) => f.severity !== 'info')));
+    for (const g of groupByCaller(using, (x) => x.usage)) {
+      out.push({ kind: 'caller', roleArn: node.roleArn, caller: g.caller, sources: g.sources, usages: g.items.map(({ usage, result }) => ({ usage, uri: result.uri })) });
     }
     return out;
   }
@@ -195,6 +204,15 @@ export class TrustExplorer implements vscode.TreeDataProvider<ExplorerNode>, vsc
         item.tooltip = [...d.principals, ...d.conditions].join('\n');
         item.iconPath = new vscode.ThemeIcon(d.label.endsWith('Deny') ? 'circle-slash' : 'check');
         item.command = { command: 'rolecall.openTrustPolicy', title: 'Open Trust Policy', arguments: [node] };
+        return item;
+      }
+      case 'caller': {
+        const item = new vscode.TreeItem(node.caller ? callerName(node.caller) : 'unknown caller', vscode.TreeItemCollapsibleState.Expanded);
+        item.id = `caller:${node.roleArn}|${node.caller ?? ''}`;
+        item.contextValue = 'caller';
+        item.description = `${node.usages.length} usage${node.usages.length === 1 ? '' : 's'} · from ${node.sources.join(', ')}`;
+        item.tooltip = `${node.caller ?? 'The caller is unknown'}\nfrom ${node.sources.join('\n')}`;
+        item.iconPath = new vscode.ThemeIcon(node.caller ? 'person' : 'question');
         return item;
       }
       case 'detail': {

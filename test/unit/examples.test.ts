@@ -44,6 +44,7 @@ describe('examples/ corpus (all five seed setups)', function () {
     for (const u of result.json.usages) byFile.set(u.file, [...(byFile.get(u.file) ?? []), u.kind]);
     assert.deepEqual(Object.fromEntries([...byFile].sort()), {
       [`${S0}Jenkinsfile`]: ['withAWS'],
+      [`${S0}Jenkinsfile.agents`]: ['sh-assume-role', 'sh-assume-role'],
       [`${S0}Jenkinsfile.prod`]: ['withAWS', 'withAWS', 'withAWS', 'withAWS', 'withAWS'],
       [`${S0}Jenkinsfile.wip`]: ['withAWS', 'withAWS', 'withAWS'],
       'examples/seed-001-mfa-users/Jenkinsfile': ['withAWS', 'withAWS', 'withAWS'],
@@ -85,6 +86,8 @@ describe('examples/ corpus (all five seed setups)', function () {
       `${S3}:${lineOf(S3, '--duration-seconds 43200')}:role-chaining-duration`,
       `${S4}:${lineOf(S4, 'get-session-token --serial-number')}:duration-out-of-range`,
       `${S4}:${lineOf(S4, 'role/secrets-reader')}:mfa-required`,
+      // jenkins.yaml: 'linux && ec2' is also satisfied by the gpu builders, whose role artifacts-reader does not trust.
+      `${S0}Jenkinsfile.agents:${lineOf(`${S0}Jenkinsfile.agents`, 'ec2-artifacts')}:trust-principal-mismatch`,
       // Seed 000's jenkins-policy.json with its trailing comma, reported in the snapshot file.
       'examples/iam/222222222222.json:102:policy-parse-error',
       // Seed 003's roles defined as code (examples/.rolecall.json "iac"): problems located in the templates.
@@ -110,6 +113,11 @@ describe('examples/ corpus (all five seed setups)', function () {
       ['arn:aws:iam::333333333333:role/deploy-role', 43200, 'arn:aws:iam::111111111111:role/deploy-role-agent-account-x'],
       ['arn:aws:iam::333333333333:role/deploy-role', 3600, 'arn:aws:iam::111111111111:role/deploy-role-agent-account-x'],
     ]);
+    // Seed 003's agents and seed 000's EC2 agents come from their jenkins.yaml (.rolecall.json "jenkinsCasc").
+    const agents = result.json.usages.filter((u) => u.file === `${S0}Jenkinsfile.agents`);
+    assert.deepEqual(agents.map((u) => u.caller), ['arn:aws:sts::111111111111:assumed-role/jenkins-slave/i-*', 'arn:aws:sts::111111111111:assumed-role/jenkins-slave/i-*']);
+    const choice = result.json.findings.find((f) => f.file === `${S0}Jenkinsfile.agents`)!;
+    assert.match(choice.message, /^Label choice EC2 template 'gpu builders' .*jenkins\.yaml:\d+, running as arn:aws:sts::111111111111:assumed-role\/gpu-builder\/i-\*/);
     const token = result.json.usages.find((u) => u.kind === 'sh-get-session-token')!;
     assert.equal(token.mfa, true);
     assert.equal(token.roleArn, null);

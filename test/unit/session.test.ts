@@ -11,6 +11,8 @@ import type { AnalysisContext } from '../../src/core/types';
 import { configFrom, defaultConfig } from '../../src/core/config';
 import { AnalysisSession } from '../../src/core/session';
 import { computeChange } from '../../src/core/syntax/reparse';
+import { parseJenkinsCasc } from '../../src/core/jenkins/casc';
+import { resolveAgentDirectory } from '../../src/core/jenkins/agents';
 
 const ROOT = join(__dirname, '..', '..');
 const importPlain = (path: string): Promise<any> => import(path);
@@ -143,6 +145,9 @@ describe('analysis session (re-analysis after edits)', function () {
   let corpus: Array<{ name: string; text: string }> = [];
 
   before(async () => {
+    // The examples' config as the project uses it: with the callers its jenkinsCasc files give.
+    const cascs = examplesConfig.jenkinsCasc.map((f) => parseJenkinsCasc(f, readFileSync(join(ROOT, 'examples', f), 'utf8')));
+    contexts[1].agents = await resolveAgentDirectory(cascs, null, examplesConfig.serviceAccounts);
     const gen = await importPlain(join(ROOT, 'bench', 'generate.mjs'));
     const files = [...pipelineFiles(join(ROOT, 'examples')), ...pipelineFiles(join(ROOT, 'test', 'unit', 'syntax', 'fixtures')), ...pipelineFiles(join(ROOT, 'test', 'unit', 'pipeline', 'fixtures'))];
     corpus = files.map((f) => ({ name: f.slice(ROOT.length + 1), text: readFileSync(f, 'utf8') }));

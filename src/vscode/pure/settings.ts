@@ -15,6 +15,11 @@ export interface IamSettings {
 export interface Settings {
   iam: IamSettings;
   caller: string | null;
+  /**
+   * Jenkins configuration-as-code files to read callers from (relative to each workspace folder). Empty:
+   * the workspace's own `jenkins.yaml`, `casc.yaml` and `casc_configs/*.yaml` are used.
+   */
+  jenkinsCasc: string[];
   cacheTtlSeconds: number;
 }
 
@@ -57,11 +62,13 @@ export function settingsFrom(get: (key: string) => unknown): Settings {
       assumeRoleTemplate: roleTemplate(get('iam.assumeRoleTemplate')),
     },
     caller: str(get('caller')),
+    jenkinsCasc: strings(get('jenkinsCasc')),
     cacheTtlSeconds: typeof ttl === 'number' && Number.isFinite(ttl) && ttl >= 0 ? Math.min(Math.floor(ttl), 86_400) : DEFAULT_CACHE_TTL,
   };
 }
 
 /** Settings keys whose change needs the IAM source rebuilt. */
 export function iamChanged(a: Settings, b: Settings): boolean {
-  return JSON.stringify(a.iam) !== JSON.stringify(b.iam) || a.cacheTtlSeconds !== b.cacheTtlSeconds;
+  // Callers read from JCasC are resolved with the IAM data (instance profiles), so they are rebuilt with it.
+  return JSON.stringify(a.iam) !== JSON.stringify(b.iam) || a.cacheTtlSeconds !== b.cacheTtlSeconds || JSON.stringify(a.jenkinsCasc) !== JSON.stringify(b.jenkinsCasc);
 }

@@ -2,6 +2,7 @@
 import { explainAssumeRole, type RequestContext } from '../../core/iam/evaluate';
 import type { RoleRecord } from '../../core/ports';
 import type { Finding, FindingCode, Usage, UsageArg } from '../../core/types';
+import { callerSourceLabel } from './callers';
 
 /** Findings that decide whether the caller may assume the role. */
 export const TRUST_CODES: ReadonlySet<FindingCode> = new Set<FindingCode>([
@@ -58,12 +59,19 @@ const ARG_LABELS: Array<[UsageArg, string]> = [
 ];
 
 /** Markdown for the hover on a usage. Never includes a secret value (ExternalIds from credentials). */
-export function hoverMarkdown(usage: Usage, findings: Finding[], opts: { iamCovered: boolean; maxSessionDuration: number | null; statementLink?: string | null; allowedBy?: string | null }): string {
+export function hoverMarkdown(usage: Usage, findings: Finding[], opts: { iamCovered: boolean; maxSessionDuration: number | null; statementLink?: string | null; allowedBy?: string | null; callerSourceLink?: string | null }): string {
   const lines: string[] = [];
   lines.push(`**RoleCall** · \`${usage.kind}\``);
   lines.push('');
   lines.push(`- **Role:** ${usage.roleArn ? `\`${usage.roleArn}\`` : usage.kind === 'sh-get-session-token' ? '_(GetSessionToken: no role)_' : `_unresolved_ (${md(usage.role ?? 'no role given')})`}`);
   lines.push(`- **Caller:** ${usage.caller ? `\`${usage.caller}\`` : '_unknown_'}${usage.callerOrigin ? ` — ${md(usage.callerOrigin)}` : ''}`);
+  if (usage.callerSource && usage.callerSource.kind !== 'none') {
+    const label = md(callerSourceLabel(usage.callerSource));
+    lines.push(`- **Caller from:** ${opts.callerSourceLink ? `[${label}](${opts.callerSourceLink})` : label}`);
+  }
+  if (usage.callerChoices && usage.callerChoices.length > 1) {
+    lines.push(`- **Label choices:** each is checked — ${usage.callerChoices.map((c) => `\`${c.caller ?? 'unknown'}\` (${md(c.choice)})`).join('; ')}`);
+  }
   const decision = decide(usage, findings, opts.iamCovered);
   if (decision.kind === 'deny') {
     const stmt = decision.finding.related?.find((r) => r.statement !== undefined);

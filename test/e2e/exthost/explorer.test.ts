@@ -48,7 +48,11 @@ describe('Role Trust Explorer data', () => {
     assert.equal(jenkins.item.contextValue, 'role');
     const under = await children(jenkins.node);
     assert.ok(under.some((c) => c.item.contextValue === 'statement'), `no statement under jenkins: ${under.map((c) => c.label).join(', ')}`);
-    const usages = under.filter((c) => c.item.contextValue === 'usage');
+    // Usages are grouped by who calls STS (and where that was read from).
+    const callers = under.filter((c) => c.item.contextValue === 'caller');
+    assert.ok(callers.length >= 1, `no caller group under jenkins: ${under.map((c) => c.label).join(', ')}`);
+    assert.ok(callers.some((c) => c.label === 'role/jenkins-slave' && /callers\.controller/.test(String(c.item.description))), `the controller's group says its source: ${callers.map((c) => `${c.label} ${c.item.description ?? ''}`).join(', ')}`);
+    const usages = (await Promise.all(callers.map((c) => children(c.node)))).flat().filter((c) => c.item.contextValue === 'usage');
     assert.ok(usages.length >= 3, `expected the seed-000 usages of jenkins, got ${usages.map((c) => `${c.label} ${c.item.description ?? ''}`).join(', ')}`);
   });
 });
