@@ -5,7 +5,7 @@
 // a role defined as code wins for its ARN; code defines only the roles it names, not whole accounts.
 import { parseCaller, parseRoleArn } from '../arn';
 import { mappingHint, markIncomplete } from '../snapshot';
-import type { IamReader, Lookup, PolicySource, RoleRecord, UserRecord } from '../../ports';
+import type { IamReader, InstanceProfileRecord, Lookup, PolicySource, RoleRecord, UserRecord } from '../../ports';
 import type { LineMap } from '../../types';
 import { firstUnknown, policySource, scalarText, type Loc, type Unresolved, type Value } from './value';
 
@@ -306,6 +306,12 @@ export class IacIamReader implements IamReader {
     if (user) return { status: 'found', value: user };
     if (this.base?.coversAccount(caller.account)) return this.base.getUser(userArn);
     return this.notDefined('user', caller.account, caller.name);
+  }
+
+  /** Instance profiles are not read from code yet: the IAM data behind it answers (JCasC's EC2 agents need them). */
+  async getInstanceProfile(instanceProfileArn: string): Promise<Lookup<InstanceProfileRecord>> {
+    if (this.base?.getInstanceProfile) return this.base.getInstanceProfile(instanceProfileArn);
+    return { status: 'unavailable', reason: 'no IAM data that lists instance profiles', next: 'add --iam-snapshot FILE (get-account-authorization-details lists instance profiles)' };
   }
 
   async listRoles(accountId: string): Promise<Lookup<RoleRecord[]>> {
