@@ -208,6 +208,12 @@ node('ec2 && small') {
     assert.ok(code === 0 || code === 1);
     assert.match(io.out, /^broken\.yaml:\d+:\d+: error: not valid YAML/m);
     assert.doesNotMatch(io.out + io.err, /HIDDEN_ROLE/);
+    // A project config names JCasC files inside its own folder only, like snapshots.
+    mkdirSync(join(dir, 'proj'), { recursive: true });
+    writeFileSync(join(dir, 'proj', '.rolecall.json'), JSON.stringify({ jenkinsCasc: ['../jenkins.yaml'] }));
+    const outside = recordingIo(dir);
+    assert.equal(await main(['scan', 'Jenkinsfile', '--config', 'proj/.rolecall.json'], outside), 2);
+    assert.match(outside.err, /jenkinsCasc entry '\.\.\/jenkins\.yaml' points outside the folder of the config.*--jenkins-casc/);
     const missing = recordingIo(dir);
     assert.equal(await main(['scan', 'Jenkinsfile', '--jenkins-casc', 'nope.yaml'], missing), 2);
     assert.match(missing.err, /Jenkins configuration-as-code file nope\.yaml: no such file/);
