@@ -2,6 +2,7 @@
 // (src/core/iam/grant.ts), printed as text, JSON, CloudFormation YAML or a Terraform statement block.
 import { existsSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve as resolvePath } from 'node:path';
+import { addTrustFindings, usageRules } from '../core/analyze';
 import { grantFor, type Grant } from '../core/iam/grant';
 import { grantCloudFormation, grantTerraform, grantText } from '../core/iam/grantFormat';
 import { LineMap, type Finding, type Usage } from '../core/types';
@@ -100,7 +101,20 @@ export const runGrant: Subcommand = async (argv, io) => {
   }
 
   const grants: Grant[] = [];
-  for (const usage of targets) grants.push(await grantFor(usage, findingsOfUsage(usage, analysis.findings), inputs.ctx));
+  for (const usage of targets) {
+    if (!usage.callerChoices || usage.callerChoices.length < 2) {
+      grants.push(await grantFor(usage, findingsOfUsage(usage, analysis.findings), inputs.ctx));
+      continue;
+    }
+    // An agent label JCasC templates of different roles satisfy: a grant for each choice that fails.
+    for (const choice of usage.callerChoices) {
+      const { callerChoices: _all, ...rest } = usage;
+      const one: Usage = { ...rest, caller: choice.caller, callerOrigin: choice.origin, callerSource: choice.source };
+      const checked = await addTrustFindings({ file: one.file, usages: [one], findings: usageRules(one, inputs.ctx), parseErrors: [] }, inputs.ctx);
+      if (line === null && !checked.findings.some((f) => f.severity === 'error')) continue;
+      grants.push(await grantFor(one, checked.findings, inputs.ctx));
+    }
+  }
   const result: ScanResult = { usages: analysis.usages, findings: analysis.findings, errors, lineMaps: inputs.lineMaps };
   const where = (u: Usage) => {
     const p = map.position(u.anchor.start);

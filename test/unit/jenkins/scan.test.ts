@@ -106,6 +106,12 @@ describe('jenkins: callers from configuration as code in a scan', function () {
     assert.doesNotMatch(mismatches[0].message, /trusted linux/);
     assert.match(usage.callerSource.description, /matches templates running as 2 different principals/);
 
+    // grant: one proposal per label choice that fails, naming that choice's role.
+    const io = recordingIo(dir);
+    await main(['grant', 'Jenkinsfile', '--format', 'json', '--iam-snapshot', 'iam/agents.json', '--iam-snapshot', 'iam/target.json', '--jenkins-casc', 'jenkins.yaml'], io);
+    const grants = (JSON.parse(io.out) as { grants: Array<{ usage: { caller: string }; trustStatement: { Principal: { AWS: string } } | null }> }).grants;
+    assert.deepEqual(grants.map((g) => [g.usage.caller, g.trustStatement?.Principal.AWS]), [[`arn:aws:sts::${A}:assumed-role/gpu/i-*`, `arn:aws:iam::${A}:role/gpu`]]);
+
     const pinned = await scan(`pipeline {\n    agent { label 'linux && ec2 && !gpu' }\n    stages { stage('d') { steps { sh 'aws sts assume-role --role-arn arn:aws:iam::${T}:role/deploy --role-session-name session-d' } } }\n}\n`);
     assert.equal(pinned.usages[0].callerChoices, undefined);
     assert.deepEqual(pinned.findings.filter((f) => f.code === 'trust-principal-mismatch'), [], 'pinning the label away from gpu fixes it');
