@@ -9,12 +9,6 @@ export class Lines {
 
   constructor(private readonly text: string) {}
 
-  /** How many lines the text has. */
-  count(): number {
-    if (this.starts === null && this.map === null) this.build();
-    return this.map ? this.map.position(this.text.length).line : this.starts!.length;
-  }
-
   /** 1-based line of `offset`. */
   line(offset: number): number {
     if (this.starts === null && this.map === null) this.build();
