@@ -14,3 +14,4 @@ export interface Packed {
 export const repoRoot: string;
 export function packAndInstall(): Packed;
 export function describePack(p: Packed): string;
+export function packedOnce(): Packed;

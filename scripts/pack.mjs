@@ -7,7 +7,7 @@
 // `node scripts/pack.mjs` prints the tarball's file list and size and where it was installed; the
 // packaging test (test/unit/packaging/npm-package.test.ts) calls packAndInstall() and checks the result.
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -60,6 +60,22 @@ export function packAndInstall() {
     externals: JSON.parse(readFileSync(path.join(tree, 'dist', 'externals.json'), 'utf8')),
     seconds: { copy: (t1 - t0) / 1000, pack: (t2 - t1) / 1000, install: (t3 - t2) / 1000 },
   };
+}
+
+let once = null;
+
+/**
+ * packAndInstall() once per process, for the tests that need the installed package (npm package,
+ * Jenkins step, pre-commit hook); its directory is removed when the process exits unless
+ * ROLECALL_KEEP_PACK is set.
+ */
+export function packedOnce() {
+  if (!once) {
+    once = packAndInstall();
+    const dir = once.dir;
+    if (!process.env.ROLECALL_KEEP_PACK) process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+  }
+  return once;
 }
 
 /** The tarball's file list and size, as the packaging test prints it. */

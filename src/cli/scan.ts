@@ -92,6 +92,23 @@ interface LoadedConfig {
   path: string | null;
 }
 
+/**
+ * The nearest `.rolecall.json` from `dir` up to the working directory (a pre-commit hook passes
+ * `ci/Jenkinsfile` while the config sits at the repository root); never above the working directory,
+ * and for a `dir` outside it only `dir` itself. Returns the path as the user would write it, or null.
+ */
+function nearestConfig(dir: string, cwd: string): string | null {
+  let current = dir;
+  for (let depth = 0; depth < 64; depth++) {
+    const candidate = join(current, '.rolecall.json');
+    if (existsSync(resolvePath(cwd, candidate))) return candidate;
+    const rel = relative(cwd, resolvePath(cwd, current));
+    if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) return null;
+    current = join(current, '..');
+  }
+  return null;
+}
+
 function loadConfig(explicit: string | undefined, paths: string[], io: CliIo): LoadedConfig {
   const at = (p: string) => resolvePath(io.cwd, p);
   let path: string | null = explicit ?? null;
@@ -103,11 +120,8 @@ function loadConfig(explicit: string | undefined, paths: string[], io: CliIo): L
       } catch {
         continue;
       }
-      const candidate = join(dir, '.rolecall.json');
-      if (existsSync(at(candidate))) {
-        path = candidate;
-        break;
-      }
+      path = nearestConfig(dir, io.cwd);
+      if (path) break;
     }
   }
   if (!path) return { config: configFrom(undefined).config, path: null };

@@ -2,7 +2,9 @@
 // mistakes) scanned through the CLI exactly as `npm start` does. Expectations come from how each example
 // was designed (see examples/README.md); lines are located by their text so edits to comments don't break it.
 import { strict as assert } from 'node:assert';
-import { chmodSync, readFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { main } from '../../src/cli/main';
 import { recordingIo } from './cli/helpers';
 
@@ -144,8 +146,11 @@ describe('examples/ corpus (all five seed setups)', function () {
     const missing = recordingIo();
     assert.equal(await main(['scan', 'examples', '--config', 'examples/no-such-config.json'], missing), 2, 'a missing --config file is bad input');
     assert.match(missing.err, /^rolecall scan: config examples\/no-such-config.json: no such file\n$/);
+    // No config either: the nearest .rolecall.json up to the working directory is examples/.rolecall.json, which lists snapshots.
+    const empty = join(mkdtempSync(join(tmpdir(), 'rolecall-noconfig-')), 'empty.json');
+    writeFileSync(empty, '{}\n');
     const io = recordingIo();
-    const code = await main(['scan', `${S0}Jenkinsfile.prod`, '--format', 'json', '--param', 'role_account=222222222222'], io);
+    const code = await main(['scan', `${S0}Jenkinsfile.prod`, '--format', 'json', '--param', 'role_account=222222222222', '--config', empty], io);
     assert.equal(io.err, '');
     const codes = (JSON.parse(io.out) as JsonOut).findings.map((f) => f.code).sort();
     // Two ExternalIds from a credential whose value is not given, one $external_id outside withCredentials.

@@ -4,10 +4,10 @@
 // must equal `npm start`'s. A runtime library left out of the bundles (a parser, a .wasm) fails here.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
 import path from 'node:path';
-import { describePack, packAndInstall, repoRoot, type Packed } from '../../../scripts/pack.mjs';
+import { describePack, packedOnce, repoRoot, type Packed } from '../../../scripts/pack.mjs';
 
 // The HCL (Terraform) reader's two WASM binaries ship beside the bundles.
 const EXPECTED_FILES = ['CHANGELOG.md', 'LICENSE', 'README.md', 'dist/aws.js', 'dist/cli.js', 'dist/tree-sitter-hcl.wasm', 'dist/web-tree-sitter.wasm', 'package.json', 'schemas/rolecall.schema.json'];
@@ -32,16 +32,12 @@ describe('the npm package', function () {
   let work: string;
 
   before(function () {
-    p = packAndInstall();
+    p = packedOnce();
     console.log(describePack(p).replace(/^/gm, '      '));
     // A user's repository: the bundled examples, away from this repository's node_modules.
-    work = path.join(p.dir, 'work');
+    work = path.join(p.dir, 'work-npm');
     cpSync(path.join(repoRoot, 'examples'), path.join(work, 'examples'), { recursive: true });
     chmodSync(path.join(work, 'examples', 'jenkins-credentials.example.json'), 0o600);
-  });
-
-  after(function () {
-    if (p && !process.env.ROLECALL_KEEP_PACK) rmSync(p.dir, { recursive: true, force: true });
   });
 
   it('holds only the bundles, the schema, README, LICENSE and CHANGELOG, under 1 MB packed', function () {
