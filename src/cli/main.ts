@@ -2,6 +2,7 @@
 import { runExplain } from './explain';
 import { runGrant } from './grant';
 import { runImpact } from './impact';
+import { runInit } from './init';
 import { UsageError, type CliIo, type Subcommand } from './io';
 import { runMint } from './mint';
 import { readFirstLine, terminalPrompt } from './prompt';
@@ -26,6 +27,7 @@ Usage:
                 [--format text|json|sarif] [scan options]
   rolecall snapshot --out FILE [--profile P] [--region R] [--endpoint-url URL]
   rolecall snapshot --check FILE... [--format text|json|sarif] [--fail-on LEVEL]
+  rolecall init [DIR] [--force] [--print] [--aws-config FILE]
   rolecall --help | --version
 
 Run 'rolecall COMMAND --help' for a command's options.
@@ -41,6 +43,7 @@ const COMMANDS: Record<string, Subcommand> = {
   grant: runGrant,
   impact: runImpact,
   snapshot: runSnapshot,
+  init: runInit,
 };
 
 /** Runs the CLI with the given arguments; returns the exit status. Never throws. */

@@ -1,8 +1,11 @@
 // `rolecall snapshot --out FILE`: saves the account's IAM (paginated GetAccountAuthorizationDetails) in
 // the snapshot shape `scan --iam-snapshot` reads. No secrets in it, but written atomically so a failed
 // or interrupted run never leaves a truncated snapshot that a later scan would half-read.
-import { resolve } from 'node:path';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { writeFileAtomic } from '../core/credentials/credentialsFile';
+import { configFrom } from '../core/config';
+import { parseArn } from '../core/iam/arn';
 import { parseSnapshot, type ParsedSnapshot } from '../core/iam/snapshot';
 import { StsError } from '../core/ports';
 import { snapshotCheckFindings } from '../core/rules/policy-findings';
@@ -17,17 +20,28 @@ import { contentFreeMessage, readInputFile } from './readInput';
 import { VERSION } from './version';
 
 export const SNAPSHOT_HELP = `Usage: rolecall snapshot --out FILE [--profile P] [--region R] [--endpoint-url URL]
+       rolecall snapshot --out-dir DIR [--account-profile ACCT=PROFILE]... [--config FILE] [--region R] [--endpoint-url URL]
+                         [--account ACCT... --assume-role-template 'arn:aws:iam::{account}:role/NAME' [--profile P]]
        rolecall snapshot --check FILE... [--format text|json|sarif] [--fail-on error|warning|info|never]
 
 --out writes the IAM of the credentials' account (roles with trust policies, users, groups, managed
 policies) as 'aws iam get-account-authorization-details' prints it, for 'rolecall scan --iam-snapshot FILE'.
 Needs iam:GetAccountAuthorizationDetails (e.g. the AWS managed policy IAMReadOnlyAccess).
 
+--out-dir writes one snapshot per account, DIR/ACCOUNT.json, each read with the profile mapped to the
+account (--account-profile, else the config's "accounts": --config FILE or ./.rolecall.json); a profile
+that reads another account than the one it is mapped to is refused. With --profile and no mapping, the
+profile's own account. --account ACCT (repeatable) with --assume-role-template reads each such account
+by assuming the role the template names ({account} replaced) with the --profile credentials (or the
+default chain), the way organisation-wide auditing tools do: one reader role per account. The other
+accounts are still written when one fails (exit 1).
+
 --check reports the problems of snapshot files themselves, whoever uses them: policy documents that are
 not valid policy JSON, invalid principals and unsatisfiable conditions in trust policies. (A scan reports
 them only for roles its usages refer to.)
 
-Exit status: --out: 0 written, 1 IAM refused or could not be reached, 2 bad usage or unwritable file.
+Exit status: --out, --out-dir: 0 written, 1 IAM refused or could not be reached (or a profile reads the
+wrong account), 2 bad usage or unwritable file.
 --check: 0 no finding at or above --fail-on (default error), 1 at least one, 2 unreadable or not a snapshot.
 `;
 
@@ -67,6 +81,11 @@ export const runSnapshot: Subcommand = async (argv, io: CliIo) => {
     argv,
     {
       out: { type: 'string', short: 'o' },
+      'out-dir': { type: 'string' },
+      'account-profile': { type: 'string', multiple: true },
+      account: { type: 'string', multiple: true },
+      'assume-role-template': { type: 'string' },
+      config: { type: 'string' },
       check: { type: 'string', multiple: true },
       format: { type: 'string' },
       'fail-on': { type: 'string' },
@@ -82,12 +101,15 @@ export const runSnapshot: Subcommand = async (argv, io: CliIo) => {
     io.stdout(SNAPSHOT_HELP);
     return 0;
   }
-  if (v.check && v.out) throw new UsageError('--check and --out do not go together: check a snapshot, or write one');
+  if (v.check && (v.out || v['out-dir'])) throw new UsageError('--check and --out do not go together: check a snapshot, or write one');
+  if (v.out && v['out-dir']) throw new UsageError('--out FILE writes one account, --out-dir DIR several: give one of them');
+  if (!v['out-dir'] && (v['account-profile'] || v.config || v.account || v['assume-role-template'])) throw new UsageError('--account-profile, --account, --assume-role-template and --config go with --out-dir');
   if (v.check) return runCheck([...v.check, ...parsed.positionals], v.format, v['fail-on'], io);
   if (parsed.positionals.length > 0) throw new UsageError(`unexpected argument '${parsed.positionals[0]}'; run 'rolecall snapshot --help' for usage`);
   if (v.format !== undefined || v['fail-on'] !== undefined) throw new UsageError('--format and --fail-on go with --check');
-  if (!v.out) throw new UsageError("--out FILE (write a snapshot) or --check FILE (check one) is required; run 'rolecall snapshot --help' for usage");
   if (v['endpoint-url'] !== undefined && !/^https?:\/\/[^\s/]+/.test(v['endpoint-url'])) throw new UsageError(`--endpoint-url must be an http(s) URL, got '${v['endpoint-url']}'`);
+  if (v['out-dir']) return runMany(v['out-dir'], accountProfiles(v['account-profile'], v.config, io), readerRoles(v.account, v['assume-role-template']), v, io);
+  if (!v.out) throw new UsageError("--out FILE (write a snapshot) or --check FILE (check one) is required (--out-dir DIR for several accounts); run 'rolecall snapshot --help' for usage");
   const out = resolve(io.cwd, v.out);
   const aws = await import('../aws/index');
   let details;
@@ -108,3 +130,118 @@ export const runSnapshot: Subcommand = async (argv, io: CliIo) => {
   io.stderr(`rolecall snapshot: wrote ${details.RoleDetailList.length} roles, ${details.UserDetailList.length} users, ${details.Policies.length} managed policies to ${v.out}\n`);
   return 0;
 };
+
+const ACCOUNT = /^\d{12}$/;
+
+/** ACCOUNT → PROFILE from --account-profile (which wins) and the config's `accounts`. */
+function accountProfiles(flags: string[] | undefined, configFlag: string | undefined, io: CliIo): Map<string, string> {
+  const profiles = new Map<string, string>();
+  const configPath = configFlag ?? (existsSync(resolve(io.cwd, '.rolecall.json')) ? '.rolecall.json' : null);
+  if (configPath) {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(readInputFile(resolve(io.cwd, configPath), displayPath(configPath), 'config'));
+    } catch (error) {
+      if (error instanceof UsageError) throw error;
+      throw new UsageError(`config ${displayPath(configPath)} is not valid JSON`);
+    }
+    const { config, problems } = configFrom(raw);
+    for (const problem of problems) io.stderr(`rolecall: warning: ${displayPath(configPath)}: ${problem.path}: ${problem.message}\n`);
+    for (const [account, profile] of Object.entries(config.accounts)) {
+      if (!ACCOUNT.test(account)) throw new UsageError(`config ${displayPath(configPath)}: accounts: '${account}' is not a 12-digit account id`);
+      profiles.set(account, profile);
+    }
+  }
+  for (const item of flags ?? []) {
+    const eq = item.indexOf('=');
+    const account = eq > 0 ? item.slice(0, eq) : '';
+    const profile = eq > 0 ? item.slice(eq + 1) : '';
+    if (!ACCOUNT.test(account) || profile === '') throw new UsageError(`--account-profile expects ACCOUNT=PROFILE with a 12-digit account id, got '${item}'`);
+    profiles.set(account, profile);
+  }
+  return profiles;
+}
+
+/** ACCOUNT → reader role ARN from --account and --assume-role-template (both or neither). */
+function readerRoles(accounts: string[] | undefined, template: string | undefined): Map<string, string> {
+  const roles = new Map<string, string>();
+  if (!accounts && !template) return roles;
+  if (!accounts || !template) throw new UsageError('--account and --assume-role-template go together: the accounts to read, and the role to read each through');
+  if (!/^arn:aws[a-z-]*:iam::\{account\}:role\/[\w+=,.@/-]+$/.test(template)) throw new UsageError(`--assume-role-template must be a role ARN with {account} as its account, like 'arn:aws:iam::{account}:role/rolecall-reader' (got '${template}')`);
+  for (const account of accounts) {
+    if (!ACCOUNT.test(account)) throw new UsageError(`--account expects a 12-digit account id, got '${account}'`);
+    roles.set(account, template.replace('{account}', account));
+  }
+  return roles;
+}
+
+/** The accounts a snapshot's own ARNs name (roles, users, groups, customer managed policies). */
+function accountsIn(details: { RoleDetailList: unknown[]; UserDetailList: unknown[]; GroupDetailList: unknown[]; Policies: unknown[] }): Set<string> {
+  const accounts = new Set<string>();
+  for (const list of [details.RoleDetailList, details.UserDetailList, details.GroupDetailList, details.Policies]) {
+    for (const item of list as Array<{ Arn?: unknown }>) {
+      const account = typeof item?.Arn === 'string' ? parseArn(item.Arn)?.account : undefined;
+      if (account && ACCOUNT.test(account)) accounts.add(account);
+    }
+  }
+  return accounts;
+}
+
+/** `rolecall snapshot --out-dir DIR`: one snapshot per account, each through its own profile. */
+async function runMany(outDir: string, profiles: Map<string, string>, readers: Map<string, string>, v: { profile?: string; region?: string; 'endpoint-url'?: string }, io: CliIo): Promise<number> {
+  const jobs: Array<{ account: string | null; profile: string | undefined; role?: string }> = [...profiles].sort(([a], [b]) => a.localeCompare(b)).map(([account, profile]) => ({ account, profile }));
+  // An account mapped to a profile is read with it; the others named with --account through the reader role.
+  for (const [account, role] of [...readers].sort(([a], [b]) => a.localeCompare(b))) if (!profiles.has(account)) jobs.push({ account, profile: v.profile, role });
+  if (jobs.length === 0) {
+    if (!v.profile) throw new UsageError('--out-dir needs accounts: --account-profile ACCOUNT=PROFILE (repeatable), "accounts" in .rolecall.json, --account ACCT with --assume-role-template, or --profile P for its own account');
+    jobs.push({ account: null, profile: v.profile });
+  }
+  const dir = resolve(io.cwd, outDir);
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (error) {
+    throw new UsageError(`cannot create ${outDir}: ${(error as Error).message.split('\n')[0]}`);
+  }
+  const aws = await import('../aws/index');
+  let failed = 0;
+  for (const job of jobs) {
+    const label = `${job.account ?? 'the account of --profile'}${job.role ? ` (role ${job.role})` : job.profile ? ` (profile ${job.profile})` : ''}`;
+    let details;
+    try {
+      let credentials;
+      if (job.role) {
+        const sts = aws.createStsClient({ profile: job.profile, region: v.region, endpointUrl: v['endpoint-url'] });
+        const session = await sts.assumeRole({ roleArn: job.role, roleSessionName: 'rolecall-snapshot', durationSeconds: 900 });
+        credentials = { accessKeyId: session.accessKeyId, secretAccessKey: session.secretAccessKey, sessionToken: session.sessionToken };
+      }
+      details = await aws.fetchAuthorizationDetails(credentials ? { credentials, region: v.region, endpointUrl: v['endpoint-url'] } : { profile: job.profile, region: v.region, endpointUrl: v['endpoint-url'] });
+    } catch (error) {
+      if (!(error instanceof StsError)) throw error;
+      io.stderr(`rolecall snapshot: ${label}: ${error.message}; next: ${error.next}\n`);
+      failed++;
+      continue;
+    }
+    const seen = accountsIn(details);
+    const account = job.account ?? (seen.size === 1 ? [...seen][0] : null);
+    if (account === null) {
+      io.stderr(`rolecall snapshot: ${label}: cannot tell which account it read (${seen.size === 0 ? 'no role, user or policy in it' : `ARNs of ${[...seen].join(', ')}`}); next: map it with --account-profile ACCOUNT=${job.profile}\n`);
+      failed++;
+      continue;
+    }
+    const foreign = [...seen].filter((a) => a !== account);
+    if (foreign.length > 0) {
+      io.stderr(`rolecall snapshot: ${label}: the ${job.role ? 'role' : 'profile'} reads account ${foreign.join(', ')}, not ${account}; nothing written for ${account}; next: map ${account} to a profile of that account\n`);
+      failed++;
+      continue;
+    }
+    const file = join(outDir, `${account}.json`);
+    try {
+      writeFileAtomic(resolve(io.cwd, file), `${JSON.stringify(details, null, 2)}\n`, 0o644);
+    } catch (error) {
+      throw new UsageError(`cannot write ${displayPath(file)}: ${(error as Error).message.split('\n')[0]}`);
+    }
+    io.stderr(`rolecall snapshot: ${account}: wrote ${details.RoleDetailList.length} roles, ${details.UserDetailList.length} users, ${details.Policies.length} managed policies to ${displayPath(file)}\n`);
+  }
+  if (failed > 0) io.stderr(`rolecall snapshot: ${jobs.length - failed} of ${jobs.length} accounts written\n`);
+  return failed > 0 ? 1 : 0;
+}

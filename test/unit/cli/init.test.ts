@@ -1,0 +1,132 @@
+// `rolecall init`: a starting .rolecall.json from what a repository holds, with each entry explained;
+// the file it writes is valid by the config reader and by the JSON schema, and scans with it work.
+import assert from 'node:assert/strict';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import Ajv from 'ajv';
+import { main } from '../../../src/cli/main';
+import { profilesByAccount } from '../../../src/cli/init';
+import { configFrom } from '../../../src/core/config';
+import { recordingIo } from './helpers';
+
+const repoRoot = path.resolve(__dirname, '../../..');
+const CASC = `jenkins:
+  clouds:
+    - ecs:
+        name: ecs-cloud
+        cluster: arn:aws:ecs:eu-west-1:111111111111:cluster/jenkins
+        templates:
+          - templateName: account-x
+            label: AgentAccountX
+            taskrole: arn:aws:iam::111111111111:role/deploy-role-agent-account-x
+`;
+const AWS_CONFIG = `[default]
+region = eu-west-1
+[profile deploy-333]
+sso_account_id = 333333333333
+[profile chained-333]
+role_arn = arn:aws:iam::333333333333:role/reader
+source_profile = default
+[sso-session corp]
+sso_account_id = 999999999999
+`;
+
+function schemaErrors(config: unknown): string[] {
+  const ajv = new Ajv({ allErrors: true, strict: false });
+  const validate = ajv.compile(JSON.parse(readFileSync(path.join(repoRoot, 'schemas', 'rolecall.schema.json'), 'utf8')));
+  return validate(config) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath}: ${e.message}`);
+}
+
+describe('rolecall init', function () {
+  let dir: string;
+  let project: string;
+
+  beforeEach(function () {
+    dir = mkdtempSync(path.join(tmpdir(), 'rolecall-init-'));
+    project = path.join(dir, 'project');
+    cpSync(path.join(repoRoot, 'examples'), project, { recursive: true });
+    rmSync(path.join(project, '.rolecall.json'));
+    // One account without a snapshot, for the profile mapping; a JCasC file covering one label.
+    rmSync(path.join(project, 'iam', '333333333333.json'));
+    writeFileSync(path.join(project, 'jenkins.yaml'), CASC);
+    writeFileSync(path.join(dir, 'aws-config'), AWS_CONFIG);
+  });
+  afterEach(function () {
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('writes snapshots, the JCasC file, callers and account profiles it found, and explains each', async function () {
+    const io = recordingIo(dir);
+    assert.equal(await main(['init', 'project', '--aws-config', 'aws-config'], io), 0, io.err);
+    const written = JSON.parse(readFileSync(path.join(project, '.rolecall.json'), 'utf8'));
+    assert.deepEqual(written.iamSnapshots, ['iam/111111111111.json', 'iam/222222222222.json', 'iam/444444444444.json']);
+    assert.deepEqual(written.jenkinsCasc, ['jenkins.yaml']);
+    assert.equal(written.callers.controller, null);
+    assert.equal(written.callers.vault, null, 'seed-002 uses Vault');
+    assert.deepEqual(written.callers.agents, {}, 'no principal is guessed');
+    assert.deepEqual(written.accounts, { '333333333333': 'deploy-333' });
+    assert.equal(typeof written.$schema, 'string');
+    // Explained: every entry, the labels JCasC covers and those it does not, where each was seen.
+    assert.match(io.out, /^wrote project\/\.rolecall\.json: \d+ AWS credential usages in \d+ of \d+ pipeline files, 3 IAM snapshots, 1 JCasC file/);
+    assert.match(io.out, /iamSnapshots: iam\/222222222222\.json: 3 roles of account 222222222222/);
+    assert.match(io.out, /jenkinsCasc: jenkins\.yaml: 1 agent template \(labels AgentAccountX\)/);
+    assert.match(io.out, /callers\.agents: label 'AgentAccountX' \(seed-003-ecs-agents\/Jenkinsfile\) runs on 'account-x' of jenkins\.yaml/);
+    assert.match(io.out, /callers\.agents: label 'secure' \(seed-004-session-token\/Jenkinsfile\) — add "secure": "arn:aws:iam::ACCOUNT:role\/ROLE"/);
+    assert.match(io.out, /callers\.controller: null — set the ARN/);
+    assert.match(io.out, /accounts: 333333333333 \([^)]*seed-003-ecs-agents\/Jenkinsfile[^)]*\) → profile 'deploy-333' of aws-config \(also reach it: chained-333\)/);
+    assert.match(io.out, /accounts: 222222222222 \(.*\) is covered by a snapshot/);
+    // Valid for the reader and the schema, and a scan runs with it.
+    assert.deepEqual(configFrom(written, project).problems, []);
+    assert.deepEqual(schemaErrors(written), []);
+    const scan = recordingIo(project);
+    const status = await main(['scan', '.', '--credentials-file', 'jenkins-credentials.example.json', '--format', 'json'], scan);
+    assert.ok(status === 0 || status === 1, `scan with the written config exited ${status}: ${scan.err}`);
+    assert.ok(JSON.parse(scan.out).usages.length > 10);
+  });
+
+  it('never overwrites without --force; --print writes nothing', async function () {
+    writeFileSync(path.join(project, '.rolecall.json'), '{"callers": {}}\n');
+    const refused = recordingIo(dir);
+    assert.equal(await main(['init', 'project'], refused), 2);
+    assert.equal(refused.err, "rolecall init: project/.rolecall.json already exists; --force overwrites it, --print shows what would be written\n");
+    assert.equal(readFileSync(path.join(project, '.rolecall.json'), 'utf8'), '{"callers": {}}\n');
+    const printed = recordingIo(dir);
+    assert.equal(await main(['init', 'project', '--print', '--aws-config', 'aws-config'], printed), 0);
+    assert.deepEqual(JSON.parse(printed.out).accounts, { '333333333333': 'deploy-333' });
+    assert.match(printed.err, /callers\.controller/);
+    assert.equal(readFileSync(path.join(project, '.rolecall.json'), 'utf8'), '{"callers": {}}\n');
+    const forced = recordingIo(dir);
+    assert.equal(await main(['init', 'project', '--force', '--aws-config', 'aws-config'], forced), 0, forced.err);
+    assert.ok(JSON.parse(readFileSync(path.join(project, '.rolecall.json'), 'utf8')).iamSnapshots.length === 3);
+  });
+
+  it('in an empty folder writes only the schema and the controller slot, and says how to get snapshots', async function () {
+    const empty = path.join(dir, 'empty');
+    rmSync(project, { recursive: true });
+    mkdirSync(empty);
+    const io = recordingIo(dir);
+    assert.equal(await main(['init', 'empty', '--aws-config', 'aws-config'], io), 0, io.err);
+    const written = JSON.parse(readFileSync(path.join(empty, '.rolecall.json'), 'utf8'));
+    assert.deepEqual(Object.keys(written), ['$schema', 'callers']);
+    assert.deepEqual(schemaErrors(written), []);
+    assert.match(io.out, /iamSnapshots: none found; write one per account with 'rolecall snapshot/);
+  });
+
+  it('bad usage is one line and exit 2', async function () {
+    for (const [args, message] of [
+      [['init', 'nowhere'], 'rolecall init: nowhere: no such directory\n'],
+      [['init', 'project', '--aws-config', 'missing'], 'rolecall init: --aws-config missing: no such file or cannot be read\n'],
+      [['init', 'a', 'b'], "rolecall init: init takes one directory, got 2; run 'rolecall init --help' for usage\n"],
+    ] as const) {
+      const io = recordingIo(dir);
+      assert.equal(await main([...args], io), 2);
+      assert.equal(io.err, message);
+    }
+    assert.ok(!existsSync(path.join(project, '.rolecall.json')));
+  });
+
+  it('finds the profiles of an AWS config by account (sso_account_id, role_arn), not sso-session sections', function () {
+    assert.deepEqual([...profilesByAccount(AWS_CONFIG)], [['333333333333', ['deploy-333', 'chained-333']]]);
+  });
+});
