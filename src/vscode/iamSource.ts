@@ -196,6 +196,10 @@ export class IamSource implements vscode.Disposable {
     for (const p of problems) this.log.warn(p);
     const unconfigured = !reader && problems.length === 0 && !settings.iam.live;
     void vscode.commands.executeCommand('setContext', 'rolecall.noIamSource', !reader);
+    // A positive twin for the walkthrough's "IAM data" step: VS Code completes an onContext step only when
+    // the expression turns true after the walkthrough is registered, and `!rolecall.noIamSource` is
+    // already true (the key unset) at registration, so it would never complete.
+    void vscode.commands.executeCommand('setContext', 'rolecall.hasIamSource', !!reader);
     this.log.info(`IAM source: ${snapshotFiles.length} snapshot file(s)${iacFiles.length ? `, ${iacFiles.length} IaC file(s)` : ''}${live ? ', live IAM' : ''}${reader ? '' : ' — none configured: only checks that need no IAM data run'}`);
     const { agents, cascFiles } = await this.readCasc(reader, projects);
     return { reader, snapshotFiles, problems, live, unconfigured, accountProfiles, snapshotFindings: findings, iacFiles, agents, cascFiles };
