@@ -215,7 +215,8 @@ export function initialConfig(root: string, awsConfigText: string | null, awsCon
   for (const [label, list] of [...labelled].sort(([a], [b]) => a.localeCompare(b))) {
     const parsed = parseLabelExpression(label);
     const covering = parsed.expression ? templates.filter((t) => labelMatches(parsed.expression!, new Set(t.labels))) : [];
-    if (covering.length > 0) explain.push(`callers.agents: label '${label}' (${where(list)}) runs on ${covering.map((t) => `'${t.name ?? t.labels.join(' ')}'`).join(', ')} of ${covering[0].at.file}: nothing to add`);
+    const templateNames = [...new Set(covering.map((t) => `'${t.name ?? t.labels.join(' ')}' (${t.at.file}:${t.at.line})`))];
+    if (covering.length > 0) explain.push(`callers.agents: label '${label}' (${where(list)}) runs on ${templateNames.join(', ')}: nothing to add`);
     else uncovered.push(label);
   }
   if (uncovered.length > 0) {

@@ -61,17 +61,17 @@ describe('rolecall init', function () {
     assert.equal(await main(['init', 'project', '--aws-config', 'aws-config'], io), 0, io.err);
     const written = JSON.parse(readFileSync(path.join(project, '.rolecall.json'), 'utf8'));
     assert.deepEqual(written.iamSnapshots, ['iam/111111111111.json', 'iam/222222222222.json', 'iam/444444444444.json']);
-    assert.deepEqual(written.jenkinsCasc, ['jenkins.yaml']);
+    assert.deepEqual(written.jenkinsCasc, ['jenkins.yaml', 'seed-000-external-id/jenkins.yaml', 'seed-003-ecs-agents/jenkins.yaml']);
     assert.equal(written.callers.controller, null);
     assert.equal(written.callers.vault, null, 'seed-002 uses Vault');
     assert.deepEqual(written.callers.agents, {}, 'no principal is guessed');
     assert.deepEqual(written.accounts, { '333333333333': 'deploy-333' });
     assert.equal(typeof written.$schema, 'string');
     // Explained: every entry, the labels JCasC covers and those it does not, where each was seen.
-    assert.match(io.out, /^wrote project\/\.rolecall\.json: \d+ AWS credential usages in \d+ of \d+ pipeline files, 3 IAM snapshots, 1 JCasC file/);
+    assert.match(io.out, /^wrote project\/\.rolecall\.json: \d+ AWS credential usages in \d+ of \d+ pipeline files, 3 IAM snapshots, 3 JCasC files/);
     assert.match(io.out, /iamSnapshots: iam\/222222222222\.json: 3 roles of account 222222222222/);
     assert.match(io.out, /jenkinsCasc: jenkins\.yaml: 1 agent template \(labels AgentAccountX\)/);
-    assert.match(io.out, /callers\.agents: label 'AgentAccountX' \(seed-003-ecs-agents\/Jenkinsfile\) runs on 'account-x' of jenkins\.yaml/);
+    assert.match(io.out, /callers\.agents: label 'AgentAccountX' \(seed-003-ecs-agents\/Jenkinsfile\) runs on 'account-x' \(jenkins\.yaml:\d+\), 'account-x' \(seed-003-ecs-agents\/jenkins\.yaml:\d+\): nothing to add/);
     assert.match(io.out, /callers\.agents: label 'secure' \(seed-004-session-token\/Jenkinsfile\) — add "secure": "arn:aws:iam::ACCOUNT:role\/ROLE"/);
     assert.match(io.out, /callers\.controller: null — set the ARN/);
     assert.match(io.out, /accounts: 333333333333 \([^)]*seed-003-ecs-agents\/Jenkinsfile[^)]*\) → profile 'deploy-333' of aws-config \(also reach it: chained-333\)/);
