@@ -1,9 +1,9 @@
 // What every usage kind builds with: the resolver, the literal-secret bookkeeping, the agent and the
 // enclosing credentials of a call's scope, and the facts extraction reports (rules turn them into
-// findings). The `UsageKind` interface is what a kind module implements (kinds/index.ts registers it).
+// findings). The `UsageKindModule` interface is what a kind module implements (kinds/index.ts registers it).
 import type { CallExpression, Expression } from '../syntax/ast';
 import type { InlineAgent } from '../jenkins/agents';
-import type { AnalysisContext, Origin, PipelineFact, Range, ResolvedValue, Usage, UsageArg, UsageKind as UsageKindName } from '../types';
+import type { AnalysisContext, Origin, PipelineFact, Range, ResolvedValue, Usage, UsageArg, UsageKind } from '../types';
 import type { AwsCredentialInfo, ProjectConfig } from '../config';
 import { callArgsEnd, calleeName, mapEntries, namedArgs, plainString, positional, range, stepName } from './calls';
 import { callerOf, describedCredential, type AgentInScope, type CallerDecision, type EnclosingCredentials } from './callers';
@@ -16,7 +16,7 @@ import type { Agent, Pending, WalkScope } from './scope';
 export type ExtractContext = Pick<AnalysisContext, 'config' | 'caller' | 'params' | 'credentials' | 'agents'>;
 
 /** One kind of usage (withAWS, AWS bindings, shell STS calls, Vault): a module of kinds/, registered in kinds/index.ts. */
-export interface UsageKind {
+export interface UsageKindModule {
   /** Its name in pending calls and in the origins of callers it encloses (`withAWS`, `withCredentials`, ...). */
   readonly name: string;
   /** The steps (callee names) whose calls it reads. */
@@ -29,7 +29,7 @@ export interface UsageKind {
   build(item: Pending, b: UsageBuilder): void;
 }
 
-export function newUsage(file: string, kind: UsageKindName, whole: Range, anchor: Range): Usage {
+export function newUsage(file: string, kind: UsageKind, whole: Range, anchor: Range): Usage {
   return {
     file,
     kind,
@@ -192,7 +192,7 @@ export class UsageBuilder {
   }
 
   /** A usage whose role is the AWS credential's own "IAM Role To Use" (from .rolecall.json awsCredentials). */
-  credentialRoleUsage(kind: UsageKindName, call: CallExpression, scope: WalkScope, credId: string, roleArn: string, credExpr: Expression, credVal: Val): Usage {
+  credentialRoleUsage(kind: UsageKind, call: CallExpression, scope: WalkScope, credId: string, roleArn: string, credExpr: Expression, credVal: Val): Usage {
     const usage = newUsage(this.file, kind, range(call), stepName(call, this.text));
     usage.args.call = { start: call.start, end: callArgsEnd(call) };
     usage.boundStringCredentials = this.boundCredentials(scope);

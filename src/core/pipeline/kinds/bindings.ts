@@ -2,7 +2,7 @@
 // `[$class: 'AmazonWebServicesCredentialsBinding', ...]`. A binding with a role is a usage; one without is
 // a fact (static keys) for the rules.
 import type { CallExpression, Expression } from '../../syntax/ast';
-import { newUsage, toSeconds, type UsageBuilder, type UsageKind } from '../builder';
+import { newUsage, toSeconds, type UsageBuilder, type UsageKindModule } from '../builder';
 import { calleeName, mapEntries, namedArgs, plainString, positional, range, rawContent, stepName } from '../calls';
 import { callerOf } from '../callers';
 import type { Pending } from '../scope';
@@ -72,7 +72,7 @@ function buildBinding(item: Pending, b: UsageBuilder): void {
   item.usages.push(usage);
 }
 
-export const awsBinding: UsageKind = {
+export const awsBinding: UsageKindModule = {
   name: 'withCredentials',
   steps: ['withCredentials'],
   opensIdentity: true,

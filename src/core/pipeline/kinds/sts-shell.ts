@@ -3,8 +3,8 @@
 // shell tokenizer (../shell.ts), and each STS call becomes a usage, with positions mapped back to the file.
 import type { Expression, StringLiteral, TextPart } from '../../syntax/ast';
 import { textOffset } from '../../syntax/ast';
-import type { Range, Usage, UsageKind as UsageKindName } from '../../types';
-import { newUsage, originOf, resolvedValue, toSeconds, type UsageBuilder, type UsageKind } from '../builder';
+import type { Range, Usage, UsageKind } from '../../types';
+import { newUsage, originOf, resolvedValue, toSeconds, type UsageBuilder, type UsageKindModule } from '../builder';
 import { calleeName, namedArgs, positional, range } from '../calls';
 import { callerOf } from '../callers';
 import { concat, type Resolver, type Scope, type Val } from '../resolve';
@@ -43,7 +43,7 @@ function shellUsage(b: UsageBuilder, item: Pending, c: AwsStsCall, script: Scrip
   const commandStart = at(c.awsStart);
   const anchor = { start: name > 0 && name < word.length ? at(c.awsStart + name) : commandStart, end: end(c.awsEnd - 1) };
   const endSrc = end(c.end - 1);
-  const kind: UsageKindName = c.operation === 'assume-role' ? 'sh-assume-role' : 'sh-get-session-token';
+  const kind: UsageKind = c.operation === 'assume-role' ? 'sh-assume-role' : 'sh-get-session-token';
   const whole = { start: commandStart, end: Math.max(endSrc, anchor.end) };
   const usage = newUsage(b.file, kind, whole, anchor);
   usage.args.call = { ...whole };
@@ -288,7 +288,7 @@ function mayHoldStsCall(s: StringLiteral): boolean {
   return false;
 }
 
-export const shellSts: UsageKind = {
+export const shellSts: UsageKindModule = {
   name: 'shell',
   steps: Object.keys(SHELL_STEPS),
   opensIdentity: false,

@@ -1,6 +1,6 @@
 // Vault's AWS secrets engine: `withVault(vaultSecrets: [[path: 'aws/sts/ROLE', ...]])`. The Vault server
 // assumes the role (its principal is the caller); the IAM role comes from the path or .rolecall.json vaultRoles.
-import { accountOfArnLoose, newUsage, type UsageBuilder, type UsageKind } from '../builder';
+import { accountOfArnLoose, newUsage, type UsageBuilder, type UsageKindModule } from '../builder';
 import { mapEntries, namedArgs, range, stepName } from '../calls';
 import { callerOf } from '../callers';
 import { checkRoleArn } from '../role-arn';
@@ -70,7 +70,7 @@ function vaultTtl(ttl: string): number | null {
   return Number(m[1]) * unit;
 }
 
-export const vault: UsageKind = {
+export const vault: UsageKindModule = {
   name: 'withVault',
   steps: ['withVault'],
   opensIdentity: true,

@@ -1,5 +1,5 @@
 // withAWS(role:, roleAccount:, externalId:, duration:, roleSessionName:, region:, credentials:, useNode:) { }
-import { accountOfArn, newUsage, originOf, resolvedValue, toSeconds, type UsageBuilder, type UsageKind } from '../builder';
+import { accountOfArn, newUsage, originOf, resolvedValue, toSeconds, type UsageBuilder, type UsageKindModule } from '../builder';
 import { callArgsEnd, mapEntries, namedArgs, positional, range, rawContent, stepName } from '../calls';
 import { callerOf } from '../callers';
 import { checkRoleArn, partitionOfRegion } from '../role-arn';
@@ -130,7 +130,7 @@ function buildWithAws(item: Pending, b: UsageBuilder): void {
   item.usages.push(usage);
 }
 
-export const withAws: UsageKind = {
+export const withAws: UsageKindModule = {
   name: 'withAWS',
   steps: ['withAWS'],
   opensIdentity: true,
