@@ -71,32 +71,49 @@ function filesOf(path: string, at: (p: string) => string): Array<{ file: string;
 
 /**
  * Reads every IaC entry (paths as given, resolved with `at`) into one model. Files that are not valid
- * YAML/JSON/HCL, or a path that does not exist, are a UsageError (exit 2, one line). Templates found in a
- * directory that are not CloudFormation (no Resources) are skipped.
+ * YAML/JSON/HCL, or a path that does not exist, are a UsageError (exit 2, one line) — or, with
+ * `onProblem` (the editor, where a template is often half-typed), reported there while the other
+ * files are still read. Templates found in a directory that are not CloudFormation (no Resources) are skipped.
  */
-export async function readIacEntries(entries: IacEntry[], at: (p: string) => string): Promise<IacModel> {
+export async function readIacEntries(entries: IacEntry[], at: (p: string) => string, onProblem?: (message: string) => void): Promise<IacModel> {
   const texts: IacText[] = [];
   for (const entry of entries) {
-    const explicit = (() => {
+    if (onProblem) {
+      // One entry at a time: a missing path or unreadable file skips that entry only.
       try {
-        return statSync(at(entry.path)).isFile();
-      } catch {
-        return false;
-      }
-    })();
-    for (const { file, module } of filesOf(entry.path, at)) {
-      let text: string;
-      try {
-        text = readRegularFile(at(file), INPUT_LIMITS.pipeline).toString('utf8');
+        texts.push(...readEntryTexts(entry, at));
       } catch (error) {
-        throw new UsageError(`IaC file ${displayPath(file)}: ${error instanceof InputFileError ? error.reason : 'cannot be read'}`);
+        onProblem(error instanceof Error ? error.message : String(error));
       }
-      if (!file.endsWith('.tf') && !explicit && !looksLikeTemplate(text)) continue;
-      texts.push({ file: displayPath(file), text, entry, ...(module ? { module: displayPath(module) } : {}) });
+      continue;
     }
+    texts.push(...readEntryTexts(entry, at));
   }
   const hcl = texts.some((t) => t.file.endsWith('.tf')) ? await loadHclParser() : null;
   const { model, errors } = readIac(texts, hcl);
-  if (errors.length > 0) throw new UsageError(`IaC ${errors[0]}${errors.length > 1 ? ` (and ${errors.length - 1} more file${errors.length > 2 ? 's' : ''})` : ''}`);
+  if (errors.length > 0 && onProblem) for (const e of errors) onProblem(`IaC ${e}`);
+  else if (errors.length > 0) throw new UsageError(`IaC ${errors[0]}${errors.length > 1 ? ` (and ${errors.length - 1} more file${errors.length > 2 ? 's' : ''})` : ''}`);
   return model;
+}
+
+/** The texts of one entry's files. Throws UsageError for a missing path or an unreadable file. */
+function readEntryTexts(entry: IacEntry, at: (p: string) => string): IacText[] {
+  const texts: IacText[] = [];
+  let explicit = false;
+  try {
+    explicit = statSync(at(entry.path)).isFile();
+  } catch {
+    // filesOf says what is wrong with the path.
+  }
+  for (const { file, module } of filesOf(entry.path, at)) {
+    let text: string;
+    try {
+      text = readRegularFile(at(file), INPUT_LIMITS.pipeline).toString('utf8');
+    } catch (error) {
+      throw new UsageError(`IaC file ${displayPath(file)}: ${error instanceof InputFileError ? error.reason : 'cannot be read'}`);
+    }
+    if (!file.endsWith('.tf') && !explicit && !looksLikeTemplate(text)) continue;
+    texts.push({ file: displayPath(file), text, entry, ...(module ? { module: displayPath(module) } : {}) });
+  }
+  return texts;
 }

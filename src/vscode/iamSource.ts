@@ -184,7 +184,8 @@ export class IamSource implements vscode.Disposable {
     if (entries.length > 0) {
       for (const e of entries) this.watchCode(e.path);
       try {
-        const model = await readIacEntries(entries, (p) => p);
+        // A half-typed template is a problem to show, not a reason to drop the other files.
+        const model = await readIacEntries(entries, (p) => p, (message) => problems.push(message));
         const iac = new IacIamReader(model, base);
         reader = iac;
         iacFiles = model.files;

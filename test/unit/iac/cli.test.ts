@@ -5,6 +5,7 @@ import { strict as assert } from 'node:assert';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { readIacEntries } from '../../../src/cli/iac';
 import { main } from '../../../src/cli/main';
 import { recordingIo } from '../cli/helpers';
 
@@ -66,5 +67,18 @@ describe('rolecall scan --iac', () => {
     const flags = await scan('--iac-account', '333333333333');
     assert.equal(flags.code, 2);
     assert.match(flags.err, /need --iac PATH/);
+  });
+
+  it('in the editor (onProblem), a half-typed template is a problem and the other files are still read', async () => {
+    writeFileSync(join(dir, 'bad.yaml'), 'Resources:\n  A: [unclosed\n');
+    writeFileSync(join(dir, 'roles.yaml'), `Resources:\n  Deploy:\n    Type: AWS::IAM::Role\n    Properties:\n      RoleName: deploy\n      AssumeRolePolicyDocument: ${TRUST('arn:aws:iam::111111111111:root')}\n`);
+    const problems: string[] = [];
+    const entry = (path: string) => ({ path: join(dir, path), account: '333333333333', region: null, parameters: {} });
+    const model = await readIacEntries([entry('bad.yaml'), entry('roles.yaml'), entry('missing.yaml')], (p) => p, (m) => problems.push(m));
+    assert.deepEqual(model.roles.map((r) => r.arn), ['arn:aws:iam::333333333333:role/deploy']);
+    assert.equal(problems.length, 2);
+    assert.ok(problems.some((p) => /missing\.yaml: no such file/.test(p)));
+    assert.ok(problems.some((p) => /bad\.yaml:\d+:\d+: not a valid YAML/.test(p)));
+    await assert.rejects(readIacEntries([entry('bad.yaml'), entry('roles.yaml')], (p) => p), /not a valid YAML/, 'the CLI refuses it');
   });
 });
