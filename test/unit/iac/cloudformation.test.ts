@@ -3,6 +3,7 @@
 // the template, and what cannot be resolved.
 import { strict as assert } from 'node:assert';
 import { IacIamReader } from '../../../src/core/iam/iac/index';
+import { parseSnapshot, SnapshotIamReader } from '../../../src/core/iam/snapshot';
 import { iacFindings } from '../../../src/core/rules/iac-findings';
 import { iamRules } from '../../../src/core/rules/trust';
 import { configFrom } from '../../../src/core/config';
@@ -209,5 +210,17 @@ ${TRUST('"arn:aws:iam::333333333333:root"')}      ManagedPolicyArns: [!Ref Assum
     const { errors } = await read({ 'bad.yaml': `${HEAD}Resources:\n  A: [unclosed\n` });
     assert.equal(errors.length, 1);
     assert.match(errors[0], /^bad\.yaml:\d+:\d+: not a valid YAML CloudFormation template/);
+  });
+
+  it('in front of a snapshot: the code wins for its roles (also with another path), the rest comes from the snapshot', async () => {
+    const snapshot = parseSnapshot('iam.json', JSON.stringify({ RoleDetailList: ['deploy', 'other'].map((name) => ({ RoleName: name, Path: '/old/', Arn: `arn:aws:iam::333333333333:role/old/${name}`, AssumeRolePolicyDocument: { Version: '2012-10-17', Statement: [] } })) })).snapshot!;
+    const reader = new IacIamReader((await read({ 't.yaml': yamlRole(TRUST('"*"')) })).model, new SnapshotIamReader([snapshot]));
+    const listed = await reader.listRoles('333333333333');
+    assert.ok(listed.status === 'found');
+    assert.deepEqual(listed.value.map((r) => `${r.roleName} ${r.origin.kind}`).sort(), ['deploy iac', 'other snapshot']);
+    const other = await reader.getRole('arn:aws:iam::333333333333:role/other');
+    assert.ok(other.status === 'found' && other.value.origin.kind === 'snapshot');
+    const missing = await reader.getRole('arn:aws:iam::333333333333:role/nope');
+    assert.equal(missing.status, 'not-found', 'an account the snapshot covers answers not-found as before');
   });
 });

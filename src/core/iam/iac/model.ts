@@ -321,7 +321,8 @@ export class IacIamReader implements IamReader {
     }
     const base = await this.base.listRoles(accountId);
     if (base.status !== 'found') return own.length ? { status: 'found', value: own } : base;
-    const arns = new Set(own.map((r) => r.arn.toLowerCase()));
-    return { status: 'found', value: [...own, ...base.value.filter((r) => !arns.has(r.arn.toLowerCase()))] };
+    // Role names are unique in an account (whatever the path): the code's version replaces the deployed one.
+    const names = new Set(own.map((r) => r.roleName.toLowerCase()));
+    return { status: 'found', value: [...own, ...base.value.filter((r) => !names.has(r.roleName.toLowerCase()))] };
   }
 }
