@@ -17,6 +17,7 @@ const RESULTS = join(ROOT, 'bench', 'results');
 
 const MEASUREMENTS = [
   { script: 'parser.mjs', ids: [['analysis-vs-tree-sitter', 'Analysis of a 5k-line Jenkinsfile']], timeoutMs: 180_000 },
+  { script: 'process.mjs', ids: [['scan-process-vs-tree-sitter', 'rolecall scan of a 5k-line file, whole process']], timeoutMs: 300_000 },
   { script: 'reanalysis.mjs', ids: [['reanalysis-latency', 'Re-analysis after an edit']], timeoutMs: 180_000 },
   { script: 'trust.mjs', ids: [['trust-evaluations', 'Trust evaluations/s']], timeoutMs: 120_000 },
   { script: 'activation.mjs', ids: [['activation', 'Extension activation'], ['vsix-size', '.vsix size']], timeoutMs: 480_000 },
