@@ -3,9 +3,11 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve as resolvePath } from 'node:path';
 import { addTrustFindings, usageRules } from '../core/analyze';
-import { grantFor, type Grant } from '../core/iam/grant';
+import { findingsOfUsage, grantFor, type Grant } from '../core/iam/grant';
+
+export { findingsOfUsage };
 import { grantCloudFormation, grantTerraform, grantText } from '../core/iam/grantFormat';
-import { LineMap, type Finding, type Usage } from '../core/types';
+import { LineMap, type Usage } from '../core/types';
 import { parseFlags } from './args';
 import { displayPath } from './files';
 import { usageJson, type ScanResult } from './format';
@@ -52,10 +54,6 @@ function nearestConfig(file: string, cwd: string): string | undefined {
   }
 }
 
-/** The findings a scan ties to a usage's call. */
-export function findingsOfUsage(usage: Usage, findings: readonly Finding[]): Finding[] {
-  return findings.filter((f) => f.file === usage.file && (f.anchor ?? f.range).start === usage.anchor.start);
-}
 
 export const runGrant: Subcommand = async (argv, io) => {
   const { values, positionals } = parseFlags('grant', argv, { format: { type: 'string', default: 'text' }, ...SCAN_FLAGS, help: { type: 'boolean', short: 'h', default: false } }, true);

@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import type { Finding, FindingCode, TextEdit, Usage } from '../core/types';
 import { toRange, type Analysis } from './analysis';
+import { isOwnerFixable } from './grant';
 import type { IamSource } from './iamSource';
 import {
   clampDuration, insertNamedArg, literalAt, MAX_DURATION, nearest, replaceLiteral, replaceRoleName,
@@ -24,6 +25,7 @@ export class CodeActions implements vscode.CodeActionProvider {
     // Offsets are only valid for the text that was analysed.
     if (!result || (result.version !== -1 && result.version !== doc.version)) return [];
     const actions: vscode.CodeAction[] = [];
+    const asked = new Set<number>();
     for (const diagnostic of context.diagnostics) {
       const code = codeOf(diagnostic);
       if (!code) continue;
@@ -40,6 +42,13 @@ export class CodeActions implements vscode.CodeActionProvider {
         for (const extra of await this.uiFixes(doc, finding, usage)) {
           actions.push(this.action(extra.title, doc, extra.edits, diagnostic, actions.length === before && extra.preferred));
         }
+      }
+      if (usage && isOwnerFixable(finding) && !asked.has(usage.anchor.start)) {
+        asked.add(usage.anchor.start);
+        const ask = new vscode.CodeAction("Ask the role's owner for access…", vscode.CodeActionKind.QuickFix);
+        ask.command = { command: 'rolecall.askRoleOwner', title: "Ask the role's owner for access…", arguments: [{ uri: doc.uri.toString(), offset: usage.anchor.start }] };
+        ask.diagnostics = [diagnostic];
+        actions.push(ask);
       }
       if (token.isCancellationRequested) return [];
     }

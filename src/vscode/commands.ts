@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import { parseIni, sectionNames } from '../core/credentials/ini';
 import { mintCredentials } from './commands/mint';
 import type { Ctx } from './ctx';
+import { grantOfUsage, pickFormat } from './grant';
 import { accountOfUsage } from './hover';
 import { decide, findingsOf } from './pure/usageInfo';
 
@@ -129,6 +130,42 @@ export const COMMANDS: Record<string, (ctx: Ctx) => Handler> = {
     const start = doc.positionAt(found.usage.anchor.start);
     const end = doc.positionAt(found.usage.anchor.end);
     await vscode.window.showTextDocument(doc, { selection: new vscode.Range(start, end) });
+  },
+
+  'rolecall.askRoleOwner': (ctx) => async (arg?: unknown) => {
+    const found = ctx.usageFromArg(arg);
+    if (!found) {
+      void vscode.window.showInformationMessage("RoleCall: put the cursor on a withAWS, withCredentials, withVault or `aws sts` step that is refused, then ask the role's owner for access.");
+      return;
+    }
+    const made = await grantOfUsage(ctx.analysis, found.uri, found.usage);
+    if (!made) return;
+    const format = await pickFormat();
+    if (!format) return;
+    await ctx.grants.show(made.grant, made.where, format);
+  },
+
+  'rolecall.grantFormat': (ctx) => async (uri?: unknown) => {
+    const entry = typeof uri === 'string' ? ctx.grants.entry(uri) : undefined;
+    if (!entry) return;
+    const format = await pickFormat(entry.format);
+    if (format) await ctx.grants.show(entry.grant, entry.where, format);
+  },
+
+  'rolecall.copyGrant': (ctx) => async (uri?: unknown) => {
+    // From a CodeLens: the URI as a string; from the editor title: the Uri; from the palette: the active editor.
+    const key = typeof uri === 'string' ? uri : uri instanceof vscode.Uri ? uri.toString() : vscode.window.activeTextEditor?.document.uri.toString();
+    const text = key ? ctx.grants.text(key) : undefined;
+    if (!text) return;
+    await vscode.env.clipboard.writeText(text);
+    void vscode.window.showInformationMessage("RoleCall: the change is on the clipboard — send it to the role's owner.");
+  },
+
+  'rolecall.pickUsage': () => async (title?: unknown, refs?: unknown) => {
+    const list = Array.isArray(refs) ? (refs as Array<{ label: string; ref: { uri: string; offset: number } }>) : [];
+    if (list.length === 0) return;
+    const pick = await vscode.window.showQuickPick(list.map((r) => ({ label: r.label, ref: r.ref })), { title: typeof title === 'string' ? `RoleCall: ${title}` : 'RoleCall: pipeline lines' });
+    if (pick) await vscode.commands.executeCommand('rolecall.revealUsage', pick.ref);
   },
 
   'rolecall.openTrustPolicy': (ctx) => async (arg?: unknown) => {

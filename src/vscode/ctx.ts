@@ -6,6 +6,7 @@ import { Analysis } from './analysis';
 import { registerCodeActions } from './codeActions';
 import { Config } from './config';
 import { Diagnostics, LANGUAGES } from './diagnostics';
+import { GrantDocuments, TrustImpactLenses } from './grant';
 import { Hovers, Lenses } from './hover';
 import { IamSource } from './iamSource';
 import { Log } from './log';
@@ -24,6 +25,7 @@ export class Ctx implements vscode.Disposable {
   readonly status: StatusBar;
   readonly diagnostics: Diagnostics;
   readonly explorer: TrustExplorer;
+  readonly grants: GrantDocuments;
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(readonly extension: vscode.ExtensionContext) {
@@ -36,6 +38,8 @@ export class Ctx implements vscode.Disposable {
     this.status = this.push(new StatusBar());
     this.diagnostics = this.push(new Diagnostics(this.analysis, this.trust, this.status, this.log, vscode.Uri.joinPath(extension.extensionUri, 'README.md')));
     this.explorer = this.push(new TrustExplorer(this.analysis, this.iam));
+    this.grants = this.push(new GrantDocuments());
+    this.push(new TrustImpactLenses(this.analysis, this.iam));
     const selector = LANGUAGES.map((language) => ({ language }));
     this.push(registerCodeActions(this.analysis, this.iam));
     this.push(vscode.languages.registerHoverProvider(selector, new Hovers(this.analysis, this.iam)));

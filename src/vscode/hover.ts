@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import type { Usage } from '../core/types';
 import { toRange, type Analysis, type FileResult } from './analysis';
+import { isOwnerFixable } from './grant';
 import type { IamSource } from './iamSource';
 import { allowingStatement, decide, findingsOf, hoverMarkdown } from './pure/usageInfo';
 import { callerSourceTarget } from './pure/callers';
@@ -76,6 +77,9 @@ export class Lenses implements vscode.CodeLensProvider {
       const mark = decision.kind === 'allow' ? '$(pass) ' : decision.kind === 'deny' ? '$(error) ' : '$(question) ';
       const args = [{ uri: doc.uri.toString(), offset: usage.anchor.start }];
       lenses.push(new vscode.CodeLens(range, { title: `${mark}Check trust`, command: 'rolecall.checkTrust', arguments: args, tooltip: 'Check whether the caller may assume this role' }));
+      if (findingsOf(usage, result.analysis.findings).some(isOwnerFixable)) {
+        lenses.push(new vscode.CodeLens(range, { title: "$(mail) Ask the role's owner for access…", command: 'rolecall.askRoleOwner', arguments: args, tooltip: 'The least-privilege trust statement (and the other changes) that let this call in, for the role\'s owner' }));
+      }
       lenses.push(new vscode.CodeLens(range, { title: '$(key) Mint credentials…', command: 'rolecall.mintCredentials', arguments: args, tooltip: 'Get the temporary credentials this step would get' }));
     }
     return lenses;

@@ -8,15 +8,15 @@ import { toRange, type Analysis, type FileResult } from './analysis';
 import { accountOfUsage } from './hover';
 import type { IamSource } from './iamSource';
 import { describeStatement, statementsOf } from './pure/policyView';
-import { decide, findingsOf } from './pure/usageInfo';
+import { allowingStatement, decide, findingsOf } from './pure/usageInfo';
 import { groupByCaller } from './pure/callers';
 
 export type ExplorerNode =
   | { kind: 'account'; account: string }
   | { kind: 'role'; account: string; roleArn: string; name: string; record: RoleRecord | null }
-  | { kind: 'statement'; roleArn: string; label: string; statement: unknown }
+  | { kind: 'statement'; roleArn: string; label: string; statement: unknown; usages: Array<{ usage: Usage; uri: vscode.Uri }> }
   | { kind: 'detail'; text: string; icon: string; tooltip?: string; open?: { file: string; line: number } }
-  | { kind: 'usage'; usage: Usage; uri: vscode.Uri; roleArn: string | null }
+  | { kind: 'usage'; usage: Usage; uri: vscode.Uri; roleArn: string | null; /** The statement that lets it in, when listed under it (ids stay unique). */ under?: string }
   | { kind: 'caller'; roleArn: string; caller: string | null; sources: string[]; usages: Array<{ usage: Usage; uri: vscode.Uri }> };
 
 /** The argument the explorer's usage nodes pass to commands (also what CodeLens passes). */
@@ -102,6 +102,8 @@ export class TrustExplorer implements vscode.TreeDataProvider<ExplorerNode>, vsc
         return [
           ...d.principals.map((p): ExplorerNode => ({ kind: 'detail', text: p, icon: 'person' })),
           ...d.conditions.map((c): ExplorerNode => ({ kind: 'detail', text: c, icon: 'symbol-boolean' })),
+          // The pipeline lines this statement lets in (the statement that matched their call).
+          ...node.usages.map(({ usage, uri }): ExplorerNode => ({ kind: 'usage', usage, uri, roleArn: node.roleArn, under: node.label })),
         ];
       }
       default:
@@ -146,22 +148,27 @@ export class TrustExplorer implements vscode.TreeDataProvider<ExplorerNode>, vsc
 
   private roleChildren(node: ExplorerNode & { kind: 'role' }): ExplorerNode[] {
     const out: ExplorerNode[] = [];
+    // The pipeline lines that use the role.
+    const using = this.usages().filter(({ usage, result }) => usage.roleArn === node.roleArn && (!this.problemsOnly || findingsOf(usage, result.analysis.findings).some((f) => f.severity !== 'info')));
     if (node.record) {
+      const record = node.record;
       // A role defined as code: where (it wins over the snapshot / live version of the same ARN).
       const code = node.record.origin.kind === 'iac' && node.record.origin.file ? node.record.origin : null;
       if (code?.file) out.push({ kind: 'detail', text: `Defined as code: ${vscode.workspace.asRelativePath(code.file)}:${code.line ?? 1}`, icon: 'file-code', tooltip: 'This role comes from infrastructure code (an "iac" entry of .rolecall.json); it takes precedence over snapshot and live IAM.', open: { file: code.file, line: code.line ?? 1 } });
       const statements = statementsOf(node.record.trustPolicy.text);
       if (statements.length === 0) out.push({ kind: 'detail', text: 'Trust policy could not be parsed', icon: 'error', tooltip: 'See the policy-parse-error finding' });
+      // Under each trust statement, the lines whose call it lets in.
+      const matched = using.map(({ usage, result }) => ({ usage, uri: result.uri, statement: allowingStatement(record, usage) }));
       statements.forEach((statement, i) => {
         const sid = typeof (statement as { Sid?: unknown }).Sid === 'string' && (statement as { Sid: string }).Sid !== '' ? (statement as { Sid: string }).Sid : String(i);
-        out.push({ kind: 'statement', roleArn: node.roleArn, label: sid, statement });
+        const usages = matched.filter((m) => m.statement === sid).map(({ usage, uri }) => ({ usage, uri }));
+        out.push({ kind: 'statement', roleArn: node.roleArn, label: sid, statement, usages });
       });
       out.push({ kind: 'detail', text: `MaxSessionDuration ${node.record.maxSessionDuration} s`, icon: 'clock' });
     } else {
       out.push({ kind: 'detail', text: 'Role not in the IAM data', icon: 'warning' });
     }
-    // The pipeline lines that use the role, grouped by who calls STS there (and where that was read from).
-    const using = this.usages().filter(({ usage, result }) => usage.roleArn === node.roleArn && (!this.problemsOnly || findingsOf(usage, result.analysis.findings).some((f) => f.severity !== 'info')));
+    // The same lines grouped by who calls STS there (and where that was read from).
     for (const g of groupByCaller(using, (x) => x.usage)) {
       out.push({ kind: 'caller', roleArn: node.roleArn, caller: g.caller, sources: g.sources, usages: g.items.map(({ usage, result }) => ({ usage, uri: result.uri })) });
     }
@@ -197,10 +204,11 @@ export class TrustExplorer implements vscode.TreeDataProvider<ExplorerNode>, vsc
       }
       case 'statement': {
         const d = describeStatement(node.statement);
-        const item = new vscode.TreeItem(`Statement ${d.label}`, d.principals.length + d.conditions.length ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+        const lets = node.usages.length;
+        const item = new vscode.TreeItem(`Statement ${d.label}`, d.principals.length + d.conditions.length + lets ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
         item.id = `statement:${node.roleArn}#${node.label}`;
         item.contextValue = 'statement';
-        item.description = d.principals.join(', ');
+        item.description = `${d.principals.join(', ')}${lets ? ` · lets in ${lets} line${lets === 1 ? '' : 's'}` : ''}`;
         item.tooltip = [...d.principals, ...d.conditions].join('\n');
         item.iconPath = new vscode.ThemeIcon(d.label.endsWith('Deny') ? 'circle-slash' : 'check');
         item.command = { command: 'rolecall.openTrustPolicy', title: 'Open Trust Policy', arguments: [node] };
@@ -233,7 +241,7 @@ export class TrustExplorer implements vscode.TreeDataProvider<ExplorerNode>, vsc
         const account = accountOfUsage(node.usage);
         const decision = decide(node.usage, own, !!(result && account && result.iamCovered(account)));
         const item = new vscode.TreeItem(`${vscode.workspace.asRelativePath(node.uri)}:${line}`, vscode.TreeItemCollapsibleState.None);
-        item.id = `usage:${node.uri.toString()}@${node.usage.anchor.start}`;
+        item.id = `usage:${node.under !== undefined ? `statement ${node.under}:` : ''}${node.uri.toString()}@${node.usage.anchor.start}`;
         item.contextValue = 'usage';
         item.description = `${node.usage.kind} · ${decision.kind}${decision.kind === 'deny' ? ` (${decision.finding.code})` : ''}`;
         item.tooltip = own.length ? own.map((f) => `${f.code}: ${f.message}`).join('\n') : `${path.basename(node.uri.fsPath)} line ${line}`;

@@ -46,6 +46,11 @@ export interface Grant {
   sufficient: boolean;
 }
 
+/** The findings a scan ties to a usage's call (anchored at its start). */
+export function findingsOfUsage(usage: Usage, findings: readonly Finding[]): Finding[] {
+  return findings.filter((f) => f.file === usage.file && (f.anchor ?? f.range).start === usage.anchor.start);
+}
+
 /** Placeholder for an ExternalId value the analysis does not hold (never a guessed value). */
 export function externalIdValue(usage: Usage): string {
   const resolved = usage.externalId.resolved;
