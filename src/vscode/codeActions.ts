@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import type { Finding, FindingCode, TextEdit, Usage } from '../core/types';
 import { toRange, type Analysis } from './analysis';
-import { isOwnerFixable } from './grant';
+import { isOwnerFixable } from './pure/grantView';
 import type { IamSource } from './iamSource';
 import {
   clampDuration, insertNamedArg, literalAt, MAX_DURATION, nearest, replaceLiteral, replaceRoleName,

@@ -4,21 +4,21 @@
 // say how many pipeline lines assume it and, after an edit, which of them the change breaks.
 import * as fs from 'node:fs/promises';
 import * as vscode from 'vscode';
-import { findingsOfUsage, grantFor, OWNER_FIXABLE, type Grant } from '../core/iam/grant';
+import { findingsOfUsage, grantFor, type Grant } from '../core/iam/grant';
 import type { GrantFormat } from '../core/iam/grantFormat';
 import { impactOf, roleKey, type UsageImpact } from '../core/iam/impact';
 import type { RoleRecord } from '../core/ports';
-import type { Finding, Usage } from '../core/types';
+import type { Usage } from '../core/types';
 import { toRange, type Analysis, type FileResult } from './analysis';
 import type { IamSource } from './iamSource';
 import { GRANT_FORMATS, grantDocument, iamDocumentKind, matchTrustFile, snapshotRoles, trustFileRole, usesRole, type DocumentRole } from './pure/grantView';
-import type { UsageRef } from './trustExplorer';
 
 export const GRANT_SCHEME = 'rolecall-grant';
 
-/** True for the findings a role's owner can fix (the quick fix and CodeLens "Ask the role's owner…" are offered on them). */
-export function isOwnerFixable(finding: Finding): boolean {
-  return finding.severity === 'error' && OWNER_FIXABLE.includes(finding.code);
+/** What a CodeLens passes to the usage commands (the explorer's UsageRef shape). */
+interface UsageRef {
+  uri: string;
+  offset: number;
 }
 
 interface GrantEntry {

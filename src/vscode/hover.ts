@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import type { Usage } from '../core/types';
 import { toRange, type Analysis, type FileResult } from './analysis';
-import { isOwnerFixable } from './grant';
+import { isOwnerFixable } from './pure/grantView';
 import type { IamSource } from './iamSource';
 import { allowingStatement, decide, findingsOf, hoverMarkdown } from './pure/usageInfo';
 import { callerSourceTarget } from './pure/callers';

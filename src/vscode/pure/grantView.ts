@@ -1,12 +1,18 @@
 // What the editor shows of a grant and of a trust policy being edited, without `vscode`: the read-only grant
 // document (one format, the reason for each condition, secrets replaced by placeholders) and how a JSON
 // document open in the editor maps to roles (a snapshot's RoleDetailList, or a trust policy file).
-import type { Grant } from '../../core/iam/grant';
+import { OWNER_FIXABLE, type Grant } from '../../core/iam/grant';
+import type { Finding } from '../../core/types';
 import { grantCloudFormation, grantTerraform, grantText, type GrantFormat } from '../../core/iam/grantFormat';
 import { roleKey, type RoleChange } from '../../core/iam/impact';
 import { nodeValue, parseJsonTree, property, type JsonNode } from '../../core/iam/json';
 import { parseSnapshot } from '../../core/iam/snapshot';
 import type { RoleRecord } from '../../core/ports';
+
+/** True for the findings a role's owner can fix (the quick fix and CodeLens "Ask the role's owner…" are offered on them). */
+export function isOwnerFixable(finding: Finding): boolean {
+  return finding.severity === 'error' && OWNER_FIXABLE.includes(finding.code);
+}
 
 export const GRANT_FORMATS: Array<{ format: Exclude<GrantFormat, 'text'> | 'text'; label: string; detail: string; language: string; extension: string }> = [
   { format: 'cloudformation', label: 'CloudFormation (YAML)', detail: 'the statement as it goes into AssumeRolePolicyDocument', language: 'yaml', extension: 'yaml' },
