@@ -347,12 +347,30 @@ export async function scanInputs(values: ScanFlagValues, positionals: string[], 
   let agents: AgentDirectory | null = null;
   if (cascPaths.length > 0) {
     const cascs: JenkinsCasc[] = [];
-    for (const { shown: file, path } of cascPaths) cascs.push(parseJenkinsCasc(file, readInputFile(path, file, 'Jenkins configuration-as-code file', INPUT_LIMITS.config)));
+    // A file named both by --jenkins-casc and the config's "jenkinsCasc" is read once: read twice, each of
+    // its templates would count as a second template running as the same principal.
+    for (const { shown: file, path } of uniqueFiles(cascPaths)) cascs.push(parseJenkinsCasc(file, readInputFile(path, file, 'Jenkins configuration-as-code file', INPUT_LIMITS.config)));
     agents = await resolveAgentDirectory(cascs, iam, config.serviceAccounts);
     for (const p of agents.problems) problems.push({ file: p.file, line: p.line, column: p.column, message: `${p.severity}: ${p.message}` });
   }
   const ctx: AnalysisContext = { config, caller: values.caller ?? null, params, credentials, iam, agents };
   return { files, ctx, lineMaps, snapshotReader, baseIam, iac, iacFindings: iacOwn, at, walkErrors, explicit, problems };
+}
+
+/** The entries naming distinct files (symbolic links followed), the first of each kept. */
+function uniqueFiles<T extends { path: string }>(entries: readonly T[]): T[] {
+  const seen = new Set<string>();
+  return entries.filter((e) => {
+    let key: string;
+    try {
+      key = realpathSync(e.path);
+    } catch {
+      key = resolvePath(e.path);
+    }
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 /** The analyses of the pipeline files, and the files that could not be (fully) analysed. */

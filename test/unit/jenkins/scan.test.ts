@@ -117,6 +117,18 @@ describe('jenkins: callers from configuration as code in a scan', function () {
     assert.deepEqual(pinned.findings.filter((f) => f.code === 'trust-principal-mismatch'), [], 'pinning the label away from gpu fixes it');
   });
 
+  it('a JCasC file named by --jenkins-casc and by the config is read once (its templates are not counted twice)', async () => {
+    const pipeline = `pipeline {\n    agent { label 'linux && ec2' }\n    stages { stage('d') { steps { sh 'aws sts assume-role --role-arn arn:aws:iam::${T}:role/deploy --role-session-name session-d' } } }\n}\n`;
+    writeFileSync(join(dir, 'casc-config.json'), JSON.stringify({ jenkinsCasc: ['jenkins.yaml'] }));
+    const both = await scan(pipeline, ['--config', 'casc-config.json']);
+    const once = await scan(pipeline);
+    const message = (out: typeof once) => out.findings.filter((f) => f.code === 'trust-principal-mismatch').map((f) => f.message);
+    assert.equal(message(once).length, 1);
+    assert.doesNotMatch(message(both)[0], /more template/, 'the same gpu template was counted twice');
+    assert.deepEqual(message(both), message(once));
+    assert.deepEqual(both.usages[0].callerChoices?.map((c) => c.caller), once.usages[0].callerChoices?.map((c) => c.caller));
+  });
+
   it('per-stage agents, scripted node(label), inline ECS agents (own task role, or inherited) and the JCasC credential', async () => {
     const out = await scan(`pipeline {
     agent { label 'ecs-child' }
