@@ -157,4 +157,20 @@ describe('examples/ corpus (all five seed setups)', function () {
     assert.deepEqual(codes, ['hardcoded-secret', 'invalid-role-arn', 'invalid-session-name', 'unresolved-reference', 'unresolved-reference', 'unresolved-reference']);
     assert.equal(code, 1);
   });
+  it("npm start's zero-config scan reads no .rolecall.json: callers come from JCasC only, no IaC from the config", async () => {
+    // scripts/demo.mjs runs it inside seed-003's folder: from the repository root the nearest-config rule
+    // would pick up examples/.rolecall.json (its callers and IaC entries) and the scan would not be zero-config.
+    const zero = ['scan', '.', '../seed-000-external-id/Jenkinsfile.agents', '--jenkins-casc', 'jenkins.yaml', '--jenkins-casc', '../seed-000-external-id/jenkins.yaml', '--iam-snapshot', '../iam/111111111111.json', '--iam-snapshot', '../iam/333333333333.json', '--format', 'json'];
+    const demo = readFileSync('scripts/demo.mjs', 'utf8');
+    for (const arg of zero.slice(0, -2)) assert.ok(demo.includes(`'${arg}'`), `scripts/demo.mjs runs the zero-config scan with ${arg}`);
+    assert.match(demo, /const zeroDir = 'examples\/seed-003-ecs-agents'/);
+    const io = recordingIo(join(process.cwd(), 'examples', 'seed-003-ecs-agents'));
+    const code = await main(zero, io);
+    assert.equal(code, 1, io.err);
+    const json = JSON.parse(io.out) as JsonOut & { usages: Array<{ callerSource: { kind: string } }> };
+    assert.deepEqual([...new Set(json.usages.map((u) => u.callerSource.kind))], ['jenkins-casc']);
+    assert.deepEqual(json.findings.filter((f) => f.file.startsWith('infra/')), [], 'IaC entries come only from the config');
+    assert.deepEqual(json.findings.map((f) => f.code).sort(), ['role-chaining-duration', 'trust-principal-mismatch']);
+    assert.doesNotMatch(io.out, /more template/, 'each JCasC file read once');
+  });
 });
