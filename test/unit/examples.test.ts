@@ -167,7 +167,7 @@ describe('examples/ corpus (all five seed setups)', function () {
     const io = recordingIo(join(process.cwd(), 'examples', 'seed-003-ecs-agents'));
     const code = await main(zero, io);
     assert.equal(code, 1, io.err);
-    const json = JSON.parse(io.out) as JsonOut & { usages: Array<{ callerSource: { kind: string } }> };
+    const json = JSON.parse(io.out) as Omit<JsonOut, 'usages'> & { usages: Array<{ callerSource: { kind: string } }> };
     assert.deepEqual([...new Set(json.usages.map((u) => u.callerSource.kind))], ['jenkins-casc']);
     assert.deepEqual(json.findings.filter((f) => f.file.startsWith('infra/')), [], 'IaC entries come only from the config');
     assert.deepEqual(json.findings.map((f) => f.code).sort(), ['role-chaining-duration', 'trust-principal-mismatch']);
