@@ -216,22 +216,30 @@ export function touches(reader: ChangedIamReader, usage: Usage): boolean {
 export async function impactOf(analyses: readonly FileAnalysis[], ctx: AnalysisContext, change: IamChange): Promise<Impact> {
   if (!ctx.iam) throw new Error('impact needs IAM data (snapshots or live) to compare against');
   const reader = new ChangedIamReader(ctx.iam, change);
-  const changedCtx: AnalysisContext = { ...ctx, iam: reader };
+  return impactBetween(analyses, ctx, { ...ctx, iam: reader }, (usage) => touches(reader, usage));
+}
+
+/**
+ * The difference between two scans of the same usages, one with `before`'s IAM data and one with `after`'s
+ * (e.g. the deployed roles and the roles a template defines). Usages `touched` rejects count as unchanged
+ * without being checked (default: every usage is checked twice).
+ */
+export async function impactBetween(analyses: readonly FileAnalysis[], before: AnalysisContext, after: AnalysisContext, touched: (usage: Usage) => boolean = () => true): Promise<Impact> {
   const breaks: UsageImpact[] = [];
   const fixes: UsageImpact[] = [];
   let unchanged = 0;
   let checked = 0;
   for (const analysis of analyses) {
     for (const usage of analysis.usages) {
-      if (!touches(reader, usage)) {
+      if (!touched(usage)) {
         unchanged++;
         continue;
       }
       checked++;
-      const [before, after] = await Promise.all([usageErrorCodes(usage, ctx), usageErrorCodes(usage, changedCtx)]);
-      const codesAdded = after.filter((c) => !before.includes(c));
-      const codesRemoved = before.filter((c) => !after.includes(c));
-      const entry: UsageImpact = { usage, before, after, codesAdded, codesRemoved };
+      const [was, now] = await Promise.all([usageErrorCodes(usage, before), usageErrorCodes(usage, after)]);
+      const codesAdded = now.filter((c) => !was.includes(c));
+      const codesRemoved = was.filter((c) => !now.includes(c));
+      const entry: UsageImpact = { usage, before: was, after: now, codesAdded, codesRemoved };
       if (codesAdded.length > 0) breaks.push(entry);
       if (codesRemoved.length > 0) fixes.push(entry);
       if (codesAdded.length === 0 && codesRemoved.length === 0) unchanged++;

@@ -194,6 +194,45 @@ describe('rolecall impact (CLI)', function () {
     assert.equal(jenkinsLow.code, 0, 'the only long call already fails; lowering breaks nothing new');
   });
 
+  it('--iac: the roles a template defines replace their deployed versions; the difference of the two scans is reported', async () => {
+    const template = [
+      'Resources:',
+      '  Jenkins:',
+      '    Type: AWS::IAM::Role',
+      '    Properties:',
+      '      RoleName: jenkins',
+      '      AssumeRolePolicyDocument:',
+      "        Version: '2012-10-17'",
+      '        Statement:',
+      '          - Effect: Allow',
+      '            Principal: { AWS: arn:aws:iam::111111111111:role/someone-else }',
+      '            Action: sts:AssumeRole',
+      '',
+    ].join('\n');
+    writeFileSync(join(dir, 'jenkins-role.yaml'), template);
+    const r = await run(dir, 'impact', '.', '--iac', 'jenkins-role.yaml', '--iac-account', '222222222222', '--format', 'json');
+    assert.equal(r.code, 1, r.err);
+    const json = JSON.parse(r.out);
+    // The call that passes the right ExternalId literally is let in today and refused by the code's trust policy.
+    const prod26 = json.breaks.find((b: any) => b.file === 'seed-000-external-id/Jenkinsfile.prod' && b.line === 26);
+    assert.deepEqual(prod26?.codesAdded, ['trust-principal-mismatch']);
+    assert.ok(json.breaks.every((b: any) => b.roleArn === JENKINS), 'only usages of the role the code defines change');
+    // The same answer as two scans: deployed snapshots, then the snapshots with --iac in front.
+    const scanOf = async (...extra: string[]) => JSON.parse((await run(dir, 'scan', '.', '--format', 'json', ...extra)).out);
+    const codesAt = (scan: any) => {
+      const m = new Map<string, Set<string>>();
+      for (const u of scan.usages) m.set(`${u.file}:${u.line}:${u.column}`, new Set());
+      for (const f of scan.findings) if (f.severity === 'error') m.get(`${f.file}:${f.line}:${f.column}`)?.add(f.code);
+      return m;
+    };
+    const before = codesAt(await scanOf());
+    const after = codesAt(await scanOf('--iac', 'jenkins-role.yaml', '--iac-account', '222222222222'));
+    const expectedBreaks = [...before].filter(([k, b]) => [...(after.get(k) ?? [])].some((c) => !b.has(c))).map(([k]) => k).sort();
+    assert.deepEqual(json.breaks.map((b: any) => `${b.file}:${b.line}:${b.column}`).sort(), expectedBreaks);
+    const expectedFixes = [...before].filter(([k, b]) => [...b].some((c) => !(after.get(k) ?? new Set()).has(c))).map(([k]) => k).sort();
+    assert.deepEqual(json.fixes.map((f: any) => `${f.file}:${f.line}:${f.column}`).sort(), expectedFixes);
+  });
+
   it('bad input: exit 2 with one line', async () => {
     writeFileSync(join(dir, 'broken.json'), '{"Version": "2012-10-17", "Statement": [}');
     const cases = [
@@ -205,6 +244,7 @@ describe('rolecall impact (CLI)', function () {
       ['impact', '.', '--role-arn', JENKINS, '--max-session-duration', '900'],
       ['impact', '.', '--role-arn', 'arn:aws:iam::999999999999:role/x', '--max-session-duration', '7200'],
       ['impact', '.', '--iac', 'template.yaml', '--role-arn', JENKINS],
+      ['impact', '.', '--iac', 'missing-template.yaml'],
       ['impact', '.', '--role-arn', JENKINS, '--max-session-duration', '7200', '--format', 'xml'],
     ];
     for (const args of cases) {
