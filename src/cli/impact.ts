@@ -119,7 +119,7 @@ export const runImpact: Subcommand = async (argv: string[], io: CliIo) => {
     all.sort((a, b) => order(a.u, b.u) || (a.what < b.what ? -1 : 1));
     for (const { u, what, codes } of all) lines.push(`${u.usage.file}:${pos(u).line}:${pos(u).column}: ${what} ${u.usage.roleArn ?? subject}: ${codes.join(', ')}`);
     for (const e of errors) lines.push(`${e.file}: ${e.message}`);
-    lines.push(`${subject}: ${impact.checked} usage${impact.checked === 1 ? '' : 's'} checked; ${breaks.length} break${breaks.length === 1 ? 's' : ''}, ${fixes.length} fixed, ${impact.unchanged} unchanged`);
+    lines.push(`${subject}: ${impact.checked} usage${impact.checked === 1 ? '' : 's'} checked; ${breaks.length} broken, ${fixes.length} fixed, ${impact.unchanged} unchanged`);
     io.stdout(`${lines.join('\n')}\n`);
   }
   return breaks.length > 0 ? 1 : 0;

@@ -177,6 +177,7 @@ describe('rolecall impact (CLI)', function () {
     const text = await run(dir, 'impact', '.', '--role-arn', JENKINS, '--trust-policy', 'fixed.json', '--credentials-file', CREDS);
     assert.match(text.out, /^seed-000-external-id\/Jenkinsfile\.prod:26:9: breaks arn:aws:iam::222222222222:role\/jenkins: external-id-mismatch$/m);
     assert.match(text.out, /^seed-000-external-id\/Jenkinsfile:14:13: fixes arn:aws:iam::222222222222:role\/jenkins: external-id-mismatch$/m);
+    assert.match(text.out, /^arn:aws:iam::222222222222:role\/jenkins: 6 usages checked; 1 broken, 3 fixed, \d+ unchanged$/m);
     const sarif = JSON.parse((await run(dir, 'impact', '.', '--role-arn', JENKINS, '--trust-policy', 'fixed.json', '--format', 'sarif', '--credentials-file', CREDS)).out);
     assert.equal(sarif.version, '2.1.0');
     assert.deepEqual(sarif.runs[0].results.map((x: any) => [x.ruleId, x.level, x.locations[0].physicalLocation.region.startLine]), [['external-id-mismatch', 'error', 26]]);
