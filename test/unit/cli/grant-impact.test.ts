@@ -234,6 +234,23 @@ describe('rolecall impact (CLI)', function () {
     assert.deepEqual(json.fixes.map((f: any) => `${f.file}:${f.line}:${f.column}`).sort(), expectedFixes);
   });
 
+  it('--iac: a template raising MaxSessionDuration fixes the long call (exit 0); one narrowing the trust breaks the controller call (exit 1)', async () => {
+    const template = (trust: unknown, max: number) =>
+      JSON.stringify({ AWSTemplateFormatVersion: '2010-09-09', Resources: { Jenkins: { Type: 'AWS::IAM::Role', Properties: { RoleName: 'jenkins', MaxSessionDuration: max, AssumeRolePolicyDocument: trust } } } });
+    writeFileSync(join(dir, 'raise.template.json'), template(trustOfJenkins(), 7200));
+    const raised = await run(dir, 'impact', '.', '--iac', 'raise.template.json', '--iac-account', '222222222222', '--format', 'json');
+    assert.equal(raised.code, 0, raised.err);
+    const r = JSON.parse(raised.out);
+    assert.deepEqual(r.breaks, []);
+    assert.deepEqual(r.fixes.map((f: any) => [f.file, f.line, f.roleArn, f.codesRemoved]), [['seed-000-external-id/Jenkinsfile.prod', 15, JENKINS, ['duration-exceeds-max']]]);
+    const onlyAlice = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111111111111:user/alice' }, Action: 'sts:AssumeRole' }] };
+    writeFileSync(join(dir, 'narrow.template.json'), template(onlyAlice, 3600));
+    const narrowed = await run(dir, 'impact', '.', '--iac', 'narrow.template.json', '--iac-account', '222222222222');
+    assert.equal(narrowed.code, 1, narrowed.err);
+    assert.match(narrowed.out, /^seed-000-external-id\/Jenkinsfile:14:13: breaks arn:aws:iam::222222222222:role\/jenkins: trust-principal-mismatch$/m);
+    assert.doesNotMatch(narrowed.out + narrowed.err, /not available/);
+  });
+
   it('bad input: exit 2 with one line', async () => {
     writeFileSync(join(dir, 'broken.json'), '{"Version": "2012-10-17", "Statement": [}');
     const cases = [
