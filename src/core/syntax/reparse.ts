@@ -61,12 +61,18 @@ export function reparse(prev: ParseResult, text: string, change?: TextChange): R
   if (token !== null) return token;
   let tries = 0;
   let why = 'no enclosing block';
-  for (let i = path.length - 1; i > 0 && tries < MAX_TRIES; i--) {
-    const node = path[i];
-    if (node.type === 'Interpolation') {
+  // A string keeps the source text of its `${}` parts (its value): only blocks around the outermost
+  // GString the edit is in can be re-parsed alone.
+  let top = path.length;
+  for (let i = 0; i < path.length; i++) {
+    if (path[i].type === 'Interpolation') {
+      top = i;
       why = 'inside a GString';
       break;
     }
+  }
+  for (let i = top - 1; i > 0 && tries < MAX_TRIES; i--) {
+    const node = path[i];
     if (node.type !== 'Block' && node.type !== 'Closure') continue;
     if (node.type === 'Closure' && path[i - 1].type === 'New') continue; // an anonymous class body
     if (!(node.start < change.start && change.oldEnd < node.end)) continue; // the edit touches its braces
@@ -184,10 +190,16 @@ function reparseBlock(prev: ParseResult, text: string, change: TextChange, path:
   const depth = Math.min(MAX_DEPTH, 2 * at + 2);
   const meta = parseMeta.get(prev);
   if (meta === undefined) return 'no parse record';
-  // An excess of `{` lets a less indented `}` close an outer block, depending on where the block's
-  // statement starts: then parse everything. A balanced block for a balanced block keeps the balance.
+  // An excess of `{` lets a less indented `}` close an outer block, judged against the indentation of
+  // the line where that block's statement starts. Parsed alone, the block's statement is taken to start
+  // at its `{`: the same indentation when the innermost statement around the block starts on that line.
+  // The line of its `}` may go on after it (`} else {`): its indentation must not change. Else parse
+  // everything. A balanced block for a balanced block keeps the balance.
   const balance = (meta.balance ??= braceImbalanceOf(oldText));
-  if (balance > 0) return 'more { than }';
+  if (balance > 0) {
+    if (!ownerOnSameLine(oldText, path, at)) return 'more { than }, statement starts on another line';
+    if (lineIndent(oldText, old.end - 1) !== lineIndent(text, newEnd - 1)) return 'more { than }, indentation of the closing line changed';
+  }
   const parsed = parseBlockAt(text, old.start, old.type === 'Closure', depth, () => balance);
   if (parsed.node === null || !parsed.closed || parsed.node.end !== newEnd) return 'block ends elsewhere';
   if (parsed.tooDeep) return 'nesting cap';
@@ -247,6 +259,33 @@ function reparseBlock(prev: ParseResult, text: string, change: TextChange, path:
   const result: ReparseResult = { text, program, errors: newErrors, reparsed: { kind: 'block', oldStart: old.start, oldEnd: old.end, newStart: old.start, newEnd } };
   parseMeta.set(result, { cursors: newCursors, dropOffsets, dropCursors, balance });
   return result;
+}
+
+const STATEMENTS = new Set(['ExpressionStatement', 'VarDecl', 'Block', 'If', 'While', 'For', 'Switch', 'Try', 'Return', 'Throw', 'Break', 'Continue', 'MethodDecl', 'ClassDecl', 'Import', 'Package', 'ErrorStatement']);
+
+/** Whether the innermost statement around path[at] (if any) starts on the line of its `{`. */
+function ownerOnSameLine(text: string, path: Node[], at: number): boolean {
+  let i = at - 1;
+  while (i >= 0 && !STATEMENTS.has(path[i].type)) i--;
+  if (i < 0) return true;
+  for (let p = path[i].start; p < path[at].start; p++) {
+    const c = text.charCodeAt(p);
+    if (c === 10 || c === 13) return false;
+  }
+  return true;
+}
+
+/** Leading blanks of the line containing `offset` (what the indentation rule reads). */
+function lineIndent(text: string, offset: number): string {
+  let lineStart = offset;
+  while (lineStart > 0) {
+    const c = text.charCodeAt(lineStart - 1);
+    if (c === 10 || c === 13) break;
+    lineStart--;
+  }
+  let p = lineStart;
+  while (p < offset && (text.charCodeAt(p) === 32 || text.charCodeAt(p) === 9)) p++;
+  return text.slice(lineStart, p);
 }
 
 /** End of the `{ }` whose `{` is at `open` (scanned alone, strings and comments skipped), or -1. */

@@ -85,6 +85,30 @@ describe('syntax/reparse', () => {
     assert.ok(region.oldEnd - region.oldStart < text.length / 20, `re-parsed ${region.oldEnd - region.oldStart} of ${text.length} chars`);
   });
 
+  it('an edit inside a closure inside a GString ${} re-parses around the string (its value holds that source)', () => {
+    const text = 'node {\n  sh """echo ${ {-> 1} } done"""\n}\n';
+    const p = parse(text);
+    const u = edit(p, text.indexOf('{->') + 1, 0, ' ');
+    assert.notEqual(u.reparsed.kind, 'token');
+    if (u.reparsed.kind === 'block') assert.ok(u.reparsed.oldStart < text.indexOf('sh "'), JSON.stringify(u.reparsed));
+  });
+
+  it('stays local while a `{` typed earlier is not closed yet (more { than } in the text)', () => {
+    // The author opened a withAWS block in stage Build and has not typed its `}`; typing in stage Test
+    // still re-parses only there, and equals a full parse.
+    let p: ParseResult = parse(pipeline.replace("sh 'make'", "withAWS(role: 'x') {\n                sh 'make'"));
+    assert.ok(p.errors.some((e) => e.code === 'unclosed-block'));
+    let at = p.text.indexOf("echo 'test'");
+    for (const ch of "sh 'more'\n                ") {
+      const u = edit(p, at++, 0, ch);
+      assert.notEqual(u.reparsed.kind, 'full', JSON.stringify(u.reparsed));
+      p = u;
+    }
+    // Re-indenting the line of a block's `}` when code follows it (`} else {`) re-parses more, exactly.
+    const q = parse("node {\n  if (a) {\n    echo 'a'\n  } else {\n    echo 'b'\n  }\n  stage('x') {\n");
+    edit(q, q.text.indexOf('  } else'), 0, ' ');
+  });
+
   it('typing inside a plain string re-lexes that token only', () => {
     let p: ParseResult = parse(pipeline);
     let at = pipeline.indexOf("'deploy'") + 7;
