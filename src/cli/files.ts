@@ -6,7 +6,7 @@ import type { Dirent, Stats } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { FileError } from '../core/types';
 import { UsageError } from './io';
-import { kindOf } from './readInput';
+import { kindOf } from '../files/read';
 
 const SKIPPED_DIRS = new Set(['node_modules', '.git']);
 

@@ -7,7 +7,7 @@ import { looksLikeTemplate, readIac, type HclParser, type IacEntry, type IacMode
 import { createHclParser } from '../core/iam/iac/hcl';
 import { displayPath } from './files';
 import { UsageError } from './io';
-import { INPUT_LIMITS, InputFileError, readRegularFile } from './readInput';
+import { INPUT_LIMITS, InputFileError, readRegularFile } from '../files/read';
 
 const TEMPLATE_EXTENSIONS = new Set(['.yaml', '.yml', '.json', '.template']);
 const SKIP_DIRS = new Set(['node_modules', '.git', '.terraform']);

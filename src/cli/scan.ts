@@ -1,5 +1,5 @@
 // `rolecall scan [PATH ...]`: finds pipeline files, analyses them with the shared engine, prints text/JSON/SARIF.
-import { existsSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve as resolvePath } from 'node:path';
 import { analyzeFile, analyzeText, decodePipelineText } from '../core/analyze';
 import { configFrom, type ProjectConfig } from '../core/config';
@@ -20,7 +20,9 @@ import { parseJenkinsCasc, type JenkinsCasc } from '../core/jenkins/casc';
 import { resolveAgentDirectory, type AgentDirectory } from '../core/jenkins/agents';
 import { UsageError, type CliIo } from './io';
 import { findingsStatus, parseFailOn } from './failOn';
-import { contentFreeMessage, INPUT_LIMITS, InputFileError, readInputFile, readRegularFile } from './readInput';
+import { contentFreeMessage, INPUT_LIMITS, InputFileError, readRegularFile } from '../files/read';
+import { readInputFile } from './input';
+import { resolveInside } from '../files/paths';
 import { VERSION } from './version';
 
 export const SCAN_HELP = `Usage: rolecall scan [PATH ...] [options]
@@ -141,32 +143,22 @@ function configSnapshotPath(configPath: string, entry: string, at: (p: string) =
 
 /** A file path written in a config file's `key` list (iamSnapshots, jenkinsCasc), held to the config's folder like configSnapshotPath. */
 function configFilePath(configPath: string, key: string, flag: string, entry: string, at: (p: string) => string): string {
-  const configDir = dirname(at(configPath));
-  const candidate = isAbsolute(entry) ? entry : join(configDir, entry);
   const shown = `${displayPath(configPath)}: ${key} entry '${entry}'`;
-  const outside = `${shown} points outside the folder of the config (${displayPath(dirname(configPath)) || '.'}); a project config only names files inside its own folder — to use that file, pass ${flag} ${entry}`;
-  let root: string;
-  try {
-    root = realpathSync(configDir);
-  } catch {
-    root = configDir;
+  const hint = `a project config only names files inside its own folder — to use that file, pass ${flag} ${entry}`;
+  const result = resolveInside(dirname(at(configPath)), entry);
+  if (result.ok) return result.path;
+  switch (result.why) {
+    case 'outside':
+      throw new UsageError(`${shown} points outside the folder of the config (${displayPath(dirname(configPath)) || '.'}); ${hint}`);
+    case 'link-outside':
+      throw new UsageError(`${shown} is a symbolic link to a file outside the folder of the config; ${hint}`);
+    case 'missing':
+      throw new UsageError(`${shown}: no such file`);
+    case 'loop':
+      throw new UsageError(`${shown}: a symbolic link loop`);
+    default:
+      throw new UsageError(`${shown}: cannot be read`);
   }
-  if (!within(root, resolvePath(candidate)) && !within(configDir, resolvePath(candidate))) throw new UsageError(outside);
-  let real: string;
-  try {
-    real = realpathSync(candidate);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new UsageError(`${shown}: ${code === 'ENOENT' ? 'no such file' : code === 'ELOOP' ? 'a symbolic link loop' : 'cannot be read'}`);
-  }
-  if (!within(root, real)) throw new UsageError(`${shown} is a symbolic link to a file outside the folder of the config; a project config only names files inside its own folder — to use that file, pass ${flag} ${entry}`);
-  return real;
-}
-
-/** True when `path` is `dir` or inside it (both absolute, normalised). */
-function within(dir: string, path: string): boolean {
-  const rel = relative(dir, path);
-  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
 }
 
 function loadCredentials(file: string | undefined, inline: Record<string, string>, io: CliIo): Record<string, string> {
@@ -258,6 +250,12 @@ export interface ScanInputs {
 /** Reads the config, credentials and IAM sources the scan flags name, and lists the pipeline files of the paths. */
 export async function scanInputs(values: ScanFlagValues, positionals: string[], io: CliIo): Promise<ScanInputs> {
   const liveOnly = ['profile', 'region', 'endpoint-url', 'account-profile', 'assume-role-template'] as const;
+  // Checked before anything is read: a typo here would otherwise just leave the account unmapped.
+  const accountProfiles = keyValues(values['account-profile'], '--account-profile');
+  for (const [account, profile] of Object.entries(accountProfiles)) {
+    if (!/^\d{12}$/.test(account)) throw new UsageError(`--account-profile ${account}=${profile}: '${account}' is not a 12-digit AWS account id`);
+    if (profile.trim() === '') throw new UsageError(`--account-profile ${account}=: the profile name is empty`);
+  }
   for (const flag of liveOnly) {
     if (values[flag] !== undefined && !values.live) throw new UsageError(`--${flag} needs --live`);
   }
@@ -319,7 +317,7 @@ export async function scanInputs(values: ScanFlagValues, positionals: string[], 
         profile: values.profile,
         region: values.region,
         endpointUrl: values['endpoint-url'],
-        accountProfiles: { ...config.accounts, ...keyValues(values['account-profile'], '--account-profile') },
+        accountProfiles: { ...config.accounts, ...accountProfiles },
         ...assumeRoleOptions(values['assume-role-template'], config.assumeRoles),
       }),
     );

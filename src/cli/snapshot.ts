@@ -16,7 +16,8 @@ import { displayPath } from './files';
 import { toJson, toSarif, toText, type ScanResult } from './format';
 import { UsageError } from './io';
 import type { CliIo, Subcommand } from './io';
-import { contentFreeMessage, readInputFile } from './readInput';
+import { contentFreeMessage } from '../files/read';
+import { readInputFile } from './input';
 import { VERSION } from './version';
 
 export const SNAPSHOT_HELP = `Usage: rolecall snapshot --out FILE [--profile P] [--region R] [--endpoint-url URL]

@@ -4,12 +4,21 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { configFrom, defaultConfig, type ProjectConfig } from '../core/config';
 import type { Log } from './log';
-import { iamChanged, settingsFrom, type Settings } from './pure/settings';
+import { iamChanged, setByWorkspace, settingsFrom, settingsGetter, snapshotSettings, USER_ONLY_SETTINGS, type Settings } from './pure/settings';
+import { INPUT_LIMITS, InputFileError, readTextFile } from '../files/read';
 
 export interface ProjectConfigEntry {
   config: ProjectConfig;
   /** The `.rolecall.json` file, or null when the folder has none. */
   file: vscode.Uri | null;
+}
+
+/** A file of a virtual workspace (no local path): a regular file under the limit, else InputFileError. */
+async function readVirtual(file: vscode.Uri, limit: number): Promise<string> {
+  const stat = await vscode.workspace.fs.stat(file);
+  if ((stat.type & vscode.FileType.File) === 0) throw new InputFileError('not a regular file: only regular files are read');
+  if (stat.size > limit) throw new InputFileError('above the size limit for this kind of file');
+  return new TextDecoder().decode(await vscode.workspace.fs.readFile(file)).replace(/^\uFEFF/, '');
 }
 
 export class Config implements vscode.Disposable {
@@ -22,6 +31,9 @@ export class Config implements vscode.Disposable {
 
   constructor(private readonly log: Log) {
     this.current = Config.read();
+    for (const key of Config.workspaceOverrides()) {
+      this.log.warn(`${key} from the workspace settings is ignored: where credentials, MFA codes and ExternalIds are sent is set in your user settings only`);
+    }
     this.disposables.push(
       this.emitter,
       vscode.workspace.onDidChangeConfiguration((e) => {
@@ -43,7 +55,18 @@ export class Config implements vscode.Disposable {
 
   private static read(): Settings {
     const section = vscode.workspace.getConfiguration('rolecall');
-    return settingsFrom((key) => section.get(key));
+    return settingsFrom(settingsGetter((key) => section.get(key), (key) => section.inspect(key)));
+  }
+
+  /** User-only settings a workspace tries to set (ignored), for one log line. */
+  static workspaceOverrides(): string[] {
+    const section = vscode.workspace.getConfiguration('rolecall');
+    return USER_ONLY_SETTINGS.filter((key) => setByWorkspace(section.inspect(key))).map((key) => `rolecall.${key}`);
+  }
+
+  /** Snapshot paths from settings, the user's apart from the workspace's (which must stay inside the workspace). */
+  static snapshotSettings(): { user: string[]; workspace: string[] } {
+    return snapshotSettings(vscode.workspace.getConfiguration('rolecall').inspect('iam.snapshots'));
   }
 
   get settings(): Settings {
@@ -82,17 +105,22 @@ export class Config implements vscode.Disposable {
   }
 
   private async loadProject(file: vscode.Uri): Promise<ProjectConfigEntry | null> {
-    let bytes: Uint8Array;
+    // Node's fs, not workspace.fs: only a regular file, never past the size limit (a FIFO would hang,
+    // /dev/zero would fill memory), the same limits as the CLI's, trusted workspace or not.
+    let text: string;
     try {
-      bytes = await vscode.workspace.fs.readFile(file);
-    } catch {
+      text = file.scheme === 'file' ? readTextFile(file.fsPath, INPUT_LIMITS.config) : await readVirtual(file, INPUT_LIMITS.config);
+    } catch (err) {
+      const reason = err instanceof InputFileError ? err.reason : 'cannot be read';
+      this.log.warn(`${file.fsPath}: ${reason}; it is ignored`);
       return null;
     }
     let raw: unknown;
     try {
-      raw = JSON.parse(new TextDecoder().decode(bytes).replace(/^\uFEFF/, ''));
-    } catch (err) {
-      this.log.error(`${file.fsPath}: not valid JSON (${err instanceof Error ? err.message : String(err)}); fix the file — it is ignored until then`);
+      raw = JSON.parse(text);
+    } catch {
+      // Never JSON.parse's message: it quotes a slice of the file, which may be anything.
+      this.log.error(`${file.fsPath}: not valid JSON; fix the file — it is ignored until then`);
       void vscode.window.showWarningMessage(`RoleCall: ${vscode.workspace.asRelativePath(file)} is not valid JSON and is ignored until fixed.`);
       return null;
     }

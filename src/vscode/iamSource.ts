@@ -2,7 +2,6 @@
 // snapshot files (always), live IAM through the AWS SDK (trusted workspaces only) and, in front of both,
 // the roles the workspace defines as code (`"iac"` entries: CloudFormation, CDK cdk.out, Terraform). The
 // SDK bundle (dist/aws.js) is required on first live use, never at activation.
-import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type * as Aws from '../aws/index';
@@ -14,9 +13,11 @@ import { parseSnapshot, SnapshotIamReader } from '../core/iam/snapshot';
 import type { IamReader } from '../core/ports';
 import { snapshotFindings } from '../core/rules/policy-findings';
 import type { Finding } from '../core/types';
-import type { Config, ProjectConfigEntry } from './config';
+import { Config, type ProjectConfigEntry } from './config';
 import { parseJenkinsCasc, type JenkinsCasc } from '../core/jenkins/casc';
 import { resolveAgentDirectory, type AgentDirectory } from '../core/jenkins/agents';
+import { contentFreeMessage, INPUT_LIMITS, InputFileError, readTextFile } from '../files/read';
+import { resolveInside } from '../files/paths';
 import { messageOf, type Log } from './log';
 
 export type AwsModule = typeof Aws;
@@ -90,17 +91,37 @@ export class IamSource implements vscode.Disposable {
     this.emitter.fire();
   }
 
-  /** Snapshot paths from the settings (relative to each workspace folder) and from each `.rolecall.json`. */
-  private async snapshotPaths(): Promise<string[]> {
+  /**
+   * Snapshot paths: the user's own settings may name any file (relative ones per workspace folder);
+   * paths a workspace gives (its settings, each `.rolecall.json`) must stay inside that workspace folder
+   * or config folder once symbolic links are followed — a cloned repository must not make RoleCall read
+   * (and quote) other files of the machine. Refused entries are reported in `problems`.
+   */
+  private async snapshotPaths(problems: string[]): Promise<string[]> {
     const out = new Set<string>();
     const folders = vscode.workspace.workspaceFolders ?? [];
-    for (const p of this.config.settings.iam.snapshots) {
+    const { user, workspace } = Config.snapshotSettings();
+    for (const p of user) {
       if (path.isAbsolute(p)) out.add(p);
       else for (const f of folders) out.add(path.join(f.uri.fsPath, p));
     }
+    const refuse = (entry: string, where: string, why: string) =>
+      problems.push(`IAM snapshot '${entry}' from ${where} is not read: ${why === 'outside' ? 'it points outside the workspace folder' : why === 'link-outside' ? 'it is a symbolic link to a file outside the workspace folder' : why === 'missing' ? 'no such file' : 'it cannot be read'}${why === 'outside' || why === 'link-outside' ? ' — a workspace may only name files inside itself; put the path in your user settings (rolecall.iam.snapshots) to use it' : ''}`);
+    for (const p of workspace) {
+      for (const f of folders) {
+        const r = resolveInside(f.uri.fsPath, p);
+        if (r.ok) out.add(r.path);
+        else if (!(r.why === 'missing' && folders.length > 1)) refuse(p, 'the workspace settings', r.why);
+      }
+    }
     for (const project of await this.config.allProjects()) {
       const base = project.config.baseDir;
-      for (const p of project.config.iamSnapshots) out.add(path.isAbsolute(p) || !base ? p : path.join(base, p));
+      if (!base) continue;
+      for (const p of project.config.iamSnapshots) {
+        const r = resolveInside(base, p);
+        if (r.ok) out.add(r.path);
+        else refuse(p, project.file ? vscode.workspace.asRelativePath(project.file) : '.rolecall.json', r.why);
+      }
     }
     return [...out];
   }
@@ -119,19 +140,20 @@ export class IamSource implements vscode.Disposable {
     const snapshots = [];
     const snapshotFiles: string[] = [];
     const multiFolder = (vscode.workspace.workspaceFolders?.length ?? 0) > 1;
-    for (const file of await this.snapshotPaths()) {
+    for (const file of await this.snapshotPaths(problems)) {
       let text: string;
       try {
-        text = await fs.readFile(file, 'utf8');
-      } catch {
+        // Only a regular file, never past the size limit (a FIFO would hang, a device fill memory).
+        text = readTextFile(file, INPUT_LIMITS.snapshot);
+      } catch (err) {
         // A relative settings path is tried in every folder of a multi-root workspace: only some exist.
-        if (!multiFolder) problems.push(`IAM snapshot ${file} cannot be read: check the path in rolecall.iam.snapshots or iamSnapshots of .rolecall.json`);
+        const reason = err instanceof InputFileError ? err.reason : 'cannot be read';
+        if (!multiFolder || reason !== 'no such file') problems.push(`IAM snapshot ${file}: ${reason}; check the path in rolecall.iam.snapshots or iamSnapshots of .rolecall.json`);
         continue;
       }
-      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
       const parsed = parseSnapshot(file, text);
       if (parsed.error !== null) {
-        problems.push(`IAM snapshot ${file}: ${parsed.error}`);
+        problems.push(`IAM snapshot ${contentFreeMessage(parsed.error)}`);
         continue;
       }
       snapshots.push(parsed.snapshot);
@@ -243,7 +265,8 @@ export class IamSource implements vscode.Disposable {
     for (const file of [...files].sort()) {
       let text: string;
       try {
-        text = await fs.readFile(file, 'utf8');
+        // Only a regular file under the size limit (a FIFO would hang, a device fill memory).
+        text = readTextFile(file, INPUT_LIMITS.config);
       } catch {
         if (configured.length === 0 || folders.length <= 1) this.log.warn(`Jenkins configuration-as-code file ${file} cannot be read: check rolecall.jenkinsCasc or jenkinsCasc of .rolecall.json`);
         continue;

@@ -1,10 +1,11 @@
 // SecretStorage for what must never sit in settings: ExternalId values of Jenkins string credentials
-// (keyed by credential id) and minted sessions (keyed by role + a hash of the ExternalId). An index of
+// (keyed by credential id) and minted sessions (keyed by role + a hash of everything else that made
+// them: ExternalId, source profile, endpoint, MFA device). An index of
 // session keys and expiry times (no secret) lives in globalState so they can be listed and cleared.
 import * as vscode from 'vscode';
 import type { TemporaryCredentials } from '../core/ports';
 import type { Log } from './log';
-import { credentialKey, parseStoredSession, reusable, sessionKey, type StoredSession } from './pure/sessions';
+import { credentialKey, parseStoredSession, reusable, sessionKey, type SessionOrigin, type StoredSession } from './pure/sessions';
 
 const INDEX_KEY = 'rolecall.sessionIndex';
 const CREDENTIAL_INDEX_KEY = 'rolecall.credentialIndex';
@@ -53,17 +54,18 @@ export class Secrets {
     if (this.credentialCache) this.credentialCache[id] = value;
   }
 
-  /** A cached session for the role and ExternalId with more than five minutes left. */
-  async session(roleArn: string | null, externalId: string | null | undefined): Promise<TemporaryCredentials | null> {
-    const stored = parseStoredSession(await this.context.secrets.get(sessionKey(roleArn, externalId)));
+  /** A cached session made by exactly this origin (role, ExternalId, profile, endpoint, MFA device) with more than five minutes left. */
+  async session(origin: SessionOrigin): Promise<TemporaryCredentials | null> {
+    const stored = parseStoredSession(await this.context.secrets.get(sessionKey(origin)));
     if (!stored) return null;
     const expiration = new Date(stored.expiration);
     if (!reusable(expiration, new Date())) return null;
     return { accessKeyId: stored.accessKeyId, secretAccessKey: stored.secretAccessKey, sessionToken: stored.sessionToken, expiration, ...(stored.arn ? { arn: stored.arn } : {}) };
   }
 
-  async storeSession(roleArn: string | null, externalId: string | null | undefined, credentials: TemporaryCredentials): Promise<void> {
-    const key = sessionKey(roleArn, externalId);
+  async storeSession(origin: SessionOrigin, credentials: TemporaryCredentials): Promise<void> {
+    const key = sessionKey(origin);
+    const roleArn = origin.roleArn;
     const stored: StoredSession = {
       accessKeyId: credentials.accessKeyId,
       secretAccessKey: credentials.secretAccessKey,

@@ -17,6 +17,7 @@ import { MAX_DURATION, MIN_DURATION } from '../pure/edits';
 import { validateMfaCode, validateMfaSerial } from '../pure/mfa';
 import { validateProfileName } from '../pure/output';
 import { defaultSessionName } from '../pure/sessions';
+import { endpointOrigin, isAwsEndpoint } from '../pure/endpoint';
 import { decide, findingsOf } from '../pure/usageInfo';
 import { accountOfUsage } from '../hover';
 
@@ -165,6 +166,23 @@ function showMintError(err: unknown): void {
   void vscode.window.showErrorMessage(`RoleCall: minting failed: ${messageOf(err)}. See "RoleCall: Show Log" for details.`);
 }
 
+// Endpoints the person agreed to send secrets to, for this window's lifetime (never persisted).
+const consented = new Set<string>();
+
+/** Asks (modal) before minting sends an MFA code and an ExternalId to a host that is not AWS's. */
+async function endpointConsent(endpointUrl: string): Promise<boolean> {
+  if (isAwsEndpoint(endpointUrl) || consented.has(endpointUrl)) return true;
+  const send = 'Send to this endpoint';
+  const answer = await vscode.window.showWarningMessage(
+    `RoleCall: minting sends your source credentials' signature, the MFA code and the ExternalId to ${endpointOrigin(endpointUrl)}, which is not an AWS endpoint.`,
+    { modal: true, detail: 'It comes from rolecall.iam.endpointUrl in your user settings (e.g. an emulator). Send them there?' },
+    send,
+  );
+  if (answer !== send) return false;
+  consented.add(endpointUrl);
+  return true;
+}
+
 /** Resolves the command argument (CodeLens/explorer usage, explorer role, or nothing) to a target. */
 export function targetFromArg(ctx: Ctx, arg: unknown): MintTarget | null {
   const usage = ctx.usageFromArg(arg);
@@ -198,11 +216,25 @@ export async function mintCredentials(ctx: Ctx, arg?: unknown): Promise<void> {
     const role = lookup?.status === 'found' ? lookup.value : null;
     const trustText = role?.trustPolicy.text ?? null;
 
+    const s = ctx.config.settings.iam;
+    // Nothing secret is asked for, let alone sent, before the person agrees to a non-AWS endpoint.
+    if (s.endpointUrl && !(await endpointConsent(s.endpointUrl))) return;
+
     const ext = await externalIdFor(ctx, target, trustText);
     if (!ext) return;
     const externalId = ext.value;
 
-    const cached = await ctx.secrets.session(roleArn, externalId);
+    const usage0 = target.usage;
+    const needsMfa = (usage0?.mfa ?? false) || (trustText !== null && /aws:MultiFactorAuth/i.test(trustText)) || (usage0 ? findingsOf(usage0, ctx.analysis.get(target.uri!)?.analysis.findings ?? []).some((f) => f.code === 'mfa-required') : false);
+    const purpose = roleArn ? `assume ${roleArn}` : 'get a session token';
+    let mfaSerial: string | undefined;
+    if (needsMfa) {
+      mfaSerial = await mfaSerialFor(ctx, target, loadAws(), purpose);
+      if (!mfaSerial) return;
+    }
+    // A cached session is reused only if everything that made it is the same.
+    const origin = { roleArn, externalId, profile: s.profile, endpointUrl: s.endpointUrl, mfaSerial: mfaSerial ?? null };
+    const cached = await ctx.secrets.session(origin);
     let credentials: TemporaryCredentials;
     if (cached) {
       ctx.log.info(`reusing the cached session for ${roleArn ?? 'GetSessionToken'} (valid until ${cached.expiration.toISOString()})`);
@@ -242,14 +274,6 @@ export async function mintCredentials(ctx: Ctx, arg?: unknown): Promise<void> {
         if (sessionName === undefined) return;
       }
       const aws = loadAws();
-      const needsMfa = (usage?.mfa ?? false) || (trustText !== null && /aws:MultiFactorAuth/i.test(trustText)) || (usage ? findingsOf(usage, ctx.analysis.get(target.uri!)?.analysis.findings ?? []).some((f) => f.code === 'mfa-required') : false);
-      const purpose = roleArn ? `assume ${roleArn}` : 'get a session token';
-      let mfaSerial: string | undefined;
-      if (needsMfa) {
-        mfaSerial = await mfaSerialFor(ctx, target, aws, purpose);
-        if (!mfaSerial) return;
-      }
-      const s = ctx.config.settings.iam;
       const sts = aws.createStsClient({
         ...(s.profile ? { profile: s.profile } : {}),
         ...(s.region ? { region: s.region } : {}),
@@ -287,7 +311,7 @@ export async function mintCredentials(ctx: Ctx, arg?: unknown): Promise<void> {
       } finally {
         sts.dispose();
       }
-      await ctx.secrets.storeSession(roleArn, externalId, credentials);
+      await ctx.secrets.storeSession(origin, credentials);
     }
     await deliver(ctx, credentials, roleArn);
   } catch (err) {

@@ -10,9 +10,36 @@ export function externalIdFingerprint(externalId: string | null | undefined): st
   return createHash('sha256').update('rolecall-external-id\0').update(externalId).digest('hex').slice(0, 16);
 }
 
-/** SecretStorage key of a cached session. */
-export function sessionKey(roleArn: string | null, externalId: string | null | undefined): string {
-  return `rolecall.session:${roleArn ?? 'session-token'}:${externalIdFingerprint(externalId)}`;
+/** Everything that made a session: it is reused only when all of it is the same. */
+export interface SessionOrigin {
+  roleArn: string | null;
+  externalId: string | null | undefined;
+  /** The source profile (null: the SDK's default chain). */
+  profile: string | null;
+  /** The STS endpoint (null: AWS's own). */
+  endpointUrl: string | null;
+  /** The MFA device the session was minted with (null: none). */
+  mfaSerial: string | null;
+}
+
+/**
+ * SecretStorage key of a cached session: the role, then a fingerprint of the ExternalId, the source
+ * profile, the endpoint and the MFA device — a session minted for one of them is never handed out for
+ * another. No secret in it (the ExternalId is hashed).
+ */
+export function sessionKey(origin: SessionOrigin): string {
+  const rest = createHash('sha256')
+    .update('rolecall-session\0')
+    .update(externalIdFingerprint(origin.externalId))
+    .update('\0')
+    .update(origin.profile ?? '(default chain)')
+    .update('\0')
+    .update(origin.endpointUrl ?? '(aws)')
+    .update('\0')
+    .update(origin.mfaSerial ?? '(no mfa)')
+    .digest('hex')
+    .slice(0, 24);
+  return `rolecall.session:${origin.roleArn ?? 'session-token'}:${rest}`;
 }
 
 /** SecretStorage key of a Jenkins string credential's value (e.g. an ExternalId). */

@@ -48,6 +48,47 @@ function roleTemplate(value: unknown): string | null {
   return text && /^arn:[\w-]+:iam::(\{account\}|\d{12}):role\/./.test(text) ? text : null;
 }
 
+/**
+ * Settings that decide where credentials, MFA codes and ExternalIds are sent: taken from the user's own
+ * settings only. A workspace (a cloned repository's .vscode/settings.json) must not point them at its host.
+ */
+export const USER_ONLY_SETTINGS = ['iam.endpointUrl', 'iam.profile', 'iam.assumeRoleTemplate'] as const;
+
+/** What `WorkspaceConfiguration.inspect(key)` returns (the parts used here). */
+export interface InspectedSetting {
+  defaultValue?: unknown;
+  globalValue?: unknown;
+  workspaceValue?: unknown;
+  workspaceFolderValue?: unknown;
+}
+
+/** The value of a user-only setting: the user's, else the default; workspace values never count. */
+export function userValue(inspected: InspectedSetting | undefined): unknown {
+  return inspected?.globalValue ?? inspected?.defaultValue;
+}
+
+/** True when a workspace sets a user-only setting (it is ignored: worth a log line). */
+export function setByWorkspace(inspected: InspectedSetting | undefined): boolean {
+  return inspected?.workspaceValue !== undefined || inspected?.workspaceFolderValue !== undefined;
+}
+
+/**
+ * A getter for settingsFrom over a configuration section: user-only keys through `inspect` (user
+ * settings only), the others through `get`.
+ */
+export function settingsGetter(get: (key: string) => unknown, inspect: (key: string) => InspectedSetting | undefined): (key: string) => unknown {
+  const userOnly = new Set<string>(USER_ONLY_SETTINGS);
+  return (key) => (userOnly.has(key) ? userValue(inspect(key)) : get(key));
+}
+
+/**
+ * Snapshot paths from the settings: the user's own entries may name any file; entries a workspace
+ * sets are kept apart so they can be held inside the workspace folder.
+ */
+export function snapshotSettings(inspected: InspectedSetting | undefined): { user: string[]; workspace: string[] } {
+  return { user: strings(inspected?.globalValue), workspace: [...strings(inspected?.workspaceValue), ...strings(inspected?.workspaceFolderValue)] };
+}
+
 /** Builds Settings from a getter over `rolecall.*` keys (e.g. `workspace.getConfiguration('rolecall').get`). */
 export function settingsFrom(get: (key: string) => unknown): Settings {
   const ttl = get('cacheTtlSeconds');

@@ -445,3 +445,13 @@ export async function quickInput(page, { title, timeoutMs = 20_000 }) {
     },
   };
 }
+
+/** Waits for a modal dialog, clicks the button whose text matches `label`, returns the dialog's text. */
+export async function clickDialogButton(page, label, timeoutMs = 20_000) {
+  const dialog = page.locator('.monaco-dialog-box').first();
+  await dialog.waitFor({ state: 'visible', timeout: timeoutMs });
+  const text = await dialog.innerText();
+  await dialog.locator('.monaco-button', { hasText: label }).first().click();
+  await dialog.waitFor({ state: 'hidden', timeout: timeoutMs });
+  return text;
+}

@@ -7,7 +7,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { pageText, quickInput, runCommand, waitForNotification } from '../lib/browser.mjs';
+import { clickDialogButton, pageText, quickInput, runCommand, waitForNotification } from '../lib/browser.mjs';
 import { findSecrets, knownSecrets } from '../lib/secrets.mjs';
 import { useEditor } from '../lib/suite.mjs';
 
@@ -45,6 +45,10 @@ describe('minting credentials', function () {
     let q = await quickInput(page, { title: /Mint Credentials/ });
     await q.type('seed-001-mfa-users/Jenkinsfile:25');
     await q.pick(/seed-001-mfa-users\/Jenkinsfile:25/);
+    // The emulator is not an AWS endpoint: RoleCall asks before it sends an MFA code or ExternalId there.
+    const question = await clickDialogButton(page, 'Send to this endpoint');
+    assert.match(question, /not an AWS endpoint/);
+    assert.ok(question.includes(new URL(moto.url).origin), `the question names the endpoint: ${question}`);
     // 2. Duration: the pipeline asks 10800 s, the role allows 7200: the box proposes the allowed maximum.
     q = await quickInput(page, { title: /session duration/ });
     assert.equal(await q.value(), '7200');

@@ -155,3 +155,16 @@ describe('exit status is about the scanned pipelines', () => {
     }
   });
 });
+
+describe('scan flags checked before anything is read', () => {
+  it('--account-profile needs a 12-digit account and a profile: one line, exit 2', async () => {
+    const root = workspace({ Jenkinsfile: pipeline('deploy') });
+    for (const [arg, message] of [['22222=x', /'22222' is not a 12-digit AWS account id/], ['2222222222222=x', /not a 12-digit/], ['abcdefghijkl=x', /not a 12-digit/], ['222222222222=', /the profile name is empty/], ['x', /expects NAME=VALUE/]] as const) {
+      const r = await run(root, 'scan', '.', '--live', '--account-profile', arg);
+      assert.equal(r.code, 2, arg);
+      assert.equal(r.out, '');
+      assert.match(r.err, message);
+      assert.equal(r.err.split('\n').filter(Boolean).length, 1);
+    }
+  });
+});

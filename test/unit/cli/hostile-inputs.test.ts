@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { findPipelineFiles } from '../../../src/cli/files';
 import { main } from '../../../src/cli/main';
-import { INPUT_LIMITS } from '../../../src/cli/readInput';
+import { INPUT_LIMITS } from '../../../src/files/read';
 import type { FileError } from '../../../src/core/types';
 import { recordingIo } from './helpers';
 

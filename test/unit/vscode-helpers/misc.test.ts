@@ -38,8 +38,28 @@ describe('vscode helpers: MFA', () => {
 });
 
 describe('vscode helpers: sessions', () => {
+  it('a session is keyed by everything that made it: role, ExternalId, source profile, endpoint, MFA device', () => {
+    const base = { roleArn: 'arn:aws:iam::222222222222:role/jenkins', externalId: 'ext-1', profile: 'hub', endpointUrl: null, mfaSerial: 'arn:aws:iam::111111111111:mfa/bob' };
+    const key = sessionKey(base);
+    assert.equal(sessionKey({ ...base }), key, 'the same origin finds its session');
+    const variants = [
+      { roleArn: 'arn:aws:iam::222222222222:role/other' },
+      { externalId: 'ext-2' },
+      { externalId: null },
+      { profile: 'prod' },
+      { profile: null },
+      { endpointUrl: 'http://127.0.0.1:5000' },
+      { mfaSerial: 'arn:aws:iam::111111111111:mfa/alice' },
+      { mfaSerial: null },
+    ];
+    const keys = new Set([key, ...variants.map((v) => sessionKey({ ...base, ...v }))]);
+    assert.equal(keys.size, variants.length + 1, 'each difference gives another key');
+    assert.ok(key.startsWith('rolecall.session:arn:aws:iam::222222222222:role/jenkins:'));
+    assert.ok(!key.includes('ext-1') && !key.includes('hub') && !key.includes('mfa/bob'));
+  });
+
   it('keys never contain the ExternalId', () => {
-    const key = sessionKey('arn:aws:iam::222222222222:role/jenkins', '7KAXZ44tHx8mKsPxZnCi2X6Yz');
+    const key = sessionKey({ roleArn: 'arn:aws:iam::222222222222:role/jenkins', externalId: '7KAXZ44tHx8mKsPxZnCi2X6Yz', profile: null, endpointUrl: null, mfaSerial: null });
     assert.ok(!key.includes('7KAXZ44tHx8mKsPxZnCi2X6Yz'));
     assert.notEqual(externalIdFingerprint('a'), externalIdFingerprint('b'));
     assert.equal(externalIdFingerprint(null), 'none');

@@ -1,8 +1,8 @@
+// Plain Node file access shared by the CLI and the extension (no vscode, no engine).
 // Reading the files a command is given (snapshots, configs, credential files, pipelines) safely: only
 // regular files (a FIFO would hang the read forever, /dev/zero would grow memory without bound), never
 // more than a size limit, and failures as one line naming the file and the reason, never its content.
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
-import { UsageError } from './io';
 
 const MB = 1024 * 1024;
 
@@ -101,16 +101,9 @@ export function readRegularFile(path: string, limit: number): Buffer {
   }
 }
 
-/** Text of a file (UTF-8, BOM stripped); failures are a UsageError `WHAT SHOWN: reason` (exit 2). */
-export function readInputFile(path: string, shown: string, what: string, limit: number = what === 'IAM snapshot' ? INPUT_LIMITS.snapshot : INPUT_LIMITS.config): string {
-  let bytes: Buffer;
-  try {
-    bytes = readRegularFile(path, limit);
-  } catch (error) {
-    if (error instanceof InputFileError) throw new UsageError(`${what} ${shown}: ${error.reason}`);
-    throw error;
-  }
-  const text = bytes.toString('utf8');
+/** Text of a regular file (UTF-8, BOM stripped), at most `limit` bytes; throws InputFileError. */
+export function readTextFile(path: string, limit: number): string {
+  const text = readRegularFile(path, limit).toString('utf8');
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
