@@ -1,5 +1,5 @@
 // `rolecall scan [PATH ...]`: finds pipeline files, analyses them with the shared engine, prints text/JSON/SARIF.
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, realpathSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve as resolvePath } from 'node:path';
 import { analyzeFile, analyzeText, decodePipelineText } from '../core/analyze';
 import { configFrom, type ProjectConfig } from '../core/config';
