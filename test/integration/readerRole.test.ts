@@ -87,10 +87,13 @@ describe('every account through one reader role (--assume-role-template) against
     const config = JSON.parse(readFileSync(join(root, 'examples', '.rolecall.json'), 'utf8'));
     delete config.iamSnapshots;
     delete config.iac;
+    // Its JCasC paths are relative to examples/ too: pass them as flags (who runs each agent label).
+    const casc = ((config.jenkinsCasc as string[] | undefined) ?? []).flatMap((f) => ['--jenkins-casc', `examples/${f}`]);
+    delete config.jenkinsCasc;
     delete config.$schema;
     const configFile = join(work, 'rolecall.json');
     writeFileSync(configFile, JSON.stringify(config));
-    common = ['scan', 'examples', '--format', 'json', '--config', configFile, '--credentials-file', 'examples/jenkins-credentials.example.json', '--live', '--endpoint-url', proxy.url, '--region', REGION, '--profile', profileOf(HUB)];
+    common = ['scan', 'examples', '--format', 'json', '--config', configFile, '--credentials-file', 'examples/jenkins-credentials.example.json', ...casc, '--live', '--endpoint-url', proxy.url, '--region', REGION, '--profile', profileOf(HUB)];
   });
   after(async () => {
     await proxy?.close();

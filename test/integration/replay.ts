@@ -4,11 +4,13 @@
 // a permissions policy) are reported back, not silently dropped.
 import { readFileSync } from 'node:fs';
 import {
+  AddRoleToInstanceProfileCommand,
   AddUserToGroupCommand,
   AttachGroupPolicyCommand,
   AttachRolePolicyCommand,
   AttachUserPolicyCommand,
   CreateGroupCommand,
+  CreateInstanceProfileCommand,
   CreatePolicyCommand,
   CreateRoleCommand,
   CreateUserCommand,
@@ -21,7 +23,7 @@ import type { IAMClient } from '@aws-sdk/client-iam';
 interface PolicyItem { PolicyName: string; PolicyDocument: unknown }
 interface Attached { PolicyArn: string }
 interface Snapshot {
-  RoleDetailList?: Array<{ RoleName: string; Path?: string; Arn: string; AssumeRolePolicyDocument: unknown; MaxSessionDuration?: number; RolePolicyList?: PolicyItem[]; AttachedManagedPolicies?: Attached[]; Tags?: Array<{ Key: string; Value: string }> }>;
+  RoleDetailList?: Array<{ RoleName: string; Path?: string; Arn: string; AssumeRolePolicyDocument: unknown; MaxSessionDuration?: number; RolePolicyList?: PolicyItem[]; AttachedManagedPolicies?: Attached[]; Tags?: Array<{ Key: string; Value: string }>; InstanceProfileList?: Array<{ InstanceProfileName: string; Path?: string }> }>;
   UserDetailList?: Array<{ UserName: string; Path?: string; UserPolicyList?: PolicyItem[]; AttachedManagedPolicies?: Attached[]; GroupList?: string[] }>;
   GroupDetailList?: Array<{ GroupName: string; Path?: string; GroupPolicyList?: PolicyItem[]; AttachedManagedPolicies?: Attached[] }>;
   Policies?: Array<{ PolicyName: string; Path?: string; Arn: string; DefaultVersionId?: string; PolicyVersionList?: Array<{ Document: unknown; VersionId?: string; IsDefaultVersion?: boolean }> }>;
@@ -101,6 +103,11 @@ export async function replaySnapshot(iam: IAMClient, file: string): Promise<Repl
     for (const a of role.AttachedManagedPolicies ?? []) {
       if (attachable(a.PolicyArn)) await iam.send(new AttachRolePolicyCommand({ RoleName: role.RoleName, PolicyArn: a.PolicyArn }));
       else report.refused.push(`role ${role.RoleName} attachment ${a.PolicyArn}: the policy was not created`);
+    }
+    // Instance profiles: JCasC's EC2 templates name them, and the live reader maps them to their role.
+    for (const profile of role.InstanceProfileList ?? []) {
+      await iam.send(new CreateInstanceProfileCommand({ InstanceProfileName: profile.InstanceProfileName, Path: profile.Path ?? '/' }));
+      await iam.send(new AddRoleToInstanceProfileCommand({ InstanceProfileName: profile.InstanceProfileName, RoleName: role.RoleName }));
     }
   }
 

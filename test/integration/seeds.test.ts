@@ -106,9 +106,12 @@ describe('seeds end to end against moto (live scan, snapshot, mint)', function (
     delete config.$schema;
     // Roles defined as code would answer instead of IAM (and their paths are relative to examples/).
     delete config.iac;
+    // Its JCasC paths are relative to examples/ too: pass them as flags (who runs each agent label).
+    const casc = ((config.jenkinsCasc as string[] | undefined) ?? []).flatMap((f) => ['--jenkins-casc', `examples/${f}`]);
+    delete config.jenkinsCasc;
     const configFile = join(work, 'rolecall.json');
     writeFileSync(configFile, JSON.stringify(config));
-    const common = ['scan', 'examples', '--format', 'json', '--config', configFile, '--credentials-file', 'examples/jenkins-credentials.example.json'];
+    const common = ['scan', 'examples', '--format', 'json', '--config', configFile, '--credentials-file', 'examples/jenkins-credentials.example.json', ...casc];
 
     const offline = await cli([...common, ...SNAPSHOTS.flatMap((f) => ['--iam-snapshot', `examples/iam/${f}`])], env);
     const live = await cli([
@@ -137,12 +140,15 @@ describe('seeds end to end against moto (live scan, snapshot, mint)', function (
     delete config.$schema;
     // Roles defined as code would answer instead of IAM (and their paths are relative to examples/).
     delete config.iac;
+    // Its JCasC paths are relative to examples/ too: pass them as flags (who runs each agent label).
+    const casc = ((config.jenkinsCasc as string[] | undefined) ?? []).flatMap((f) => ['--jenkins-casc', `examples/${f}`]);
+    delete config.jenkinsCasc;
     const configFile = join(work, 'rolecall-faults.json');
     writeFileSync(configFile, JSON.stringify(config));
     const proxy = await startFaultProxy(moto.url);
     try {
       proxy.setRules([{ action: 'GetRole', fault: { kind: 'access-denied' } }]);
-      const common = ['scan', 'examples', '--format', 'json', '--config', configFile, '--credentials-file', 'examples/jenkins-credentials.example.json'];
+      const common = ['scan', 'examples', '--format', 'json', '--config', configFile, '--credentials-file', 'examples/jenkins-credentials.example.json', ...casc];
       const offline = parseScan(await cli([...common, ...SNAPSHOTS.flatMap((f) => ['--iam-snapshot', `examples/iam/${f}`])], env), 'snapshot scan');
       const run = await cli([
         ...common, '--live', '--endpoint-url', proxy.url, '--region', REGION, '--profile', profileOf('111111111111'),
