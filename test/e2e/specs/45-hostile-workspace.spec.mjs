@@ -77,7 +77,7 @@ describe('a trusted workspace cannot steer RoleCall', function () {
     assert.match(log, /IAM snapshot '.*token\.json' from \.rolecall\.json is not read: it points outside the workspace folder/);
     assert.match(log, /IAM snapshot '.*settings-token\.json' from the workspace settings is not read: it points outside the workspace folder/);
     assert.match(log, /pipe\.json: a FIFO \(named pipe\), not a regular file/);
-    assert.match(log, /IAM source: 4 snapshot file\(s\), live IAM/, 'the four snapshots inside are read, live IAM is on (trusted)');
+    assert.match(log, /IAM source: 4 snapshot file\(s\)(, \d+ IaC file\(s\))?, live IAM/, 'the four snapshots inside are read, live IAM is on (trusted)');
     assert.doesNotMatch(log, /workspace-chosen/, 'the workspace profile was used');
     assert.ok(!log.includes(TOKEN) && !log.includes('ghp_'), 'content of an outside file reached the log');
     assert.ok(!(await pageText(page)).includes('ghp_'), 'content of an outside file reached the page');
