@@ -16,16 +16,18 @@ Usage:
   rolecall scan [PATH ...] [--format text|json|sarif] [--iam-snapshot FILE]... [--live [--profile P]
                 [--region R] [--endpoint-url URL] [--account-profile ACCT=PROFILE]...] [--caller ARN]
                 [--param NAME=VALUE]... [--credential ID=VALUE]... [--credentials-file FILE] [--config FILE]
-                [--fail-on error|warning|info|never]
+                [--fail-on error|warning|info|never] [--jenkins-casc FILE]... [--iac PATH]...
+                [--assume-role-template 'arn:aws:iam::{account}:role/NAME']
   rolecall explain --trust-policy FILE --principal ARN --role-arn ARN [--identity-policy FILE]...
                 [--context KEY=VALUE]... [--format json|text]
   rolecall mint [--role-arn ARN] [--external-id V] [--duration S] [--session-name N]
                 [--serial-number MFA_ARN --token-code 123456] [--profile P] [--region R]
                 [--endpoint-url URL] [--format env|json|credential-process|ini]
   rolecall grant FILE[:LINE] [--format text|json|cloudformation|terraform] [scan options]
-  rolecall impact [PATH ...] --role-arn ARN [--trust-policy FILE] [--max-session-duration S]
+  rolecall impact [PATH ...] (--role-arn ARN [--trust-policy FILE] [--max-session-duration S] | --iac PATH...)
                 [--format text|json|sarif] [scan options]
   rolecall snapshot --out FILE [--profile P] [--region R] [--endpoint-url URL]
+  rolecall snapshot --out-dir DIR [--account-profile ACCT=PROFILE]... [--account ACCT --assume-role-template ARN]
   rolecall snapshot --check FILE... [--format text|json|sarif] [--fail-on LEVEL]
   rolecall init [DIR] [--force] [--print] [--aws-config FILE]
   rolecall --help | --version
