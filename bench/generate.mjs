@@ -32,7 +32,18 @@ export const AGENT_ROLE = `arn:aws:iam::${HUB_ACCOUNT}:role/jenkins-agent`;
 export const CONTROLLER_ROLE = `arn:aws:iam::${HUB_ACCOUNT}:role/jenkins-controller`;
 export const VAULT_ROLE = `arn:aws:iam::${HUB_ACCOUNT}:role/vault-server`;
 
-const SERVICES = ['billing', 'catalog', 'checkout', 'search', 'identity', 'ledger', 'notify', 'media', 'reports', 'gateway'];
+const SERVICES = [
+  'billing',
+  'catalog',
+  'checkout',
+  'search',
+  'identity',
+  'ledger',
+  'notify',
+  'media',
+  'reports',
+  'gateway',
+];
 const ENVS = ['dev', 'test', 'acc', 'prod'];
 const LABELS = ['AgentAccountDev', 'AgentAccountTest', 'AgentAccountProd', 'docker', 'linux-large'];
 
@@ -182,7 +193,7 @@ export function generateJenkinsfile(targetLines = 5000, seed = 20261123) {
     '        }',
     '        failure {',
     '            script {',
-    "                def msg = \"Build ${env.BUILD_NUMBER} failed: ${currentBuild.currentResult}\"",
+    '                def msg = "Build ${env.BUILD_NUMBER} failed: ${currentBuild.currentResult}"',
     "                slackSend(channel: '#deploys', color: 'danger', message: msg)",
     '            }',
     '        }',
@@ -197,9 +208,18 @@ export function generateJenkinsfile(targetLines = 5000, seed = 20261123) {
     push(`        stage('Build and deploy ${svc} ${n}') {`);
     if (r.chance(0.3)) push(`            agent { label '${r.pick(LABELS)}' }`);
     if (r.chance(0.3)) {
-      push(`            when {`, `                anyOf { branch 'main'; expression { params.TARGET_ENV == '${r.pick(ENVS)}' } }`, `            }`);
+      push(
+        `            when {`,
+        `                anyOf { branch 'main'; expression { params.TARGET_ENV == '${r.pick(ENVS)}' } }`,
+        `            }`,
+      );
     }
-    if (r.chance(0.25)) push(`            environment {`, `                STAGE_ROLE = 'arn:aws:iam::${r.pick(TARGET_ACCOUNTS)}:role/stage-${svc}'`, `            }`);
+    if (r.chance(0.25))
+      push(
+        `            environment {`,
+        `                STAGE_ROLE = 'arn:aws:iam::${r.pick(TARGET_ACCOUNTS)}:role/stage-${svc}'`,
+        `            }`,
+      );
     push(`            steps {`);
     push(`                // ${svc}: compile, test, then publish with the environment's role`);
     push(`                sh "./gradlew :${svc}:build -Pversion=\${params.VERSION} --no-daemon"`);
@@ -236,15 +256,48 @@ export function trustPolicyFor(index, account) {
   const variant = index % 4;
   const hubRoot = `arn:aws:iam::${HUB_ACCOUNT}:root`;
   if (variant === 0) {
-    return { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: hubRoot }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'sts:ExternalId': `ext-${account}-${index}` } } }] };
+    return {
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Principal: { AWS: hubRoot },
+          Action: 'sts:AssumeRole',
+          Condition: { StringEquals: { 'sts:ExternalId': `ext-${account}-${index}` } },
+        },
+      ],
+    };
   }
   if (variant === 1) {
-    return { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: AGENT_ROLE }, Action: 'sts:AssumeRole' }] };
+    return {
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Principal: { AWS: AGENT_ROLE }, Action: 'sts:AssumeRole' }],
+    };
   }
   if (variant === 2) {
-    return { Version: '2012-10-17', Statement: [{ Sid: 'ForceMFA', Effect: 'Allow', Principal: { AWS: hubRoot }, Action: 'sts:AssumeRole', Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } } }] };
+    return {
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Sid: 'ForceMFA',
+          Effect: 'Allow',
+          Principal: { AWS: hubRoot },
+          Action: 'sts:AssumeRole',
+          Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } },
+        },
+      ],
+    };
   }
-  return { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: [AGENT_ROLE, CONTROLLER_ROLE] }, Action: ['sts:AssumeRole', 'sts:TagSession'] }] };
+  return {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Principal: { AWS: [AGENT_ROLE, CONTROLLER_ROLE] },
+        Action: ['sts:AssumeRole', 'sts:TagSession'],
+      },
+    ],
+  };
 }
 
 /** The roles of a benchmark workspace, spread evenly over the target accounts. */
@@ -267,26 +320,38 @@ export function workspaceRoles(roleCount = 200) {
 
 /** A get-account-authorization-details snapshot for one account. */
 export function snapshotFor(account, roles) {
-  const details = roles.filter((role) => role.account === account).map((role) => ({
-    Path: '/',
-    RoleName: role.name,
-    RoleId: `AROA${String(role.index).padStart(17, '0')}`,
-    Arn: role.arn,
-    AssumeRolePolicyDocument: role.trustPolicy,
-    MaxSessionDuration: role.maxSessionDuration,
-    RolePolicyList: [],
-    AttachedManagedPolicies: [],
-    Tags: [],
-  }));
+  const details = roles
+    .filter((role) => role.account === account)
+    .map((role) => ({
+      Path: '/',
+      RoleName: role.name,
+      RoleId: `AROA${String(role.index).padStart(17, '0')}`,
+      Arn: role.arn,
+      AssumeRolePolicyDocument: role.trustPolicy,
+      MaxSessionDuration: role.maxSessionDuration,
+      RolePolicyList: [],
+      AttachedManagedPolicies: [],
+      Tags: [],
+    }));
   if (account === HUB_ACCOUNT) {
-    const assumeAny = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: '*' }] };
-    for (const [name, service] of [['jenkins-agent', 'ec2.amazonaws.com'], ['jenkins-controller', 'ec2.amazonaws.com'], ['vault-server', 'ec2.amazonaws.com']]) {
+    const assumeAny = {
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: '*' }],
+    };
+    for (const [name, service] of [
+      ['jenkins-agent', 'ec2.amazonaws.com'],
+      ['jenkins-controller', 'ec2.amazonaws.com'],
+      ['vault-server', 'ec2.amazonaws.com'],
+    ]) {
       details.push({
         Path: '/',
         RoleName: name,
         RoleId: `AROAHUB${name.toUpperCase().replace(/-/g, '')}`.slice(0, 21),
         Arn: `arn:aws:iam::${HUB_ACCOUNT}:role/${name}`,
-        AssumeRolePolicyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: service }, Action: 'sts:AssumeRole' }] },
+        AssumeRolePolicyDocument: {
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Principal: { Service: service }, Action: 'sts:AssumeRole' }],
+        },
         MaxSessionDuration: 3600,
         RolePolicyList: [{ PolicyName: 'assume-targets', PolicyDocument: assumeAny }],
         AttachedManagedPolicies: [],
@@ -362,7 +427,13 @@ export function generateWorkspace(dir, files = 1000, roleCount = 200, seed = 7) 
     awsCredentials: { 'aws-ci': { principal: AGENT_ROLE } },
   };
   writeFileSync(join(dir, '.rolecall.json'), JSON.stringify(config, null, 2));
-  return { roles, snapshots, hubSnapshot: snapshots[0], configFile: join(dir, '.rolecall.json'), pipelineDir: join(dir, 'services') };
+  return {
+    roles,
+    snapshots,
+    hubSnapshot: snapshots[0],
+    configFile: join(dir, '.rolecall.json'),
+    pipelineDir: join(dir, 'services'),
+  };
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
@@ -371,7 +442,9 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     process.stdout.write(generateJenkinsfile(Number(rest[0] ?? 5000)));
   } else if (what === 'workspace' && rest[0]) {
     const result = generateWorkspace(rest[0], Number(rest[1] ?? 1000), Number(rest[2] ?? 200));
-    console.log(`wrote ${rest[1] ?? 1000} pipelines, ${result.roles.length} roles, ${result.snapshots.length} snapshots under ${rest[0]}`);
+    console.log(
+      `wrote ${rest[1] ?? 1000} pipelines, ${result.roles.length} roles, ${result.snapshots.length} snapshots under ${rest[0]}`,
+    );
   } else {
     console.error('usage: node bench/generate.mjs jenkinsfile [LINES] | workspace DIR [FILES] [ROLES]');
     process.exitCode = 2;

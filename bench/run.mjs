@@ -17,12 +17,35 @@ const RESULTS = join(ROOT, 'bench', 'results');
 
 const MEASUREMENTS = [
   { script: 'parser.mjs', ids: [['analysis-vs-tree-sitter', 'Analysis of a 5k-line Jenkinsfile']], timeoutMs: 180_000 },
-  { script: 'process.mjs', ids: [['scan-process-vs-tree-sitter', 'rolecall scan of a 5k-line file, whole process']], timeoutMs: 300_000 },
+  {
+    script: 'process.mjs',
+    ids: [['scan-process-vs-tree-sitter', 'rolecall scan of a 5k-line file, whole process']],
+    timeoutMs: 300_000,
+  },
   { script: 'reanalysis.mjs', ids: [['reanalysis-latency', 'Re-analysis after an edit']], timeoutMs: 180_000 },
   { script: 'trust.mjs', ids: [['trust-evaluations', 'Trust evaluations/s']], timeoutMs: 120_000 },
-  { script: 'activation.mjs', ids: [['activation', 'Extension activation'], ['vsix-size', '.vsix size']], timeoutMs: 480_000 },
-  { script: 'workspace.mjs', ids: [['scan-offline', 'Workspace scan'], ['scan-live-getrole', 'Live scan GetRole calls'], ['scan-live-concurrent', 'Concurrent live scan GetRole calls']], timeoutMs: 900_000 },
-  { script: 'groovylint.mjs', ids: [['analysis-vs-groovy-lint', 'Analysis vs npm-groovy-lint parse']], timeoutMs: 900_000 },
+  {
+    script: 'activation.mjs',
+    ids: [
+      ['activation', 'Extension activation'],
+      ['vsix-size', '.vsix size'],
+    ],
+    timeoutMs: 480_000,
+  },
+  {
+    script: 'workspace.mjs',
+    ids: [
+      ['scan-offline', 'Workspace scan'],
+      ['scan-live-getrole', 'Live scan GetRole calls'],
+      ['scan-live-concurrent', 'Concurrent live scan GetRole calls'],
+    ],
+    timeoutMs: 900_000,
+  },
+  {
+    script: 'groovylint.mjs',
+    ids: [['analysis-vs-groovy-lint', 'Analysis vs npm-groovy-lint parse']],
+    timeoutMs: 900_000,
+  },
 ];
 
 async function measure(m) {
@@ -36,7 +59,9 @@ async function measure(m) {
   const line = r.stdout.split('\n').find((l) => l.startsWith('BENCH_RESULT '));
   process.stderr.write(`  done in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
   if (!line) {
-    const why = r.timedOut ? `timed out after ${m.timeoutMs / 1000} s` : `exited ${r.code} without a result: ${tail(r.stderr)}`;
+    const why = r.timedOut
+      ? `timed out after ${m.timeoutMs / 1000} s`
+      : `exited ${r.code} without a result: ${tail(r.stderr)}`;
     return m.ids.map(([id, label]) => ({ id, label, status: 'broken', note: why }));
   }
   return JSON.parse(line.slice('BENCH_RESULT '.length)).rows;
@@ -55,7 +80,16 @@ const broken = judged.filter((r) => r.status === 'broken');
 
 console.log(`\nRoleCall benchmark — ${meta}\n`);
 console.log(table(judged));
-const report = { version: 1, mode: SHORT ? 'short' : 'full', startedAt: startedAt.toISOString(), node: process.version, cpu, cores: os.cpus().length, loadAverage: { start: load0, end: os.loadavg()[0] }, rows: judged };
+const report = {
+  version: 1,
+  mode: SHORT ? 'short' : 'full',
+  startedAt: startedAt.toISOString(),
+  node: process.version,
+  cpu,
+  cores: os.cpus().length,
+  loadAverage: { start: load0, end: os.loadavg()[0] },
+  rows: judged,
+};
 mkdirSync(RESULTS, { recursive: true });
 if (SHORT) {
   writeFileSync(join(RESULTS, 'short.tmp.json'), JSON.stringify(report, null, 2) + '\n');

@@ -44,7 +44,12 @@ const results = await Promise.all([
     plugins: [awsApart],
   }),
   // The extension loads dist/aws.js (the AWS SDK) only on first live IAM use, keeping activation cheap.
-  build({ ...common, entryPoints: ['src/vscode/extension.ts'], outfile: 'dist/extension.js', external: ['vscode', './aws.js'] }),
+  build({
+    ...common,
+    entryPoints: ['src/vscode/extension.ts'],
+    outfile: 'dist/extension.js',
+    external: ['vscode', './aws.js'],
+  }),
   build({ ...common, entryPoints: ['src/aws/index.ts'], outfile: 'dist/aws.js' }),
 ]);
 chmodSync('dist/cli.js', 0o755);
@@ -63,6 +68,9 @@ writeFileSync('dist/externals.json', JSON.stringify(externals, null, 2) + '\n');
 // The HCL (Terraform) reader runs tree-sitter-hcl on web-tree-sitter: both WASM binaries ship next to
 // the bundles (in the npm package's files and the .vsix), where src/cli/iac.ts and src/vscode look for them.
 const require = createRequire(import.meta.url);
-for (const [pkg, file] of [['web-tree-sitter', 'web-tree-sitter.wasm'], ['@tree-sitter-grammars/tree-sitter-hcl', 'tree-sitter-hcl.wasm']]) {
+for (const [pkg, file] of [
+  ['web-tree-sitter', 'web-tree-sitter.wasm'],
+  ['@tree-sitter-grammars/tree-sitter-hcl', 'tree-sitter-hcl.wasm'],
+]) {
   copyFileSync(require.resolve(`${pkg}/${file}`), join('dist', file));
 }

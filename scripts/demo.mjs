@@ -16,9 +16,17 @@ if (build.status !== 0) process.exit(build.status ?? 1);
 // zero-config at all. From there, nothing above the working directory is read.
 const zeroDir = 'examples/seed-003-ecs-agents';
 const zero = [
-  'scan', '.', '../seed-000-external-id/Jenkinsfile.agents',
-  '--jenkins-casc', 'jenkins.yaml', '--jenkins-casc', '../seed-000-external-id/jenkins.yaml',
-  '--iam-snapshot', '../iam/111111111111.json', '--iam-snapshot', '../iam/333333333333.json',
+  'scan',
+  '.',
+  '../seed-000-external-id/Jenkinsfile.agents',
+  '--jenkins-casc',
+  'jenkins.yaml',
+  '--jenkins-casc',
+  '../seed-000-external-id/jenkins.yaml',
+  '--iam-snapshot',
+  '../iam/111111111111.json',
+  '--iam-snapshot',
+  '../iam/333333333333.json',
 ];
 console.log(`$ cd ${zeroDir} && rolecall ${zero.join(' ')}\n`);
 const first = spawnSync(process.execPath, [path.resolve('dist/cli.js'), ...zero], { stdio: 'inherit', cwd: zeroDir });

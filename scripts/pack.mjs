@@ -16,7 +16,12 @@ export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)
 
 function run(cmd, args, cwd) {
   // npm's own config (cache, registry) stays; nothing asks the network (--offline).
-  return execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false' } });
+  return execFileSync(cmd, args, {
+    cwd,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false' },
+  });
 }
 
 /**
@@ -27,7 +32,9 @@ export function packAndInstall() {
   const t0 = Date.now();
   const dir = mkdtempSync(path.join(tmpdir(), 'rolecall-pack-'));
   const tree = path.join(dir, 'tree');
-  const listed = run('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], repoRoot).split('\0').filter(Boolean);
+  const listed = run('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], repoRoot)
+    .split('\0')
+    .filter(Boolean);
   for (const rel of listed) {
     try {
       cpSync(path.join(repoRoot, rel), path.join(tree, rel));

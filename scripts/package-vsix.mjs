@@ -12,7 +12,9 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values } = parseArgs({ options: { out: { type: 'string', default: 'dist/rolecall.vsix' } }, strict: true });
 const manifest = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
-const repository = String(manifest.repository?.url ?? manifest.repository ?? '').replace(/^git\+/, '').replace(/\.git$/, '');
+const repository = String(manifest.repository?.url ?? manifest.repository ?? '')
+  .replace(/^git\+/, '')
+  .replace(/\.git$/, '');
 if (!/^https:\/\//.test(repository)) {
   process.stderr.write(`package: package.json "repository" must be an https URL (got '${repository}')\n`);
   process.exit(2);
@@ -24,10 +26,14 @@ if (status === 0) {
     path.join(root, 'node_modules', '@vscode', 'vsce', 'vsce'),
     'package',
     '--no-dependencies',
-    '--readme-path', 'docs/extension-readme.md',
-    '--baseContentUrl', `${repository}/blob/HEAD/docs`,
-    '--baseImagesUrl', `${repository}/raw/HEAD/docs`,
-    '-o', values.out,
+    '--readme-path',
+    'docs/extension-readme.md',
+    '--baseContentUrl',
+    `${repository}/blob/HEAD/docs`,
+    '--baseImagesUrl',
+    `${repository}/raw/HEAD/docs`,
+    '-o',
+    values.out,
   ]);
 }
 process.exit(status);

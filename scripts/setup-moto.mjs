@@ -50,12 +50,17 @@ function ensureVenvModule(python) {
   // Debian/Ubuntu split venv+ensurepip into python3-venv.
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   if (!isRoot || run('apt-get', ['--version']).status !== 0) {
-    fail(`${python} has no venv/ensurepip module`, 'install it (Debian/Ubuntu: apt-get install -y python3-venv) and run npm run test:integration again');
+    fail(
+      `${python} has no venv/ensurepip module`,
+      'install it (Debian/Ubuntu: apt-get install -y python3-venv) and run npm run test:integration again',
+    );
   }
   if (!quiet) process.stdout.write('setup-moto: installing python3-venv with apt-get\n');
   const update = run('apt-get', ['update', '-qq']);
   if (update.status !== 0) fail('apt-get update failed', update.stderr);
-  const install = run('apt-get', ['install', '-y', '-qq', 'python3-venv'], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  const install = run('apt-get', ['install', '-y', '-qq', 'python3-venv'], {
+    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+  });
   if (install.status !== 0) fail('apt-get install python3-venv failed', install.stderr);
 }
 
@@ -66,7 +71,8 @@ if (have === MOTO_VERSION) {
 }
 
 const python = findPython();
-if (!python) fail('python3 (3.9 or newer) not found', 'install Python 3 (Debian/Ubuntu: apt-get install -y python3 python3-venv)');
+if (!python)
+  fail('python3 (3.9 or newer) not found', 'install Python 3 (Debian/Ubuntu: apt-get install -y python3 python3-venv)');
 ensureVenvModule(python);
 
 if (have === null && existsSync(venv)) rmSync(venv, { recursive: true, force: true });
@@ -75,10 +81,24 @@ if (!existsSync(venvPython)) {
   if (made.status !== 0) fail(`'${python} -m venv .venv-moto' failed`, made.stderr || made.stdout);
 }
 process.stdout.write(`setup-moto: installing moto[server]==${MOTO_VERSION} into .venv-moto (once)\n`);
-const pip = run(venvPython, ['-m', 'pip', 'install', '--disable-pip-version-check', ...(quiet ? ['-q'] : []), `moto[server]==${MOTO_VERSION}`]);
+const pip = run(venvPython, [
+  '-m',
+  'pip',
+  'install',
+  '--disable-pip-version-check',
+  ...(quiet ? ['-q'] : []),
+  `moto[server]==${MOTO_VERSION}`,
+]);
 if (pip.status !== 0) {
-  fail(`pip could not install moto[server]==${MOTO_VERSION} (is the Python package index reachable?)`, pip.stderr || pip.stdout);
+  fail(
+    `pip could not install moto[server]==${MOTO_VERSION} (is the Python package index reachable?)`,
+    pip.stderr || pip.stdout,
+  );
 }
 const now = installedVersion();
-if (now !== MOTO_VERSION) fail(`moto installed but not importable (got ${now ?? 'nothing'})`, run(venvPython, ['-c', 'import moto.server']).stderr);
+if (now !== MOTO_VERSION)
+  fail(
+    `moto installed but not importable (got ${now ?? 'nothing'})`,
+    run(venvPython, ['-c', 'import moto.server']).stderr,
+  );
 process.stdout.write(`setup-moto: moto ${now} ready\n`);

@@ -19,7 +19,8 @@ export async function runMeasurement(ids, main) {
   try {
     rows = await main();
   } catch (error) {
-    const reason = error instanceof EngineUnavailable ? error.message : `${error?.name ?? 'Error'}: ${error?.message ?? error}`;
+    const reason =
+      error instanceof EngineUnavailable ? error.message : `${error?.name ?? 'Error'}: ${error?.message ?? error}`;
     if (!(error instanceof EngineUnavailable)) process.stderr.write(`${error?.stack ?? error}\n`);
     rows = ids.map(([id, label]) => ({ id, label, status: 'broken', note: reason }));
   }

@@ -33,10 +33,21 @@ export class EngineUnavailable extends Error {}
 export async function loadEngine(names) {
   mkdirSync(BUILD_DIR, { recursive: true });
   const missing = names.filter((name) => !MODULES[name] || !existsSync(join(ROOT, MODULES[name])));
-  if (missing.length) throw new EngineUnavailable(`engine module(s) not in the tree yet: ${missing.map((n) => MODULES[n] ?? n).join(', ')}`);
+  if (missing.length)
+    throw new EngineUnavailable(
+      `engine module(s) not in the tree yet: ${missing.map((n) => MODULES[n] ?? n).join(', ')}`,
+    );
   const tag = names.join('-');
   const entry = join(BUILD_DIR, `entry-${tag}.ts`);
-  writeFileSync(entry, names.map((name) => `export * as ${name} from '${relative(BUILD_DIR, join(ROOT, MODULES[name])).split('\\').join('/').replace(/\.ts$/, '')}';`).join('\n') + '\n');
+  writeFileSync(
+    entry,
+    names
+      .map(
+        (name) =>
+          `export * as ${name} from '${relative(BUILD_DIR, join(ROOT, MODULES[name])).split('\\').join('/').replace(/\.ts$/, '')}';`,
+      )
+      .join('\n') + '\n',
+  );
   const outfile = join(BUILD_DIR, `engine-${tag}.cjs`);
   try {
     await build({
@@ -54,7 +65,9 @@ export async function loadEngine(names) {
   } catch (error) {
     const first = error.errors?.[0];
     const where = first?.location ? ` (${first.location.file}:${first.location.line})` : '';
-    throw new EngineUnavailable(`engine bundle for ${names.join(', ')} does not build: ${first?.text ?? error.message}${where}`);
+    throw new EngineUnavailable(
+      `engine bundle for ${names.join(', ')} does not build: ${first?.text ?? error.message}${where}`,
+    );
   }
   const require = createRequire(import.meta.url);
   return require(outfile);

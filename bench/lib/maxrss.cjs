@@ -8,7 +8,10 @@ const start = performance.now();
 if (file) {
   process.on('exit', () => {
     try {
-      fs.writeFileSync(file, JSON.stringify({ maxRssKiB: process.resourceUsage().maxRSS, ms: performance.now() - start }));
+      fs.writeFileSync(
+        file,
+        JSON.stringify({ maxRssKiB: process.resourceUsage().maxRSS, ms: performance.now() - start }),
+      );
     } catch {
       // The measurement reports a missing file as broken; nothing useful to do here.
     }

@@ -58,7 +58,10 @@ async function waitForPort(port, ms) {
 /** Starts moto_server on a free loopback port. Returns { port, stop }. */
 export async function startMoto(bin) {
   const port = await freePort();
-  const child = spawn(bin, ['-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
+  const child = spawn(bin, ['-H', '127.0.0.1', '-p', String(port)], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    detached: true,
+  });
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += d));
   const up = await waitForPort(port, 30_000);
@@ -100,10 +103,13 @@ export async function startCountingProxy(motoPort, accounts) {
       counts[account][op] = (counts[account][op] ?? 0) + 1;
       const headers = { ...req.headers, host: `127.0.0.1:${motoPort}` };
       if (account !== 'unmapped') headers['x-moto-account-id'] = account;
-      const upstream = http.request({ host: '127.0.0.1', port: motoPort, method: req.method, path: req.url, headers }, (up) => {
-        res.writeHead(up.statusCode ?? 502, up.headers);
-        up.pipe(res);
-      });
+      const upstream = http.request(
+        { host: '127.0.0.1', port: motoPort, method: req.method, path: req.url, headers },
+        (up) => {
+          res.writeHead(up.statusCode ?? 502, up.headers);
+          up.pipe(res);
+        },
+      );
       upstream.on('error', (error) => {
         res.writeHead(502);
         res.end(String(error));
@@ -128,21 +134,34 @@ export async function seedRoles(motoPort, roles) {
   const clients = new Map();
   const clientFor = (account) => {
     if (!clients.has(account)) {
-      const client = new IAMClient({ region: 'us-east-1', endpoint: `http://127.0.0.1:${motoPort}`, credentials: { accessKeyId: fakeKeyFor(account), secretAccessKey: FAKE_SECRET } });
-      client.middlewareStack.add((next) => (args) => {
-        args.request.headers['x-moto-account-id'] = account;
-        return next(args);
-      }, { step: 'build', name: 'benchMotoAccount' });
+      const client = new IAMClient({
+        region: 'us-east-1',
+        endpoint: `http://127.0.0.1:${motoPort}`,
+        credentials: { accessKeyId: fakeKeyFor(account), secretAccessKey: FAKE_SECRET },
+      });
+      client.middlewareStack.add(
+        (next) => (args) => {
+          args.request.headers['x-moto-account-id'] = account;
+          return next(args);
+        },
+        { step: 'build', name: 'benchMotoAccount' },
+      );
       clients.set(account, client);
     }
     return clients.get(account);
   };
   for (let i = 0; i < roles.length; i += 20) {
-    await Promise.all(roles.slice(i, i + 20).map((role) => clientFor(role.account).send(new CreateRoleCommand({
-      RoleName: role.name,
-      AssumeRolePolicyDocument: JSON.stringify(role.trustPolicy),
-      MaxSessionDuration: role.maxSessionDuration,
-    }))));
+    await Promise.all(
+      roles.slice(i, i + 20).map((role) =>
+        clientFor(role.account).send(
+          new CreateRoleCommand({
+            RoleName: role.name,
+            AssumeRolePolicyDocument: JSON.stringify(role.trustPolicy),
+            MaxSessionDuration: role.maxSessionDuration,
+          }),
+        ),
+      ),
+    );
   }
   for (const c of clients.values()) c.destroy();
 }

@@ -5,7 +5,12 @@ import { spawn } from 'node:child_process';
 export function run(cmd, args, { cwd, env, timeoutMs = 300_000, onStderr } = {}) {
   return new Promise((resolve) => {
     const start = performance.now();
-    const child = spawn(cmd, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: process.platform !== 'win32' });
+    const child = spawn(cmd, args, {
+      cwd,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: process.platform !== 'win32',
+    });
     let stdout = '';
     let stderr = '';
     let timedOut = false;
@@ -35,7 +40,10 @@ export function run(cmd, args, { cwd, env, timeoutMs = 300_000, onStderr } = {})
 
 /** The first error lines of a tool's output (else its last lines), for one-line notes. */
 export function tail(text, n = 3) {
-  const lines = text.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('npm warn') && !l.startsWith('>'));
+  const lines = text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('npm warn') && !l.startsWith('>'));
   const errors = lines.filter((l) => /\berror\b|✘|ERR!/i.test(l) && !/^at /.test(l));
   return (errors.length ? errors.slice(0, n) : lines.slice(-n)).join(' | ').slice(0, 400);
 }

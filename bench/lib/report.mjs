@@ -13,7 +13,8 @@ function subject(row, spec) {
 /** Adds `targetMet` and `gatePassed` (null when not applicable) to a row. */
 export function judge(row) {
   const measured = row.status === 'measured';
-  const check = (spec) => (measured && spec && Number.isFinite(subject(row, spec)) ? OPS[spec.op](subject(row, spec), spec.value) : null);
+  const check = (spec) =>
+    measured && spec && Number.isFinite(subject(row, spec)) ? OPS[spec.op](subject(row, spec), spec.value) : null;
   return { ...row, targetMet: check(row.target), gatePassed: check(row.gate) };
 }
 
@@ -21,7 +22,12 @@ export function fmt(value, unit) {
   if (value === undefined || value === null || !Number.isFinite(value)) return '–';
   if (unit === '/s') return `${Math.round(value).toLocaleString('en-US')}/s`;
   if (unit === '×') return `${value >= 100 ? Math.round(value).toLocaleString('en-US') : value.toFixed(1)}×`;
-  if (unit === 'ms') return value < 10 ? `${value.toFixed(2)} ms` : value < 1000 ? `${value.toFixed(1)} ms` : `${(value / 1000).toFixed(2)} s`;
+  if (unit === 'ms')
+    return value < 10
+      ? `${value.toFixed(2)} ms`
+      : value < 1000
+        ? `${value.toFixed(1)} ms`
+        : `${(value / 1000).toFixed(2)} s`;
   if (unit === 's') return `${value.toFixed(2)} s`;
   if (unit === 'MB') return `${value.toFixed(2)} MB`;
   if (unit === 'calls') return `${value} calls`;
@@ -77,10 +83,16 @@ export function table(rows) {
     row.unit === '×' ? `≥ 100× faster` : targetText(row.target, row.unit),
     resultText(row),
   ]);
-  const widths = header.map((h, i) => Math.min(i === 2 ? 34 : 60, Math.max(h.length, ...lines.map((l) => l[i].length))));
+  const widths = header.map((h, i) =>
+    Math.min(i === 2 ? 34 : 60, Math.max(h.length, ...lines.map((l) => l[i].length))),
+  );
   const cut = (s, w) => (s.length > w ? s.slice(0, w - 1) + '…' : s.padEnd(w));
   const sep = widths.map((w) => '-'.repeat(w)).join('-+-');
-  const out = [header.map((h, i) => cut(h, widths[i])).join(' | '), sep, ...lines.map((l) => l.map((c, i) => cut(c, widths[i])).join(' | '))];
+  const out = [
+    header.map((h, i) => cut(h, widths[i])).join(' | '),
+    sep,
+    ...lines.map((l) => l.map((c, i) => cut(c, widths[i])).join(' | ')),
+  ];
   const notes = rows.filter((r) => r.note).map((r) => `  - ${r.label}: ${r.note}`);
   return [...out, '', 'Notes:', ...notes].join('\n');
 }
@@ -109,7 +121,8 @@ export function svg(rows, meta) {
   const height = top + items.length * rowH + 46;
   const min = -2;
   const max = 3;
-  const x = (score) => left + ((Math.log10(Math.min(Math.max(score, 10 ** min), 10 ** max)) - min) / (max - min)) * plotW;
+  const x = (score) =>
+    left + ((Math.log10(Math.min(Math.max(score, 10 ** min), 10 ** max)) - min) / (max - min)) * plotW;
   const parts = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="Segoe UI, Helvetica, Arial, sans-serif" font-size="13">`,
     `<rect width="100%" height="100%" fill="#ffffff"/>`,
@@ -118,8 +131,12 @@ export function svg(rows, meta) {
   ];
   for (const tick of [-2, -1, 0, 1, 2, 3]) {
     const tx = x(10 ** tick);
-    parts.push(`<line x1="${tx}" y1="${top - 6}" x2="${tx}" y2="${top + items.length * rowH}" stroke="${tick === 0 ? '#1f2328' : '#d0d7de'}" stroke-width="${tick === 0 ? 2 : 1}"/>`);
-    parts.push(`<text x="${tx}" y="${top + items.length * rowH + 18}" text-anchor="middle" fill="#57606a">${tick === 0 ? 'target' : `${10 ** tick}×`}</text>`);
+    parts.push(
+      `<line x1="${tx}" y1="${top - 6}" x2="${tx}" y2="${top + items.length * rowH}" stroke="${tick === 0 ? '#1f2328' : '#d0d7de'}" stroke-width="${tick === 0 ? 2 : 1}"/>`,
+    );
+    parts.push(
+      `<text x="${tx}" y="${top + items.length * rowH + 18}" text-anchor="middle" fill="#57606a">${tick === 0 ? 'target' : `${10 ** tick}×`}</text>`,
+    );
   }
   items.forEach((row, i) => {
     const y = top + i * rowH;
@@ -127,15 +144,24 @@ export function svg(rows, meta) {
     const label = row.label.length > 48 ? row.label.slice(0, 47) + '…' : row.label;
     parts.push(`<text x="16" y="${y + 21}" fill="#1f2328">${esc(label)}</text>`);
     if (h === null) {
-      parts.push(`<text x="${left + 6}" y="${y + 21}" fill="#8c959f">${esc(row.status === 'broken' ? 'broken measurement' : 'not measured')}</text>`);
+      parts.push(
+        `<text x="${left + 6}" y="${y + 21}" fill="#8c959f">${esc(row.status === 'broken' ? 'broken measurement' : 'not measured')}</text>`,
+      );
       return;
     }
     const x0 = x(10 ** min);
     const x1 = x(h);
     const color = h >= 1 ? '#2da44e' : '#cf222e';
     parts.push(`<rect x="${x0}" y="${y + 8}" width="${Math.max(2, x1 - x0)}" height="18" rx="3" fill="${color}"/>`);
-    const actual = row.unit === '×' ? `${fmt(row.value, '×')} faster` : row.target.of === 'ratio' ? `ratio ${ratioText(row)}` : fmt(row.value, row.unit);
-    parts.push(`<text x="${Math.max(x1, x(1)) + 8}" y="${y + 21}" fill="#1f2328">${esc(`${actual} (target ${row.unit === '×' ? '≥ 100×' : targetText(row.target, row.unit)})`)}</text>`);
+    const actual =
+      row.unit === '×'
+        ? `${fmt(row.value, '×')} faster`
+        : row.target.of === 'ratio'
+          ? `ratio ${ratioText(row)}`
+          : fmt(row.value, row.unit);
+    parts.push(
+      `<text x="${Math.max(x1, x(1)) + 8}" y="${y + 21}" fill="#1f2328">${esc(`${actual} (target ${row.unit === '×' ? '≥ 100×' : targetText(row.target, row.unit)})`)}</text>`,
+    );
   });
   parts.push('</svg>');
   return parts.join('\n') + '\n';

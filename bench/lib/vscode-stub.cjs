@@ -250,10 +250,28 @@ function makeApi(workspaceRoot) {
     count(name);
     return new Disposable();
   };
-  const folders = workspaceRoot ? [{ uri: Uri.file(workspaceRoot), name: path.basename(workspaceRoot), index: 0 }] : undefined;
+  const folders = workspaceRoot
+    ? [{ uri: Uri.file(workspaceRoot), name: path.basename(workspaceRoot), index: 0 }]
+    : undefined;
   const outputChannel = (name) => {
     count('window.createOutputChannel');
-    return { name, append() {}, appendLine() {}, replace() {}, clear() {}, show() {}, hide() {}, dispose() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {}, logLevel: 2, onDidChangeLogLevel: noEvent };
+    return {
+      name,
+      append() {},
+      appendLine() {},
+      replace() {},
+      clear() {},
+      show() {},
+      hide() {},
+      dispose() {},
+      trace() {},
+      debug() {},
+      info() {},
+      warn() {},
+      error() {},
+      logLevel: 2,
+      onDidChangeLogLevel: noEvent,
+    };
   };
   const api = {
     version: '1.90.0',
@@ -295,7 +313,16 @@ function makeApi(workspaceRoot) {
       createDiagnosticCollection: (name) => {
         count('languages.createDiagnosticCollection');
         const map = new Map();
-        return { name, set: (u, d) => map.set(String(u), d), delete: (u) => map.delete(String(u)), clear: () => map.clear(), get: (u) => map.get(String(u)), has: (u) => map.has(String(u)), forEach: (cb) => map.forEach(cb), dispose() {} };
+        return {
+          name,
+          set: (u, d) => map.set(String(u), d),
+          delete: (u) => map.delete(String(u)),
+          clear: () => map.clear(),
+          get: (u) => map.get(String(u)),
+          has: (u) => map.has(String(u)),
+          forEach: (cb) => map.forEach(cb),
+          dispose() {},
+        };
       },
       registerCodeActionsProvider: disposable('languages.registerCodeActionsProvider'),
       registerHoverProvider: disposable('languages.registerHoverProvider'),
@@ -317,7 +344,21 @@ function makeApi(workspaceRoot) {
       },
       createTreeView: (id) => {
         count('window.createTreeView');
-        return { id, visible: false, selection: [], onDidChangeVisibility: noEvent, onDidChangeSelection: noEvent, onDidExpandElement: noEvent, onDidCollapseElement: noEvent, reveal: async () => undefined, dispose() {}, message: undefined, title: undefined, description: undefined, badge: undefined };
+        return {
+          id,
+          visible: false,
+          selection: [],
+          onDidChangeVisibility: noEvent,
+          onDidChangeSelection: noEvent,
+          onDidExpandElement: noEvent,
+          onDidCollapseElement: noEvent,
+          reveal: async () => undefined,
+          dispose() {},
+          message: undefined,
+          title: undefined,
+          description: undefined,
+          badge: undefined,
+        };
       },
       registerTreeDataProvider: disposable('window.registerTreeDataProvider'),
       registerWebviewViewProvider: disposable('window.registerWebviewViewProvider'),
@@ -344,7 +385,8 @@ function makeApi(workspaceRoot) {
       textDocuments: [],
       getConfiguration: configuration,
       getWorkspaceFolder: () => (folders ? folders[0] : undefined),
-      asRelativePath: (p) => (workspaceRoot ? path.relative(workspaceRoot, typeof p === 'string' ? p : p.fsPath) : String(p)),
+      asRelativePath: (p) =>
+        workspaceRoot ? path.relative(workspaceRoot, typeof p === 'string' ? p : p.fsPath) : String(p),
       findFiles: async () => {
         count('workspace.findFiles');
         return [];
@@ -373,9 +415,20 @@ function makeApi(workspaceRoot) {
       onDidRenameFiles: noEvent,
       registerTextDocumentContentProvider: disposable('workspace.registerTextDocumentContentProvider'),
     },
-    env: { appName: 'bench', language: 'en', machineId: 'bench', sessionId: 'bench', uiKind: 1, clipboard: { writeText: async () => undefined, readText: async () => '' }, openExternal: async () => true },
+    env: {
+      appName: 'bench',
+      language: 'en',
+      machineId: 'bench',
+      sessionId: 'bench',
+      uiKind: 1,
+      clipboard: { writeText: async () => undefined, readText: async () => '' },
+      openExternal: async () => true,
+    },
     extensions: { getExtension: () => undefined, all: [] },
-    l10n: { t: (message, ...args) => (typeof message === 'string' ? message.replace(/\{(\d+)\}/g, (_m, i) => String(args[i])) : message.message) },
+    l10n: {
+      t: (message, ...args) =>
+        typeof message === 'string' ? message.replace(/\{(\d+)\}/g, (_m, i) => String(args[i])) : message.message,
+    },
   };
   return new Proxy(api, {
     get(target, prop) {
@@ -397,7 +450,12 @@ function makeContext(extensionPath, storageDir) {
     asAbsolutePath: (p) => path.join(extensionPath, p),
     globalState: memento(),
     workspaceState: memento(),
-    secrets: { get: async (k) => secrets.get(k), store: async (k, v) => void secrets.set(k, v), delete: async (k) => void secrets.delete(k), onDidChange: noEvent },
+    secrets: {
+      get: async (k) => secrets.get(k),
+      store: async (k, v) => void secrets.set(k, v),
+      delete: async (k) => void secrets.delete(k),
+      onDidChange: noEvent,
+    },
     globalStorageUri: Uri.file(path.join(storageDir, 'global')),
     storageUri: Uri.file(path.join(storageDir, 'workspace')),
     logUri: Uri.file(path.join(storageDir, 'log')),
@@ -405,7 +463,20 @@ function makeContext(extensionPath, storageDir) {
     storagePath: path.join(storageDir, 'workspace'),
     logPath: path.join(storageDir, 'log'),
     extensionMode: 1,
-    environmentVariableCollection: { replace() {}, append() {}, prepend() {}, get() {}, forEach() {}, delete() {}, clear() {}, persistent: false, description: undefined, getScoped() { return this; } },
+    environmentVariableCollection: {
+      replace() {},
+      append() {},
+      prepend() {},
+      get() {},
+      forEach() {},
+      delete() {},
+      clear() {},
+      persistent: false,
+      description: undefined,
+      getScoped() {
+        return this;
+      },
+    },
     extension: { id: 'rolecall.rolecall', extensionPath, packageJSON: {}, isActive: true },
   };
 }

@@ -24,7 +24,14 @@ require.cache.vscode = { id: 'vscode', filename: 'vscode', loaded: true, exports
   await extension.activate(context);
   const t2 = performance.now();
   const registered = Object.entries(calls).filter(([k]) => !k.startsWith('commands.executeCommand'));
-  process.stdout.write(JSON.stringify({ loadMs: t1 - t0, activateMs: t2 - t1, subscriptions: context.subscriptions.length, calls: Object.fromEntries(registered) }) + '\n');
+  process.stdout.write(
+    JSON.stringify({
+      loadMs: t1 - t0,
+      activateMs: t2 - t1,
+      subscriptions: context.subscriptions.length,
+      calls: Object.fromEntries(registered),
+    }) + '\n',
+  );
   if (typeof extension.deactivate === 'function') await extension.deactivate();
   // Background work started by activate (e.g. a first scan) is not activation time; do not wait for it.
   process.exit(0);

@@ -30,7 +30,8 @@ await runMeasurement([['scan-process-vs-tree-sitter', 'rolecall scan of a 5k-lin
     writeFileSync(file, generateJenkinsfile(5000));
     const first = timed([CLI, 'scan', file, '--format', 'json']);
     const usages = first.r.status !== null && first.r.status <= 1 ? JSON.parse(first.r.stdout).usages.length : 0;
-    if (usages === 0) throw new Error(`rolecall scan found no usages (exit ${first.r.status}): ${first.r.stderr.slice(0, 300)}`);
+    if (usages === 0)
+      throw new Error(`rolecall scan found no usages (exit ${first.r.status}): ${first.r.stderr.slice(0, 300)}`);
     const peerFirst = timed([PEER, file]);
     if (peerFirst.r.status !== 0) throw new Error(`tree-sitter peer failed: ${peerFirst.r.stderr.slice(0, 300)}`);
     const rounds = SHORT ? 5 : 15;
@@ -42,7 +43,9 @@ await runMeasurement([['scan-process-vs-tree-sitter', 'rolecall scan of a 5k-lin
     }
     const o = median(ours);
     const p = median(peer);
-    progress(`rolecall scan ${o.toFixed(0)} ms vs tree-sitter parse ${p.toFixed(0)} ms (whole processes, median of ${rounds}); ${usages} usages`);
+    progress(
+      `rolecall scan ${o.toFixed(0)} ms vs tree-sitter parse ${p.toFixed(0)} ms (whole processes, median of ${rounds}); ${usages} usages`,
+    );
     return [
       {
         id: 'scan-process-vs-tree-sitter',

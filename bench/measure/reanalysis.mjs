@@ -20,7 +20,9 @@ await runMeasurement([['reanalysis-latency', 'Re-analysis after an edit (5k line
   const require = createRequire(join(ROOT, 'package.json'));
   const { Parser, Language } = await import('web-tree-sitter');
   await Parser.init();
-  const language = await Language.load(join(require.resolve('tree-sitter-groovy/package.json'), '..', 'tree-sitter-groovy.wasm'));
+  const language = await Language.load(
+    join(require.resolve('tree-sitter-groovy/package.json'), '..', 'tree-sitter-groovy.wasm'),
+  );
   const parser = new Parser();
   parser.setLanguage(language);
   const peer = [];
@@ -60,7 +62,9 @@ await runMeasurement([['reanalysis-latency', 'Re-analysis after an edit (5k line
   const current = text + '\n';
   const exact = JSON.stringify(session.update(current, ctx)) === JSON.stringify(analyze(current));
   const carried = ((100 * reusedShare) / lat.length).toFixed(0);
-  progress(`re-analysis p50 ${p50.toFixed(2)} ms, p95 ${p95.toFixed(2)} ms over ${lat.length} updates, keystrokes and their undos (${incremental} incremental parses, ${carried}% of usages carried over on average; result ${exact ? 'identical to' : 'DIFFERENT from'} a full analysis); tree-sitter parse ${peerMs.toFixed(2)} ms`);
+  progress(
+    `re-analysis p50 ${p50.toFixed(2)} ms, p95 ${p95.toFixed(2)} ms over ${lat.length} updates, keystrokes and their undos (${incremental} incremental parses, ${carried}% of usages carried over on average; result ${exact ? 'identical to' : 'DIFFERENT from'} a full analysis); tree-sitter parse ${peerMs.toFixed(2)} ms`,
+  );
   return [
     {
       id: 'reanalysis-latency',

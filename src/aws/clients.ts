@@ -21,7 +21,11 @@ function baseConfig(settings: ClientSettings) {
     region: settings.region ?? 'us-east-1',
     maxAttempts: 1,
     ...(settings.endpointUrl ? { endpoint: settings.endpointUrl } : {}),
-    ...(settings.credentials ? { credentials: settings.credentials } : settings.profile ? { profile: settings.profile } : {}),
+    ...(settings.credentials
+      ? { credentials: settings.credentials }
+      : settings.profile
+        ? { profile: settings.profile }
+        : {}),
   };
 }
 

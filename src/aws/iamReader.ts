@@ -24,7 +24,16 @@ import type { IAMClient, InstanceProfile, Role, Tag } from '@aws-sdk/client-iam'
 import { AssumeRoleCommand, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import type { STSClient } from '@aws-sdk/client-sts';
 import { silentLog } from '../core/ports';
-import type { IamOrigin, IamReader, InstanceProfileRecord, Log, Lookup, PolicySource, RoleRecord, UserRecord } from '../core/ports';
+import type {
+  IamOrigin,
+  IamReader,
+  InstanceProfileRecord,
+  Log,
+  Lookup,
+  PolicySource,
+  RoleRecord,
+  UserRecord,
+} from '../core/ports';
 import { CoalescingCache } from './cache';
 import { makeIamClient, makeStsClient, sendWithRetry } from './clients';
 import type { ClientSettings } from './clients';
@@ -72,13 +81,18 @@ interface AccountSource {
   identityArn?: string;
 }
 
-const IAM_READ_ACTIONS = 'iam:GetRole, iam:ListRoles, iam:ListRolePolicies, iam:GetRolePolicy, iam:ListAttachedRolePolicies, iam:GetPolicy, iam:GetPolicyVersion, iam:GetUser, iam:ListUserPolicies, iam:GetUserPolicy, iam:ListAttachedUserPolicies, iam:ListGroupsForUser, iam:ListGroupPolicies, iam:GetGroupPolicy, iam:ListAttachedGroupPolicies, iam:ListMFADevices, iam:GetInstanceProfile';
+const IAM_READ_ACTIONS =
+  'iam:GetRole, iam:ListRoles, iam:ListRolePolicies, iam:GetRolePolicy, iam:ListAttachedRolePolicies, iam:GetPolicy, iam:GetPolicyVersion, iam:GetUser, iam:ListUserPolicies, iam:GetUserPolicy, iam:ListAttachedUserPolicies, iam:ListGroupsForUser, iam:ListGroupPolicies, iam:GetGroupPolicy, iam:ListAttachedGroupPolicies, iam:ListMFADevices, iam:GetInstanceProfile';
 
 /** Pages of one listing before it is given up as runaway (IAM lists at most 1,000 items a page). */
 const MAX_PAGES = 1000;
 
 function paginationFailure(action: string, resource: string, why: string): Unavailable {
-  return { status: 'unavailable', reason: `${action} on ${resource} did not finish: ${why}, so the listing is incomplete`, next: 'check the --endpoint-url (a proxy or emulator answering wrongly), or scan with a snapshot (rolecall snapshot --out FILE, then --iam-snapshot FILE)' };
+  return {
+    status: 'unavailable',
+    reason: `${action} on ${resource} did not finish: ${why}, so the listing is incomplete`,
+    next: 'check the --endpoint-url (a proxy or emulator answering wrongly), or scan with a snapshot (rolecall snapshot --out FILE, then --iam-snapshot FILE)',
+  };
 }
 
 /** `arn:PART:iam::ACCT:role/PATH/NAME` or `arn:PART:sts::ACCT:assumed-role/NAME/SESSION`. */
@@ -124,7 +138,11 @@ export async function createLiveIamReader(options: AwsClientOptions = {}): Promi
 class LiveReader implements LiveIamReader {
   private readonly log: Log;
   private readonly policy: RetryPolicy;
-  private readonly cache: CoalescingCache<Lookup<unknown> | { status: 'identity'; identity: Identity } | { status: 'assumed'; source: AccountSource; expiresAt: number | null }>;
+  private readonly cache: CoalescingCache<
+    | Lookup<unknown>
+    | { status: 'identity'; identity: Identity }
+    | { status: 'assumed'; source: AccountSource; expiresAt: number | null }
+  >;
   private readonly cacheTtlMs: number;
   private readonly failureTtlMs: number;
   private readonly now: () => number;
@@ -164,8 +182,14 @@ class LiveReader implements LiveIamReader {
     const result = await this.cache.get(
       'identity:default',
       async () => {
-        const outcome = await this.send<{ Arn?: string; Account?: string }>(this.defaultSource, 'sts', 'GetCallerIdentity', () => new GetCallerIdentityCommand({}));
-        if (!outcome.ok) return this.unavailable(outcome, { action: 'sts:GetCallerIdentity', source: this.defaultSource });
+        const outcome = await this.send<{ Arn?: string; Account?: string }>(
+          this.defaultSource,
+          'sts',
+          'GetCallerIdentity',
+          () => new GetCallerIdentityCommand({}),
+        );
+        if (!outcome.ok)
+          return this.unavailable(outcome, { action: 'sts:GetCallerIdentity', source: this.defaultSource });
         const identity = { arn: outcome.value.Arn ?? '', account: outcome.value.Account ?? '' };
         this.log.info(`live IAM: default credentials are ${identity.arn} (account ${identity.account})`);
         return { status: 'identity', identity } as const;
@@ -187,7 +211,12 @@ class LiveReader implements LiveIamReader {
     const result = await this.cache.get(
       `identity:${account}`,
       async () => {
-        const outcome = await this.send<{ Arn?: string; Account?: string }>(source, 'sts', 'GetCallerIdentity', () => new GetCallerIdentityCommand({}));
+        const outcome = await this.send<{ Arn?: string; Account?: string }>(
+          source,
+          'sts',
+          'GetCallerIdentity',
+          () => new GetCallerIdentityCommand({}),
+        );
         if (!outcome.ok) return this.unavailable(outcome, { action: 'sts:GetCallerIdentity', source });
         const identity = { arn: outcome.value.Arn ?? '', account: outcome.value.Account ?? '' };
         if (identity.account !== account) {
@@ -270,16 +299,27 @@ class LiveReader implements LiveIamReader {
       `assume:${account}:${roleArn}`,
       async () => {
         if (!new RegExp(`^arn:[\\w-]+:iam::${account}:role/.+`).test(roleArn)) {
-          return { status: 'unavailable', reason: `the reader role ${roleArn} is not a role of account ${account}`, next: 'use a role ARN with {account} in it, e.g. --assume-role-template \'arn:aws:iam::{account}:role/rolecall-reader\'' } as Unavailable;
+          return {
+            status: 'unavailable',
+            reason: `the reader role ${roleArn} is not a role of account ${account}`,
+            next: "use a role ARN with {account} in it, e.g. --assume-role-template 'arn:aws:iam::{account}:role/rolecall-reader'",
+          } as Unavailable;
         }
-        const outcome = await this.send<{ Credentials?: { AccessKeyId?: string; SecretAccessKey?: string; SessionToken?: string; Expiration?: Date }; AssumedRoleUser?: { Arn?: string } }>(
+        const outcome = await this.send<{
+          Credentials?: { AccessKeyId?: string; SecretAccessKey?: string; SessionToken?: string; Expiration?: Date };
+          AssumedRoleUser?: { Arn?: string };
+        }>(
           this.defaultSource,
           'sts',
           'AssumeRole',
           () => new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: 'rolecall-reader' }),
         );
         if (!outcome.ok) {
-          const failure = this.unavailable(outcome, { action: 'sts:AssumeRole', source: this.defaultSource, resource: roleArn });
+          const failure = this.unavailable(outcome, {
+            action: 'sts:AssumeRole',
+            source: this.defaultSource,
+            resource: roleArn,
+          });
           this.log.warn(`live IAM: cannot assume the reader role ${roleArn}: ${failure.reason}`);
           return {
             status: 'unavailable',
@@ -288,18 +328,38 @@ class LiveReader implements LiveIamReader {
           } as Unavailable;
         }
         const c = outcome.value.Credentials;
-        if (!c?.AccessKeyId || !c.SecretAccessKey) return { status: 'unavailable', reason: `STS returned no credentials for ${roleArn}`, next: 'try again, or check the --endpoint-url' } as Unavailable;
-        const credentials = { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, expiration: c.Expiration };
-        const source: AccountSource = { label: account, settings: { region: this.options.region, endpointUrl: this.options.endpointUrl, credentials }, identityArn: outcome.value.AssumedRoleUser?.Arn ?? roleArn };
+        if (!c?.AccessKeyId || !c.SecretAccessKey)
+          return {
+            status: 'unavailable',
+            reason: `STS returned no credentials for ${roleArn}`,
+            next: 'try again, or check the --endpoint-url',
+          } as Unavailable;
+        const credentials = {
+          accessKeyId: c.AccessKeyId,
+          secretAccessKey: c.SecretAccessKey,
+          sessionToken: c.SessionToken,
+          expiration: c.Expiration,
+        };
+        const source: AccountSource = {
+          label: account,
+          settings: { region: this.options.region, endpointUrl: this.options.endpointUrl, credentials },
+          identityArn: outcome.value.AssumedRoleUser?.Arn ?? roleArn,
+        };
         this.assumed.add(source);
         this.log.info(`live IAM: reading account ${account} as ${source.identityArn}`);
-        return { status: 'assumed', source, expiresAt: c.Expiration ? new Date(c.Expiration).getTime() : null } as const;
+        return {
+          status: 'assumed',
+          source,
+          expiresAt: c.Expiration ? new Date(c.Expiration).getTime() : null,
+        } as const;
       },
       (value) => {
         if (value.status !== 'assumed') return this.failureTtlMs;
         const v = value as { expiresAt: number | null };
         // Renewed five minutes before the session ends, or with the cache.
-        return v.expiresAt === null ? this.cacheTtlMs : Math.max(0, Math.min(this.cacheTtlMs, v.expiresAt - 5 * 60_000 - this.now()));
+        return v.expiresAt === null
+          ? this.cacheTtlMs
+          : Math.max(0, Math.min(this.cacheTtlMs, v.expiresAt - 5 * 60_000 - this.now()));
       },
     );
     if (result.status === 'assumed') return (result as { source: AccountSource }).source;
@@ -313,24 +373,50 @@ class LiveReader implements LiveIamReader {
     return (source.sts ??= makeStsClient(source.settings));
   }
 
-  private send<T>(source: AccountSource, service: 'iam' | 'sts', operation: string, build: () => any): Promise<RetryOutcome<T>> {
+  private send<T>(
+    source: AccountSource,
+    service: 'iam' | 'sts',
+    operation: string,
+    build: () => any,
+  ): Promise<RetryOutcome<T>> {
     const account = source.label === 'default' ? (this.identity?.account ?? 'default') : source.label;
-    return sendWithRetry<T>(this.policy, this.clientOf(source, service), build, { service, operation, account }, (event: AwsRequestEvent) => {
-      this.counts[event.operation] = (this.counts[event.operation] ?? 0) + 1;
-      this.options.onRequest?.(event);
-    }).catch((error: unknown) => {
+    return sendWithRetry<T>(
+      this.policy,
+      this.clientOf(source, service),
+      build,
+      { service, operation, account },
+      (event: AwsRequestEvent) => {
+        this.counts[event.operation] = (this.counts[event.operation] ?? 0) + 1;
+        this.options.onRequest?.(event);
+      },
+    ).catch((error: unknown) => {
       // sendWithRetry does not reject; this only guards against a bug turning into an unhandled rejection.
-      return { ok: false, error: { kind: 'other', code: 'InternalError', message: String(error), retryable: false }, attempts: 0, deadlineHit: false } as RetryOutcome<T>;
+      return {
+        ok: false,
+        error: { kind: 'other', code: 'InternalError', message: String(error), retryable: false },
+        attempts: 0,
+        deadlineHit: false,
+      } as RetryOutcome<T>;
     });
   }
 
   private principalOf(source: AccountSource): string {
-    if (source.label === 'default') return this.identity?.arn ?? (source.profile ? `the credentials of profile ${source.profile}` : 'the default credentials');
-    return source.identityArn ?? (source.profile ? `the credentials of profile ${source.profile}` : `the credentials for account ${source.label}`);
+    if (source.label === 'default')
+      return (
+        this.identity?.arn ??
+        (source.profile ? `the credentials of profile ${source.profile}` : 'the default credentials')
+      );
+    return (
+      source.identityArn ??
+      (source.profile ? `the credentials of profile ${source.profile}` : `the credentials for account ${source.label}`)
+    );
   }
 
   /** Maps a failed outcome to `unavailable` with a reason naming what failed and a next step. */
-  private unavailable(outcome: Extract<RetryOutcome<unknown>, { ok: false }>, context: { action: string; source: AccountSource; resource?: string }): Unavailable {
+  private unavailable(
+    outcome: Extract<RetryOutcome<unknown>, { ok: false }>,
+    context: { action: string; source: AccountSource; resource?: string },
+  ): Unavailable {
     const error: ClassifiedError = outcome.error;
     const where = this.options.endpointUrl ? ` at ${this.options.endpointUrl}` : '';
     const profile = context.source.profile;
@@ -375,8 +461,8 @@ class LiveReader implements LiveIamReader {
       case 'no-credentials':
         reason = `no AWS credentials found${profile ? ` for profile ${profile}` : ''} (${error.message})`;
         next = /multi-?factor|mfa/i.test(error.message)
-          // A role profile with mfa_serial needs a code the reader cannot ask for mid-scan.
-          ? `mint MFA-backed credentials first (rolecall mint --role-arn ROLE --serial-number MFA_ARN --token-code CODE${profileFlag} --write-profile NAME) and read IAM with --profile NAME`
+          ? // A role profile with mfa_serial needs a code the reader cannot ask for mid-scan.
+            `mint MFA-backed credentials first (rolecall mint --role-arn ROLE --serial-number MFA_ARN --token-code CODE${profileFlag} --write-profile NAME) and read IAM with --profile NAME`
           : `configure credentials: aws configure${profileFlag} or aws sso login${profileFlag}, or pass --profile NAME; ${snapshotHint}`;
         break;
       default:
@@ -405,7 +491,11 @@ class LiveReader implements LiveIamReader {
       roleName: role.RoleName ?? '',
       path: role.Path ?? '/',
       ...(role.RoleId ? { roleId: role.RoleId } : {}),
-      trustPolicy: { name: `${role.RoleName ?? 'role'} trust policy`, text: decodePolicyDocument(role.AssumeRolePolicyDocument), origin },
+      trustPolicy: {
+        name: `${role.RoleName ?? 'role'} trust policy`,
+        text: decodePolicyDocument(role.AssumeRolePolicyDocument),
+        origin,
+      },
       maxSessionDuration: role.MaxSessionDuration ?? 3600,
       identityPolicies,
       tags: tagsOf(role.Tags),
@@ -416,12 +506,25 @@ class LiveReader implements LiveIamReader {
   async getRole(roleArn: string, options: { identityPolicies?: boolean } = {}): Promise<Lookup<RoleRecord>> {
     try {
       const parsed = parseRoleArn(roleArn);
-      if (!parsed) return { status: 'unavailable', reason: `not a role ARN: ${roleArn}`, next: 'give a role ARN like arn:aws:iam::123456789012:role/NAME' };
+      if (!parsed)
+        return {
+          status: 'unavailable',
+          reason: `not a role ARN: ${roleArn}`,
+          next: 'give a role ARN like arn:aws:iam::123456789012:role/NAME',
+        };
       const source = await this.sourceFor(parsed.account);
       if ('status' in source) return source;
-      const role = (await this.cache.get(`role:${parsed.account}:${parsed.roleName}`, () => this.loadRole(parsed.account, parsed.roleName, source), this.ttlOf)) as Lookup<RoleRecord>;
+      const role = (await this.cache.get(
+        `role:${parsed.account}:${parsed.roleName}`,
+        () => this.loadRole(parsed.account, parsed.roleName, source),
+        this.ttlOf,
+      )) as Lookup<RoleRecord>;
       if (role.status !== 'found' || options.identityPolicies === false) return role;
-      const policies = (await this.cache.get(`rolepolicies:${parsed.account}:${parsed.roleName}`, () => this.loadRolePolicies(parsed.roleName, source), this.ttlOf)) as Lookup<PolicySource[]>;
+      const policies = (await this.cache.get(
+        `rolepolicies:${parsed.account}:${parsed.roleName}`,
+        () => this.loadRolePolicies(parsed.roleName, source),
+        this.ttlOf,
+      )) as Lookup<PolicySource[]>;
       if (policies.status === 'unavailable') return policies;
       if (policies.status === 'not-found') return { status: 'not-found', knownNames: [] };
       return { status: 'found', value: { ...role.value, identityPolicies: policies.value } };
@@ -431,9 +534,19 @@ class LiveReader implements LiveIamReader {
   }
 
   private async loadRole(account: string, roleName: string, source: AccountSource): Promise<Lookup<RoleRecord>> {
-    const outcome = await this.send<{ Role?: Role }>(source, 'iam', 'GetRole', () => new GetRoleCommand({ RoleName: roleName }));
+    const outcome = await this.send<{ Role?: Role }>(
+      source,
+      'iam',
+      'GetRole',
+      () => new GetRoleCommand({ RoleName: roleName }),
+    );
     if (outcome.ok) {
-      if (!outcome.value.Role) return { status: 'unavailable', reason: `IAM returned no role for ${roleName}`, next: 'try again, or check the --endpoint-url' };
+      if (!outcome.value.Role)
+        return {
+          status: 'unavailable',
+          reason: `IAM returned no role for ${roleName}`,
+          next: 'try again, or check the --endpoint-url',
+        };
       return { status: 'found', value: this.roleRecord(outcome.value.Role, account, source, []) };
     }
     if (outcome.error.kind === 'not-found') {
@@ -441,7 +554,11 @@ class LiveReader implements LiveIamReader {
       const knownNames = listed.status === 'found' ? listed.value.map((r) => r.roleName) : [];
       return { status: 'not-found', knownNames };
     }
-    const failure = this.unavailable(outcome, { action: 'iam:GetRole', source, resource: `arn:aws:iam::${account}:role/${roleName}` });
+    const failure = this.unavailable(outcome, {
+      action: 'iam:GetRole',
+      source,
+      resource: `arn:aws:iam::${account}:role/${roleName}`,
+    });
     this.log.warn(`live IAM: ${failure.reason}`);
     return failure;
   }
@@ -449,17 +566,40 @@ class LiveReader implements LiveIamReader {
   /** Inline + attached managed policies of a role. */
   private async loadRolePolicies(roleName: string, source: AccountSource): Promise<Lookup<PolicySource[]>> {
     const resource = `role ${roleName}`;
-    const inlineNames = await this.paginate<string>(source, 'ListRolePolicies', (marker) => new ListRolePoliciesCommand({ RoleName: roleName, Marker: marker }), (page) => page.PolicyNames ?? [], 'iam:ListRolePolicies', resource);
+    const inlineNames = await this.paginate<string>(
+      source,
+      'ListRolePolicies',
+      (marker) => new ListRolePoliciesCommand({ RoleName: roleName, Marker: marker }),
+      (page) => page.PolicyNames ?? [],
+      'iam:ListRolePolicies',
+      resource,
+    );
     if (!Array.isArray(inlineNames)) return inlineNames;
     const out: PolicySource[] = [];
     for (const name of inlineNames) {
-      const got = await this.send<{ PolicyDocument?: string }>(source, 'iam', 'GetRolePolicy', () => new GetRolePolicyCommand({ RoleName: roleName, PolicyName: name }));
-      if (!got.ok) return this.unavailable(got, { action: 'iam:GetRolePolicy', source, resource: `${resource} policy ${name}` });
+      const got = await this.send<{ PolicyDocument?: string }>(
+        source,
+        'iam',
+        'GetRolePolicy',
+        () => new GetRolePolicyCommand({ RoleName: roleName, PolicyName: name }),
+      );
+      if (!got.ok)
+        return this.unavailable(got, { action: 'iam:GetRolePolicy', source, resource: `${resource} policy ${name}` });
       out.push({ name, text: decodePolicyDocument(got.value.PolicyDocument), origin: this.origin(source) });
     }
-    const attached = await this.paginate<{ PolicyArn?: string }>(source, 'ListAttachedRolePolicies', (marker) => new ListAttachedRolePoliciesCommand({ RoleName: roleName, Marker: marker }), (page) => page.AttachedPolicies ?? [], 'iam:ListAttachedRolePolicies', resource);
+    const attached = await this.paginate<{ PolicyArn?: string }>(
+      source,
+      'ListAttachedRolePolicies',
+      (marker) => new ListAttachedRolePoliciesCommand({ RoleName: roleName, Marker: marker }),
+      (page) => page.AttachedPolicies ?? [],
+      'iam:ListAttachedRolePolicies',
+      resource,
+    );
     if (!Array.isArray(attached)) return attached;
-    const managed = await this.managedPolicies(attached.map((a) => a.PolicyArn).filter((a): a is string => !!a), source);
+    const managed = await this.managedPolicies(
+      attached.map((a) => a.PolicyArn).filter((a): a is string => !!a),
+      source,
+    );
     if (!Array.isArray(managed)) return managed;
     return { status: 'found', value: [...out, ...managed] };
   }
@@ -468,14 +608,36 @@ class LiveReader implements LiveIamReader {
   private async managedPolicies(arns: string[], source: AccountSource): Promise<PolicySource[] | Unavailable> {
     const out: PolicySource[] = [];
     for (const policyArn of arns) {
-      const doc = (await this.cache.get(`policy:${policyArn}`, async (): Promise<Lookup<PolicySource>> => {
-        const policy = await this.send<{ Policy?: { DefaultVersionId?: string } }>(source, 'iam', 'GetPolicy', () => new GetPolicyCommand({ PolicyArn: policyArn }));
-        if (!policy.ok) return this.unavailable(policy, { action: 'iam:GetPolicy', source, resource: policyArn });
-        const versionId = policy.value.Policy?.DefaultVersionId ?? 'v1';
-        const version = await this.send<{ PolicyVersion?: { Document?: string } }>(source, 'iam', 'GetPolicyVersion', () => new GetPolicyVersionCommand({ PolicyArn: policyArn, VersionId: versionId }));
-        if (!version.ok) return this.unavailable(version, { action: 'iam:GetPolicyVersion', source, resource: policyArn });
-        return { status: 'found', value: { name: policyArn, text: decodePolicyDocument(version.value.PolicyVersion?.Document), origin: this.origin(source) } };
-      }, this.ttlOf)) as Lookup<PolicySource>;
+      const doc = (await this.cache.get(
+        `policy:${policyArn}`,
+        async (): Promise<Lookup<PolicySource>> => {
+          const policy = await this.send<{ Policy?: { DefaultVersionId?: string } }>(
+            source,
+            'iam',
+            'GetPolicy',
+            () => new GetPolicyCommand({ PolicyArn: policyArn }),
+          );
+          if (!policy.ok) return this.unavailable(policy, { action: 'iam:GetPolicy', source, resource: policyArn });
+          const versionId = policy.value.Policy?.DefaultVersionId ?? 'v1';
+          const version = await this.send<{ PolicyVersion?: { Document?: string } }>(
+            source,
+            'iam',
+            'GetPolicyVersion',
+            () => new GetPolicyVersionCommand({ PolicyArn: policyArn, VersionId: versionId }),
+          );
+          if (!version.ok)
+            return this.unavailable(version, { action: 'iam:GetPolicyVersion', source, resource: policyArn });
+          return {
+            status: 'found',
+            value: {
+              name: policyArn,
+              text: decodePolicyDocument(version.value.PolicyVersion?.Document),
+              origin: this.origin(source),
+            },
+          };
+        },
+        this.ttlOf,
+      )) as Lookup<PolicySource>;
       if (doc.status === 'unavailable') return doc;
       if (doc.status === 'found') out.push(doc.value);
     }
@@ -495,13 +657,16 @@ class LiveReader implements LiveIamReader {
     let marker: string | undefined;
     const seen = new Set<string>();
     for (let page = 1; page <= MAX_PAGES; page++) {
-      const outcome = await this.send<{ IsTruncated?: boolean; Marker?: string }>(source, 'iam', operation, () => build(marker));
+      const outcome = await this.send<{ IsTruncated?: boolean; Marker?: string }>(source, 'iam', operation, () =>
+        build(marker),
+      );
       if (!outcome.ok) return this.unavailable(outcome, { action, source, resource });
       all.push(...items(outcome.value));
       if (!outcome.value.IsTruncated || !outcome.value.Marker) return all;
       marker = outcome.value.Marker;
       // A marker seen before would page forever: the listing is incomplete, and partial data is no answer.
-      if (seen.has(marker)) return paginationFailure(action, resource, `IAM returned the same pagination marker twice (page ${page})`);
+      if (seen.has(marker))
+        return paginationFailure(action, resource, `IAM returned the same pagination marker twice (page ${page})`);
       seen.add(marker);
     }
     return paginationFailure(action, resource, `more than ${MAX_PAGES} pages`);
@@ -510,24 +675,51 @@ class LiveReader implements LiveIamReader {
   async getInstanceProfile(instanceProfileArn: string): Promise<Lookup<InstanceProfileRecord>> {
     try {
       const m = /^arn:[^:]+:iam::(\d{12}):instance-profile\/(?:.*\/)?([^/]+)$/.exec(instanceProfileArn);
-      if (!m) return { status: 'unavailable', reason: `not an instance profile ARN: ${instanceProfileArn}`, next: 'give an ARN like arn:aws:iam::123456789012:instance-profile/NAME' };
+      if (!m)
+        return {
+          status: 'unavailable',
+          reason: `not an instance profile ARN: ${instanceProfileArn}`,
+          next: 'give an ARN like arn:aws:iam::123456789012:instance-profile/NAME',
+        };
       const [, account, name] = m;
       const source = await this.sourceFor(account);
       if ('status' in source) return source;
-      return (await this.cache.get(`instance-profile:${account}:${name}`, () => this.loadInstanceProfile(account, name, source), this.ttlOf)) as Lookup<InstanceProfileRecord>;
+      return (await this.cache.get(
+        `instance-profile:${account}:${name}`,
+        () => this.loadInstanceProfile(account, name, source),
+        this.ttlOf,
+      )) as Lookup<InstanceProfileRecord>;
     } catch (error) {
       return this.internalFailure('iam:GetInstanceProfile', error);
     }
   }
 
-  private async loadInstanceProfile(account: string, name: string, source: AccountSource): Promise<Lookup<InstanceProfileRecord>> {
-    const got = await this.send<{ InstanceProfile?: InstanceProfile }>(source, 'iam', 'GetInstanceProfile', () => new GetInstanceProfileCommand({ InstanceProfileName: name }));
+  private async loadInstanceProfile(
+    account: string,
+    name: string,
+    source: AccountSource,
+  ): Promise<Lookup<InstanceProfileRecord>> {
+    const got = await this.send<{ InstanceProfile?: InstanceProfile }>(
+      source,
+      'iam',
+      'GetInstanceProfile',
+      () => new GetInstanceProfileCommand({ InstanceProfileName: name }),
+    );
     if (!got.ok) {
       if (got.error.kind === 'not-found') return { status: 'not-found', knownNames: [] };
-      return this.unavailable(got, { action: 'iam:GetInstanceProfile', source, resource: `arn:aws:iam::${account}:instance-profile/${name}` });
+      return this.unavailable(got, {
+        action: 'iam:GetInstanceProfile',
+        source,
+        resource: `arn:aws:iam::${account}:instance-profile/${name}`,
+      });
     }
     const profile = got.value.InstanceProfile;
-    if (!profile) return { status: 'unavailable', reason: `IAM returned no instance profile for ${name}`, next: 'try again, or check the --endpoint-url' };
+    if (!profile)
+      return {
+        status: 'unavailable',
+        reason: `IAM returned no instance profile for ${name}`,
+        next: 'try again, or check the --endpoint-url',
+      };
     return {
       status: 'found',
       value: {
@@ -544,10 +736,19 @@ class LiveReader implements LiveIamReader {
   async getUser(userArn: string): Promise<Lookup<UserRecord>> {
     try {
       const parsed = parseUserArn(userArn);
-      if (!parsed) return { status: 'unavailable', reason: `not a user ARN: ${userArn}`, next: 'give a user ARN like arn:aws:iam::123456789012:user/NAME' };
+      if (!parsed)
+        return {
+          status: 'unavailable',
+          reason: `not a user ARN: ${userArn}`,
+          next: 'give a user ARN like arn:aws:iam::123456789012:user/NAME',
+        };
       const source = await this.sourceFor(parsed.account);
       if ('status' in source) return source;
-      return (await this.cache.get(`user:${parsed.account}:${parsed.userName}`, () => this.loadUser(parsed.account, parsed.userName, source), this.ttlOf)) as Lookup<UserRecord>;
+      return (await this.cache.get(
+        `user:${parsed.account}:${parsed.userName}`,
+        () => this.loadUser(parsed.account, parsed.userName, source),
+        this.ttlOf,
+      )) as Lookup<UserRecord>;
     } catch (error) {
       return this.internalFailure('iam:GetUser', error);
     }
@@ -555,7 +756,12 @@ class LiveReader implements LiveIamReader {
 
   private async loadUser(account: string, userName: string, source: AccountSource): Promise<Lookup<UserRecord>> {
     const resource = `arn:aws:iam::${account}:user/${userName}`;
-    const got = await this.send<{ User?: { Arn?: string; UserName?: string; UserId?: string; Tags?: Tag[] } }>(source, 'iam', 'GetUser', () => new GetUserCommand({ UserName: userName }));
+    const got = await this.send<{ User?: { Arn?: string; UserName?: string; UserId?: string; Tags?: Tag[] } }>(
+      source,
+      'iam',
+      'GetUser',
+      () => new GetUserCommand({ UserName: userName }),
+    );
     if (!got.ok) {
       if (got.error.kind === 'not-found') return { status: 'not-found', knownNames: [] };
       return this.unavailable(got, { action: 'iam:GetUser', source, resource });
@@ -564,33 +770,85 @@ class LiveReader implements LiveIamReader {
     const origin = this.origin(source);
     const policies: PolicySource[] = [];
 
-    const inline = await this.paginate<string>(source, 'ListUserPolicies', (marker) => new ListUserPoliciesCommand({ UserName: userName, Marker: marker }), (p) => p.PolicyNames ?? [], 'iam:ListUserPolicies', resource);
+    const inline = await this.paginate<string>(
+      source,
+      'ListUserPolicies',
+      (marker) => new ListUserPoliciesCommand({ UserName: userName, Marker: marker }),
+      (p) => p.PolicyNames ?? [],
+      'iam:ListUserPolicies',
+      resource,
+    );
     if (!Array.isArray(inline)) return inline;
     for (const name of inline) {
-      const doc = await this.send<{ PolicyDocument?: string }>(source, 'iam', 'GetUserPolicy', () => new GetUserPolicyCommand({ UserName: userName, PolicyName: name }));
-      if (!doc.ok) return this.unavailable(doc, { action: 'iam:GetUserPolicy', source, resource: `${resource} policy ${name}` });
+      const doc = await this.send<{ PolicyDocument?: string }>(
+        source,
+        'iam',
+        'GetUserPolicy',
+        () => new GetUserPolicyCommand({ UserName: userName, PolicyName: name }),
+      );
+      if (!doc.ok)
+        return this.unavailable(doc, { action: 'iam:GetUserPolicy', source, resource: `${resource} policy ${name}` });
       policies.push({ name, text: decodePolicyDocument(doc.value.PolicyDocument), origin });
     }
-    const attached = await this.paginate<{ PolicyArn?: string }>(source, 'ListAttachedUserPolicies', (marker) => new ListAttachedUserPoliciesCommand({ UserName: userName, Marker: marker }), (p) => p.AttachedPolicies ?? [], 'iam:ListAttachedUserPolicies', resource);
+    const attached = await this.paginate<{ PolicyArn?: string }>(
+      source,
+      'ListAttachedUserPolicies',
+      (marker) => new ListAttachedUserPoliciesCommand({ UserName: userName, Marker: marker }),
+      (p) => p.AttachedPolicies ?? [],
+      'iam:ListAttachedUserPolicies',
+      resource,
+    );
     if (!Array.isArray(attached)) return attached;
     const managedArns = attached.map((a) => a.PolicyArn).filter((a): a is string => !!a);
 
-    const groups = await this.paginate<{ GroupName?: string }>(source, 'ListGroupsForUser', (marker) => new ListGroupsForUserCommand({ UserName: userName, Marker: marker }), (p) => p.Groups ?? [], 'iam:ListGroupsForUser', resource);
+    const groups = await this.paginate<{ GroupName?: string }>(
+      source,
+      'ListGroupsForUser',
+      (marker) => new ListGroupsForUserCommand({ UserName: userName, Marker: marker }),
+      (p) => p.Groups ?? [],
+      'iam:ListGroupsForUser',
+      resource,
+    );
     if (!Array.isArray(groups)) return groups;
     for (const group of groups) {
       const groupName = group.GroupName;
       if (!groupName) continue;
       const groupResource = `group ${groupName}`;
-      const names = await this.paginate<string>(source, 'ListGroupPolicies', (marker) => new ListGroupPoliciesCommand({ GroupName: groupName, Marker: marker }), (p) => p.PolicyNames ?? [], 'iam:ListGroupPolicies', groupResource);
+      const names = await this.paginate<string>(
+        source,
+        'ListGroupPolicies',
+        (marker) => new ListGroupPoliciesCommand({ GroupName: groupName, Marker: marker }),
+        (p) => p.PolicyNames ?? [],
+        'iam:ListGroupPolicies',
+        groupResource,
+      );
       if (!Array.isArray(names)) return names;
       for (const name of names) {
-        const doc = await this.send<{ PolicyDocument?: string }>(source, 'iam', 'GetGroupPolicy', () => new GetGroupPolicyCommand({ GroupName: groupName, PolicyName: name }));
-        if (!doc.ok) return this.unavailable(doc, { action: 'iam:GetGroupPolicy', source, resource: `${groupResource} policy ${name}` });
+        const doc = await this.send<{ PolicyDocument?: string }>(
+          source,
+          'iam',
+          'GetGroupPolicy',
+          () => new GetGroupPolicyCommand({ GroupName: groupName, PolicyName: name }),
+        );
+        if (!doc.ok)
+          return this.unavailable(doc, {
+            action: 'iam:GetGroupPolicy',
+            source,
+            resource: `${groupResource} policy ${name}`,
+          });
         policies.push({ name: `${groupName}/${name}`, text: decodePolicyDocument(doc.value.PolicyDocument), origin });
       }
-      const groupAttached = await this.paginate<{ PolicyArn?: string }>(source, 'ListAttachedGroupPolicies', (marker) => new ListAttachedGroupPoliciesCommand({ GroupName: groupName, Marker: marker }), (p) => p.AttachedPolicies ?? [], 'iam:ListAttachedGroupPolicies', groupResource);
+      const groupAttached = await this.paginate<{ PolicyArn?: string }>(
+        source,
+        'ListAttachedGroupPolicies',
+        (marker) => new ListAttachedGroupPoliciesCommand({ GroupName: groupName, Marker: marker }),
+        (p) => p.AttachedPolicies ?? [],
+        'iam:ListAttachedGroupPolicies',
+        groupResource,
+      );
       if (!Array.isArray(groupAttached)) return groupAttached;
-      for (const a of groupAttached) if (a.PolicyArn && !managedArns.includes(a.PolicyArn)) managedArns.push(a.PolicyArn);
+      for (const a of groupAttached)
+        if (a.PolicyArn && !managedArns.includes(a.PolicyArn)) managedArns.push(a.PolicyArn);
     }
     const managed = await this.managedPolicies(managedArns, source);
     if (!Array.isArray(managed)) return managed;
@@ -598,7 +856,14 @@ class LiveReader implements LiveIamReader {
 
     // MFA devices only feed hints (which serial to use); a refusal here must not hide the user.
     let mfaDevices: string[] = [];
-    const devices = await this.paginate<{ SerialNumber?: string }>(source, 'ListMFADevices', (marker) => new ListMFADevicesCommand({ UserName: userName, Marker: marker }), (p) => p.MFADevices ?? [], 'iam:ListMFADevices', resource);
+    const devices = await this.paginate<{ SerialNumber?: string }>(
+      source,
+      'ListMFADevices',
+      (marker) => new ListMFADevicesCommand({ UserName: userName, Marker: marker }),
+      (p) => p.MFADevices ?? [],
+      'iam:ListMFADevices',
+      resource,
+    );
     if (Array.isArray(devices)) mfaDevices = devices.map((d) => d.SerialNumber).filter((s): s is string => !!s);
     else this.log.warn(`live IAM: MFA devices of ${resource} unknown: ${devices.reason}`);
 
@@ -621,11 +886,22 @@ class LiveReader implements LiveIamReader {
     try {
       const source = await this.sourceFor(accountId);
       if ('status' in source) return source;
-      return (await this.cache.get(`roles:${accountId}`, async (): Promise<Lookup<RoleRecord[]>> => {
-        const roles = await this.paginate<Role>(source, 'ListRoles', (marker) => new ListRolesCommand({ Marker: marker }), (p) => p.Roles ?? [], 'iam:ListRoles', `account ${accountId}`);
-        if (!Array.isArray(roles)) return roles;
-        return { status: 'found', value: roles.map((role) => this.roleRecord(role, accountId, source, [])) };
-      }, this.ttlOf)) as Lookup<RoleRecord[]>;
+      return (await this.cache.get(
+        `roles:${accountId}`,
+        async (): Promise<Lookup<RoleRecord[]>> => {
+          const roles = await this.paginate<Role>(
+            source,
+            'ListRoles',
+            (marker) => new ListRolesCommand({ Marker: marker }),
+            (p) => p.Roles ?? [],
+            'iam:ListRoles',
+            `account ${accountId}`,
+          );
+          if (!Array.isArray(roles)) return roles;
+          return { status: 'found', value: roles.map((role) => this.roleRecord(role, accountId, source, [])) };
+        },
+        this.ttlOf,
+      )) as Lookup<RoleRecord[]>;
     } catch (error) {
       return this.internalFailure('iam:ListRoles', error);
     }
@@ -634,7 +910,11 @@ class LiveReader implements LiveIamReader {
   private internalFailure(action: string, error: unknown): Unavailable {
     const message = error instanceof Error ? error.message : String(error);
     this.log.error(`live IAM: internal error during ${action}: ${message}`);
-    return { status: 'unavailable', reason: `internal error during ${action}: ${message}`, next: 'report this bug with the output of the rolecall log' };
+    return {
+      status: 'unavailable',
+      reason: `internal error during ${action}: ${message}`,
+      next: 'report this bug with the output of the rolecall log',
+    };
   }
 
   callCounts(): CallCounts {

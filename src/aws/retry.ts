@@ -16,14 +16,25 @@ export interface RetryPolicy {
 
 export type RetryOutcome<T> =
   | { ok: true; value: T; attempts: number }
-  | { ok: false; error: ClassifiedError; attempts: number; /** True when attempts stopped because of the deadline. */ deadlineHit: boolean };
+  | {
+      ok: false;
+      error: ClassifiedError;
+      attempts: number;
+      /** True when attempts stopped because of the deadline. */ deadlineHit: boolean;
+    };
 
 export const realSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Fills in defaults for the retry policy from user options. */
 export function retryPolicy(options: {
-  maxAttempts?: number; baseBackoffMs?: number; maxBackoffMs?: number; requestTimeoutMs?: number; deadlineMs?: number;
-  sleep?: (ms: number) => Promise<void>; random?: () => number; now?: () => number;
+  maxAttempts?: number;
+  baseBackoffMs?: number;
+  maxBackoffMs?: number;
+  requestTimeoutMs?: number;
+  deadlineMs?: number;
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+  now?: () => number;
 }): RetryPolicy {
   return {
     maxAttempts: Math.max(1, Math.floor(options.maxAttempts ?? 4)),
@@ -48,12 +59,16 @@ export function backoffDelay(policy: RetryPolicy, retry: number): number {
  * deadline passes. Each attempt gets an AbortSignal that fires after `requestTimeoutMs` (or at the
  * deadline, whichever is sooner): pass it to the SDK's `send(command, { abortSignal })`.
  */
-export async function withRetry<T>(policy: RetryPolicy, attempt: (n: number, signal: AbortSignal) => Promise<T>): Promise<RetryOutcome<T>> {
+export async function withRetry<T>(
+  policy: RetryPolicy,
+  attempt: (n: number, signal: AbortSignal) => Promise<T>,
+): Promise<RetryOutcome<T>> {
   const start = policy.now();
   let last: ClassifiedError | undefined;
   for (let n = 1; n <= policy.maxAttempts; n++) {
     const remaining = policy.deadlineMs - (policy.now() - start);
-    if (remaining <= 0) return { ok: false, error: last ?? timeoutError(policy.deadlineMs), attempts: n - 1, deadlineHit: true };
+    if (remaining <= 0)
+      return { ok: false, error: last ?? timeoutError(policy.deadlineMs), attempts: n - 1, deadlineHit: true };
     const controller = new AbortController();
     const timeoutMs = Math.min(policy.requestTimeoutMs, remaining);
     let timedOut = false;
@@ -65,21 +80,30 @@ export async function withRetry<T>(policy: RetryPolicy, attempt: (n: number, sig
       // Race the abort too: a handler that ignores the signal must not hold the caller past the timeout.
       const value = await Promise.race([
         attempt(n, controller.signal),
-        new Promise<never>((_, reject) => controller.signal.addEventListener('abort', () => reject(timeoutError(timeoutMs)), { once: true })),
+        new Promise<never>((_, reject) =>
+          controller.signal.addEventListener('abort', () => reject(timeoutError(timeoutMs)), { once: true }),
+        ),
       ]);
       return { ok: true, value, attempts: n };
     } catch (error) {
       last = timedOut ? timeoutError(timeoutMs) : classifyError(error);
-      if (!last.retryable || n === policy.maxAttempts) return { ok: false, error: last, attempts: n, deadlineHit: false };
+      if (!last.retryable || n === policy.maxAttempts)
+        return { ok: false, error: last, attempts: n, deadlineHit: false };
       const wait = backoffDelay(policy, n);
-      if (policy.now() - start + wait >= policy.deadlineMs) return { ok: false, error: last, attempts: n, deadlineHit: true };
+      if (policy.now() - start + wait >= policy.deadlineMs)
+        return { ok: false, error: last, attempts: n, deadlineHit: true };
       await policy.sleep(wait);
     } finally {
       clearTimeout(timer);
     }
   }
   // Unreachable: the loop returns on its last attempt.
-  return { ok: false, error: last ?? timeoutError(policy.deadlineMs), attempts: policy.maxAttempts, deadlineHit: false };
+  return {
+    ok: false,
+    error: last ?? timeoutError(policy.deadlineMs),
+    attempts: policy.maxAttempts,
+    deadlineHit: false,
+  };
 }
 
 function timeoutError(ms: number): ClassifiedError {

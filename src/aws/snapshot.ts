@@ -46,30 +46,63 @@ function normalize(value: unknown): unknown {
   return value;
 }
 
-function snapshotError(action: string, page: number, outcome: Extract<RetryOutcome<unknown>, { ok: false }>, profile: string | undefined): StsError {
+function snapshotError(
+  action: string,
+  page: number,
+  outcome: Extract<RetryOutcome<unknown>, { ok: false }>,
+  profile: string | undefined,
+): StsError {
   const e = outcome.error;
   const profileFlag = profile ? ` --profile ${profile}` : '';
-  const kind = e.kind === 'access-denied' ? 'access-denied' : e.kind === 'expired' ? 'expired' : e.kind === 'throttled' ? 'throttled' : e.kind === 'network' || e.kind === 'timeout' ? 'network' : e.kind === 'no-credentials' || e.kind === 'invalid-credentials' ? 'no-credentials' : 'other';
+  const kind =
+    e.kind === 'access-denied'
+      ? 'access-denied'
+      : e.kind === 'expired'
+        ? 'expired'
+        : e.kind === 'throttled'
+          ? 'throttled'
+          : e.kind === 'network' || e.kind === 'timeout'
+            ? 'network'
+            : e.kind === 'no-credentials' || e.kind === 'invalid-credentials'
+              ? 'no-credentials'
+              : 'other';
   const next =
-    kind === 'access-denied' ? `allow ${action} for the credentials (e.g. the AWS managed policy IAMReadOnlyAccess)`
-    : kind === 'expired' || kind === 'no-credentials' ? `refresh the credentials: aws sso login${profileFlag} or aws configure${profileFlag}`
-    : kind === 'throttled' ? 'wait a minute and try again'
-    : kind === 'network' ? 'check the network, proxy or --endpoint-url'
-    : 'check the credentials and --endpoint-url';
-  return new StsError(kind, `${action} failed (page ${page}, ${outcome.attempts} attempt${outcome.attempts === 1 ? '' : 's'}): ${e.code}: ${e.message}`, next);
+    kind === 'access-denied'
+      ? `allow ${action} for the credentials (e.g. the AWS managed policy IAMReadOnlyAccess)`
+      : kind === 'expired' || kind === 'no-credentials'
+        ? `refresh the credentials: aws sso login${profileFlag} or aws configure${profileFlag}`
+        : kind === 'throttled'
+          ? 'wait a minute and try again'
+          : kind === 'network'
+            ? 'check the network, proxy or --endpoint-url'
+            : 'check the credentials and --endpoint-url';
+  return new StsError(
+    kind,
+    `${action} failed (page ${page}, ${outcome.attempts} attempt${outcome.attempts === 1 ? '' : 's'}): ${e.code}: ${e.message}`,
+    next,
+  );
 }
 
 const MAX_PAGES = 10_000;
 
 /** A listing that never ends (a repeated marker, or runaway pages): a snapshot from it would be incomplete. */
 function repeatedMarker(action: string, page: number, tooMany = false): StsError {
-  return new StsError('other', `${action} did not finish: ${tooMany ? `more than ${page} pages` : `IAM returned the same pagination marker twice (page ${page})`}; no snapshot written, as it would be incomplete`, 'check the --endpoint-url (a proxy or emulator answering wrongly) and try again');
+  return new StsError(
+    'other',
+    `${action} did not finish: ${tooMany ? `more than ${page} pages` : `IAM returned the same pagination marker twice (page ${page})`}; no snapshot written, as it would be incomplete`,
+    'check the --endpoint-url (a proxy or emulator answering wrongly) and try again',
+  );
 }
 
 /** Reads every page of GetAccountAuthorizationDetails. Throws StsError-like errors with a next step (the CLI prints them). */
 export async function fetchAuthorizationDetails(options: AwsClientOptions = {}): Promise<AuthorizationDetails> {
   const policy = retryPolicy(options);
-  const client = makeIamClient({ profile: options.profile, region: options.region, endpointUrl: options.endpointUrl, credentials: options.credentials });
+  const client = makeIamClient({
+    profile: options.profile,
+    region: options.region,
+    endpointUrl: options.endpointUrl,
+    credentials: options.credentials,
+  });
   const log = options.log ?? silentLog;
   const details: AuthorizationDetails = { UserDetailList: [], GroupDetailList: [], RoleDetailList: [], Policies: [] };
   try {
@@ -90,7 +123,9 @@ export async function fetchAuthorizationDetails(options: AwsClientOptions = {}):
       details.GroupDetailList.push(...(normalize(out.GroupDetailList ?? []) as unknown[]));
       details.RoleDetailList.push(...(normalize(out.RoleDetailList ?? []) as unknown[]));
       details.Policies.push(...(normalize(out.Policies ?? []) as unknown[]));
-      log.info(`snapshot: page ${page}: ${details.RoleDetailList.length} roles, ${details.UserDetailList.length} users so far`);
+      log.info(
+        `snapshot: page ${page}: ${details.RoleDetailList.length} roles, ${details.UserDetailList.length} users so far`,
+      );
       if (!out.IsTruncated || !out.Marker) break;
       marker = out.Marker;
       if (seenMarkers.has(marker)) throw repeatedMarker('iam:GetAccountAuthorizationDetails', page);
@@ -111,7 +146,8 @@ export async function fetchAuthorizationDetails(options: AwsClientOptions = {}):
         (event: AwsRequestEvent) => options.onRequest?.(event),
       );
       if (!outcome.ok) throw snapshotError('iam:ListRoles', page, outcome, options.profile);
-      for (const role of outcome.value.Roles ?? []) if (role.Arn && role.MaxSessionDuration !== undefined) maxByArn.set(role.Arn, role.MaxSessionDuration);
+      for (const role of outcome.value.Roles ?? [])
+        if (role.Arn && role.MaxSessionDuration !== undefined) maxByArn.set(role.Arn, role.MaxSessionDuration);
       if (!outcome.value.IsTruncated || !outcome.value.Marker) break;
       marker = outcome.value.Marker;
       if (seenMarkers.has(marker)) throw repeatedMarker('iam:ListRoles', page);

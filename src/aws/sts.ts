@@ -29,7 +29,12 @@ type Failure = Extract<RetryOutcome<unknown>, { ok: false }>;
 
 /** Creates the STS client for the default credentials (`profile`, `credentials`, or the SDK's chain). */
 export function createStsClient(options: AwsClientOptions = {}): AwsStsClient {
-  const settings = { profile: options.profile, region: options.region, endpointUrl: options.endpointUrl, credentials: options.credentials };
+  const settings = {
+    profile: options.profile,
+    region: options.region,
+    endpointUrl: options.endpointUrl,
+    credentials: options.credentials,
+  };
   const policy = retryPolicy(options);
   const log = options.log ?? silentLog;
   const counts: CallCounts = {};
@@ -43,15 +48,27 @@ export function createStsClient(options: AwsClientOptions = {}): AwsStsClient {
     options.onRequest?.(event);
   };
 
-  async function send<T>(service: 'sts' | 'iam', operation: string, build: () => any, singleUse = false): Promise<RetryOutcome<T>> {
+  async function send<T>(
+    service: 'sts' | 'iam',
+    operation: string,
+    build: () => any,
+    singleUse = false,
+  ): Promise<RetryOutcome<T>> {
     const client = service === 'sts' ? (sts ??= makeStsClient(settings)) : (iam ??= makeIamClient(settings));
-    if (!singleUse) return sendWithRetry<T>(policy, client, build, { service, operation, account: 'default' }, onRequest);
+    if (!singleUse)
+      return sendWithRetry<T>(policy, client, build, { service, operation, account: 'default' }, onRequest);
     // An MFA code is single-use: after a reset or a timeout we cannot know whether STS consumed it, so
     // only throttling (refused before processing) is retried.
     let result: RetryOutcome<T> | undefined;
     let attempt = 1;
     for (; attempt <= policy.maxAttempts; attempt++) {
-      result = await sendWithRetry<T>({ ...policy, maxAttempts: 1 }, client, build, { service, operation, account: 'default' }, (e) => onRequest({ ...e, attempt }));
+      result = await sendWithRetry<T>(
+        { ...policy, maxAttempts: 1 },
+        client,
+        build,
+        { service, operation, account: 'default' },
+        (e) => onRequest({ ...e, attempt }),
+      );
       if (result.ok || result.error.kind !== 'throttled' || attempt === policy.maxAttempts) break;
       await policy.sleep(backoffDelay(policy, attempt));
     }
@@ -59,39 +76,93 @@ export function createStsClient(options: AwsClientOptions = {}): AwsStsClient {
     return { ...(result as RetryOutcome<T>), attempts: Math.min(attempt, policy.maxAttempts) };
   }
 
-  function toStsError(failure: Failure, action: string, context: { roleArn?: string; serialNumber?: string }): StsError {
+  function toStsError(
+    failure: Failure,
+    action: string,
+    context: { roleArn?: string; serialNumber?: string },
+  ): StsError {
     const error: ClassifiedError = failure.error;
     const attempts = `${failure.attempts} attempt${failure.attempts === 1 ? '' : 's'}`;
     switch (error.kind) {
       case 'mfa-invalid':
-        return new StsError('mfa-invalid', `STS refused the MFA code${context.serialNumber ? ` for ${context.serialNumber}` : ''}: wrong, expired, or already used (${error.message})`, 'wait for the next code (each code works once) and try again; check that the serial is the calling user\'s device');
+        return new StsError(
+          'mfa-invalid',
+          `STS refused the MFA code${context.serialNumber ? ` for ${context.serialNumber}` : ''}: wrong, expired, or already used (${error.message})`,
+          "wait for the next code (each code works once) and try again; check that the serial is the calling user's device",
+        );
       case 'access-denied':
         if (action === 'sts:AssumeRole' && context.roleArn) {
-          return new StsError('access-denied', `AccessDenied: ${error.message}`, `the trust policy of ${context.roleArn} must allow the caller (Principal, sts:ExternalId and MFA conditions) and the caller's identity policy must allow sts:AssumeRole on it; check with rolecall explain --trust-policy FILE --principal CALLER --role-arn ${context.roleArn}`);
+          return new StsError(
+            'access-denied',
+            `AccessDenied: ${error.message}`,
+            `the trust policy of ${context.roleArn} must allow the caller (Principal, sts:ExternalId and MFA conditions) and the caller's identity policy must allow sts:AssumeRole on it; check with rolecall explain --trust-policy FILE --principal CALLER --role-arn ${context.roleArn}`,
+          );
         }
-        return new StsError('access-denied', `AccessDenied: ${error.message}`, `allow ${action} for the calling identity`);
+        return new StsError(
+          'access-denied',
+          `AccessDenied: ${error.message}`,
+          `allow ${action} for the calling identity`,
+        );
       case 'expired':
-        return new StsError('expired', `the source credentials have expired (${error.code})`, `refresh them: aws sso login${profileFlag}, or new keys/session for the profile, then try again`);
+        return new StsError(
+          'expired',
+          `the source credentials have expired (${error.code})`,
+          `refresh them: aws sso login${profileFlag}, or new keys/session for the profile, then try again`,
+        );
       case 'invalid-credentials':
-        return new StsError('no-credentials', `STS rejected the source credentials (${error.code}: ${error.message})`, `check the keys (aws configure${profileFlag}) or sign in again (aws sso login${profileFlag})`);
+        return new StsError(
+          'no-credentials',
+          `STS rejected the source credentials (${error.code}: ${error.message})`,
+          `check the keys (aws configure${profileFlag}) or sign in again (aws sso login${profileFlag})`,
+        );
       case 'no-credentials':
-        return new StsError('no-credentials', `no AWS credentials found${options.profile ? ` for profile ${options.profile}` : ''} (${error.message})`, `configure credentials: aws configure${profileFlag} or aws sso login${profileFlag}, or pass --profile NAME`);
+        return new StsError(
+          'no-credentials',
+          `no AWS credentials found${options.profile ? ` for profile ${options.profile}` : ''} (${error.message})`,
+          `configure credentials: aws configure${profileFlag} or aws sso login${profileFlag}, or pass --profile NAME`,
+        );
       case 'throttled':
-        return new StsError('throttled', `STS throttled ${action} after ${attempts} (${error.code})`, 'wait a minute and try again');
+        return new StsError(
+          'throttled',
+          `STS throttled ${action} after ${attempts} (${error.code})`,
+          'wait a minute and try again',
+        );
       case 'network':
       case 'timeout':
-        return new StsError('network', `cannot reach STS${where} (${error.code}: ${error.message}) after ${attempts}`, 'check the network, proxy or --endpoint-url, then try again');
+        return new StsError(
+          'network',
+          `cannot reach STS${where} (${error.code}: ${error.message}) after ${attempts}`,
+          'check the network, proxy or --endpoint-url, then try again',
+        );
       case 'invalid-input':
-        return new StsError('invalid-input', `STS rejected the request: ${error.code}: ${error.message}`, /DurationSeconds exceeds/i.test(error.message) ? 'ask for a shorter --duration (at most the role\'s MaxSessionDuration, and 3600 when chaining roles)' : 'check the values given (role ARN, session name, duration, ExternalId)');
+        return new StsError(
+          'invalid-input',
+          `STS rejected the request: ${error.code}: ${error.message}`,
+          /DurationSeconds exceeds/i.test(error.message)
+            ? "ask for a shorter --duration (at most the role's MaxSessionDuration, and 3600 when chaining roles)"
+            : 'check the values given (role ARN, session name, duration, ExternalId)',
+        );
       case 'server':
       case 'malformed':
-        return new StsError('other', `${action} failed${where}: ${error.code}: ${error.message} (${attempts})`, 'try again later, or check --endpoint-url');
+        return new StsError(
+          'other',
+          `${action} failed${where}: ${error.code}: ${error.message} (${attempts})`,
+          'try again later, or check --endpoint-url',
+        );
       default:
-        return new StsError('other', `${action} failed: ${error.code}: ${error.message}`, 'check the credentials, the request and --endpoint-url');
+        return new StsError(
+          'other',
+          `${action} failed: ${error.code}: ${error.message}`,
+          'check the credentials, the request and --endpoint-url',
+        );
     }
   }
 
-  function temporary(credentials: Credentials | undefined, arn: string | undefined, action: string): TemporaryCredentials {
+  function temporary(
+    credentials: Credentials | undefined,
+    arn: string | undefined,
+    action: string,
+  ): TemporaryCredentials {
     if (!credentials?.AccessKeyId || !credentials.SecretAccessKey || !credentials.SessionToken) {
       throw new StsError('other', `${action} returned no credentials`, 'try again, or check --endpoint-url');
     }
@@ -99,13 +170,20 @@ export function createStsClient(options: AwsClientOptions = {}): AwsStsClient {
       accessKeyId: credentials.AccessKeyId,
       secretAccessKey: credentials.SecretAccessKey,
       sessionToken: credentials.SessionToken,
-      expiration: credentials.Expiration instanceof Date ? credentials.Expiration : new Date(credentials.Expiration ?? Date.now() + 3600_000),
+      expiration:
+        credentials.Expiration instanceof Date
+          ? credentials.Expiration
+          : new Date(credentials.Expiration ?? Date.now() + 3600_000),
       ...(arn ? { arn } : {}),
     };
   }
 
   async function getCallerIdentity(): Promise<{ arn: string; account: string; userId: string }> {
-    const outcome = await send<{ Arn?: string; Account?: string; UserId?: string }>('sts', 'GetCallerIdentity', () => new GetCallerIdentityCommand({}));
+    const outcome = await send<{ Arn?: string; Account?: string; UserId?: string }>(
+      'sts',
+      'GetCallerIdentity',
+      () => new GetCallerIdentityCommand({}),
+    );
     if (!outcome.ok) throw toStsError(outcome, 'sts:GetCallerIdentity', {});
     return { arn: outcome.value.Arn ?? '', account: outcome.value.Account ?? '', userId: outcome.value.UserId ?? '' };
   }
@@ -115,18 +193,22 @@ export function createStsClient(options: AwsClientOptions = {}): AwsStsClient {
       const outcome = await send<{ Credentials?: Credentials; AssumedRoleUser?: { Arn?: string } }>(
         'sts',
         'AssumeRole',
-        () => new AssumeRoleCommand({
-          RoleArn: request.roleArn,
-          RoleSessionName: request.roleSessionName,
-          DurationSeconds: request.durationSeconds,
-          ExternalId: request.externalId,
-          SerialNumber: request.serialNumber,
-          TokenCode: request.tokenCode,
-        }),
+        () =>
+          new AssumeRoleCommand({
+            RoleArn: request.roleArn,
+            RoleSessionName: request.roleSessionName,
+            DurationSeconds: request.durationSeconds,
+            ExternalId: request.externalId,
+            SerialNumber: request.serialNumber,
+            TokenCode: request.tokenCode,
+          }),
         request.tokenCode !== undefined,
       );
       if (!outcome.ok) {
-        const error = toStsError(outcome, 'sts:AssumeRole', { roleArn: request.roleArn, serialNumber: request.serialNumber });
+        const error = toStsError(outcome, 'sts:AssumeRole', {
+          roleArn: request.roleArn,
+          serialNumber: request.serialNumber,
+        });
         log.warn(`sts:AssumeRole ${request.roleArn}: ${error.message}`);
         throw error;
       }
@@ -137,7 +219,12 @@ export function createStsClient(options: AwsClientOptions = {}): AwsStsClient {
       const outcome = await send<{ Credentials?: Credentials }>(
         'sts',
         'GetSessionToken',
-        () => new GetSessionTokenCommand({ DurationSeconds: request.durationSeconds, SerialNumber: request.serialNumber, TokenCode: request.tokenCode }),
+        () =>
+          new GetSessionTokenCommand({
+            DurationSeconds: request.durationSeconds,
+            SerialNumber: request.serialNumber,
+            TokenCode: request.tokenCode,
+          }),
         request.tokenCode !== undefined,
       );
       if (!outcome.ok) {
@@ -155,7 +242,11 @@ export function createStsClient(options: AwsClientOptions = {}): AwsStsClient {
       const identity = await getCallerIdentity();
       const user = /:user\/(?:.*\/)?([\w+=,.@-]+)$/.exec(identity.arn);
       if (!user) return [];
-      const outcome = await send<{ MFADevices?: Array<{ SerialNumber?: string }> }>('iam', 'ListMFADevices', () => new ListMFADevicesCommand({ UserName: user[1] }));
+      const outcome = await send<{ MFADevices?: Array<{ SerialNumber?: string }> }>(
+        'iam',
+        'ListMFADevices',
+        () => new ListMFADevicesCommand({ UserName: user[1] }),
+      );
       if (!outcome.ok) throw toStsError(outcome, 'iam:ListMFADevices', {});
       return (outcome.value.MFADevices ?? []).map((d) => d.SerialNumber).filter((s): s is string => !!s);
     },
@@ -179,14 +270,19 @@ export async function findMfaSerial(
   options: AwsClientOptions & { configFile?: string; env?: Env; sts?: AwsStsClient } = {},
 ): Promise<{ serial: string; source: MfaSerialSource } | null> {
   const env = options.env ?? process.env;
-  const fromConfig = mfaSerialFromConfig(effectiveProfile(options.profile, env), options.configFile ?? awsConfigPath(env));
+  const fromConfig = mfaSerialFromConfig(
+    effectiveProfile(options.profile, env),
+    options.configFile ?? awsConfigPath(env),
+  );
   if (fromConfig) return { serial: fromConfig, source: 'config' };
   const sts = options.sts ?? createStsClient(options);
   try {
     const devices = await sts.listMfaDevices();
     return devices.length > 0 ? { serial: devices[0], source: 'iam' } : null;
   } catch (error) {
-    (options.log ?? silentLog).warn(`MFA device lookup failed: ${error instanceof Error ? error.message : String(error)}`);
+    (options.log ?? silentLog).warn(
+      `MFA device lookup failed: ${error instanceof Error ? error.message : String(error)}`,
+    );
     return null;
   } finally {
     if (!options.sts) sts.dispose();

@@ -5,7 +5,12 @@ import { UsageError } from './io';
 type Options = NonNullable<ParseArgsConfig['options']>;
 
 /** Parses `argv` strictly; unknown flags or missing values become a UsageError naming `rolecall COMMAND --help`. */
-export function parseFlags<const O extends Options, const P extends boolean = false>(command: string, argv: string[], options: O, allowPositionals?: P) {
+export function parseFlags<const O extends Options, const P extends boolean = false>(
+  command: string,
+  argv: string[],
+  options: O,
+  allowPositionals?: P,
+) {
   try {
     return parseArgs({ args: argv, strict: true, allowPositionals: (allowPositionals ?? false) as P, options });
   } catch (error) {

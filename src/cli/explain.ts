@@ -33,7 +33,9 @@ export function readPolicyFile(io: CliIo, flag: string, file: string, kind: 'tru
     text = readFileSync(resolve(io.cwd, file), 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new UsageError(`${flag} ${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : `cannot read (${code ?? (error as Error).message})`}`);
+    throw new UsageError(
+      `${flag} ${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : `cannot read (${code ?? (error as Error).message})`}`,
+    );
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   // Tolerate a JSON-quoted document (e.g. copied from `aws iam get-role --output json`).
@@ -51,7 +53,9 @@ export function readPolicyFile(io: CliIo, flag: string, file: string, kind: 'tru
   if (parsed.syntaxErrors.length > 0 || !parsed.policy) {
     const e = parsed.syntaxErrors[0] ?? parsed.errors[0];
     const pos = new LineMap(parsed.text).position(e?.offset ?? 0);
-    throw new UsageError(`${flag} ${file}:${pos.line}:${pos.column}: not valid policy JSON: ${e?.message ?? 'expected a JSON object'}${parsed.decoded ? ' (after URL-decoding)' : ''}`);
+    throw new UsageError(
+      `${flag} ${file}:${pos.line}:${pos.column}: not valid policy JSON: ${e?.message ?? 'expected a JSON object'}${parsed.decoded ? ' (after URL-decoding)' : ''}`,
+    );
   }
   return parsed;
 }
@@ -64,7 +68,8 @@ export function parseContextPairs(pairs: string[]): RequestContext {
     const eq = pair.indexOf('=');
     if (eq <= 0) throw new UsageError(`--context expects KEY=VALUE, got '${pair}'`);
     const key = pair.slice(0, eq).trim();
-    if (!/^[A-Za-z0-9-]+:\S/.test(key)) throw new UsageError(`--context key '${key}' is not a condition key (service:Name, e.g. sts:ExternalId)`);
+    if (!/^[A-Za-z0-9-]+:\S/.test(key))
+      throw new UsageError(`--context key '${key}' is not a condition key (service:Name, e.g. sts:ExternalId)`);
     const lower = key.toLowerCase();
     const name = spelling.get(lower) ?? key;
     spelling.set(lower, name);
@@ -77,19 +82,15 @@ export function parseContextPairs(pairs: string[]): RequestContext {
 
 /** The `rolecall explain` subcommand. */
 export const runExplain: Subcommand = async (argv, io) => {
-  const parsed = parseFlags(
-    'explain',
-    argv,
-    {
-      'trust-policy': { type: 'string' },
-      principal: { type: 'string' },
-      'role-arn': { type: 'string' },
-      'identity-policy': { type: 'string', multiple: true },
-      context: { type: 'string', multiple: true },
-      format: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  );
+  const parsed = parseFlags('explain', argv, {
+    'trust-policy': { type: 'string' },
+    principal: { type: 'string' },
+    'role-arn': { type: 'string' },
+    'identity-policy': { type: 'string', multiple: true },
+    context: { type: 'string', multiple: true },
+    format: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  });
   const v = parsed.values;
   if (v.help) {
     io.stdout(EXPLAIN_HELP);
@@ -97,24 +98,31 @@ export const runExplain: Subcommand = async (argv, io) => {
   }
   const format = v.format ?? 'text';
   if (format !== 'json' && format !== 'text') throw new UsageError(`--format must be json or text, got '${format}'`);
-  if (!v['trust-policy']) throw new UsageError("--trust-policy FILE is required; run 'rolecall explain --help' for usage");
+  if (!v['trust-policy'])
+    throw new UsageError("--trust-policy FILE is required; run 'rolecall explain --help' for usage");
   if (!v.principal) throw new UsageError("--principal ARN is required; run 'rolecall explain --help' for usage");
   if (!v['role-arn']) throw new UsageError("--role-arn ARN is required; run 'rolecall explain --help' for usage");
   if (!parseCaller(v.principal)) {
-    throw new UsageError(`--principal '${v.principal}' is not a user, role, assumed-role or root ARN (e.g. arn:aws:iam::111111111111:user/NAME)`);
+    throw new UsageError(
+      `--principal '${v.principal}' is not a user, role, assumed-role or root ARN (e.g. arn:aws:iam::111111111111:user/NAME)`,
+    );
   }
-  if (!parseRoleArn(v['role-arn'])) throw new UsageError(`--role-arn '${v['role-arn']}' is not a role ARN (arn:aws:iam::ACCOUNT_ID:role/NAME)`);
+  if (!parseRoleArn(v['role-arn']))
+    throw new UsageError(`--role-arn '${v['role-arn']}' is not a role ARN (arn:aws:iam::ACCOUNT_ID:role/NAME)`);
   const context = parseContextPairs(v.context ?? []);
   const trust = readPolicyFile(io, '--trust-policy', v['trust-policy'], 'trust');
   const identityFiles = v['identity-policy'] ?? [];
-  const identity = identityFiles.map((file) => compilePolicy(readPolicyFile(io, '--identity-policy', file, 'identity'), 'identity', file));
+  const identity = identityFiles.map((file) =>
+    compilePolicy(readPolicyFile(io, '--identity-policy', file, 'identity'), 'identity', file),
+  );
 
   const evaluation = evaluateAssumeRole({
     trustPolicy: compilePolicy(trust, 'trust'),
     roleArn: v['role-arn'],
     principal: v.principal,
     identityPolicies: identity.length > 0 ? identity : null,
-    identityNote: "no --identity-policy given: the caller's identity policies are assumed to allow sts:AssumeRole on the role",
+    identityNote:
+      "no --identity-policy given: the caller's identity policies are assumed to allow sts:AssumeRole on the role",
     context,
   });
   const decision = evaluation.decision === 'allow' ? 'allow' : 'deny';
@@ -122,7 +130,9 @@ export const runExplain: Subcommand = async (argv, io) => {
     io.stdout(`${JSON.stringify({ decision, reasons: evaluation.reasons }, null, 2)}\n`);
     return 0;
   }
-  const lines = [`${decision.toUpperCase()}: ${v.principal} ${decision === 'allow' ? 'may' : 'may not'} assume ${v['role-arn']}`];
+  const lines = [
+    `${decision.toUpperCase()}: ${v.principal} ${decision === 'allow' ? 'may' : 'may not'} assume ${v['role-arn']}`,
+  ];
   for (const r of evaluation.reasons) {
     lines.push(`  ${r.matched ? '✓' : '✗'} ${r.source} statement ${r.statement} (${r.effect}): ${r.detail}`);
   }

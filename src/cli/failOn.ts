@@ -12,7 +12,8 @@ const RANK: Record<Severity, number> = { error: 3, warning: 2, info: 1 };
 /** Parses the flag's value (default `error`); anything else is bad usage. */
 export function parseFailOn(value: string | undefined): FailOn {
   const level = (value ?? 'error') as FailOn;
-  if (!FAIL_ON_LEVELS.includes(level)) throw new UsageError(`--fail-on must be error, warning, info or never (got '${value}')`);
+  if (!FAIL_ON_LEVELS.includes(level))
+    throw new UsageError(`--fail-on must be error, warning, info or never (got '${value}')`);
   return level;
 }
 

@@ -12,7 +12,13 @@ const SKIPPED_DIRS = new Set(['node_modules', '.git']);
 
 /** True for the file names the contract calls pipeline files. */
 export function isPipelineFileName(name: string): boolean {
-  return name === 'Jenkinsfile' || name.startsWith('Jenkinsfile.') || name.endsWith('.Jenkinsfile') || name.endsWith('.jenkinsfile') || name.endsWith('.groovy');
+  return (
+    name === 'Jenkinsfile' ||
+    name.startsWith('Jenkinsfile.') ||
+    name.endsWith('.Jenkinsfile') ||
+    name.endsWith('.jenkinsfile') ||
+    name.endsWith('.groovy')
+  );
 }
 
 /** Slash-separated form of a path as found under the PATH given (relative in, relative out). */
@@ -62,7 +68,8 @@ export function findPipelineFiles(paths: string[], resolve: (p: string) => strin
       add(given, realOrSelf(resolve(given)));
       continue;
     }
-    if (!stats.isDirectory()) throw new UsageError(`${given}: ${kindOf(stats)}, not a regular file or directory: only those are scanned`);
+    if (!stats.isDirectory())
+      throw new UsageError(`${given}: ${kindOf(stats)}, not a regular file or directory: only those are scanned`);
     try {
       readdirSync(resolve(given));
     } catch (error) {
@@ -73,7 +80,13 @@ export function findPipelineFiles(paths: string[], resolve: (p: string) => strin
   return [...found.values()].sort();
 }
 
-function walk(root: string, resolve: (p: string) => string, visitedDirs: Set<string>, add: (shown: string, real: string) => void, errors: FileError[]): void {
+function walk(
+  root: string,
+  resolve: (p: string) => string,
+  visitedDirs: Set<string>,
+  add: (shown: string, real: string) => void,
+  errors: FileError[],
+): void {
   const rootReal = realOrSelf(resolve(root));
   if (visitedDirs.has(rootReal)) return;
   visitedDirs.add(rootReal);
@@ -85,7 +98,10 @@ function walk(root: string, resolve: (p: string) => string, visitedDirs: Set<str
     try {
       entries = readdirSync(resolve(dir), { withFileTypes: true });
     } catch (error) {
-      errors.push({ file: displayPath(dir), message: `directory ${statReason(error)}; the pipeline files in it were not scanned` });
+      errors.push({
+        file: displayPath(dir),
+        message: `directory ${statReason(error)}; the pipeline files in it were not scanned`,
+      });
       continue;
     }
     entries.sort((a, b) => (a.name < b.name ? 1 : a.name > b.name ? -1 : 0));
@@ -99,7 +115,11 @@ function walk(root: string, resolve: (p: string) => string, visitedDirs: Set<str
         try {
           stats = statSync(resolve(child));
         } catch (error) {
-          if (pipelineName) errors.push({ file: displayPath(child), message: `a symbolic link that cannot be followed (${statReason(error)}); skipped` });
+          if (pipelineName)
+            errors.push({
+              file: displayPath(child),
+              message: `a symbolic link that cannot be followed (${statReason(error)}); skipped`,
+            });
           continue;
         }
         isDir = stats.isDirectory();

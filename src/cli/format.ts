@@ -1,6 +1,14 @@
 // Output shapes of `rolecall scan`: text, JSON and SARIF 2.1.0, exactly as ../shared/spec/cli.md fixes them.
 import { CONTRACT_VERSION } from './version';
-import { FINDING_CODES, LineMap, type CallerSource, type FileError, type Finding, type FindingCode, type Usage } from '../core/types';
+import {
+  FINDING_CODES,
+  LineMap,
+  type CallerSource,
+  type FileError,
+  type Finding,
+  type FindingCode,
+  type Usage,
+} from '../core/types';
 
 export interface ScanResult {
   usages: Usage[];
@@ -47,7 +55,13 @@ export function usageJson(result: ScanResult, usage: Usage): Record<string, unkn
     caller: usage.caller,
     callerSource: callerSourceJson(usage.callerSource, usage.callerOrigin),
     ...(usage.callerChoices && usage.callerChoices.length > 1
-      ? { callerChoices: usage.callerChoices.map((c) => ({ caller: c.caller, choice: c.choice, callerSource: callerSourceJson(c.source, c.origin) })) }
+      ? {
+          callerChoices: usage.callerChoices.map((c) => ({
+            caller: c.caller,
+            choice: c.choice,
+            callerSource: callerSourceJson(c.source, c.origin),
+          })),
+        }
       : {}),
   };
 }
@@ -101,13 +115,16 @@ export function toText(result: ScanResult): string {
     const { line, column } = position(result, f.file, findingStart(f));
     lines.push(`${f.file}:${line}:${column}: ${f.severity} ${f.code}: ${f.message}`);
   }
-  for (const e of result.errors) lines.push(e.line !== undefined ? `${e.file}:${e.line}:${e.column ?? 1}: ${e.message}` : `${e.file}: ${e.message}`);
+  for (const e of result.errors)
+    lines.push(e.line !== undefined ? `${e.file}:${e.line}:${e.column ?? 1}: ${e.message}` : `${e.file}: ${e.message}`);
   const count = (s: string) => result.findings.filter((f) => f.severity === s).length;
   const files = new Set(result.usages.map((u) => u.file)).size;
   lines.push(
     `${result.usages.length} AWS credential usage${result.usages.length === 1 ? '' : 's'} in ${files} file${files === 1 ? '' : 's'}; ` +
       `${count('error')} error${count('error') === 1 ? '' : 's'}, ${count('warning')} warning${count('warning') === 1 ? '' : 's'}, ${count('info')} info` +
-      (result.errors.length ? `; ${result.errors.length} file${result.errors.length === 1 ? '' : 's'} not fully analysed` : '') +
+      (result.errors.length
+        ? `; ${result.errors.length} file${result.errors.length === 1 ? '' : 's'} not fully analysed`
+        : '') +
       coverageNote(result),
   );
   return lines.join('\n') + '\n';
@@ -117,10 +134,14 @@ function coverageNote(result: ScanResult): string {
   let note = '';
   const coverage = result.iamCoverage;
   if (coverage && coverage.roleUsages > 0) {
-    note += coverage.notChecked === 0 ? '; every role checked against IAM' : `; ${coverage.notChecked} of ${coverage.roleUsages} role usage${coverage.roleUsages === 1 ? '' : 's'} not checked against IAM`;
+    note +=
+      coverage.notChecked === 0
+        ? '; every role checked against IAM'
+        : `; ${coverage.notChecked} of ${coverage.roleUsages} role usage${coverage.roleUsages === 1 ? '' : 's'} not checked against IAM`;
   }
   const other = result.unreferencedIamProblems ?? 0;
-  if (other > 0) note += `; ${other} problem${other === 1 ? '' : 's'} in the IAM data about roles no usage refers to (rolecall snapshot --check FILE)`;
+  if (other > 0)
+    note += `; ${other} problem${other === 1 ? '' : 's'} in the IAM data about roles no usage refers to (rolecall snapshot --check FILE)`;
   return note;
 }
 
@@ -159,7 +180,12 @@ export function toSarif(result: ScanResult, version: string): string {
               {
                 physicalLocation: {
                   artifactLocation: { uri: f.file },
-                  region: { startLine: start.line, startColumn: start.column, endLine: end.line, endColumn: end.column },
+                  region: {
+                    startLine: start.line,
+                    startColumn: start.column,
+                    endLine: end.line,
+                    endColumn: end.column,
+                  },
                 },
               },
             ],
@@ -172,7 +198,14 @@ export function toSarif(result: ScanResult, version: string): string {
             toolExecutionNotifications: result.errors.map((e) => ({
               level: 'warning',
               message: { text: e.message },
-              locations: [{ physicalLocation: { artifactLocation: { uri: e.file }, ...(e.line !== undefined ? { region: { startLine: e.line, startColumn: e.column ?? 1 } } : {}) } }],
+              locations: [
+                {
+                  physicalLocation: {
+                    artifactLocation: { uri: e.file },
+                    ...(e.line !== undefined ? { region: { startLine: e.line, startColumn: e.column ?? 1 } } : {}),
+                  },
+                },
+              ],
             })),
           },
         ],

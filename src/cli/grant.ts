@@ -54,20 +54,31 @@ function nearestConfig(file: string, cwd: string): string | undefined {
   }
 }
 
-
 export const runGrant: Subcommand = async (argv, io) => {
-  const { values, positionals } = parseFlags('grant', argv, { format: { type: 'string', default: 'text' }, ...SCAN_FLAGS, help: { type: 'boolean', short: 'h', default: false } }, true);
+  const { values, positionals } = parseFlags(
+    'grant',
+    argv,
+    {
+      format: { type: 'string', default: 'text' },
+      ...SCAN_FLAGS,
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    true,
+  );
   if (values.help) {
     io.stdout(GRANT_HELP);
     return 0;
   }
   const format = values.format;
-  if (format !== 'text' && format !== 'json' && format !== 'cloudformation' && format !== 'terraform') throw new UsageError(`--format must be text, json, cloudformation or terraform (got '${format}')`);
-  if (positionals.length !== 1) throw new UsageError(`expects one FILE[:LINE] (got ${positionals.length}); run 'rolecall grant --help' for usage`);
+  if (format !== 'text' && format !== 'json' && format !== 'cloudformation' && format !== 'terraform')
+    throw new UsageError(`--format must be text, json, cloudformation or terraform (got '${format}')`);
+  if (positionals.length !== 1)
+    throw new UsageError(`expects one FILE[:LINE] (got ${positionals.length}); run 'rolecall grant --help' for usage`);
   const at = (p: string) => (isAbsolute(p) ? p : resolvePath(io.cwd, p));
   const { file, line } = parseTarget(positionals[0], (p) => existsSync(at(p)));
   try {
-    if (!statSync(at(file)).isFile()) throw new UsageError(`${file}: not a file; grant takes one pipeline file (FILE[:LINE])`);
+    if (!statSync(at(file)).isFile())
+      throw new UsageError(`${file}: not a file; grant takes one pipeline file (FILE[:LINE])`);
   } catch (error) {
     if (error instanceof UsageError) throw error;
     throw new UsageError(`${file}: no such file`);
@@ -87,12 +98,16 @@ export const runGrant: Subcommand = async (argv, io) => {
     if (targets.length === 0) {
       // A line inside a call (its block or arguments) names that call, innermost first.
       const offset = map.offset(line, 1);
-      const inside = analysis.usages.filter((u) => u.range.start <= offset && offset <= u.range.end).sort((a, b) => a.range.end - a.range.start - (b.range.end - b.range.start));
+      const inside = analysis.usages
+        .filter((u) => u.range.start <= offset && offset <= u.range.end)
+        .sort((a, b) => a.range.end - a.range.start - (b.range.end - b.range.start));
       targets = inside.slice(0, 1);
     }
     if (targets.length === 0) {
       const lines = [...new Set(analysis.usages.map(lineOf))];
-      throw new UsageError(`no AWS credential usage at ${shown}:${line}${lines.length ? ` (usages in ${shown} start at line${lines.length === 1 ? '' : 's'} ${lines.join(', ')})` : ` (${shown} has no AWS credential usage)`}`);
+      throw new UsageError(
+        `no AWS credential usage at ${shown}:${line}${lines.length ? ` (usages in ${shown} start at line${lines.length === 1 ? '' : 's'} ${lines.join(', ')})` : ` (${shown} has no AWS credential usage)`}`,
+      );
     }
   } else {
     targets = analysis.usages.filter((u) => findingsOfUsage(u, analysis.findings).some((f) => f.severity === 'error'));
@@ -108,12 +123,20 @@ export const runGrant: Subcommand = async (argv, io) => {
     for (const choice of usage.callerChoices) {
       const { callerChoices: _all, ...rest } = usage;
       const one: Usage = { ...rest, caller: choice.caller, callerOrigin: choice.origin, callerSource: choice.source };
-      const checked = await addTrustFindings({ file: one.file, usages: [one], findings: usageRules(one, inputs.ctx), parseErrors: [] }, inputs.ctx);
+      const checked = await addTrustFindings(
+        { file: one.file, usages: [one], findings: usageRules(one, inputs.ctx), parseErrors: [] },
+        inputs.ctx,
+      );
       if (line === null && !checked.findings.some((f) => f.severity === 'error')) continue;
       grants.push(await grantFor(one, checked.findings, inputs.ctx));
     }
   }
-  const result: ScanResult = { usages: analysis.usages, findings: analysis.findings, errors, lineMaps: inputs.lineMaps };
+  const result: ScanResult = {
+    usages: analysis.usages,
+    findings: analysis.findings,
+    errors,
+    lineMaps: inputs.lineMaps,
+  };
   const where = (u: Usage) => {
     const p = map.position(u.anchor.start);
     return `${u.file}:${p.line}:${p.column}`;
@@ -136,9 +159,14 @@ export const runGrant: Subcommand = async (argv, io) => {
     };
     io.stdout(`${JSON.stringify(json, null, 2)}\n`);
   } else if (grants.length === 0) {
-    io.stdout(format === 'text' ? `${shown}: no failing AWS credential usage; nothing to grant.\n` : `# ${shown}: no failing AWS credential usage; nothing to grant.\n`);
+    io.stdout(
+      format === 'text'
+        ? `${shown}: no failing AWS credential usage; nothing to grant.\n`
+        : `# ${shown}: no failing AWS credential usage; nothing to grant.\n`,
+    );
   } else {
-    const render = format === 'cloudformation' ? grantCloudFormation : format === 'terraform' ? grantTerraform : grantText;
+    const render =
+      format === 'cloudformation' ? grantCloudFormation : format === 'terraform' ? grantTerraform : grantText;
     io.stdout(grants.map((g) => render(g, where(g.usage))).join(format === 'cloudformation' ? '---\n' : '\n'));
   }
   for (const e of errors) io.stderr(`rolecall grant: warning: ${e.file}: ${e.message}\n`);

@@ -3,7 +3,14 @@
 // used by `rolecall impact --iac` (readIacEntries is the one function to call).
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
-import { looksLikeTemplate, readIac, type HclParser, type IacEntry, type IacModel, type IacText } from '../core/iam/iac/index';
+import {
+  looksLikeTemplate,
+  readIac,
+  type HclParser,
+  type IacEntry,
+  type IacModel,
+  type IacText,
+} from '../core/iam/iac/index';
 import { createHclParser } from '../core/iam/iac/hcl';
 import { displayPath } from './files';
 import { UsageError } from './io';
@@ -23,7 +30,10 @@ let hclParser: Promise<HclParser> | null = null;
 
 /** The HCL parser (tree-sitter-hcl on web-tree-sitter), loaded once per process. */
 export function loadHclParser(): Promise<HclParser> {
-  hclParser ??= createHclParser(readFileSync(wasmPath('web-tree-sitter.wasm', 'web-tree-sitter')), readFileSync(wasmPath('tree-sitter-hcl.wasm', '@tree-sitter-grammars/tree-sitter-hcl')));
+  hclParser ??= createHclParser(
+    readFileSync(wasmPath('web-tree-sitter.wasm', 'web-tree-sitter')),
+    readFileSync(wasmPath('tree-sitter-hcl.wasm', '@tree-sitter-grammars/tree-sitter-hcl')),
+  );
   return hclParser;
 }
 
@@ -75,7 +85,11 @@ function filesOf(path: string, at: (p: string) => string): Array<{ file: string;
  * `onProblem` (the editor, where a template is often half-typed), reported there while the other
  * files are still read. Templates found in a directory that are not CloudFormation (no Resources) are skipped.
  */
-export async function readIacEntries(entries: IacEntry[], at: (p: string) => string, onProblem?: (message: string) => void): Promise<IacModel> {
+export async function readIacEntries(
+  entries: IacEntry[],
+  at: (p: string) => string,
+  onProblem?: (message: string) => void,
+): Promise<IacModel> {
   const texts: IacText[] = [];
   for (const entry of entries) {
     if (onProblem) {
@@ -92,7 +106,10 @@ export async function readIacEntries(entries: IacEntry[], at: (p: string) => str
   const hcl = texts.some((t) => t.file.endsWith('.tf')) ? await loadHclParser() : null;
   const { model, errors } = readIac(texts, hcl);
   if (errors.length > 0 && onProblem) for (const e of errors) onProblem(`IaC ${e}`);
-  else if (errors.length > 0) throw new UsageError(`IaC ${errors[0]}${errors.length > 1 ? ` (and ${errors.length - 1} more file${errors.length > 2 ? 's' : ''})` : ''}`);
+  else if (errors.length > 0)
+    throw new UsageError(
+      `IaC ${errors[0]}${errors.length > 1 ? ` (and ${errors.length - 1} more file${errors.length > 2 ? 's' : ''})` : ''}`,
+    );
   return model;
 }
 
@@ -110,7 +127,9 @@ function readEntryTexts(entry: IacEntry, at: (p: string) => string): IacText[] {
     try {
       text = readRegularFile(at(file), INPUT_LIMITS.pipeline).toString('utf8');
     } catch (error) {
-      throw new UsageError(`IaC file ${displayPath(file)}: ${error instanceof InputFileError ? error.reason : 'cannot be read'}`);
+      throw new UsageError(
+        `IaC file ${displayPath(file)}: ${error instanceof InputFileError ? error.reason : 'cannot be read'}`,
+      );
     }
     if (!file.endsWith('.tf') && !explicit && !looksLikeTemplate(text)) continue;
     texts.push({ file: displayPath(file), text, entry, ...(module ? { module: displayPath(module) } : {}) });

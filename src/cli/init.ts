@@ -69,7 +69,8 @@ function walk(root: string): Found {
         if (!SKIPPED_DIRS.has(entry.name)) stack.push(rel);
       } else if (entry.isFile()) {
         if (isPipelineFileName(entry.name)) found.pipelines.push(rel);
-        else if (entry.name.endsWith('.json') && entry.name !== '.rolecall.json' && entry.name !== 'package.json') found.jsonFiles.push(rel);
+        else if (entry.name.endsWith('.json') && entry.name !== '.rolecall.json' && entry.name !== 'package.json')
+          found.jsonFiles.push(rel);
         else if (/\.ya?ml$/.test(entry.name)) found.yamlFiles.push(rel);
       }
     }
@@ -131,7 +132,8 @@ export function profilesByAccount(configText: string): Map<string, string[]> {
     const kv = /^([A-Za-z_]+)\s*=\s*(.*)$/.exec(line);
     if (!profile || !kv) continue;
     const key = kv[1].toLowerCase();
-    const account = key === 'sso_account_id' ? kv[2].trim() : key === 'role_arn' ? (parseArn(kv[2].trim())?.account ?? '') : '';
+    const account =
+      key === 'sso_account_id' ? kv[2].trim() : key === 'role_arn' ? (parseArn(kv[2].trim())?.account ?? '') : '';
     if (ACCOUNT.test(account)) {
       const list = byAccount.get(account) ?? [];
       if (!list.includes(profile)) list.push(profile);
@@ -150,7 +152,11 @@ function accountOf(usage: Usage): string | null {
 function schemaRef(root: string): string {
   // The schema the running CLI ships (dist/cli.js → ../schemas), when the project holds it (an npm
   // dependency, or this repository): a relative path editors resolve without a network.
-  for (const candidate of [join(root, 'node_modules', 'rolecall', 'schemas', 'rolecall.schema.json'), resolve(__dirname, '..', 'schemas', 'rolecall.schema.json'), resolve(__dirname, '..', '..', 'schemas', 'rolecall.schema.json')]) {
+  for (const candidate of [
+    join(root, 'node_modules', 'rolecall', 'schemas', 'rolecall.schema.json'),
+    resolve(__dirname, '..', 'schemas', 'rolecall.schema.json'),
+    resolve(__dirname, '..', '..', 'schemas', 'rolecall.schema.json'),
+  ]) {
     const rel = relative(root, candidate);
     if (existsSync(candidate) && !rel.startsWith('..') && !rel.startsWith(sep)) return `./${rel.split(sep).join('/')}`;
   }
@@ -192,40 +198,61 @@ export function initialConfig(root: string, awsConfigText: string | null, awsCon
 
   if (snapshots.length > 0) {
     config.iamSnapshots = snapshots.map((s) => s.file);
-    for (const s of snapshots) explain.push(`iamSnapshots: ${s.file}: ${s.roles} role${s.roles === 1 ? '' : 's'} of account ${s.accounts.join(', ') || '(none named)'}; scans check trust policies against it offline`);
+    for (const s of snapshots)
+      explain.push(
+        `iamSnapshots: ${s.file}: ${s.roles} role${s.roles === 1 ? '' : 's'} of account ${s.accounts.join(', ') || '(none named)'}; scans check trust policies against it offline`,
+      );
   } else {
-    explain.push(`iamSnapshots: none found; write one per account with 'rolecall snapshot --out iam/ACCOUNT.json --profile P' and list it here`);
+    explain.push(
+      `iamSnapshots: none found; write one per account with 'rolecall snapshot --out iam/ACCOUNT.json --profile P' and list it here`,
+    );
   }
 
   if (cascs.length > 0) {
     config.jenkinsCasc = cascs.map((c) => c.file);
     for (const c of cascs) {
       const labels = [...new Set(c.templates.flatMap((t) => t.labels))];
-      explain.push(`jenkinsCasc: ${c.file}: ${c.templates.length} agent template${c.templates.length === 1 ? '' : 's'}${labels.length ? ` (labels ${labels.join(', ')})` : ''} and ${c.credentials.length} AWS credential${c.credentials.length === 1 ? '' : 's'}: RoleCall takes the principal of each label from it`);
+      explain.push(
+        `jenkinsCasc: ${c.file}: ${c.templates.length} agent template${c.templates.length === 1 ? '' : 's'}${labels.length ? ` (labels ${labels.join(', ')})` : ''} and ${c.credentials.length} AWS credential${c.credentials.length === 1 ? '' : 's'}: RoleCall takes the principal of each label from it`,
+      );
     }
   }
 
   // Callers: the controller's principal is nowhere in a repository; labels are covered by JCasC or listed.
   const callers: Record<string, unknown> = { controller: null };
-  explain.push(`callers.controller: null — set the ARN of the role or user the Jenkins controller runs as: withAWS (without useNode: true) calls STS as it`);
+  explain.push(
+    `callers.controller: null — set the ARN of the role or user the Jenkins controller runs as: withAWS (without useNode: true) calls STS as it`,
+  );
   const labelled = new Map<string, Usage[]>();
   for (const u of usages) if (u.agentLabel) labelled.set(u.agentLabel, [...(labelled.get(u.agentLabel) ?? []), u]);
   const templates = cascs.flatMap((c) => c.templates);
   const uncovered: string[] = [];
   for (const [label, list] of [...labelled].sort(([a], [b]) => a.localeCompare(b))) {
     const parsed = parseLabelExpression(label);
-    const covering = parsed.expression ? templates.filter((t) => labelMatches(parsed.expression!, new Set(t.labels))) : [];
-    const templateNames = [...new Set(covering.map((t) => `'${t.name ?? t.labels.join(' ')}' (${t.at.file}:${t.at.line})`))];
-    if (covering.length > 0) explain.push(`callers.agents: label '${label}' (${where(list)}) runs on ${templateNames.join(', ')}: nothing to add`);
+    const covering = parsed.expression
+      ? templates.filter((t) => labelMatches(parsed.expression!, new Set(t.labels)))
+      : [];
+    const templateNames = [
+      ...new Set(covering.map((t) => `'${t.name ?? t.labels.join(' ')}' (${t.at.file}:${t.at.line})`)),
+    ];
+    if (covering.length > 0)
+      explain.push(
+        `callers.agents: label '${label}' (${where(list)}) runs on ${templateNames.join(', ')}: nothing to add`,
+      );
     else uncovered.push(label);
   }
   if (uncovered.length > 0) {
     callers.agents = {};
-    for (const label of uncovered) explain.push(`callers.agents: label '${label}' (${where(labelled.get(label)!)}) — add "${label}": "arn:aws:iam::ACCOUNT:role/ROLE" with the role its agents run as (sh steps and useNode: true call STS as it)`);
+    for (const label of uncovered)
+      explain.push(
+        `callers.agents: label '${label}' (${where(labelled.get(label)!)}) — add "${label}": "arn:aws:iam::ACCOUNT:role/ROLE" with the role its agents run as (sh steps and useNode: true call STS as it)`,
+      );
   }
   if (usages.some((u) => u.kind === 'vault')) {
     callers.vault = null;
-    explain.push(`callers.vault: null — set the ARN Vault's AWS secrets engine runs as: it calls STS as itself (${where(usages.filter((u) => u.kind === 'vault'))})`);
+    explain.push(
+      `callers.vault: null — set the ARN Vault's AWS secrets engine runs as: it calls STS as itself (${where(usages.filter((u) => u.kind === 'vault'))})`,
+    );
   }
   config.callers = callers;
 
@@ -246,9 +273,13 @@ export function initialConfig(root: string, awsConfigText: string | null, awsCon
     const candidates = profiles.get(account) ?? [];
     if (candidates.length > 0) {
       accounts[account] = candidates[0];
-      explain.push(`accounts: ${account} (${where(list)}) → profile '${candidates[0]}' of ${awsConfigName}${candidates.length > 1 ? ` (also reach it: ${candidates.slice(1).join(', ')})` : ''}: 'rolecall scan --live' reads its IAM with it`);
+      explain.push(
+        `accounts: ${account} (${where(list)}) → profile '${candidates[0]}' of ${awsConfigName}${candidates.length > 1 ? ` (also reach it: ${candidates.slice(1).join(', ')})` : ''}: 'rolecall scan --live' reads its IAM with it`,
+      );
     } else {
-      explain.push(`accounts: ${account} (${where(list)}) — no snapshot and no profile of ${awsConfigName} reaches it: add its snapshot, or "${account}": "PROFILE" for --live`);
+      explain.push(
+        `accounts: ${account} (${where(list)}) — no snapshot and no profile of ${awsConfigName} reaches it: add its snapshot, or "${account}": "PROFILE" for --live`,
+      );
     }
   }
   if (Object.keys(accounts).length > 0) config.accounts = accounts;
@@ -256,7 +287,9 @@ export function initialConfig(root: string, awsConfigText: string | null, awsCon
   const credentialIds = [...new Set(usages.map((u) => u.credentialsId).filter((id): id is string => !!id))].sort();
   const fromCasc = new Set(cascs.flatMap((c) => c.credentials.map((k) => k.id)));
   for (const id of credentialIds.filter((i) => !fromCasc.has(i))) {
-    explain.push(`awsCredentials: the pipelines use the Jenkins AWS credential '${id}' — add "awsCredentials": {"${id}": {"principal": "arn:..."}} to say whose keys it holds`);
+    explain.push(
+      `awsCredentials: the pipelines use the Jenkins AWS credential '${id}' — add "awsCredentials": {"${id}": {"principal": "arn:..."}} to say whose keys it holds`,
+    );
   }
 
   explain.unshift(
@@ -283,7 +316,8 @@ export const runInit: Subcommand = async (argv, io: CliIo) => {
     io.stdout(INIT_HELP);
     return 0;
   }
-  if (positionals.length > 1) throw new UsageError(`init takes one directory, got ${positionals.length}; run 'rolecall init --help' for usage`);
+  if (positionals.length > 1)
+    throw new UsageError(`init takes one directory, got ${positionals.length}; run 'rolecall init --help' for usage`);
   const given = positionals[0] ?? '.';
   const root = resolve(io.cwd, given);
   let isDir: boolean;
@@ -295,14 +329,17 @@ export const runInit: Subcommand = async (argv, io: CliIo) => {
   if (!isDir) throw new UsageError(`${given} is not a directory`);
   const target = join(root, '.rolecall.json');
   const shown = displayPath(join(given, '.rolecall.json'));
-  if (!values.print && !values.force && existsSync(target)) throw new UsageError(`${shown} already exists; --force overwrites it, --print shows what would be written`);
+  if (!values.print && !values.force && existsSync(target))
+    throw new UsageError(`${shown} already exists; --force overwrites it, --print shows what would be written`);
 
-  const awsConfigPath = values['aws-config'] ?? io.env.AWS_CONFIG_FILE ?? join(io.env.HOME ?? homedir(), '.aws', 'config');
+  const awsConfigPath =
+    values['aws-config'] ?? io.env.AWS_CONFIG_FILE ?? join(io.env.HOME ?? homedir(), '.aws', 'config');
   let awsConfigText: string | null = null;
   try {
     awsConfigText = readFileSync(resolve(io.cwd, awsConfigPath), 'utf8');
   } catch {
-    if (values['aws-config']) throw new UsageError(`--aws-config ${values['aws-config']}: no such file or cannot be read`);
+    if (values['aws-config'])
+      throw new UsageError(`--aws-config ${values['aws-config']}: no such file or cannot be read`);
   }
   const { config, explanation } = initialConfig(root, awsConfigText, values['aws-config'] ?? '~/.aws/config');
   const json = `${JSON.stringify(config, null, 2)}\n`;
@@ -317,6 +354,8 @@ export const runInit: Subcommand = async (argv, io: CliIo) => {
   } catch (error) {
     throw new UsageError(`cannot write ${shown}: ${(error as Error).message.split('\n')[0]}`);
   }
-  io.stdout(`wrote ${shown}: ${notes}Next: fill in the entries marked — above, then run 'rolecall scan${given === '.' ? '' : ` ${given}`}'.\n`);
+  io.stdout(
+    `wrote ${shown}: ${notes}Next: fill in the entries marked — above, then run 'rolecall scan${given === '.' ? '' : ` ${given}`}'.\n`,
+  );
   return 0;
 };

@@ -3,7 +3,12 @@ import { InputFileError, INPUT_LIMITS, readTextFile } from '../files/read';
 import { UsageError } from './io';
 
 /** Text of a file (UTF-8, BOM stripped); failures are a UsageError `WHAT SHOWN: reason` (exit 2). */
-export function readInputFile(path: string, shown: string, what: string, limit: number = what === 'IAM snapshot' ? INPUT_LIMITS.snapshot : INPUT_LIMITS.config): string {
+export function readInputFile(
+  path: string,
+  shown: string,
+  what: string,
+  limit: number = what === 'IAM snapshot' ? INPUT_LIMITS.snapshot : INPUT_LIMITS.config,
+): string {
   try {
     return readTextFile(path, limit);
   } catch (error) {

@@ -73,7 +73,9 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     }
     // A bug of ours: still one line, and a way to report it, never a stack trace.
     const message = error instanceof Error ? error.message : String(error);
-    io.stderr(`rolecall ${command}: internal error: ${message.split('\n')[0]} (set ROLECALL_DEBUG=1 for details and please report it)\n`);
+    io.stderr(
+      `rolecall ${command}: internal error: ${message.split('\n')[0]} (set ROLECALL_DEBUG=1 for details and please report it)\n`,
+    );
     if (process.env.ROLECALL_DEBUG) io.stderr(`${(error as Error)?.stack ?? ''}\n`);
     return 2;
   }

@@ -11,7 +11,13 @@ import { explainAssumeRole } from '../core/iam/evaluate';
 import type { RequestContext } from '../core/iam/evaluate';
 import { CREDENTIAL_FORMATS, formatCredentials } from '../core/credentials/formats';
 import type { CredentialFormat } from '../core/credentials/formats';
-import { credentialsFilePath, CredentialsFileError, isValidProfileName, profileHoldsLongTermKeys, writeCredentialsProfile } from '../core/credentials/credentialsFile';
+import {
+  credentialsFilePath,
+  CredentialsFileError,
+  isValidProfileName,
+  profileHoldsLongTermKeys,
+  writeCredentialsProfile,
+} from '../core/credentials/credentialsFile';
 import { StsError } from '../core/ports';
 import type { Log, MfaPrompt } from '../core/ports';
 import { parseFlags } from './args';
@@ -50,7 +56,11 @@ Exit status: 0 minted, 1 STS refused or could not be reached, 2 bad input (nothi
 
 function stderrLog(io: CliIo): Log {
   // Only warnings reach the terminal: progress lines would clutter `eval "$(rolecall mint ...)"` users' screens.
-  return { info: () => undefined, warn: (m) => io.stderr(`rolecall mint: warning: ${m}\n`), error: (m) => io.stderr(`rolecall mint: ${m}\n`) };
+  return {
+    info: () => undefined,
+    warn: (m) => io.stderr(`rolecall mint: warning: ${m}\n`),
+    error: (m) => io.stderr(`rolecall mint: ${m}\n`),
+  };
 }
 
 /** Parses `rolecall mint` flags into a MintRequest plus output options; throws UsageError on bad input. */
@@ -68,41 +78,46 @@ export function parseMintArgs(argv: string[]): {
   tokenCodeFromStdin: boolean;
   help: boolean;
 } {
-  const parsed = parseFlags(
-    'mint',
-    argv,
-    {
-      'role-arn': { type: 'string' },
-      'external-id': { type: 'string' },
-      duration: { type: 'string' },
-      'session-name': { type: 'string' },
-      'serial-number': { type: 'string' },
-      'token-code': { type: 'string' },
-      profile: { type: 'string' },
-      region: { type: 'string' },
-      'endpoint-url': { type: 'string' },
-      format: { type: 'string' },
-      'write-profile': { type: 'string' },
-      force: { type: 'boolean' },
-      'external-id-env': { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  );
+  const parsed = parseFlags('mint', argv, {
+    'role-arn': { type: 'string' },
+    'external-id': { type: 'string' },
+    duration: { type: 'string' },
+    'session-name': { type: 'string' },
+    'serial-number': { type: 'string' },
+    'token-code': { type: 'string' },
+    profile: { type: 'string' },
+    region: { type: 'string' },
+    'endpoint-url': { type: 'string' },
+    format: { type: 'string' },
+    'write-profile': { type: 'string' },
+    force: { type: 'boolean' },
+    'external-id-env': { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  });
   const v = parsed.values;
   const format = (v.format ?? 'env') as CredentialFormat;
-  if (!CREDENTIAL_FORMATS.includes(format)) throw new UsageError(`--format must be one of ${CREDENTIAL_FORMATS.join(', ')}, got '${v.format}'`);
+  if (!CREDENTIAL_FORMATS.includes(format))
+    throw new UsageError(`--format must be one of ${CREDENTIAL_FORMATS.join(', ')}, got '${v.format}'`);
   let durationSeconds: number | undefined;
   if (v.duration !== undefined) {
-    if (!/^\d+$/.test(v.duration)) throw new UsageError(`--duration must be a whole number of seconds, got '${v.duration}'`);
+    if (!/^\d+$/.test(v.duration))
+      throw new UsageError(`--duration must be a whole number of seconds, got '${v.duration}'`);
     durationSeconds = Number(v.duration);
   }
   const fromStdin = v['token-code'] === '-';
-  if (v['token-code'] !== undefined && !fromStdin && !/^\d{6}$/.test(v['token-code'])) throw new UsageError('--token-code must be exactly 6 digits (the current code of the MFA device), or - to read it from standard input');
-  if (v['external-id'] !== undefined && v['external-id-env'] !== undefined) throw new UsageError('--external-id and --external-id-env do not go together: give the ExternalId one way');
-  if (v['external-id-env'] !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(v['external-id-env'])) throw new UsageError(`--external-id-env expects an environment variable name, got '${v['external-id-env']}'`);
+  if (v['token-code'] !== undefined && !fromStdin && !/^\d{6}$/.test(v['token-code']))
+    throw new UsageError(
+      '--token-code must be exactly 6 digits (the current code of the MFA device), or - to read it from standard input',
+    );
+  if (v['external-id'] !== undefined && v['external-id-env'] !== undefined)
+    throw new UsageError('--external-id and --external-id-env do not go together: give the ExternalId one way');
+  if (v['external-id-env'] !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(v['external-id-env']))
+    throw new UsageError(`--external-id-env expects an environment variable name, got '${v['external-id-env']}'`);
   if (v.force && v['write-profile'] === undefined) throw new UsageError('--force goes with --write-profile NAME');
-  if (v['endpoint-url'] !== undefined && !/^https?:\/\/[^\s/]+/.test(v['endpoint-url'])) throw new UsageError(`--endpoint-url must be an http(s) URL, got '${v['endpoint-url']}'`);
-  if (v['write-profile'] !== undefined && !isValidProfileName(v['write-profile'])) throw new UsageError(`--write-profile: invalid profile name '${v['write-profile']}' (letters, digits and ._@+-)`);
+  if (v['endpoint-url'] !== undefined && !/^https?:\/\/[^\s/]+/.test(v['endpoint-url']))
+    throw new UsageError(`--endpoint-url must be an http(s) URL, got '${v['endpoint-url']}'`);
+  if (v['write-profile'] !== undefined && !isValidProfileName(v['write-profile']))
+    throw new UsageError(`--write-profile: invalid profile name '${v['write-profile']}' (letters, digits and ._@+-)`);
   const request: MintRequest = {
     roleArn: v['role-arn'] ?? null,
     ...(v['external-id'] !== undefined ? { externalId: v['external-id'] } : {}),
@@ -132,19 +147,37 @@ type AwsModule = typeof import('../aws/index');
  * in their account) and evaluates it the way IAM would, to name the statement that refused. Best effort:
  * undefined when the policy cannot be read.
  */
-async function explainDenialLive(aws: AwsModule, args: ReturnType<typeof parseMintArgs>, roleArn: string, request: DenialContext): Promise<string | undefined> {
-  const reader = await aws.createLiveIamReader({ profile: args.profile, region: args.region, endpointUrl: args.endpointUrl, maxAttempts: 2, deadlineMs: 8000 });
+async function explainDenialLive(
+  aws: AwsModule,
+  args: ReturnType<typeof parseMintArgs>,
+  roleArn: string,
+  request: DenialContext,
+): Promise<string | undefined> {
+  const reader = await aws.createLiveIamReader({
+    profile: args.profile,
+    region: args.region,
+    endpointUrl: args.endpointUrl,
+    maxAttempts: 2,
+    deadlineMs: 8000,
+  });
   try {
     const caller = reader.callerArn();
     const role = await reader.getRole(roleArn, { identityPolicies: false });
     if (!caller || role.status !== 'found') return undefined;
     const context: RequestContext = { 'aws:MultiFactorAuthPresent': request.mfa ? 'true' : 'false' };
     if (request.externalId !== undefined) context['sts:ExternalId'] = request.externalId;
-    const evaluation = explainAssumeRole({ trustPolicy: role.value.trustPolicy.text, roleArn, principal: caller, context });
+    const evaluation = explainAssumeRole({
+      trustPolicy: role.value.trustPolicy.text,
+      roleArn,
+      principal: caller,
+      context,
+    });
     if (evaluation.decision === 'allow') {
       return `the trust policy of ${roleArn} allows ${caller}: the refusal comes from the caller's own permissions (sts:AssumeRole on the role), a permissions boundary or an SCP`;
     }
-    const refusing = evaluation.reasons.filter((r) => r.source === 'trust-policy' && (r.effect === 'Deny' ? r.matched : !r.matched));
+    const refusing = evaluation.reasons.filter(
+      (r) => r.source === 'trust-policy' && (r.effect === 'Deny' ? r.matched : !r.matched),
+    );
     if (refusing.length === 0) return undefined;
     return `trust policy of ${roleArn}: ${refusing.map((r) => `statement ${r.statement}: ${r.detail}`).join('; ')}`;
   } catch {
@@ -158,13 +191,15 @@ async function explainDenialLive(aws: AwsModule, args: ReturnType<typeof parseMi
 async function secretInputs(args: ReturnType<typeof parseMintArgs>, io: CliIo): Promise<void> {
   if (args.externalIdEnv !== undefined) {
     const value = io.env[args.externalIdEnv];
-    if (value === undefined || value === '') throw new UsageError(`--external-id-env: environment variable ${args.externalIdEnv} is not set (or empty)`);
+    if (value === undefined || value === '')
+      throw new UsageError(`--external-id-env: environment variable ${args.externalIdEnv} is not set (or empty)`);
     args.request.externalId = value;
   }
   if (args.tokenCodeFromStdin) {
     if (!io.readLine) throw new UsageError('--token-code -: this command has no standard input to read the code from');
     const code = (await io.readLine()).trim();
-    if (!/^\d{6}$/.test(code)) throw new UsageError('--token-code -: standard input must start with the 6-digit MFA code');
+    if (!/^\d{6}$/.test(code))
+      throw new UsageError('--token-code -: standard input must start with the 6-digit MFA code');
     args.request.tokenCode = code;
   }
 }
@@ -183,7 +218,9 @@ function checkProfileWritable(args: ReturnType<typeof parseMintArgs>, io: CliIo)
   if (!args.writeProfile || args.force) return;
   const path = credentialsFilePath({ env: io.env });
   if (profileHoldsLongTermKeys(args.writeProfile, path)) {
-    throw new UsageError(`--write-profile ${args.writeProfile}: that profile in ${path} holds long-term access keys; refusing to replace them — pick another profile name, or add --force (a backup of the file is kept)`);
+    throw new UsageError(
+      `--write-profile ${args.writeProfile}: that profile in ${path} holds long-term access keys; refusing to replace them — pick another profile name, or add --force (a backup of the file is kept)`,
+    );
   }
 }
 
@@ -197,27 +234,46 @@ export const runMint: Subcommand = async (argv, io) => {
   await secretInputs(args, io);
   const mfa = terminalMfa(io);
   if (args.request.mfaSerial !== undefined && args.request.tokenCode === undefined && !mfa) {
-    throw new UsageError('--serial-number needs --token-code (the current 6-digit MFA code, or - to read it from standard input); on a terminal the code is asked for');
+    throw new UsageError(
+      '--serial-number needs --token-code (the current 6-digit MFA code, or - to read it from standard input); on a terminal the code is asked for',
+    );
   }
   checkProfileWritable(args, io);
   const log = stderrLog(io);
   // Loaded on demand, like scan --live: the SDK is only paid for when used.
   const aws = await import('../aws/index');
-  const sts = aws.createStsClient({ profile: args.profile, region: args.region, endpointUrl: args.endpointUrl, log: { ...log, warn: () => undefined } });
+  const sts = aws.createStsClient({
+    profile: args.profile,
+    region: args.region,
+    endpointUrl: args.endpointUrl,
+    log: { ...log, warn: () => undefined },
+  });
   let result;
   try {
     if (args.request.tokenCode !== undefined && args.request.mfaSerial === undefined) {
       // A code without a device: the profile's mfa_serial, else the calling user's device, as the AWS CLI would.
-      const found = await aws.findMfaSerial({ profile: args.profile, region: args.region, endpointUrl: args.endpointUrl, sts, env: io.env });
-      if (!found) throw new UsageError('--token-code needs --serial-number (the MFA device ARN): the profile has no mfa_serial and no MFA device was found for the caller');
-      io.stderr(`rolecall mint: using MFA device ${found.serial} (from ${found.source === 'config' ? 'the profile\'s mfa_serial' : 'iam:ListMFADevices'})\n`);
+      const found = await aws.findMfaSerial({
+        profile: args.profile,
+        region: args.region,
+        endpointUrl: args.endpointUrl,
+        sts,
+        env: io.env,
+      });
+      if (!found)
+        throw new UsageError(
+          '--token-code needs --serial-number (the MFA device ARN): the profile has no mfa_serial and no MFA device was found for the caller',
+        );
+      io.stderr(
+        `rolecall mint: using MFA device ${found.serial} (from ${found.source === 'config' ? "the profile's mfa_serial" : 'iam:ListMFADevices'})\n`,
+      );
       args.request.mfaSerial = found.serial;
     }
     const explainDenial = (roleArn: string, request: DenialContext) => explainDenialLive(aws, args, roleArn, request);
     result = await mint(args.request, { sts, log, explainDenial, ...(mfa ? { mfa } : {}) });
   } catch (error) {
     if (error instanceof StsError) {
-      if (error.kind === 'invalid-input' && !/^STS rejected/.test(error.message)) throw new UsageError(`${error.message}; ${error.next}`);
+      if (error.kind === 'invalid-input' && !/^STS rejected/.test(error.message))
+        throw new UsageError(`${error.message}; ${error.next}`);
       io.stderr(`rolecall mint: ${error.message}; next: ${error.next}\n`);
       return 1;
     }
@@ -225,16 +281,32 @@ export const runMint: Subcommand = async (argv, io) => {
   } finally {
     sts.dispose();
   }
-  io.stdout(formatCredentials(result.credentials, args.format, { region: args.region ?? null, profileName: args.writeProfile ?? 'rolecall' }));
+  io.stdout(
+    formatCredentials(result.credentials, args.format, {
+      region: args.region ?? null,
+      profileName: args.writeProfile ?? 'rolecall',
+    }),
+  );
   if (args.writeProfile) {
     try {
-      const written = writeCredentialsProfile(args.writeProfile, result.credentials, { env: io.env, region: args.region ?? null, force: args.force });
+      const written = writeCredentialsProfile(args.writeProfile, result.credentials, {
+        env: io.env,
+        region: args.region ?? null,
+        force: args.force,
+      });
       if (written.backup) io.stderr(`rolecall mint: the old credentials file is kept as ${written.backup}\n`);
-      io.stderr(`rolecall mint: wrote profile [${args.writeProfile}] to ${written.path} (expires ${result.credentials.expiration.toISOString()})\n`);
+      io.stderr(
+        `rolecall mint: wrote profile [${args.writeProfile}] to ${written.path} (expires ${result.credentials.expiration.toISOString()})\n`,
+      );
     } catch (error) {
       // The credentials exist and were printed: say exactly what failed, with its own status.
-      const reason = error instanceof CredentialsFileError ? error.message : `${(error as NodeJS.ErrnoException).code ?? 'error'}: ${(error as Error).message.split('\n')[0]}`;
-      io.stderr(`rolecall mint: minted (the credentials were printed above), but profile [${args.writeProfile}] was not written: ${reason}\n`);
+      const reason =
+        error instanceof CredentialsFileError
+          ? error.message
+          : `${(error as NodeJS.ErrnoException).code ?? 'error'}: ${(error as Error).message.split('\n')[0]}`;
+      io.stderr(
+        `rolecall mint: minted (the credentials were printed above), but profile [${args.writeProfile}] was not written: ${reason}\n`,
+      );
       return 3;
     }
   }

@@ -4,7 +4,11 @@ import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
 
 /** Asks on the terminal (stderr) and reads one line from it without echoing what is typed. Undefined on end of input. */
-export function terminalPrompt(question: string, input: NodeJS.ReadStream = process.stdin, output: NodeJS.WriteStream = process.stderr): Promise<string | undefined> {
+export function terminalPrompt(
+  question: string,
+  input: NodeJS.ReadStream = process.stdin,
+  output: NodeJS.WriteStream = process.stderr,
+): Promise<string | undefined> {
   return new Promise((resolve) => {
     let muted = false;
     const sink = new Writable({

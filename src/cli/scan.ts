@@ -4,7 +4,14 @@ import { dirname, isAbsolute, join, relative, resolve as resolvePath } from 'nod
 import { analyzeFile, analyzeText, decodePipelineText } from '../core/analyze';
 import { configFrom, type ProjectConfig } from '../core/config';
 import type { IamReader } from '../core/ports';
-import { LineMap, type AnalysisContext, type FileAnalysis, type FileError, type Finding, type Usage } from '../core/types';
+import {
+  LineMap,
+  type AnalysisContext,
+  type FileAnalysis,
+  type FileError,
+  type Finding,
+  type Usage,
+} from '../core/types';
 import { parseCaller, parseRoleArn } from '../core/iam/arn';
 import { CompositeIamReader } from '../core/iam/composite';
 import { parseSnapshot, SnapshotIamReader, type ParsedSnapshot } from '../core/iam/snapshot';
@@ -65,7 +72,8 @@ function keyValues(values: string[] | undefined, flag: string): Record<string, s
   const out: Record<string, string> = {};
   for (const item of values ?? []) {
     const eq = item.indexOf('=');
-    if (eq <= 0) throw new UsageError(`${flag} expects NAME=VALUE, got '${flag === '--credential' ? '<hidden>' : item}'`);
+    if (eq <= 0)
+      throw new UsageError(`${flag} expects NAME=VALUE, got '${flag === '--credential' ? '<hidden>' : item}'`);
     out[item.slice(0, eq)] = item.slice(eq + 1);
   }
   return out;
@@ -83,8 +91,12 @@ function readJsonFile(path: string, shown: string, what: string, secret = false)
     // Not JSON.parse's message: V8 quotes a slice of the input in it. Our positioned parser says where.
     const first = parseJsonTree(text).errors[0];
     const where = first ? new LineMap(text).position(first.offset) : null;
-    const detail = where ? ` at ${where.line}:${where.column}${secret ? '' : `: ${contentFreeMessage(first.message)}`}` : '';
-    throw new UsageError(`${what} ${shown} is not valid JSON${detail}${secret ? ' (contents not shown: they may be secret)' : ''}`);
+    const detail = where
+      ? ` at ${where.line}:${where.column}${secret ? '' : `: ${contentFreeMessage(first.message)}`}`
+      : '';
+    throw new UsageError(
+      `${what} ${shown} is not valid JSON${detail}${secret ? ' (contents not shown: they may be secret)' : ''}`,
+    );
   }
 }
 
@@ -128,7 +140,8 @@ function loadConfig(explicit: string | undefined, paths: string[], io: CliIo): L
   }
   if (!path) return { config: configFrom(undefined).config, path: null };
   const { config, problems } = configFrom(readJsonFile(at(path), displayPath(path), 'config'), dirname(path));
-  for (const problem of problems) io.stderr(`rolecall: warning: ${displayPath(path)}: ${problem.path}: ${problem.message}\n`);
+  for (const problem of problems)
+    io.stderr(`rolecall: warning: ${displayPath(path)}: ${problem.path}: ${problem.message}\n`);
   return { config, path };
 }
 
@@ -142,14 +155,22 @@ function configSnapshotPath(configPath: string, entry: string, at: (p: string) =
 }
 
 /** A file path written in a config file's `key` list (iamSnapshots, jenkinsCasc), held to the config's folder like configSnapshotPath. */
-function configFilePath(configPath: string, key: string, flag: string, entry: string, at: (p: string) => string): string {
+function configFilePath(
+  configPath: string,
+  key: string,
+  flag: string,
+  entry: string,
+  at: (p: string) => string,
+): string {
   const shown = `${displayPath(configPath)}: ${key} entry '${entry}'`;
   const hint = `a project config only names files inside its own folder — to use that file, pass ${flag} ${entry}`;
   const result = resolveInside(dirname(at(configPath)), entry);
   if (result.ok) return result.path;
   switch (result.why) {
     case 'outside':
-      throw new UsageError(`${shown} points outside the folder of the config (${displayPath(dirname(configPath)) || '.'}); ${hint}`);
+      throw new UsageError(
+        `${shown} points outside the folder of the config (${displayPath(dirname(configPath)) || '.'}); ${hint}`,
+      );
     case 'link-outside':
       throw new UsageError(`${shown} is a symbolic link to a file outside the folder of the config; ${hint}`);
     case 'missing':
@@ -166,9 +187,11 @@ function loadCredentials(file: string | undefined, inline: Record<string, string
   if (file) {
     const full = resolvePath(io.cwd, file);
     const raw = readJsonFile(full, displayPath(file), 'credentials file', true);
-    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new UsageError(`credentials file ${file} must be a JSON object { "id": "value" }`);
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+      throw new UsageError(`credentials file ${file} must be a JSON object { "id": "value" }`);
     for (const [id, value] of Object.entries(raw as Record<string, unknown>)) {
-      if (typeof value !== 'string') throw new UsageError(`credentials file ${file}: the value of '${id}' must be a string`);
+      if (typeof value !== 'string')
+        throw new UsageError(`credentials file ${file}: the value of '${id}' must be a string`);
       credentials[id] = value;
     }
     try {
@@ -253,7 +276,8 @@ export async function scanInputs(values: ScanFlagValues, positionals: string[], 
   // Checked before anything is read: a typo here would otherwise just leave the account unmapped.
   const accountProfiles = keyValues(values['account-profile'], '--account-profile');
   for (const [account, profile] of Object.entries(accountProfiles)) {
-    if (!/^\d{12}$/.test(account)) throw new UsageError(`--account-profile ${account}=${profile}: '${account}' is not a 12-digit AWS account id`);
+    if (!/^\d{12}$/.test(account))
+      throw new UsageError(`--account-profile ${account}=${profile}: '${account}' is not a 12-digit AWS account id`);
     if (profile.trim() === '') throw new UsageError(`--account-profile ${account}=: the profile name is empty`);
   }
   for (const flag of liveOnly) {
@@ -289,7 +313,10 @@ export async function scanInputs(values: ScanFlagValues, positionals: string[], 
   const lineMaps = new Map<string, LineMap>();
   const readers: IamReader[] = [];
   // Flags name any file (the user's choice); a config's entries stay inside the config's folder.
-  const snapshotPaths: Array<{ shown: string; path: string }> = (values['iam-snapshot'] ?? []).map((p) => ({ shown: displayPath(p), path: at(p) }));
+  const snapshotPaths: Array<{ shown: string; path: string }> = (values['iam-snapshot'] ?? []).map((p) => ({
+    shown: displayPath(p),
+    path: at(p),
+  }));
   if (configPath) {
     for (const p of config.iamSnapshots) {
       const shown = displayPath(isAbsolute(p) ? p : join(dirname(configPath), p));
@@ -300,7 +327,8 @@ export async function scanInputs(values: ScanFlagValues, positionals: string[], 
   for (const { shown: file, path } of snapshotPaths) {
     const text = readInputFile(path, file, 'IAM snapshot', INPUT_LIMITS.snapshot);
     const parsedSnapshot = parseSnapshot(file, text);
-    if (parsedSnapshot.snapshot === null) throw new UsageError(`IAM snapshot ${file}: ${contentFreeMessage(parsedSnapshot.error)}`);
+    if (parsedSnapshot.snapshot === null)
+      throw new UsageError(`IAM snapshot ${file}: ${contentFreeMessage(parsedSnapshot.error)}`);
     snapshots.push(parsedSnapshot.snapshot);
     lineMaps.set(file, new LineMap(text));
   }
@@ -337,9 +365,16 @@ export async function scanInputs(values: ScanFlagValues, positionals: string[], 
   const iam = iac ?? baseIam;
 
   // Jenkins configuration as code (flags + config): who runs agent code, and AWS credentials' roles.
-  const cascPaths: Array<{ shown: string; path: string }> = (values['jenkins-casc'] ?? []).map((p) => ({ shown: displayPath(p), path: at(p) }));
+  const cascPaths: Array<{ shown: string; path: string }> = (values['jenkins-casc'] ?? []).map((p) => ({
+    shown: displayPath(p),
+    path: at(p),
+  }));
   if (configPath) {
-    for (const p of config.jenkinsCasc) cascPaths.push({ shown: displayPath(isAbsolute(p) ? p : join(dirname(configPath), p)), path: configFilePath(configPath, 'jenkinsCasc', '--jenkins-casc', p, at) });
+    for (const p of config.jenkinsCasc)
+      cascPaths.push({
+        shown: displayPath(isAbsolute(p) ? p : join(dirname(configPath), p)),
+        path: configFilePath(configPath, 'jenkinsCasc', '--jenkins-casc', p, at),
+      });
   }
   const problems: FileError[] = [];
   let agents: AgentDirectory | null = null;
@@ -347,12 +382,28 @@ export async function scanInputs(values: ScanFlagValues, positionals: string[], 
     const cascs: JenkinsCasc[] = [];
     // A file named both by --jenkins-casc and the config's "jenkinsCasc" is read once: read twice, each of
     // its templates would count as a second template running as the same principal.
-    for (const { shown: file, path } of uniqueFiles(cascPaths)) cascs.push(parseJenkinsCasc(file, readInputFile(path, file, 'Jenkins configuration-as-code file', INPUT_LIMITS.config)));
+    for (const { shown: file, path } of uniqueFiles(cascPaths))
+      cascs.push(
+        parseJenkinsCasc(file, readInputFile(path, file, 'Jenkins configuration-as-code file', INPUT_LIMITS.config)),
+      );
     agents = await resolveAgentDirectory(cascs, iam, config.serviceAccounts);
-    for (const p of agents.problems) problems.push({ file: p.file, line: p.line, column: p.column, message: `${p.severity}: ${p.message}` });
+    for (const p of agents.problems)
+      problems.push({ file: p.file, line: p.line, column: p.column, message: `${p.severity}: ${p.message}` });
   }
   const ctx: AnalysisContext = { config, caller: values.caller ?? null, params, credentials, iam, agents };
-  return { files, ctx, lineMaps, snapshotReader, baseIam, iac, iacFindings: iacOwn, at, walkErrors, explicit, problems };
+  return {
+    files,
+    ctx,
+    lineMaps,
+    snapshotReader,
+    baseIam,
+    iac,
+    iacFindings: iacOwn,
+    at,
+    walkErrors,
+    explicit,
+    problems,
+  };
 }
 
 /** The entries naming distinct files (symbolic links followed), the first of each kept. */
@@ -381,7 +432,10 @@ export interface AnalysedFiles {
  * Reads and analyses each file (`trust: false` runs only the checks that need no IAM data, for callers that
  * add the trust checks themselves), recording each file's LineMap.
  */
-export async function analyseFiles(inputs: ScanInputs, options: { trust: boolean } = { trust: true }): Promise<AnalysedFiles> {
+export async function analyseFiles(
+  inputs: ScanInputs,
+  options: { trust: boolean } = { trust: true },
+): Promise<AnalysedFiles> {
   const { files, ctx, lineMaps, at } = inputs;
   const analyses: FileAnalysis[] = [];
   const errors: FileError[] = [...inputs.walkErrors, ...(inputs.problems ?? [])];
@@ -436,7 +490,8 @@ export async function runScan(argv: string[], io: CliIo): Promise<number> {
     return 0;
   }
   const format = values.format;
-  if (format !== 'text' && format !== 'json' && format !== 'sarif') throw new UsageError(`--format must be text, json or sarif (got '${format}')`);
+  if (format !== 'text' && format !== 'json' && format !== 'sarif')
+    throw new UsageError(`--format must be text, json or sarif (got '${format}')`);
   const failOn = parseFailOn(values['fail-on']);
 
   const inputs = await scanInputs(values, positionals, io);
@@ -465,7 +520,9 @@ export async function runScan(argv: string[], io: CliIo): Promise<number> {
   // Findings in the IaC files are shown, but decide the status only for roles the scanned usages use.
   const used = usedRoles(usages);
   const iacSet = new Set(iacOwn);
-  const deciding = result.findings.filter((f) => !iacSet.has(f) || (f.roleArn !== null && used.has(roleKey(f.roleArn))));
+  const deciding = result.findings.filter(
+    (f) => !iacSet.has(f) || (f.roleArn !== null && used.has(roleKey(f.roleArn))),
+  );
   return findingsStatus(deciding, failOn);
 }
 
@@ -497,8 +554,14 @@ function assumesRole(usage: Usage): boolean {
  * How many usages that assume a role were not checked against IAM: no IAM data in the scan, a role that
  * could not be resolved, or an iam-unavailable finding at the call (a read failed, an account not covered).
  */
-export function iamCoverage(usages: readonly Usage[], findings: readonly Finding[], haveIam: boolean): { roleUsages: number; notChecked: number } {
-  const unavailable = new Set(findings.filter((f) => f.code === 'iam-unavailable').map((f) => `${f.file}\0${(f.anchor ?? f.range).start}`));
+export function iamCoverage(
+  usages: readonly Usage[],
+  findings: readonly Finding[],
+  haveIam: boolean,
+): { roleUsages: number; notChecked: number } {
+  const unavailable = new Set(
+    findings.filter((f) => f.code === 'iam-unavailable').map((f) => `${f.file}\0${(f.anchor ?? f.range).start}`),
+  );
   let roleUsages = 0;
   let notChecked = 0;
   for (const u of usages) {
@@ -510,12 +573,24 @@ export function iamCoverage(usages: readonly Usage[], findings: readonly Finding
 }
 
 /** IaC entries from `--iac` (with --iac-account/-region/-param) and the config's "iac" (paths relative to it). */
-function iacEntriesOf(values: ScanFlagValues, config: ProjectConfig, configPath: string | null, at: (p: string) => string): IacEntry[] {
+function iacEntriesOf(
+  values: ScanFlagValues,
+  config: ProjectConfig,
+  configPath: string | null,
+  at: (p: string) => string,
+): IacEntry[] {
   const account = values['iac-account'] ?? null;
-  if (account !== null && !/^\d{12}$/.test(account)) throw new UsageError(`--iac-account expects a 12-digit account id, got '${account}'`);
+  if (account !== null && !/^\d{12}$/.test(account))
+    throw new UsageError(`--iac-account expects a 12-digit account id, got '${account}'`);
   const parameters = keyValues(values['iac-param'], '--iac-param');
-  if ((values['iac-account'] || values['iac-region'] || values['iac-param']) && !values.iac?.length) throw new UsageError('--iac-account, --iac-region and --iac-param need --iac PATH');
-  const entries: IacEntry[] = (values.iac ?? []).map((path) => ({ path, account, region: values['iac-region'] ?? null, parameters }));
+  if ((values['iac-account'] || values['iac-region'] || values['iac-param']) && !values.iac?.length)
+    throw new UsageError('--iac-account, --iac-region and --iac-param need --iac PATH');
+  const entries: IacEntry[] = (values.iac ?? []).map((path) => ({
+    path,
+    account,
+    region: values['iac-region'] ?? null,
+    parameters,
+  }));
   if (configPath) {
     for (const e of config.iac) {
       // Like snapshots: a config's entries stay inside the config's folder (checked with links followed).
@@ -527,13 +602,21 @@ function iacEntriesOf(values: ScanFlagValues, config: ProjectConfig, configPath:
 }
 
 /** `--assume-role-template` (or config accounts "*" / per account "assumeRole") for the live reader. */
-function assumeRoleOptions(template: string | undefined, fromConfig: Record<string, string>): { assumeRoleTemplate?: string; accountAssumeRoles?: Record<string, string> } {
+function assumeRoleOptions(
+  template: string | undefined,
+  fromConfig: Record<string, string>,
+): { assumeRoleTemplate?: string; accountAssumeRoles?: Record<string, string> } {
   if (template !== undefined && !/^arn:[\w-]+:iam::(\{account\}|\d{12}):role\/./.test(template)) {
-    throw new UsageError(`--assume-role-template expects a role ARN such as 'arn:aws:iam::{account}:role/rolecall-reader', got '${template}'`);
+    throw new UsageError(
+      `--assume-role-template expects a role ARN such as 'arn:aws:iam::{account}:role/rolecall-reader', got '${template}'`,
+    );
   }
   const { '*': star, ...perAccount } = fromConfig;
   const chosen = template ?? star;
-  return { ...(chosen ? { assumeRoleTemplate: chosen } : {}), ...(Object.keys(perAccount).length ? { accountAssumeRoles: perAccount } : {}) };
+  return {
+    ...(chosen ? { assumeRoleTemplate: chosen } : {}),
+    ...(Object.keys(perAccount).length ? { accountAssumeRoles: perAccount } : {}),
+  };
 }
 
 /** Findings in file order, then line, column and code (the order every output uses). */

@@ -49,7 +49,8 @@ wrong account), 2 bad usage or unwritable file.
 /** `rolecall snapshot --check FILE...`: the IAM data's own problems, in the scan's output formats. */
 function runCheck(files: string[], format: string | undefined, failOnFlag: string | undefined, io: CliIo): number {
   const fmt = format ?? 'text';
-  if (fmt !== 'text' && fmt !== 'json' && fmt !== 'sarif') throw new UsageError(`--format must be text, json or sarif (got '${fmt}')`);
+  if (fmt !== 'text' && fmt !== 'json' && fmt !== 'sarif')
+    throw new UsageError(`--format must be text, json or sarif (got '${fmt}')`);
   const failOn = parseFailOn(failOnFlag);
   const snapshots: ParsedSnapshot[] = [];
   const lineMaps = new Map<string, LineMap>();
@@ -61,14 +62,17 @@ function runCheck(files: string[], format: string | undefined, failOnFlag: strin
     snapshots.push(parsed.snapshot);
     lineMaps.set(shown, new LineMap(text));
   }
-  const findings = snapshotCheckFindings(snapshots).sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.range.start - b.range.start || a.code.localeCompare(b.code)));
+  const findings = snapshotCheckFindings(snapshots).sort((a, b) =>
+    a.file < b.file ? -1 : a.file > b.file ? 1 : a.range.start - b.range.start || a.code.localeCompare(b.code),
+  );
   const result: ScanResult = { usages: [], findings, errors: [], lineMaps };
   let out = fmt === 'json' ? toJson(result) : fmt === 'sarif' ? toSarif(result, VERSION) : toText(result);
   if (fmt === 'text') {
     // The scan's summary speaks of usages; a check has none.
     const lines = out.trimEnd().split('\n');
     const count = (s: string) => findings.filter((f) => f.severity === s).length;
-    lines[lines.length - 1] = `${snapshots.length} snapshot file${snapshots.length === 1 ? '' : 's'}, ${snapshots.reduce((n, s) => n + s.roles.length, 0)} roles checked; ${count('error')} error${count('error') === 1 ? '' : 's'}, ${count('warning')} warning${count('warning') === 1 ? '' : 's'}, ${count('info')} info`;
+    lines[lines.length - 1] =
+      `${snapshots.length} snapshot file${snapshots.length === 1 ? '' : 's'}, ${snapshots.reduce((n, s) => n + s.roles.length, 0)} roles checked; ${count('error')} error${count('error') === 1 ? '' : 's'}, ${count('warning')} warning${count('warning') === 1 ? '' : 's'}, ${count('info')} info`;
     out = `${lines.join('\n')}\n`;
   }
   io.stdout(out);
@@ -102,20 +106,40 @@ export const runSnapshot: Subcommand = async (argv, io: CliIo) => {
     io.stdout(SNAPSHOT_HELP);
     return 0;
   }
-  if (v.check && (v.out || v['out-dir'])) throw new UsageError('--check and --out do not go together: check a snapshot, or write one');
-  if (v.out && v['out-dir']) throw new UsageError('--out FILE writes one account, --out-dir DIR several: give one of them');
-  if (!v['out-dir'] && (v['account-profile'] || v.config || v.account || v['assume-role-template'])) throw new UsageError('--account-profile, --account, --assume-role-template and --config go with --out-dir');
+  if (v.check && (v.out || v['out-dir']))
+    throw new UsageError('--check and --out do not go together: check a snapshot, or write one');
+  if (v.out && v['out-dir'])
+    throw new UsageError('--out FILE writes one account, --out-dir DIR several: give one of them');
+  if (!v['out-dir'] && (v['account-profile'] || v.config || v.account || v['assume-role-template']))
+    throw new UsageError('--account-profile, --account, --assume-role-template and --config go with --out-dir');
   if (v.check) return runCheck([...v.check, ...parsed.positionals], v.format, v['fail-on'], io);
-  if (parsed.positionals.length > 0) throw new UsageError(`unexpected argument '${parsed.positionals[0]}'; run 'rolecall snapshot --help' for usage`);
-  if (v.format !== undefined || v['fail-on'] !== undefined) throw new UsageError('--format and --fail-on go with --check');
-  if (v['endpoint-url'] !== undefined && !/^https?:\/\/[^\s/]+/.test(v['endpoint-url'])) throw new UsageError(`--endpoint-url must be an http(s) URL, got '${v['endpoint-url']}'`);
-  if (v['out-dir']) return runMany(v['out-dir'], accountProfiles(v['account-profile'], v.config, io), readerRoles(v.account, v['assume-role-template']), v, io);
-  if (!v.out) throw new UsageError("--out FILE (write a snapshot) or --check FILE (check one) is required (--out-dir DIR for several accounts); run 'rolecall snapshot --help' for usage");
+  if (parsed.positionals.length > 0)
+    throw new UsageError(`unexpected argument '${parsed.positionals[0]}'; run 'rolecall snapshot --help' for usage`);
+  if (v.format !== undefined || v['fail-on'] !== undefined)
+    throw new UsageError('--format and --fail-on go with --check');
+  if (v['endpoint-url'] !== undefined && !/^https?:\/\/[^\s/]+/.test(v['endpoint-url']))
+    throw new UsageError(`--endpoint-url must be an http(s) URL, got '${v['endpoint-url']}'`);
+  if (v['out-dir'])
+    return runMany(
+      v['out-dir'],
+      accountProfiles(v['account-profile'], v.config, io),
+      readerRoles(v.account, v['assume-role-template']),
+      v,
+      io,
+    );
+  if (!v.out)
+    throw new UsageError(
+      "--out FILE (write a snapshot) or --check FILE (check one) is required (--out-dir DIR for several accounts); run 'rolecall snapshot --help' for usage",
+    );
   const out = resolve(io.cwd, v.out);
   const aws = await import('../aws/index');
   let details;
   try {
-    details = await aws.fetchAuthorizationDetails({ profile: v.profile, region: v.region, endpointUrl: v['endpoint-url'] });
+    details = await aws.fetchAuthorizationDetails({
+      profile: v.profile,
+      region: v.region,
+      endpointUrl: v['endpoint-url'],
+    });
   } catch (error) {
     if (error instanceof StsError) {
       io.stderr(`rolecall snapshot: ${error.message}; next: ${error.next}\n`);
@@ -128,7 +152,9 @@ export const runSnapshot: Subcommand = async (argv, io: CliIo) => {
   } catch (error) {
     throw new UsageError(`cannot write ${v.out}: ${(error as Error).message.split('\n')[0]}`);
   }
-  io.stderr(`rolecall snapshot: wrote ${details.RoleDetailList.length} roles, ${details.UserDetailList.length} users, ${details.Policies.length} managed policies to ${v.out}\n`);
+  io.stderr(
+    `rolecall snapshot: wrote ${details.RoleDetailList.length} roles, ${details.UserDetailList.length} users, ${details.Policies.length} managed policies to ${v.out}\n`,
+  );
   return 0;
 };
 
@@ -147,9 +173,11 @@ function accountProfiles(flags: string[] | undefined, configFlag: string | undef
       throw new UsageError(`config ${displayPath(configPath)} is not valid JSON`);
     }
     const { config, problems } = configFrom(raw);
-    for (const problem of problems) io.stderr(`rolecall: warning: ${displayPath(configPath)}: ${problem.path}: ${problem.message}\n`);
+    for (const problem of problems)
+      io.stderr(`rolecall: warning: ${displayPath(configPath)}: ${problem.path}: ${problem.message}\n`);
     for (const [account, profile] of Object.entries(config.accounts)) {
-      if (!ACCOUNT.test(account)) throw new UsageError(`config ${displayPath(configPath)}: accounts: '${account}' is not a 12-digit account id`);
+      if (!ACCOUNT.test(account))
+        throw new UsageError(`config ${displayPath(configPath)}: accounts: '${account}' is not a 12-digit account id`);
       profiles.set(account, profile);
     }
   }
@@ -157,7 +185,8 @@ function accountProfiles(flags: string[] | undefined, configFlag: string | undef
     const eq = item.indexOf('=');
     const account = eq > 0 ? item.slice(0, eq) : '';
     const profile = eq > 0 ? item.slice(eq + 1) : '';
-    if (!ACCOUNT.test(account) || profile === '') throw new UsageError(`--account-profile expects ACCOUNT=PROFILE with a 12-digit account id, got '${item}'`);
+    if (!ACCOUNT.test(account) || profile === '')
+      throw new UsageError(`--account-profile expects ACCOUNT=PROFILE with a 12-digit account id, got '${item}'`);
     profiles.set(account, profile);
   }
   return profiles;
@@ -167,8 +196,14 @@ function accountProfiles(flags: string[] | undefined, configFlag: string | undef
 function readerRoles(accounts: string[] | undefined, template: string | undefined): Map<string, string> {
   const roles = new Map<string, string>();
   if (!accounts && !template) return roles;
-  if (!accounts || !template) throw new UsageError('--account and --assume-role-template go together: the accounts to read, and the role to read each through');
-  if (!/^arn:aws[a-z-]*:iam::\{account\}:role\/[\w+=,.@/-]+$/.test(template)) throw new UsageError(`--assume-role-template must be a role ARN with {account} as its account, like 'arn:aws:iam::{account}:role/rolecall-reader' (got '${template}')`);
+  if (!accounts || !template)
+    throw new UsageError(
+      '--account and --assume-role-template go together: the accounts to read, and the role to read each through',
+    );
+  if (!/^arn:aws[a-z-]*:iam::\{account\}:role\/[\w+=,.@/-]+$/.test(template))
+    throw new UsageError(
+      `--assume-role-template must be a role ARN with {account} as its account, like 'arn:aws:iam::{account}:role/rolecall-reader' (got '${template}')`,
+    );
   for (const account of accounts) {
     if (!ACCOUNT.test(account)) throw new UsageError(`--account expects a 12-digit account id, got '${account}'`);
     roles.set(account, template.replace('{account}', account));
@@ -177,7 +212,12 @@ function readerRoles(accounts: string[] | undefined, template: string | undefine
 }
 
 /** The accounts a snapshot's own ARNs name (roles, users, groups, customer managed policies). */
-function accountsIn(details: { RoleDetailList: unknown[]; UserDetailList: unknown[]; GroupDetailList: unknown[]; Policies: unknown[] }): Set<string> {
+function accountsIn(details: {
+  RoleDetailList: unknown[];
+  UserDetailList: unknown[];
+  GroupDetailList: unknown[];
+  Policies: unknown[];
+}): Set<string> {
   const accounts = new Set<string>();
   for (const list of [details.RoleDetailList, details.UserDetailList, details.GroupDetailList, details.Policies]) {
     for (const item of list as Array<{ Arn?: unknown }>) {
@@ -189,12 +229,24 @@ function accountsIn(details: { RoleDetailList: unknown[]; UserDetailList: unknow
 }
 
 /** `rolecall snapshot --out-dir DIR`: one snapshot per account, each through its own profile. */
-async function runMany(outDir: string, profiles: Map<string, string>, readers: Map<string, string>, v: { profile?: string; region?: string; 'endpoint-url'?: string }, io: CliIo): Promise<number> {
-  const jobs: Array<{ account: string | null; profile: string | undefined; role?: string }> = [...profiles].sort(([a], [b]) => a.localeCompare(b)).map(([account, profile]) => ({ account, profile }));
+async function runMany(
+  outDir: string,
+  profiles: Map<string, string>,
+  readers: Map<string, string>,
+  v: { profile?: string; region?: string; 'endpoint-url'?: string },
+  io: CliIo,
+): Promise<number> {
+  const jobs: Array<{ account: string | null; profile: string | undefined; role?: string }> = [...profiles]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([account, profile]) => ({ account, profile }));
   // An account mapped to a profile is read with it; the others named with --account through the reader role.
-  for (const [account, role] of [...readers].sort(([a], [b]) => a.localeCompare(b))) if (!profiles.has(account)) jobs.push({ account, profile: v.profile, role });
+  for (const [account, role] of [...readers].sort(([a], [b]) => a.localeCompare(b)))
+    if (!profiles.has(account)) jobs.push({ account, profile: v.profile, role });
   if (jobs.length === 0) {
-    if (!v.profile) throw new UsageError('--out-dir needs accounts: --account-profile ACCOUNT=PROFILE (repeatable), "accounts" in .rolecall.json, --account ACCT with --assume-role-template, or --profile P for its own account');
+    if (!v.profile)
+      throw new UsageError(
+        '--out-dir needs accounts: --account-profile ACCOUNT=PROFILE (repeatable), "accounts" in .rolecall.json, --account ACCT with --assume-role-template, or --profile P for its own account',
+      );
     jobs.push({ account: null, profile: v.profile });
   }
   const dir = resolve(io.cwd, outDir);
@@ -212,10 +264,22 @@ async function runMany(outDir: string, profiles: Map<string, string>, readers: M
       let credentials;
       if (job.role) {
         const sts = aws.createStsClient({ profile: job.profile, region: v.region, endpointUrl: v['endpoint-url'] });
-        const session = await sts.assumeRole({ roleArn: job.role, roleSessionName: 'rolecall-snapshot', durationSeconds: 900 });
-        credentials = { accessKeyId: session.accessKeyId, secretAccessKey: session.secretAccessKey, sessionToken: session.sessionToken };
+        const session = await sts.assumeRole({
+          roleArn: job.role,
+          roleSessionName: 'rolecall-snapshot',
+          durationSeconds: 900,
+        });
+        credentials = {
+          accessKeyId: session.accessKeyId,
+          secretAccessKey: session.secretAccessKey,
+          sessionToken: session.sessionToken,
+        };
       }
-      details = await aws.fetchAuthorizationDetails(credentials ? { credentials, region: v.region, endpointUrl: v['endpoint-url'] } : { profile: job.profile, region: v.region, endpointUrl: v['endpoint-url'] });
+      details = await aws.fetchAuthorizationDetails(
+        credentials
+          ? { credentials, region: v.region, endpointUrl: v['endpoint-url'] }
+          : { profile: job.profile, region: v.region, endpointUrl: v['endpoint-url'] },
+      );
     } catch (error) {
       if (!(error instanceof StsError)) throw error;
       io.stderr(`rolecall snapshot: ${label}: ${error.message}; next: ${error.next}\n`);
@@ -225,13 +289,17 @@ async function runMany(outDir: string, profiles: Map<string, string>, readers: M
     const seen = accountsIn(details);
     const account = job.account ?? (seen.size === 1 ? [...seen][0] : null);
     if (account === null) {
-      io.stderr(`rolecall snapshot: ${label}: cannot tell which account it read (${seen.size === 0 ? 'no role, user or policy in it' : `ARNs of ${[...seen].join(', ')}`}); next: map it with --account-profile ACCOUNT=${job.profile}\n`);
+      io.stderr(
+        `rolecall snapshot: ${label}: cannot tell which account it read (${seen.size === 0 ? 'no role, user or policy in it' : `ARNs of ${[...seen].join(', ')}`}); next: map it with --account-profile ACCOUNT=${job.profile}\n`,
+      );
       failed++;
       continue;
     }
     const foreign = [...seen].filter((a) => a !== account);
     if (foreign.length > 0) {
-      io.stderr(`rolecall snapshot: ${label}: the ${job.role ? 'role' : 'profile'} reads account ${foreign.join(', ')}, not ${account}; nothing written for ${account}; next: map ${account} to a profile of that account\n`);
+      io.stderr(
+        `rolecall snapshot: ${label}: the ${job.role ? 'role' : 'profile'} reads account ${foreign.join(', ')}, not ${account}; nothing written for ${account}; next: map ${account} to a profile of that account\n`,
+      );
       failed++;
       continue;
     }
@@ -241,7 +309,9 @@ async function runMany(outDir: string, profiles: Map<string, string>, readers: M
     } catch (error) {
       throw new UsageError(`cannot write ${displayPath(file)}: ${(error as Error).message.split('\n')[0]}`);
     }
-    io.stderr(`rolecall snapshot: ${account}: wrote ${details.RoleDetailList.length} roles, ${details.UserDetailList.length} users, ${details.Policies.length} managed policies to ${displayPath(file)}\n`);
+    io.stderr(
+      `rolecall snapshot: ${account}: wrote ${details.RoleDetailList.length} roles, ${details.UserDetailList.length} users, ${details.Policies.length} managed policies to ${displayPath(file)}\n`,
+    );
   }
   if (failed > 0) io.stderr(`rolecall snapshot: ${jobs.length - failed} of ${jobs.length} accounts written\n`);
   return failed > 0 ? 1 : 0;

@@ -18,7 +18,13 @@ export function analyzeText(file: string, text: string, ctx: AnalysisContext): F
 }
 
 /** The same analysis of a text already parsed (the session parses incrementally). */
-export function analyzeTree(file: string, text: string, program: Program, parseErrors: ParseError[], ctx: AnalysisContext): FileAnalysis {
+export function analyzeTree(
+  file: string,
+  text: string,
+  program: Program,
+  parseErrors: ParseError[],
+  ctx: AnalysisContext,
+): FileAnalysis {
   const extraction = extractUsages(program, text, file, ctx);
   const findings: Finding[] = [];
   for (const fact of extraction.facts) for (const f of factRules(fact, file, ctx)) findings.push(f);
@@ -50,7 +56,9 @@ export async function addTrustFindings(analysis: FileAnalysis, ctx: AnalysisCont
   const findings = [...analysis.findings];
   if (ctx.iam) {
     const iam = ctx.iam;
-    const perUsage = await Promise.all(analysis.usages.map(async (usage) => anchored(await iamRules(usage, iam, ctx), usage)));
+    const perUsage = await Promise.all(
+      analysis.usages.map(async (usage) => anchored(await iamRules(usage, iam, ctx), usage)),
+    );
     for (const list of perUsage) findings.push(...list);
   }
   findings.sort((a, b) => a.range.start - b.range.start || a.code.localeCompare(b.code));
@@ -60,7 +68,8 @@ export async function addTrustFindings(analysis: FileAnalysis, ctx: AnalysisCont
 /** Reads a file's bytes as pipeline text: strips a BOM, rejects binary content with a clear message. */
 export function decodePipelineText(file: string, bytes: Uint8Array): { text: string } | { error: FileError } {
   const sample = bytes.subarray(0, Math.min(bytes.length, 8000));
-  if (sample.includes(0)) return { error: { file, message: 'binary file (contains NUL bytes); not a pipeline script, skipped' } };
+  if (sample.includes(0))
+    return { error: { file, message: 'binary file (contains NUL bytes); not a pipeline script, skipped' } };
   let text = new TextDecoder('utf-8', { fatal: false }).decode(bytes);
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   const replacements = (text.match(/\uFFFD/g) ?? []).length;

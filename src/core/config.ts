@@ -111,7 +111,10 @@ function optionalString(value: unknown, path: string, problems: ConfigProblem[])
 function accountsFrom(value: unknown, config: ProjectConfig, problems: ConfigProblem[]): void {
   if (value === undefined) return;
   if (!isRecord(value)) {
-    problems.push({ path: 'accounts', message: 'expected an object of account id → profile name or { "profile", "assumeRole" }' });
+    problems.push({
+      path: 'accounts',
+      message: 'expected an object of account id → profile name or { "profile", "assumeRole" }',
+    });
     return;
   }
   for (const [account, item] of Object.entries(value)) {
@@ -121,7 +124,11 @@ function accountsFrom(value: unknown, config: ProjectConfig, problems: ConfigPro
       continue;
     }
     if (typeof item === 'string') {
-      if (account === '*') problems.push({ path, message: '"*" takes { "assumeRole": "arn:aws:iam::{account}:role/NAME" }, not a profile' });
+      if (account === '*')
+        problems.push({
+          path,
+          message: '"*" takes { "assumeRole": "arn:aws:iam::{account}:role/NAME" }, not a profile',
+        });
       else config.accounts[account] = item;
     } else if (isRecord(item)) {
       const profile = optionalString(item.profile, `${path}.profile`, problems);
@@ -129,9 +136,15 @@ function accountsFrom(value: unknown, config: ProjectConfig, problems: ConfigPro
       if (profile && account !== '*') config.accounts[account] = profile;
       if (assumeRole) {
         if (/^arn:[\w-]+:iam::(\d{12}|\{account\}):role\/./.test(assumeRole)) config.assumeRoles[account] = assumeRole;
-        else problems.push({ path: `${path}.assumeRole`, message: 'expected a role ARN, e.g. arn:aws:iam::{account}:role/rolecall-reader' });
+        else
+          problems.push({
+            path: `${path}.assumeRole`,
+            message: 'expected a role ARN, e.g. arn:aws:iam::{account}:role/rolecall-reader',
+          });
       }
-      for (const key of Object.keys(item)) if (key !== 'profile' && key !== 'assumeRole') problems.push({ path: `${path}.${key}`, message: 'unknown setting (ignored)' });
+      for (const key of Object.keys(item))
+        if (key !== 'profile' && key !== 'assumeRole')
+          problems.push({ path: `${path}.${key}`, message: 'unknown setting (ignored)' });
     } else problems.push({ path, message: 'expected a profile name or { "profile", "assumeRole" }' });
   }
 }
@@ -151,20 +164,26 @@ function iacFrom(value: unknown, problems: ConfigProblem[]): IacConfigEntry[] {
       return;
     }
     const account = optionalString(entry.account, `${path}.account`, problems);
-    if (account !== null && !/^\d{12}$/.test(account)) problems.push({ path: `${path}.account`, message: 'expected a 12-digit account id' });
+    if (account !== null && !/^\d{12}$/.test(account))
+      problems.push({ path: `${path}.account`, message: 'expected a 12-digit account id' });
     out.push({
       path: entry.path,
       account: account !== null && /^\d{12}$/.test(account) ? account : null,
       region: optionalString(entry.region, `${path}.region`, problems),
       parameters: stringMap(entry.parameters, `${path}.parameters`, problems),
     });
-    for (const key of Object.keys(entry)) if (!['path', 'account', 'region', 'parameters'].includes(key)) problems.push({ path: `${path}.${key}`, message: 'unknown setting (ignored)' });
+    for (const key of Object.keys(entry))
+      if (!['path', 'account', 'region', 'parameters'].includes(key))
+        problems.push({ path: `${path}.${key}`, message: 'unknown setting (ignored)' });
   });
   return out;
 }
 
 /** Sanitizes parsed `.rolecall.json` content into a ProjectConfig; problems are reported, not thrown. */
-export function configFrom(raw: unknown, baseDir: string | null = null): { config: ProjectConfig; problems: ConfigProblem[] } {
+export function configFrom(
+  raw: unknown,
+  baseDir: string | null = null,
+): { config: ProjectConfig; problems: ConfigProblem[] } {
   const problems: ConfigProblem[] = [];
   const config = emptyConfig();
   config.baseDir = baseDir;
@@ -186,7 +205,8 @@ export function configFrom(raw: unknown, baseDir: string | null = null): { confi
   accountsFrom(raw.accounts, config, problems);
   config.iac = iacFrom(raw.iac, problems);
   if (raw.iamSnapshots !== undefined) {
-    if (Array.isArray(raw.iamSnapshots) && raw.iamSnapshots.every((s) => typeof s === 'string')) config.iamSnapshots = raw.iamSnapshots as string[];
+    if (Array.isArray(raw.iamSnapshots) && raw.iamSnapshots.every((s) => typeof s === 'string'))
+      config.iamSnapshots = raw.iamSnapshots as string[];
     else problems.push({ path: 'iamSnapshots', message: 'expected an array of file paths' });
   }
   config.parameters = stringMap(raw.parameters, 'parameters', problems);
@@ -194,7 +214,8 @@ export function configFrom(raw: unknown, baseDir: string | null = null): { confi
   config.vaultRoles = stringMap(raw.vaultRoles, 'vaultRoles', problems);
   config.serviceAccounts = stringMap(raw.serviceAccounts, 'serviceAccounts', problems);
   for (const key of Object.keys(config.serviceAccounts)) {
-    if (!/^[^/\s]+\/[^/\s]+$/.test(key)) problems.push({ path: `serviceAccounts.${key}`, message: 'expected a "namespace/name" key' });
+    if (!/^[^/\s]+\/[^/\s]+$/.test(key))
+      problems.push({ path: `serviceAccounts.${key}`, message: 'expected a "namespace/name" key' });
   }
   if (raw.jenkinsCasc !== undefined) {
     const list = typeof raw.jenkinsCasc === 'string' ? [raw.jenkinsCasc] : raw.jenkinsCasc;
@@ -221,7 +242,21 @@ export function configFrom(raw: unknown, baseDir: string | null = null): { confi
     }
   }
   for (const key of Object.keys(raw)) {
-    if (!['$schema', 'callers', 'accounts', 'iac', 'iamSnapshots', 'parameters', 'env', 'awsCredentials', 'vaultRoles', 'jenkinsCasc', 'serviceAccounts'].includes(key)) {
+    if (
+      ![
+        '$schema',
+        'callers',
+        'accounts',
+        'iac',
+        'iamSnapshots',
+        'parameters',
+        'env',
+        'awsCredentials',
+        'vaultRoles',
+        'jenkinsCasc',
+        'serviceAccounts',
+      ].includes(key)
+    ) {
       problems.push({ path: key, message: 'unknown setting (ignored)' });
     }
   }
@@ -232,12 +267,20 @@ export function configFrom(raw: unknown, baseDir: string | null = null): { confi
  * An AWS credential as .rolecall.json and Jenkins configuration as code describe it, field by field
  * (.rolecall.json first); undefined when neither does.
  */
-export function credentialInfo(config: ProjectConfig | null | undefined, agents: AgentDirectory | null | undefined, credId: string | null | undefined): AwsCredentialInfo | undefined {
+export function credentialInfo(
+  config: ProjectConfig | null | undefined,
+  agents: AgentDirectory | null | undefined,
+  credId: string | null | undefined,
+): AwsCredentialInfo | undefined {
   if (credId === null || credId === undefined) return undefined;
   const own = config?.awsCredentials[credId];
   const casc = agents?.credentials[credId];
   if (!casc) return own;
-  return { ...(casc.roleArn ? { roleArn: casc.roleArn } : {}), ...(casc.mfaSerial ? { mfaSerial: casc.mfaSerial } : {}), ...own };
+  return {
+    ...(casc.roleArn ? { roleArn: casc.roleArn } : {}),
+    ...(casc.mfaSerial ? { mfaSerial: casc.mfaSerial } : {}),
+    ...own,
+  };
 }
 
 export function defaultConfig(): ProjectConfig {

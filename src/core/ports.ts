@@ -138,7 +138,15 @@ export class StsError extends Error {
   readonly [STS_ERROR] = true;
 
   constructor(
-    public readonly kind: 'access-denied' | 'mfa-invalid' | 'expired' | 'throttled' | 'network' | 'invalid-input' | 'no-credentials' | 'other',
+    public readonly kind:
+      | 'access-denied'
+      | 'mfa-invalid'
+      | 'expired'
+      | 'throttled'
+      | 'network'
+      | 'invalid-input'
+      | 'no-credentials'
+      | 'other',
     message: string,
     public readonly next: string,
   ) {

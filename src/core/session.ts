@@ -34,7 +34,11 @@ export class AnalysisSession {
     const parsed = updated ?? parse(text);
     this.parsed = parsed;
     const analysis = analyzeTree(this.file, text, parsed.program, parsed.errors, ctx);
-    this.lastUpdate = { parse: updated !== null && updated.reparsed.kind !== 'full' ? 'incremental' : 'full', reusedUsages: 0, usages: analysis.usages.length };
+    this.lastUpdate = {
+      parse: updated !== null && updated.reparsed.kind !== 'full' ? 'incremental' : 'full',
+      reusedUsages: 0,
+      usages: analysis.usages.length,
+    };
     return analysis;
   }
 }

@@ -164,9 +164,21 @@ export type PipelineFact =
   /** A `usernamePassword` binding of a credential as AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY. */
   | { kind: 'static-keys-binding'; range: Range; credentialsId: string }
   /** withAWS with `credentials:` and no role, or an AWS binding without `roleArn`: the keys are used as they are. */
-  | { kind: 'keys-without-role'; step: 'withAWS' | 'withCredentials'; range: Range; credential: string; credentialsId: string | null }
+  | {
+      kind: 'keys-without-role';
+      step: 'withAWS' | 'withCredentials';
+      range: Range;
+      credential: string;
+      credentialsId: string | null;
+    }
   /** `aws sts assume-role` without an option the AWS CLI requires. */
-  | { kind: 'missing-shell-option'; option: 'role-arn' | 'role-session-name'; anchor: Range; roleArn: string | null; insertAt: number };
+  | {
+      kind: 'missing-shell-option';
+      option: 'role-arn' | 'role-session-name';
+      anchor: Range;
+      roleArn: string | null;
+      insertAt: number;
+    };
 
 /** A plain text edit, applied by the UI (as in microsoft/node-jsonc-parser). */
 export interface TextEdit {

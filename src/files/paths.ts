@@ -11,8 +11,7 @@ export function within(dir: string, path: string): boolean {
 }
 
 export type InsideResult =
-  | { ok: true; path: string }
-  | { ok: false; why: 'outside' | 'link-outside' | 'missing' | 'loop' | 'unreadable' };
+  { ok: true; path: string } | { ok: false; why: 'outside' | 'link-outside' | 'missing' | 'loop' | 'unreadable' };
 
 /**
  * Resolves `entry` (absolute, or relative to `root`) and checks that it, and the file it finally is

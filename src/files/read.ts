@@ -49,7 +49,13 @@ function reasonOf(error: unknown): string {
 }
 
 /** "a FIFO", "a character device"... for a file that is not a regular file. */
-export function kindOf(stats: { isDirectory(): boolean; isFIFO(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean; isSocket(): boolean }): string {
+export function kindOf(stats: {
+  isDirectory(): boolean;
+  isFIFO(): boolean;
+  isCharacterDevice(): boolean;
+  isBlockDevice(): boolean;
+  isSocket(): boolean;
+}): string {
   if (stats.isDirectory()) return 'a directory';
   if (stats.isFIFO()) return 'a FIFO (named pipe)';
   if (stats.isCharacterDevice()) return 'a character device';
@@ -77,7 +83,8 @@ export function readRegularFile(path: string, limit: number): Buffer {
   try {
     const stats = fstatSync(fd);
     if (!stats.isFile()) throw new InputFileError(`${kindOf(stats)}, not a regular file: only regular files are read`);
-    if (stats.size > limit) throw new InputFileError(`${megabytes(stats.size)}, above the ${megabytes(limit)} limit for this kind of file`);
+    if (stats.size > limit)
+      throw new InputFileError(`${megabytes(stats.size)}, above the ${megabytes(limit)} limit for this kind of file`);
     // The size can lie (files under /proc say 0, a file may grow): read at most limit + 1 bytes.
     const chunks: Buffer[] = [];
     let total = 0;
@@ -112,5 +119,7 @@ export function readTextFile(path: string, limit: number): string {
  * secret) become "text"; quoted punctuation ("}", ":") stays, it says what was expected.
  */
 export function contentFreeMessage(message: string): string {
-  return message.replace(/property name "(?:[^"\\]|\\.)*"/g, 'a property name').replace(/"(?:[^"\\]|\\.)*"/g, (quoted) => (/^"[{}[\],:]"$/.test(quoted) ? quoted : 'text'));
+  return message
+    .replace(/property name "(?:[^"\\]|\\.)*"/g, 'a property name')
+    .replace(/"(?:[^"\\]|\\.)*"/g, (quoted) => (/^"[{}[\],:]"$/.test(quoted) ? quoted : 'text'));
 }

@@ -47,15 +47,27 @@ export class Analysis implements vscode.Disposable {
 
   /** The analysis context for a file: its folder's `.rolecall.json`, the settings and the IAM source. */
   async context(uri: vscode.Uri | undefined): Promise<{ ctx: AnalysisContext; iam: IamState }> {
-    const [project, iam, credentials] = await Promise.all([this.config.project(uri), this.iam.get(), this.secrets.credentials()]);
+    const [project, iam, credentials] = await Promise.all([
+      this.config.project(uri),
+      this.iam.get(),
+      this.secrets.credentials(),
+    ]);
     const caller = this.config.settings.caller;
     // A file without .rolecall.json gets a fresh default config object each time: compare its folder instead.
     const parts: unknown[] = [project.file ? project.config : project.config.baseDir, iam, credentials, caller];
     const key = uri?.toString() ?? '';
     const last = this.contexts.get(key);
-    if (last && last.parts.length === parts.length && last.parts.every((p, i) => p === parts[i])) return { ctx: last.ctx, iam };
+    if (last && last.parts.length === parts.length && last.parts.every((p, i) => p === parts[i]))
+      return { ctx: last.ctx, iam };
     const config = { ...project.config, accounts: { ...project.config.accounts, ...iam.accountProfiles } };
-    const ctx: AnalysisContext = { config, caller, params: { ...config.parameters }, credentials, iam: iam.reader, agents: iam.agents };
+    const ctx: AnalysisContext = {
+      config,
+      caller,
+      params: { ...config.parameters },
+      credentials,
+      iam: iam.reader,
+      agents: iam.agents,
+    };
     this.contexts.set(key, { parts, ctx });
     return { ctx, iam };
   }
@@ -82,7 +94,13 @@ export class Analysis implements vscode.Disposable {
       analysis = { file: uri.fsPath, usages: [], findings: [], parseErrors: [] };
     }
     const reader = iam.reader;
-    return { uri, analysis, version, lines: new LineMap(text), iamCovered: (account) => reader?.coversAccount(account) ?? false };
+    return {
+      uri,
+      analysis,
+      version,
+      lines: new LineMap(text),
+      iamCovered: (account) => reader?.coversAccount(account) ?? false,
+    };
   }
 
   /** Drops the re-analysis state of a document that was closed. */

@@ -19,8 +19,12 @@ export const COMMANDS: Record<string, (ctx: Ctx) => Handler> = {
       { location: vscode.ProgressLocation.Notification, title: 'RoleCall: checking pipelines', cancellable: true },
       (progress, token) => ctx.diagnostics.scanWorkspace(progress, token),
     );
-    const problems = ctx.analysis.all().reduce((n, r) => n + r.analysis.findings.filter((f) => f.severity !== 'info').length, 0);
-    void vscode.window.showInformationMessage(`RoleCall: checked ${count} pipeline file${count === 1 ? '' : 's'}: ${problems} problem${problems === 1 ? '' : 's'}.`);
+    const problems = ctx.analysis
+      .all()
+      .reduce((n, r) => n + r.analysis.findings.filter((f) => f.severity !== 'info').length, 0);
+    void vscode.window.showInformationMessage(
+      `RoleCall: checked ${count} pipeline file${count === 1 ? '' : 's'}: ${problems} problem${problems === 1 ? '' : 's'}.`,
+    );
   },
 
   'rolecall.checkTrust': (ctx) => async (arg?: unknown) => {
@@ -30,31 +34,48 @@ export const COMMANDS: Record<string, (ctx: Ctx) => Handler> = {
       found = ctx.usageFromArg(undefined);
     }
     if (!found) {
-      void vscode.window.showInformationMessage('RoleCall: put the cursor on a withAWS, withCredentials, withVault or `aws sts` step to check it.');
+      void vscode.window.showInformationMessage(
+        'RoleCall: put the cursor on a withAWS, withCredentials, withVault or `aws sts` step to check it.',
+      );
       return;
     }
     // Run the check fresh (IAM data may have changed since the last analysis).
-    const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === found!.uri.toString()) ?? (await vscode.workspace.openTextDocument(found.uri));
+    const doc =
+      vscode.workspace.textDocuments.find((d) => d.uri.toString() === found!.uri.toString()) ??
+      (await vscode.workspace.openTextDocument(found.uri));
     const result = await ctx.diagnostics.analyzeDocument(doc);
     const usage = result?.analysis.usages.find((u) => u.anchor.start === found!.usage.anchor.start) ?? found.usage;
     const findings = result?.analysis.findings ?? ctx.analysis.get(found.uri)?.analysis.findings ?? [];
     const account = accountOfUsage(usage);
-    const decision = decide(usage, findingsOf(usage, findings), account ? (result?.iamCovered(account) ?? false) : false);
+    const decision = decide(
+      usage,
+      findingsOf(usage, findings),
+      account ? (result?.iamCovered(account) ?? false) : false,
+    );
     const who = usage.caller ?? 'the caller';
     const role = usage.roleArn ?? usage.role ?? 'the role';
     if (decision.kind === 'allow') {
-      void vscode.window.showInformationMessage(`RoleCall: allow — ${who} may assume ${role}.`, 'Open Trust Policy').then((a) => {
-        if (a && usage.roleArn) return ctx.trust.open(usage.roleArn);
-      });
+      void vscode.window
+        .showInformationMessage(`RoleCall: allow — ${who} may assume ${role}.`, 'Open Trust Policy')
+        .then((a) => {
+          if (a && usage.roleArn) return ctx.trust.open(usage.roleArn);
+        });
     } else if (decision.kind === 'deny') {
       const stmt = decision.finding.related?.find((r) => r.statement !== undefined);
-      void vscode.window.showErrorMessage(`RoleCall: deny — ${decision.finding.code}: ${decision.finding.message}`, ...(usage.roleArn ? ['Show Statement'] : [])).then((a) => {
-        if (a && usage.roleArn) return ctx.trust.open(stmt?.roleArn ?? usage.roleArn, stmt?.statement);
-      });
+      void vscode.window
+        .showErrorMessage(
+          `RoleCall: deny — ${decision.finding.code}: ${decision.finding.message}`,
+          ...(usage.roleArn ? ['Show Statement'] : []),
+        )
+        .then((a) => {
+          if (a && usage.roleArn) return ctx.trust.open(stmt?.roleArn ?? usage.roleArn, stmt?.statement);
+        });
     } else {
-      void vscode.window.showWarningMessage(`RoleCall: unknown — ${decision.detail}.`, 'Select Snapshot File').then((a) => {
-        if (a) return vscode.commands.executeCommand('rolecall.selectSnapshot');
-      });
+      void vscode.window
+        .showWarningMessage(`RoleCall: unknown — ${decision.detail}.`, 'Select Snapshot File')
+        .then((a) => {
+          if (a) return vscode.commands.executeCommand('rolecall.selectSnapshot');
+        });
     }
   },
 
@@ -62,11 +83,16 @@ export const COMMANDS: Record<string, (ctx: Ctx) => Handler> = {
 
   'rolecall.clearSessions': (ctx) => async () => {
     const n = await ctx.secrets.clear(false);
-    void vscode.window.showInformationMessage(`RoleCall: cleared ${n} cached session${n === 1 ? '' : 's'}.`, 'Also Forget Stored ExternalIds').then(async (a) => {
-      if (!a) return;
-      await ctx.secrets.clear(true);
-      ctx.reanalyze();
-    });
+    void vscode.window
+      .showInformationMessage(
+        `RoleCall: cleared ${n} cached session${n === 1 ? '' : 's'}.`,
+        'Also Forget Stored ExternalIds',
+      )
+      .then(async (a) => {
+        if (!a) return;
+        await ctx.secrets.clear(true);
+        ctx.reanalyze();
+      });
   },
 
   'rolecall.refreshExplorer': (ctx) => async () => {
@@ -82,7 +108,7 @@ export const COMMANDS: Record<string, (ctx: Ctx) => Handler> = {
     const picked = await vscode.window.showOpenDialog({
       title: 'RoleCall: IAM snapshot files (aws iam get-account-authorization-details output)',
       canSelectMany: true,
-      filters: { 'JSON': ['json'] },
+      filters: { JSON: ['json'] },
       ...(folder ? { defaultUri: folder.uri } : {}),
     });
     if (!picked || picked.length === 0) return;
@@ -90,10 +116,16 @@ export const COMMANDS: Record<string, (ctx: Ctx) => Handler> = {
     const current = ctx.config.settings.iam.snapshots;
     const added = picked.map((uri) => {
       const rel = folder ? path.relative(folder.uri.fsPath, uri.fsPath) : null;
-      return rel !== null && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel.split(path.sep).join('/') : uri.fsPath;
+      return rel !== null && !rel.startsWith('..') && !path.isAbsolute(rel)
+        ? rel.split(path.sep).join('/')
+        : uri.fsPath;
     });
     const next = [...new Set([...current, ...added])];
-    await section.update('iam.snapshots', next, folder ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global);
+    await section.update(
+      'iam.snapshots',
+      next,
+      folder ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global,
+    );
     ctx.log.info(`snapshots set: ${next.join(', ')}`);
   },
 
@@ -105,18 +137,28 @@ export const COMMANDS: Record<string, (ctx: Ctx) => Handler> = {
     const names = new Set<string>(['default']);
     for (const file of [path.join(os.homedir(), '.aws', 'config'), path.join(os.homedir(), '.aws', 'credentials')]) {
       try {
-        for (const s of sectionNames(parseIni(await fs.readFile(file, 'utf8')))) names.add(s.replace(/^profile\s+/, ''));
+        for (const s of sectionNames(parseIni(await fs.readFile(file, 'utf8'))))
+          names.add(s.replace(/^profile\s+/, ''));
       } catch {
         // No such file: fine.
       }
     }
-    const pick = await vscode.window.showQuickPick([...[...names].sort().map((label) => ({ label })), { label: '$(edit) Other profile…' }], { title: 'RoleCall: AWS profile for live IAM' });
+    const pick = await vscode.window.showQuickPick(
+      [...[...names].sort().map((label) => ({ label })), { label: '$(edit) Other profile…' }],
+      { title: 'RoleCall: AWS profile for live IAM' },
+    );
     if (!pick) return;
     let profile: string | undefined = pick.label;
-    if (pick.label.startsWith('$(edit)')) profile = await vscode.window.showInputBox({ title: 'RoleCall: AWS profile name', validateInput: (v) => (/^[\w.+@-]+$/.test(v) ? null : 'Letters, digits and ._+@-') });
+    if (pick.label.startsWith('$(edit)'))
+      profile = await vscode.window.showInputBox({
+        title: 'RoleCall: AWS profile name',
+        validateInput: (v) => (/^[\w.+@-]+$/.test(v) ? null : 'Letters, digits and ._+@-'),
+      });
     if (!profile) return;
     const section = vscode.workspace.getConfiguration('rolecall');
-    const target = vscode.workspace.workspaceFolders ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+    const target = vscode.workspace.workspaceFolders
+      ? vscode.ConfigurationTarget.Workspace
+      : vscode.ConfigurationTarget.Global;
     await section.update('iam.profile', profile === 'default' ? null : profile, target);
     await section.update('iam.live', true, target);
   },
@@ -135,7 +177,9 @@ export const COMMANDS: Record<string, (ctx: Ctx) => Handler> = {
   'rolecall.askRoleOwner': (ctx) => async (arg?: unknown) => {
     const found = ctx.usageFromArg(arg);
     if (!found) {
-      void vscode.window.showInformationMessage("RoleCall: put the cursor on a withAWS, withCredentials, withVault or `aws sts` step that is refused, then ask the role's owner for access.");
+      void vscode.window.showInformationMessage(
+        "RoleCall: put the cursor on a withAWS, withCredentials, withVault or `aws sts` step that is refused, then ask the role's owner for access.",
+      );
       return;
     }
     const made = await grantOfUsage(ctx.analysis, found.uri, found.usage);
@@ -154,17 +198,27 @@ export const COMMANDS: Record<string, (ctx: Ctx) => Handler> = {
 
   'rolecall.copyGrant': (ctx) => async (uri?: unknown) => {
     // From a CodeLens: the URI as a string; from the editor title: the Uri; from the palette: the active editor.
-    const key = typeof uri === 'string' ? uri : uri instanceof vscode.Uri ? uri.toString() : vscode.window.activeTextEditor?.document.uri.toString();
+    const key =
+      typeof uri === 'string'
+        ? uri
+        : uri instanceof vscode.Uri
+          ? uri.toString()
+          : vscode.window.activeTextEditor?.document.uri.toString();
     const text = key ? ctx.grants.text(key) : undefined;
     if (!text) return;
     await vscode.env.clipboard.writeText(text);
-    void vscode.window.showInformationMessage("RoleCall: the change is on the clipboard — send it to the role's owner.");
+    void vscode.window.showInformationMessage(
+      "RoleCall: the change is on the clipboard — send it to the role's owner.",
+    );
   },
 
   'rolecall.pickUsage': () => async (title?: unknown, refs?: unknown) => {
     const list = Array.isArray(refs) ? (refs as Array<{ label: string; ref: { uri: string; offset: number } }>) : [];
     if (list.length === 0) return;
-    const pick = await vscode.window.showQuickPick(list.map((r) => ({ label: r.label, ref: r.ref })), { title: typeof title === 'string' ? `RoleCall: ${title}` : 'RoleCall: pipeline lines' });
+    const pick = await vscode.window.showQuickPick(
+      list.map((r) => ({ label: r.label, ref: r.ref })),
+      { title: typeof title === 'string' ? `RoleCall: ${title}` : 'RoleCall: pipeline lines' },
+    );
     if (pick) await vscode.commands.executeCommand('rolecall.revealUsage', pick.ref);
   },
 
@@ -185,7 +239,9 @@ export function registerCommands(ctx: Ctx): void {
           await handler(...args);
         } catch (err) {
           ctx.log.error(`${id} failed: ${err instanceof Error ? err.message : String(err)}`);
-          void vscode.window.showErrorMessage(`RoleCall: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
+          void vscode.window.showErrorMessage(
+            `RoleCall: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`,
+          );
         }
       }),
     );

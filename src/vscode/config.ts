@@ -4,7 +4,15 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { configFrom, defaultConfig, type ProjectConfig } from '../core/config';
 import type { Log } from './log';
-import { iamChanged, setByWorkspace, settingsFrom, settingsGetter, snapshotSettings, USER_ONLY_SETTINGS, type Settings } from './pure/settings';
+import {
+  iamChanged,
+  setByWorkspace,
+  settingsFrom,
+  settingsGetter,
+  snapshotSettings,
+  USER_ONLY_SETTINGS,
+  type Settings,
+} from './pure/settings';
 import { INPUT_LIMITS, InputFileError, readTextFile } from '../files/read';
 
 export interface ProjectConfigEntry {
@@ -16,7 +24,8 @@ export interface ProjectConfigEntry {
 /** A file of a virtual workspace (no local path): a regular file under the limit, else InputFileError. */
 async function readVirtual(file: vscode.Uri, limit: number): Promise<string> {
   const stat = await vscode.workspace.fs.stat(file);
-  if ((stat.type & vscode.FileType.File) === 0) throw new InputFileError('not a regular file: only regular files are read');
+  if ((stat.type & vscode.FileType.File) === 0)
+    throw new InputFileError('not a regular file: only regular files are read');
   if (stat.size > limit) throw new InputFileError('above the size limit for this kind of file');
   return new TextDecoder().decode(await vscode.workspace.fs.readFile(file)).replace(/^\uFEFF/, '');
 }
@@ -32,7 +41,9 @@ export class Config implements vscode.Disposable {
   constructor(private readonly log: Log) {
     this.current = Config.read();
     for (const key of Config.workspaceOverrides()) {
-      this.log.warn(`${key} from the workspace settings is ignored: where credentials, MFA codes and ExternalIds are sent is set in your user settings only`);
+      this.log.warn(
+        `${key} from the workspace settings is ignored: where credentials, MFA codes and ExternalIds are sent is set in your user settings only`,
+      );
     }
     this.disposables.push(
       this.emitter,
@@ -50,12 +61,22 @@ export class Config implements vscode.Disposable {
       this.projectList = null;
       this.emitter.fire({ iam: true });
     };
-    this.disposables.push(watcher, watcher.onDidChange(changed), watcher.onDidCreate(changed), watcher.onDidDelete(changed));
+    this.disposables.push(
+      watcher,
+      watcher.onDidChange(changed),
+      watcher.onDidCreate(changed),
+      watcher.onDidDelete(changed),
+    );
   }
 
   private static read(): Settings {
     const section = vscode.workspace.getConfiguration('rolecall');
-    return settingsFrom(settingsGetter((key) => section.get(key), (key) => section.inspect(key)));
+    return settingsFrom(
+      settingsGetter(
+        (key) => section.get(key),
+        (key) => section.inspect(key),
+      ),
+    );
   }
 
   /** User-only settings a workspace tries to set (ignored), for one log line. */
@@ -109,7 +130,10 @@ export class Config implements vscode.Disposable {
     // /dev/zero would fill memory), the same limits as the CLI's, trusted workspace or not.
     let text: string;
     try {
-      text = file.scheme === 'file' ? readTextFile(file.fsPath, INPUT_LIMITS.config) : await readVirtual(file, INPUT_LIMITS.config);
+      text =
+        file.scheme === 'file'
+          ? readTextFile(file.fsPath, INPUT_LIMITS.config)
+          : await readVirtual(file, INPUT_LIMITS.config);
     } catch (err) {
       const reason = err instanceof InputFileError ? err.reason : 'cannot be read';
       this.log.warn(`${file.fsPath}: ${reason}; it is ignored`);
@@ -121,7 +145,9 @@ export class Config implements vscode.Disposable {
     } catch {
       // Never JSON.parse's message: it quotes a slice of the file, which may be anything.
       this.log.error(`${file.fsPath}: not valid JSON; fix the file — it is ignored until then`);
-      void vscode.window.showWarningMessage(`RoleCall: ${vscode.workspace.asRelativePath(file)} is not valid JSON and is ignored until fixed.`);
+      void vscode.window.showWarningMessage(
+        `RoleCall: ${vscode.workspace.asRelativePath(file)} is not valid JSON and is ignored until fixed.`,
+      );
       return null;
     }
     const { config, problems } = configFrom(raw, path.dirname(file.fsPath));

@@ -36,7 +36,15 @@ export class Ctx implements vscode.Disposable {
     this.analysis = this.push(new Analysis(this.config, this.iam, this.secrets, this.log));
     this.trust = this.push(new TrustDocuments(this.iam));
     this.status = this.push(new StatusBar());
-    this.diagnostics = this.push(new Diagnostics(this.analysis, this.trust, this.status, this.log, vscode.Uri.joinPath(extension.extensionUri, 'README.md')));
+    this.diagnostics = this.push(
+      new Diagnostics(
+        this.analysis,
+        this.trust,
+        this.status,
+        this.log,
+        vscode.Uri.joinPath(extension.extensionUri, 'README.md'),
+      ),
+    );
     this.explorer = this.push(new TrustExplorer(this.analysis, this.iam));
     this.grants = this.push(new GrantDocuments());
     this.push(new TrustImpactLenses(this.analysis, this.iam));
@@ -68,7 +76,9 @@ export class Ctx implements vscode.Disposable {
             if (a) this.log.show();
           });
         }
-        this.diagnostics.publishSnapshotFindings(state.snapshotFindings).catch((err: unknown) => this.log.error(`snapshot diagnostics failed: ${String(err)}`));
+        this.diagnostics
+          .publishSnapshotFindings(state.snapshotFindings)
+          .catch((err: unknown) => this.log.error(`snapshot diagnostics failed: ${String(err)}`));
       }),
       this.secrets.onDidChangeSessions(() => this.status.setSession(this.secrets.nextExpiring())),
     );
@@ -94,7 +104,8 @@ export class Ctx implements vscode.Disposable {
   usageFromArg(arg: unknown): { usage: Usage; uri: vscode.Uri } | null {
     if (typeof arg === 'object' && arg !== null) {
       const node = arg as { kind?: string; usage?: Usage; uri?: unknown; offset?: unknown };
-      if (node.kind === 'usage' && node.usage && node.uri instanceof vscode.Uri) return { usage: node.usage, uri: node.uri };
+      if (node.kind === 'usage' && node.usage && node.uri instanceof vscode.Uri)
+        return { usage: node.usage, uri: node.uri };
       if (typeof node.uri === 'string' && typeof node.offset === 'number') {
         const uri = vscode.Uri.parse(node.uri);
         const result = this.analysis.get(uri);
@@ -109,7 +120,9 @@ export class Ctx implements vscode.Disposable {
     const result = this.analysis.get(editor.document.uri);
     if (!result) return null;
     const offset = editor.document.offsetAt(editor.selection.active);
-    const hits = result.analysis.usages.filter((u) => offset >= u.range.start && offset <= u.range.end).sort((a, b) => a.range.end - a.range.start - (b.range.end - b.range.start));
+    const hits = result.analysis.usages
+      .filter((u) => offset >= u.range.start && offset <= u.range.end)
+      .sort((a, b) => a.range.end - a.range.start - (b.range.end - b.range.start));
     return hits[0] ? { usage: hits[0], uri: editor.document.uri } : null;
   }
 

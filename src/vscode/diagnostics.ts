@@ -14,7 +14,11 @@ export const DEBOUNCE_MS = 300;
 export const LANGUAGES = ['jenkinsfile', 'groovy'];
 
 function severity(s: Severity): vscode.DiagnosticSeverity {
-  return s === 'error' ? vscode.DiagnosticSeverity.Error : s === 'warning' ? vscode.DiagnosticSeverity.Warning : vscode.DiagnosticSeverity.Information;
+  return s === 'error'
+    ? vscode.DiagnosticSeverity.Error
+    : s === 'warning'
+      ? vscode.DiagnosticSeverity.Warning
+      : vscode.DiagnosticSeverity.Information;
 }
 
 export function isPipelineDocument(doc: vscode.TextDocument): boolean {
@@ -83,7 +87,10 @@ export class Diagnostics implements vscode.Disposable {
   }
 
   /** Analyses an open document now and publishes the result unless a newer edit superseded it. */
-  async analyzeDocument(doc: vscode.TextDocument, gen = this.generation.get(doc.uri.toString()) ?? 0): Promise<FileResult | null> {
+  async analyzeDocument(
+    doc: vscode.TextDocument,
+    gen = this.generation.get(doc.uri.toString()) ?? 0,
+  ): Promise<FileResult | null> {
     const key = doc.uri.toString();
     const result = await this.analysis.run(doc.uri, doc.getText(), doc.version);
     if ((this.generation.get(key) ?? 0) !== gen) return null;
@@ -128,7 +135,10 @@ export class Diagnostics implements vscode.Disposable {
   }
 
   /** Analyses every pipeline file of the workspace. Returns the number of files analysed. */
-  async scanWorkspace(progress?: vscode.Progress<{ message?: string; increment?: number }>, token?: vscode.CancellationToken): Promise<number> {
+  async scanWorkspace(
+    progress?: vscode.Progress<{ message?: string; increment?: number }>,
+    token?: vscode.CancellationToken,
+  ): Promise<number> {
     this.scanning++;
     this.status.set({ kind: 'scanning' });
     try {
@@ -141,7 +151,9 @@ export class Diagnostics implements vscode.Disposable {
         await this.analyzeUri(uri);
         done++;
       }
-      this.log.info(`workspace scan: ${done} of ${files.length} pipeline file(s) analysed${token?.isCancellationRequested ? ' (cancelled)' : ''}`);
+      this.log.info(
+        `workspace scan: ${done} of ${files.length} pipeline file(s) analysed${token?.isCancellationRequested ? ' (cancelled)' : ''}`,
+      );
       return done;
     } finally {
       this.scanning--;
@@ -176,19 +188,33 @@ export class Diagnostics implements vscode.Disposable {
         if (r.statement === undefined && r.file && r.range) {
           const lines = await this.snapshotLines(r.file);
           if (lines) {
-            related.push(new vscode.DiagnosticRelatedInformation(new vscode.Location(vscode.Uri.file(r.file), toRange(lines, r.range)), r.message));
+            related.push(
+              new vscode.DiagnosticRelatedInformation(
+                new vscode.Location(vscode.Uri.file(r.file), toRange(lines, r.range)),
+                r.message,
+              ),
+            );
             continue;
           }
         }
         const range = await this.trust.statementRange(r.roleArn, r.statement);
-        if (range) related.push(new vscode.DiagnosticRelatedInformation(new vscode.Location(trustUri(r.roleArn), range), r.message));
+        if (range)
+          related.push(
+            new vscode.DiagnosticRelatedInformation(new vscode.Location(trustUri(r.roleArn), range), r.message),
+          );
       } catch (err) {
         this.log.warn(`could not locate the trust statement for ${r.roleArn}: ${String(err)}`);
       }
     }
     if (related.length === 0 && f.roleArn && f.code !== 'invalid-role-arn' && f.code !== 'role-not-found') {
       const range = await this.trust.statementRange(f.roleArn, undefined).catch(() => null);
-      if (range) related.push(new vscode.DiagnosticRelatedInformation(new vscode.Location(trustUri(f.roleArn), range), `trust policy of ${f.roleArn}`));
+      if (range)
+        related.push(
+          new vscode.DiagnosticRelatedInformation(
+            new vscode.Location(trustUri(f.roleArn), range),
+            `trust policy of ${f.roleArn}`,
+          ),
+        );
     }
     if (related.length) d.relatedInformation = related;
     return d;
@@ -224,7 +250,10 @@ export class Diagnostics implements vscode.Disposable {
   private snapshotLines(file: string): Promise<LineMap | null> {
     let lines = this.snapshotText.get(file);
     if (!lines) {
-      lines = fs.readFile(file, 'utf8').then((t) => new LineMap(t.charCodeAt(0) === 0xfeff ? t.slice(1) : t), () => null);
+      lines = fs.readFile(file, 'utf8').then(
+        (t) => new LineMap(t.charCodeAt(0) === 0xfeff ? t.slice(1) : t),
+        () => null,
+      );
       this.snapshotText.set(file, lines);
     }
     return lines;

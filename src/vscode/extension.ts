@@ -31,15 +31,24 @@ export function activate(context: vscode.ExtensionContext): RoleCallApi {
   const scan = setTimeout(() => {
     c.diagnostics.scanWorkspace().catch((err: unknown) => c.log.error(`background scan failed: ${String(err)}`));
   }, IDLE_SCAN_DELAY_MS);
-  context.subscriptions.push({ dispose: () => { clearTimeout(first); clearTimeout(scan); } });
+  context.subscriptions.push({
+    dispose: () => {
+      clearTimeout(first);
+      clearTimeout(scan);
+    },
+  });
   // The walkthrough's "Open a Jenkinsfile" step completes on this key: `editorLangId` lives in each
   // editor's own context, which walkthrough completion events do not see.
   const notePipelineOpen = (editor: vscode.TextEditor | undefined) => {
-    if (editor && isPipelineDocument(editor.document)) void vscode.commands.executeCommand('setContext', 'rolecall.pipelineOpen', true);
+    if (editor && isPipelineDocument(editor.document))
+      void vscode.commands.executeCommand('setContext', 'rolecall.pipelineOpen', true);
   };
   notePipelineOpen(vscode.window.activeTextEditor);
   context.subscriptions.push(vscode.window.onDidChangeActiveTextEditor(notePipelineOpen));
-  return { trustExplorer: c.explorer as vscode.TreeDataProvider<unknown>, result: (uri) => c.analysis.get(uri)?.analysis };
+  return {
+    trustExplorer: c.explorer as vscode.TreeDataProvider<unknown>,
+    result: (uri) => c.analysis.get(uri)?.analysis,
+  };
 }
 
 export function deactivate(): void {

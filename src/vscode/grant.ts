@@ -11,7 +11,16 @@ import type { RoleRecord } from '../core/ports';
 import type { Usage } from '../core/types';
 import { toRange, type Analysis, type FileResult } from './analysis';
 import type { IamSource } from './iamSource';
-import { GRANT_FORMATS, grantDocument, iamDocumentKind, matchTrustFile, snapshotRoles, trustFileRole, usesRole, type DocumentRole } from './pure/grantView';
+import {
+  GRANT_FORMATS,
+  grantDocument,
+  iamDocumentKind,
+  matchTrustFile,
+  snapshotRoles,
+  trustFileRole,
+  usesRole,
+  type DocumentRole,
+} from './pure/grantView';
 
 export const GRANT_SCHEME = 'rolecall-grant';
 
@@ -45,7 +54,10 @@ export class GrantDocuments implements vscode.TextDocumentContentProvider, vscod
   }
 
   provideTextDocumentContent(uri: vscode.Uri): string {
-    return this.entries.get(uri.toString())?.text ?? '# This RoleCall document is no longer available: ask again from the problem in the pipeline.\n';
+    return (
+      this.entries.get(uri.toString())?.text ??
+      '# This RoleCall document is no longer available: ask again from the problem in the pipeline.\n'
+    );
   }
 
   provideCodeLenses(doc: vscode.TextDocument): vscode.CodeLens[] {
@@ -53,8 +65,18 @@ export class GrantDocuments implements vscode.TextDocumentContentProvider, vscod
     if (!entry) return [];
     const top = new vscode.Range(0, 0, 0, 0);
     return [
-      new vscode.CodeLens(top, { title: '$(copy) Copy the change', command: 'rolecall.copyGrant', arguments: [doc.uri.toString()], tooltip: 'Copy this document to the clipboard, to send to the role\'s owner' }),
-      new vscode.CodeLens(top, { title: '$(list-selection) Other format…', command: 'rolecall.grantFormat', arguments: [doc.uri.toString()], tooltip: 'Show the change as CloudFormation, Terraform, JSON or text' }),
+      new vscode.CodeLens(top, {
+        title: '$(copy) Copy the change',
+        command: 'rolecall.copyGrant',
+        arguments: [doc.uri.toString()],
+        tooltip: "Copy this document to the clipboard, to send to the role's owner",
+      }),
+      new vscode.CodeLens(top, {
+        title: '$(list-selection) Other format…',
+        command: 'rolecall.grantFormat',
+        arguments: [doc.uri.toString()],
+        tooltip: 'Show the change as CloudFormation, Terraform, JSON or text',
+      }),
     ];
   }
 
@@ -71,7 +93,11 @@ export class GrantDocuments implements vscode.TextDocumentContentProvider, vscod
   async show(grant: Grant, where: string, format: GrantFormat): Promise<vscode.TextEditor> {
     const spec = GRANT_FORMATS.find((f) => f.format === format) ?? GRANT_FORMATS[0];
     const name = (grant.roleArn ?? 'role').replace(/^.*role\//, '').replace(/[^\w.-]+/g, '-');
-    const uri = vscode.Uri.from({ scheme: GRANT_SCHEME, path: `/grant-for-${name}.${spec.extension}`, query: String(this.next++) });
+    const uri = vscode.Uri.from({
+      scheme: GRANT_SCHEME,
+      path: `/grant-for-${name}.${spec.extension}`,
+      query: String(this.next++),
+    });
     const text = grantDocument(grant, where, format);
     this.entries.set(uri.toString(), { grant, where, format, text });
     // Old documents are dropped (their text is cheap to make again); keep the last few.
@@ -87,13 +113,25 @@ export class GrantDocuments implements vscode.TextDocumentContentProvider, vscod
 
 /** Asks for a format (QuickPick); undefined when the user cancels. */
 export async function pickFormat(current?: GrantFormat): Promise<GrantFormat | undefined> {
-  const items = GRANT_FORMATS.map((f) => ({ label: f.label, detail: f.detail, format: f.format, ...(f.format === current ? { description: 'shown now' } : {}) }));
-  const pick = await vscode.window.showQuickPick(items, { title: "RoleCall: format of the change for the role's owner", placeHolder: 'CloudFormation, Terraform, JSON or text' });
+  const items = GRANT_FORMATS.map((f) => ({
+    label: f.label,
+    detail: f.detail,
+    format: f.format,
+    ...(f.format === current ? { description: 'shown now' } : {}),
+  }));
+  const pick = await vscode.window.showQuickPick(items, {
+    title: "RoleCall: format of the change for the role's owner",
+    placeHolder: 'CloudFormation, Terraform, JSON or text',
+  });
   return pick?.format;
 }
 
 /** Computes the grant of a usage with the analysis context of its file. */
-export async function grantOfUsage(analysis: Analysis, uri: vscode.Uri, usage: Usage): Promise<{ grant: Grant; where: string } | null> {
+export async function grantOfUsage(
+  analysis: Analysis,
+  uri: vscode.Uri,
+  usage: Usage,
+): Promise<{ grant: Grant; where: string } | null> {
   const result = analysis.get(uri);
   if (!result) return null;
   const { ctx } = await analysis.context(uri);
@@ -113,10 +151,20 @@ export class TrustImpactLenses implements vscode.CodeLensProvider, vscode.Dispos
   readonly onDidChangeCodeLenses = this.emitter.event;
   private readonly disposables: vscode.Disposable[];
 
-  constructor(private readonly analysis: Analysis, private readonly iam: IamSource) {
+  constructor(
+    private readonly analysis: Analysis,
+    private readonly iam: IamSource,
+  ) {
     this.disposables = [
       this.emitter,
-      vscode.languages.registerCodeLensProvider([{ language: 'json', scheme: 'file' }, { language: 'jsonc', scheme: 'file' }, { language: 'json', scheme: 'untitled' }], this),
+      vscode.languages.registerCodeLensProvider(
+        [
+          { language: 'json', scheme: 'file' },
+          { language: 'jsonc', scheme: 'file' },
+          { language: 'json', scheme: 'untitled' },
+        ],
+        this,
+      ),
       analysis.onDidChange(() => this.emitter.fire()),
       iam.onDidInvalidate(() => this.emitter.fire()),
     ];
@@ -152,7 +200,10 @@ export class TrustImpactLenses implements vscode.CodeLensProvider, vscode.Dispos
   }
 
   /** What a role change does to every analysed pipeline line (each file with its own analysis context). */
-  async impactOn(change: NonNullable<DocumentRole['change']>): Promise<{ breaks: Array<UsageImpact & { result: FileResult }>; fixes: Array<UsageImpact & { result: FileResult }> }> {
+  async impactOn(change: NonNullable<DocumentRole['change']>): Promise<{
+    breaks: Array<UsageImpact & { result: FileResult }>;
+    fixes: Array<UsageImpact & { result: FileResult }>;
+  }> {
     const breaks: Array<UsageImpact & { result: FileResult }> = [];
     const fixes: Array<UsageImpact & { result: FileResult }> = [];
     for (const result of this.analysis.all()) {
@@ -171,32 +222,69 @@ export class TrustImpactLenses implements vscode.CodeLensProvider, vscode.Dispos
     for (const role of await this.documentRoles(doc)) {
       const at = doc.positionAt(role.offset);
       const range = new vscode.Range(at, at);
-      const users = this.analysis.all().flatMap((result) => result.analysis.usages.filter((u) => usesRole(u.roleArn, role.roleArn)).map((usage) => ({ usage, result })));
-      const refs = users.map(({ usage, result }) => ({ label: lineOf(result, usage), ref: { uri: result.uri.toString(), offset: usage.anchor.start } satisfies UsageRef }));
-      lenses.push(new vscode.CodeLens(range, {
-        title: `$(references) assumed by ${users.length} pipeline line${users.length === 1 ? '' : 's'}`,
-        command: 'rolecall.pickUsage',
-        arguments: [`Pipeline lines that assume ${role.roleArn}`, refs],
-        tooltip: role.roleArn,
+      const users = this.analysis
+        .all()
+        .flatMap((result) =>
+          result.analysis.usages.filter((u) => usesRole(u.roleArn, role.roleArn)).map((usage) => ({ usage, result })),
+        );
+      const refs = users.map(({ usage, result }) => ({
+        label: lineOf(result, usage),
+        ref: { uri: result.uri.toString(), offset: usage.anchor.start } satisfies UsageRef,
       }));
+      lenses.push(
+        new vscode.CodeLens(range, {
+          title: `$(references) assumed by ${users.length} pipeline line${users.length === 1 ? '' : 's'}`,
+          command: 'rolecall.pickUsage',
+          arguments: [`Pipeline lines that assume ${role.roleArn}`, refs],
+          tooltip: role.roleArn,
+        }),
+      );
       if (role.problem) {
-        lenses.push(new vscode.CodeLens(range, { title: `$(warning) ${role.problem}: its impact cannot be checked`, command: '' }));
+        lenses.push(
+          new vscode.CodeLens(range, {
+            title: `$(warning) ${role.problem}: its impact cannot be checked`,
+            command: '',
+          }),
+        );
         continue;
       }
       if (!role.change) continue;
       const { breaks, fixes } = await this.impactOn(role.change);
-      const broken = breaks.map((b) => ({ label: `${lineOf(b.result, b.usage)} — ${b.codesAdded.join(', ')}`, ref: { uri: b.result.uri.toString(), offset: b.usage.anchor.start } satisfies UsageRef }));
-      lenses.push(new vscode.CodeLens(range, {
-        title: breaks.length ? `$(error) this change breaks ${breaks.length} of them` : '$(pass) this change breaks none of them',
-        command: breaks.length ? 'rolecall.pickUsage' : '',
-        arguments: [`Pipeline lines this change to ${role.roleArn} breaks`, broken],
-        tooltip: breaks.length ? 'Pick a line to open it' : 'Every pipeline line keeps its outcome (or gets better)',
+      const broken = breaks.map((b) => ({
+        label: `${lineOf(b.result, b.usage)} — ${b.codesAdded.join(', ')}`,
+        ref: { uri: b.result.uri.toString(), offset: b.usage.anchor.start } satisfies UsageRef,
       }));
+      lenses.push(
+        new vscode.CodeLens(range, {
+          title: breaks.length
+            ? `$(error) this change breaks ${breaks.length} of them`
+            : '$(pass) this change breaks none of them',
+          command: breaks.length ? 'rolecall.pickUsage' : '',
+          arguments: [`Pipeline lines this change to ${role.roleArn} breaks`, broken],
+          tooltip: breaks.length ? 'Pick a line to open it' : 'Every pipeline line keeps its outcome (or gets better)',
+        }),
+      );
       if (fixes.length) {
-        const fixed = fixes.map((f) => ({ label: `${lineOf(f.result, f.usage)} — ${f.codesRemoved.join(', ')}`, ref: { uri: f.result.uri.toString(), offset: f.usage.anchor.start } satisfies UsageRef }));
-        lenses.push(new vscode.CodeLens(range, { title: `$(pass-filled) fixes ${fixes.length}`, command: 'rolecall.pickUsage', arguments: [`Pipeline lines this change to ${role.roleArn} fixes`, fixed] }));
+        const fixed = fixes.map((f) => ({
+          label: `${lineOf(f.result, f.usage)} — ${f.codesRemoved.join(', ')}`,
+          ref: { uri: f.result.uri.toString(), offset: f.usage.anchor.start } satisfies UsageRef,
+        }));
+        lenses.push(
+          new vscode.CodeLens(range, {
+            title: `$(pass-filled) fixes ${fixes.length}`,
+            command: 'rolecall.pickUsage',
+            arguments: [`Pipeline lines this change to ${role.roleArn} fixes`, fixed],
+          }),
+        );
       }
-      for (const b of broken.slice(0, 5)) lenses.push(new vscode.CodeLens(range, { title: `$(arrow-right) ${b.label}`, command: 'rolecall.revealUsage', arguments: [b.ref] }));
+      for (const b of broken.slice(0, 5))
+        lenses.push(
+          new vscode.CodeLens(range, {
+            title: `$(arrow-right) ${b.label}`,
+            command: 'rolecall.revealUsage',
+            arguments: [b.ref],
+          }),
+        );
     }
     return lenses;
   }

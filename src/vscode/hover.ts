@@ -10,7 +10,7 @@ import { trustUri } from './trustDocument';
 
 /** The account a usage's role lives in, from its ARN. */
 export function accountOfUsage(usage: Usage): string | null {
-  return usage.roleArn ? /^arn:[\w-]+:iam::(\d{12}):/.exec(usage.roleArn)?.[1] ?? null : usage.roleAccount;
+  return usage.roleArn ? (/^arn:[\w-]+:iam::(\d{12}):/.exec(usage.roleArn)?.[1] ?? null) : usage.roleAccount;
 }
 
 /** The usage under a position, innermost first. */
@@ -23,18 +23,22 @@ export function usageAt(result: FileResult, doc: vscode.TextDocument, pos: vscod
 }
 
 export class Hovers implements vscode.HoverProvider {
-  constructor(private readonly analysis: Analysis, private readonly iam: IamSource) {}
+  constructor(
+    private readonly analysis: Analysis,
+    private readonly iam: IamSource,
+  ) {}
 
   async provideHover(doc: vscode.TextDocument, pos: vscode.Position): Promise<vscode.Hover | null> {
     const result = this.analysis.get(doc.uri);
     if (!result || (result.version !== -1 && result.version !== doc.version)) return null;
     const offset = doc.offsetAt(pos);
     // Only over the call's head (identifier to end of its first line), not the whole block body.
-    const usage = result.analysis.usages.find((u) => {
-      const head = toRange(result.lines, u.anchor);
-      const line = doc.lineAt(head.start.line).range;
-      return offset >= u.anchor.start && pos.line === head.start.line && pos.isBeforeOrEqual(line.end);
-    }) ?? result.analysis.usages.find((u) => offset >= u.anchor.start && offset <= u.anchor.end);
+    const usage =
+      result.analysis.usages.find((u) => {
+        const head = toRange(result.lines, u.anchor);
+        const line = doc.lineAt(head.start.line).range;
+        return offset >= u.anchor.start && pos.line === head.start.line && pos.isBeforeOrEqual(line.end);
+      }) ?? result.analysis.usages.find((u) => offset >= u.anchor.start && offset <= u.anchor.end);
     if (!usage) return null;
     let max: number | null = null;
     let link: string | null = null;
@@ -51,8 +55,21 @@ export class Hovers implements vscode.HoverProvider {
     const account = accountOfUsage(usage);
     const covered = account ? result.iamCovered(account) : false;
     const target = callerSourceTarget(usage.callerSource);
-    const callerSourceLink = target ? vscode.Uri.file(target.file).with({ fragment: `L${target.line}` }).toString() : null;
-    const md = new vscode.MarkdownString(hoverMarkdown(usage, result.analysis.findings, { iamCovered: covered, maxSessionDuration: max, statementLink: link, allowedBy, callerSourceLink }), true);
+    const callerSourceLink = target
+      ? vscode.Uri.file(target.file)
+          .with({ fragment: `L${target.line}` })
+          .toString()
+      : null;
+    const md = new vscode.MarkdownString(
+      hoverMarkdown(usage, result.analysis.findings, {
+        iamCovered: covered,
+        maxSessionDuration: max,
+        statementLink: link,
+        allowedBy,
+        callerSourceLink,
+      }),
+      true,
+    );
     md.isTrusted = false;
     return new vscode.Hover(md, toRange(result.lines, usage.anchor));
   }
@@ -73,14 +90,40 @@ export class Lenses implements vscode.CodeLensProvider {
     for (const usage of result.analysis.usages) {
       const range = toRange(result.lines, usage.anchor);
       const account = accountOfUsage(usage);
-      const decision = decide(usage, findingsOf(usage, result.analysis.findings), account ? result.iamCovered(account) : false);
+      const decision = decide(
+        usage,
+        findingsOf(usage, result.analysis.findings),
+        account ? result.iamCovered(account) : false,
+      );
       const mark = decision.kind === 'allow' ? '$(pass) ' : decision.kind === 'deny' ? '$(error) ' : '$(question) ';
       const args = [{ uri: doc.uri.toString(), offset: usage.anchor.start }];
-      lenses.push(new vscode.CodeLens(range, { title: `${mark}Check trust`, command: 'rolecall.checkTrust', arguments: args, tooltip: 'Check whether the caller may assume this role' }));
+      lenses.push(
+        new vscode.CodeLens(range, {
+          title: `${mark}Check trust`,
+          command: 'rolecall.checkTrust',
+          arguments: args,
+          tooltip: 'Check whether the caller may assume this role',
+        }),
+      );
       if (findingsOf(usage, result.analysis.findings).some(isOwnerFixable)) {
-        lenses.push(new vscode.CodeLens(range, { title: "$(mail) Ask the role's owner for access…", command: 'rolecall.askRoleOwner', arguments: args, tooltip: 'The least-privilege trust statement (and the other changes) that let this call in, for the role\'s owner' }));
+        lenses.push(
+          new vscode.CodeLens(range, {
+            title: "$(mail) Ask the role's owner for access…",
+            command: 'rolecall.askRoleOwner',
+            arguments: args,
+            tooltip:
+              "The least-privilege trust statement (and the other changes) that let this call in, for the role's owner",
+          }),
+        );
       }
-      lenses.push(new vscode.CodeLens(range, { title: '$(key) Mint credentials…', command: 'rolecall.mintCredentials', arguments: args, tooltip: 'Get the temporary credentials this step would get' }));
+      lenses.push(
+        new vscode.CodeLens(range, {
+          title: '$(key) Mint credentials…',
+          command: 'rolecall.mintCredentials',
+          arguments: args,
+          tooltip: 'Get the temporary credentials this step would get',
+        }),
+      );
     }
     return lenses;
   }

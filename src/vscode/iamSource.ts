@@ -55,7 +55,8 @@ export interface IamState {
 }
 
 /** Where a workspace keeps its Jenkins configuration as code when no setting names the files. */
-const CASC_GLOB = '{**/jenkins.yaml,**/jenkins.yml,**/casc.yaml,**/casc.yml,**/casc_configs/*.yaml,**/casc_configs/*.yml}';
+const CASC_GLOB =
+  '{**/jenkins.yaml,**/jenkins.yml,**/casc.yaml,**/casc.yml,**/casc_configs/*.yaml,**/casc_configs/*.yml}';
 
 export class IamSource implements vscode.Disposable {
   private state: Promise<IamState> | null = null;
@@ -70,14 +71,22 @@ export class IamSource implements vscode.Disposable {
   /** Fires when an IaC file changed on disk (the pipelines using its roles need a new analysis). */
   readonly onDidChangeCode = this.codeChanged.event;
 
-  constructor(private readonly config: Config, private readonly log: Log) {}
+  constructor(
+    private readonly config: Config,
+    private readonly log: Log,
+  ) {}
 
   /** The current reader, built on first use. */
   get(): Promise<IamState> {
     if (!this.state) {
       const state = this.build();
       this.state = state;
-      state.then((s) => this.built.fire(s), () => undefined).catch(() => undefined);
+      state
+        .then(
+          (s) => this.built.fire(s),
+          () => undefined,
+        )
+        .catch(() => undefined);
     }
     return this.state;
   }
@@ -86,7 +95,12 @@ export class IamSource implements vscode.Disposable {
     const old = this.state;
     this.state = null;
     if (old) {
-      old.then((s) => s.live?.dispose(), () => undefined).catch(() => undefined);
+      old
+        .then(
+          (s) => s.live?.dispose(),
+          () => undefined,
+        )
+        .catch(() => undefined);
     }
     this.emitter.fire();
   }
@@ -106,7 +120,9 @@ export class IamSource implements vscode.Disposable {
       else for (const f of folders) out.add(path.join(f.uri.fsPath, p));
     }
     const refuse = (entry: string, where: string, why: string) =>
-      problems.push(`IAM snapshot '${entry}' from ${where} is not read: ${why === 'outside' ? 'it points outside the workspace folder' : why === 'link-outside' ? 'it is a symbolic link to a file outside the workspace folder' : why === 'missing' ? 'no such file' : 'it cannot be read'}${why === 'outside' || why === 'link-outside' ? ' — a workspace may only name files inside itself; put the path in your user settings (rolecall.iam.snapshots) to use it' : ''}`);
+      problems.push(
+        `IAM snapshot '${entry}' from ${where} is not read: ${why === 'outside' ? 'it points outside the workspace folder' : why === 'link-outside' ? 'it is a symbolic link to a file outside the workspace folder' : why === 'missing' ? 'no such file' : 'it cannot be read'}${why === 'outside' || why === 'link-outside' ? ' — a workspace may only name files inside itself; put the path in your user settings (rolecall.iam.snapshots) to use it' : ''}`,
+      );
     for (const p of workspace) {
       for (const f of folders) {
         const r = resolveInside(f.uri.fsPath, p);
@@ -148,7 +164,10 @@ export class IamSource implements vscode.Disposable {
       } catch (err) {
         // A relative settings path is tried in every folder of a multi-root workspace: only some exist.
         const reason = err instanceof InputFileError ? err.reason : 'cannot be read';
-        if (!multiFolder || reason !== 'no such file') problems.push(`IAM snapshot ${file}: ${reason}; check the path in rolecall.iam.snapshots or iamSnapshots of .rolecall.json`);
+        if (!multiFolder || reason !== 'no such file')
+          problems.push(
+            `IAM snapshot ${file}: ${reason}; check the path in rolecall.iam.snapshots or iamSnapshots of .rolecall.json`,
+          );
         continue;
       }
       const parsed = parseSnapshot(file, text);
@@ -158,7 +177,9 @@ export class IamSource implements vscode.Disposable {
       }
       snapshots.push(parsed.snapshot);
       snapshotFiles.push(file);
-      const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(path.dirname(file)), path.basename(file)));
+      const watcher = vscode.workspace.createFileSystemWatcher(
+        new vscode.RelativePattern(vscode.Uri.file(path.dirname(file)), path.basename(file)),
+      );
       watcher.onDidChange(() => this.invalidate());
       watcher.onDidDelete(() => this.invalidate());
       this.watchers.push(watcher);
@@ -193,7 +214,9 @@ export class IamSource implements vscode.Disposable {
           });
           readers.push(live);
         } catch (err) {
-          problems.push(`live IAM could not start: ${messageOf(err)}. Check rolecall.iam.profile and your AWS credentials (aws sts get-caller-identity).`);
+          problems.push(
+            `live IAM could not start: ${messageOf(err)}. Check rolecall.iam.profile and your AWS credentials (aws sts get-caller-identity).`,
+          );
         }
       }
     }
@@ -207,7 +230,11 @@ export class IamSource implements vscode.Disposable {
       for (const e of entries) this.watchCode(e.path);
       try {
         // A half-typed template is a problem to show, not a reason to drop the other files.
-        const model = await readIacEntries(entries, (p) => p, (message) => problems.push(message));
+        const model = await readIacEntries(
+          entries,
+          (p) => p,
+          (message) => problems.push(message),
+        );
         const iac = new IacIamReader(model, base);
         reader = iac;
         iacFiles = model.files;
@@ -223,16 +250,32 @@ export class IamSource implements vscode.Disposable {
     // the expression turns true after the walkthrough is registered, and `!rolecall.noIamSource` is
     // already true (the key unset) at registration, so it would never complete.
     void vscode.commands.executeCommand('setContext', 'rolecall.hasIamSource', !!reader);
-    this.log.info(`IAM source: ${snapshotFiles.length} snapshot file(s)${iacFiles.length ? `, ${iacFiles.length} IaC file(s)` : ''}${live ? ', live IAM' : ''}${reader ? '' : ' — none configured: only checks that need no IAM data run'}`);
+    this.log.info(
+      `IAM source: ${snapshotFiles.length} snapshot file(s)${iacFiles.length ? `, ${iacFiles.length} IaC file(s)` : ''}${live ? ', live IAM' : ''}${reader ? '' : ' — none configured: only checks that need no IAM data run'}`,
+    );
     const { agents, cascFiles } = await this.readCasc(reader, projects);
-    return { reader, snapshotFiles, problems, live, unconfigured, accountProfiles, snapshotFindings: findings, iacFiles, agents, cascFiles };
+    return {
+      reader,
+      snapshotFiles,
+      problems,
+      live,
+      unconfigured,
+      accountProfiles,
+      snapshotFindings: findings,
+      iacFiles,
+      agents,
+      cascFiles,
+    };
   }
 
   /**
    * Jenkins configuration-as-code files: the setting's (else those found in the workspace) and each
    * `.rolecall.json`'s `jenkinsCasc`, resolved into callers with the IAM data. Watched like snapshots.
    */
-  private async readCasc(reader: IamReader | null, projects: readonly ProjectConfigEntry[]): Promise<{ agents: AgentDirectory | null; cascFiles: string[] }> {
+  private async readCasc(
+    reader: IamReader | null,
+    projects: readonly ProjectConfigEntry[],
+  ): Promise<{ agents: AgentDirectory | null; cascFiles: string[] }> {
     const files = new Set<string>();
     const discovered = new Set<string>();
     const folders = vscode.workspace.workspaceFolders ?? [];
@@ -268,13 +311,18 @@ export class IamSource implements vscode.Disposable {
         // Only a regular file under the size limit (a FIFO would hang, a device fill memory).
         text = readTextFile(file, INPUT_LIMITS.config);
       } catch {
-        if (configured.length === 0 || folders.length <= 1) this.log.warn(`Jenkins configuration-as-code file ${file} cannot be read: check rolecall.jenkinsCasc or jenkinsCasc of .rolecall.json`);
+        if (configured.length === 0 || folders.length <= 1)
+          this.log.warn(
+            `Jenkins configuration-as-code file ${file} cannot be read: check rolecall.jenkinsCasc or jenkinsCasc of .rolecall.json`,
+          );
         continue;
       }
       cascs.push(parseJenkinsCasc(file, text));
       cascFiles.push(file);
       if (!discovered.has(file)) {
-        const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(path.dirname(file)), path.basename(file)));
+        const watcher = vscode.workspace.createFileSystemWatcher(
+          new vscode.RelativePattern(vscode.Uri.file(path.dirname(file)), path.basename(file)),
+        );
         watcher.onDidChange(() => this.invalidate());
         watcher.onDidDelete(() => this.invalidate());
         this.watchers.push(watcher);
@@ -283,12 +331,17 @@ export class IamSource implements vscode.Disposable {
     if (cascs.length === 0) return { agents: null, cascFiles };
     const agents = await resolveAgentDirectory(cascs, reader, serviceAccounts);
     for (const p of agents.problems) this.log.warn(`${p.file}:${p.line}:${p.column}: ${p.message}`);
-    this.log.info(`callers from Jenkins configuration as code: ${cascFiles.length} file(s), ${agents.templates.length} agent template(s), ${Object.keys(agents.credentials).length} AWS credential(s)`);
+    this.log.info(
+      `callers from Jenkins configuration as code: ${cascFiles.length} file(s), ${agents.templates.length} agent template(s), ${Object.keys(agents.credentials).length} AWS credential(s)`,
+    );
     return { agents, cascFiles };
   }
 
   /** The `"iac"` entries of every `.rolecall.json`, with absolute paths; entries leaving the config's folder are refused. */
-  private iacEntries(projects: Array<{ config: { iac: IacEntry[]; baseDir: string | null } }>, problems: string[]): IacEntry[] {
+  private iacEntries(
+    projects: Array<{ config: { iac: IacEntry[]; baseDir: string | null } }>,
+    problems: string[],
+  ): IacEntry[] {
     const out: IacEntry[] = [];
     for (const project of projects) {
       const base = project.config.baseDir;
@@ -296,7 +349,9 @@ export class IamSource implements vscode.Disposable {
         const full = path.isAbsolute(e.path) || !base ? e.path : path.join(base, e.path);
         const rel = base ? path.relative(base, path.resolve(full)) : '';
         if (base && (rel.startsWith('..') || path.isAbsolute(rel))) {
-          problems.push(`${path.join(base, '.rolecall.json')}: iac entry '${e.path}' points outside the folder of the config; a project config only names files inside its own folder`);
+          problems.push(
+            `${path.join(base, '.rolecall.json')}: iac entry '${e.path}' points outside the folder of the config; a project config only names files inside its own folder`,
+          );
           continue;
         }
         out.push({ ...e, path: full });

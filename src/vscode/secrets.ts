@@ -5,7 +5,14 @@
 import * as vscode from 'vscode';
 import type { TemporaryCredentials } from '../core/ports';
 import type { Log } from './log';
-import { credentialKey, parseStoredSession, reusable, sessionKey, type SessionOrigin, type StoredSession } from './pure/sessions';
+import {
+  credentialKey,
+  parseStoredSession,
+  reusable,
+  sessionKey,
+  type SessionOrigin,
+  type StoredSession,
+} from './pure/sessions';
 
 const INDEX_KEY = 'rolecall.sessionIndex';
 const CREDENTIAL_INDEX_KEY = 'rolecall.credentialIndex';
@@ -23,7 +30,10 @@ export class Secrets {
   /** Credential values known this session, fed to the analysis (never printed). */
   private credentialCache: Record<string, string> | null = null;
 
-  constructor(private readonly context: vscode.ExtensionContext, private readonly log: Log) {}
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly log: Log,
+  ) {}
 
   /** Jenkins string credential values stored so far (id → value), for checking ExternalIds. */
   async credentials(): Promise<Record<string, string>> {
@@ -60,7 +70,13 @@ export class Secrets {
     if (!stored) return null;
     const expiration = new Date(stored.expiration);
     if (!reusable(expiration, new Date())) return null;
-    return { accessKeyId: stored.accessKeyId, secretAccessKey: stored.secretAccessKey, sessionToken: stored.sessionToken, expiration, ...(stored.arn ? { arn: stored.arn } : {}) };
+    return {
+      accessKeyId: stored.accessKeyId,
+      secretAccessKey: stored.secretAccessKey,
+      sessionToken: stored.sessionToken,
+      expiration,
+      ...(stored.arn ? { arn: stored.arn } : {}),
+    };
   }
 
   async storeSession(origin: SessionOrigin, credentials: TemporaryCredentials): Promise<void> {
@@ -98,7 +114,8 @@ export class Secrets {
     for (const e of index) await this.context.secrets.delete(e.key);
     await this.context.globalState.update(INDEX_KEY, []);
     if (alsoCredentials) {
-      for (const id of this.context.globalState.get<string[]>(CREDENTIAL_INDEX_KEY, [])) await this.context.secrets.delete(credentialKey(id));
+      for (const id of this.context.globalState.get<string[]>(CREDENTIAL_INDEX_KEY, []))
+        await this.context.secrets.delete(credentialKey(id));
       await this.context.globalState.update(CREDENTIAL_INDEX_KEY, []);
       this.credentialCache = {};
     }
@@ -108,7 +125,15 @@ export class Secrets {
 
   private index(): SessionIndexEntry[] {
     const raw = this.context.globalState.get<unknown>(INDEX_KEY, []);
-    return Array.isArray(raw) ? raw.filter((e): e is SessionIndexEntry => typeof e === 'object' && e !== null && typeof (e as SessionIndexEntry).key === 'string' && typeof (e as SessionIndexEntry).expiration === 'string') : [];
+    return Array.isArray(raw)
+      ? raw.filter(
+          (e): e is SessionIndexEntry =>
+            typeof e === 'object' &&
+            e !== null &&
+            typeof (e as SessionIndexEntry).key === 'string' &&
+            typeof (e as SessionIndexEntry).expiration === 'string',
+        )
+      : [];
   }
 
   dispose(): void {

@@ -55,7 +55,8 @@ export class TrustDocuments implements vscode.TextDocumentContentProvider, vscod
   async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
     const roleArn = uri.query;
     const view = await this.view(roleArn);
-    if (!view) return `// No IAM data has ${roleArn}.\n// Add a snapshot (rolecall.iam.snapshots) or enable live IAM (rolecall.iam.live).\n`;
+    if (!view)
+      return `// No IAM data has ${roleArn}.\n// Add a snapshot (rolecall.iam.snapshots) or enable live IAM (rolecall.iam.live).\n`;
     if (view.parseError) return `// The trust policy of ${roleArn} is not valid JSON: ${view.parseError}\n${view.text}`;
     return view.text;
   }

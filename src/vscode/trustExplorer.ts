@@ -14,10 +14,28 @@ import { groupByCaller } from './pure/callers';
 export type ExplorerNode =
   | { kind: 'account'; account: string }
   | { kind: 'role'; account: string; roleArn: string; name: string; record: RoleRecord | null }
-  | { kind: 'statement'; roleArn: string; label: string; statement: unknown; usages: Array<{ usage: Usage; uri: vscode.Uri }> }
+  | {
+      kind: 'statement';
+      roleArn: string;
+      label: string;
+      statement: unknown;
+      usages: Array<{ usage: Usage; uri: vscode.Uri }>;
+    }
   | { kind: 'detail'; text: string; icon: string; tooltip?: string; open?: { file: string; line: number } }
-  | { kind: 'usage'; usage: Usage; uri: vscode.Uri; roleArn: string | null; /** The statement that lets it in, when listed under it (ids stay unique). */ under?: string }
-  | { kind: 'caller'; roleArn: string; caller: string | null; sources: string[]; usages: Array<{ usage: Usage; uri: vscode.Uri }> };
+  | {
+      kind: 'usage';
+      usage: Usage;
+      uri: vscode.Uri;
+      roleArn: string | null;
+      /** The statement that lets it in, when listed under it (ids stay unique). */ under?: string;
+    }
+  | {
+      kind: 'caller';
+      roleArn: string;
+      caller: string | null;
+      sources: string[];
+      usages: Array<{ usage: Usage; uri: vscode.Uri }>;
+    };
 
 /** The argument the explorer's usage nodes pass to commands (also what CodeLens passes). */
 export interface UsageRef {
@@ -42,8 +60,14 @@ export class TrustExplorer implements vscode.TreeDataProvider<ExplorerNode>, vsc
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly disposables: vscode.Disposable[] = [];
 
-  constructor(private readonly analysis: Analysis, private readonly iam: IamSource) {
-    this.view = vscode.window.createTreeView('rolecall.trustExplorer', { treeDataProvider: this, showCollapseAll: true });
+  constructor(
+    private readonly analysis: Analysis,
+    private readonly iam: IamSource,
+  ) {
+    this.view = vscode.window.createTreeView('rolecall.trustExplorer', {
+      treeDataProvider: this,
+      showCollapseAll: true,
+    });
     this.disposables.push(
       this.view,
       this.emitter,
@@ -80,12 +104,17 @@ export class TrustExplorer implements vscode.TreeDataProvider<ExplorerNode>, vsc
   }
 
   private problemsFor(roleArn: string): Finding[] {
-    return this.analysis.all().flatMap((r) => r.analysis.findings.filter((f) => f.roleArn === roleArn && f.severity !== 'info'));
+    return this.analysis
+      .all()
+      .flatMap((r) => r.analysis.findings.filter((f) => f.roleArn === roleArn && f.severity !== 'info'));
   }
 
   private updateBadge(): void {
-    const count = this.analysis.all().reduce((n, r) => n + r.analysis.findings.filter((f) => f.severity === 'error').length, 0);
-    this.view.badge = count > 0 ? { value: count, tooltip: `${count} role-assumption error${count === 1 ? '' : 's'}` } : undefined;
+    const count = this.analysis
+      .all()
+      .reduce((n, r) => n + r.analysis.findings.filter((f) => f.severity === 'error').length, 0);
+    this.view.badge =
+      count > 0 ? { value: count, tooltip: `${count} role-assumption error${count === 1 ? '' : 's'}` } : undefined;
   }
 
   async getChildren(node?: ExplorerNode): Promise<ExplorerNode[]> {
@@ -96,14 +125,25 @@ export class TrustExplorer implements vscode.TreeDataProvider<ExplorerNode>, vsc
       case 'role':
         return this.roleChildren(node);
       case 'caller':
-        return node.usages.map(({ usage, uri }): ExplorerNode => ({ kind: 'usage', usage, uri, roleArn: node.roleArn }));
+        return node.usages.map(({ usage, uri }): ExplorerNode => ({
+          kind: 'usage',
+          usage,
+          uri,
+          roleArn: node.roleArn,
+        }));
       case 'statement': {
         const d = describeStatement(node.statement);
         return [
           ...d.principals.map((p): ExplorerNode => ({ kind: 'detail', text: p, icon: 'person' })),
           ...d.conditions.map((c): ExplorerNode => ({ kind: 'detail', text: c, icon: 'symbol-boolean' })),
           // The pipeline lines this statement lets in (the statement that matched their call).
-          ...node.usages.map(({ usage, uri }): ExplorerNode => ({ kind: 'usage', usage, uri, roleArn: node.roleArn, under: node.label })),
+          ...node.usages.map(({ usage, uri }): ExplorerNode => ({
+            kind: 'usage',
+            usage,
+            uri,
+            roleArn: node.roleArn,
+            under: node.label,
+          })),
         ];
       }
       default:
@@ -119,7 +159,14 @@ export class TrustExplorer implements vscode.TreeDataProvider<ExplorerNode>, vsc
       if (a && /^\d{12}$/.test(a)) accounts.add(a);
     }
     let list = [...accounts].sort();
-    if (this.problemsOnly) list = list.filter((a) => this.usages().some(({ usage, result }) => accountOfUsage(usage) === a && findingsOf(usage, result.analysis.findings).some((f) => f.severity !== 'info')));
+    if (this.problemsOnly)
+      list = list.filter((a) =>
+        this.usages().some(
+          ({ usage, result }) =>
+            accountOfUsage(usage) === a &&
+            findingsOf(usage, result.analysis.findings).some((f) => f.severity !== 'info'),
+        ),
+      );
     return list.map((account) => ({ kind: 'account', account }));
   }
 
@@ -130,16 +177,33 @@ export class TrustExplorer implements vscode.TreeDataProvider<ExplorerNode>, vsc
     if (reader?.coversAccount(account)) {
       const listed = await reader.listRoles(account);
       if (listed.status === 'found') {
-        for (const r of listed.value) byArn.set(r.arn, { kind: 'role', account, roleArn: r.arn, name: r.roleName, record: r });
+        for (const r of listed.value)
+          byArn.set(r.arn, { kind: 'role', account, roleArn: r.arn, name: r.roleName, record: r });
       } else if (listed.status === 'unavailable') {
-        extra.push({ kind: 'detail', text: `IAM unavailable: ${listed.reason}`, icon: 'cloud-offline', tooltip: listed.next });
+        extra.push({
+          kind: 'detail',
+          text: `IAM unavailable: ${listed.reason}`,
+          icon: 'cloud-offline',
+          tooltip: listed.next,
+        });
       }
     } else {
-      extra.push({ kind: 'detail', text: 'No IAM data for this account', icon: 'info', tooltip: 'Add a snapshot (rolecall.iam.snapshots) or map a profile (rolecall.iam.accountProfiles).' });
+      extra.push({
+        kind: 'detail',
+        text: 'No IAM data for this account',
+        icon: 'info',
+        tooltip: 'Add a snapshot (rolecall.iam.snapshots) or map a profile (rolecall.iam.accountProfiles).',
+      });
     }
     for (const { usage } of this.usages()) {
       if (!usage.roleArn || accountOfUsage(usage) !== account || byArn.has(usage.roleArn)) continue;
-      byArn.set(usage.roleArn, { kind: 'role', account, roleArn: usage.roleArn, name: roleNameOf(usage.roleArn), record: null });
+      byArn.set(usage.roleArn, {
+        kind: 'role',
+        account,
+        roleArn: usage.roleArn,
+        name: roleNameOf(usage.roleArn),
+        record: null,
+      });
     }
     let roles = [...byArn.values()].sort((a, b) => a.name.localeCompare(b.name));
     if (this.problemsOnly) roles = roles.filter((r) => this.problemsFor(r.roleArn).length > 0);
@@ -149,18 +213,43 @@ export class TrustExplorer implements vscode.TreeDataProvider<ExplorerNode>, vsc
   private roleChildren(node: ExplorerNode & { kind: 'role' }): ExplorerNode[] {
     const out: ExplorerNode[] = [];
     // The pipeline lines that use the role.
-    const using = this.usages().filter(({ usage, result }) => usage.roleArn === node.roleArn && (!this.problemsOnly || findingsOf(usage, result.analysis.findings).some((f) => f.severity !== 'info')));
+    const using = this.usages().filter(
+      ({ usage, result }) =>
+        usage.roleArn === node.roleArn &&
+        (!this.problemsOnly || findingsOf(usage, result.analysis.findings).some((f) => f.severity !== 'info')),
+    );
     if (node.record) {
       const record = node.record;
       // A role defined as code: where (it wins over the snapshot / live version of the same ARN).
       const code = node.record.origin.kind === 'iac' && node.record.origin.file ? node.record.origin : null;
-      if (code?.file) out.push({ kind: 'detail', text: `Defined as code: ${vscode.workspace.asRelativePath(code.file)}:${code.line ?? 1}`, icon: 'file-code', tooltip: 'This role comes from infrastructure code (an "iac" entry of .rolecall.json); it takes precedence over snapshot and live IAM.', open: { file: code.file, line: code.line ?? 1 } });
+      if (code?.file)
+        out.push({
+          kind: 'detail',
+          text: `Defined as code: ${vscode.workspace.asRelativePath(code.file)}:${code.line ?? 1}`,
+          icon: 'file-code',
+          tooltip:
+            'This role comes from infrastructure code (an "iac" entry of .rolecall.json); it takes precedence over snapshot and live IAM.',
+          open: { file: code.file, line: code.line ?? 1 },
+        });
       const statements = statementsOf(node.record.trustPolicy.text);
-      if (statements.length === 0) out.push({ kind: 'detail', text: 'Trust policy could not be parsed', icon: 'error', tooltip: 'See the policy-parse-error finding' });
+      if (statements.length === 0)
+        out.push({
+          kind: 'detail',
+          text: 'Trust policy could not be parsed',
+          icon: 'error',
+          tooltip: 'See the policy-parse-error finding',
+        });
       // Under each trust statement, the lines whose call it lets in.
-      const matched = using.map(({ usage, result }) => ({ usage, uri: result.uri, statement: allowingStatement(record, usage) }));
+      const matched = using.map(({ usage, result }) => ({
+        usage,
+        uri: result.uri,
+        statement: allowingStatement(record, usage),
+      }));
       statements.forEach((statement, i) => {
-        const sid = typeof (statement as { Sid?: unknown }).Sid === 'string' && (statement as { Sid: string }).Sid !== '' ? (statement as { Sid: string }).Sid : String(i);
+        const sid =
+          typeof (statement as { Sid?: unknown }).Sid === 'string' && (statement as { Sid: string }).Sid !== ''
+            ? (statement as { Sid: string }).Sid
+            : String(i);
         const usages = matched.filter((m) => m.statement === sid).map(({ usage, uri }) => ({ usage, uri }));
         out.push({ kind: 'statement', roleArn: node.roleArn, label: sid, statement, usages });
       });
@@ -170,7 +259,13 @@ export class TrustExplorer implements vscode.TreeDataProvider<ExplorerNode>, vsc
     }
     // The same lines grouped by who calls STS there (and where that was read from).
     for (const g of groupByCaller(using, (x) => x.usage)) {
-      out.push({ kind: 'caller', roleArn: node.roleArn, caller: g.caller, sources: g.sources, usages: g.items.map(({ usage, result }) => ({ usage, uri: result.uri })) });
+      out.push({
+        kind: 'caller',
+        roleArn: node.roleArn,
+        caller: g.caller,
+        sources: g.sources,
+        usages: g.items.map(({ usage, result }) => ({ usage, uri: result.uri })),
+      });
     }
     return out;
   }
@@ -178,11 +273,18 @@ export class TrustExplorer implements vscode.TreeDataProvider<ExplorerNode>, vsc
   getTreeItem(node: ExplorerNode): vscode.TreeItem {
     switch (node.kind) {
       case 'account': {
-        const problems = this.usages().filter(({ usage, result }) => accountOfUsage(usage) === node.account && findingsOf(usage, result.analysis.findings).some((f) => f.severity === 'error')).length;
+        const problems = this.usages().filter(
+          ({ usage, result }) =>
+            accountOfUsage(usage) === node.account &&
+            findingsOf(usage, result.analysis.findings).some((f) => f.severity === 'error'),
+        ).length;
         const item = new vscode.TreeItem(node.account, vscode.TreeItemCollapsibleState.Expanded);
         item.id = `account:${node.account}`;
         item.contextValue = 'account';
-        item.iconPath = new vscode.ThemeIcon(problems ? 'error' : 'organization', problems ? new vscode.ThemeColor('problemsErrorIcon.foreground') : undefined);
+        item.iconPath = new vscode.ThemeIcon(
+          problems ? 'error' : 'organization',
+          problems ? new vscode.ThemeColor('problemsErrorIcon.foreground') : undefined,
+        );
         item.description = problems ? `${problems} usage${problems === 1 ? '' : 's'} with errors` : undefined;
         return item;
       }
@@ -194,7 +296,11 @@ export class TrustExplorer implements vscode.TreeDataProvider<ExplorerNode>, vsc
         item.tooltip = node.roleArn;
         const errors = problems.filter((f) => f.severity === 'error').length;
         const fromCode = node.record?.origin.kind === 'iac' ? 'from code' : undefined;
-        item.description = problems.length ? `${problems.length} problem${problems.length === 1 ? '' : 's'}${fromCode ? ` · ${fromCode}` : ''}` : node.record ? fromCode : 'not found';
+        item.description = problems.length
+          ? `${problems.length} problem${problems.length === 1 ? '' : 's'}${fromCode ? ` · ${fromCode}` : ''}`
+          : node.record
+            ? fromCode
+            : 'not found';
         item.iconPath = errors
           ? new vscode.ThemeIcon('error', new vscode.ThemeColor('problemsErrorIcon.foreground'))
           : problems.length
@@ -205,7 +311,12 @@ export class TrustExplorer implements vscode.TreeDataProvider<ExplorerNode>, vsc
       case 'statement': {
         const d = describeStatement(node.statement);
         const lets = node.usages.length;
-        const item = new vscode.TreeItem(`Statement ${d.label}`, d.principals.length + d.conditions.length + lets ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+        const item = new vscode.TreeItem(
+          `Statement ${d.label}`,
+          d.principals.length + d.conditions.length + lets
+            ? vscode.TreeItemCollapsibleState.Collapsed
+            : vscode.TreeItemCollapsibleState.None,
+        );
         item.id = `statement:${node.roleArn}#${node.label}`;
         item.contextValue = 'statement';
         item.description = `${d.principals.join(', ')}${lets ? ` · lets in ${lets} line${lets === 1 ? '' : 's'}` : ''}`;
@@ -215,7 +326,10 @@ export class TrustExplorer implements vscode.TreeDataProvider<ExplorerNode>, vsc
         return item;
       }
       case 'caller': {
-        const item = new vscode.TreeItem(node.caller ? callerName(node.caller) : 'unknown caller', vscode.TreeItemCollapsibleState.Expanded);
+        const item = new vscode.TreeItem(
+          node.caller ? callerName(node.caller) : 'unknown caller',
+          vscode.TreeItemCollapsibleState.Expanded,
+        );
         item.id = `caller:${node.roleArn}|${node.caller ?? ''}`;
         item.contextValue = 'caller';
         item.description = `${node.usages.length} usage${node.usages.length === 1 ? '' : 's'} · from ${node.sources.join(', ')}`;
@@ -230,7 +344,11 @@ export class TrustExplorer implements vscode.TreeDataProvider<ExplorerNode>, vsc
         item.contextValue = node.open ? 'code' : 'detail';
         if (node.open) {
           const at = new vscode.Position(node.open.line - 1, 0);
-          item.command = { command: 'vscode.open', title: 'Open Template', arguments: [vscode.Uri.file(node.open.file), { selection: new vscode.Range(at, at) }] };
+          item.command = {
+            command: 'vscode.open',
+            title: 'Open Template',
+            arguments: [vscode.Uri.file(node.open.file), { selection: new vscode.Range(at, at) }],
+          };
         }
         return item;
       }
@@ -240,11 +358,16 @@ export class TrustExplorer implements vscode.TreeDataProvider<ExplorerNode>, vsc
         const own = result ? findingsOf(node.usage, result.analysis.findings) : [];
         const account = accountOfUsage(node.usage);
         const decision = decide(node.usage, own, !!(result && account && result.iamCovered(account)));
-        const item = new vscode.TreeItem(`${vscode.workspace.asRelativePath(node.uri)}:${line}`, vscode.TreeItemCollapsibleState.None);
+        const item = new vscode.TreeItem(
+          `${vscode.workspace.asRelativePath(node.uri)}:${line}`,
+          vscode.TreeItemCollapsibleState.None,
+        );
         item.id = `usage:${node.under !== undefined ? `statement ${node.under}:` : ''}${node.uri.toString()}@${node.usage.anchor.start}`;
         item.contextValue = 'usage';
         item.description = `${node.usage.kind} · ${decision.kind}${decision.kind === 'deny' ? ` (${decision.finding.code})` : ''}`;
-        item.tooltip = own.length ? own.map((f) => `${f.code}: ${f.message}`).join('\n') : `${path.basename(node.uri.fsPath)} line ${line}`;
+        item.tooltip = own.length
+          ? own.map((f) => `${f.code}: ${f.message}`).join('\n')
+          : `${path.basename(node.uri.fsPath)} line ${line}`;
         item.iconPath = own.some((f) => f.severity === 'error')
           ? new vscode.ThemeIcon('error', new vscode.ThemeColor('problemsErrorIcon.foreground'))
           : own.some((f) => f.severity === 'warning')

@@ -19,7 +19,10 @@ try {
   process.exit(1);
 }
 say('packaging the extension (npm run package) ...');
-const pkg = spawnSync('npm', ['run', '--silent', 'package'], { cwd: repoRoot, stdio: ['ignore', 'inherit', 'inherit'] });
+const pkg = spawnSync('npm', ['run', '--silent', 'package'], {
+  cwd: repoRoot,
+  stdio: ['ignore', 'inherit', 'inherit'],
+});
 const vsix = path.join(repoRoot, 'dist', 'rolecall.vsix');
 if (pkg.status !== 0 || !existsSync(vsix)) {
   process.stderr.write('[editor] npm run package failed\n');
@@ -37,7 +40,9 @@ try {
     preinstall: (dir) => installVsix(vsix, dir),
   });
 } catch (err) {
-  process.stderr.write(`[editor] code-server did not start on ${host}:${port}: ${err.message.split('\n')[0]}\n(is the port taken? set PORT=...)\n`);
+  process.stderr.write(
+    `[editor] code-server did not start on ${host}:${port}: ${err.message.split('\n')[0]}\n(is the port taken? set PORT=...)\n`,
+  );
   process.exit(1);
 }
 say(`RoleCall ${path.basename(vsix)} installed; examples/ open (edits change the files in the repository).`);

@@ -51,7 +51,11 @@ try {
 }
 // The minting spec runs an STS emulator (moto) whose venv the AWS helper's script installs.
 {
-  const moto = spawnSync(process.execPath, [path.join(repoRoot, 'scripts', 'setup-moto.mjs')], { cwd: repoRoot, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const moto = spawnSync(process.execPath, [path.join(repoRoot, 'scripts', 'setup-moto.mjs')], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   if (moto.status !== 0) fail(`setup-moto: ${(moto.stdout + moto.stderr).trim()}`);
 }
 const setupSeconds = secs(tSetup);
@@ -61,9 +65,15 @@ const vsix = path.join(repoRoot, 'dist', 'rolecall.vsix');
 const tPkg = Date.now();
 if (!opts['skip-package'] || !existsSync(vsix)) {
   rmSync(vsix, { force: true });
-  const res = spawnSync('npm', ['run', '--silent', 'package'], { cwd: repoRoot, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const res = spawnSync('npm', ['run', '--silent', 'package'], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   if (res.status !== 0 || !existsSync(vsix)) {
-    fail(`npm run package exited ${res.status}; no ${path.relative(repoRoot, vsix)}:\n${(res.stdout + res.stderr).trim().split('\n').slice(-30).join('\n')}`);
+    fail(
+      `npm run package exited ${res.status}; no ${path.relative(repoRoot, vsix)}:\n${(res.stdout + res.stderr).trim().split('\n').slice(-30).join('\n')}`,
+    );
   }
 }
 const extensionsSeed = path.join(workDir, 'extensions-seed');
@@ -75,7 +85,9 @@ try {
   fail(err.message);
 }
 const packageSeconds = secs(tPkg);
-say(`packaged and installed ${installed.join(', ')} (${(statSync(vsix).size / 1024).toFixed(0)} KiB) in ${packageSeconds}s`);
+say(
+  `packaged and installed ${installed.join(', ')} (${(statSync(vsix).size / 1024).toFixed(0)} KiB) in ${packageSeconds}s`,
+);
 
 // 3. Extension-host tests, bundled to JS the editor can load.
 const tBuild = Date.now();
@@ -91,10 +103,19 @@ say(`bundled ${exthost.files.length} extension-host test file(s) in ${secs(tBuil
 rmSync(artifactsDir, { recursive: true, force: true });
 mkdirSync(artifactsDir, { recursive: true });
 const specDir = path.join(repoRoot, 'test', 'e2e', 'specs');
-const specs = opts.spec?.length ? opts.spec : readdirSync(specDir).filter((f) => f.endsWith('.spec.mjs')).sort().map((f) => path.join(specDir, f));
+const specs = opts.spec?.length
+  ? opts.spec
+  : readdirSync(specDir)
+      .filter((f) => f.endsWith('.spec.mjs'))
+      .sort()
+      .map((f) => path.join(specDir, f));
 const summaryFile = path.join(workDir, 'summary.json');
 rmSync(summaryFile, { force: true });
-const mochaArgs = [path.join(repoRoot, 'node_modules', 'mocha', 'bin', 'mocha.js'), '--config', path.join(repoRoot, 'test', 'e2e', '.mocharc.json')];
+const mochaArgs = [
+  path.join(repoRoot, 'node_modules', 'mocha', 'bin', 'mocha.js'),
+  '--config',
+  path.join(repoRoot, 'test', 'e2e', '.mocharc.json'),
+];
 if (opts.grep) mochaArgs.push('--grep', opts.grep);
 mochaArgs.push(...specs);
 const env = {

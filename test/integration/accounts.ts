@@ -18,7 +18,12 @@ export async function credentialsFor(endpoint: string, account: string): Promise
   if (account === MOTO_DEFAULT_ACCOUNT) return { ...FAKE_CREDENTIALS };
   const sts = new STSClient({ region: REGION, endpoint, credentials: FAKE_CREDENTIALS });
   try {
-    const out = await sts.send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${account}:role/rolecall-test-admin`, RoleSessionName: 'rolecall-test' }));
+    const out = await sts.send(
+      new AssumeRoleCommand({
+        RoleArn: `arn:aws:iam::${account}:role/rolecall-test-admin`,
+        RoleSessionName: 'rolecall-test',
+      }),
+    );
     const c = out.Credentials;
     if (!c?.AccessKeyId || !c.SecretAccessKey) throw new Error('moto returned no credentials');
     return { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken };
@@ -33,7 +38,11 @@ export async function iamIn(endpoint: string, account: string): Promise<IAMClien
 }
 
 /** Writes a shared credentials file with one profile per entry; returns its path (in a fresh temp dir). */
-export function writeProfiles(profiles: Record<string, StaticCredentials>): { credentialsFile: string; configFile: string; dir: string } {
+export function writeProfiles(profiles: Record<string, StaticCredentials>): {
+  credentialsFile: string;
+  configFile: string;
+  dir: string;
+} {
   const dir = mkdtempSync(join(tmpdir(), 'rolecall-aws-'));
   const credentialsFile = join(dir, 'credentials');
   const configFile = join(dir, 'config');

@@ -50,14 +50,20 @@ export function startFaultProxy(target: string): Promise<FaultProxy> {
   const stalls = new Set<NodeJS.Timeout>();
 
   const handle = (req: IncomingMessage, res: ServerResponse, body: Buffer): void => {
-    const action = new URLSearchParams(body.toString('utf8')).get('Action') ?? new URL(req.url ?? '/', 'http://x').searchParams.get('Action') ?? 'unknown';
+    const action =
+      new URLSearchParams(body.toString('utf8')).get('Action') ??
+      new URL(req.url ?? '/', 'http://x').searchParams.get('Action') ??
+      'unknown';
     seen[action] = (seen[action] ?? 0) + 1;
-    for (const r of rules) if ((r.action === undefined || r.action === action) && r.passed < (r.after ?? 0)) {
-      r.passed++;
-      forward(req, res, body);
-      return;
-    }
-    const rule = rules.find((r) => (r.action === undefined || r.action === action) && (r.times === undefined || r.used < r.times));
+    for (const r of rules)
+      if ((r.action === undefined || r.action === action) && r.passed < (r.after ?? 0)) {
+        r.passed++;
+        forward(req, res, body);
+        return;
+      }
+    const rule = rules.find(
+      (r) => (r.action === undefined || r.action === action) && (r.times === undefined || r.used < r.times),
+    );
     if (rule) {
       rule.used++;
       injected[action] = (injected[action] ?? 0) + 1;
@@ -67,10 +73,19 @@ export function startFaultProxy(target: string): Promise<FaultProxy> {
           res.writeHead(400, { 'content-type': 'text/xml' }).end(awsError('Throttling', 'Rate exceeded'));
           return;
         case 'access-denied':
-          res.writeHead(403, { 'content-type': 'text/xml' }).end(awsError('AccessDenied', `User: arn:aws:iam::123456789012:user/moto is not authorized to perform: iam:${action}`));
+          res
+            .writeHead(403, { 'content-type': 'text/xml' })
+            .end(
+              awsError(
+                'AccessDenied',
+                `User: arn:aws:iam::123456789012:user/moto is not authorized to perform: iam:${action}`,
+              ),
+            );
           return;
         case 'server-error':
-          res.writeHead(fault.status ?? 503, { 'content-type': 'text/xml' }).end(awsError('ServiceUnavailable', 'Service is unavailable'));
+          res
+            .writeHead(fault.status ?? 503, { 'content-type': 'text/xml' })
+            .end(awsError('ServiceUnavailable', 'Service is unavailable'));
           return;
         case 'reset':
           req.socket.destroy();
@@ -84,7 +99,9 @@ export function startFaultProxy(target: string): Promise<FaultProxy> {
           return;
         }
         case 'malformed':
-          res.writeHead(200, { 'content-type': 'text/xml' }).end('<GetRoleResponse><GetRoleResult><Role><RoleName>oops</Rol');
+          res
+            .writeHead(200, { 'content-type': 'text/xml' })
+            .end('<GetRoleResponse><GetRoleResult><Role><RoleName>oops</Rol');
           return;
         case 'respond':
           res.writeHead(fault.status ?? 200, { 'content-type': 'text/xml' }).end(fault.body);
@@ -97,7 +114,13 @@ export function startFaultProxy(target: string): Promise<FaultProxy> {
   const forward = (req: IncomingMessage, res: ServerResponse, body: Buffer): void => {
     if (res.destroyed || req.socket.destroyed) return;
     const out = httpRequest(
-      { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: { ...req.headers, host: upstream.host } },
+      {
+        host: upstream.hostname,
+        port: upstream.port,
+        method: req.method,
+        path: req.url,
+        headers: { ...req.headers, host: upstream.host },
+      },
       (answer) => {
         res.writeHead(answer.statusCode ?? 502, answer.headers);
         answer.pipe(res);

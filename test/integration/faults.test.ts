@@ -14,7 +14,10 @@ import { FAKE_CREDENTIALS, MOTO_DEFAULT_ACCOUNT, REGION, freePort, startMoto } f
 import type { Moto } from './moto';
 
 const ROLE = `arn:aws:iam::${MOTO_DEFAULT_ACCOUNT}:role/jenkins`;
-const TRUST = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111111111111:root' }, Action: 'sts:AssumeRole' }] };
+const TRUST = {
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111111111111:root' }, Action: 'sts:AssumeRole' }],
+};
 
 describe('live IAM under injected faults', function () {
   this.timeout(60_000);
@@ -97,7 +100,10 @@ describe('live IAM under injected faults', function () {
     const got = await r.getRole(ROLE, { identityPolicies: false });
     assert.equal(got.status, 'unavailable');
     if (got.status === 'unavailable') {
-      assert.match(got.reason, /AccessDenied: arn:aws:sts::123456789012:user\/moto may not call iam:GetRole on arn:aws:iam::123456789012:role\/jenkins/);
+      assert.match(
+        got.reason,
+        /AccessDenied: arn:aws:sts::123456789012:user\/moto may not call iam:GetRole on arn:aws:iam::123456789012:role\/jenkins/,
+      );
       assert.match(got.next, /IAMReadOnlyAccess/);
     }
     assert.equal(proxy.seen.GetRole, 1);
@@ -117,7 +123,11 @@ describe('live IAM under injected faults', function () {
     proxy.setRules([{ action: 'GetRole', fault: { kind: 'reset' } }]);
     const got = await r2.getRole(ROLE, { identityPolicies: false });
     assert.equal(got.status, 'unavailable');
-    if (got.status === 'unavailable') assert.match(got.reason, /cannot reach IAM at http:\/\/127\.0\.0\.1:\d+ \((ECONNRESET|EPIPE|NetworkError)\) after 4 attempts/);
+    if (got.status === 'unavailable')
+      assert.match(
+        got.reason,
+        /cannot reach IAM at http:\/\/127\.0\.0\.1:\d+ \((ECONNRESET|EPIPE|NetworkError)\) after 4 attempts/,
+      );
     assert.equal(proxy.seen.GetRole, 4);
   });
 
@@ -131,7 +141,15 @@ describe('live IAM under injected faults', function () {
   });
 
   it('a stalled server: the lookup returns within its deadline', async () => {
-    const r = await createLiveIamReader({ endpointUrl: proxy.url, region: REGION, credentials: FAKE_CREDENTIALS, requestTimeoutMs: 300, deadlineMs: 1000, maxAttempts: 10, baseBackoffMs: 50 });
+    const r = await createLiveIamReader({
+      endpointUrl: proxy.url,
+      region: REGION,
+      credentials: FAKE_CREDENTIALS,
+      requestTimeoutMs: 300,
+      deadlineMs: 1000,
+      maxAttempts: 10,
+      baseBackoffMs: 50,
+    });
     readers.push(r);
     proxy.setRules([{ action: 'GetRole', fault: { kind: 'stall', ms: 20_000 } }]);
     const start = Date.now();
@@ -145,12 +163,19 @@ describe('live IAM under injected faults', function () {
 
   it('connection refused (nothing listening) ⇒ unavailable from the start, never a throw', async () => {
     const port = await freePort();
-    const r = await createLiveIamReader({ endpointUrl: `http://127.0.0.1:${port}`, region: REGION, credentials: FAKE_CREDENTIALS, maxAttempts: 2, sleep: async () => undefined });
+    const r = await createLiveIamReader({
+      endpointUrl: `http://127.0.0.1:${port}`,
+      region: REGION,
+      credentials: FAKE_CREDENTIALS,
+      maxAttempts: 2,
+      sleep: async () => undefined,
+    });
     readers.push(r);
     assert.equal(r.defaultAccount(), null);
     const got = await r.getRole(ROLE);
     assert.equal(got.status, 'unavailable');
-    if (got.status === 'unavailable') assert.match(got.reason, /cannot reach STS at http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\)/);
+    if (got.status === 'unavailable')
+      assert.match(got.reason, /cannot reach STS at http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\)/);
     assert.equal((await r.listRoles(MOTO_DEFAULT_ACCOUNT)).status, 'unavailable');
     assert.equal((await r.getUser(`arn:aws:iam::${MOTO_DEFAULT_ACCOUNT}:user/alice`)).status, 'unavailable');
   });
@@ -160,16 +185,33 @@ describe('live IAM under injected faults', function () {
     const r = await reader({ failureTtlMs: 10_000, now: () => now });
     proxy.setRules([{ action: 'GetRole', fault: { kind: 'throttle' } }]);
     const results = await Promise.all(Array.from({ length: 20 }, () => r.getRole(ROLE, { identityPolicies: false })));
-    assert.ok(results.every((x) => x.status === 'unavailable'), 'never a pass on failure');
+    assert.ok(
+      results.every((x) => x.status === 'unavailable'),
+      'never a pass on failure',
+    );
     assert.equal(proxy.seen.GetRole, 4, 'one logical call, 4 attempts, for 20 callers');
     proxy.setRules([]);
-    assert.equal((await r.getRole(ROLE, { identityPolicies: false })).status, 'unavailable', 'still within the failure TTL');
+    assert.equal(
+      (await r.getRole(ROLE, { identityPolicies: false })).status,
+      'unavailable',
+      'still within the failure TTL',
+    );
     now += 10_001;
-    assert.equal((await r.getRole(ROLE, { identityPolicies: false })).status, 'found', 'recovered once the fault cleared');
+    assert.equal(
+      (await r.getRole(ROLE, { identityPolicies: false })).status,
+      'found',
+      'recovered once the fault cleared',
+    );
   });
 
   it('STS: AssumeRole retries throttling but never resends a single-use MFA code after a reset', async () => {
-    const sts = createStsClient({ endpointUrl: proxy.url, region: REGION, credentials: FAKE_CREDENTIALS, maxAttempts: 3, sleep: async () => undefined });
+    const sts = createStsClient({
+      endpointUrl: proxy.url,
+      region: REGION,
+      credentials: FAKE_CREDENTIALS,
+      maxAttempts: 3,
+      sleep: async () => undefined,
+    });
     try {
       proxy.setRules([{ action: 'AssumeRole', times: 2, fault: { kind: 'throttle' } }]);
       const ok = await mint({ roleArn: ROLE, roleSessionName: 'faulty', durationSeconds: 900 }, { sts });
@@ -179,7 +221,15 @@ describe('live IAM under injected faults', function () {
       proxy.clear();
       proxy.setRules([{ action: 'AssumeRole', fault: { kind: 'reset' } }]);
       await assert.rejects(
-        mint({ roleArn: ROLE, roleSessionName: 'faulty', mfaSerial: `arn:aws:iam::${MOTO_DEFAULT_ACCOUNT}:mfa/alice`, tokenCode: '123456' }, { sts }),
+        mint(
+          {
+            roleArn: ROLE,
+            roleSessionName: 'faulty',
+            mfaSerial: `arn:aws:iam::${MOTO_DEFAULT_ACCOUNT}:mfa/alice`,
+            tokenCode: '123456',
+          },
+          { sts },
+        ),
         (e: unknown) => e instanceof StsError && e.kind === 'network' && /cannot reach STS/.test(e.message),
       );
       assert.equal(proxy.seen.AssumeRole, 1, 'the MFA code was sent once');
@@ -187,7 +237,10 @@ describe('live IAM under injected faults', function () {
       proxy.clear();
       proxy.setRules([{ action: 'AssumeRole', fault: { kind: 'access-denied' } }]);
       await assert.rejects(
-        mint({ roleArn: ROLE, roleSessionName: 'faulty' }, { sts, explainDenial: async () => 'trust statement 0 (FromHub) allows only arn:aws:iam::111111111111:root' }),
+        mint(
+          { roleArn: ROLE, roleSessionName: 'faulty' },
+          { sts, explainDenial: async () => 'trust statement 0 (FromHub) allows only arn:aws:iam::111111111111:root' },
+        ),
         (e: unknown) => e instanceof StsError && e.kind === 'access-denied' && /FromHub/.test(e.next),
       );
     } finally {

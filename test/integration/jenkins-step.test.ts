@@ -55,17 +55,31 @@ describe('the Jenkins step rolecallScan', function () {
     dir = path.join(p.dir, 'jenkins');
     mkdirSync(dir);
     // Only Node on the PATH, and npm kept off the network: the tarball needs nothing else.
-    env = groovyEnv({ PATH: [path.dirname(process.execPath), '/usr/bin', '/bin'].join(path.delimiter), HOME: process.env.HOME, npm_config_offline: 'true', npm_config_update_notifier: 'false' });
+    env = groovyEnv({
+      PATH: [path.dirname(process.execPath), '/usr/bin', '/bin'].join(path.delimiter),
+      HOME: process.env.HOME,
+      npm_config_offline: 'true',
+      npm_config_update_notifier: 'false',
+    });
   });
 
   it('and the documented Jenkinsfiles are valid Groovy (and a broken one is not)', function () {
     const broken = path.join(dir, 'Broken.groovy');
     writeFileSync(broken, "pipeline {\n  stages {\n    stage('x') { steps { sh 'make' }\n");
-    const files = [step, ...['Jenkinsfile', 'Jenkinsfile.refresh-snapshots'].map((f) => path.join(repoRoot, 'integrations', 'jenkins', f)), broken];
+    const files = [
+      step,
+      ...['Jenkinsfile', 'Jenkinsfile.refresh-snapshots'].map((f) => path.join(repoRoot, 'integrations', 'jenkins', f)),
+      broken,
+    ];
     const results = groovy(['check', ...files]) as { file: string; ok: boolean; error?: string }[];
     assert.deepEqual(
       results.map((r) => [path.basename(r.file), r.ok]),
-      [['rolecallScan.groovy', true], ['Jenkinsfile', true], ['Jenkinsfile.refresh-snapshots', true], ['Broken.groovy', false]],
+      [
+        ['rolecallScan.groovy', true],
+        ['Jenkinsfile', true],
+        ['Jenkinsfile.refresh-snapshots', true],
+        ['Broken.groovy', false],
+      ],
       JSON.stringify(results, null, 1),
     );
   });
@@ -79,7 +93,10 @@ describe('the Jenkins step rolecallScan', function () {
     const lenient = workspace('ws-lenient', copyExamples);
     const clean = workspace('ws-clean', (root) => {
       mkdirSync(path.join(root, "it's ci"));
-      writeFileSync(path.join(root, "it's ci", 'Jenkinsfile'), "pipeline {\n  agent any\n  stages {\n    stage('build') {\n      steps { sh 'make' }\n    }\n  }\n}\n");
+      writeFileSync(
+        path.join(root, "it's ci", 'Jenkinsfile'),
+        "pipeline {\n  agent any\n  stages {\n    stage('build') {\n      steps { sh 'make' }\n    }\n  }\n}\n",
+      );
     });
     const broken = workspace('ws-broken', copyExamples);
     const tmp = path.join(dir, 'workspace@tmp');
@@ -89,7 +106,12 @@ describe('the Jenkins step rolecallScan', function () {
       { name: 'errors', workspace: examples, tmp, options: { npmPackage: p.tarball, args: credentials } },
       { name: 'never', workspace: lenient, tmp, options: { cli: p.bin, failOn: 'never', args: credentials } },
       { name: 'clean', workspace: clean, tmp, options: { cli: p.bin, failOn: 'warning', paths: ["it's ci"] } },
-      { name: 'unreadable', workspace: broken, tmp, options: { cli: p.bin, args: ['--iam-snapshot', 'no-such-snapshot.json'] } },
+      {
+        name: 'unreadable',
+        workspace: broken,
+        tmp,
+        options: { cli: p.bin, args: ['--iam-snapshot', 'no-such-snapshot.json'] },
+      },
       { name: 'bad level', workspace: broken, tmp, options: { cli: p.bin, failOn: 'sometimes' } },
     ];
     const file = path.join(dir, 'scenarios.json');
@@ -110,11 +132,18 @@ describe('the Jenkins step rolecallScan', function () {
     assert.equal(record.enabledForFailure, true);
     const recorded = sarifOf(examples);
     assert.deepEqual(sarifErrors(recorded), []);
-    const json = spawnSync(p.bin, ['scan', '.', ...credentials, '--format', 'json'], { cwd: examples, encoding: 'utf8' });
+    const json = spawnSync(p.bin, ['scan', '.', ...credentials, '--format', 'json'], {
+      cwd: examples,
+      encoding: 'utf8',
+    });
     const findings = JSON.parse(json.stdout).findings as { code: string; line: number; file: string }[];
     assert.ok(findings.length > 10);
     assert.deepEqual(
-      recorded.runs[0].results.map((r: any) => [r.locations[0].physicalLocation.artifactLocation.uri, r.locations[0].physicalLocation.region.startLine, r.ruleId]),
+      recorded.runs[0].results.map((r: any) => [
+        r.locations[0].physicalLocation.artifactLocation.uri,
+        r.locations[0].physicalLocation.region.startLine,
+        r.ruleId,
+      ]),
       findings.map((f) => [f.file, f.line, f.code]),
     );
 

@@ -64,9 +64,34 @@ describe('live IAM reader against moto', function () {
   beforeEach(async () => {
     await moto.reset();
     iam222 = await iamIn(moto.url, '222222222222');
-    await iam222.send(new CreateRoleCommand({ RoleName: 'jenkins', AssumeRolePolicyDocument: JSON.stringify(TRUST), MaxSessionDuration: 7200 }));
-    await iam222.send(new PutRolePolicyCommand({ RoleName: 'jenkins', PolicyName: 'ec2', PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'ec2:*', Resource: '*' }] }) }));
-    const managed = await iam222.send(new CreatePolicyCommand({ PolicyName: 'assume-deploy', PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: 'arn:aws:iam::333333333333:role/deploy-role' }] }) }));
+    await iam222.send(
+      new CreateRoleCommand({
+        RoleName: 'jenkins',
+        AssumeRolePolicyDocument: JSON.stringify(TRUST),
+        MaxSessionDuration: 7200,
+      }),
+    );
+    await iam222.send(
+      new PutRolePolicyCommand({
+        RoleName: 'jenkins',
+        PolicyName: 'ec2',
+        PolicyDocument: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Action: 'ec2:*', Resource: '*' }],
+        }),
+      }),
+    );
+    const managed = await iam222.send(
+      new CreatePolicyCommand({
+        PolicyName: 'assume-deploy',
+        PolicyDocument: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [
+            { Effect: 'Allow', Action: 'sts:AssumeRole', Resource: 'arn:aws:iam::333333333333:role/deploy-role' },
+          ],
+        }),
+      }),
+    );
     await iam222.send(new AttachRolePolicyCommand({ RoleName: 'jenkins', PolicyArn: managed.Policy?.Arn }));
   });
   afterEach(() => {
@@ -142,7 +167,12 @@ describe('live IAM reader against moto', function () {
   it('NoSuchEntity ⇒ not-found with the names that do exist (ListRoles, paginated)', async () => {
     // More than one ListRoles page (moto pages at 100).
     for (let i = 0; i < 102; i++) {
-      await iam222.send(new CreateRoleCommand({ RoleName: `filler-${String(i).padStart(3, '0')}`, AssumeRolePolicyDocument: JSON.stringify(TRUST) }));
+      await iam222.send(
+        new CreateRoleCommand({
+          RoleName: `filler-${String(i).padStart(3, '0')}`,
+          AssumeRolePolicyDocument: JSON.stringify(TRUST),
+        }),
+      );
     }
     const r = await reader();
     const got = await r.getRole('arn:aws:iam::222222222222:role/jenkins-typo');
@@ -171,12 +201,37 @@ describe('live IAM reader against moto', function () {
 
   it('GetUser: inline, group and managed policies and MFA devices', async () => {
     await iam222.send(new CreateUserCommand({ UserName: 'alice' }));
-    await iam222.send(new PutUserPolicyCommand({ UserName: 'alice', PolicyName: 'assume-any', PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: '*' }] }) }));
+    await iam222.send(
+      new PutUserPolicyCommand({
+        UserName: 'alice',
+        PolicyName: 'assume-any',
+        PolicyDocument: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: '*' }],
+        }),
+      }),
+    );
     await iam222.send(new CreateGroupCommand({ GroupName: 'devs' }));
-    await iam222.send(new PutGroupPolicyCommand({ GroupName: 'devs', PolicyName: 'read', PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }] }) }));
+    await iam222.send(
+      new PutGroupPolicyCommand({
+        GroupName: 'devs',
+        PolicyName: 'read',
+        PolicyDocument: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }],
+        }),
+      }),
+    );
     await iam222.send(new AddUserToGroupCommand({ GroupName: 'devs', UserName: 'alice' }));
     const device = await iam222.send(new CreateVirtualMFADeviceCommand({ VirtualMFADeviceName: 'alice' }));
-    await iam222.send(new EnableMFADeviceCommand({ UserName: 'alice', SerialNumber: device.VirtualMFADevice?.SerialNumber, AuthenticationCode1: '123456', AuthenticationCode2: '654321' }));
+    await iam222.send(
+      new EnableMFADeviceCommand({
+        UserName: 'alice',
+        SerialNumber: device.VirtualMFADevice?.SerialNumber,
+        AuthenticationCode1: '123456',
+        AuthenticationCode2: '654321',
+      }),
+    );
     const r = await reader();
     const got = await r.getUser('arn:aws:iam::222222222222:user/alice');
     assert.equal(got.status, 'found');
@@ -209,7 +264,7 @@ describe('live IAM reader against moto', function () {
       if (wrong.status === 'unavailable') {
         assert.match(wrong.reason, /profile wrong mapped to account 444444444444 belongs to account 333333333333/);
       }
-      assert.equal(r.callCounts().GetRole, 1, 'no GetRole was sent with the wrong account\'s credentials');
+      assert.equal(r.callCounts().GetRole, 1, "no GetRole was sent with the wrong account's credentials");
     } finally {
       if (saved.c === undefined) delete process.env.AWS_SHARED_CREDENTIALS_FILE;
       else process.env.AWS_SHARED_CREDENTIALS_FILE = saved.c;
@@ -221,7 +276,9 @@ describe('live IAM reader against moto', function () {
 
   it('GetInstanceProfile: the role an EC2 agent runs as (by name, path ignored), not-found for an unknown profile', async () => {
     await iam222.send(new CreateInstanceProfileCommand({ InstanceProfileName: 'jenkins-agent', Path: '/ci/' }));
-    await iam222.send(new AddRoleToInstanceProfileCommand({ InstanceProfileName: 'jenkins-agent', RoleName: 'jenkins' }));
+    await iam222.send(
+      new AddRoleToInstanceProfileCommand({ InstanceProfileName: 'jenkins-agent', RoleName: 'jenkins' }),
+    );
     const r = await reader();
     const got = await r.getInstanceProfile('arn:aws:iam::222222222222:instance-profile/jenkins-agent');
     assert.equal(got.status, 'found');
@@ -230,14 +287,22 @@ describe('live IAM reader against moto', function () {
       assert.equal(got.value.path, '/ci/');
       assert.equal(got.value.accountId, '222222222222');
     }
-    assert.equal((await r.getInstanceProfile('arn:aws:iam::222222222222:instance-profile/ci/jenkins-agent')).status, 'found');
+    assert.equal(
+      (await r.getInstanceProfile('arn:aws:iam::222222222222:instance-profile/ci/jenkins-agent')).status,
+      'found',
+    );
     assert.equal(r.callCounts().GetInstanceProfile, 1, 'the second lookup came from the cache');
     assert.equal((await r.getInstanceProfile('arn:aws:iam::222222222222:instance-profile/none')).status, 'not-found');
     assert.equal((await r.getInstanceProfile('arn:aws:iam::999999999999:instance-profile/x')).status, 'unavailable');
   });
 
   it('missing default credentials ⇒ every lookup unavailable with a next step, never a throw', async () => {
-    const r = await createLiveIamReader({ endpointUrl: moto.url, region: REGION, profile: 'no-such-profile-rolecall', maxAttempts: 1 });
+    const r = await createLiveIamReader({
+      endpointUrl: moto.url,
+      region: REGION,
+      profile: 'no-such-profile-rolecall',
+      maxAttempts: 1,
+    });
     readers.push(r);
     assert.equal(r.defaultAccount(), null);
     assert.ok(r.coversAccount('222222222222'), 'claims unknown accounts so the real reason is reported');

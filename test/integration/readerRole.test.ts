@@ -14,7 +14,9 @@ import { REGION, startMoto, type Moto } from './moto';
 import { replaySnapshot } from './replay';
 
 const root = join(__dirname, '..', '..');
-const SNAPSHOTS = readdirSync(join(root, 'examples', 'iam')).filter((f) => /^\d{12}\.json$/.test(f)).sort();
+const SNAPSHOTS = readdirSync(join(root, 'examples', 'iam'))
+  .filter((f) => /^\d{12}\.json$/.test(f))
+  .sort();
 const HUB = '111111111111';
 const TARGETS = SNAPSHOTS.map((f) => f.slice(0, 12)).filter((a) => a !== HUB);
 const profileOf = (account: string) => `acct${account}`;
@@ -30,7 +32,11 @@ function cli(args: string[], env: Record<string, string>): Promise<Run> {
   return new Promise((resolve, reject) => {
     const base: Record<string, string> = {};
     for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('AWS_')) base[k] = v;
-    const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src', 'cli', 'main.ts'), ...args], { cwd: root, env: { ...base, AWS_EC2_METADATA_DISABLED: 'true', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src', 'cli', 'main.ts'), ...args], {
+      cwd: root,
+      env: { ...base, AWS_EC2_METADATA_DISABLED: 'true', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -44,7 +50,14 @@ function cli(args: string[], env: Record<string, string>): Promise<Run> {
   });
 }
 
-interface JsonFinding { file: string; line: number; column: number; code: string; roleArn: string | null; message: string }
+interface JsonFinding {
+  file: string;
+  line: number;
+  column: number;
+  code: string;
+  roleArn: string | null;
+  message: string;
+}
 
 function findingsOf(run: Run, label: string): JsonFinding[] {
   try {
@@ -71,8 +84,13 @@ describe('every account through one reader role (--assume-role-template) against
       try {
         await replaySnapshot(iam, join(root, 'examples', 'iam', file));
         if (account !== HUB) {
-          const trust = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${HUB}:root` }, Action: 'sts:AssumeRole' }] };
-          await iam.send(new CreateRoleCommand({ RoleName: 'rolecall-reader', AssumeRolePolicyDocument: JSON.stringify(trust) }));
+          const trust = {
+            Version: '2012-10-17',
+            Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${HUB}:root` }, Action: 'sts:AssumeRole' }],
+          };
+          await iam.send(
+            new CreateRoleCommand({ RoleName: 'rolecall-reader', AssumeRolePolicyDocument: JSON.stringify(trust) }),
+          );
         }
       } finally {
         iam.destroy();
@@ -88,12 +106,32 @@ describe('every account through one reader role (--assume-role-template) against
     delete config.iamSnapshots;
     delete config.iac;
     // Its JCasC paths are relative to examples/ too: pass them as flags (who runs each agent label).
-    const casc = ((config.jenkinsCasc as string[] | undefined) ?? []).flatMap((f) => ['--jenkins-casc', `examples/${f}`]);
+    const casc = ((config.jenkinsCasc as string[] | undefined) ?? []).flatMap((f) => [
+      '--jenkins-casc',
+      `examples/${f}`,
+    ]);
     delete config.jenkinsCasc;
     delete config.$schema;
     const configFile = join(work, 'rolecall.json');
     writeFileSync(configFile, JSON.stringify(config));
-    common = ['scan', 'examples', '--format', 'json', '--config', configFile, '--credentials-file', 'examples/jenkins-credentials.example.json', ...casc, '--live', '--endpoint-url', proxy.url, '--region', REGION, '--profile', profileOf(HUB)];
+    common = [
+      'scan',
+      'examples',
+      '--format',
+      'json',
+      '--config',
+      configFile,
+      '--credentials-file',
+      'examples/jenkins-credentials.example.json',
+      ...casc,
+      '--live',
+      '--endpoint-url',
+      proxy.url,
+      '--region',
+      REGION,
+      '--profile',
+      profileOf(HUB),
+    ];
   });
   after(async () => {
     await proxy?.close();
@@ -103,18 +141,32 @@ describe('every account through one reader role (--assume-role-template) against
 
   it('gives the findings of one profile per account, with one AssumeRole per account', async () => {
     proxy.clear();
-    const perProfile = await cli([...common, ...TARGETS.flatMap((a) => ['--account-profile', `${a}=${profileOf(a)}`])], env);
+    const perProfile = await cli(
+      [...common, ...TARGETS.flatMap((a) => ['--account-profile', `${a}=${profileOf(a)}`])],
+      env,
+    );
     const a = findingsOf(perProfile, 'profile per account');
     assert.equal(proxy.seen.AssumeRole ?? 0, 0, 'profiles need no AssumeRole');
 
     proxy.clear();
-    const viaRole = await cli([...common, '--assume-role-template', 'arn:aws:iam::{account}:role/rolecall-reader'], env);
+    const viaRole = await cli(
+      [...common, '--assume-role-template', 'arn:aws:iam::{account}:role/rolecall-reader'],
+      env,
+    );
     const b = findingsOf(viaRole, 'reader role');
-    assert.equal(proxy.seen.AssumeRole, TARGETS.length, `one AssumeRole per target account (${TARGETS.join(', ')}); seen: ${JSON.stringify(proxy.seen)}`);
+    assert.equal(
+      proxy.seen.AssumeRole,
+      TARGETS.length,
+      `one AssumeRole per target account (${TARGETS.join(', ')}); seen: ${JSON.stringify(proxy.seen)}`,
+    );
     assert.ok((proxy.seen.GetRole ?? 0) > TARGETS.length, 'the roles were read through the assumed sessions');
 
     assert.ok(a.length >= 10, `the scan finds the seeds' mistakes (got ${a.length})`);
-    assert.deepEqual(b.filter((f) => f.code === 'iam-unavailable'), [], 'every account was read');
+    assert.deepEqual(
+      b.filter((f) => f.code === 'iam-unavailable'),
+      [],
+      'every account was read',
+    );
     const key = (f: JsonFinding) => `${f.file}:${f.line}:${f.column} ${f.code} ${f.roleArn ?? '-'}`;
     assert.deepEqual(b.map(key).sort(), a.map(key).sort());
     assert.equal(viaRole.code, perProfile.code);
@@ -131,7 +183,10 @@ describe('every account through one reader role (--assume-role-template) against
     const run = await cli(args, env);
     const findings = findingsOf(run, 'config "*"');
     assert.equal(proxy.seen.AssumeRole, TARGETS.length);
-    assert.deepEqual(findings.filter((f) => f.code === 'iam-unavailable'), []);
+    assert.deepEqual(
+      findings.filter((f) => f.code === 'iam-unavailable'),
+      [],
+    );
   });
 
   it('a refused AssumeRole is iam-unavailable naming the reader role, never a pass', async () => {
@@ -145,7 +200,13 @@ describe('every account through one reader role (--assume-role-template) against
       for (const f of unavailable) assert.match(f.message, /reader role arn:aws:iam::\d{12}:role\/rolecall-reader/);
       // Failures are cached like lookups: one attempt per account, not one per usage.
       assert.ok((proxy.seen.AssumeRole ?? 0) <= TARGETS.length * 4, `AssumeRole attempts: ${proxy.seen.AssumeRole}`);
-      assert.equal(findings.filter((f) => f.roleArn?.includes(':333333333333:') && /^(trust-principal-mismatch|role-not-found)$/.test(f.code)).length, 0, 'no verdict without IAM data');
+      assert.equal(
+        findings.filter(
+          (f) => f.roleArn?.includes(':333333333333:') && /^(trust-principal-mismatch|role-not-found)$/.test(f.code),
+        ).length,
+        0,
+        'no verdict without IAM data',
+      );
     } finally {
       proxy.setRules([]);
     }

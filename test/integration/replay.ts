@@ -20,13 +20,45 @@ import {
 } from '@aws-sdk/client-iam';
 import type { IAMClient } from '@aws-sdk/client-iam';
 
-interface PolicyItem { PolicyName: string; PolicyDocument: unknown }
-interface Attached { PolicyArn: string }
+interface PolicyItem {
+  PolicyName: string;
+  PolicyDocument: unknown;
+}
+interface Attached {
+  PolicyArn: string;
+}
 interface Snapshot {
-  RoleDetailList?: Array<{ RoleName: string; Path?: string; Arn: string; AssumeRolePolicyDocument: unknown; MaxSessionDuration?: number; RolePolicyList?: PolicyItem[]; AttachedManagedPolicies?: Attached[]; Tags?: Array<{ Key: string; Value: string }>; InstanceProfileList?: Array<{ InstanceProfileName: string; Path?: string }> }>;
-  UserDetailList?: Array<{ UserName: string; Path?: string; UserPolicyList?: PolicyItem[]; AttachedManagedPolicies?: Attached[]; GroupList?: string[] }>;
-  GroupDetailList?: Array<{ GroupName: string; Path?: string; GroupPolicyList?: PolicyItem[]; AttachedManagedPolicies?: Attached[] }>;
-  Policies?: Array<{ PolicyName: string; Path?: string; Arn: string; DefaultVersionId?: string; PolicyVersionList?: Array<{ Document: unknown; VersionId?: string; IsDefaultVersion?: boolean }> }>;
+  RoleDetailList?: Array<{
+    RoleName: string;
+    Path?: string;
+    Arn: string;
+    AssumeRolePolicyDocument: unknown;
+    MaxSessionDuration?: number;
+    RolePolicyList?: PolicyItem[];
+    AttachedManagedPolicies?: Attached[];
+    Tags?: Array<{ Key: string; Value: string }>;
+    InstanceProfileList?: Array<{ InstanceProfileName: string; Path?: string }>;
+  }>;
+  UserDetailList?: Array<{
+    UserName: string;
+    Path?: string;
+    UserPolicyList?: PolicyItem[];
+    AttachedManagedPolicies?: Attached[];
+    GroupList?: string[];
+  }>;
+  GroupDetailList?: Array<{
+    GroupName: string;
+    Path?: string;
+    GroupPolicyList?: PolicyItem[];
+    AttachedManagedPolicies?: Attached[];
+  }>;
+  Policies?: Array<{
+    PolicyName: string;
+    Path?: string;
+    Arn: string;
+    DefaultVersionId?: string;
+    PolicyVersionList?: Array<{ Document: unknown; VersionId?: string; IsDefaultVersion?: boolean }>;
+  }>;
 }
 
 /** A document as IAM takes it: JSON objects serialized, URL-encoded strings decoded. */
@@ -66,10 +98,18 @@ export async function replaySnapshot(iam: IAMClient, file: string): Promise<Repl
   const created = new Set<string>();
 
   for (const policy of snapshot.Policies ?? []) {
-    const version = policy.PolicyVersionList?.find((v) => v.IsDefaultVersion || v.VersionId === policy.DefaultVersionId) ?? policy.PolicyVersionList?.[0];
+    const version =
+      policy.PolicyVersionList?.find((v) => v.IsDefaultVersion || v.VersionId === policy.DefaultVersionId) ??
+      policy.PolicyVersionList?.[0];
     if (!version) continue;
     const ok = await attempt(`managed policy ${policy.Arn}`, report.refused, () =>
-      iam.send(new CreatePolicyCommand({ PolicyName: policy.PolicyName, Path: policy.Path ?? '/', PolicyDocument: documentText(version.Document) })),
+      iam.send(
+        new CreatePolicyCommand({
+          PolicyName: policy.PolicyName,
+          Path: policy.Path ?? '/',
+          PolicyDocument: documentText(version.Document),
+        }),
+      ),
     );
     if (ok) created.add(policy.Arn);
   }
@@ -78,36 +118,66 @@ export async function replaySnapshot(iam: IAMClient, file: string): Promise<Repl
   for (const group of snapshot.GroupDetailList ?? []) {
     await iam.send(new CreateGroupCommand({ GroupName: group.GroupName, Path: group.Path ?? '/' }));
     for (const p of group.GroupPolicyList ?? []) {
-      await attempt(`group ${group.GroupName} policy ${p.PolicyName}`, report.refused, () => iam.send(new PutGroupPolicyCommand({ GroupName: group.GroupName, PolicyName: p.PolicyName, PolicyDocument: documentText(p.PolicyDocument) })));
+      await attempt(`group ${group.GroupName} policy ${p.PolicyName}`, report.refused, () =>
+        iam.send(
+          new PutGroupPolicyCommand({
+            GroupName: group.GroupName,
+            PolicyName: p.PolicyName,
+            PolicyDocument: documentText(p.PolicyDocument),
+          }),
+        ),
+      );
     }
     for (const a of group.AttachedManagedPolicies ?? []) {
-      if (attachable(a.PolicyArn)) await iam.send(new AttachGroupPolicyCommand({ GroupName: group.GroupName, PolicyArn: a.PolicyArn }));
+      if (attachable(a.PolicyArn))
+        await iam.send(new AttachGroupPolicyCommand({ GroupName: group.GroupName, PolicyArn: a.PolicyArn }));
     }
   }
 
   for (const role of snapshot.RoleDetailList ?? []) {
     const ok = await attempt(`role ${role.Arn} trust policy`, report.refused, () =>
-      iam.send(new CreateRoleCommand({
-        RoleName: role.RoleName,
-        Path: role.Path ?? '/',
-        AssumeRolePolicyDocument: documentText(role.AssumeRolePolicyDocument),
-        ...(role.MaxSessionDuration !== undefined ? { MaxSessionDuration: role.MaxSessionDuration } : {}),
-        ...(role.Tags && role.Tags.length > 0 ? { Tags: role.Tags } : {}),
-      })),
+      iam.send(
+        new CreateRoleCommand({
+          RoleName: role.RoleName,
+          Path: role.Path ?? '/',
+          AssumeRolePolicyDocument: documentText(role.AssumeRolePolicyDocument),
+          ...(role.MaxSessionDuration !== undefined ? { MaxSessionDuration: role.MaxSessionDuration } : {}),
+          ...(role.Tags && role.Tags.length > 0 ? { Tags: role.Tags } : {}),
+        }),
+      ),
     );
     if (!ok) continue;
     report.roles.push(role.Arn);
     for (const p of role.RolePolicyList ?? []) {
-      await attempt(`role ${role.RoleName} policy ${p.PolicyName}`, report.refused, () => iam.send(new PutRolePolicyCommand({ RoleName: role.RoleName, PolicyName: p.PolicyName, PolicyDocument: documentText(p.PolicyDocument) })));
+      await attempt(`role ${role.RoleName} policy ${p.PolicyName}`, report.refused, () =>
+        iam.send(
+          new PutRolePolicyCommand({
+            RoleName: role.RoleName,
+            PolicyName: p.PolicyName,
+            PolicyDocument: documentText(p.PolicyDocument),
+          }),
+        ),
+      );
     }
     for (const a of role.AttachedManagedPolicies ?? []) {
-      if (attachable(a.PolicyArn)) await iam.send(new AttachRolePolicyCommand({ RoleName: role.RoleName, PolicyArn: a.PolicyArn }));
+      if (attachable(a.PolicyArn))
+        await iam.send(new AttachRolePolicyCommand({ RoleName: role.RoleName, PolicyArn: a.PolicyArn }));
       else report.refused.push(`role ${role.RoleName} attachment ${a.PolicyArn}: the policy was not created`);
     }
     // Instance profiles: JCasC's EC2 templates name them, and the live reader maps them to their role.
     for (const profile of role.InstanceProfileList ?? []) {
-      await iam.send(new CreateInstanceProfileCommand({ InstanceProfileName: profile.InstanceProfileName, Path: profile.Path ?? '/' }));
-      await iam.send(new AddRoleToInstanceProfileCommand({ InstanceProfileName: profile.InstanceProfileName, RoleName: role.RoleName }));
+      await iam.send(
+        new CreateInstanceProfileCommand({
+          InstanceProfileName: profile.InstanceProfileName,
+          Path: profile.Path ?? '/',
+        }),
+      );
+      await iam.send(
+        new AddRoleToInstanceProfileCommand({
+          InstanceProfileName: profile.InstanceProfileName,
+          RoleName: role.RoleName,
+        }),
+      );
     }
   }
 
@@ -115,13 +185,23 @@ export async function replaySnapshot(iam: IAMClient, file: string): Promise<Repl
     await iam.send(new CreateUserCommand({ UserName: user.UserName, Path: user.Path ?? '/' }));
     report.users.push(user.UserName);
     for (const p of user.UserPolicyList ?? []) {
-      await attempt(`user ${user.UserName} policy ${p.PolicyName}`, report.refused, () => iam.send(new PutUserPolicyCommand({ UserName: user.UserName, PolicyName: p.PolicyName, PolicyDocument: documentText(p.PolicyDocument) })));
+      await attempt(`user ${user.UserName} policy ${p.PolicyName}`, report.refused, () =>
+        iam.send(
+          new PutUserPolicyCommand({
+            UserName: user.UserName,
+            PolicyName: p.PolicyName,
+            PolicyDocument: documentText(p.PolicyDocument),
+          }),
+        ),
+      );
     }
     for (const a of user.AttachedManagedPolicies ?? []) {
-      if (attachable(a.PolicyArn)) await iam.send(new AttachUserPolicyCommand({ UserName: user.UserName, PolicyArn: a.PolicyArn }));
+      if (attachable(a.PolicyArn))
+        await iam.send(new AttachUserPolicyCommand({ UserName: user.UserName, PolicyArn: a.PolicyArn }));
       else report.refused.push(`user ${user.UserName} attachment ${a.PolicyArn}: the policy was not created`);
     }
-    for (const group of user.GroupList ?? []) await iam.send(new AddUserToGroupCommand({ GroupName: group, UserName: user.UserName }));
+    for (const group of user.GroupList ?? [])
+      await iam.send(new AddUserToGroupCommand({ GroupName: group, UserName: user.UserName }));
   }
   return report;
 }

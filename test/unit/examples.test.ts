@@ -16,7 +16,17 @@ function lineOf(file: string, marker: string): number {
 }
 
 interface JsonOut {
-  usages: Array<{ file: string; line: number; column: number; kind: string; roleArn: string | null; caller: string | null; duration: number | null; mfa: boolean; externalId: { present: boolean; source: string | null; value: string | null; reference: string | null } }>;
+  usages: Array<{
+    file: string;
+    line: number;
+    column: number;
+    kind: string;
+    roleArn: string | null;
+    caller: string | null;
+    duration: number | null;
+    mfa: boolean;
+    externalId: { present: boolean; source: string | null; value: string | null; reference: string | null };
+  }>;
   findings: Array<{ file: string; line: number; column: number; code: string; severity: string; message: string }>;
   errors: Array<{ file: string; message: string }>;
 }
@@ -104,30 +114,59 @@ describe('examples/ corpus (all five seed setups)', function () {
 
   it('resolves values the way the plugins do', () => {
     const seed0 = result.json.usages.find((u) => u.file === `${S0}Jenkinsfile`)!;
-    assert.equal(seed0.roleArn, 'arn:aws:iam::222222222222:role/jenkins', 'roleAccount from the config parameter role_account');
+    assert.equal(
+      seed0.roleArn,
+      'arn:aws:iam::222222222222:role/jenkins',
+      'roleAccount from the config parameter role_account',
+    );
     assert.equal(seed0.caller, 'arn:aws:iam::111111111111:role/jenkins-slave', 'withAWS runs as the controller');
     assert.deepEqual(seed0.externalId, { present: true, source: 'credential', value: null, reference: 'ExternalId' });
     const vault = result.json.usages.find((u) => u.kind === 'vault')!;
     assert.equal(vault.roleArn, 'arn:aws:iam::444444444444:role/jenkins-ecr-push-role');
     assert.equal(vault.caller, 'arn:aws:iam::111111111111:role/vault-server');
     const ecs = result.json.usages.filter((u) => u.file.includes('seed-003'));
-    assert.deepEqual(ecs.map((u) => [u.roleArn, u.duration, u.caller]), [
-      ['arn:aws:iam::333333333333:role/deploy-role', 43200, 'arn:aws:iam::111111111111:role/deploy-role-agent-account-x'],
-      ['arn:aws:iam::333333333333:role/deploy-role', 3600, 'arn:aws:iam::111111111111:role/deploy-role-agent-account-x'],
-    ]);
+    assert.deepEqual(
+      ecs.map((u) => [u.roleArn, u.duration, u.caller]),
+      [
+        [
+          'arn:aws:iam::333333333333:role/deploy-role',
+          43200,
+          'arn:aws:iam::111111111111:role/deploy-role-agent-account-x',
+        ],
+        [
+          'arn:aws:iam::333333333333:role/deploy-role',
+          3600,
+          'arn:aws:iam::111111111111:role/deploy-role-agent-account-x',
+        ],
+      ],
+    );
     // Seed 003's agents and seed 000's EC2 agents come from their jenkins.yaml (.rolecall.json "jenkinsCasc").
     const agents = result.json.usages.filter((u) => u.file === `${S0}Jenkinsfile.agents`);
-    assert.deepEqual(agents.map((u) => u.caller), ['arn:aws:sts::111111111111:assumed-role/jenkins-slave/i-*', 'arn:aws:sts::111111111111:assumed-role/jenkins-slave/i-*']);
+    assert.deepEqual(
+      agents.map((u) => u.caller),
+      [
+        'arn:aws:sts::111111111111:assumed-role/jenkins-slave/i-*',
+        'arn:aws:sts::111111111111:assumed-role/jenkins-slave/i-*',
+      ],
+    );
     const choice = result.json.findings.find((f) => f.file === `${S0}Jenkinsfile.agents`)!;
-    assert.match(choice.message, /^Label choice EC2 template 'gpu builders' .*jenkins\.yaml:\d+, running as arn:aws:sts::111111111111:assumed-role\/gpu-builder\/i-\*/);
+    assert.match(
+      choice.message,
+      /^Label choice EC2 template 'gpu builders' .*jenkins\.yaml:\d+, running as arn:aws:sts::111111111111:assumed-role\/gpu-builder\/i-\*/,
+    );
     const token = result.json.usages.find((u) => u.kind === 'sh-get-session-token')!;
     assert.equal(token.mfa, true);
     assert.equal(token.roleArn, null);
   });
 
   it('checks seed 003 against its roles defined as code, and names the template line', () => {
-    const wip = result.json.findings.find((f) => f.file === `${S0}Jenkinsfile.wip` && f.code === 'trust-principal-mismatch')!;
-    assert.ok(wip.message.endsWith(`(trust policy defined as code at ${CFN}:${lineOf(CFN, 'AssumeRolePolicyDocument:') + 1})`), wip.message);
+    const wip = result.json.findings.find(
+      (f) => f.file === `${S0}Jenkinsfile.wip` && f.code === 'trust-principal-mismatch',
+    )!;
+    assert.ok(
+      wip.message.endsWith(`(trust policy defined as code at ${CFN}:${lineOf(CFN, 'AssumeRolePolicyDocument:') + 1})`),
+      wip.message,
+    );
   });
 
   it('never prints a credential value', () => {
@@ -144,32 +183,65 @@ describe('examples/ corpus (all five seed setups)', function () {
 
   it('without IAM data, still runs the checks that need none and says nothing about trust', async () => {
     const missing = recordingIo();
-    assert.equal(await main(['scan', 'examples', '--config', 'examples/no-such-config.json'], missing), 2, 'a missing --config file is bad input');
+    assert.equal(
+      await main(['scan', 'examples', '--config', 'examples/no-such-config.json'], missing),
+      2,
+      'a missing --config file is bad input',
+    );
     assert.match(missing.err, /^rolecall scan: config examples\/no-such-config.json: no such file\n$/);
     // No config either: the nearest .rolecall.json up to the working directory is examples/.rolecall.json, which lists snapshots.
     const empty = join(mkdtempSync(join(tmpdir(), 'rolecall-noconfig-')), 'empty.json');
     writeFileSync(empty, '{}\n');
     const io = recordingIo();
-    const code = await main(['scan', `${S0}Jenkinsfile.prod`, '--format', 'json', '--param', 'role_account=222222222222', '--config', empty], io);
+    const code = await main(
+      ['scan', `${S0}Jenkinsfile.prod`, '--format', 'json', '--param', 'role_account=222222222222', '--config', empty],
+      io,
+    );
     assert.equal(io.err, '');
     const codes = (JSON.parse(io.out) as JsonOut).findings.map((f) => f.code).sort();
     // Two ExternalIds from a credential whose value is not given, one $external_id outside withCredentials.
-    assert.deepEqual(codes, ['hardcoded-secret', 'invalid-role-arn', 'invalid-session-name', 'unresolved-reference', 'unresolved-reference', 'unresolved-reference']);
+    assert.deepEqual(codes, [
+      'hardcoded-secret',
+      'invalid-role-arn',
+      'invalid-session-name',
+      'unresolved-reference',
+      'unresolved-reference',
+      'unresolved-reference',
+    ]);
     assert.equal(code, 1);
   });
   it("npm start's zero-config scan reads no .rolecall.json: callers come from JCasC only, no IaC from the config", async () => {
     // scripts/demo.mjs runs it inside seed-003's folder: from the repository root the nearest-config rule
     // would pick up examples/.rolecall.json (its callers and IaC entries) and the scan would not be zero-config.
-    const zero = ['scan', '.', '../seed-000-external-id/Jenkinsfile.agents', '--jenkins-casc', 'jenkins.yaml', '--jenkins-casc', '../seed-000-external-id/jenkins.yaml', '--iam-snapshot', '../iam/111111111111.json', '--iam-snapshot', '../iam/333333333333.json', '--format', 'json'];
+    const zero = [
+      'scan',
+      '.',
+      '../seed-000-external-id/Jenkinsfile.agents',
+      '--jenkins-casc',
+      'jenkins.yaml',
+      '--jenkins-casc',
+      '../seed-000-external-id/jenkins.yaml',
+      '--iam-snapshot',
+      '../iam/111111111111.json',
+      '--iam-snapshot',
+      '../iam/333333333333.json',
+      '--format',
+      'json',
+    ];
     const demo = readFileSync('scripts/demo.mjs', 'utf8');
-    for (const arg of zero.slice(0, -2)) assert.ok(demo.includes(`'${arg}'`), `scripts/demo.mjs runs the zero-config scan with ${arg}`);
+    for (const arg of zero.slice(0, -2))
+      assert.ok(demo.includes(`'${arg}'`), `scripts/demo.mjs runs the zero-config scan with ${arg}`);
     assert.match(demo, /const zeroDir = 'examples\/seed-003-ecs-agents'/);
     const io = recordingIo(join(process.cwd(), 'examples', 'seed-003-ecs-agents'));
     const code = await main(zero, io);
     assert.equal(code, 1, io.err);
     const json = JSON.parse(io.out) as Omit<JsonOut, 'usages'> & { usages: Array<{ callerSource: { kind: string } }> };
     assert.deepEqual([...new Set(json.usages.map((u) => u.callerSource.kind))], ['jenkins-casc']);
-    assert.deepEqual(json.findings.filter((f) => f.file.startsWith('infra/')), [], 'IaC entries come only from the config');
+    assert.deepEqual(
+      json.findings.filter((f) => f.file.startsWith('infra/')),
+      [],
+      'IaC entries come only from the config',
+    );
     assert.deepEqual(json.findings.map((f) => f.code).sort(), ['role-chaining-duration', 'trust-principal-mismatch']);
     assert.doesNotMatch(io.out, /more template/, 'each JCasC file read once');
   });

@@ -12,11 +12,17 @@ function files(dir: string): string[] {
 
 describe('layering', () => {
   it('only src/vscode imports vscode', () => {
-    const offenders = files('src').filter((f) => !f.startsWith(join('src', 'vscode')) && /from ['"]vscode['"]|require\(['"]vscode['"]\)/.test(readFileSync(f, 'utf8')));
+    const offenders = files('src').filter(
+      (f) =>
+        !f.startsWith(join('src', 'vscode')) &&
+        /from ['"]vscode['"]|require\(['"]vscode['"]\)/.test(readFileSync(f, 'utf8')),
+    );
     assert.deepEqual(offenders, []);
   });
   it('src/core never imports the AWS SDK or src/aws', () => {
-    const offenders = files(join('src', 'core')).filter((f) => /from ['"](@aws-sdk\/|\.\.\/(\.\.\/)?aws)/.test(readFileSync(f, 'utf8')));
+    const offenders = files(join('src', 'core')).filter((f) =>
+      /from ['"](@aws-sdk\/|\.\.\/(\.\.\/)?aws)/.test(readFileSync(f, 'utf8')),
+    );
     assert.deepEqual(offenders, []);
   });
   it('src has no import cycle (type-only imports count)', () => {
@@ -25,7 +31,9 @@ describe('layering', () => {
     const edges = new Map<string, string[]>();
     for (const f of all) {
       const deps: string[] = [];
-      for (const m of readFileSync(f, 'utf8').matchAll(/(?:^|\n)\s*(?:import|export)\s[^'"`;]*?from\s*['"](\.[^'"]+)['"]/g)) {
+      for (const m of readFileSync(f, 'utf8').matchAll(
+        /(?:^|\n)\s*(?:import|export)\s[^'"`;]*?from\s*['"](\.[^'"]+)['"]/g,
+      )) {
         const base = join(dirname(f), m[1]);
         const target = [base, base + '.ts', join(base, 'index.ts')].find((x) => known.has(x));
         if (target && target !== f) deps.push(target);
@@ -50,7 +58,12 @@ describe('layering', () => {
     assert.deepEqual(cycles, []);
   });
   it('every finding is made in src/core/rules (extraction returns usages and facts)', () => {
-    const makers = files('src').filter((f) => !f.startsWith(join('src', 'core', 'rules')) && f !== join('src', 'core', 'types.ts') && /\bfinding\(/.test(readFileSync(f, 'utf8')));
+    const makers = files('src').filter(
+      (f) =>
+        !f.startsWith(join('src', 'core', 'rules')) &&
+        f !== join('src', 'core', 'types.ts') &&
+        /\bfinding\(/.test(readFileSync(f, 'utf8')),
+    );
     assert.deepEqual(makers, []);
   });
 });

@@ -27,10 +27,25 @@ function pipelineFiles(dir: string): string[] {
   return out;
 }
 
-const examplesConfig = configFrom(JSON.parse(readFileSync(join(ROOT, 'examples', '.rolecall.json'), 'utf8')), join(ROOT, 'examples')).config;
+const examplesConfig = configFrom(
+  JSON.parse(readFileSync(join(ROOT, 'examples', '.rolecall.json'), 'utf8')),
+  join(ROOT, 'examples'),
+).config;
 const contexts: AnalysisContext[] = [
-  { config: defaultConfig(), caller: 'arn:aws:iam::111111111111:role/jenkins-agent', params: {}, credentials: {}, iam: null },
-  { config: examplesConfig, caller: null, params: { ...examplesConfig.parameters, ROLE: 'deploy' }, credentials: { 'partner-external-id': 'not-a-real-id-123' }, iam: null },
+  {
+    config: defaultConfig(),
+    caller: 'arn:aws:iam::111111111111:role/jenkins-agent',
+    params: {},
+    credentials: {},
+    iam: null,
+  },
+  {
+    config: examplesConfig,
+    caller: null,
+    params: { ...examplesConfig.parameters, ROLE: 'deploy' },
+    credentials: { 'partner-external-id': 'not-a-real-id-123' },
+    iam: null,
+  },
 ];
 
 /** The comparable content of an analysis (what the CLI and the extension read). */
@@ -54,17 +69,54 @@ function assertSame(session: AnalysisSession, text: string, ctx: AnalysisContext
 
 /** Checks that no result handed out since the last check changed afterwards, then forgets them. */
 function assertUnchanged(): number {
-  for (const h of handedOut) assert.equal(plain(h.result), h.json, `${h.what}: a result changed after it was handed out`);
+  for (const h of handedOut)
+    assert.equal(plain(h.result), h.json, `${h.what}: a result changed after it was handed out`);
   const n = handedOut.length;
   handedOut.length = 0;
   return n;
 }
 
 const pieces = [
-  ' ', '\n', '\r\n', '\t', "'", '"', '"""', "'''", '${', '}', '{', '(', ')', '[', ']', ',', ':', '=', '.', '//', '/*', '*/', '\\',
-  'x', 'env.', 'params.', 'def v = ', 'role: ', "'arn:aws:iam::222222222222:role/r'", 'duration: 7200', 'withAWS(', 'sh ', 'node {',
-  "environment { X = 'y' }", "agent { label 'AgentAccountX' }", "withCredentials([string(credentialsId: 'c', variable: 'E')]) {",
-  '--external-id ', 'aws sts assume-role --role-arn ', "parameters { string(name: 'P', defaultValue: 'd') }", 'AKIAABCDEFGHIJKLMNOP',
+  ' ',
+  '\n',
+  '\r\n',
+  '\t',
+  "'",
+  '"',
+  '"""',
+  "'''",
+  '${',
+  '}',
+  '{',
+  '(',
+  ')',
+  '[',
+  ']',
+  ',',
+  ':',
+  '=',
+  '.',
+  '//',
+  '/*',
+  '*/',
+  '\\',
+  'x',
+  'env.',
+  'params.',
+  'def v = ',
+  'role: ',
+  "'arn:aws:iam::222222222222:role/r'",
+  'duration: 7200',
+  'withAWS(',
+  'sh ',
+  'node {',
+  "environment { X = 'y' }",
+  "agent { label 'AgentAccountX' }",
+  "withCredentials([string(credentialsId: 'c', variable: 'E')]) {",
+  '--external-id ',
+  'aws sts assume-role --role-arn ',
+  "parameters { string(name: 'P', defaultValue: 'd') }",
+  'AKIAABCDEFGHIJKLMNOP',
 ];
 
 /** Scope-shaping code above, between and below usages, in multi-line blocks (where edits stay local). */
@@ -122,7 +174,11 @@ type Edit = { at: number; del: number; ins: string };
 const edit: fc.Arbitrary<Edit> = fc.record({
   at: fc.nat(),
   del: fc.oneof(fc.constant(0), fc.constant(0), fc.nat({ max: 3 }), fc.nat({ max: 60 })),
-  ins: fc.oneof(fc.constantFrom(...pieces), fc.constant(''), fc.array(fc.constantFrom(...pieces), { maxLength: 4 }).map((p) => p.join(''))),
+  ins: fc.oneof(
+    fc.constantFrom(...pieces),
+    fc.constant(''),
+    fc.array(fc.constantFrom(...pieces), { maxLength: 4 }).map((p) => p.join('')),
+  ),
 });
 
 /** `text` with `typed` inserted `after` characters past the first occurrence of `needle`. */
@@ -146,10 +202,16 @@ describe('analysis session (re-analysis after edits)', function () {
 
   before(async () => {
     // The examples' config as the project uses it: with the callers its jenkinsCasc files give.
-    const cascs = examplesConfig.jenkinsCasc.map((f) => parseJenkinsCasc(f, readFileSync(join(ROOT, 'examples', f), 'utf8')));
+    const cascs = examplesConfig.jenkinsCasc.map((f) =>
+      parseJenkinsCasc(f, readFileSync(join(ROOT, 'examples', f), 'utf8')),
+    );
     contexts[1].agents = await resolveAgentDirectory(cascs, null, examplesConfig.serviceAccounts);
     const gen = await importPlain(join(ROOT, 'bench', 'generate.mjs'));
-    const files = [...pipelineFiles(join(ROOT, 'examples')), ...pipelineFiles(join(ROOT, 'test', 'unit', 'syntax', 'fixtures')), ...pipelineFiles(join(ROOT, 'test', 'unit', 'pipeline', 'fixtures'))];
+    const files = [
+      ...pipelineFiles(join(ROOT, 'examples')),
+      ...pipelineFiles(join(ROOT, 'test', 'unit', 'syntax', 'fixtures')),
+      ...pipelineFiles(join(ROOT, 'test', 'unit', 'pipeline', 'fixtures')),
+    ];
     corpus = files.map((f) => ({ name: f.slice(ROOT.length + 1), text: readFileSync(f, 'utf8') }));
     corpus.push({ name: 'generated 400 lines', text: gen.generateJenkinsfile(400) as string });
     corpus.push({ name: 'scopes declared around and below their usages', text: TRICKY });
@@ -203,7 +265,10 @@ describe('analysis session (re-analysis after edits)', function () {
     let incremental = 0;
     for (let i = 0; i < 300; i++) {
       const at = rnd(text.length);
-      text = i % 3 === 2 ? text.slice(0, at) + text.slice(at + 1) : text.slice(0, at) + (i % 3 === 0 ? ' ' : '\n') + text.slice(at);
+      text =
+        i % 3 === 2
+          ? text.slice(0, at) + text.slice(at + 1)
+          : text.slice(0, at) + (i % 3 === 0 ? ' ' : '\n') + text.slice(at);
       assertSame(session, text, contexts[0], `keystroke ${i} at ${at}`);
       if (session.lastUpdate.parse === 'incremental') incremental++;
     }
@@ -306,7 +371,8 @@ describe('analysis session (re-analysis after edits)', function () {
     const edited = text.replace("LABEL = 'AgentAccountX'", "LABEL = 'AgentAccountZ'");
     assertSame(session, edited, ctx, 'label variable changed');
     assert.equal(session.lastUpdate.parse, 'incremental');
-    for (const u of session.update(edited, ctx).usages) assert.equal(u.caller, 'arn:aws:iam::111111111111:role/jenkins-slave', 'the "*" agent mapping applies now');
+    for (const u of session.update(edited, ctx).usages)
+      assert.equal(u.caller, 'arn:aws:iam::111111111111:role/jenkins-slave', 'the "*" agent mapping applies now');
   });
 
   it('changing a variable changes the usages that read it', () => {
@@ -434,7 +500,10 @@ describe('analysis session (re-analysis after edits)', function () {
     const typed = text.replace("echo 'b'", "echo 'bb'");
     assertSame(session, typed, ctx, 'typing between them');
     // Stage a's usage stops using the literal: now stage c's reports it (recomputed, not carried over).
-    const moved = typed.replace("externalId: env.EXT, duration: 900, roleSessionName: 'a'", "externalId: params.X, duration: 900, roleSessionName: 'a'");
+    const moved = typed.replace(
+      "externalId: env.EXT, duration: 900, roleSessionName: 'a'",
+      "externalId: params.X, duration: 900, roleSessionName: 'a'",
+    );
     assertSame(session, moved, ctx, 'first usage no longer uses the literal');
     const now = session.update(moved, ctx);
     assert.equal(now.usages[1].secrets.length, 1, 'the remaining usage reports the literal now');
@@ -444,7 +513,10 @@ describe('analysis session (re-analysis after edits)', function () {
     const session = new AnalysisSession('Jenkinsfile');
     const ctx = contexts[0];
     session.update(PIPELINE, ctx);
-    const edited = PIPELINE.replace('echo "building"', 'echo "key AKIAABCDEFGHIJKLMNOP and secretKey = abcdefghijABCDEFGHIJ0123456789abcdefghij"');
+    const edited = PIPELINE.replace(
+      'echo "building"',
+      'echo "key AKIAABCDEFGHIJKLMNOP and secretKey = abcdefghijABCDEFGHIJ0123456789abcdefghij"',
+    );
     assertSame(session, edited, ctx, 'a key typed');
     const now = session.update(edited, ctx);
     assert.ok(now.findings.some((f) => f.code === 'static-credentials'));
@@ -493,24 +565,79 @@ describe('analysis session (re-analysis after edits)', function () {
     for (const ctx of contexts) {
       const session = new AnalysisSession('Jenkinsfile');
       assertSame(session, text, ctx, 'first analysis');
-      assertSame(session, text.replace('role/first', 'role/second'), ctx, 'the enclosing role changed in another stage');
-      const chained = session.update(text.replace('role/first', 'role/second'), ctx).usages.find((u) => u.kind === 'sh-assume-role');
+      assertSame(
+        session,
+        text.replace('role/first', 'role/second'),
+        ctx,
+        'the enclosing role changed in another stage',
+      );
+      const chained = session
+        .update(text.replace('role/first', 'role/second'), ctx)
+        .usages.find((u) => u.kind === 'sh-assume-role');
       assert.equal(chained?.caller, 'arn:aws:iam::222222222222:role/second');
     }
   });
 
   it('a variable whose value holds the edited block is read again (the kept node has new contents; found by review)', () => {
     const texts = [
-      ['node {', '  def R = foo {', "    'abc'", '  }', '  withAWS(role: R, duration: 900) {', "    echo 'x'", '  }', '}', ''],
-      ['node {', "  R = 'arn:aws:iam::222222222222:role/' + foo {", "    'abc'", '  }', '  withAWS(role: R, duration: 900) {', "    echo 'x'", '  }', '}', ''],
-      ['node {', "  stage('s') {", '    R = bar {', "      'abc'", '    }', '  }', '  withAWS(role: R) {', "    echo 'x'", '  }', '}', ''],
-      ['pipeline {', '  agent any', '  environment { R = foo {', "      'abc'", '    } }', '  stages {', "    stage('a') { steps { withAWS(role: env.R) { echo 'x' } } }", '  }', '}', ''],
+      [
+        'node {',
+        '  def R = foo {',
+        "    'abc'",
+        '  }',
+        '  withAWS(role: R, duration: 900) {',
+        "    echo 'x'",
+        '  }',
+        '}',
+        '',
+      ],
+      [
+        'node {',
+        "  R = 'arn:aws:iam::222222222222:role/' + foo {",
+        "    'abc'",
+        '  }',
+        '  withAWS(role: R, duration: 900) {',
+        "    echo 'x'",
+        '  }',
+        '}',
+        '',
+      ],
+      [
+        'node {',
+        "  stage('s') {",
+        '    R = bar {',
+        "      'abc'",
+        '    }',
+        '  }',
+        '  withAWS(role: R) {',
+        "    echo 'x'",
+        '  }',
+        '}',
+        '',
+      ],
+      [
+        'pipeline {',
+        '  agent any',
+        '  environment { R = foo {',
+        "      'abc'",
+        '    } }',
+        '  stages {',
+        "    stage('a') { steps { withAWS(role: env.R) { echo 'x' } } }",
+        '  }',
+        '}',
+        '',
+      ],
     ].map((lines) => lines.join('\n'));
     for (const text of texts) {
       for (const ctx of contexts) {
         const session = new AnalysisSession('Jenkinsfile');
         assertSame(session, text, ctx, 'first analysis');
-        assertSame(session, text.replace("'abc'", "'abd'"), ctx, `typing inside the value of R in ${JSON.stringify(text.slice(0, 60))}`);
+        assertSame(
+          session,
+          text.replace("'abc'", "'abd'"),
+          ctx,
+          `typing inside the value of R in ${JSON.stringify(text.slice(0, 60))}`,
+        );
       }
     }
   });
@@ -540,14 +667,41 @@ describe('analysis session (re-analysis after edits)', function () {
     ].join('\n');
     const session = new AnalysisSession('Jenkinsfile');
     assertSame(session, text, contexts[0], 'first analysis');
-    assertSame(session, text.replace("echo 'hi'", "echo 'hi'\n"), contexts[0], 'a new line between the usage and the parameter it cites');
+    assertSame(
+      session,
+      text.replace("echo 'hi'", "echo 'hi'\n"),
+      contexts[0],
+      'a new line between the usage and the parameter it cites',
+    );
   });
 
   it('escapes that decode to control characters stay values', () => {
     const texts = [
-      ['node {', "  withAWS(role: 'arn:aws:iam::222222222222:role/x\\u00010\\u0002y', duration: 900) {", "    echo 'x'", '  }', '}', ''],
-      ['node {', '  def R = "arn:aws:iam::222222222222:role/x\\u00017\\u0002y"', '  withAWS(role: R, duration: 900) {', "    echo 'x'", '  }', '}', ''],
-      ['node {', "  withAWS(role: 'arn:aws:iam::222222222222:role/x\\1\\2y', roleSessionName: 'a\\0010\\002b', duration: 900) {", "    echo 'x'", '  }', '}', ''],
+      [
+        'node {',
+        "  withAWS(role: 'arn:aws:iam::222222222222:role/x\\u00010\\u0002y', duration: 900) {",
+        "    echo 'x'",
+        '  }',
+        '}',
+        '',
+      ],
+      [
+        'node {',
+        '  def R = "arn:aws:iam::222222222222:role/x\\u00017\\u0002y"',
+        '  withAWS(role: R, duration: 900) {',
+        "    echo 'x'",
+        '  }',
+        '}',
+        '',
+      ],
+      [
+        'node {',
+        "  withAWS(role: 'arn:aws:iam::222222222222:role/x\\1\\2y', roleSessionName: 'a\\0010\\002b', duration: 900) {",
+        "    echo 'x'",
+        '  }',
+        '}',
+        '',
+      ],
     ].map((lines) => lines.join('\n'));
     for (const text of texts) {
       for (const ctx of contexts) {
@@ -559,14 +713,24 @@ describe('analysis session (re-analysis after edits)', function () {
   });
 
   it('values given for the scan that contain control characters stay values (parameters, credentials)', () => {
-    const text = ['node {', '  withAWS(role: params.ROLE, externalId: params.EXT, duration: 900) {', "    echo 'x'", '  }', '}', ''].join('\n');
-    const ctx: AnalysisContext = { ...contexts[0], params: { ROLE: 'arn:aws:iam::222222222222:role/a\u00010\u0002b', EXT: 'e\u00010\u0002x' } };
+    const text = [
+      'node {',
+      '  withAWS(role: params.ROLE, externalId: params.EXT, duration: 900) {',
+      "    echo 'x'",
+      '  }',
+      '}',
+      '',
+    ].join('\n');
+    const ctx: AnalysisContext = {
+      ...contexts[0],
+      params: { ROLE: 'arn:aws:iam::222222222222:role/a\u00010\u0002b', EXT: 'e\u00010\u0002x' },
+    };
     const session = new AnalysisSession('Jenkinsfile');
     assertSame(session, text, ctx, 'first analysis');
     assertSame(session, '\n' + text, ctx, 'a new line above');
   });
 
-  it("a secret assigned in a later stage is reported at its moved place", () => {
+  it('a secret assigned in a later stage is reported at its moved place', () => {
     const text = [
       'pipeline {',
       '  agent any',
@@ -586,7 +750,10 @@ describe('analysis session (re-analysis after edits)', function () {
     const ctx = contexts[0];
     const session = new AnalysisSession('Jenkinsfile');
     assertSame(session, text, ctx, 'first analysis');
-    assert.ok(session.update(text, ctx).findings.some((f) => f.code === 'hardcoded-secret'), 'the walk reports the secret');
+    assert.ok(
+      session.update(text, ctx).findings.some((f) => f.code === 'hardcoded-secret'),
+      'the walk reports the secret',
+    );
     assertSame(session, typeAt(text, "echo 'a'", 'a', 6), ctx, 'typing in stage a');
   });
 
@@ -602,12 +769,15 @@ describe('analysis session (re-analysis after edits)', function () {
     ].join('\n');
     const session = new AnalysisSession('Jenkinsfile');
     assertSame(session, text, ctx, 'first analysis');
-    assert.ok(session.update(text, ctx).usages[0].origins.externalId!.description.includes('\u0001'), 'the description quotes the odd credential id');
+    assert.ok(
+      session.update(text, ctx).usages[0].origins.externalId!.description.includes('\u0001'),
+      'the description quotes the odd credential id',
+    );
     assertSame(session, '\n' + text, ctx, 'a new line above everything');
     assertSame(session, '\n\n' + text, ctx, 'another one');
   });
 
-  it('damage typed into an already damaged file stays exact (found by the random test: an unterminated \'\'\' after a stray }*/)', () => {
+  it("damage typed into an already damaged file stays exact (found by the random test: an unterminated ''' after a stray }*/)", () => {
     const edits: Edit[] = [
       { at: 0, del: 0, ins: "parameters { string(name: 'P', defaultValue: 'd') }" },
       { at: 0, del: 23, ins: ' ' },

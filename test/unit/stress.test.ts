@@ -8,12 +8,16 @@ import { parse } from '../../src/core/syntax/parser';
 import { walk } from '../../src/core/syntax/ast';
 
 const ctx = { config: defaultConfig(), caller: null, params: {}, credentials: {}, iam: null };
-const CALL = "withAWS(role: 'arn:aws:iam::222222222222:role/deploy', duration: 900, roleSessionName: 'ci') { sh 'make' }";
+const CALL =
+  "withAWS(role: 'arn:aws:iam::222222222222:role/deploy', duration: 900, roleSessionName: 'ci') { sh 'make' }";
 
 function spansInRange(text: string): void {
   const { program, errors } = parse(text);
   walk(program, (node) => {
-    assert.ok(node.start >= 0 && node.start <= node.end && node.end <= text.length, `${node.type} [${node.start}, ${node.end})`);
+    assert.ok(
+      node.start >= 0 && node.start <= node.end && node.end <= text.length,
+      `${node.type} [${node.start}, ${node.end})`,
+    );
   });
   for (const e of errors) assert.ok(e.offset >= 0 && e.offset + e.length <= text.length);
 }
@@ -23,7 +27,8 @@ describe('stress inputs (issue 7)', function () {
 
   it('a 100,000-line pipeline: every call found', () => {
     const lines = ['node {'];
-    for (let i = 0; lines.length < 100_000; i++) lines.push(i % 50 === 0 ? `  ${CALL}` : `  echo "step ${i} of \${env.JOB_NAME}" // comment ${i}`);
+    for (let i = 0; lines.length < 100_000; i++)
+      lines.push(i % 50 === 0 ? `  ${CALL}` : `  echo "step ${i} of \${env.JOB_NAME}" // comment ${i}`);
     lines.push('}');
     const text = lines.join('\n');
     const analysis = analyzeText('Jenkinsfile', text, ctx);
@@ -35,7 +40,11 @@ describe('stress inputs (issue 7)', function () {
 
   it('a 2 MB one-line string, closed and unclosed, between two calls', () => {
     const big = 'x'.repeat(2 * 1024 * 1024);
-    for (const text of [`${CALL}\ndef s = '${big}'\n${CALL}\n`, `${CALL}\ndef s = "${big}\n${CALL}\n`, `${CALL}\ndef s = '''${big}`]) {
+    for (const text of [
+      `${CALL}\ndef s = '${big}'\n${CALL}\n`,
+      `${CALL}\ndef s = "${big}\n${CALL}\n`,
+      `${CALL}\ndef s = '''${big}`,
+    ]) {
       spansInRange(text);
       const analysis = analyzeText('Jenkinsfile', text, ctx);
       assert.ok(analysis.usages.length >= 1, 'the call before the monster is found');

@@ -26,7 +26,11 @@ describe('finding codes', () => {
 
 describe('configFrom', () => {
   it('keeps well-typed settings and reports the rest', () => {
-    const { config, problems } = configFrom({ callers: { controller: 'arn:aws:iam::111111111111:role/c', agents: { a: 'x', b: 3 } }, accounts: 5, bogus: 1 });
+    const { config, problems } = configFrom({
+      callers: { controller: 'arn:aws:iam::111111111111:role/c', agents: { a: 'x', b: 3 } },
+      accounts: 5,
+      bogus: 1,
+    });
     assert.equal(config.callers.controller, 'arn:aws:iam::111111111111:role/c');
     assert.deepEqual(config.callers.agents, { a: 'x', b: '3' });
     assert.deepEqual(problems.map((p) => p.path).sort(), ['accounts', 'bogus']);

@@ -9,7 +9,23 @@
 //   a crash leaves the old file whole; a temp file left by a killed run (only its owner can read it) is
 //   removed by the next writer;
 // - `AWS_SHARED_CREDENTIALS_FILE='~/…'` is expanded the way the AWS SDK expands it.
-import { closeSync, constants, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, renameSync, statSync, unlinkSync, writeSync, chmodSync, copyFileSync } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  fsyncSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeSync,
+  chmodSync,
+  copyFileSync,
+} from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { TemporaryCredentials } from '../ports';
@@ -148,7 +164,12 @@ export function withFileLock<T>(target: string, body: () => T, timeoutMs = LOCK_
       fd = openSync(lock, 'wx', 0o600);
       writeSync(fd, `${process.pid}\n`);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw new CredentialsFileError('io', `cannot create the lock file ${lock}: ${(error as Error).message}`, target);
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST')
+        throw new CredentialsFileError(
+          'io',
+          `cannot create the lock file ${lock}: ${(error as Error).message}`,
+          target,
+        );
       if (staleLock(lock)) {
         try {
           unlinkSync(lock);
@@ -158,7 +179,11 @@ export function withFileLock<T>(target: string, body: () => T, timeoutMs = LOCK_
         continue;
       }
       if (Date.now() - start > timeoutMs) {
-        throw new CredentialsFileError('locked', `${target} is locked by another writer (${lock}); try again, or remove the lock file if no rolecall is running`, target);
+        throw new CredentialsFileError(
+          'locked',
+          `${target} is locked by another writer (${lock}); try again, or remove the lock file if no rolecall is running`,
+          target,
+        );
       }
       sleepSync(Math.min(100, 5 + attempt * 5) + Math.floor(Math.random() * 10));
     }
@@ -193,7 +218,9 @@ function staleLock(lock: string): boolean {
 /** Removes temp files that a killed writer left next to `target` (their process is gone). Returns their names. */
 export function removeStaleTempFiles(target: string): string[] {
   const dir = dirname(target);
-  const pattern = new RegExp(`^\\.${basename(target).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.(\\d+)\\.[0-9a-f]+\\${TEMP_SUFFIX}$`);
+  const pattern = new RegExp(
+    `^\\.${basename(target).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.(\\d+)\\.[0-9a-f]+\\${TEMP_SUFFIX}$`,
+  );
   const removed: string[] = [];
   let names: string[];
   try {
@@ -277,37 +304,61 @@ export function credentialsFilePath(options: Pick<CredentialsFileOptions, 'path'
  * Writes or replaces `[profileName]` with the credentials; keeps every other profile and comment.
  * Throws CredentialsFileError (`long-term-keys` without `force`, `locked`, `io`).
  */
-export function writeCredentialsProfile(profileName: string, credentials: TemporaryCredentials, options: CredentialsFileOptions = {}): CredentialsFileResult {
-  if (!isValidProfileName(profileName)) throw new Error(`invalid profile name "${profileName}": use letters, digits and ._@+-`);
+export function writeCredentialsProfile(
+  profileName: string,
+  credentials: TemporaryCredentials,
+  options: CredentialsFileOptions = {},
+): CredentialsFileResult {
+  if (!isValidProfileName(profileName))
+    throw new Error(`invalid profile name "${profileName}": use letters, digits and ._@+-`);
   const target = writeTarget(credentialsFilePath(options));
-  return withFileLock(target, () => {
-    const cleaned = removeStaleTempFiles(target);
-    // Re-read under the lock: another writer may have added its profile since we started.
-    const text = readOrEmpty(target);
-    const doc = parseIni(text);
-    let backup: string | undefined;
-    if (holdsLongTermKeys(sectionEntries(doc, profileName))) {
-      if (!options.force) {
-        throw new CredentialsFileError('long-term-keys', `profile [${profileName}] in ${target} holds long-term access keys; refusing to replace them — write to another profile name, or force it (a backup of the file is kept)`, target);
+  return withFileLock(
+    target,
+    () => {
+      const cleaned = removeStaleTempFiles(target);
+      // Re-read under the lock: another writer may have added its profile since we started.
+      const text = readOrEmpty(target);
+      const doc = parseIni(text);
+      let backup: string | undefined;
+      if (holdsLongTermKeys(sectionEntries(doc, profileName))) {
+        if (!options.force) {
+          throw new CredentialsFileError(
+            'long-term-keys',
+            `profile [${profileName}] in ${target} holds long-term access keys; refusing to replace them — write to another profile name, or force it (a backup of the file is kept)`,
+            target,
+          );
+        }
+        const stamp = (options.now?.() ?? new Date()).toISOString().replace(/[:.]/g, '-');
+        backup = `${target}.rolecall-backup-${stamp}`;
+        copyFileSync(target, backup, constants.COPYFILE_EXCL);
+        chmodSync(backup, 0o600);
       }
-      const stamp = (options.now?.() ?? new Date()).toISOString().replace(/[:.]/g, '-');
-      backup = `${target}.rolecall-backup-${stamp}`;
-      copyFileSync(target, backup, constants.COPYFILE_EXCL);
-      chmodSync(backup, 0o600);
-    }
-    writeFileAtomic(target, stringifyIni(replaceSection(doc, profileName, toIniEntries(credentials, options.region))), 0o600);
-    return { path: target, ...(backup ? { backup } : {}), cleaned };
-  }, options.lockTimeoutMs);
+      writeFileAtomic(
+        target,
+        stringifyIni(replaceSection(doc, profileName, toIniEntries(credentials, options.region))),
+        0o600,
+      );
+      return { path: target, ...(backup ? { backup } : {}), cleaned };
+    },
+    options.lockTimeoutMs,
+  );
 }
 
 /** Removes `[profileName]` (e.g. "clear sessions"); true when it was there. */
-export function removeCredentialsProfile(profileName: string, options: Pick<CredentialsFileOptions, 'path' | 'env' | 'home' | 'lockTimeoutMs'> = {}): boolean {
+export function removeCredentialsProfile(
+  profileName: string,
+  options: Pick<CredentialsFileOptions, 'path' | 'env' | 'home' | 'lockTimeoutMs'> = {},
+): boolean {
   const target = writeTarget(credentialsFilePath(options));
-  return withFileLock(target, () => {
-    removeStaleTempFiles(target);
-    const doc = parseIni(readOrEmpty(target));
-    if (!sectionNames(doc).includes(profileName)) return false;
-    writeFileAtomic(target, stringifyIni(removeSection(doc, profileName)), 0o600);
-    return true;
-  }, options.lockTimeoutMs);
+  return withFileLock(
+    target,
+    () => {
+      removeStaleTempFiles(target);
+      const doc = parseIni(readOrEmpty(target));
+      if (!sectionNames(doc).includes(profileName)) return false;
+      writeFileAtomic(target, stringifyIni(removeSection(doc, profileName)), 0o600);
+      return true;
+    },
+    options.lockTimeoutMs,
+  );
 }

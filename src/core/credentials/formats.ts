@@ -73,7 +73,9 @@ export function toIniEntries(credentials: TemporaryCredentials, region?: string 
 
 /** A `[profileName]` section for `~/.aws/credentials`, newline-terminated. */
 export function toIniProfile(profileName: string, credentials: TemporaryCredentials, region?: string | null): string {
-  return `[${profileName}]\n${toIniEntries(credentials, region).map(([k, v]) => `${k} = ${v}\n`).join('')}`;
+  return `[${profileName}]\n${toIniEntries(credentials, region)
+    .map(([k, v]) => `${k} = ${v}\n`)
+    .join('')}`;
 }
 
 /** Seed 004's paste format: `SessionToken:AccessKeyId:SecretAccessKey` (what its `jq` prints). */
@@ -82,7 +84,9 @@ export function toSessionTokenString(credentials: TemporaryCredentials): string 
 }
 
 /** Parses seed 004's paste string; null when it does not have exactly three non-empty parts. */
-export function parseSessionTokenString(text: string): { sessionToken: string; accessKeyId: string; secretAccessKey: string } | null {
+export function parseSessionTokenString(
+  text: string,
+): { sessionToken: string; accessKeyId: string; secretAccessKey: string } | null {
   const parts = text.trim().split(':');
   if (parts.length !== 3 || parts.some((p) => p.length === 0)) return null;
   return { sessionToken: parts[0], accessKeyId: parts[1], secretAccessKey: parts[2] };

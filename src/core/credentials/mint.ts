@@ -87,7 +87,11 @@ export function isValidSessionName(name: string): boolean {
 
 /** A session name derived from the time, so sessions are distinguishable in CloudTrail (never hard-coded). */
 export function defaultSessionName(clock: Clock = systemClock): string {
-  return `rolecall-${clock.now().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}`;
+  return `rolecall-${clock
+    .now()
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z')}`;
 }
 
 function invalid(message: string, next: string): StsError {
@@ -98,55 +102,110 @@ function invalid(message: string, next: string): StsError {
  * Checks a request against STS's rules before any call; returns the problems (as StsError
  * 'invalid-input') and the warnings, and the duration to send after role-chaining capping.
  */
-export function validateMintRequest(request: MintRequest): { problems: StsError[]; warnings: string[]; durationSeconds: number | null } {
+export function validateMintRequest(request: MintRequest): {
+  problems: StsError[];
+  warnings: string[];
+  durationSeconds: number | null;
+} {
   const problems: StsError[] = [];
   const warnings: string[] = [];
   const assume = typeof request.roleArn === 'string';
   let duration = request.durationSeconds ?? null;
 
   if (assume && !ROLE_ARN.test(request.roleArn as string)) {
-    problems.push(invalid(`not a role ARN: ${request.roleArn}`, 'give a role ARN like arn:aws:iam::123456789012:role/NAME'));
+    problems.push(
+      invalid(`not a role ARN: ${request.roleArn}`, 'give a role ARN like arn:aws:iam::123456789012:role/NAME'),
+    );
   }
   if (request.roleSessionName !== undefined) {
-    if (!assume) problems.push(invalid('a session name applies only to AssumeRole', 'drop the session name, or give the role ARN to assume'));
+    if (!assume)
+      problems.push(
+        invalid('a session name applies only to AssumeRole', 'drop the session name, or give the role ARN to assume'),
+      );
     else if (!isValidSessionName(request.roleSessionName)) {
-      problems.push(invalid(`invalid role session name "${request.roleSessionName}": STS accepts 2-64 characters of letters, digits and +=,.@_-`, 'choose a session name matching [\\w+=,.@-]{2,64}'));
+      problems.push(
+        invalid(
+          `invalid role session name "${request.roleSessionName}": STS accepts 2-64 characters of letters, digits and +=,.@_-`,
+          'choose a session name matching [\\w+=,.@-]{2,64}',
+        ),
+      );
     }
   }
   if (request.externalId !== undefined) {
     // The value is a secret: describe it by its length only.
-    if (!assume) problems.push(invalid('an ExternalId applies only to AssumeRole', 'drop the ExternalId, or give the role ARN to assume'));
+    if (!assume)
+      problems.push(
+        invalid('an ExternalId applies only to AssumeRole', 'drop the ExternalId, or give the role ARN to assume'),
+      );
     else if (!EXTERNAL_ID.test(request.externalId)) {
-      problems.push(invalid(`invalid ExternalId (${request.externalId.length} characters): STS accepts 2-1224 characters of letters, digits and +=,.@:/_-`, 'check the ExternalId value (an empty credential is a common cause)'));
+      problems.push(
+        invalid(
+          `invalid ExternalId (${request.externalId.length} characters): STS accepts 2-1224 characters of letters, digits and +=,.@:/_-`,
+          'check the ExternalId value (an empty credential is a common cause)',
+        ),
+      );
     }
   }
   if (request.tokenCode !== undefined && !isValidTokenCode(request.tokenCode)) {
-    problems.push(invalid('the MFA token code must be exactly 6 digits', 'type the current 6-digit code from the MFA device'));
+    problems.push(
+      invalid('the MFA token code must be exactly 6 digits', 'type the current 6-digit code from the MFA device'),
+    );
   }
   if (request.tokenCode !== undefined && !request.mfaSerial) {
-    problems.push(invalid('an MFA token code needs the MFA device serial', 'give the MFA device ARN (--serial-number)'));
+    problems.push(
+      invalid('an MFA token code needs the MFA device serial', 'give the MFA device ARN (--serial-number)'),
+    );
   }
   if (request.mfaSerial !== undefined && !MFA_SERIAL.test(request.mfaSerial)) {
-    problems.push(invalid(`not an MFA device serial: ${request.mfaSerial}`, 'give the device ARN, e.g. arn:aws:iam::123456789012:mfa/NAME'));
+    problems.push(
+      invalid(
+        `not an MFA device serial: ${request.mfaSerial}`,
+        'give the device ARN, e.g. arn:aws:iam::123456789012:mfa/NAME',
+      ),
+    );
   }
   if (duration !== null) {
     if (!Number.isInteger(duration)) {
-      problems.push(invalid(`duration must be a whole number of seconds, got ${duration}`, 'give seconds, e.g. 900 or 3600'));
+      problems.push(
+        invalid(`duration must be a whole number of seconds, got ${duration}`, 'give seconds, e.g. 900 or 3600'),
+      );
     } else if (assume) {
       if (duration < ASSUME_ROLE_MIN_DURATION || duration > ASSUME_ROLE_MAX_DURATION) {
-        problems.push(invalid(`duration ${duration}s is outside AssumeRole's ${ASSUME_ROLE_MIN_DURATION}..${ASSUME_ROLE_MAX_DURATION}s`, `choose a duration between ${ASSUME_ROLE_MIN_DURATION} and ${ASSUME_ROLE_MAX_DURATION} seconds`));
+        problems.push(
+          invalid(
+            `duration ${duration}s is outside AssumeRole's ${ASSUME_ROLE_MIN_DURATION}..${ASSUME_ROLE_MAX_DURATION}s`,
+            `choose a duration between ${ASSUME_ROLE_MIN_DURATION} and ${ASSUME_ROLE_MAX_DURATION} seconds`,
+          ),
+        );
       } else if (request.callerIsRoleSession && duration > ROLE_CHAINING_MAX_DURATION) {
-        warnings.push(`role chaining: the caller is a role session, so STS allows at most ${ROLE_CHAINING_MAX_DURATION}s; asking for ${ROLE_CHAINING_MAX_DURATION}s instead of ${duration}s`);
+        warnings.push(
+          `role chaining: the caller is a role session, so STS allows at most ${ROLE_CHAINING_MAX_DURATION}s; asking for ${ROLE_CHAINING_MAX_DURATION}s instead of ${duration}s`,
+        );
         duration = ROLE_CHAINING_MAX_DURATION;
       } else if (request.maxSessionDuration !== undefined && duration > request.maxSessionDuration) {
-        problems.push(invalid(`duration ${duration}s exceeds the role's MaxSessionDuration of ${request.maxSessionDuration}s`, `ask for at most ${request.maxSessionDuration}s, or raise the role's MaxSessionDuration`));
+        problems.push(
+          invalid(
+            `duration ${duration}s exceeds the role's MaxSessionDuration of ${request.maxSessionDuration}s`,
+            `ask for at most ${request.maxSessionDuration}s, or raise the role's MaxSessionDuration`,
+          ),
+        );
       }
     } else if (duration < SESSION_TOKEN_MIN_DURATION || duration > SESSION_TOKEN_MAX_DURATION) {
-      problems.push(invalid(`duration ${duration}s is outside GetSessionToken's ${SESSION_TOKEN_MIN_DURATION}..${SESSION_TOKEN_MAX_DURATION}s`, `choose a duration between ${SESSION_TOKEN_MIN_DURATION} and ${SESSION_TOKEN_MAX_DURATION} seconds`));
+      problems.push(
+        invalid(
+          `duration ${duration}s is outside GetSessionToken's ${SESSION_TOKEN_MIN_DURATION}..${SESSION_TOKEN_MAX_DURATION}s`,
+          `choose a duration between ${SESSION_TOKEN_MIN_DURATION} and ${SESSION_TOKEN_MAX_DURATION} seconds`,
+        ),
+      );
     }
   }
   if (!assume && request.callerIsRoleSession) {
-    problems.push(invalid('GetSessionToken cannot be called with role-session credentials', 'use an IAM user\'s long-term keys (a profile with aws_access_key_id), or give --role-arn'));
+    problems.push(
+      invalid(
+        'GetSessionToken cannot be called with role-session credentials',
+        "use an IAM user's long-term keys (a profile with aws_access_key_id), or give --role-arn",
+      ),
+    );
   }
   return { problems, warnings, durationSeconds: duration };
 }
@@ -154,7 +213,11 @@ export function validateMintRequest(request: MintRequest): { problems: StsError[
 /** Turns any failure into an StsError; an AccessDenied gets the trust statement that refused, when known. */
 async function explained(error: unknown, roleArn: string, request: DenialContext, ports: MintPorts): Promise<StsError> {
   if (!(error instanceof StsError)) {
-    return new StsError('other', `sts:AssumeRole failed: ${error instanceof Error ? error.message : String(error)}`, 'try again; if it persists, check the credentials and the endpoint');
+    return new StsError(
+      'other',
+      `sts:AssumeRole failed: ${error instanceof Error ? error.message : String(error)}`,
+      'try again; if it persists, check the credentials and the endpoint',
+    );
   }
   if (error.kind !== 'access-denied' || !ports.explainDenial) return error;
   try {
@@ -192,19 +255,24 @@ export async function mint(request: MintRequest, ports: MintPorts): Promise<Mint
 
   let tokenCode = request.tokenCode;
   if (request.mfaSerial && tokenCode === undefined) {
-    if (!ports.mfa) throw invalid(`an MFA code is needed for ${request.mfaSerial}`, 'give the current code (--token-code 123456)');
+    if (!ports.mfa)
+      throw invalid(`an MFA code is needed for ${request.mfaSerial}`, 'give the current code (--token-code 123456)');
     const purpose = assume ? `assume ${request.roleArn}` : 'get a session token';
     const answer = await ports.mfa.askCode(request.mfaSerial, purpose);
-    if (answer === undefined) throw invalid('MFA code entry was cancelled', 'run the command again and enter the current 6-digit code');
+    if (answer === undefined)
+      throw invalid('MFA code entry was cancelled', 'run the command again and enter the current 6-digit code');
     tokenCode = answer.trim();
-    if (!isValidTokenCode(tokenCode)) throw invalid('the MFA token code must be exactly 6 digits', 'type the current 6-digit code from the MFA device');
+    if (!isValidTokenCode(tokenCode))
+      throw invalid('the MFA token code must be exactly 6 digits', 'type the current 6-digit code from the MFA device');
   }
 
   const mfaSerial = request.mfaSerial ?? null;
   if (assume) {
     const roleArn = request.roleArn as string;
     const roleSessionName = request.roleSessionName ?? defaultSessionName(clock);
-    log.info(`sts:AssumeRole ${roleArn} as session ${roleSessionName}${checked.durationSeconds !== null ? ` for ${checked.durationSeconds}s` : ''}${request.externalId !== undefined ? ' with an ExternalId' : ''}${mfaSerial ? ` with MFA ${mfaSerial}` : ''}`);
+    log.info(
+      `sts:AssumeRole ${roleArn} as session ${roleSessionName}${checked.durationSeconds !== null ? ` for ${checked.durationSeconds}s` : ''}${request.externalId !== undefined ? ' with an ExternalId' : ''}${mfaSerial ? ` with MFA ${mfaSerial}` : ''}`,
+    );
     let credentials: TemporaryCredentials;
     try {
       credentials = await ports.sts.assumeRole({
@@ -215,17 +283,36 @@ export async function mint(request: MintRequest, ports: MintPorts): Promise<Mint
         ...(mfaSerial ? { serialNumber: mfaSerial, tokenCode } : {}),
       });
     } catch (error) {
-      throw await explained(error, roleArn, { externalIdPresent: request.externalId !== undefined, ...(request.externalId !== undefined ? { externalId: request.externalId } : {}), mfa: !!mfaSerial }, ports);
+      throw await explained(
+        error,
+        roleArn,
+        {
+          externalIdPresent: request.externalId !== undefined,
+          ...(request.externalId !== undefined ? { externalId: request.externalId } : {}),
+          mfa: !!mfaSerial,
+        },
+        ports,
+      );
     }
-    log.info(`minted credentials for ${credentials.arn ?? roleArn}, valid until ${credentials.expiration.toISOString()}`);
+    log.info(
+      `minted credentials for ${credentials.arn ?? roleArn}, valid until ${credentials.expiration.toISOString()}`,
+    );
     return {
       credentials,
       operation: 'AssumeRole',
-      requested: { roleArn, roleSessionName, durationSeconds: checked.durationSeconds, externalIdPresent: request.externalId !== undefined, mfaSerial },
+      requested: {
+        roleArn,
+        roleSessionName,
+        durationSeconds: checked.durationSeconds,
+        externalIdPresent: request.externalId !== undefined,
+        mfaSerial,
+      },
       warnings,
     };
   }
-  log.info(`sts:GetSessionToken${checked.durationSeconds !== null ? ` for ${checked.durationSeconds}s` : ''}${mfaSerial ? ` with MFA ${mfaSerial}` : ''}`);
+  log.info(
+    `sts:GetSessionToken${checked.durationSeconds !== null ? ` for ${checked.durationSeconds}s` : ''}${mfaSerial ? ` with MFA ${mfaSerial}` : ''}`,
+  );
   let credentials: TemporaryCredentials;
   try {
     credentials = await ports.sts.getSessionToken({
@@ -234,13 +321,23 @@ export async function mint(request: MintRequest, ports: MintPorts): Promise<Mint
     });
   } catch (error) {
     if (error instanceof StsError) throw error;
-    throw new StsError('other', `sts:GetSessionToken failed: ${error instanceof Error ? error.message : String(error)}`, 'try again; if it persists, check the credentials and the endpoint');
+    throw new StsError(
+      'other',
+      `sts:GetSessionToken failed: ${error instanceof Error ? error.message : String(error)}`,
+      'try again; if it persists, check the credentials and the endpoint',
+    );
   }
   log.info(`minted session credentials, valid until ${credentials.expiration.toISOString()}`);
   return {
     credentials,
     operation: 'GetSessionToken',
-    requested: { roleArn: null, roleSessionName: null, durationSeconds: checked.durationSeconds, externalIdPresent: false, mfaSerial },
+    requested: {
+      roleArn: null,
+      roleSessionName: null,
+      durationSeconds: checked.durationSeconds,
+      externalIdPresent: false,
+      mfaSerial,
+    },
     warnings,
   };
 }

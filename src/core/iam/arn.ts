@@ -113,7 +113,16 @@ export function parseCaller(text: string): Caller | null {
   if (arn.service === 'iam') {
     if (arn.resource === 'root') return { arn: text, kind: 'root', partition, account: arn.account, name: 'root' };
     const role = parseRoleArn(text);
-    if (role) return { arn: text, kind: 'role', partition, account: role.account, name: role.name, roleArn: text, rolePathKnown: true };
+    if (role)
+      return {
+        arn: text,
+        kind: 'role',
+        partition,
+        account: role.account,
+        name: role.name,
+        roleArn: text,
+        rolePathKnown: true,
+      };
     if (arn.resource.startsWith('user/')) {
       const name = arn.resource.slice(arn.resource.lastIndexOf('/') + 1);
       if (USER_NAME_RE.test(name)) return { arn: text, kind: 'user', partition, account: arn.account, name };
@@ -125,8 +134,14 @@ export function parseCaller(text: string): Caller | null {
     const m = /^assumed-role\/([\w+=,.@-]{1,64})\/([\w+=,.@*-]{1,64})$/.exec(arn.resource);
     if (m) {
       return {
-        arn: text, kind: 'assumed-role', partition, account: arn.account, name: m[1],
-        roleArn: roleArn(partition, arn.account, m[1]), rolePathKnown: false, sessionName: m[2],
+        arn: text,
+        kind: 'assumed-role',
+        partition,
+        account: arn.account,
+        name: m[1],
+        roleArn: roleArn(partition, arn.account, m[1]),
+        rolePathKnown: false,
+        sessionName: m[2],
       };
     }
     const f = /^federated-user\/([\w+=,.@-]{2,32})$/.exec(arn.resource);
@@ -138,7 +153,7 @@ export function parseCaller(text: string): Caller | null {
 /** The role ARN behind an assumed-role session ARN (path unknown, so "/"), or null. */
 export function roleArnOfSession(sessionArn: string): string | null {
   const caller = parseCaller(sessionArn);
-  return caller && caller.kind === 'assumed-role' ? caller.roleArn ?? null : null;
+  return caller && caller.kind === 'assumed-role' ? (caller.roleArn ?? null) : null;
 }
 
 /** True when the caller is itself a role session (a role or assumed-role ARN): role chaining limits apply. */
@@ -192,27 +207,51 @@ export function classifyPrincipal(type: string, value: string): PolicyPrincipal 
     if (value === '*') return { ...base, kind: 'wildcard' };
     return SERVICE_RE.test(value)
       ? { ...base, kind: 'service' }
-      : { ...base, kind: 'invalid', problem: `"${value}" is not a service principal (expected e.g. ec2.amazonaws.com)` };
+      : {
+          ...base,
+          kind: 'invalid',
+          problem: `"${value}" is not a service principal (expected e.g. ec2.amazonaws.com)`,
+        };
   }
   if (type === 'Federated') {
-    if (/^(arn:[a-z-]+:iam::\d{12}:(saml-provider|oidc-provider)\/.+|[a-z0-9.-]+\.[a-z]{2,}(\/.*)?)$/i.test(value)) return { ...base, kind: 'federated' };
+    if (/^(arn:[a-z-]+:iam::\d{12}:(saml-provider|oidc-provider)\/.+|[a-z0-9.-]+\.[a-z]{2,}(\/.*)?)$/i.test(value))
+      return { ...base, kind: 'federated' };
     return { ...base, kind: 'invalid', problem: `"${value}" is not a SAML/OIDC provider` };
   }
   if (type === 'CanonicalUser') {
-    return /^[0-9a-f]{64}$/.test(value) ? { ...base, kind: 'canonical-user' } : { ...base, kind: 'invalid', problem: `"${value}" is not a canonical user id` };
+    return /^[0-9a-f]{64}$/.test(value)
+      ? { ...base, kind: 'canonical-user' }
+      : { ...base, kind: 'invalid', problem: `"${value}" is not a canonical user id` };
   }
-  if (type !== 'AWS') return { ...base, kind: 'invalid', problem: `unknown principal type "${type}" (use AWS, Service, Federated or CanonicalUser)` };
+  if (type !== 'AWS')
+    return {
+      ...base,
+      kind: 'invalid',
+      problem: `unknown principal type "${type}" (use AWS, Service, Federated or CanonicalUser)`,
+    };
   if (isAccountId(value)) return { ...base, kind: 'account-id', account: value };
   if (/^(AROA|AIDA|AGPA|AIPA|ANPA|ANVA|ASIA)[A-Z0-9]{12,}$/.test(value)) return { ...base, kind: 'unique-id' };
   if (value.includes('*') || value.includes('?')) {
-    return { ...base, kind: 'invalid', problem: `wildcards are not allowed inside a principal ARN ("${value}"); IAM rejects it — use "*" with an aws:PrincipalArn condition` };
+    return {
+      ...base,
+      kind: 'invalid',
+      problem: `wildcards are not allowed inside a principal ARN ("${value}"); IAM rejects it — use "*" with an aws:PrincipalArn condition`,
+    };
   }
   const arn = splitArn(value);
   if (!arn) return { ...base, kind: 'invalid', problem: `"${value}" is neither an ARN nor a 12-digit account id` };
-  if (!isPartition(arn.partition)) return { ...base, kind: 'invalid', problem: `unknown partition "${arn.partition}" in "${value}"` };
-  if (arn.account === '') return { ...base, kind: 'invalid', problem: `"${value}" has no account id; IAM rejects it as an invalid principal — write arn:${arn.partition}:iam::ACCOUNT_ID:root` };
-  if (!isAccountId(arn.account)) return { ...base, kind: 'invalid', problem: `"${arn.account}" in "${value}" is not a 12-digit account id` };
-  if (arn.region !== '') return { ...base, kind: 'invalid', problem: `an IAM principal ARN has no region ("${value}")` };
+  if (!isPartition(arn.partition))
+    return { ...base, kind: 'invalid', problem: `unknown partition "${arn.partition}" in "${value}"` };
+  if (arn.account === '')
+    return {
+      ...base,
+      kind: 'invalid',
+      problem: `"${value}" has no account id; IAM rejects it as an invalid principal — write arn:${arn.partition}:iam::ACCOUNT_ID:root`,
+    };
+  if (!isAccountId(arn.account))
+    return { ...base, kind: 'invalid', problem: `"${arn.account}" in "${value}" is not a 12-digit account id` };
+  if (arn.region !== '')
+    return { ...base, kind: 'invalid', problem: `an IAM principal ARN has no region ("${value}")` };
   const account = arn.account;
   if (arn.service === 'iam') {
     if (arn.resource === 'root') return { ...base, kind: 'account-root', account };

@@ -23,9 +23,20 @@ export class CompositeIamReader implements IamReader {
 
   private readerFor(arn: string): { reader: IamReader } | { missing: Lookup<never> } {
     const account = parseCaller(arn)?.account ?? accountOf(arn);
-    if (!account) return { missing: { status: 'unavailable', reason: `"${arn}" names no account`, next: 'use a full ARN with a 12-digit account id' } };
+    if (!account)
+      return {
+        missing: {
+          status: 'unavailable',
+          reason: `"${arn}" names no account`,
+          next: 'use a full ARN with a 12-digit account id',
+        },
+      };
     const reader = this.readers.find((r) => r.coversAccount(account));
-    return reader ? { reader } : { missing: { status: 'unavailable', reason: `no IAM data for account ${account}`, next: mappingHint(account) } };
+    return reader
+      ? { reader }
+      : {
+          missing: { status: 'unavailable', reason: `no IAM data for account ${account}`, next: mappingHint(account) },
+        };
   }
 
   async getRole(roleArn: string, options?: { identityPolicies?: boolean }): Promise<Lookup<RoleRecord>> {
@@ -41,12 +52,19 @@ export class CompositeIamReader implements IamReader {
   async getInstanceProfile(instanceProfileArn: string): Promise<Lookup<InstanceProfileRecord>> {
     const r = this.readerFor(instanceProfileArn);
     if (!('reader' in r)) return r.missing;
-    if (!r.reader.getInstanceProfile) return { status: 'unavailable', reason: 'this IAM source does not read instance profiles', next: 'add an --iam-snapshot of the account (get-account-authorization-details lists instance profiles)' };
+    if (!r.reader.getInstanceProfile)
+      return {
+        status: 'unavailable',
+        reason: 'this IAM source does not read instance profiles',
+        next: 'add an --iam-snapshot of the account (get-account-authorization-details lists instance profiles)',
+      };
     return r.reader.getInstanceProfile(instanceProfileArn);
   }
 
   async listRoles(accountId: string): Promise<Lookup<RoleRecord[]>> {
     const reader = this.readers.find((r) => r.coversAccount(accountId));
-    return reader ? reader.listRoles(accountId) : { status: 'unavailable', reason: `no IAM data for account ${accountId}`, next: mappingHint(accountId) };
+    return reader
+      ? reader.listRoles(accountId)
+      : { status: 'unavailable', reason: `no IAM data for account ${accountId}`, next: mappingHint(accountId) };
   }
 }

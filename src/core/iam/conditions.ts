@@ -19,10 +19,25 @@ export interface ConditionContext {
 
 export type CompiledCondition = (ctx: ConditionContext) => Tri;
 
-const NEGATED = new Set(['StringNotEquals', 'StringNotEqualsIgnoreCase', 'StringNotLike', 'NumericNotEquals', 'DateNotEquals', 'NotIpAddress', 'ArnNotEquals', 'ArnNotLike']);
+const NEGATED = new Set([
+  'StringNotEquals',
+  'StringNotEqualsIgnoreCase',
+  'StringNotLike',
+  'NumericNotEquals',
+  'DateNotEquals',
+  'NotIpAddress',
+  'ArnNotEquals',
+  'ArnNotLike',
+]);
 const POSITIVE_OF: Record<string, string> = {
-  StringNotEquals: 'StringEquals', StringNotEqualsIgnoreCase: 'StringEqualsIgnoreCase', StringNotLike: 'StringLike', NumericNotEquals: 'NumericEquals',
-  DateNotEquals: 'DateEquals', NotIpAddress: 'IpAddress', ArnNotEquals: 'ArnEquals', ArnNotLike: 'ArnLike',
+  StringNotEquals: 'StringEquals',
+  StringNotEqualsIgnoreCase: 'StringEqualsIgnoreCase',
+  StringNotLike: 'StringLike',
+  NumericNotEquals: 'NumericEquals',
+  DateNotEquals: 'DateEquals',
+  NotIpAddress: 'IpAddress',
+  ArnNotEquals: 'ArnEquals',
+  ArnNotLike: 'ArnLike',
 };
 
 /** True for operators whose result IAM negates (a missing key makes them true). */
@@ -36,7 +51,9 @@ function escapeRegex(text: string): string {
 
 /** Regex source for an IAM wildcard pattern (`*` any run, `?` one character). */
 export function wildcardSource(pattern: string): string {
-  return pattern.replace(/[.*+?^${}()|[\]\\/]/g, (ch) => (ch === '*' ? '[\\s\\S]*' : ch === '?' ? '[\\s\\S]' : `\\${ch}`));
+  return pattern.replace(/[.*+?^${}()|[\]\\/]/g, (ch) =>
+    ch === '*' ? '[\\s\\S]*' : ch === '?' ? '[\\s\\S]' : `\\${ch}`,
+  );
 }
 
 const regexCache = new Map<string, RegExp>();
@@ -80,7 +97,11 @@ const MISSING = Symbol('missing');
 const UNKNOWN = Symbol('unknown');
 
 /** Resolves variables; `raw` marks text whose `*`/`?` are wildcards (only for Like operators). */
-function resolveTemplate(parts: Part[], ctx: ConditionContext, like: boolean): string | typeof MISSING | typeof UNKNOWN {
+function resolveTemplate(
+  parts: Part[],
+  ctx: ConditionContext,
+  like: boolean,
+): string | typeof MISSING | typeof UNKNOWN {
   let out = '';
   for (const p of parts) {
     if ('text' in p) out += like ? (p.raw ? wildcardSource(p.text) : escapeRegex(p.text)) : p.text;
@@ -153,7 +174,13 @@ export function cidrMatcher(cidr: string): ((ip: string) => boolean) | null {
   const base = parseIp(slash < 0 ? cidr : cidr.slice(0, slash));
   if (!base) return null;
   const bits = slash < 0 ? base.length * 8 : Number(cidr.slice(slash + 1));
-  if (!Number.isInteger(bits) || bits < 0 || bits > base.length * 8 || (slash >= 0 && !/^\d+$/.test(cidr.slice(slash + 1)))) return null;
+  if (
+    !Number.isInteger(bits) ||
+    bits < 0 ||
+    bits > base.length * 8 ||
+    (slash >= 0 && !/^\d+$/.test(cidr.slice(slash + 1)))
+  )
+    return null;
   return (ipText: string) => {
     const ip = parseIp(ipText);
     if (!ip || ip.length !== base.length) return false;
@@ -234,7 +261,9 @@ function comparator(base: string, policyValue: string): (contextValue: string) =
     case 'DateGreaterThan':
     case 'DateGreaterThanEquals': {
       const numeric = base.startsWith('Numeric');
-      const parse = numeric ? (s: string) => (/^\s*-?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/.test(s) ? Number(s) : NaN) : parseDate;
+      const parse = numeric
+        ? (s: string) => (/^\s*-?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/.test(s) ? Number(s) : NaN)
+        : parseDate;
       const p = parse(policyValue);
       if (Number.isNaN(p)) return () => false;
       const op = base.replace(/^(Numeric|Date)/, '');
@@ -242,11 +271,16 @@ function comparator(base: string, policyValue: string): (contextValue: string) =
         const x = parse(v);
         if (Number.isNaN(x)) return false;
         switch (op) {
-          case 'Equals': return x === p;
-          case 'LessThan': return x < p;
-          case 'LessThanEquals': return x <= p;
-          case 'GreaterThan': return x > p;
-          default: return x >= p;
+          case 'Equals':
+            return x === p;
+          case 'LessThan':
+            return x < p;
+          case 'LessThanEquals':
+            return x <= p;
+          case 'GreaterThan':
+            return x > p;
+          default:
+            return x >= p;
         }
       };
     }
@@ -290,9 +324,12 @@ export function compileCondition(clause: ConditionClause, variables: boolean): C
 
   // Matches of one context value against the policy values (OR), three-valued because of variables.
   // ARN patterns with variables: each of the six components is resolved and matched on its own.
-  const arnTemplates = positive === 'ArnLike' || positive === 'ArnEquals'
-    ? clause.values.filter((v) => templated && v.includes('${')).map((v) => splitArn6(v)?.map((c) => templateParts(c) ?? [{ text: c, raw: true } as Part]) ?? null)
-    : null;
+  const arnTemplates =
+    positive === 'ArnLike' || positive === 'ArnEquals'
+      ? clause.values
+          .filter((v) => templated && v.includes('${'))
+          .map((v) => splitArn6(v)?.map((c) => templateParts(c) ?? [{ text: c, raw: true } as Part]) ?? null)
+      : null;
   const anyMatch = (cv: string, ctx: ConditionContext): Tri => {
     for (const c of statics) if (c(cv)) return T;
     let unknown = false;
@@ -318,7 +355,10 @@ export function compileCondition(clause: ConditionClause, variables: boolean): C
       else if (resolved !== MISSING) {
         if (like) {
           if (new RegExp(`^${resolved}$`).test(cv)) return T;
-        } else if (positive === 'StringEqualsIgnoreCase' ? cv.toLowerCase() === resolved.toLowerCase() : cv === resolved) return T;
+        } else if (
+          positive === 'StringEqualsIgnoreCase' ? cv.toLowerCase() === resolved.toLowerCase() : cv === resolved
+        )
+          return T;
       }
     }
     return unknown ? U : F;
@@ -326,7 +366,8 @@ export function compileCondition(clause: ConditionClause, variables: boolean): C
   // AWS (policy variables): a variable whose key the request does not carry "is not present ... any attempt to
   // match it fails and causes the statement to be invalid". Under a positive operator that value matches
   // nothing (the others still may); under a negated one the "does not match" cannot hold either: it fails.
-  const unresolvable = (ctx: ConditionContext): boolean => templates.some((parts) => resolveTemplate(parts, ctx, like) === MISSING);
+  const unresolvable = (ctx: ConditionContext): boolean =>
+    templates.some((parts) => resolveTemplate(parts, ctx, like) === MISSING);
   const single = (cv: string, ctx: ConditionContext): Tri => {
     if (negated && templates.length > 0 && unresolvable(ctx)) return F;
     const r = anyMatch(cv, ctx);

@@ -3,8 +3,24 @@
 // evaluated many times; results are three-valued inside so the pipeline checks can say "unknown" for keys
 // they cannot know, while `rolecall explain` (which knows its whole request) always gets allow or deny.
 import { parseCaller, parseRoleArn, splitArn, type Caller } from './arn';
-import { compileCondition, F, T, U, wildcardRegex, type CompiledCondition, type ConditionContext, type Tri } from './conditions';
-import { parsePolicy, type ConditionClause, type ParsedPolicy, type PolicyKind, type PolicyStatement, type PrincipalEntry } from './policy';
+import {
+  compileCondition,
+  F,
+  T,
+  U,
+  wildcardRegex,
+  type CompiledCondition,
+  type ConditionContext,
+  type Tri,
+} from './conditions';
+import {
+  parsePolicy,
+  type ConditionClause,
+  type ParsedPolicy,
+  type PolicyKind,
+  type PolicyStatement,
+  type PrincipalEntry,
+} from './policy';
 
 export type ContextValue = string | string[];
 /** Request context keys (any case) → value(s). */
@@ -37,7 +53,13 @@ export interface StatementTrace {
   result: Tri;
 }
 
-export type DenyKind = 'root-caller' | 'invalid-trust-policy' | 'trust-explicit-deny' | 'identity-explicit-deny' | 'no-trust-allow' | 'identity-not-allowed';
+export type DenyKind =
+  | 'root-caller'
+  | 'invalid-trust-policy'
+  | 'trust-explicit-deny'
+  | 'identity-explicit-deny'
+  | 'no-trust-allow'
+  | 'identity-not-allowed';
 
 export interface Evaluation {
   /** `unknown` only when conditions depend on keys the caller declared unknown. */
@@ -85,18 +107,33 @@ function compileResources(list: string[] | null): Array<{ re: RegExp | null; pat
 }
 
 /** Parses (when needed) and compiles a policy for sts:AssumeRole evaluation. */
-export function compilePolicy(input: unknown, kind: PolicyKind, name = kind === 'trust' ? 'trust policy' : 'identity policy'): CompiledPolicy {
+export function compilePolicy(
+  input: unknown,
+  kind: PolicyKind,
+  name = kind === 'trust' ? 'trust policy' : 'identity policy',
+): CompiledPolicy {
   const parsed = isParsed(input) ? input : parsePolicy(input, kind);
   const variables = parsed.policy?.version === '2012-10-17';
   const statements = (parsed.policy?.statements ?? []).map((statement) => ({
     statement,
-    action: statement.action ? actionMatches(statement.action) : statement.notAction ? !actionMatches(statement.notAction) : false,
+    action: statement.action
+      ? actionMatches(statement.action)
+      : statement.notAction
+        ? !actionMatches(statement.notAction)
+        : false,
     conditions: statement.conditions.map((clause) => ({ clause, test: compileCondition(clause, variables) })),
     resources: compileResources(statement.resource),
     notResources: compileResources(statement.notResource),
   }));
   const valid = parsed.policy !== null && parsed.errors.length === 0;
-  return { name, kind, parsed, valid, refusal: valid && kind === 'trust' ? trustRefusal(parsed.policy?.statements ?? []) : null, statements };
+  return {
+    name,
+    kind,
+    parsed,
+    valid,
+    refusal: valid && kind === 'trust' ? trustRefusal(parsed.policy?.statements ?? []) : null,
+    statements,
+  };
 }
 
 /**
@@ -108,13 +145,21 @@ export function compilePolicy(input: unknown, kind: PolicyKind, name = kind === 
 function trustRefusal(statements: PolicyStatement[]): CompiledPolicy['refusal'] {
   for (const st of statements) {
     if (st.notPrincipal) {
-      return { statement: st, effect: st.effect, detail: `NotPrincipal (here with "Effect": "${st.effect}") cannot be used in a role trust policy; IAM refuses the policy, so nobody can assume the role through it — name the principals in Principal (and narrow with an aws:PrincipalArn condition) instead` };
+      return {
+        statement: st,
+        effect: st.effect,
+        detail: `NotPrincipal (here with "Effect": "${st.effect}") cannot be used in a role trust policy; IAM refuses the policy, so nobody can assume the role through it — name the principals in Principal (and narrow with an aws:PrincipalArn condition) instead`,
+      };
     }
   }
   for (const st of statements) {
     const bad = (st.principal ?? []).find((p) => p.kind === 'invalid');
     if (bad) {
-      return { statement: st, effect: st.effect, detail: `invalid principal ${JSON.stringify(bad.value)}: ${bad.problem ?? 'IAM rejects it'}; IAM refuses a trust policy with an invalid principal ("Invalid principal in policy"), so this document grants nothing — fix the principal` };
+      return {
+        statement: st,
+        effect: st.effect,
+        detail: `invalid principal ${JSON.stringify(bad.value)}: ${bad.problem ?? 'IAM rejects it'}; IAM refuses a trust policy with an invalid principal ("Invalid principal in policy"), so this document grants nothing — fix the principal`,
+      };
     }
   }
   return null;
@@ -160,7 +205,13 @@ function cachedCaller(arn: string): (Caller & { derived?: Record<string, string>
   return c;
 }
 
-const PRINCIPAL_TYPE: Record<string, string> = { user: 'User', role: 'AssumedRole', 'assumed-role': 'AssumedRole', root: 'Account', 'federated-user': 'FederatedUser' };
+const PRINCIPAL_TYPE: Record<string, string> = {
+  user: 'User',
+  role: 'AssumedRole',
+  'assumed-role': 'AssumedRole',
+  root: 'Account',
+  'federated-user': 'FederatedUser',
+};
 
 /** The context keys IAM derives from the caller (used when the request does not give them). */
 export function derivedContext(caller: Caller): Record<string, string> {
@@ -183,7 +234,10 @@ function cacheAccount(roleArn: string): string {
   return account;
 }
 
-function buildContext(input: EvaluationInput, caller: (Caller & { derived?: Record<string, string> }) | null): ConditionContext {
+function buildContext(
+  input: EvaluationInput,
+  caller: (Caller & { derived?: Record<string, string> }) | null,
+): ConditionContext {
   const values = new Map<string, string[]>();
   for (const key in input.context) {
     const v = input.context[key];
@@ -201,18 +255,37 @@ function buildContext(input: EvaluationInput, caller: (Caller & { derived?: Reco
   return { values, isUnknown: input.unknownKeys ?? never, derived: guessed };
 }
 
-function principalEntryMatch(entry: PrincipalEntry, caller: Caller | null, ctx: ConditionContext, uniqueId: string | undefined): Tri {
+function principalEntryMatch(
+  entry: PrincipalEntry,
+  caller: Caller | null,
+  ctx: ConditionContext,
+  uniqueId: string | undefined,
+): Tri {
   if (entry.kind === 'wildcard') return T;
-  if (entry.kind === 'service' || entry.kind === 'federated' || entry.kind === 'canonical-user' || entry.kind === 'invalid') return F;
+  if (
+    entry.kind === 'service' ||
+    entry.kind === 'federated' ||
+    entry.kind === 'canonical-user' ||
+    entry.kind === 'invalid'
+  )
+    return F;
   if (!caller) return U;
   switch (entry.kind) {
     case 'account-root':
     case 'account-id':
-      return caller.account === entry.account && (entry.kind === 'account-id' || arnPartition(entry.value) === caller.partition) ? T : F;
+      return caller.account === entry.account &&
+        (entry.kind === 'account-id' || arnPartition(entry.value) === caller.partition)
+        ? T
+        : F;
     case 'role': {
       // A role principal names the role (IAM stores its unique id), so it matches the role's sessions. Role names
       // are unique in an account whatever their path, and the ARN (path included) must be the role's own.
-      if ((caller.kind !== 'role' && caller.kind !== 'assumed-role') || caller.account !== entry.account || caller.name !== entry.name) return F;
+      if (
+        (caller.kind !== 'role' && caller.kind !== 'assumed-role') ||
+        caller.account !== entry.account ||
+        caller.name !== entry.name
+      )
+        return F;
       if (arnPartition(entry.value) !== caller.partition) return F;
       const path = rolePathOf(caller, ctx);
       // A session ARN drops the role's path; without aws:PrincipalArn the path is not known — the name decides.
@@ -252,13 +325,23 @@ function rolePathOf(caller: Caller, ctx: ConditionContext): string | null {
   return null;
 }
 
-function principalMatch(entries: PrincipalEntry[], caller: Caller | null, ctx: ConditionContext, uniqueId?: string): { result: Tri; via: StatementTrace['via'] } {
+function principalMatch(
+  entries: PrincipalEntry[],
+  caller: Caller | null,
+  ctx: ConditionContext,
+  uniqueId?: string,
+): { result: Tri; via: StatementTrace['via'] } {
   let result: Tri = F;
   let via: StatementTrace['via'] = null;
   for (const entry of entries) {
     const r = principalEntryMatch(entry, caller, ctx, uniqueId);
     if (r === T) {
-      const kind = entry.kind === 'wildcard' ? 'wildcard' : entry.kind === 'account-root' || entry.kind === 'account-id' ? 'account' : 'principal';
+      const kind =
+        entry.kind === 'wildcard'
+          ? 'wildcard'
+          : entry.kind === 'account-root' || entry.kind === 'account-id'
+            ? 'account'
+            : 'principal';
       // A specific principal is the strongest grant (same account: no identity policy needed).
       if (via === null || kind === 'principal' || (kind === 'wildcard' && via === 'account')) via = kind;
       result = T;
@@ -295,7 +378,15 @@ function and(a: Tri, b: Tri): Tri {
   return T;
 }
 
-function evaluateStatement(cs: CompiledStatement, source: ReasonSource, policy: string, caller: Caller | null, roleArn: string, ctx: ConditionContext, uniqueId?: string): StatementTrace {
+function evaluateStatement(
+  cs: CompiledStatement,
+  source: ReasonSource,
+  policy: string,
+  caller: Caller | null,
+  roleArn: string,
+  ctx: ConditionContext,
+  uniqueId?: string,
+): StatementTrace {
   const st = cs.statement;
   let principal: Tri = T;
   let via: StatementTrace['via'] = null;
@@ -340,15 +431,33 @@ export function evaluateAssumeRole(input: EvaluationInput): Evaluation {
 
   if (!trust.valid) {
     const first = trust.parsed.errors[0];
-    reasons.push({ source: 'trust-policy', statement: '-', effect: 'Deny', matched: false, detail: `the trust policy is not a valid policy document${first ? ` (${first.message} at offset ${first.offset})` : ''}; IAM would refuse it` });
+    reasons.push({
+      source: 'trust-policy',
+      statement: '-',
+      effect: 'Deny',
+      matched: false,
+      detail: `the trust policy is not a valid policy document${first ? ` (${first.message} at offset ${first.offset})` : ''}; IAM would refuse it`,
+    });
     return result('deny', 'invalid-trust-policy', false);
   }
   if (caller?.kind === 'root' && input.rootUserCannotAssume !== false) {
-    reasons.push({ source: 'trust-policy', statement: '-', effect: 'Deny', matched: false, detail: `${caller.arn} is the account root user: STS refuses AssumeRole with root user credentials ("Roles may not be assumed by root accounts"); call it as an IAM user or role of account ${caller.account}` });
+    reasons.push({
+      source: 'trust-policy',
+      statement: '-',
+      effect: 'Deny',
+      matched: false,
+      detail: `${caller.arn} is the account root user: STS refuses AssumeRole with root user credentials ("Roles may not be assumed by root accounts"); call it as an IAM user or role of account ${caller.account}`,
+    });
     return result('deny', 'root-caller', false);
   }
   if (trust.refusal) {
-    reasons.push({ source: 'trust-policy', statement: trust.refusal.statement.label, effect: trust.refusal.effect, matched: false, detail: trust.refusal.detail });
+    reasons.push({
+      source: 'trust-policy',
+      statement: trust.refusal.statement.label,
+      effect: trust.refusal.effect,
+      matched: false,
+      detail: trust.refusal.detail,
+    });
     return result('deny', 'invalid-trust-policy', false);
   }
 
@@ -360,7 +469,8 @@ export function evaluateAssumeRole(input: EvaluationInput): Evaluation {
     const t = evaluateStatement(cs, 'trust-policy', trust.name, caller, input.roleArn, ctx, input.callerUniqueId);
     trace.push(t);
     reasons.push(t);
-    if (cs.statement.effect === 'Deny') trustDeny = t.result === T ? T : trustDeny === T ? T : t.result === U ? U : trustDeny;
+    if (cs.statement.effect === 'Deny')
+      trustDeny = t.result === T ? T : trustDeny === T ? T : t.result === U ? U : trustDeny;
     else if (t.result === T) {
       trustAllow = T;
       if (t.via === 'principal' || t.via === 'wildcard') allowViaPrincipal = true;
@@ -373,24 +483,45 @@ export function evaluateAssumeRole(input: EvaluationInput): Evaluation {
   let identityAllow: Tri = F;
   if (input.identityPolicies === null) {
     identityAllow = T;
-    reasons.push({ source: 'identity-policy', statement: '-', effect: 'Allow', matched: true, detail: input.identityNote ?? "the caller's identity policies are not known; assumed to allow sts:AssumeRole on the role" });
+    reasons.push({
+      source: 'identity-policy',
+      statement: '-',
+      effect: 'Allow',
+      matched: true,
+      detail:
+        input.identityNote ??
+        "the caller's identity policies are not known; assumed to allow sts:AssumeRole on the role",
+    });
   } else {
     for (const policy of input.identityPolicies) {
       if (!policy.valid) {
-        reasons.push({ source: 'identity-policy', statement: '-', effect: 'Allow', matched: false, detail: `identity policy ${policy.name} is not valid policy JSON; IAM would not have accepted it, so it grants nothing` });
+        reasons.push({
+          source: 'identity-policy',
+          statement: '-',
+          effect: 'Allow',
+          matched: false,
+          detail: `identity policy ${policy.name} is not valid policy JSON; IAM would not have accepted it, so it grants nothing`,
+        });
         continue;
       }
       for (const cs of policy.statements) {
         const t = evaluateStatement(cs, 'identity-policy', policy.name, caller, input.roleArn, ctx);
         trace.push(t);
         reasons.push(t);
-        if (cs.statement.effect === 'Deny') identityDeny = t.result === T ? T : identityDeny === T ? T : t.result === U ? U : identityDeny;
+        if (cs.statement.effect === 'Deny')
+          identityDeny = t.result === T ? T : identityDeny === T ? T : t.result === U ? U : identityDeny;
         else if (t.result === T) identityAllow = T;
         else if (t.result === U && identityAllow !== T) identityAllow = U;
       }
     }
     if (identityRequired && identityAllow === F) {
-      reasons.push({ source: 'identity-policy', statement: '-', effect: 'Allow', matched: false, detail: `no identity policy of the caller allows sts:AssumeRole on ${input.roleArn}; ${crossAccount ? 'a cross-account call needs both the trust policy and the caller\'s own policy' : 'the trust policy names only the account, which delegates to the caller\'s own policies'}` });
+      reasons.push({
+        source: 'identity-policy',
+        statement: '-',
+        effect: 'Allow',
+        matched: false,
+        detail: `no identity policy of the caller allows sts:AssumeRole on ${input.roleArn}; ${crossAccount ? "a cross-account call needs both the trust policy and the caller's own policy" : "the trust policy names only the account, which delegates to the caller's own policies"}`,
+      });
     }
   }
 
@@ -415,13 +546,23 @@ export function evaluateAssumeRole(input: EvaluationInput): Evaluation {
 }
 
 /** Convenience for one-off checks (the explain command): compiles then evaluates. */
-export function explainAssumeRole(args: { trustPolicy: unknown; roleArn: string; principal: string; identityPolicies?: Array<{ name: string; document: unknown }>; context?: RequestContext }): Evaluation {
+export function explainAssumeRole(args: {
+  trustPolicy: unknown;
+  roleArn: string;
+  principal: string;
+  identityPolicies?: Array<{ name: string; document: unknown }>;
+  context?: RequestContext;
+}): Evaluation {
   return evaluateAssumeRole({
     trustPolicy: compilePolicy(args.trustPolicy, 'trust'),
     roleArn: args.roleArn,
     principal: args.principal,
-    identityPolicies: args.identityPolicies && args.identityPolicies.length > 0 ? args.identityPolicies.map((p) => compilePolicy(p.document, 'identity', p.name)) : null,
-    identityNote: 'no identity policy given; the caller\'s identity policies are assumed to allow sts:AssumeRole on the role',
+    identityPolicies:
+      args.identityPolicies && args.identityPolicies.length > 0
+        ? args.identityPolicies.map((p) => compilePolicy(p.document, 'identity', p.name))
+        : null,
+    identityNote:
+      "no identity policy given; the caller's identity policies are assumed to allow sts:AssumeRole on the role",
     context: args.context ?? {},
   });
 }
@@ -440,7 +581,9 @@ class LazyEvaluation implements Evaluation {
   ) {}
 
   get reasons(): Reason[] {
-    return (this.built ??= this.pending.map((r) => ('detail' in r ? r : traceReason(r, this.caller, this.roleArn, this.ctx))));
+    return (this.built ??= this.pending.map((r) =>
+      'detail' in r ? r : traceReason(r, this.caller, this.roleArn, this.ctx),
+    ));
   }
 
   toJSON(): { decision: Evaluation['decision']; reasons: Reason[] } {
@@ -450,14 +593,24 @@ class LazyEvaluation implements Evaluation {
 
 function traceReason(t: StatementTrace, caller: Caller | null, roleArn: string, ctx: ConditionContext): Reason {
   const detail = describe(t, caller, roleArn, ctx);
-  return { source: t.source, statement: t.statement.label, effect: t.statement.effect, matched: t.result === T, detail: t.source === 'trust-policy' ? detail : `policy ${t.policy}: ${detail}` };
+  return {
+    source: t.source,
+    statement: t.statement.label,
+    effect: t.statement.effect,
+    matched: t.result === T,
+    detail: t.source === 'trust-policy' ? detail : `policy ${t.policy}: ${detail}`,
+  };
 }
 
 const SECRET_KEYS = new Set(['sts:externalid']);
 
 /** Describes a condition's values without printing secrets (ExternalIds are never shown). */
 export function describeClause(clause: ConditionClause): string {
-  const values = SECRET_KEYS.has(clause.key.toLowerCase()) ? '(value not shown)' : clause.values.length === 0 ? '[] (empty list)' : clause.values.map((v) => JSON.stringify(v)).join(' or ');
+  const values = SECRET_KEYS.has(clause.key.toLowerCase())
+    ? '(value not shown)'
+    : clause.values.length === 0
+      ? '[] (empty list)'
+      : clause.values.map((v) => JSON.stringify(v)).join(' or ');
   return `${clause.operator} ${clause.key} ${values}`;
 }
 
@@ -470,8 +623,18 @@ function describe(t: StatementTrace, caller: Caller | null, roleArn: string, ctx
     const list = entries.map((e) => (e.kind === 'wildcard' ? '*' : `${e.type} ${e.value}`)).join(', ') || 'none';
     const label = st.notPrincipal ? 'NotPrincipal' : 'Principal';
     const who = caller ? caller.arn : 'the caller';
-    if (st.notPrincipal) parts.push(t.principal === T ? `NotPrincipal (${list}) does not list ${who}, so the statement applies` : t.principal === F ? `NotPrincipal (${list}) lists ${who}, so the statement does not apply` : `NotPrincipal (${list}) may or may not list the unknown caller`);
-    else if (t.principal === T) parts.push(`${label} (${list}) matches ${who}${t.via === 'account' ? ` through its account (which delegates to the caller's identity policies)` : ''}`);
+    if (st.notPrincipal)
+      parts.push(
+        t.principal === T
+          ? `NotPrincipal (${list}) does not list ${who}, so the statement applies`
+          : t.principal === F
+            ? `NotPrincipal (${list}) lists ${who}, so the statement does not apply`
+            : `NotPrincipal (${list}) may or may not list the unknown caller`,
+      );
+    else if (t.principal === T)
+      parts.push(
+        `${label} (${list}) matches ${who}${t.via === 'account' ? ` through its account (which delegates to the caller's identity policies)` : ''}`,
+      );
     else if (t.principal === U) parts.push(`${label} (${list}) may or may not match the unknown caller`);
     else parts.push(`${label} (${list}) does not match ${who}`);
     const invalid = entries.filter((e) => e.problem);
@@ -483,9 +646,13 @@ function describe(t: StatementTrace, caller: Caller | null, roleArn: string, ctx
   }
   for (const c of t.conditions) {
     const key = c.clause.key.toLowerCase();
-    const absent = !ctx.isUnknown(key) && !(ctx.values.get(key)?.length);
+    const absent = !ctx.isUnknown(key) && !ctx.values.get(key)?.length;
     const missingVars = c.result === F ? unresolvedVariables(c.clause, ctx) : [];
-    const why = absent ? ` (${c.clause.key} is not in the request)` : missingVars.length > 0 ? ` (${missingVars.map((v) => `\${${v}}`).join(', ')} has no value in this request, and a variable without a value matches nothing — the condition fails, negated or not)` : '';
+    const why = absent
+      ? ` (${c.clause.key} is not in the request)`
+      : missingVars.length > 0
+        ? ` (${missingVars.map((v) => `\${${v}}`).join(', ')} has no value in this request, and a variable without a value matches nothing — the condition fails, negated or not)`
+        : '';
     const verdict = c.result === T ? 'satisfied' : c.result === F ? `not satisfied${why}` : 'not known';
     parts.push(`condition ${describeClause(c.clause)}: ${verdict}`);
   }

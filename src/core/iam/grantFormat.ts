@@ -7,16 +7,27 @@ export type GrantFormat = 'text' | 'json' | 'cloudformation' | 'terraform';
 
 /** A JSON-quoted scalar is valid YAML (double-quoted style uses JSON's escapes). */
 function yamlScalar(value: string): string {
-  return /^[A-Za-z][\w:./-]*$/.test(value) && !/^(true|false|yes|no|on|off|null|y|n)$/i.test(value) && !value.includes(': ') ? value : JSON.stringify(value);
+  return /^[A-Za-z][\w:./-]*$/.test(value) &&
+    !/^(true|false|yes|no|on|off|null|y|n)$/i.test(value) &&
+    !value.includes(': ')
+    ? value
+    : JSON.stringify(value);
 }
 
 function yamlLines(value: unknown, indent: string): string[] {
-  if (Array.isArray(value)) return value.flatMap((item) => {
-    const inner = yamlLines(item, `${indent}  `);
-    return typeof item === 'object' && item !== null ? [`${indent}- ${inner[0].trimStart()}`, ...inner.slice(1)] : [`${indent}- ${yamlScalar(String(item))}`];
-  });
+  if (Array.isArray(value))
+    return value.flatMap((item) => {
+      const inner = yamlLines(item, `${indent}  `);
+      return typeof item === 'object' && item !== null
+        ? [`${indent}- ${inner[0].trimStart()}`, ...inner.slice(1)]
+        : [`${indent}- ${yamlScalar(String(item))}`];
+    });
   if (typeof value === 'object' && value !== null) {
-    return Object.entries(value).flatMap(([k, v]) => (typeof v === 'object' && v !== null ? [`${indent}${yamlScalar(k)}:`, ...yamlLines(v, `${indent}  `)] : [`${indent}${yamlScalar(k)}: ${yamlScalar(String(v))}`]));
+    return Object.entries(value).flatMap(([k, v]) =>
+      typeof v === 'object' && v !== null
+        ? [`${indent}${yamlScalar(k)}:`, ...yamlLines(v, `${indent}  `)]
+        : [`${indent}${yamlScalar(k)}: ${yamlScalar(String(v))}`],
+    );
   }
   return [`${indent}${yamlScalar(String(value))}`];
 }
@@ -39,10 +50,17 @@ function list(values: string | string[]): string {
 export function statementTerraform(statement: StatementJson): string {
   const out = ['statement {', `  effect  = ${hcl(statement.Effect)}`, `  actions = ${list(statement.Action)}`];
   if (statement.Resource) out.push(`  resources = ${list(statement.Resource)}`);
-  if (statement.Principal) out.push('  principals {', '    type        = "AWS"', `    identifiers = ${list(statement.Principal.AWS)}`, '  }');
+  if (statement.Principal)
+    out.push('  principals {', '    type        = "AWS"', `    identifiers = ${list(statement.Principal.AWS)}`, '  }');
   for (const [test, clause] of Object.entries(statement.Condition ?? {})) {
     for (const [variable, value] of Object.entries(clause)) {
-      out.push('  condition {', `    test     = ${hcl(test)}`, `    variable = ${hcl(variable)}`, `    values   = ${list(value)}`, '  }');
+      out.push(
+        '  condition {',
+        `    test     = ${hcl(test)}`,
+        `    variable = ${hcl(variable)}`,
+        `    values   = ${list(value)}`,
+        '  }',
+      );
     }
   }
   out.push('}');
@@ -50,7 +68,10 @@ export function statementTerraform(statement: StatementJson): string {
 }
 
 function comment(prefix: string, text: string): string {
-  return text.split('\n').map((l) => `${prefix} ${l}`).join('\n');
+  return text
+    .split('\n')
+    .map((l) => `${prefix} ${l}`)
+    .join('\n');
 }
 
 function roleName(arn: string | null): string {
@@ -60,9 +81,18 @@ function roleName(arn: string | null): string {
 /** The grant as CloudFormation YAML: one document per part, notes as comments. `where` is `file:line:col`. */
 export function grantCloudFormation(grant: Grant, where: string): string {
   const parts: string[] = [comment('#', `${where}: ${grant.usage.kind} → ${grant.roleArn ?? 'unresolved role'}`)];
-  if (grant.trustStatement) parts.push(`# Add to AssumeRolePolicyDocument.Statement of ${roleName(grant.roleArn)}:\n${statementYaml(grant.trustStatement)}`);
-  if (grant.identityStatement) parts.push(`# Add to a policy (PolicyDocument.Statement) of ${grant.identityFor}:\n${statementYaml(grant.identityStatement)}`);
-  if (grant.roleChanges.MaxSessionDuration) parts.push(`# Set on the AWS::IAM::Role ${roleName(grant.roleArn)}:\nMaxSessionDuration: ${grant.roleChanges.MaxSessionDuration}`);
+  if (grant.trustStatement)
+    parts.push(
+      `# Add to AssumeRolePolicyDocument.Statement of ${roleName(grant.roleArn)}:\n${statementYaml(grant.trustStatement)}`,
+    );
+  if (grant.identityStatement)
+    parts.push(
+      `# Add to a policy (PolicyDocument.Statement) of ${grant.identityFor}:\n${statementYaml(grant.identityStatement)}`,
+    );
+  if (grant.roleChanges.MaxSessionDuration)
+    parts.push(
+      `# Set on the AWS::IAM::Role ${roleName(grant.roleArn)}:\nMaxSessionDuration: ${grant.roleChanges.MaxSessionDuration}`,
+    );
   for (const note of grant.notes) parts.push(comment('#', `note: ${note}`));
   return `${parts.join('\n---\n')}\n`;
 }
@@ -70,25 +100,48 @@ export function grantCloudFormation(grant: Grant, where: string): string {
 /** The grant as Terraform: `statement {}` blocks of aws_iam_policy_document, notes as comments. */
 export function grantTerraform(grant: Grant, where: string): string {
   const parts: string[] = [comment('#', `${where}: ${grant.usage.kind} → ${grant.roleArn ?? 'unresolved role'}`)];
-  if (grant.trustStatement) parts.push(`# In the aws_iam_policy_document of ${roleName(grant.roleArn)}'s assume_role_policy:\n${statementTerraform(grant.trustStatement)}`);
-  if (grant.identityStatement) parts.push(`# In an aws_iam_policy_document attached to ${grant.identityFor}:\n${statementTerraform(grant.identityStatement)}`);
-  if (grant.roleChanges.MaxSessionDuration) parts.push(`# On the aws_iam_role ${roleName(grant.roleArn)}:\n# max_session_duration = ${grant.roleChanges.MaxSessionDuration}`);
+  if (grant.trustStatement)
+    parts.push(
+      `# In the aws_iam_policy_document of ${roleName(grant.roleArn)}'s assume_role_policy:\n${statementTerraform(grant.trustStatement)}`,
+    );
+  if (grant.identityStatement)
+    parts.push(
+      `# In an aws_iam_policy_document attached to ${grant.identityFor}:\n${statementTerraform(grant.identityStatement)}`,
+    );
+  if (grant.roleChanges.MaxSessionDuration)
+    parts.push(
+      `# On the aws_iam_role ${roleName(grant.roleArn)}:\n# max_session_duration = ${grant.roleChanges.MaxSessionDuration}`,
+    );
   for (const note of grant.notes) parts.push(comment('#', `note: ${note}`));
   return `${parts.join('\n\n')}\n`;
 }
 
 function indent(text: string, by: string): string {
-  return text.split('\n').map((l) => `${by}${l}`).join('\n');
+  return text
+    .split('\n')
+    .map((l) => `${by}${l}`)
+    .join('\n');
 }
 
 /** The grant for a person: the change, why each part is there, and what is left to the pipeline. */
 export function grantText(grant: Grant, where: string): string {
   const u = grant.usage;
-  const out = [`${where}: ${u.kind} → ${grant.roleArn ?? u.role ?? 'unresolved role'}${u.caller ? ` (caller ${u.caller})` : ''}`];
+  const out = [
+    `${where}: ${u.kind} → ${grant.roleArn ?? u.role ?? 'unresolved role'}${u.caller ? ` (caller ${u.caller})` : ''}`,
+  ];
   out.push(`  errors now: ${grant.errorsBefore.join(', ') || 'none'}`);
-  if (grant.trustStatement) out.push(`  add to the trust policy of ${roleName(grant.roleArn)}:`, indent(JSON.stringify(grant.trustStatement, null, 2), '    '));
-  if (grant.identityStatement) out.push(`  add to the policies of ${grant.identityFor}:`, indent(JSON.stringify(grant.identityStatement, null, 2), '    '));
-  if (grant.roleChanges.MaxSessionDuration) out.push(`  set MaxSessionDuration of ${roleName(grant.roleArn)} to ${grant.roleChanges.MaxSessionDuration}`);
+  if (grant.trustStatement)
+    out.push(
+      `  add to the trust policy of ${roleName(grant.roleArn)}:`,
+      indent(JSON.stringify(grant.trustStatement, null, 2), '    '),
+    );
+  if (grant.identityStatement)
+    out.push(
+      `  add to the policies of ${grant.identityFor}:`,
+      indent(JSON.stringify(grant.identityStatement, null, 2), '    '),
+    );
+  if (grant.roleChanges.MaxSessionDuration)
+    out.push(`  set MaxSessionDuration of ${roleName(grant.roleArn)} to ${grant.roleChanges.MaxSessionDuration}`);
   if (grant.explanations.length) out.push('  why:', ...grant.explanations.map((e) => `    - ${e}`));
   if (grant.notes.length) out.push('  notes:', ...grant.notes.map((n) => `    - ${n}`));
   out.push(

@@ -2,7 +2,15 @@
 // like the current one except for the changed roles (and caller policies), and each affected usage is checked
 // twice through the very checks a scan runs (addTrustFindings): the result is the difference of two scans.
 import { addTrustFindings, type AnalysisContext, type FileAnalysis } from '../analyze';
-import type { IamOrigin, IamReader, InstanceProfileRecord, Lookup, PolicySource, RoleRecord, UserRecord } from '../ports';
+import type {
+  IamOrigin,
+  IamReader,
+  InstanceProfileRecord,
+  Lookup,
+  PolicySource,
+  RoleRecord,
+  UserRecord,
+} from '../ports';
 import type { FindingCode, Usage } from '../types';
 import { parseCaller, parseRoleArn } from './arn';
 import { carryUnresolved } from './snapshot';
@@ -29,7 +37,8 @@ export interface IamChange {
 /** `account/lower-case name` of a role ARN (or of the role behind an assumed-role ARN), or null. */
 export function roleKey(arn: string): string | null {
   const caller = parseCaller(arn);
-  const parts = parseRoleArn(arn) ?? (caller?.kind === 'assumed-role' && caller.roleArn ? parseRoleArn(caller.roleArn) : null);
+  const parts =
+    parseRoleArn(arn) ?? (caller?.kind === 'assumed-role' && caller.roleArn ? parseRoleArn(caller.roleArn) : null);
   return parts ? `${parts.account}/${parts.name.toLowerCase()}` : null;
 }
 
@@ -46,12 +55,21 @@ export class ChangedIamReader implements IamReader {
   private readonly copies = new WeakMap<object, RoleRecord | UserRecord>();
   private readonly created = new Map<string, RoleRecord>();
 
-  constructor(private readonly base: IamReader, change: IamChange) {
+  constructor(
+    private readonly base: IamReader,
+    change: IamChange,
+  ) {
     for (const c of change.roles) {
       const key = roleKey(c.roleArn);
       if (!key) throw new Error(`${c.roleArn} is not a role ARN`);
       const name = parseRoleArn(c.roleArn)?.name ?? c.roleArn;
-      const trust = c.trustPolicy ? { name: `trust policy of ${name}`, text: c.trustPolicy.text, origin: c.trustPolicy.origin ?? { kind: 'snapshot' as const } } : null;
+      const trust = c.trustPolicy
+        ? {
+            name: `trust policy of ${name}`,
+            text: c.trustPolicy.text,
+            origin: c.trustPolicy.origin ?? { kind: 'snapshot' as const },
+          }
+        : null;
       this.roles.set(key, { change: c, trust });
     }
     for (const c of change.identities ?? []) {
@@ -134,7 +152,10 @@ export class ChangedIamReader implements IamReader {
   async getRole(roleArn: string, options?: { identityPolicies?: boolean }): Promise<Lookup<RoleRecord>> {
     const key = roleKey(roleArn);
     if (!key || !this.changesRole(roleArn)) return this.base.getRole(roleArn, options);
-    const found = await this.base.getRole(roleArn, this.roleIdentities.has(key) ? { ...options, identityPolicies: true } : options);
+    const found = await this.base.getRole(
+      roleArn,
+      this.roleIdentities.has(key) ? { ...options, identityPolicies: true } : options,
+    );
     if (found.status === 'found') return { status: 'found', value: this.changedRole(found.value, key) };
     const created = found.status === 'not-found' ? this.createdRole(key) : null;
     return created ? { status: 'found', value: created } : found;
@@ -146,13 +167,21 @@ export class ChangedIamReader implements IamReader {
     if (!extra || found.status !== 'found') return found;
     const cached = this.copies.get(found.value);
     if (cached) return { status: 'found', value: cached as UserRecord };
-    const copy = carryUnresolved(found.value, { ...found.value, identityPolicies: [...found.value.identityPolicies, ...extra] });
+    const copy = carryUnresolved(found.value, {
+      ...found.value,
+      identityPolicies: [...found.value.identityPolicies, ...extra],
+    });
     this.copies.set(found.value, copy);
     return { status: 'found', value: copy };
   }
 
   async getInstanceProfile(instanceProfileArn: string): Promise<Lookup<InstanceProfileRecord>> {
-    if (!this.base.getInstanceProfile) return { status: 'unavailable', reason: 'this IAM source does not read instance profiles', next: 'add an --iam-snapshot of the account' };
+    if (!this.base.getInstanceProfile)
+      return {
+        status: 'unavailable',
+        reason: 'this IAM source does not read instance profiles',
+        next: 'add an --iam-snapshot of the account',
+      };
     return this.base.getInstanceProfile(instanceProfileArn);
   }
 
@@ -213,7 +242,11 @@ export function touches(reader: ChangedIamReader, usage: Usage): boolean {
  * The impact of `change` on the usages of `analyses` (each a pipeline file's analysis; only its usages are
  * read): every usage the change touches is checked with the current IAM data and with the change.
  */
-export async function impactOf(analyses: readonly FileAnalysis[], ctx: AnalysisContext, change: IamChange): Promise<Impact> {
+export async function impactOf(
+  analyses: readonly FileAnalysis[],
+  ctx: AnalysisContext,
+  change: IamChange,
+): Promise<Impact> {
   if (!ctx.iam) throw new Error('impact needs IAM data (snapshots or live) to compare against');
   const reader = new ChangedIamReader(ctx.iam, change);
   return impactBetween(analyses, ctx, { ...ctx, iam: reader }, (usage) => touches(reader, usage));
@@ -224,7 +257,12 @@ export async function impactOf(analyses: readonly FileAnalysis[], ctx: AnalysisC
  * (e.g. the deployed roles and the roles a template defines). Usages `touched` rejects count as unchanged
  * without being checked (default: every usage is checked twice).
  */
-export async function impactBetween(analyses: readonly FileAnalysis[], before: AnalysisContext, after: AnalysisContext, touched: (usage: Usage) => boolean = () => true): Promise<Impact> {
+export async function impactBetween(
+  analyses: readonly FileAnalysis[],
+  before: AnalysisContext,
+  after: AnalysisContext,
+  touched: (usage: Usage) => boolean = () => true,
+): Promise<Impact> {
   const breaks: UsageImpact[] = [];
   const fixes: UsageImpact[] = [];
   let unchanged = 0;

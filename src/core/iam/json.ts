@@ -31,7 +31,8 @@ export type JsonNode =
   | (NodeBase & { type: 'boolean'; value: boolean })
   | (NodeBase & { type: 'null'; value: null });
 
-type TokenKind = '{' | '}' | '[' | ']' | ':' | ',' | 'string' | 'number' | 'true' | 'false' | 'null' | 'eof' | 'invalid';
+type TokenKind =
+  '{' | '}' | '[' | ']' | ':' | ',' | 'string' | 'number' | 'true' | 'false' | 'null' | 'eof' | 'invalid';
 
 interface Token {
   kind: TokenKind;
@@ -42,7 +43,16 @@ interface Token {
 
 const NUMBER = /-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/y;
 const WORD = /[A-Za-z_$][\w$]*/y;
-const SIMPLE_ESCAPES: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
+const SIMPLE_ESCAPES: Record<string, string> = {
+  '"': '"',
+  '\\': '\\',
+  '/': '/',
+  b: '\b',
+  f: '\f',
+  n: '\n',
+  r: '\r',
+  t: '\t',
+};
 
 function createScanner(text: string, errors: JsonError[]) {
   let pos = 0;
@@ -98,7 +108,11 @@ function createScanner(text: string, errors: JsonError[]) {
         continue;
       }
       if (c === 10 || c === 13) {
-        errors.push({ message: 'unterminated string (line break inside a string)', offset: start, length: pos - start });
+        errors.push({
+          message: 'unterminated string (line break inside a string)',
+          offset: start,
+          length: pos - start,
+        });
         value += text.slice(chunk, pos);
         return { kind: 'string', offset: start, length: pos - start, value };
       }
@@ -115,7 +129,12 @@ function createScanner(text: string, errors: JsonError[]) {
     const start = pos;
     const ch = text[pos];
     switch (ch) {
-      case '{': case '}': case '[': case ']': case ':': case ',':
+      case '{':
+      case '}':
+      case '[':
+      case ']':
+      case ':':
+      case ',':
         pos++;
         return { kind: ch, offset: start, length: 1 };
       case '"':
@@ -131,7 +150,8 @@ function createScanner(text: string, errors: JsonError[]) {
     const word = WORD.exec(text);
     if (word) {
       pos += word[0].length;
-      if (word[0] === 'true' || word[0] === 'false' || word[0] === 'null') return { kind: word[0], offset: start, length: word[0].length };
+      if (word[0] === 'true' || word[0] === 'false' || word[0] === 'null')
+        return { kind: word[0], offset: start, length: word[0].length };
       return { kind: 'invalid', offset: start, length: word[0].length, value: word[0] };
     }
     pos++;
@@ -157,7 +177,16 @@ export function parseJsonTree(text: string): { root: JsonNode | null; errors: Js
     lastEnd = token.offset + token.length;
     token = scanner.scan();
   };
-  const describe = (t: Token) => (t.kind === 'eof' ? 'end of text' : t.kind === 'invalid' ? `"${String(t.value)}"` : t.kind === 'string' ? 'a string' : t.kind === 'number' ? 'a number' : `"${t.kind}"`);
+  const describe = (t: Token) =>
+    t.kind === 'eof'
+      ? 'end of text'
+      : t.kind === 'invalid'
+        ? `"${String(t.value)}"`
+        : t.kind === 'string'
+          ? 'a string'
+          : t.kind === 'number'
+            ? 'a number'
+            : `"${t.kind}"`;
   let depth = 0;
 
   function parseValue(): JsonNode | null {
@@ -179,7 +208,8 @@ export function parseJsonTree(text: string): { root: JsonNode | null; errors: Js
       case 'number':
         next();
         return { type: 'number', offset: t.offset, length: t.length, value: t.value as number };
-      case 'true': case 'false':
+      case 'true':
+      case 'false':
         next();
         return { type: 'boolean', offset: t.offset, length: t.length, value: t.kind === 'true' };
       case 'null':
@@ -203,7 +233,8 @@ export function parseJsonTree(text: string): { root: JsonNode | null; errors: Js
     let lastComma: Token | null = null;
     while (true) {
       if (token.kind === '}') {
-        if (lastComma) errors.push({ message: 'trailing comma before "}" (JSON allows none)', offset: lastComma.offset, length: 1 });
+        if (lastComma)
+          errors.push({ message: 'trailing comma before "}" (JSON allows none)', offset: lastComma.offset, length: 1 });
         next();
         break;
       }
@@ -212,7 +243,11 @@ export function parseJsonTree(text: string): { root: JsonNode | null; errors: Js
         break;
       }
       if (token.kind !== 'string') {
-        errors.push({ message: `expected a property name in double quotes, found ${describe(token)}`, offset: token.offset, length: token.length });
+        errors.push({
+          message: `expected a property name in double quotes, found ${describe(token)}`,
+          offset: token.offset,
+          length: token.length,
+        });
         if (token.kind === ']') {
           next();
           continue;
@@ -232,17 +267,32 @@ export function parseJsonTree(text: string): { root: JsonNode | null; errors: Js
         next();
         value = parseValue();
       } else {
-        errors.push({ message: `":" expected after property name "${String(keyToken.value)}"`, offset: token.offset, length: token.length });
+        errors.push({
+          message: `":" expected after property name "${String(keyToken.value)}"`,
+          offset: token.offset,
+          length: token.length,
+        });
         if ((token.kind as TokenKind) !== ',' && (token.kind as TokenKind) !== '}') value = parseValue();
       }
       const end = value ? value.offset + value.length : keyToken.offset + keyToken.length;
-      properties.push({ key: keyToken.value as string, keyOffset: keyToken.offset, keyLength: keyToken.length, value, offset: keyToken.offset, length: end - keyToken.offset });
+      properties.push({
+        key: keyToken.value as string,
+        keyOffset: keyToken.offset,
+        keyLength: keyToken.length,
+        value,
+        offset: keyToken.offset,
+        length: end - keyToken.offset,
+      });
       lastComma = null;
       if ((token.kind as TokenKind) === ',') {
         lastComma = token;
         next();
       } else if ((token.kind as TokenKind) !== '}' && (token.kind as TokenKind) !== 'eof') {
-        errors.push({ message: `"," or "}" expected, found ${describe(token)}`, offset: token.offset, length: token.length });
+        errors.push({
+          message: `"," or "}" expected, found ${describe(token)}`,
+          offset: token.offset,
+          length: token.length,
+        });
         if ((token.kind as TokenKind) !== 'string') next();
       }
     }
@@ -259,7 +309,8 @@ export function parseJsonTree(text: string): { root: JsonNode | null; errors: Js
     let lastComma: Token | null = null;
     while (true) {
       if (token.kind === ']') {
-        if (lastComma) errors.push({ message: 'trailing comma before "]" (JSON allows none)', offset: lastComma.offset, length: 1 });
+        if (lastComma)
+          errors.push({ message: 'trailing comma before "]" (JSON allows none)', offset: lastComma.offset, length: 1 });
         next();
         break;
       }
@@ -281,7 +332,11 @@ export function parseJsonTree(text: string): { root: JsonNode | null; errors: Js
         lastComma = token;
         next();
       } else if ((token.kind as TokenKind) !== ']' && (token.kind as TokenKind) !== 'eof') {
-        errors.push({ message: `"," or "]" expected, found ${describe(token)}`, offset: token.offset, length: token.length });
+        errors.push({
+          message: `"," or "]" expected, found ${describe(token)}`,
+          offset: token.offset,
+          length: token.length,
+        });
       }
     }
     depth--;
@@ -293,8 +348,14 @@ export function parseJsonTree(text: string): { root: JsonNode | null; errors: Js
   }
 
   const root = token.kind === 'eof' ? null : parseValue();
-  if (!root && token.kind === 'eof' && errors.length === 0) errors.push({ message: 'empty document: a JSON object was expected', offset: 0, length: 0 });
-  if (token.kind !== 'eof') errors.push({ message: `unexpected ${describe(token)} after the end of the document`, offset: token.offset, length: token.length });
+  if (!root && token.kind === 'eof' && errors.length === 0)
+    errors.push({ message: 'empty document: a JSON object was expected', offset: 0, length: 0 });
+  if (token.kind !== 'eof')
+    errors.push({
+      message: `unexpected ${describe(token)} after the end of the document`,
+      offset: token.offset,
+      length: token.length,
+    });
   return { root, errors };
 }
 

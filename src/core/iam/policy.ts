@@ -73,16 +73,41 @@ export type PolicyKind = 'trust' | 'identity' | 'any';
 
 /** Condition operators IAM knows (without IfExists / set prefixes). */
 export const CONDITION_OPERATORS = [
-  'StringEquals', 'StringNotEquals', 'StringEqualsIgnoreCase', 'StringNotEqualsIgnoreCase', 'StringLike', 'StringNotLike',
-  'NumericEquals', 'NumericNotEquals', 'NumericLessThan', 'NumericLessThanEquals', 'NumericGreaterThan', 'NumericGreaterThanEquals',
-  'DateEquals', 'DateNotEquals', 'DateLessThan', 'DateLessThanEquals', 'DateGreaterThan', 'DateGreaterThanEquals',
-  'Bool', 'BinaryEquals', 'IpAddress', 'NotIpAddress', 'ArnEquals', 'ArnLike', 'ArnNotEquals', 'ArnNotLike', 'Null',
+  'StringEquals',
+  'StringNotEquals',
+  'StringEqualsIgnoreCase',
+  'StringNotEqualsIgnoreCase',
+  'StringLike',
+  'StringNotLike',
+  'NumericEquals',
+  'NumericNotEquals',
+  'NumericLessThan',
+  'NumericLessThanEquals',
+  'NumericGreaterThan',
+  'NumericGreaterThanEquals',
+  'DateEquals',
+  'DateNotEquals',
+  'DateLessThan',
+  'DateLessThanEquals',
+  'DateGreaterThan',
+  'DateGreaterThanEquals',
+  'Bool',
+  'BinaryEquals',
+  'IpAddress',
+  'NotIpAddress',
+  'ArnEquals',
+  'ArnLike',
+  'ArnNotEquals',
+  'ArnNotLike',
+  'Null',
 ] as const;
 
 const OPERATOR_BY_LOWER = new Map<string, string>(CONDITION_OPERATORS.map((op) => [op.toLowerCase(), op]));
 
 /** Splits an operator into set prefix, base operator and IfExists; null when IAM does not know it. */
-export function splitOperator(operator: string): { base: string; set: 'ForAnyValue' | 'ForAllValues' | null; ifExists: boolean } | null {
+export function splitOperator(
+  operator: string,
+): { base: string; set: 'ForAnyValue' | 'ForAllValues' | null; ifExists: boolean } | null {
   let rest = operator;
   let set: 'ForAnyValue' | 'ForAllValues' | null = null;
   const colon = rest.indexOf(':');
@@ -110,7 +135,7 @@ export function splitOperator(operator: string): { base: string; set: 'ForAnyVal
 export function percentDecode(text: string): { text: string; map: number[] } | null {
   const bytes: number[] = [];
   const byteSource: number[] = [];
-  for (let i = 0; i < text.length; ) {
+  for (let i = 0; i < text.length;) {
     const c = text.charCodeAt(i);
     if (c === 37 /* % */) {
       const hex = text.slice(i + 1, i + 3);
@@ -138,7 +163,7 @@ export function percentDecode(text: string): { text: string; map: number[] } | n
   // Walk the decoded string and the bytes together to build the offset map.
   const map: number[] = [];
   let b = 0;
-  for (let i = 0; i < decoded.length; ) {
+  for (let i = 0; i < decoded.length;) {
     const cp = decoded.codePointAt(i) as number;
     const width = cp > 0xffff ? 2 : 1;
     const nbytes = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
@@ -165,7 +190,13 @@ export function parsePolicy(input: unknown, kind: PolicyKind = 'any'): ParsedPol
     if (looksUrlEncoded(input)) {
       const result = percentDecode(input);
       if (!result) {
-        const errors = [{ message: 'the policy looks URL-encoded but is not valid percent-encoding', offset: 0, length: input.length }];
+        const errors = [
+          {
+            message: 'the policy looks URL-encoded but is not valid percent-encoding',
+            offset: 0,
+            length: input.length,
+          },
+        ];
         return { policy: null, errors, syntaxErrors: errors, text: input, decoded: false, toSource };
       }
       text = result.text;
@@ -222,7 +253,8 @@ function buildPolicy(root: JsonNode, kind: PolicyKind, errors: PolicyError[]): P
   let sawStatement = false;
   for (const p of root.properties) {
     if (p.key === 'Version') {
-      if (p.value?.type === 'string' && (p.value.value === '2012-10-17' || p.value.value === '2008-10-17')) version = p.value.value;
+      if (p.value?.type === 'string' && (p.value.value === '2012-10-17' || p.value.value === '2008-10-17'))
+        version = p.value.value;
       else if (p.value) err(errors, p.value, 'Version must be "2012-10-17" (or the legacy "2008-10-17")');
     } else if (p.key === 'Statement') {
       sawStatement = true;
@@ -241,7 +273,8 @@ function buildPolicy(root: JsonNode, kind: PolicyKind, errors: PolicyError[]): P
       const statement = buildStatement(node, statements.length === i ? i : statements.length, kind, errors);
       if (!statement) return;
       if (statement.sid) {
-        if (sids.has(statement.sid)) err(errors, node, `duplicate Sid "${statement.sid}": Sids must be unique in a policy`);
+        if (sids.has(statement.sid))
+          err(errors, node, `duplicate Sid "${statement.sid}": Sids must be unique in a policy`);
         sids.add(statement.sid);
       }
       statements.push(statement);
@@ -250,22 +283,51 @@ function buildPolicy(root: JsonNode, kind: PolicyKind, errors: PolicyError[]): P
   return { version, statements };
 }
 
-const STATEMENT_KEYS = new Set(['Sid', 'Effect', 'Principal', 'NotPrincipal', 'Action', 'NotAction', 'Resource', 'NotResource', 'Condition']);
+const STATEMENT_KEYS = new Set([
+  'Sid',
+  'Effect',
+  'Principal',
+  'NotPrincipal',
+  'Action',
+  'NotAction',
+  'Resource',
+  'NotResource',
+  'Condition',
+]);
 
-function buildStatement(node: JsonNode, index: number, kind: PolicyKind, errors: PolicyError[]): PolicyStatement | null {
+function buildStatement(
+  node: JsonNode,
+  index: number,
+  kind: PolicyKind,
+  errors: PolicyError[],
+): PolicyStatement | null {
   if (node.type !== 'object') {
     err(errors, node, 'each Statement must be a JSON object');
     return null;
   }
   const st: PolicyStatement = {
-    index, sid: null, label: String(index), effect: 'Allow', principal: null, notPrincipal: null,
-    action: null, notAction: null, resource: null, notResource: null, conditions: [], range: rangeOf(node),
+    index,
+    sid: null,
+    label: String(index),
+    effect: 'Allow',
+    principal: null,
+    notPrincipal: null,
+    action: null,
+    notAction: null,
+    resource: null,
+    notResource: null,
+    conditions: [],
+    range: rangeOf(node),
   };
   let effectSeen = false;
   const props = new Map<string, JsonProperty>();
   for (const p of node.properties) {
     if (!STATEMENT_KEYS.has(p.key)) {
-      err(errors, keyNode(p), `unknown statement field "${p.key}"${Array.from(STATEMENT_KEYS).find((k) => k.toLowerCase() === p.key.toLowerCase()) ? ' (field names are case-sensitive)' : ''}`);
+      err(
+        errors,
+        keyNode(p),
+        `unknown statement field "${p.key}"${Array.from(STATEMENT_KEYS).find((k) => k.toLowerCase() === p.key.toLowerCase()) ? ' (field names are case-sensitive)' : ''}`,
+      );
       continue;
     }
     if (props.has(p.key)) err(errors, keyNode(p), `"${p.key}" appears twice in the statement`);
@@ -288,11 +350,18 @@ function buildStatement(node: JsonNode, index: number, kind: PolicyKind, errors:
   void effectSeen;
   const principal = props.get('Principal');
   const notPrincipal = props.get('NotPrincipal');
-  if (principal && notPrincipal) err(errors, keyNode(notPrincipal), 'a statement cannot have both Principal and NotPrincipal');
+  if (principal && notPrincipal)
+    err(errors, keyNode(notPrincipal), 'a statement cannot have both Principal and NotPrincipal');
   if (principal?.value) st.principal = buildPrincipal(principal.value, errors);
   if (notPrincipal?.value) st.notPrincipal = buildPrincipal(notPrincipal.value, errors);
-  if (kind === 'trust' && !principal && !notPrincipal) err(errors, { offset: node.offset, length: 1 }, `statement ${st.label} of a trust policy has no Principal`);
-  if (kind === 'identity' && (principal || notPrincipal)) err(errors, keyNode((principal ?? notPrincipal) as JsonProperty), 'an identity policy statement cannot have a Principal');
+  if (kind === 'trust' && !principal && !notPrincipal)
+    err(errors, { offset: node.offset, length: 1 }, `statement ${st.label} of a trust policy has no Principal`);
+  if (kind === 'identity' && (principal || notPrincipal))
+    err(
+      errors,
+      keyNode((principal ?? notPrincipal) as JsonProperty),
+      'an identity policy statement cannot have a Principal',
+    );
 
   const action = props.get('Action');
   const notAction = props.get('NotAction');
@@ -303,9 +372,16 @@ function buildStatement(node: JsonNode, index: number, kind: PolicyKind, errors:
 
   const resource = props.get('Resource');
   const notResource = props.get('NotResource');
-  if (resource && notResource) err(errors, keyNode(notResource), 'a statement cannot have both Resource and NotResource');
-  if (kind === 'trust' && (resource || notResource)) err(errors, keyNode((resource ?? notResource) as JsonProperty), 'a trust policy statement cannot have a Resource (IAM: "Has prohibited field Resource")');
-  if (kind === 'identity' && !resource && !notResource) err(errors, { offset: node.offset, length: 1 }, `statement ${st.label} has no Resource`);
+  if (resource && notResource)
+    err(errors, keyNode(notResource), 'a statement cannot have both Resource and NotResource');
+  if (kind === 'trust' && (resource || notResource))
+    err(
+      errors,
+      keyNode((resource ?? notResource) as JsonProperty),
+      'a trust policy statement cannot have a Resource (IAM: "Has prohibited field Resource")',
+    );
+  if (kind === 'identity' && !resource && !notResource)
+    err(errors, { offset: node.offset, length: 1 }, `statement ${st.label} has no Resource`);
   if (resource) st.resource = stringList(resource.value, 'Resource', errors);
   if (notResource) st.notResource = stringList(notResource.value, 'NotResource', errors);
 
@@ -317,7 +393,8 @@ function buildStatement(node: JsonNode, index: number, kind: PolicyKind, errors:
 function checkActions(list: string[] | null, node: JsonNode | null, errors: PolicyError[]): string[] | null {
   if (!list || !node) return list;
   for (const a of list) {
-    if (a !== '*' && !/^[A-Za-z0-9-]+:[A-Za-z0-9*?]+$/.test(a)) err(errors, node, `"${a}" is not an action (expected service:Action, e.g. sts:AssumeRole)`);
+    if (a !== '*' && !/^[A-Za-z0-9-]+:[A-Za-z0-9*?]+$/.test(a))
+      err(errors, node, `"${a}" is not an action (expected service:Action, e.g. sts:AssumeRole)`);
   }
   return list;
 }
@@ -380,10 +457,19 @@ function buildConditions(node: JsonNode, errors: PolicyError[]): ConditionClause
       const items = v.type === 'array' ? v.items : [v];
       for (const item of items) {
         const text = scalarText(item);
-        if (text === null) err(errors, item, `condition values must be strings, numbers or booleans (${op.key} → ${k.key})`);
+        if (text === null)
+          err(errors, item, `condition values must be strings, numbers or booleans (${op.key} → ${k.key})`);
         else values.push(text);
       }
-      clauses.push({ operator: op.key, baseOperator: parts.base, setOperator: parts.set, ifExists: parts.ifExists, key: k.key, values, range: { start: k.offset, end: k.offset + k.length } });
+      clauses.push({
+        operator: op.key,
+        baseOperator: parts.base,
+        setOperator: parts.set,
+        ifExists: parts.ifExists,
+        key: k.key,
+        values,
+        range: { start: k.offset, end: k.offset + k.length },
+      });
     }
   }
   return clauses;

@@ -3,7 +3,15 @@
 import { accountOf, isAccountId, parseCaller, parseRoleArn, splitArn } from './arn';
 import { type JsonNode, nodeValue, parseJsonTree, property } from './json';
 import { looksUrlEncoded, percentDecode } from './policy';
-import type { IamOrigin, IamReader, InstanceProfileRecord, Lookup, PolicySource, RoleRecord, UserRecord } from '../ports';
+import type {
+  IamOrigin,
+  IamReader,
+  InstanceProfileRecord,
+  Lookup,
+  PolicySource,
+  RoleRecord,
+  UserRecord,
+} from '../ports';
 import { LineMap, type Range } from '../types';
 
 /** A policy document found in a snapshot, for file-level checks (policy-parse-error once per document). */
@@ -119,16 +127,28 @@ function tagsOf(node: JsonNode): Record<string, string> {
  * Parses a snapshot file. A file that is not JSON gives `error` (the CLI exits 2 on it); entries of the
  * wrong shape are skipped with a problem each. Never throws.
  */
-export function parseSnapshot(file: string, text: string): { snapshot: ParsedSnapshot; error: null } | { snapshot: null; error: string } {
+export function parseSnapshot(
+  file: string,
+  text: string,
+): { snapshot: ParsedSnapshot; error: null } | { snapshot: null; error: string } {
   const body = text.charCodeAt(0) === 0xfeff ? ` ${text.slice(1)}` : text;
   const { root, errors } = parseJsonTree(body);
   if (errors.length > 0 || !root) {
     const e = errors[0] ?? { message: 'empty file', offset: 0 };
     const pos = new LineMap(body).position(e.offset);
-    return { snapshot: null, error: `${file}:${pos.line}:${pos.column}: not a JSON IAM snapshot (${e.message}); expected the output of \`aws iam get-account-authorization-details\`` };
+    return {
+      snapshot: null,
+      error: `${file}:${pos.line}:${pos.column}: not a JSON IAM snapshot (${e.message}); expected the output of \`aws iam get-account-authorization-details\``,
+    };
   }
-  if (!isObject(root) || (!property(root, 'RoleDetailList') && !property(root, 'UserDetailList') && !property(root, 'Policies'))) {
-    return { snapshot: null, error: `${file}: not an IAM snapshot: expected an object with RoleDetailList/UserDetailList/Policies (the output of \`aws iam get-account-authorization-details\`)` };
+  if (
+    !isObject(root) ||
+    (!property(root, 'RoleDetailList') && !property(root, 'UserDetailList') && !property(root, 'Policies'))
+  ) {
+    return {
+      snapshot: null,
+      error: `${file}: not an IAM snapshot: expected an object with RoleDetailList/UserDetailList/Policies (the output of \`aws iam get-account-authorization-details\`)`,
+    };
   }
   const problems: string[] = [];
   const documents: SnapshotDocument[] = [];
@@ -146,7 +166,13 @@ export function parseSnapshot(file: string, text: string): { snapshot: ParsedSna
     }
     const defaultId = str(p, 'DefaultVersionId');
     const versions = items(p, 'PolicyVersionList');
-    const version = versions.find((v) => (defaultId ? str(v, 'VersionId') === defaultId : property(v, 'IsDefaultVersion')?.value?.type === 'boolean' && nodeValue(property(v, 'IsDefaultVersion')?.value ?? null) === true)) ?? versions.find((v) => nodeValue(property(v, 'IsDefaultVersion')?.value ?? null) === true);
+    const version =
+      versions.find((v) =>
+        defaultId
+          ? str(v, 'VersionId') === defaultId
+          : property(v, 'IsDefaultVersion')?.value?.type === 'boolean' &&
+            nodeValue(property(v, 'IsDefaultVersion')?.value ?? null) === true,
+      ) ?? versions.find((v) => nodeValue(property(v, 'IsDefaultVersion')?.value ?? null) === true);
     const doc = property(version, 'Document')?.value;
     if (!doc) {
       problems.push(`managed policy ${arn} has no default version document (skipped)`);
@@ -165,7 +191,9 @@ export function parseSnapshot(file: string, text: string): { snapshot: ParsedSna
       if (source) out.push(source);
       else if (arn) {
         missing.push(arn);
-        problems.push(`${owner}: attached policy ${arn} is not in the snapshot's Policies (its permissions are not known)`);
+        problems.push(
+          `${owner}: attached policy ${arn} is not in the snapshot's Policies (its permissions are not known)`,
+        );
       }
     }
     return out;
@@ -253,7 +281,9 @@ export function parseSnapshot(file: string, text: string): { snapshot: ParsedSna
       }
     }
     const userMissing = missing;
-    const mfa = items(u, 'MFADevices').map((d) => (d.type === 'string' ? d.value : str(d, 'SerialNumber'))).filter((s): s is string => !!s);
+    const mfa = items(u, 'MFADevices')
+      .map((d) => (d.type === 'string' ? d.value : str(d, 'SerialNumber')))
+      .filter((s): s is string => !!s);
     const user: UserRecord = {
       arn,
       accountId: caller.account,
@@ -272,17 +302,37 @@ export function parseSnapshot(file: string, text: string): { snapshot: ParsedSna
     const account = accountOf(arn);
     if (account && roles.length === 0 && users.length === 0) accounts.add(account);
   }
-  return { snapshot: { file, accounts: [...accounts], roles, users, instanceProfiles: [...profiles.values()], documents, problems }, error: null };
+  return {
+    snapshot: {
+      file,
+      accounts: [...accounts],
+      roles,
+      users,
+      instanceProfiles: [...profiles.values()],
+      documents,
+      problems,
+    },
+    error: null,
+  };
 }
 
 /** Adds the instance profiles a role entry lists (with the role, and any role the profile itself lists) to `profiles`. */
-function instanceProfilesOf(file: string, roleNode: JsonNode, roleArnText: string, profiles: Map<string, InstanceProfileRecord>, problems: string[]): void {
+function instanceProfilesOf(
+  file: string,
+  roleNode: JsonNode,
+  roleArnText: string,
+  profiles: Map<string, InstanceProfileRecord>,
+  problems: string[],
+): void {
   for (const p of items(roleNode, 'InstanceProfileList')) {
     const arn = str(p, 'Arn');
     const parts = arn ? splitArn(arn) : null;
-    const name = str(p, 'InstanceProfileName') ?? (parts ? parts.resource.slice(parts.resource.lastIndexOf('/') + 1) : null);
+    const name =
+      str(p, 'InstanceProfileName') ?? (parts ? parts.resource.slice(parts.resource.lastIndexOf('/') + 1) : null);
     if (!arn || !parts || !parts.resource.startsWith('instance-profile/') || !isAccountId(parts.account) || !name) {
-      problems.push(`${roleArnText}: an InstanceProfileList entry has no valid instance profile Arn (${arn ?? 'missing'}); skipped`);
+      problems.push(
+        `${roleArnText}: an InstanceProfileList entry has no valid instance profile Arn (${arn ?? 'missing'}); skipped`,
+      );
       continue;
     }
     let record = profiles.get(arn);
@@ -298,7 +348,9 @@ function instanceProfilesOf(file: string, roleNode: JsonNode, roleArnText: strin
       };
       profiles.set(arn, record);
     }
-    const listed = items(p, 'Roles').map((role) => str(role, 'Arn')).filter((a): a is string => !!a);
+    const listed = items(p, 'Roles')
+      .map((role) => str(role, 'Arn'))
+      .filter((a): a is string => !!a);
     for (const member of [roleArnText, ...listed]) if (!record.roleArns.includes(member)) record.roleArns.push(member);
   }
 }
@@ -320,7 +372,8 @@ export class SnapshotIamReader implements IamReader {
       for (const a of s.accounts) this.covered.add(a);
       for (const r of s.roles) this.roles.set(r.accountId, [...(this.roles.get(r.accountId) ?? []), r]);
       for (const u of s.users) this.users.set(u.accountId, [...(this.users.get(u.accountId) ?? []), u]);
-      for (const p of s.instanceProfiles ?? []) this.profiles.set(p.accountId, [...(this.profiles.get(p.accountId) ?? []), p]);
+      for (const p of s.instanceProfiles ?? [])
+        this.profiles.set(p.accountId, [...(this.profiles.get(p.accountId) ?? []), p]);
     }
   }
 
@@ -338,24 +391,50 @@ export class SnapshotIamReader implements IamReader {
 
   /** Synchronous lookup (snapshots need no I/O). */
   findRole(roleArnText: string): Lookup<RoleRecord> {
-    const parts = parseRoleArn(roleArnText) ?? (() => {
-      const c = parseCaller(roleArnText);
-      return c?.kind === 'assumed-role' && c.roleArn ? parseRoleArn(c.roleArn) : null;
-    })();
-    if (!parts) return { status: 'unavailable', reason: `"${roleArnText}" is not a role ARN`, next: 'use arn:aws:iam::ACCOUNT_ID:role/NAME' };
-    if (!this.covered.has(parts.account)) return { status: 'unavailable', reason: `no snapshot covers account ${parts.account}`, next: mappingHint(parts.account) };
+    const parts =
+      parseRoleArn(roleArnText) ??
+      (() => {
+        const c = parseCaller(roleArnText);
+        return c?.kind === 'assumed-role' && c.roleArn ? parseRoleArn(c.roleArn) : null;
+      })();
+    if (!parts)
+      return {
+        status: 'unavailable',
+        reason: `"${roleArnText}" is not a role ARN`,
+        next: 'use arn:aws:iam::ACCOUNT_ID:role/NAME',
+      };
+    if (!this.covered.has(parts.account))
+      return {
+        status: 'unavailable',
+        reason: `no snapshot covers account ${parts.account}`,
+        next: mappingHint(parts.account),
+      };
     const list = this.roles.get(parts.account) ?? [];
-    const found = list.find((r) => r.roleName === parts.name) ?? list.find((r) => r.roleName.toLowerCase() === parts.name.toLowerCase());
+    const found =
+      list.find((r) => r.roleName === parts.name) ??
+      list.find((r) => r.roleName.toLowerCase() === parts.name.toLowerCase());
     if (found) return { status: 'found', value: found };
     return { status: 'not-found', knownNames: list.map((r) => r.roleName) };
   }
 
   async getUser(userArn: string): Promise<Lookup<UserRecord>> {
     const caller = parseCaller(userArn);
-    if (!caller || caller.kind !== 'user') return { status: 'unavailable', reason: `"${userArn}" is not a user ARN`, next: 'use arn:aws:iam::ACCOUNT_ID:user/NAME' };
-    if (!this.covered.has(caller.account)) return { status: 'unavailable', reason: `no snapshot covers account ${caller.account}`, next: mappingHint(caller.account) };
+    if (!caller || caller.kind !== 'user')
+      return {
+        status: 'unavailable',
+        reason: `"${userArn}" is not a user ARN`,
+        next: 'use arn:aws:iam::ACCOUNT_ID:user/NAME',
+      };
+    if (!this.covered.has(caller.account))
+      return {
+        status: 'unavailable',
+        reason: `no snapshot covers account ${caller.account}`,
+        next: mappingHint(caller.account),
+      };
     const list = this.users.get(caller.account) ?? [];
-    const found = list.find((u) => u.userName === caller.name) ?? list.find((u) => u.userName.toLowerCase() === caller.name.toLowerCase());
+    const found =
+      list.find((u) => u.userName === caller.name) ??
+      list.find((u) => u.userName.toLowerCase() === caller.name.toLowerCase());
     return found ? { status: 'found', value: found } : { status: 'not-found', knownNames: list.map((u) => u.userName) };
   }
 
@@ -367,9 +446,18 @@ export class SnapshotIamReader implements IamReader {
   findInstanceProfile(instanceProfileArn: string): Lookup<InstanceProfileRecord> {
     const parts = splitArn(instanceProfileArn);
     if (!parts || !parts.resource.startsWith('instance-profile/') || !isAccountId(parts.account)) {
-      return { status: 'unavailable', reason: `"${instanceProfileArn}" is not an instance profile ARN`, next: 'use arn:aws:iam::ACCOUNT_ID:instance-profile/NAME' };
+      return {
+        status: 'unavailable',
+        reason: `"${instanceProfileArn}" is not an instance profile ARN`,
+        next: 'use arn:aws:iam::ACCOUNT_ID:instance-profile/NAME',
+      };
     }
-    if (!this.covered.has(parts.account)) return { status: 'unavailable', reason: `no snapshot covers account ${parts.account}`, next: mappingHint(parts.account) };
+    if (!this.covered.has(parts.account))
+      return {
+        status: 'unavailable',
+        reason: `no snapshot covers account ${parts.account}`,
+        next: mappingHint(parts.account),
+      };
     const name = parts.resource.slice(parts.resource.lastIndexOf('/') + 1);
     const list = this.profiles.get(parts.account) ?? [];
     const found = list.find((p) => p.name === name) ?? list.find((p) => p.name.toLowerCase() === name.toLowerCase());
@@ -377,7 +465,8 @@ export class SnapshotIamReader implements IamReader {
   }
 
   async listRoles(accountId: string): Promise<Lookup<RoleRecord[]>> {
-    if (!this.covered.has(accountId)) return { status: 'unavailable', reason: `no snapshot covers account ${accountId}`, next: mappingHint(accountId) };
+    if (!this.covered.has(accountId))
+      return { status: 'unavailable', reason: `no snapshot covers account ${accountId}`, next: mappingHint(accountId) };
     return { status: 'found', value: this.roles.get(accountId) ?? [] };
   }
 }

@@ -3,11 +3,37 @@
 // each with its position in the file. Never throws: a malformed or partial file gives positioned
 // problems and whatever could be read. Values written with `${...}` come from secrets or variables at
 // Jenkins' start: they are never read, kept or printed (only that one is there, and where).
-import { isAlias, isMap, isScalar, isSeq, parseAllDocuments, type Document, type Node as YamlNode, type Pair, type YAMLMap } from 'yaml';
+import {
+  isAlias,
+  isMap,
+  isScalar,
+  isSeq,
+  parseAllDocuments,
+  type Document,
+  type Node as YamlNode,
+  type Pair,
+  type YAMLMap,
+} from 'yaml';
 import { LineMap } from '../types';
-import type { AgentIdentity, CascCredential, CascPosition, CascProblem, CascTemplate, CloudKind, JenkinsCasc } from './model';
+import type {
+  AgentIdentity,
+  CascCredential,
+  CascPosition,
+  CascProblem,
+  CascTemplate,
+  CloudKind,
+  JenkinsCasc,
+} from './model';
 
-export type { AgentIdentity, CascCredential, CascPosition, CascProblem, CascTemplate, CloudKind, JenkinsCasc } from './model';
+export type {
+  AgentIdentity,
+  CascCredential,
+  CascPosition,
+  CascProblem,
+  CascTemplate,
+  CloudKind,
+  JenkinsCasc,
+} from './model';
 
 const CLOUD_KINDS: readonly CloudKind[] = ['amazonEC2', 'ecs', 'kubernetes'];
 
@@ -38,7 +64,11 @@ export function parseJenkinsCasc(file: string, text: string): JenkinsCasc {
     reader.read();
   } catch (e) {
     // A bug of ours must not become a crash of the scan, nor a silent pass.
-    reader.problem(0, 'error', `could not be read completely (internal error: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}); please report it`);
+    reader.problem(
+      0,
+      'error',
+      `could not be read completely (internal error: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}); please report it`,
+    );
   }
   return { file, templates: reader.templates, credentials: reader.credentials, problems: reader.problems };
 }
@@ -81,7 +111,11 @@ class CascReader {
       const root = this.deref(doc.contents);
       if (root === null || root === undefined) continue;
       if (!isMap(root)) {
-        this.problem(this.at(root), 'error', 'expected a mapping with `jenkins:` and/or `credentials:` at the top of a configuration-as-code file');
+        this.problem(
+          this.at(root),
+          'error',
+          'expected a mapping with `jenkins:` and/or `credentials:` at the top of a configuration-as-code file',
+        );
         continue;
       }
       const jenkins = this.mapAt(root, 'jenkins');
@@ -97,7 +131,8 @@ class CascReader {
   /** The node an alias points to (anchors are allowed in JCasC), else the node itself. */
   private deref(node: unknown): YamlNode | null {
     let n = node as YamlNode | null | undefined;
-    for (let i = 0; i < 8 && n && isAlias(n); i++) n = this.doc ? (n.resolve(this.doc) as YamlNode | undefined) : undefined;
+    for (let i = 0; i < 8 && n && isAlias(n); i++)
+      n = this.doc ? (n.resolve(this.doc) as YamlNode | undefined) : undefined;
     return n ?? null;
   }
 
@@ -156,7 +191,11 @@ class CascReader {
       if (!(CLOUD_KINDS as readonly string[]).includes(kind)) continue;
       const cloud = this.deref(p.value);
       if (!isMap(cloud)) {
-        this.problem(this.at(cloud, this.at(p.key as YamlNode)), 'error', `\`${kind}\` cloud should be a mapping; ignored`);
+        this.problem(
+          this.at(cloud, this.at(p.key as YamlNode)),
+          'error',
+          `\`${kind}\` cloud should be a mapping; ignored`,
+        );
         continue;
       }
       this.cloudTemplates(kind as CloudKind, cloud);
@@ -183,7 +222,7 @@ class CascReader {
       const m = /^arn:[^:]+:iam::(\d{12}):role\//.exec(this.scalarAt(cloud, key)?.value ?? '');
       if (m && !account) account = m[1];
     }
-    const namespace = kind === 'kubernetes' ? this.scalarAt(cloud, 'namespace')?.value ?? null : null;
+    const namespace = kind === 'kubernetes' ? (this.scalarAt(cloud, 'namespace')?.value ?? null) : null;
     const items = this.seqAt(cloud, 'templates') ?? [];
     const raws: RawTemplate[] = [];
     for (const t of items) {
@@ -204,24 +243,38 @@ class CascReader {
     const name = this.scalarAt(node, nameKey)?.value ?? null;
     const labelKey = kind === 'amazonEC2' ? 'labelString' : 'label';
     const label = this.scalarAt(node, labelKey);
-    if (label?.secret) this.problem(this.offsetOf(node, labelKey), 'warning', `\`${labelKey}\` comes from a secret or variable (\${...}), which RoleCall does not read: the template matches no label`);
-    const identityKeys = kind === 'amazonEC2' ? ['iamInstanceProfile'] : kind === 'ecs' ? ['taskrole', 'taskRole'] : ['serviceAccount'];
+    if (label?.secret)
+      this.problem(
+        this.offsetOf(node, labelKey),
+        'warning',
+        `\`${labelKey}\` comes from a secret or variable (\${...}), which RoleCall does not read: the template matches no label`,
+      );
+    const identityKeys =
+      kind === 'amazonEC2' ? ['iamInstanceProfile'] : kind === 'ecs' ? ['taskrole', 'taskRole'] : ['serviceAccount'];
     let identityValue: RawTemplate['identityValue'] = null;
     for (const key of identityKeys) identityValue ??= this.scalarAt(node, key);
     if (identityValue?.secret) {
-      this.problems.push({ ...identityValue.at, severity: 'warning', message: `\`${identityKeys[0]}\` comes from a secret or variable (\${...}), which RoleCall does not read: map the template's label in .rolecall.json "callers.agents" instead` });
+      this.problems.push({
+        ...identityValue.at,
+        severity: 'warning',
+        message: `\`${identityKeys[0]}\` comes from a secret or variable (\${...}), which RoleCall does not read: map the template's label in .rolecall.json "callers.agents" instead`,
+      });
     }
     const inherit = kind === 'amazonEC2' ? null : this.scalarAt(node, 'inheritFrom');
-    const keys = [name, kind === 'ecs' ? label?.value ?? null : null].filter((k): k is string => !!k);
+    const keys = [name, kind === 'ecs' ? (label?.value ?? null) : null].filter((k): k is string => !!k);
     return {
       node,
       name,
       keys,
       labelText: label?.value ?? null,
       identityValue,
-      namespace: kind === 'kubernetes' ? this.scalarAt(node, 'namespace')?.value ?? null : null,
+      namespace: kind === 'kubernetes' ? (this.scalarAt(node, 'namespace')?.value ?? null) : null,
       // ECS names one parent; Kubernetes a space-separated list, later ones overriding earlier ones.
-      inheritFrom: inherit?.value ? (kind === 'ecs' ? [inherit.value] : inherit.value.split(/\s+/).filter(Boolean)) : [],
+      inheritFrom: inherit?.value
+        ? kind === 'ecs'
+          ? [inherit.value]
+          : inherit.value.split(/\s+/).filter(Boolean)
+        : [],
       inheritAt: inherit?.at ?? null,
       at: this.pos(this.at(node)),
     };
@@ -248,12 +301,20 @@ class CascReader {
         const parent = all.find((o) => o !== t && o.keys.includes(parentName));
         if (!parent) {
           const at = t.inheritAt;
-          this.problems.push({ ...(at ?? t.at), severity: 'warning', message: `inheritFrom '${parentName}' names no ${kind} template of this cloud; inherited settings are ignored` });
+          this.problems.push({
+            ...(at ?? t.at),
+            severity: 'warning',
+            message: `inheritFrom '${parentName}' names no ${kind} template of this cloud; inherited settings are ignored`,
+          });
           continue;
         }
         if (seen.has(parent)) {
           const at = t.inheritAt;
-          this.problems.push({ ...(at ?? t.at), severity: 'error', message: `inheritFrom '${parentName}' makes a cycle; the cycle is cut here` });
+          this.problems.push({
+            ...(at ?? t.at),
+            severity: 'error',
+            message: `inheritFrom '${parentName}' makes a cycle; the cycle is cut here`,
+          });
           continue;
         }
         inherited.push(parentName);
@@ -301,12 +362,20 @@ class CascReader {
     const domains = this.seqAt(system, 'domainCredentials') ?? [];
     for (const domain of domains) {
       if (!isMap(domain)) {
-        this.problem(this.at(domain), 'error', 'a `domainCredentials` entry should be a mapping with `credentials:`; ignored');
+        this.problem(
+          this.at(domain),
+          'error',
+          'a `domainCredentials` entry should be a mapping with `credentials:`; ignored',
+        );
         continue;
       }
       for (const entry of this.seqAt(domain, 'credentials') ?? []) {
         if (!isMap(entry)) {
-          this.problem(this.at(entry), 'error', 'a `credentials` entry should be a mapping like `- aws: {...}`; ignored');
+          this.problem(
+            this.at(entry),
+            'error',
+            'a `credentials` entry should be a mapping like `- aws: {...}`; ignored',
+          );
           continue;
         }
         const aws = this.mapAt(entry, 'aws');
@@ -318,19 +387,34 @@ class CascReader {
   private awsCredential(node: YAMLMap): void {
     const id = this.scalarAt(node, 'id');
     if (!id?.value) {
-      this.problem(this.at(node), 'warning', `an \`aws\` credential without an ${id?.secret ? 'id RoleCall can read' : '`id`'}; pipelines cannot name it, so it is ignored`);
+      this.problem(
+        this.at(node),
+        'warning',
+        `an \`aws\` credential without an ${id?.secret ? 'id RoleCall can read' : '`id`'}; pipelines cannot name it, so it is ignored`,
+      );
       return;
     }
     const role = this.scalarAt(node, 'iamRoleArn');
     const mfa = this.scalarAt(node, 'iamMfaSerialNumber');
-    for (const [key, v] of [['iamRoleArn', role], ['iamMfaSerialNumber', mfa]] as const) {
+    for (const [key, v] of [
+      ['iamRoleArn', role],
+      ['iamMfaSerialNumber', mfa],
+    ] as const) {
       if (v?.secret) {
-        this.problems.push({ ...v.at, severity: 'warning', message: `\`${key}\` of AWS credential '${id.value}' comes from a secret or variable (\${...}), which RoleCall does not read; describe it in .rolecall.json "awsCredentials" instead` });
+        this.problems.push({
+          ...v.at,
+          severity: 'warning',
+          message: `\`${key}\` of AWS credential '${id.value}' comes from a secret or variable (\${...}), which RoleCall does not read; describe it in .rolecall.json "awsCredentials" instead`,
+        });
       }
     }
     const existing = this.credentials.findIndex((c) => c.id === id.value);
     if (existing >= 0) {
-      this.problems.push({ ...id.at, severity: 'warning', message: `AWS credential id '${id.value}' is defined again (first at line ${this.credentials[existing].at.line}); Jenkins keeps one, RoleCall uses this one` });
+      this.problems.push({
+        ...id.at,
+        severity: 'warning',
+        message: `AWS credential id '${id.value}' is defined again (first at line ${this.credentials[existing].at.line}); Jenkins keeps one, RoleCall uses this one`,
+      });
       this.credentials.splice(existing, 1);
     }
     this.credentials.push({
@@ -347,5 +431,8 @@ class CascReader {
 /** A YAML error's message without the text it quotes (the file's text may hold secrets). */
 function firstLine(message: string): string {
   const line = message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
-  return line.replace(/:?\s*(["'`]).*$/, '').replace(/\$\{.*$/, '').trim();
+  return line
+    .replace(/:?\s*(["'`]).*$/, '')
+    .replace(/\$\{.*$/, '')
+    .trim();
 }

@@ -14,7 +14,9 @@ export interface ParsedLabel {
   error: string | null;
 }
 
-type Token = { kind: 'atom'; text: string; at: number } | { kind: '&&' | '||' | '!' | '->' | '<->' | '(' | ')' | 'eof'; at: number };
+type Token =
+  | { kind: 'atom'; text: string; at: number }
+  | { kind: '&&' | '||' | '!' | '->' | '<->' | '(' | ')' | 'eof'; at: number };
 
 const NOT_ATOM = new Set(['&', '|', '!', '<', '>', '(', ')', ' ', '\t', '"', "'"]);
 
@@ -41,7 +43,16 @@ function tokenize(text: string): Token[] | string {
         if (text[j] === '\r' || text[j] === '\n') return `unterminated string at column ${i + 1}`;
         if (text[j] === '\\' && j + 1 < text.length) {
           const e = text[++j];
-          const map: Record<string, string> = { b: '\b', t: '\t', n: '\n', f: '\f', r: '\r', '"': '"', "'": "'", '\\': '\\' };
+          const map: Record<string, string> = {
+            b: '\b',
+            t: '\t',
+            n: '\n',
+            f: '\f',
+            r: '\r',
+            '"': '"',
+            "'": "'",
+            '\\': '\\',
+          };
           if (!(e in map)) return `unknown escape \\${e} at column ${j}`;
           value += map[e];
         } else value += text[j];
@@ -76,7 +87,12 @@ class LabelParser {
 
   expression(): LabelExpression {
     const e = this.binary(0);
-    if (this.peek().kind !== 'eof') this.fail(this.peek().kind === 'atom' ? 'two labels without an operator between them (use && or ||)' : `unexpected '${this.peek().kind}'`);
+    if (this.peek().kind !== 'eof')
+      this.fail(
+        this.peek().kind === 'atom'
+          ? 'two labels without an operator between them (use && or ||)'
+          : `unexpected '${this.peek().kind}'`,
+      );
     return e;
   }
 

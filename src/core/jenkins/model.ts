@@ -119,4 +119,3 @@ export interface AgentDirectory {
   /** Problems of the files (syntax, structure, secrets not read) and of resolving identities. */
   problems: CascProblem[];
 }
-

@@ -6,7 +6,13 @@ import type { InlineAgent } from '../jenkins/agents';
 import type { AnalysisContext, Origin, PipelineFact, Range, ResolvedValue, Usage, UsageArg, UsageKind } from '../types';
 import type { AwsCredentialInfo, ProjectConfig } from '../config';
 import { callArgsEnd, calleeName, mapEntries, namedArgs, plainString, positional, range, stepName } from './calls';
-import { callerOf, describedCredential, type AgentInScope, type CallerDecision, type EnclosingCredentials } from './callers';
+import {
+  callerOf,
+  describedCredential,
+  type AgentInScope,
+  type CallerDecision,
+  type EnclosingCredentials,
+} from './callers';
 import type { Lines } from './lines';
 import type { Resolver, Scope, Val } from './resolve';
 import { checkRoleArn } from './role-arn';
@@ -57,7 +63,12 @@ export function newUsage(file: string, kind: UsageKind, whole: Range, anchor: Ra
 }
 
 export function originOf(v: Val): Origin {
-  return { source: v.missing.length > 0 && v.source === 'literal' ? 'unresolved' : v.source, reference: v.reference, description: v.description, ...(v.literalRange ? { range: v.literalRange } : {}) };
+  return {
+    source: v.missing.length > 0 && v.source === 'literal' ? 'unresolved' : v.source,
+    reference: v.reference,
+    description: v.description,
+    ...(v.literalRange ? { range: v.literalRange } : {}),
+  };
 }
 
 export function resolvedValue(v: Val, raw: string | null): ResolvedValue {
@@ -126,7 +137,8 @@ export class UsageBuilder {
   boundCredentials(scope: WalkScope): Array<{ variable: string; credentialsId: string }> {
     const out: Array<{ variable: string; credentialsId: string }> = [];
     for (let f = scope.env; f; f = f.next) {
-      if (f.binding.kind === 'credential' && !out.some((x) => x.variable === f!.name)) out.push({ variable: f.name, credentialsId: f.binding.credentialsId });
+      if (f.binding.kind === 'credential' && !out.some((x) => x.variable === f!.name))
+        out.push({ variable: f.name, credentialsId: f.binding.credentialsId });
     }
     return out;
   }
@@ -142,7 +154,12 @@ export class UsageBuilder {
   agentInScope(agent: Agent | null): AgentInScope | null {
     if (!agent) return null;
     const resolved = this.resolvedAgent(agent);
-    return { label: resolved.label, declaration: agent.declaration, inline: resolved.inline, line: this.cite(agent.declaration.start) };
+    return {
+      label: resolved.label,
+      declaration: agent.declaration,
+      inline: resolved.inline,
+      line: this.cite(agent.declaration.start),
+    };
   }
 
   /** Sets a usage's caller from caller policy's decision (its source, and every label choice when there are several). */
@@ -165,11 +182,18 @@ export class UsageBuilder {
     const step = id.kind;
     const b = id.part;
     const assumed = id.usages.length > 0;
-    return { step, line: this.cite(id.call.start), assumed, roleArn: assumed ? id.usages[0].roleArn : null, credentialsId: !assumed && b ? this.bindingCredentialsId(b) : null };
+    return {
+      step,
+      line: this.cite(id.call.start),
+      assumed,
+      roleArn: assumed ? id.usages[0].roleArn : null,
+      credentialsId: !assumed && b ? this.bindingCredentialsId(b) : null,
+    };
   }
 
   bindingCredentialsId(b: Expression): string | null {
-    const named = b.type === 'Map' ? mapEntries(b) : b.type === 'Call' ? namedArgs(b.args) : new Map<string, Expression>();
+    const named =
+      b.type === 'Map' ? mapEntries(b) : b.type === 'Call' ? namedArgs(b.args) : new Map<string, Expression>();
     return plainString(named.get('credentialsId'));
   }
 
@@ -192,7 +216,15 @@ export class UsageBuilder {
   }
 
   /** A usage whose role is the AWS credential's own "IAM Role To Use" (from .rolecall.json awsCredentials). */
-  credentialRoleUsage(kind: UsageKind, call: CallExpression, scope: WalkScope, credId: string, roleArn: string, credExpr: Expression, credVal: Val): Usage {
+  credentialRoleUsage(
+    kind: UsageKind,
+    call: CallExpression,
+    scope: WalkScope,
+    credId: string,
+    roleArn: string,
+    credExpr: Expression,
+    credVal: Val,
+  ): Usage {
     const usage = newUsage(this.file, kind, range(call), stepName(call, this.text));
     usage.args.call = { start: call.start, end: callArgsEnd(call) };
     usage.boundStringCredentials = this.boundCredentials(scope);
@@ -204,7 +236,11 @@ export class UsageBuilder {
     usage.role = roleArn;
     usage.roleArn = check.ok ? roleArn : null;
     usage.roleAccount = check.ok ? check.account : accountOfArnLoose(roleArn);
-    const origin: Origin = { source: 'literal', reference: credId, description: `IAM Role To Use of AWS credential '${credId}' (${describedCredential(credId, this.ctx)?.roleWhere ?? '.rolecall.json awsCredentials'})` };
+    const origin: Origin = {
+      source: 'literal',
+      reference: credId,
+      description: `IAM Role To Use of AWS credential '${credId}' (${describedCredential(credId, this.ctx)?.roleWhere ?? '.rolecall.json awsCredentials'})`,
+    };
     usage.origins.role = origin;
     usage.origins.roleArn = origin;
     const mfaSerial = this.credential(credId)?.mfaSerial;
@@ -259,14 +295,23 @@ export class UsageBuilder {
           if (key) read(key, positional(inner.expression.args)[0]);
         }
       }
-      let identity = kind === 'ecs' ? (values.get('taskrole') ?? values.get('taskRole') ?? null) : (values.get('serviceAccount') ?? null);
+      let identity =
+        kind === 'ecs'
+          ? (values.get('taskrole') ?? values.get('taskRole') ?? null)
+          : (values.get('serviceAccount') ?? null);
       if (kind === 'kubernetes' && !identity) {
         // A pod spec written inline: its service account, as the pod would run.
         const pod = values.get('yaml');
         const m = pod ? /^[ \t]*serviceAccount(?:Name)?:[ \t]*["']?([\w.-]+)/m.exec(pod) : null;
         if (m) identity = m[1];
       }
-      return { kind, identity: identity || null, namespace: values.get('namespace') || null, inheritFrom: values.get('inheritFrom') || null, cloud: values.get('cloud') || null };
+      return {
+        kind,
+        identity: identity || null,
+        namespace: values.get('namespace') || null,
+        inheritFrom: values.get('inheritFrom') || null,
+        cloud: values.get('cloud') || null,
+      };
     }
     return null;
   }

@@ -75,7 +75,12 @@ export function callerOf(site: CallSite, ctx: CallerContext): CallerDecision {
     case 'credential-role':
       return credentialCaller(site.credentialsId, false, ctx);
     case 'vault':
-      if (ctx.config?.callers.vault) return { caller: ctx.config.callers.vault, origin: 'Vault server (.rolecall.json callers.vault)', source: configKey('callers.vault') };
+      if (ctx.config?.callers.vault)
+        return {
+          caller: ctx.config.callers.vault,
+          origin: 'Vault server (.rolecall.json callers.vault)',
+          source: configKey('callers.vault'),
+        };
       return fallbackCaller(ctx);
     case 'shell':
       return shellCaller(site.agent, site.enclosing, ctx);
@@ -108,19 +113,45 @@ export function describedCredential(credId: string | null, ctx: CallerContext): 
   };
 }
 
-function withAwsCaller(site: { agent: AgentInScope | null; useNode: boolean; credentialsId: string | null }, ctx: CallerContext): CallerDecision {
+function withAwsCaller(
+  site: { agent: AgentInScope | null; useNode: boolean; credentialsId: string | null },
+  ctx: CallerContext,
+): CallerDecision {
   const credId = site.credentialsId;
   const described = describedCredential(credId, ctx);
   const info = described?.info;
   let decision: CallerDecision;
-  if (info?.roleArn) decision = { caller: info.roleArn, origin: `role of AWS credential '${credId}' (${described!.roleWhere}): a role chain`, source: described!.roleSource };
-  else if (info?.principal) decision = { caller: info.principal, origin: `AWS credential '${credId}' (.rolecall.json awsCredentials)`, source: described!.principalSource };
+  if (info?.roleArn)
+    decision = {
+      caller: info.roleArn,
+      origin: `role of AWS credential '${credId}' (${described!.roleWhere}): a role chain`,
+      source: described!.roleSource,
+    };
+  else if (info?.principal)
+    decision = {
+      caller: info.principal,
+      origin: `AWS credential '${credId}' (.rolecall.json awsCredentials)`,
+      source: described!.principalSource,
+    };
   else if (site.useNode) {
     const c = agentCaller(site.agent, ctx);
-    decision = { ...c, origin: c.origin && `${c.origin}, useNode: true`, ...(c.choices ? { choices: c.choices.map((x) => ({ ...x, origin: `${x.origin}, useNode: true` })) } : {}) };
-  } else if (ctx.config?.callers.controller) decision = { caller: ctx.config.callers.controller, origin: 'Jenkins controller (.rolecall.json callers.controller)', source: configKey('callers.controller') };
+    decision = {
+      ...c,
+      origin: c.origin && `${c.origin}, useNode: true`,
+      ...(c.choices ? { choices: c.choices.map((x) => ({ ...x, origin: `${x.origin}, useNode: true` })) } : {}),
+    };
+  } else if (ctx.config?.callers.controller)
+    decision = {
+      caller: ctx.config.callers.controller,
+      origin: 'Jenkins controller (.rolecall.json callers.controller)',
+      source: configKey('callers.controller'),
+    };
   else decision = fallbackCaller(ctx);
-  if (credId !== null && !info) decision = { ...decision, origin: `${decision.origin ?? 'unknown'} (AWS credential '${credId}' is not described in .rolecall.json awsCredentials)` };
+  if (credId !== null && !info)
+    decision = {
+      ...decision,
+      origin: `${decision.origin ?? 'unknown'} (AWS credential '${credId}' is not described in .rolecall.json awsCredentials)`,
+    };
   return decision;
 }
 
@@ -133,14 +164,27 @@ function agentCaller(agent: AgentInScope | null, ctx: CallerContext): CallerDeci
   const label = agent?.label ?? null;
   const inline = agent?.inline ? inlineCaller(agent.inline, agent.line ?? '?', ctx) : null;
   if (inline) return inline;
-  if (label !== null && agents[label]) return { caller: agents[label], origin: `agent label ${label} (.rolecall.json callers.agents)`, source: configKey(`callers.agents.${label}`) };
+  if (label !== null && agents[label])
+    return {
+      caller: agents[label],
+      origin: `agent label ${label} (.rolecall.json callers.agents)`,
+      source: configKey(`callers.agents.${label}`),
+    };
   let note = '';
   if (label !== null && ctx.agents) {
     const casc = cascCaller(label, ctx);
     if (casc.decision) return casc.decision;
     note = casc.note;
   }
-  if (agents['*']) return { caller: agents['*'], origin: (label !== null ? `agent label ${label}, via callers.agents["*"] (.rolecall.json)` : `any agent (.rolecall.json callers.agents["*"])`) + note, source: configKey('callers.agents.*') };
+  if (agents['*'])
+    return {
+      caller: agents['*'],
+      origin:
+        (label !== null
+          ? `agent label ${label}, via callers.agents["*"] (.rolecall.json)`
+          : `any agent (.rolecall.json callers.agents["*"])`) + note,
+      source: configKey('callers.agents.*'),
+    };
   const fallback = fallbackCaller(ctx);
   return note && fallback.origin ? { ...fallback, origin: fallback.origin + note } : fallback;
 }
@@ -153,7 +197,11 @@ function inlineCaller(inline: InlineAgent, line: string, ctx: CallerContext): Ca
     const what = `${inline.kind} agent's ${key} '${inline.identity}' (line ${line})`;
     return r.caller
       ? { caller: r.caller, origin: `inline ${what}`, source: { kind: 'inline-agent', file: null, line: null, key } }
-      : { caller: null, origin: `inline ${what}: ${r.unresolved}`, source: { kind: 'inline-agent', file: null, line: null, key } };
+      : {
+          caller: null,
+          origin: `inline ${what}: ${r.unresolved}`,
+          source: { kind: 'inline-agent', file: null, line: null, key },
+        };
   }
   if (r.parent) {
     const origin = `inline ${inline.kind} agent (line ${line}) inheriting from ${r.parent.description}`;
@@ -165,17 +213,26 @@ function inlineCaller(inline: InlineAgent, line: string, ctx: CallerContext): Ca
 /** The JCasC templates an agent label picks: one decision, several choices, or a note that none has it. */
 function cascCaller(label: string, ctx: CallerContext): { decision: CallerDecision | null; note: string } {
   const match = matchLabel(ctx.agents!, label);
-  const lax = match.parseError ? ` ('${label}' is not a label expression Jenkins can parse — ${match.parseError} — so Jenkins takes it as one label)` : '';
-  if (match.choices.length === 0) return { decision: null, note: `; no Jenkins configuration-as-code template has label '${label}'${lax}` };
+  const lax = match.parseError
+    ? ` ('${label}' is not a label expression Jenkins can parse — ${match.parseError} — so Jenkins takes it as one label)`
+    : '';
+  if (match.choices.length === 0)
+    return { decision: null, note: `; no Jenkins configuration-as-code template has label '${label}'${lax}` };
   const choices: CallerChoice[] = match.choices.map((c) => {
     const first = c.templates[0];
-    const more = c.templates.length > 1 ? ` (and ${c.templates.length - 1} more template${c.templates.length > 2 ? 's' : ''} running as the same principal)` : '';
+    const more =
+      c.templates.length > 1
+        ? ` (and ${c.templates.length - 1} more template${c.templates.length > 2 ? 's' : ''} running as the same principal)`
+        : '';
     const choice = `${first.description}${more}`;
-    const origin = c.caller ? `agent label ${label}: ${choice}` : `agent label ${label}: ${choice}, whose caller is unknown: ${c.unresolved}`;
+    const origin = c.caller
+      ? `agent label ${label}: ${choice}`
+      : `agent label ${label}: ${choice}, whose caller is unknown: ${c.unresolved}`;
     return { caller: c.caller, choice, origin, source: first.source };
   });
   const first = choices[0];
-  if (choices.length === 1) return { decision: { caller: first.caller, origin: first.origin + lax, source: first.source }, note: '' };
+  if (choices.length === 1)
+    return { decision: { caller: first.caller, origin: first.origin + lax, source: first.source }, note: '' };
   const origin = `agent label ${label} matches templates running as ${choices.length} different principals; each is checked: ${choices.map((c) => c.choice).join('; ')}`;
   return { decision: { caller: first.caller, origin, source: first.source, choices }, note: '' };
 }
@@ -186,30 +243,66 @@ function cascCaller(label: string, ctx: CallerContext): { decision: CallerDecisi
  */
 function credentialCaller(credId: string | null, noteUndescribed: boolean, ctx: CallerContext): CallerDecision {
   const info = credId !== null ? ctx.config?.awsCredentials[credId] : undefined;
-  if (info?.principal) return { caller: info.principal, origin: `AWS credential '${credId}' (.rolecall.json awsCredentials)`, source: configKey(`awsCredentials.${credId}.principal`) };
+  if (info?.principal)
+    return {
+      caller: info.principal,
+      origin: `AWS credential '${credId}' (.rolecall.json awsCredentials)`,
+      source: configKey(`awsCredentials.${credId}.principal`),
+    };
   const c = fallbackCaller(ctx);
-  const note = noteUndescribed && credId !== null ? ` (AWS credential '${credId}' is not described in .rolecall.json awsCredentials)` : '';
+  const note =
+    noteUndescribed && credId !== null
+      ? ` (AWS credential '${credId}' is not described in .rolecall.json awsCredentials)`
+      : '';
   return { ...c, origin: c.origin && c.origin + note };
 }
 
 /** When nothing more specific applies: `.rolecall.json callers.default`, then `--caller`. */
 function fallbackCaller(ctx: CallerContext): CallerDecision {
-  if (ctx.config?.callers.default) return { caller: ctx.config.callers.default, origin: '.rolecall.json callers.default', source: configKey('callers.default') };
-  if (ctx.caller) return { caller: ctx.caller, origin: '--caller', source: { kind: 'caller-flag', file: null, line: null, key: '--caller' } };
+  if (ctx.config?.callers.default)
+    return {
+      caller: ctx.config.callers.default,
+      origin: '.rolecall.json callers.default',
+      source: configKey('callers.default'),
+    };
+  if (ctx.caller)
+    return {
+      caller: ctx.caller,
+      origin: '--caller',
+      source: { kind: 'caller-flag', file: null, line: null, key: '--caller' },
+    };
   return { caller: null, origin: null, source: NONE };
 }
 
 /** Shell steps inside withAWS / a binding / withVault run with those credentials; elsewhere as the agent. */
-function shellCaller(agent: AgentInScope | null, enclosing: EnclosingCredentials | null, ctx: CallerContext): CallerDecision {
+function shellCaller(
+  agent: AgentInScope | null,
+  enclosing: EnclosingCredentials | null,
+  ctx: CallerContext,
+): CallerDecision {
   const pipeline: CallerSource = { kind: 'pipeline', file: null, line: null, key: enclosing?.step ?? null };
   if (enclosing?.assumed) {
-    if (enclosing.roleArn) return { caller: enclosing.roleArn, origin: `role assumed by the enclosing ${enclosing.step} (line ${enclosing.line}): a role chain`, source: pipeline };
-    return { caller: null, origin: `credentials of the enclosing ${enclosing.step} (line ${enclosing.line}), whose role is unresolved`, source: pipeline };
+    if (enclosing.roleArn)
+      return {
+        caller: enclosing.roleArn,
+        origin: `role assumed by the enclosing ${enclosing.step} (line ${enclosing.line}): a role chain`,
+        source: pipeline,
+      };
+    return {
+      caller: null,
+      origin: `credentials of the enclosing ${enclosing.step} (line ${enclosing.line}), whose role is unresolved`,
+      source: pipeline,
+    };
   }
   if (enclosing && enclosing.step === 'withCredentials') {
     const credId = enclosing.credentialsId;
     const principal = credId ? ctx.config?.awsCredentials[credId]?.principal : undefined;
-    if (principal) return { caller: principal, origin: `AWS credential '${credId}' bound by withCredentials (line ${enclosing.line}; .rolecall.json awsCredentials)`, source: configKey(`awsCredentials.${credId}.principal`) };
+    if (principal)
+      return {
+        caller: principal,
+        origin: `AWS credential '${credId}' bound by withCredentials (line ${enclosing.line}; .rolecall.json awsCredentials)`,
+        source: configKey(`awsCredentials.${credId}.principal`),
+      };
   }
   return agentCaller(agent, ctx);
 }

@@ -48,7 +48,8 @@ export function plainString(e: Expression | undefined): string | null {
  */
 export function stepName(call: CallExpression, text: string): Range {
   const c = call.callee;
-  if (c.type === 'Property' && text.slice(c.end - c.property.length, c.end) === c.property) return { start: c.end - c.property.length, end: c.end };
+  if (c.type === 'Property' && text.slice(c.end - c.property.length, c.end) === c.property)
+    return { start: c.end - c.property.length, end: c.end };
   return { start: c.start, end: c.end };
 }
 

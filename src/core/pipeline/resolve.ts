@@ -34,7 +34,12 @@ export interface Val {
 export type EnvBinding =
   | { kind: 'expr'; expr: Expression; origin: string; source: 'environment' }
   | { kind: 'slice'; str: StringLiteral; from: number; origin: string }
-  | { kind: 'credential'; credentialsId: string; origin: string; /** The binding written in the pipeline. */ at?: { start: number; end: number } };
+  | {
+      kind: 'credential';
+      credentialsId: string;
+      origin: string;
+      /** The binding written in the pipeline. */ at?: { start: number; end: number };
+    };
 
 /** Immutable linked list of environment bindings, innermost first. */
 export interface EnvFrame {
@@ -86,19 +91,57 @@ export interface ResolveData {
 
 /** Jenkins-provided environment variables: known only while the build runs, valid in names. */
 const JENKINS_BUILTINS = new Set([
-  'BUILD_NUMBER', 'BUILD_ID', 'BUILD_TAG', 'BUILD_URL', 'BUILD_DISPLAY_NAME', 'JOB_NAME', 'JOB_BASE_NAME', 'JOB_URL', 'BRANCH_NAME',
-  'CHANGE_ID', 'CHANGE_BRANCH', 'CHANGE_TARGET', 'TAG_NAME', 'GIT_COMMIT', 'GIT_BRANCH', 'GIT_URL', 'NODE_NAME', 'NODE_LABELS',
-  'EXECUTOR_NUMBER', 'WORKSPACE', 'JENKINS_URL', 'JENKINS_HOME', 'STAGE_NAME', 'BUILD_USER', 'BUILD_USER_ID',
+  'BUILD_NUMBER',
+  'BUILD_ID',
+  'BUILD_TAG',
+  'BUILD_URL',
+  'BUILD_DISPLAY_NAME',
+  'JOB_NAME',
+  'JOB_BASE_NAME',
+  'JOB_URL',
+  'BRANCH_NAME',
+  'CHANGE_ID',
+  'CHANGE_BRANCH',
+  'CHANGE_TARGET',
+  'TAG_NAME',
+  'GIT_COMMIT',
+  'GIT_BRANCH',
+  'GIT_URL',
+  'NODE_NAME',
+  'NODE_LABELS',
+  'EXECUTOR_NUMBER',
+  'WORKSPACE',
+  'JENKINS_URL',
+  'JENKINS_HOME',
+  'STAGE_NAME',
+  'BUILD_USER',
+  'BUILD_USER_ID',
 ]);
 
 const MAX_DEPTH = 24;
 const MAX_STEPS = 2000;
 
 function known(value: string, source: ValueSource, description: string, extra: Partial<Val> = {}): Val {
-  return { value, template: value, source, reference: null, description, secret: false, missing: [], runtime: false, ...extra };
+  return {
+    value,
+    template: value,
+    source,
+    reference: null,
+    description,
+    secret: false,
+    missing: [],
+    runtime: false,
+    ...extra,
+  };
 }
 
-function unknown(reference: string, source: ValueSource, description: string, message: string | null, extra: Partial<Val> = {}): Val {
+function unknown(
+  reference: string,
+  source: ValueSource,
+  description: string,
+  message: string | null,
+  extra: Partial<Val> = {},
+): Val {
   return {
     value: null,
     template: '${' + reference + '}',
@@ -112,7 +155,13 @@ function unknown(reference: string, source: ValueSource, description: string, me
   };
 }
 
-const SOURCE_RANK: Record<ValueSource, number> = { credential: 4, parameter: 3, environment: 2, unresolved: 1, literal: 0 };
+const SOURCE_RANK: Record<ValueSource, number> = {
+  credential: 4,
+  parameter: 3,
+  environment: 2,
+  unresolved: 1,
+  literal: 0,
+};
 
 /** Joins resolved parts (GString pieces, `+` operands) into one value. */
 export function concat(parts: Val[], description?: string): Val {
@@ -138,7 +187,9 @@ export function concat(parts: Val[], description?: string): Val {
     template,
     source: best ? best.source : 'literal',
     reference: best ? best.reference : null,
-    description: description ?? (descriptions.length > 0 ? descriptions.join('; ') : parts.map((p) => p.description)[0] ?? 'literal'),
+    description:
+      description ??
+      (descriptions.length > 0 ? descriptions.join('; ') : (parts.map((p) => p.description)[0] ?? 'literal')),
     secret,
     missing,
     runtime,
@@ -172,21 +223,39 @@ export class Resolver {
     if (!e) return unknown('?', 'unresolved', 'missing value', 'the value is missing');
     if (depth === 0) this.budget = MAX_STEPS;
     // Variables built from variables can fan out exponentially: bound the work, never hang.
-    if (depth > MAX_DEPTH || --this.budget < 0) return unknown(sourceText(this.data, e), 'unresolved', 'too deeply nested', 'the value is built through too many variables to follow');
+    if (depth > MAX_DEPTH || --this.budget < 0)
+      return unknown(
+        sourceText(this.data, e),
+        'unresolved',
+        'too deeply nested',
+        'the value is built through too many variables to follow',
+      );
     switch (e.type) {
       case 'String':
         return this.string(e, 0, scope, depth);
       case 'Number':
-        return known(e.raw.replace(/[_]/g, '').replace(/[lLiIgGdDfF]$/, ''), 'literal', `literal on line ${this.line(e.start)}`, { literalRange: { start: e.start, end: e.end } });
+        return known(
+          e.raw.replace(/[_]/g, '').replace(/[lLiIgGdDfF]$/, ''),
+          'literal',
+          `literal on line ${this.line(e.start)}`,
+          { literalRange: { start: e.start, end: e.end } },
+        );
       case 'Boolean':
-        return known(String(e.value), 'literal', `literal on line ${this.line(e.start)}`, { literalRange: { start: e.start, end: e.end } });
+        return known(String(e.value), 'literal', `literal on line ${this.line(e.start)}`, {
+          literalRange: { start: e.start, end: e.end },
+        });
       case 'Identifier':
         return this.name(e.name, e.start, scope, depth);
       case 'Paren':
         return this.expr(e.expression, scope, depth + 1);
       case 'Error': {
         const text = sourceText(this.data, e);
-        return unknown(text || '…', 'unresolved', 'incomplete code', `the code here is incomplete (${e.message}); finish it to check this value`);
+        return unknown(
+          text || '…',
+          'unresolved',
+          'incomplete code',
+          `the code here is incomplete (${e.message}); finish it to check this value`,
+        );
       }
       case 'Cast':
         return this.expr(e.expression, scope, depth + 1);
@@ -203,7 +272,12 @@ export class Resolver {
         if ((base === 'params' || base === 'env') && e.index.type === 'String' && !e.index.interpolated) {
           return base === 'params' ? this.param(e.index.value, depth) : this.env(e.index.value, e.start, scope, depth);
         }
-        const key = e.index.type === 'String' && !e.index.interpolated ? e.index.value : e.index.type === 'Number' ? e.index.raw : null;
+        const key =
+          e.index.type === 'String' && !e.index.interpolated
+            ? e.index.value
+            : e.index.type === 'Number'
+              ? e.index.raw
+              : null;
         const member = key !== null ? this.member(e.object, key, e.start, depth) : null;
         if (member) return member;
         return this.dependent(e, this.expr(e.object, scope, depth + 1));
@@ -220,7 +294,8 @@ export class Resolver {
           const left = this.expr(e.test, scope, depth + 1);
           if (left.value !== null && left.value !== '') return left;
           const right = this.expr(e.alternate, scope, depth + 1);
-          if (left.value === '' || left.missing.length > 0) return right.value !== null ? { ...right, description: `${right.description} (fallback of ?:)` } : right;
+          if (left.value === '' || left.missing.length > 0)
+            return right.value !== null ? { ...right, description: `${right.description} (fallback of ?:)` } : right;
           return right;
         }
         break;
@@ -231,13 +306,29 @@ export class Resolver {
           if (['trim', 'toString', 'toLowerCase', 'toUpperCase', 'toInteger', 'toLong'].includes(m)) {
             const inner = this.expr(e.callee.object, scope, depth + 1);
             if (inner.value === null) return inner;
-            const v = m === 'trim' ? inner.value.trim() : m === 'toLowerCase' ? inner.value.toLowerCase() : m === 'toUpperCase' ? inner.value.toUpperCase() : inner.value;
-            return { ...inner, value: v, template: v, literalRange: v === inner.value ? inner.literalRange : undefined };
+            const v =
+              m === 'trim'
+                ? inner.value.trim()
+                : m === 'toLowerCase'
+                  ? inner.value.toLowerCase()
+                  : m === 'toUpperCase'
+                    ? inner.value.toUpperCase()
+                    : inner.value;
+            return {
+              ...inner,
+              value: v,
+              template: v,
+              literalRange: v === inner.value ? inner.literalRange : undefined,
+            };
           }
         }
         if (e.callee.type === 'Identifier' && e.callee.name === 'credentials' && e.args.length === 1) {
           const idVal = this.expr(e.args[0] as Expression, scope, depth + 1);
-          if (idVal.value !== null) return this.credential(idVal.value, `credential '${idVal.value}' (credentials() on line ${this.line(e.start)})`);
+          if (idVal.value !== null)
+            return this.credential(
+              idVal.value,
+              `credential '${idVal.value}' (credentials() on line ${this.line(e.start)})`,
+            );
         }
         break;
       }
@@ -245,7 +336,12 @@ export class Resolver {
         break;
     }
     const text = sourceText(this.data, e);
-    return unknown(text, 'unresolved', `computed at run time (${text})`, `the value of \`${text}\` is computed while the build runs; RoleCall cannot know it`);
+    return unknown(
+      text,
+      'unresolved',
+      `computed at run time (${text})`,
+      `the value of \`${text}\` is computed while the build runs; RoleCall cannot know it`,
+    );
   }
 
   /**
@@ -261,7 +357,14 @@ export class Resolver {
     // Map values are evaluated where the map is written: no local scope of the use applies.
     const v = this.expr(entry.value, { env: null, method: null }, depth + 1);
     const via = `${sourceText(this.data, object)}.${key}`;
-    return { ...v, description: v.source === 'literal' && !v.runtime ? `${via} (line ${this.line(entry.start)})` : `${v.description}, via ${via}`, reference: v.reference ?? via };
+    return {
+      ...v,
+      description:
+        v.source === 'literal' && !v.runtime
+          ? `${via} (line ${this.line(entry.start)})`
+          : `${v.description}, via ${via}`,
+      reference: v.reference ?? via,
+    };
   }
 
   /** The map literal an expression stands for (a variable assigned one, a member of one), or null. */
@@ -301,9 +404,19 @@ export class Resolver {
     const text = sourceText(this.data, e);
     if (object.value === null && object.missing.length > 0) {
       const why = object.missing.map((m) => m.message).join('; ');
-      return unknown(text, 'unresolved', `${text}, from ${object.description}`, `the value of \`${text}\` depends on what RoleCall cannot know: ${why}`);
+      return unknown(
+        text,
+        'unresolved',
+        `${text}, from ${object.description}`,
+        `the value of \`${text}\` depends on what RoleCall cannot know: ${why}`,
+      );
     }
-    return unknown(text, 'unresolved', `computed at run time (${text})`, `the value of \`${text}\` is computed while the build runs; RoleCall cannot know it`);
+    return unknown(
+      text,
+      'unresolved',
+      `computed at run time (${text})`,
+      `the value of \`${text}\` is computed while the build runs; RoleCall cannot know it`,
+    );
   }
 
   /** `params` / `env` unless shadowed by a local variable or a method parameter. */
@@ -328,15 +441,28 @@ export class Resolver {
         const start = skip > 0 ? (part.offsets ? part.offsets[skip] : part.start + skip) : part.start;
         skip = 0;
         const exact = !part.offsets && part.end - start === value.length;
-        parts.push(known(value, 'literal', `literal on line ${this.line(part.start)}`, exact ? { literalRange: { start, end: part.end } } : {}));
+        parts.push(
+          known(
+            value,
+            'literal',
+            `literal on line ${this.line(part.start)}`,
+            exact ? { literalRange: { start, end: part.end } } : {},
+          ),
+        );
       } else {
         skip = 0;
-        parts.push(part.expression ? this.expr(part.expression, scope, depth + 1) : unknown('${}', 'unresolved', 'empty ${}', 'the interpolation `${}` is empty'));
+        parts.push(
+          part.expression
+            ? this.expr(part.expression, scope, depth + 1)
+            : unknown('${}', 'unresolved', 'empty ${}', 'the interpolation `${}` is empty'),
+        );
       }
     }
     if (parts.length === 0) {
       const inner = s.quote.length === 3 ? s.start + 3 : s.start + s.quote.length;
-      return known('', 'literal', `literal on line ${this.line(s.start)}`, { literalRange: { start: inner, end: inner } });
+      return known('', 'literal', `literal on line ${this.line(s.start)}`, {
+        literalRange: { start: inner, end: inner },
+      });
     }
     return concat(parts);
   }
@@ -357,16 +483,30 @@ export class Resolver {
   name(name: string, at: number, scope: Scope, depth: number): Val {
     // A loop variable or closure parameter shadows variables of the same name outside.
     const local = this.data.locals.get(name)?.find((l) => l.start <= at && at < l.end);
-    if (local) return unknown(name, 'unresolved', `${local.what} ${name}`, `\`${name}\` is ${local.what}: its value changes while the build runs`);
+    if (local)
+      return unknown(
+        name,
+        'unresolved',
+        `${local.what} ${name}`,
+        `\`${name}\` is ${local.what}: its value changes while the build runs`,
+      );
     const assignment = this.assignmentBefore(name, at);
     if (assignment) {
       const v = this.expr(assignment.value, scope, depth + 1);
-      const description = v.source === 'literal' && !v.runtime ? `variable ${name} (line ${this.lineOf(assignment)})` : `${v.description}, via variable ${name} (line ${this.lineOf(assignment)})`;
+      const description =
+        v.source === 'literal' && !v.runtime
+          ? `variable ${name} (line ${this.lineOf(assignment)})`
+          : `${v.description}, via variable ${name} (line ${this.lineOf(assignment)})`;
       return { ...v, description, reference: v.reference ?? name };
     }
     if (scope.method && scope.method.params.some((p) => p.name === name)) {
       const method = scope.method.name;
-      return unknown(name, 'unresolved', `parameter ${name} of ${method}()`, `\`${name}\` is a parameter of ${method}() (a shared-library step): its value comes from the pipeline that calls it`);
+      return unknown(
+        name,
+        'unresolved',
+        `parameter ${name} of ${method}()`,
+        `\`${name}\` is a parameter of ${method}() (a shared-library step): its value comes from the pipeline that calls it`,
+      );
     }
     return this.env(name, at, scope, depth, true);
   }
@@ -378,26 +518,55 @@ export class Resolver {
       if (f.name !== name) continue;
       const b = f.binding;
       if (b.kind === 'credential') return this.credential(b.credentialsId, b.origin, name);
-      const v = b.kind === 'slice' ? this.string(b.str, b.from, { ...scope, env: f.next }, depth + 1) : this.expr(b.expr, { ...scope, env: f.next }, depth + 1);
+      const v =
+        b.kind === 'slice'
+          ? this.string(b.str, b.from, { ...scope, env: f.next }, depth + 1)
+          : this.expr(b.expr, { ...scope, env: f.next }, depth + 1);
       const source: ValueSource = v.source === 'literal' ? 'environment' : v.source;
-      return { ...v, source, reference: v.source === 'literal' ? name : v.reference, description: v.source === 'literal' && !v.runtime ? b.origin : `${v.description}, via ${b.origin}` };
+      return {
+        ...v,
+        source,
+        reference: v.source === 'literal' ? name : v.reference,
+        description: v.source === 'literal' && !v.runtime ? b.origin : `${v.description}, via ${b.origin}`,
+      };
     }
     const assigned = this.assignmentBefore('env.' + name, at);
     if (assigned) {
       const v = this.expr(assigned.value, scope, depth + 1);
-      return { ...v, source: v.source === 'literal' ? 'environment' : v.source, reference: v.reference ?? name, description: `env.${name} set on line ${this.lineOf(assigned)}` };
+      return {
+        ...v,
+        source: v.source === 'literal' ? 'environment' : v.source,
+        reference: v.reference ?? name,
+        description: `env.${name} set on line ${this.lineOf(assigned)}`,
+      };
     }
     // Jenkins exposes build parameters as environment variables too.
     if (this.data.parameters.has(name) || name in this.data.params) return this.param(name, depth);
-    if (name in this.data.configEnv) return known(this.data.configEnv[name], 'environment', `environment variable ${name} (.rolecall.json env)`, { reference: name });
+    if (name in this.data.configEnv)
+      return known(this.data.configEnv[name], 'environment', `environment variable ${name} (.rolecall.json env)`, {
+        reference: name,
+      });
     if (JENKINS_BUILTINS.has(name)) {
       return unknown(name, 'environment', `Jenkins built-in ${name} (known while the build runs)`, null, {
         runtime: true,
-        missing: [{ reference: name, builtin: true, message: `${name} is set by Jenkins while the build runs; to check this value, give it in .rolecall.json "env": {"${name}": "..."}` }],
+        missing: [
+          {
+            reference: name,
+            builtin: true,
+            message: `${name} is set by Jenkins while the build runs; to check this value, give it in .rolecall.json "env": {"${name}": "..."}`,
+          },
+        ],
       });
     }
-    const what = bare ? `\`${name}\` is not a variable, parameter or environment variable defined in this file` : `environment variable ${name} is not set in this file`;
-    return unknown(name, 'unresolved', `undefined ${name}`, `${what}; give it with --param ${name}=VALUE or in .rolecall.json "parameters" / "env"`);
+    const what = bare
+      ? `\`${name}\` is not a variable, parameter or environment variable defined in this file`
+      : `environment variable ${name} is not set in this file`;
+    return unknown(
+      name,
+      'unresolved',
+      `undefined ${name}`,
+      `${what}; give it with --param ${name}=VALUE or in .rolecall.json "parameters" / "env"`,
+    );
   }
 
   /** `params.NAME`: a value given for the scan wins over the declared default. */
@@ -405,25 +574,65 @@ export class Resolver {
     if (depth === 0) this.budget = MAX_STEPS;
     const decl = this.data.parameters.get(name);
     const secret = decl?.secret ?? false;
-    if (name in this.data.params) return known(this.data.params[name], 'parameter', `parameter ${name} (value given for the scan: --param or .rolecall.json parameters)`, { reference: name, secret });
+    if (name in this.data.params)
+      return known(
+        this.data.params[name],
+        'parameter',
+        `parameter ${name} (value given for the scan: --param or .rolecall.json parameters)`,
+        { reference: name, secret },
+      );
     if (decl) {
       if (decl.defaultValue) {
         const v = this.expr(decl.defaultValue, { env: null, method: null }, depth + 1);
-        if (v.value !== null) return { ...v, source: 'parameter', reference: name, secret, description: `default of parameter ${name}, line ${this.lineOf(decl)}` };
+        if (v.value !== null)
+          return {
+            ...v,
+            source: 'parameter',
+            reference: name,
+            secret,
+            description: `default of parameter ${name}, line ${this.lineOf(decl)}`,
+          };
       }
-      if (decl.defaultText !== null) return known(decl.defaultText, 'parameter', `default of parameter ${name}, line ${this.lineOf(decl)}`, { reference: name, secret });
-      return unknown(name, 'parameter', `parameter ${name} (line ${this.lineOf(decl)}, no default)`, `parameter ${name} has no default value; give it with --param ${name}=VALUE or .rolecall.json "parameters": {"${name}": "..."}`, { secret });
+      if (decl.defaultText !== null)
+        return known(decl.defaultText, 'parameter', `default of parameter ${name}, line ${this.lineOf(decl)}`, {
+          reference: name,
+          secret,
+        });
+      return unknown(
+        name,
+        'parameter',
+        `parameter ${name} (line ${this.lineOf(decl)}, no default)`,
+        `parameter ${name} has no default value; give it with --param ${name}=VALUE or .rolecall.json "parameters": {"${name}": "..."}`,
+        { secret },
+      );
     }
-    return unknown(name, 'parameter', `parameter ${name} (not declared in this file)`, `parameter ${name} is not declared in this file; give it with --param ${name}=VALUE or .rolecall.json "parameters": {"${name}": "..."}`);
+    return unknown(
+      name,
+      'parameter',
+      `parameter ${name} (not declared in this file)`,
+      `parameter ${name} is not declared in this file; give it with --param ${name}=VALUE or .rolecall.json "parameters": {"${name}": "..."}`,
+    );
   }
 
   /** A Jenkins string credential: its value only when given for the scan, and always secret. */
   credential(id: string, origin: string, variable?: string): Val {
     const description = variable ? `${origin}` : origin;
-    if (id in this.data.credentials) return { ...known(this.data.credentials[id], 'credential', description), reference: id, secret: true, template: '${' + (variable ?? id) + '}' };
-    return unknown(id, 'credential', description, `the value of credential '${id}' is not given; pass --credentials-file FILE with {"${id}": "..."} (or --credential ${id}=VALUE) to check it`, {
-      secret: true,
-      template: '${' + (variable ?? id) + '}',
-    });
+    if (id in this.data.credentials)
+      return {
+        ...known(this.data.credentials[id], 'credential', description),
+        reference: id,
+        secret: true,
+        template: '${' + (variable ?? id) + '}',
+      };
+    return unknown(
+      id,
+      'credential',
+      description,
+      `the value of credential '${id}' is not given; pass --credentials-file FILE with {"${id}": "..."} (or --credential ${id}=VALUE) to check it`,
+      {
+        secret: true,
+        template: '${' + (variable ?? id) + '}',
+      },
+    );
   }
 }

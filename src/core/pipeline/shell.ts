@@ -52,12 +52,42 @@ export interface AwsStsCall {
 
 /** aws CLI options that take no value (everything else starting with `--` takes the next word). */
 const AWS_BOOLEAN_FLAGS = new Set([
-  'debug', 'no-verify-ssl', 'no-paginate', 'no-sign-request', 'no-cli-pager', 'cli-auto-prompt', 'no-cli-auto-prompt',
-  'generate-cli-skeleton', 'version', 'help',
+  'debug',
+  'no-verify-ssl',
+  'no-paginate',
+  'no-sign-request',
+  'no-cli-pager',
+  'cli-auto-prompt',
+  'no-cli-auto-prompt',
+  'generate-cli-skeleton',
+  'version',
+  'help',
 ]);
 
 /** Words that may precede the command word without being it. */
-const COMMAND_PREFIXES = new Set(['env', 'sudo', 'time', 'exec', 'command', 'nohup', 'builtin', 'then', 'do', 'else', 'elif', 'if', 'while', 'until', '!', '{', '}', 'call', '&', 'Invoke-Expression', 'iex']);
+const COMMAND_PREFIXES = new Set([
+  'env',
+  'sudo',
+  'time',
+  'exec',
+  'command',
+  'nohup',
+  'builtin',
+  'then',
+  'do',
+  'else',
+  'elif',
+  'if',
+  'while',
+  'until',
+  '!',
+  '{',
+  '}',
+  'call',
+  '&',
+  'Invoke-Expression',
+  'iex',
+]);
 
 function isPlaceholder(code: number): boolean {
   return code >= PLACEHOLDER_BASE && code <= PLACEHOLDER_LIMIT;
@@ -234,7 +264,11 @@ class Scanner {
           pos = endComment < 0 ? n : endComment + 2;
           continue;
         }
-        if (this.dialect === 'bat' && words.length === 0 && (s.startsWith('::', pos) || /^rem(\s|$)/i.test(s.slice(pos, pos + 4)))) {
+        if (
+          this.dialect === 'bat' &&
+          words.length === 0 &&
+          (s.startsWith('::', pos) || /^rem(\s|$)/i.test(s.slice(pos, pos + 4)))
+        ) {
           while (pos < n && s[pos] !== '\n' && s[pos] !== '\r') pos++;
           continue;
         }
@@ -242,14 +276,25 @@ class Scanner {
           flush();
           return pos + 1;
         }
-        if (c === ';' || c === '&' || c === '|' || (c === '(' && this.dialect !== 'powershell') || c === ')' || (this.dialect === 'powershell' && (c === '{' || c === '}' || c === '('))) {
+        if (
+          c === ';' ||
+          c === '&' ||
+          c === '|' ||
+          (c === '(' && this.dialect !== 'powershell') ||
+          c === ')' ||
+          (this.dialect === 'powershell' && (c === '{' || c === '}' || c === '('))
+        ) {
           flush();
           pos++;
           continue;
         }
         if ((c === '<' && !this.placeholderAt(pos)) || c === '>') {
           if (c === '<' && s[pos + 1] === '<' && s[pos + 2] !== '<' && this.dialect === 'sh') {
-            pos = this.heredocStart(pos + 2, words.length > 0 ? literalText(words[words.length - 1]) : null, words.length > 0 ? literalText(words[0]) : null);
+            pos = this.heredocStart(
+              pos + 2,
+              words.length > 0 ? literalText(words[words.length - 1]) : null,
+              words.length > 0 ? literalText(words[0]) : null,
+            );
             continue;
           }
           while (pos < n && (s[pos] === '<' || s[pos] === '>' || s[pos] === '&' || s[pos] === '|')) pos++;
@@ -287,7 +332,9 @@ class Scanner {
   /** `<<EOF` after `bash`/`sh`: the body is a script that runs; after `cat` and friends it is data. */
   private heredocStart(pos: number, lastWord: string | null, firstWord: string | null): number {
     const shells = /^(?:.*\/)?(?:ba|z|k|da)?sh$/;
-    const executed = (lastWord !== null && shells.test(lastWord)) || (firstWord !== null && shells.test(firstWord) && lastWord !== null && /^-/.test(lastWord));
+    const executed =
+      (lastWord !== null && shells.test(lastWord)) ||
+      (firstWord !== null && shells.test(firstWord) && lastWord !== null && /^-/.test(lastWord));
     const s = this.s;
     let stripTabs = false;
     if (s[pos] === '-') {
@@ -540,10 +587,18 @@ class Scanner {
     let i = 0;
     let afterPrefix = false;
     const first = literalText(words[0]);
-    const declaring = first === 'export' || first === 'local' || first === 'declare' || first === 'readonly' || first === 'typeset';
+    const declaring =
+      first === 'export' || first === 'local' || first === 'declare' || first === 'readonly' || first === 'typeset';
     if (declaring) i = 1;
     // PowerShell `$creds = aws sts ...`
-    if (this.dialect === 'powershell' && words.length > 2 && words[0].segments.length === 1 && words[0].segments[0].kind === 'var' && words[1].text === '=') i = 2;
+    if (
+      this.dialect === 'powershell' &&
+      words.length > 2 &&
+      words[0].segments.length === 1 &&
+      words[0].segments[0].kind === 'var' &&
+      words[1].text === '='
+    )
+      i = 2;
     while (i < words.length) {
       const w = words[i];
       const t = literalText(w);
@@ -551,9 +606,19 @@ class Scanner {
         i++;
         continue;
       }
-      if (w.segments.length > 0 && w.segments[0].kind === 'text' && /^[A-Za-z_][A-Za-z0-9_]*=/.test(w.segments[0].value) && this.dialect === 'sh') {
+      if (
+        w.segments.length > 0 &&
+        w.segments[0].kind === 'text' &&
+        /^[A-Za-z_][A-Za-z0-9_]*=/.test(w.segments[0].value) &&
+        this.dialect === 'sh'
+      ) {
         const value = sliceAfterEquals(w);
-        if (value) this.assignments.push({ name: w.segments[0].value.slice(0, w.segments[0].value.indexOf('=')), value, at: w.start });
+        if (value)
+          this.assignments.push({
+            name: w.segments[0].value.slice(0, w.segments[0].value.indexOf('=')),
+            value,
+            at: w.start,
+          });
         i++;
         continue;
       }
@@ -625,14 +690,20 @@ class Scanner {
 }
 
 /** Scans a script: its `aws sts` calls and its shell variable assignments, in script order. */
-export function scanShell(script: string, dialect: ShellDialect = 'sh'): { calls: AwsStsCall[]; assignments: ShellAssignment[] } {
+export function scanShell(
+  script: string,
+  dialect: ShellDialect = 'sh',
+): { calls: AwsStsCall[]; assignments: ShellAssignment[] } {
   const scanner = new Scanner(script, dialect);
   try {
     scanner.commands(0, null);
   } catch {
     // A scanner bug must not take the analysis down; what was found so far stands.
   }
-  return { calls: scanner.calls.sort((a, b) => a.awsStart - b.awsStart), assignments: scanner.assignments.sort((a, b) => a.at - b.at) };
+  return {
+    calls: scanner.calls.sort((a, b) => a.awsStart - b.awsStart),
+    assignments: scanner.assignments.sort((a, b) => a.at - b.at),
+  };
 }
 
 /** Finds every `aws sts assume-role` / `aws sts get-session-token` command executed by a script. */

@@ -1,7 +1,15 @@
 // The walk: one pre-order pass over the tree that tracks scopes (agent, bound environment, enclosing
 // credentials, method) and collects what resolution needs (variables, parameters, loop and closure
 // locals), the calls the usage kinds build from (kinds/index.ts), and literal secrets (facts for rules).
-import type { CallExpression, Closure, Expression, MethodDeclaration, Node, Program, StringLiteral } from '../syntax/ast';
+import type {
+  CallExpression,
+  Closure,
+  Expression,
+  MethodDeclaration,
+  Node,
+  Program,
+  StringLiteral,
+} from '../syntax/ast';
 import { textOffset } from '../syntax/ast';
 import type { PipelineFact } from '../types';
 import { calleeName, mapEntries, namedArgs, plainString, positional, range, stepName } from './calls';
@@ -68,10 +76,18 @@ function isStatement(type: string): boolean {
 }
 /** Cheap pre-check before the key regexes (indexOf is far faster than a regex over every string). */
 function suspect(v: string): boolean {
-  return v.indexOf('IA') >= 0 || v.indexOf('ACCA') >= 0 || v.indexOf('ecret') >= 0 || v.indexOf('ECRET') >= 0 || v.indexOf('ession') >= 0 || v.indexOf('ESSION') >= 0;
+  return (
+    v.indexOf('IA') >= 0 ||
+    v.indexOf('ACCA') >= 0 ||
+    v.indexOf('ecret') >= 0 ||
+    v.indexOf('ECRET') >= 0 ||
+    v.indexOf('ession') >= 0 ||
+    v.indexOf('ESSION') >= 0
+  );
 }
 const AKIA = /\b(?:AKIA|ABIA|ACCA)[0-9A-Z]{16}\b/g;
-const SECRET_KEY_ASSIGN = /(AWS_SECRET_ACCESS_KEY|aws_secret_access_key|secretKey|secret_key)\s*[=:]\s*["']?([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+])/g;
+const SECRET_KEY_ASSIGN =
+  /(AWS_SECRET_ACCESS_KEY|aws_secret_access_key|secretKey|secret_key)\s*[=:]\s*["']?([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+])/g;
 const SESSION_TOKEN_ASSIGN = /(AWS_SESSION_TOKEN|aws_session_token)\s*[=:]\s*["']?([A-Za-z0-9/+=]{100,})/g;
 
 /** Walks a parsed pipeline once. */
@@ -195,7 +211,8 @@ class Walker {
       const scope = scopes.pop()!;
       let statement = statements.pop()!;
       const type = node.type;
-      if (type === 'Identifier' || type === 'Number' || type === 'Text' || type === 'Boolean' || type === 'Null') continue;
+      if (type === 'Identifier' || type === 'Number' || type === 'Text' || type === 'Boolean' || type === 'Null')
+        continue;
       if (isStatement(type)) statement = node;
       const inner = this.enter(node, scope, statement);
       if (inner === null) continue;
@@ -304,13 +321,35 @@ class Walker {
           if (v.type === 'Call' && calleeName(v) === 'credentials') {
             const id = plainString(positional(v.args)[0]);
             if (id !== null) {
-              env = { name: varName, binding: { kind: 'credential', credentialsId: id, at: a, get origin() { return `credential '${id}' bound to ${varName} in environment, line ${cite(a.start)}`; } }, next: env };
+              env = {
+                name: varName,
+                binding: {
+                  kind: 'credential',
+                  credentialsId: id,
+                  at: a,
+                  get origin() {
+                    return `credential '${id}' bound to ${varName} in environment, line ${cite(a.start)}`;
+                  },
+                },
+                next: env,
+              };
               continue;
             }
           }
           this.secretVariable(varName, v);
           if (v.type === 'String') this.scanStringSecrets(v);
-          env = { name: varName, binding: { kind: 'expr', expr: v, source: 'environment', get origin() { return `environment ${varName}, line ${cite(a.start)}`; } }, next: env };
+          env = {
+            name: varName,
+            binding: {
+              kind: 'expr',
+              expr: v,
+              source: 'environment',
+              get origin() {
+                return `environment ${varName}, line ${cite(a.start)}`;
+              },
+            },
+            next: env,
+          };
         }
         result = { ...result, env };
       }
@@ -323,7 +362,8 @@ class Walker {
     const direct = named.get('label');
     if (direct) return { expr: direct, declaration: call };
     const first = positional(call.args)[0];
-    if (first && first.type === 'Identifier' && (first.name === 'any' || first.name === 'none')) return { expr: null, declaration: call };
+    if (first && first.type === 'Identifier' && (first.name === 'any' || first.name === 'none'))
+      return { expr: null, declaration: call };
     if (call.closures.length === 0) return null;
     // agent { label 'x' } / agent { node { label 'x' } } / agent { docker { label 'x' } } / ecs / kubernetes
     const queue: Closure[] = [call.closures[0]];
@@ -352,7 +392,8 @@ class Walker {
     const name = calleeName(call);
     if (name === null) return scope;
     const kind = KIND_BY_STEP.get(name);
-    const inner = name === 'withCredentials' ? this.withCredentialsScope(call, scope) : this.scopeStep(name, call, scope);
+    const inner =
+      name === 'withCredentials' ? this.withCredentialsScope(call, scope) : this.scopeStep(name, call, scope);
     if (kind === undefined || inner === 'skip') return inner;
     // The calls (or parts of them) a usage kind builds later; a kind with credentials encloses the block.
     let identity: Identity | null = null;
@@ -379,7 +420,18 @@ class Walker {
             const eq = first.value.indexOf('=');
             if (eq <= 0) continue;
             const varName = first.value.slice(0, eq);
-            env = { name: varName, binding: { kind: 'slice', str: el, from: eq + 1, get origin() { return `withEnv ${varName}, line ${cite(el.start)}`; } }, next: env };
+            env = {
+              name: varName,
+              binding: {
+                kind: 'slice',
+                str: el,
+                from: eq + 1,
+                get origin() {
+                  return `withEnv ${varName}, line ${cite(el.start)}`;
+                },
+              },
+              next: env,
+            };
           }
         }
         return env === scope.env ? scope : { ...scope, env };
@@ -406,7 +458,8 @@ class Walker {
       if (a.type === 'List') decls.push(...a.elements);
       else decls.push(a);
     }
-    for (const c of call.closures) for (const st of c.body) if (st.type === 'ExpressionStatement') decls.push(st.expression);
+    for (const c of call.closures)
+      for (const st of c.body) if (st.type === 'ExpressionStatement') decls.push(st.expression);
     for (const d of decls) {
       let kind: string | null = null;
       let named: Map<string, Expression>;
@@ -429,7 +482,15 @@ class Walker {
         if (choices?.type === 'List' && choices.elements[0]) defaultValue = choices.elements[0];
         else if (choices?.type === 'String' && !choices.interpolated) defaultText = choices.value.split(/\r?\n/)[0];
       }
-      this.parameters.set(paramName, { name: paramName, kind, defaultValue, defaultText, secret: kind === 'password', line: this.line(d.start), node: d });
+      this.parameters.set(paramName, {
+        name: paramName,
+        kind,
+        defaultValue,
+        defaultText,
+        secret: kind === 'password',
+        line: this.line(d.start),
+        node: d,
+      });
     }
   }
 
@@ -448,10 +509,27 @@ class Walker {
         if (kind === 'usernamePassword' && plainString(named.get('usernameVariable')) === 'AWS_ACCESS_KEY_ID') {
           this.facts.push({ kind: 'static-keys-binding', range: stepName(call, this.text), credentialsId: id });
         }
-        const vars = kind === 'usernamePassword' ? ['usernameVariable', 'passwordVariable'] : kind === 'string' ? ['variable'] : [];
+        const vars =
+          kind === 'usernamePassword'
+            ? ['usernameVariable', 'passwordVariable']
+            : kind === 'string'
+              ? ['variable']
+              : [];
         for (const key of vars) {
           const variable = plainString(named.get(key));
-          if (variable) env = { name: variable, binding: { kind: 'credential', credentialsId: id, at: b, get origin() { return `credential '${id}' bound to $${variable} at line ${cite(b.start)}`; } }, next: env };
+          if (variable)
+            env = {
+              name: variable,
+              binding: {
+                kind: 'credential',
+                credentialsId: id,
+                at: b,
+                get origin() {
+                  return `credential '${id}' bound to $${variable} at line ${cite(b.start)}`;
+                },
+              },
+              next: env,
+            };
         }
       } else if (b.type === 'Map') {
         const named = mapEntries(b);
@@ -459,7 +537,19 @@ class Walker {
         if (cls === 'StringBinding') {
           const id = plainString(named.get('credentialsId'));
           const variable = plainString(named.get('variable'));
-          if (id && variable) env = { name: variable, binding: { kind: 'credential', credentialsId: id, at: b, get origin() { return `credential '${id}' bound to $${variable} at line ${cite(b.start)}`; } }, next: env };
+          if (id && variable)
+            env = {
+              name: variable,
+              binding: {
+                kind: 'credential',
+                credentialsId: id,
+                at: b,
+                get origin() {
+                  return `credential '${id}' bound to $${variable} at line ${cite(b.start)}`;
+                },
+              },
+              next: env,
+            };
         }
       }
     }
@@ -520,7 +610,10 @@ class Walker {
         }
       }
       if (/secret|session/i.test(v)) {
-        for (const [re, secret] of [[SECRET_KEY_ASSIGN, 'secret-key'], [SESSION_TOKEN_ASSIGN, 'session-token']] as const) {
+        for (const [re, secret] of [
+          [SECRET_KEY_ASSIGN, 'secret-key'],
+          [SESSION_TOKEN_ASSIGN, 'session-token'],
+        ] as const) {
           for (const m of v.matchAll(re)) {
             const valueIndex = m.index + m[0].length - m[2].length;
             const r = { start: textOffset(part, valueIndex), end: textOffset(part, m.index + m[0].length) };
@@ -536,7 +629,8 @@ class Walker {
     if (!value || value.type !== 'String' || value.interpolated) return;
     const v = value.value;
     let secret: 'secret-key' | 'session-token' | null = null;
-    if (/secret_?access_?key|^aws_?secret|secretkey/i.test(name) && /^[A-Za-z0-9/+]{40}$/.test(v)) secret = 'secret-key';
+    if (/secret_?access_?key|^aws_?secret|secretkey/i.test(name) && /^[A-Za-z0-9/+]{40}$/.test(v))
+      secret = 'secret-key';
     else if (/session_?token/i.test(name) && /^[A-Za-z0-9/+=]{100,}$/.test(v)) secret = 'session-token';
     if (!secret) return;
     this.facts.push({ kind: 'literal-secret', secret, range: range(value), variable: name });

@@ -26,7 +26,10 @@ function merge(usage: Usage, perChoice: Finding[][]): Finding[] {
         continue;
       }
       const c = choices[i];
-      out.push({ ...f, message: `Label choice ${c.choice}, running as ${c.caller ?? 'an unknown principal'}: ${f.message}` });
+      out.push({
+        ...f,
+        message: `Label choice ${c.choice}, running as ${c.caller ?? 'an unknown principal'}: ${f.message}`,
+      });
     }
   });
   return out;
@@ -36,11 +39,17 @@ function merge(usage: Usage, perChoice: Finding[][]): Finding[] {
 export function perCallerChoice(usage: Usage, check: (usage: Usage) => Finding[]): Finding[] {
   const choices = usage.callerChoices;
   if (!choices || choices.length < 2) return check(usage);
-  return merge(usage, choices.map((c) => check(asChoice(usage, c.caller))));
+  return merge(
+    usage,
+    choices.map((c) => check(asChoice(usage, c.caller))),
+  );
 }
 
 /** The asynchronous form of perCallerChoice, for the checks against IAM data. */
-export async function perCallerChoiceAsync(usage: Usage, check: (usage: Usage) => Promise<Finding[]>): Promise<Finding[]> {
+export async function perCallerChoiceAsync(
+  usage: Usage,
+  check: (usage: Usage) => Promise<Finding[]>,
+): Promise<Finding[]> {
   const choices = usage.callerChoices;
   if (!choices || choices.length < 2) return check(usage);
   return merge(usage, await Promise.all(choices.map((c) => check(asChoice(usage, c.caller)))));

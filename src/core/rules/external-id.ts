@@ -36,18 +36,30 @@ function where(usage: Usage): string {
 
 /** external-id-missing: the statements that would let the caller in all need an ExternalId the call lacks. */
 export function externalIdMissing(usage: Usage, role: RoleRecord, statement: PolicyStatement): Finding {
-  return finding('external-id-missing', usage.file, usage.anchor, `The trust policy of ${role.roleName} requires sts:ExternalId (${statementName(statement)}); this call passes none — ${howToPass(usage)}.`, {
-    roleArn: role.arn,
-    related: [statementRelated(role, statement, `${statementName(statement)} requires sts:ExternalId`)],
-  });
+  return finding(
+    'external-id-missing',
+    usage.file,
+    usage.anchor,
+    `The trust policy of ${role.roleName} requires sts:ExternalId (${statementName(statement)}); this call passes none — ${howToPass(usage)}.`,
+    {
+      roleArn: role.arn,
+      related: [statementRelated(role, statement, `${statementName(statement)} requires sts:ExternalId`)],
+    },
+  );
 }
 
 /** external-id-mismatch: the resolved ExternalId satisfies no statement (the value itself is never shown). */
 export function externalIdMismatch(usage: Usage, role: RoleRecord, statement: PolicyStatement): Finding {
-  return finding('external-id-mismatch', usage.file, usage.args.externalId ?? usage.anchor, `The ExternalId this call passes (from ${where(usage)}) does not match what the trust policy of ${role.roleName} expects in ${statementName(statement)} — update ${where(usage)} to the ExternalId agreed with the role's owner, or fix the condition in the trust policy (values not shown: ExternalIds are secrets).`, {
-    roleArn: role.arn,
-    related: [statementRelated(role, statement, `${statementName(statement)} checks sts:ExternalId`)],
-  });
+  return finding(
+    'external-id-mismatch',
+    usage.file,
+    usage.args.externalId ?? usage.anchor,
+    `The ExternalId this call passes (from ${where(usage)}) does not match what the trust policy of ${role.roleName} expects in ${statementName(statement)} — update ${where(usage)} to the ExternalId agreed with the role's owner, or fix the condition in the trust policy (values not shown: ExternalIds are secrets).`,
+    {
+      roleArn: role.arn,
+      related: [statementRelated(role, statement, `${statementName(statement)} checks sts:ExternalId`)],
+    },
+  );
 }
 
 /** external-id-unused: an ExternalId is passed but no Allow statement checks one. */
@@ -56,9 +68,15 @@ export function externalIdUnused(usage: Usage, role: RoleRecord, trust: Compiled
   const checks = trust.statements.some((s) => s.statement.conditions.some((c) => isExternalIdKey(c.key)));
   if (checks) return [];
   return [
-    finding('external-id-unused', usage.file, usage.args.externalId ?? usage.anchor, `This call passes an ExternalId, but the trust policy of ${role.roleName} never checks sts:ExternalId, so it protects nothing — add a StringEquals sts:ExternalId condition to the trust statement, or drop externalId from the call.`, {
-      roleArn: role.arn,
-      related: [statementRelated(role, null, 'trust policy without an sts:ExternalId condition')],
-    }),
+    finding(
+      'external-id-unused',
+      usage.file,
+      usage.args.externalId ?? usage.anchor,
+      `This call passes an ExternalId, but the trust policy of ${role.roleName} never checks sts:ExternalId, so it protects nothing — add a StringEquals sts:ExternalId condition to the trust statement, or drop externalId from the call.`,
+      {
+        roleArn: role.arn,
+        related: [statementRelated(role, null, 'trust policy without an sts:ExternalId condition')],
+      },
+    ),
   ];
 }

@@ -13,7 +13,8 @@ import { compiledPolicy } from './trust-context';
 /** Findings in the templates themselves: role-level problems, invalid policy documents, unresolved values. */
 export function iacFindings(model: IacModel): Finding[] {
   const out: Finding[] = [];
-  for (const u of model.unresolved) out.push(finding('unresolved-reference', u.loc.file, { start: u.loc.start, end: u.loc.end }, u.message));
+  for (const u of model.unresolved)
+    out.push(finding('unresolved-reference', u.loc.file, { start: u.loc.start, end: u.loc.end }, u.message));
   for (const role of model.roles) {
     for (const p of roleProblems(role)) {
       const at = p.related.find((r) => r.file && r.range);
@@ -27,8 +28,16 @@ export function iacFindings(model: IacModel): Finding[] {
     const policy = compilePolicy(doc.source.text, 'identity', doc.source.name);
     if (policy.valid) continue;
     const e = policy.parsed.errors[0];
-    const range = rangeInFile(doc.source, { start: e.offset, end: e.offset + e.length }) ?? doc.source.origin.range ?? { start: 0, end: 0 };
-    out.push(finding('policy-parse-error', doc.source.origin.file ?? '', range, `Policy ${doc.source.name} of ${doc.owner} is not valid policy JSON: ${e.message}. IAM would refuse it at deploy time.`));
+    const range = rangeInFile(doc.source, { start: e.offset, end: e.offset + e.length }) ??
+      doc.source.origin.range ?? { start: 0, end: 0 };
+    out.push(
+      finding(
+        'policy-parse-error',
+        doc.source.origin.file ?? '',
+        range,
+        `Policy ${doc.source.name} of ${doc.owner} is not valid policy JSON: ${e.message}. IAM would refuse it at deploy time.`,
+      ),
+    );
   }
   return out;
 }
@@ -40,7 +49,12 @@ function canonical(value: unknown): unknown {
     if (items.length === 1) return items[0];
     return items.every((i) => typeof i === 'string') ? [...(items as string[])].sort() : items;
   }
-  if (value && typeof value === 'object') return Object.fromEntries(Object.keys(value).sort().map((k) => [k, canonical((value as Record<string, unknown>)[k])]));
+  if (value && typeof value === 'object')
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .map((k) => [k, canonical((value as Record<string, unknown>)[k])]),
+    );
   return value;
 }
 
@@ -49,7 +63,9 @@ function sameTrust(a: RoleRecord, b: RoleRecord): boolean {
   const pb = compiledPolicy(b.trustPolicy, 'trust');
   if (!pa.valid || !pb.valid) return a.trustPolicy.text.trim() === b.trustPolicy.text.trim();
   try {
-    return JSON.stringify(canonical(JSON.parse(pa.parsed.text))) === JSON.stringify(canonical(JSON.parse(pb.parsed.text)));
+    return (
+      JSON.stringify(canonical(JSON.parse(pa.parsed.text))) === JSON.stringify(canonical(JSON.parse(pb.parsed.text)))
+    );
   } catch {
     return false;
   }

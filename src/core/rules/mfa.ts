@@ -30,12 +30,36 @@ function howToPass(usage: Usage, serial: string | null): string {
  * meet, or a Deny (`BoolIfExists aws:MultiFactorAuthPresent false`) that refuses it (`denied`); `via` says so when
  * the Deny is in the caller's own identity policy rather than the trust policy.
  */
-export function mfaRequired(usage: Usage, role: RoleRecord, statement: PolicyStatement, serial: string | null, how: { denied?: boolean; via?: string } = {}): Finding {
-  const already = usage.mfa ? ' The call passes an MFA code, but the trust policy still rejects it (check aws:MultiFactorAuthAge).' : '';
-  const why = how.via ?? `the trust policy of ${role.roleName} ${how.denied ? 'denies sts:AssumeRole without MFA' : 'requires MFA'} (${statementName(statement)})`;
+export function mfaRequired(
+  usage: Usage,
+  role: RoleRecord,
+  statement: PolicyStatement,
+  serial: string | null,
+  how: { denied?: boolean; via?: string } = {},
+): Finding {
+  const already = usage.mfa
+    ? ' The call passes an MFA code, but the trust policy still rejects it (check aws:MultiFactorAuthAge).'
+    : '';
+  const why =
+    how.via ??
+    `the trust policy of ${role.roleName} ${how.denied ? 'denies sts:AssumeRole without MFA' : 'requires MFA'} (${statementName(statement)})`;
   const first = why.charAt(0).toUpperCase() + why.slice(1);
-  return finding('mfa-required', usage.file, usage.anchor, `${first}; this call does not pass an MFA code — ${howToPass(usage, serial)}.${already}`, {
-    roleArn: role.arn,
-    related: how.via ? [] : [statementRelated(role, statement, `${statementName(statement)} ${how.denied ? 'denies calls without MFA' : 'requires MFA'}`)],
-  });
+  return finding(
+    'mfa-required',
+    usage.file,
+    usage.anchor,
+    `${first}; this call does not pass an MFA code — ${howToPass(usage, serial)}.${already}`,
+    {
+      roleArn: role.arn,
+      related: how.via
+        ? []
+        : [
+            statementRelated(
+              role,
+              statement,
+              `${statementName(statement)} ${how.denied ? 'denies calls without MFA' : 'requires MFA'}`,
+            ),
+          ],
+    },
+  );
 }

@@ -28,24 +28,36 @@ export function unsatisfiableReason(statement: PolicyStatement): string | null {
     }
     if (positive && !c.ifExists && c.setOperator !== 'ForAllValues' && c.values.length > 0) {
       const kind = malformedFor(c.baseOperator, c.values);
-      if (kind) return `${c.operator} on ${c.key} compares with ${c.values.map((v) => JSON.stringify(v)).join(', ')}, which ${c.values.length > 1 ? 'are' : 'is'} no ${kind}, so it never matches`;
+      if (kind)
+        return `${c.operator} on ${c.key} compares with ${c.values.map((v) => JSON.stringify(v)).join(', ')}, which ${c.values.length > 1 ? 'are' : 'is'} no ${kind}, so it never matches`;
     }
     const key = c.key.toLowerCase();
     byKey.set(key, [...(byKey.get(key) ?? []), c]);
   }
   for (const clauses of byKey.values()) {
-    const nullTrue = clauses.find((c) => c.baseOperator === 'Null' && c.values.length > 0 && c.values.every((v) => v.toLowerCase() === 'true'));
-    const needsPresent = clauses.find((c) => c.baseOperator !== 'Null' && !isNegatedOperator(c.baseOperator) && !c.ifExists && c.setOperator !== 'ForAllValues');
-    if (nullTrue && needsPresent) return `Null requires ${nullTrue.key} to be absent while ${needsPresent.operator} requires it to be present`;
+    const nullTrue = clauses.find(
+      (c) => c.baseOperator === 'Null' && c.values.length > 0 && c.values.every((v) => v.toLowerCase() === 'true'),
+    );
+    const needsPresent = clauses.find(
+      (c) =>
+        c.baseOperator !== 'Null' &&
+        !isNegatedOperator(c.baseOperator) &&
+        !c.ifExists &&
+        c.setOperator !== 'ForAllValues',
+    );
+    if (nullTrue && needsPresent)
+      return `Null requires ${nullTrue.key} to be absent while ${needsPresent.operator} requires it to be present`;
     for (const eq of clauses.filter((c) => c.operator === 'StringEquals')) {
       for (const ne of clauses.filter((c) => c.operator === 'StringNotEquals')) {
-        if (eq.values.length > 0 && eq.values.every((v) => ne.values.includes(v))) return `StringEquals and StringNotEquals on ${eq.key} exclude each other (every allowed value is also forbidden)`;
+        if (eq.values.length > 0 && eq.values.every((v) => ne.values.includes(v)))
+          return `StringEquals and StringNotEquals on ${eq.key} exclude each other (every allowed value is also forbidden)`;
       }
     }
     const bools = clauses.filter((c) => c.operator === 'Bool' && c.values.length > 0);
     if (bools.length === 2) {
       const a = new Set(bools[0].values.map((v) => v.toLowerCase()));
-      if (!bools[1].values.some((v) => a.has(v.toLowerCase()))) return `two Bool conditions on ${bools[0].key} require different values`;
+      if (!bools[1].values.some((v) => a.has(v.toLowerCase())))
+        return `two Bool conditions on ${bools[0].key} require different values`;
     }
   }
   return null;
@@ -54,9 +66,12 @@ export function unsatisfiableReason(statement: PolicyStatement): string | null {
 /** The kind of value an operator compares when every policy value is malformed for it (never matches), else null. */
 function malformedFor(base: string, values: string[]): string | null {
   const all = (ok: (v: string) => boolean) => values.every((v) => v.includes('${') || !ok(v));
-  if (base === 'Bool') return all((v) => v.toLowerCase() === 'true' || v.toLowerCase() === 'false') ? 'boolean (true or false)' : null;
-  if (base.startsWith('Numeric')) return all((v) => /^\s*-?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/.test(v)) ? 'number' : null;
-  if (base.startsWith('Date')) return all((v) => !Number.isNaN(parseDate(v))) ? 'date (W3C ISO 8601 with a time zone, or epoch seconds)' : null;
+  if (base === 'Bool')
+    return all((v) => v.toLowerCase() === 'true' || v.toLowerCase() === 'false') ? 'boolean (true or false)' : null;
+  if (base.startsWith('Numeric'))
+    return all((v) => /^\s*-?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/.test(v)) ? 'number' : null;
+  if (base.startsWith('Date'))
+    return all((v) => !Number.isNaN(parseDate(v))) ? 'date (W3C ISO 8601 with a time zone, or epoch seconds)' : null;
   if (base === 'IpAddress') return all((v) => cidrMatcher(v) !== null) ? 'IP address or CIDR block' : null;
   return null;
 }
@@ -125,7 +140,9 @@ export function roleProblems(role: RoleRecord): RoleProblem[] {
 
 /** The role-level problems placed at a usage of the role. */
 export function roleLevelFindings(usage: Usage, role: RoleRecord): Finding[] {
-  return roleProblems(role).map((p) => finding(p.code, usage.file, usage.anchor, p.message, { roleArn: role.arn, related: p.related }));
+  return roleProblems(role).map((p) =>
+    finding(p.code, usage.file, usage.anchor, p.message, { roleArn: role.arn, related: p.related }),
+  );
 }
 
 function snapshotsOf(source: IamReader | ParsedSnapshot[]): ParsedSnapshot[] {
@@ -153,7 +170,10 @@ export async function referencedSources(iam: IamReader, usages: readonly Usage[]
       seen.add(arn);
       const caller = parseCaller(arn);
       try {
-        const lookup = caller?.kind === 'user' ? await iam.getUser(arn) : await iam.getRole(caller?.kind === 'assumed-role' && caller.roleArn ? caller.roleArn : arn);
+        const lookup =
+          caller?.kind === 'user'
+            ? await iam.getUser(arn)
+            : await iam.getRole(caller?.kind === 'assumed-role' && caller.roleArn ? caller.roleArn : arn);
         if (lookup.status === 'found') add(lookup.value);
       } catch {
         // A reader that fails here failed for the usage too, which then has its own iam-unavailable.
@@ -174,14 +194,31 @@ export function snapshotFindings(source: IamReader | ParsedSnapshot[], only?: Re
     for (const doc of snap.documents) {
       if (doc.kind === 'trust' && doc.source.text === '') continue;
       if (only && !only.has(doc.source)) continue;
-      const policy = doc.kind === 'trust' ? compiledPolicy(doc.source, 'trust') : compilePolicy(doc.source.text, 'identity', doc.source.name);
+      const policy =
+        doc.kind === 'trust'
+          ? compiledPolicy(doc.source, 'trust')
+          : compilePolicy(doc.source.text, 'identity', doc.source.name);
       if (policy.valid) continue;
       const e = policy.parsed.errors[0];
       const range = rangeInFile(doc.source, { start: e.offset, end: e.offset + e.length }) ?? { start: 0, end: 0 };
-      const what = doc.kind === 'trust' ? `trust policy of ${doc.owner}` : `policy ${doc.source.name}${doc.owner !== doc.source.name ? ` (${doc.owner})` : ''}`;
-      const more = policy.parsed.errors.length > 1 ? ` (${policy.parsed.errors.length - 1} more problem${policy.parsed.errors.length > 2 ? 's' : ''} in this document)` : '';
+      const what =
+        doc.kind === 'trust'
+          ? `trust policy of ${doc.owner}`
+          : `policy ${doc.source.name}${doc.owner !== doc.source.name ? ` (${doc.owner})` : ''}`;
+      const more =
+        policy.parsed.errors.length > 1
+          ? ` (${policy.parsed.errors.length - 1} more problem${policy.parsed.errors.length > 2 ? 's' : ''} in this document)`
+          : '';
       const roleArn = /^arn:[^:]+:iam::\d{12}:role\//.test(doc.owner) ? doc.owner : null;
-      out.push(finding('policy-parse-error', snap.file, range, `The ${what} is not valid policy JSON: ${e.message}${more}. IAM would refuse this document; fix it where it is maintained and re-export the snapshot.`, { roleArn }));
+      out.push(
+        finding(
+          'policy-parse-error',
+          snap.file,
+          range,
+          `The ${what} is not valid policy JSON: ${e.message}${more}. IAM would refuse this document; fix it where it is maintained and re-export the snapshot.`,
+          { roleArn },
+        ),
+      );
     }
   }
   return out;
@@ -198,7 +235,8 @@ export function snapshotCheckFindings(snapshots: ParsedSnapshot[]): Finding[] {
     for (const role of snap.roles) {
       for (const p of roleProblems(role)) {
         if (p.code === 'policy-parse-error') continue; // once per document, above
-        const at = p.related.find((r) => r.file === snap.file && r.range)?.range ?? role.origin.range ?? { start: 0, end: 0 };
+        const at = p.related.find((r) => r.file === snap.file && r.range)?.range ??
+          role.origin.range ?? { start: 0, end: 0 };
         out.push(finding(p.code, snap.file, at, p.message, { roleArn: role.arn, related: p.related }));
       }
     }

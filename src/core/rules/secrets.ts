@@ -14,7 +14,8 @@ export function externalIdProblem(value: string): string | null {
   if (value.length < 2) return 'it is 1 character long; at least 2 are needed';
   if (value.length > 1224) return `it is ${value.length} characters long; at most 1224 are allowed`;
   if (!EXTERNAL_ID_CHARS.test(value)) {
-    if (/\s/.test(value)) return 'it contains whitespace (a trailing newline in the stored credential is a common cause)';
+    if (/\s/.test(value))
+      return 'it contains whitespace (a trailing newline in the stored credential is a common cause)';
     return 'it contains characters outside [A-Za-z0-9_+=,.@:/-]';
   }
   return null;
@@ -26,24 +27,50 @@ export function externalIdRule(usage: Usage): Finding[] {
   if (!usage.externalId.present || !resolved || resolved.value === null) return [];
   const problem = externalIdProblem(resolved.value);
   if (!problem) return [];
-  const from = resolved.origin.source === 'credential' ? ` from credential '${resolved.origin.reference}'` : resolved.origin.reference ? ` from ${resolved.origin.reference}` : '';
+  const from =
+    resolved.origin.source === 'credential'
+      ? ` from credential '${resolved.origin.reference}'`
+      : resolved.origin.reference
+        ? ` from ${resolved.origin.reference}`
+        : '';
   const next =
     resolved.origin.source === 'credential'
       ? `Update the secret-text credential '${resolved.origin.reference}' in Jenkins (or your --credential/--credentials-file value) to the ExternalId the role's trust policy expects.`
       : 'Use the ExternalId the role trust policy expects: 2-1224 characters of letters, digits and _+=,.@:/-.';
-  return [finding('invalid-external-id', usage.file, usage.args.externalId ?? usage.anchor, `The ExternalId${from} is invalid: ${problem}. STS rejects the call. ${next}`, { roleArn: usage.roleArn })];
+  return [
+    finding(
+      'invalid-external-id',
+      usage.file,
+      usage.args.externalId ?? usage.anchor,
+      `The ExternalId${from} is invalid: ${problem}. STS rejects the call. ${next}`,
+      { roleArn: usage.roleArn },
+    ),
+  ];
 }
 
-const SECRET_LABEL = { 'external-id': 'ExternalId', 'secret-key': 'AWS secret access key', 'session-token': 'AWS session token', 'access-key': 'AWS access key id' } as const;
+const SECRET_LABEL = {
+  'external-id': 'ExternalId',
+  'secret-key': 'AWS secret access key',
+  'session-token': 'AWS session token',
+  'access-key': 'AWS access key id',
+} as const;
 
 function externalIdFix(secret: Usage['secrets'][number]): Fix[] | undefined {
   if (!secret.replacement) return undefined;
   const edits = [];
   if (secret.statement) {
     const indent = secret.indent ?? '';
-    edits.push({ offset: secret.statement.start, length: 0, content: `withCredentials([string(credentialsId: 'external-id', variable: 'EXTERNAL_ID')]) { // TODO: create secret-text credential 'external-id' in Jenkins\n${indent}    ` });
+    edits.push({
+      offset: secret.statement.start,
+      length: 0,
+      content: `withCredentials([string(credentialsId: 'external-id', variable: 'EXTERNAL_ID')]) { // TODO: create secret-text credential 'external-id' in Jenkins\n${indent}    `,
+    });
   }
-  edits.push({ offset: secret.range.start, length: secret.range.end - secret.range.start, content: secret.replacement });
+  edits.push({
+    offset: secret.range.start,
+    length: secret.range.end - secret.range.start,
+    content: secret.replacement,
+  });
   if (secret.statement) edits.push({ offset: secret.statement.end, length: 0, content: `\n${secret.indent ?? ''}}` });
   return [{ title: "Read the ExternalId from a Jenkins credential ('external-id') instead", edits, isPreferred: true }];
 }
@@ -55,9 +82,15 @@ export function secretsRule(usage: Usage): Finding[] {
     const label = SECRET_LABEL[secret.kind];
     if (secret.kind === 'access-key') {
       out.push(
-        finding('static-credentials', usage.file, secret.range, `Long-lived ${label} written in the pipeline. Let the agent assume a role (instance profile, task role, withAWS(role: ...)) instead of static keys, and rotate this key.`, {
-          roleArn: usage.roleArn,
-        }),
+        finding(
+          'static-credentials',
+          usage.file,
+          secret.range,
+          `Long-lived ${label} written in the pipeline. Let the agent assume a role (instance profile, task role, withAWS(role: ...)) instead of static keys, and rotate this key.`,
+          {
+            roleArn: usage.roleArn,
+          },
+        ),
       );
       continue;
     }
@@ -66,10 +99,16 @@ export function secretsRule(usage: Usage): Finding[] {
         ? "withCredentials([string(credentialsId: 'external-id', variable: 'EXTERNAL_ID')]) { ... env.EXTERNAL_ID ... }"
         : "withCredentials([[$class: 'AmazonWebServicesCredentialsBinding', credentialsId: '...']]) { ... }";
     out.push(
-      finding('hardcoded-secret', usage.file, secret.range, `${label} written literally in the pipeline: anyone who can read the repository can use it. Store it as a Jenkins credential and bind it with ${binding}.`, {
-        roleArn: usage.roleArn,
-        fixes: secret.kind === 'external-id' ? externalIdFix(secret) : undefined,
-      }),
+      finding(
+        'hardcoded-secret',
+        usage.file,
+        secret.range,
+        `${label} written literally in the pipeline: anyone who can read the repository can use it. Store it as a Jenkins credential and bind it with ${binding}.`,
+        {
+          roleArn: usage.roleArn,
+          fixes: secret.kind === 'external-id' ? externalIdFix(secret) : undefined,
+        },
+      ),
     );
   }
   return out;
@@ -87,11 +126,25 @@ function describeHint(credId: string, ctx: FactContext): string {
 export function secretFactRule(fact: PipelineFact, file: string, ctx: FactContext): Finding[] {
   switch (fact.kind) {
     case 'access-key':
-      return [finding('static-credentials', file, fact.range, 'Long-lived AWS access key id written in the pipeline. Let Jenkins assume a role (instance profile, task role, withAWS(role: ...)) instead of static keys, and rotate this key.')];
+      return [
+        finding(
+          'static-credentials',
+          file,
+          fact.range,
+          'Long-lived AWS access key id written in the pipeline. Let Jenkins assume a role (instance profile, task role, withAWS(role: ...)) instead of static keys, and rotate this key.',
+        ),
+      ];
     case 'literal-secret': {
       const label = FACT_SECRET_LABEL[fact.secret];
       const named = fact.variable !== null ? ` (${fact.variable})` : '';
-      return [finding('hardcoded-secret', file, fact.range, `${label} written literally in the pipeline${named}: anyone who can read the repository can use it. Store it as a Jenkins credential and bind it with withCredentials([...]) instead, and rotate it.`)];
+      return [
+        finding(
+          'hardcoded-secret',
+          file,
+          fact.range,
+          `${label} written literally in the pipeline${named}: anyone who can read the repository can use it. Store it as a Jenkins credential and bind it with withCredentials([...]) instead, and rotate it.`,
+        ),
+      ];
     }
     case 'static-keys-binding':
       return [

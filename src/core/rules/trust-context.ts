@@ -26,12 +26,17 @@ export function roleLabel(role: RoleRecord): string {
 }
 
 /** Points a finding at a statement of a policy (file + range when the policy came from a snapshot). */
-export function statementRelated(role: RoleRecord, statement: PolicyStatement | null, message: string, source: PolicySource = role.trustPolicy): RelatedInfo {
+export function statementRelated(
+  role: RoleRecord,
+  statement: PolicyStatement | null,
+  message: string,
+  source: PolicySource = role.trustPolicy,
+): RelatedInfo {
   const info: RelatedInfo = { message, roleArn: role.arn };
   if (statement) info.statement = statement.label;
   if ((source.origin.kind === 'snapshot' || source.origin.kind === 'iac') && source.origin.file) {
     info.file = source.origin.file;
-    const r = statement ? rangeInFile(source, statement.range) : source.origin.range ?? null;
+    const r = statement ? rangeInFile(source, statement.range) : (source.origin.range ?? null);
     if (r) info.range = r;
   }
   return info;
@@ -74,13 +79,23 @@ export interface CallContext {
 
 // Keys IAM sets for an AssumeRole call that the analysis decides (present or known-absent).
 const ALWAYS_KNOWN = new Set([
-  'aws:multifactorauthpresent', 'aws:multifactorauthage', 'aws:currenttime', 'aws:epochtime', 'aws:principalisawsservice', 'aws:viaawsservice',
+  'aws:multifactorauthpresent',
+  'aws:multifactorauthage',
+  'aws:currenttime',
+  'aws:epochtime',
+  'aws:principalisawsservice',
+  'aws:viaawsservice',
   'aws:securetransport',
 ]);
 const PRINCIPAL_KEYS = new Set(['aws:principalarn', 'aws:principalaccount', 'aws:principaltype', 'aws:username']);
 
 /** Builds the request context of a usage. ExternalId values are used for checking only, never printed. */
-export function callContext(usage: Usage, caller: Caller | null, callerRecord: RoleRecord | UserRecord | null, now: Date): CallContext {
+export function callContext(
+  usage: Usage,
+  caller: Caller | null,
+  callerRecord: RoleRecord | UserRecord | null,
+  now: Date,
+): CallContext {
   const context: Record<string, string | string[]> = {
     'aws:CurrentTime': now.toISOString(),
     'aws:EpochTime': String(Math.floor(now.getTime() / 1000)),
@@ -112,12 +127,14 @@ export function callContext(usage: Usage, caller: Caller | null, callerRecord: R
   if (caller) {
     for (const k of PRINCIPAL_KEYS) known.add(k);
     // A session ARN drops its role's path: without the role's record, aws:PrincipalArn is not known.
-    if (caller.kind === 'assumed-role' && !(callerRecord && 'roleName' in callerRecord)) known.delete('aws:principalarn');
+    if (caller.kind === 'assumed-role' && !(callerRecord && 'roleName' in callerRecord))
+      known.delete('aws:principalarn');
     if (callerRecord) {
       // A session ARN drops the role's path; the record has the real aws:PrincipalArn.
       if ('roleName' in callerRecord) context['aws:PrincipalArn'] = callerRecord.arn;
       for (const [k, v] of Object.entries(callerRecord.tags)) context[`aws:PrincipalTag/${k}`] = v;
-      const id = 'roleId' in callerRecord ? callerRecord.roleId : 'userId' in callerRecord ? callerRecord.userId : undefined;
+      const id =
+        'roleId' in callerRecord ? callerRecord.roleId : 'userId' in callerRecord ? callerRecord.userId : undefined;
       if (id) callerUniqueId = id;
       if (id && caller.kind === 'user') {
         context['aws:userid'] = id;

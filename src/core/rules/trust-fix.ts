@@ -30,7 +30,8 @@ const MAX_EVALUATIONS = 64;
 function clausesOn(role: RoleRecord, key: string): ConditionClause[] {
   const trust = compiledPolicy(role.trustPolicy, 'trust');
   const out: ConditionClause[] = [];
-  for (const s of trust.statements) for (const c of s.statement.conditions) if (c.key.toLowerCase() === key) out.push(c);
+  for (const s of trust.statements)
+    for (const c of s.statement.conditions) if (c.key.toLowerCase() === key) out.push(c);
   return out;
 }
 
@@ -63,7 +64,11 @@ function candidates(role: RoleRecord, key: string, vars: Record<string, string>,
 }
 
 function withExternalId(usage: Usage, value: string): Usage {
-  const origin = usage.externalId.resolved?.origin ?? { source: 'credential' as const, reference: null, description: 'a candidate ExternalId' };
+  const origin = usage.externalId.resolved?.origin ?? {
+    source: 'credential' as const,
+    reference: null,
+    description: 'a candidate ExternalId',
+  };
   return { ...usage, externalId: { present: true, resolved: { value, raw: null, origin, secret: true } } };
 }
 
@@ -71,7 +76,12 @@ function withExternalId(usage: Usage, value: string): Usage {
  * The smallest set of pipeline-side changes that makes the call pass, or null when none does (the role's owner
  * must change the trust policy, or the caller must change). `evaluate` evaluates a changed copy of the usage.
  */
-export function smallestFix(usage: Usage, role: RoleRecord, caller: Caller | null, evaluate: Evaluate): PipelineFix | null {
+export function smallestFix(
+  usage: Usage,
+  role: RoleRecord,
+  caller: Caller | null,
+  evaluate: Evaluate,
+): PipelineFix | null {
   const vars: Record<string, string> = {};
   if (caller?.kind === 'user') vars['aws:username'] = caller.name;
   const options = new Map<FixPart, Array<{ apply: (u: Usage) => Usage; sessionName?: string }>>();
@@ -79,12 +89,24 @@ export function smallestFix(usage: Usage, role: RoleRecord, caller: Caller | nul
   // An ExternalId the analysis could not resolve already makes the decision "unknown", never "deny".
   const ext = usage.externalId;
   if (!ext.present || ext.resolved?.value != null) {
-    const values = candidates(role, 'sts:externalid', vars, ['rolecall-candidate-external-id']).filter((v) => v !== ext.resolved?.value);
-    if (values.length > 0) options.set('external-id', values.map((v) => ({ apply: (u: Usage) => withExternalId(u, v) })));
+    const values = candidates(role, 'sts:externalid', vars, ['rolecall-candidate-external-id']).filter(
+      (v) => v !== ext.resolved?.value,
+    );
+    if (values.length > 0)
+      options.set(
+        'external-id',
+        values.map((v) => ({ apply: (u: Usage) => withExternalId(u, v) })),
+      );
   }
   if (usage.kind !== 'vault' && clausesOn(role, 'sts:rolesessionname').length > 0) {
-    const names = candidates(role, 'sts:rolesessionname', vars, caller?.kind === 'user' ? [caller.name] : []).filter((n) => n !== usage.roleSessionName && /^[\w+=,.@-]{2,64}$/.test(n));
-    if (names.length > 0) options.set('session-name', names.map((n) => ({ apply: (u: Usage) => ({ ...u, roleSessionName: n }), sessionName: n })));
+    const names = candidates(role, 'sts:rolesessionname', vars, caller?.kind === 'user' ? [caller.name] : []).filter(
+      (n) => n !== usage.roleSessionName && /^[\w+=,.@-]{2,64}$/.test(n),
+    );
+    if (names.length > 0)
+      options.set(
+        'session-name',
+        names.map((n) => ({ apply: (u: Usage) => ({ ...u, roleSessionName: n }), sessionName: n })),
+      );
   }
   const parts = [...options.keys()];
   const subsets: FixPart[][] = [];
@@ -104,7 +126,9 @@ export function smallestFix(usage: Usage, role: RoleRecord, caller: Caller | nul
     let combos: Array<{ usage: Usage; sessionName: string | null }> = [{ usage, sessionName: null }];
     for (const part of subset) {
       const next: typeof combos = [];
-      for (const c of combos) for (const o of options.get(part) ?? []) next.push({ usage: o.apply(c.usage), sessionName: o.sessionName ?? c.sessionName });
+      for (const c of combos)
+        for (const o of options.get(part) ?? [])
+          next.push({ usage: o.apply(c.usage), sessionName: o.sessionName ?? c.sessionName });
       combos = next;
     }
     for (const c of combos) {

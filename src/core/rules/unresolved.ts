@@ -3,5 +3,7 @@ import { finding, type Finding, type Usage } from '../types';
 
 /** One `unresolved-reference` finding per unresolved value of a usage. */
 export function unresolvedRule(usage: Usage): Finding[] {
-  return usage.unresolved.map((u) => finding('unresolved-reference', usage.file, u.range, u.message, { roleArn: usage.roleArn }));
+  return usage.unresolved.map((u) =>
+    finding('unresolved-reference', usage.file, u.range, u.message, { roleArn: usage.roleArn }),
+  );
 }

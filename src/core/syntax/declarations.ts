@@ -1,13 +1,23 @@
 // Declarations: variables (`def x`, `String x`, `def (a, b) = ...`), methods and their parameters,
 // classes/interfaces/enums, annotations, imports.
 
-import type { Annotation, Argument, BlockStatement, ClassDeclaration, Expression, ImportStatement, MethodDeclaration, Parameter, Span, Statement, VariableDeclaration } from './ast';
+import type {
+  Annotation,
+  Argument,
+  BlockStatement,
+  ClassDeclaration,
+  Expression,
+  ImportStatement,
+  MethodDeclaration,
+  Parameter,
+  Span,
+  Statement,
+  VariableDeclaration,
+} from './ast';
 import { SyntaxKind as K, isModifier, isKeyword } from './scanner';
 import { ExpressionParser, isTypeLikeName } from './expressions';
 
 export abstract class DeclarationParser extends ExpressionParser {
-
-
   parseDottedPath(): string {
     let path = '';
     for (;;) {
@@ -117,7 +127,14 @@ export abstract class DeclarationParser extends ExpressionParser {
         args = this.parseParenArgs().map((a): Argument => {
           // `@Grab(group = 'x')` uses `=` for named values.
           if (a.type === 'Assign' && a.operator === '=' && a.target.type === 'Identifier') {
-            return { type: 'NamedArg', name: a.target.name, nameSpan: { start: a.target.start, end: a.target.end }, value: a.value, start: a.start, end: a.end };
+            return {
+              type: 'NamedArg',
+              name: a.target.name,
+              nameSpan: { start: a.target.start, end: a.target.end },
+              value: a.value,
+              start: a.start,
+              end: a.end,
+            };
           }
           return a;
         });
@@ -177,7 +194,12 @@ export abstract class DeclarationParser extends ExpressionParser {
         return;
       }
       this.addError('Identifier expected', this.here(), this.at(K.EOF) ? 0 : this.tokEnd - this.tokStart);
-      list.push(this.withAnnotations({ type: 'ErrorStatement', message: 'Identifier expected', start, end: Math.max(start, this.lastEnd) }, annotations));
+      list.push(
+        this.withAnnotations(
+          { type: 'ErrorStatement', message: 'Identifier expected', start, end: Math.max(start, this.lastEnd) },
+          annotations,
+        ),
+      );
       return;
     }
     const name = this.scanner.getTokenValue();
@@ -194,12 +216,22 @@ export abstract class DeclarationParser extends ExpressionParser {
    * `String x = ...`, `Map<K, V> m`, `java.util.List l`, `String f(a) { }`: tries a type followed by a
    * name; rewinds and returns false when the tokens are an expression instead.
    */
-  tryTypedDeclaration(start: number, annotations: Annotation[] | undefined, modifiers: string[], list: Statement[]): boolean {
+  tryTypedDeclaration(
+    start: number,
+    annotations: Annotation[] | undefined,
+    modifiers: string[],
+    list: Statement[],
+  ): boolean {
     const first = this.scanner.getTokenValue();
     if (!isTypeLikeName(first) && this.text.charCodeAt(this.tokEnd) !== 46 && modifiers.length === 0) return false;
     const s = this.snapshot();
     const typeName = this.parseType();
-    if (typeName === null || !this.at(K.Identifier) || this.nlBefore || (!this.typeHeadLike && modifiers.length === 0)) {
+    if (
+      typeName === null ||
+      !this.at(K.Identifier) ||
+      this.nlBefore ||
+      (!this.typeHeadLike && modifiers.length === 0)
+    ) {
       this.rewind(s);
       return false;
     }
@@ -210,7 +242,14 @@ export abstract class DeclarationParser extends ExpressionParser {
       list.push(this.withAnnotations(this.parseMethodRest(start, modifiers, typeName, name, nameSpan), annotations));
       return true;
     }
-    if (!(this.at(K.Assign) || this.at(K.Comma) || this.at(K.Semicolon) || this.at(K.EOF) || this.at(K.CloseBrace) || this.nlBefore)) {
+    if (!(
+      this.at(K.Assign) ||
+      this.at(K.Comma) ||
+      this.at(K.Semicolon) ||
+      this.at(K.EOF) ||
+      this.at(K.CloseBrace) ||
+      this.nlBefore
+    )) {
       this.rewind(s);
       return false;
     }
@@ -218,7 +257,15 @@ export abstract class DeclarationParser extends ExpressionParser {
     return true;
   }
 
-  parseDeclarators(start: number, annotations: Annotation[] | undefined, modifiers: string[], declType: string | null, firstName: string, firstSpan: Span, list: Statement[]): void {
+  parseDeclarators(
+    start: number,
+    annotations: Annotation[] | undefined,
+    modifiers: string[],
+    declType: string | null,
+    firstName: string,
+    firstSpan: Span,
+    list: Statement[],
+  ): void {
     let name = firstName;
     let nameSpan = firstSpan;
     let first = true;
@@ -228,7 +275,16 @@ export abstract class DeclarationParser extends ExpressionParser {
         this.next();
         init = this.parseExpressionOrCommand();
       }
-      const decl: VariableDeclaration = { type: 'VarDecl', declType, modifiers, name, nameSpan, init, start: first ? start : nameSpan.start, end: this.lastEnd };
+      const decl: VariableDeclaration = {
+        type: 'VarDecl',
+        declType,
+        modifiers,
+        name,
+        nameSpan,
+        init,
+        start: first ? start : nameSpan.start,
+        end: this.lastEnd,
+      };
       list.push(first ? this.withAnnotations(decl, annotations) : decl);
       first = false;
       if (!this.at(K.Comma)) return;
@@ -243,7 +299,12 @@ export abstract class DeclarationParser extends ExpressionParser {
     }
   }
 
-  parseMultipleAssignment(start: number, annotations: Annotation[] | undefined, modifiers: string[], list: Statement[]): void {
+  parseMultipleAssignment(
+    start: number,
+    annotations: Annotation[] | undefined,
+    modifiers: string[],
+    list: Statement[],
+  ): void {
     const open = this.tokStart;
     this.next();
     const names: Array<{ name: string; span: Span; typeName: string | null }> = [];
@@ -252,7 +313,11 @@ export abstract class DeclarationParser extends ExpressionParser {
       const firstSpan = { start: this.tokStart, end: this.tokEnd };
       const t = this.parseType();
       if (this.at(K.Identifier)) {
-        names.push({ name: this.scanner.getTokenValue(), span: { start: this.tokStart, end: this.tokEnd }, typeName: t });
+        names.push({
+          name: this.scanner.getTokenValue(),
+          span: { start: this.tokStart, end: this.tokEnd },
+          typeName: t,
+        });
         this.next();
       } else {
         names.push({ name: first, span: firstSpan, typeName: null });
@@ -268,12 +333,27 @@ export abstract class DeclarationParser extends ExpressionParser {
     }
     names.forEach((n, i) => {
       const element = init !== null && init.type === 'List' && i < init.elements.length ? init.elements[i] : null;
-      const decl: VariableDeclaration = { type: 'VarDecl', declType: n.typeName ?? 'def', modifiers, name: n.name, nameSpan: n.span, init: element, start: i === 0 ? start : n.span.start, end: this.lastEnd };
+      const decl: VariableDeclaration = {
+        type: 'VarDecl',
+        declType: n.typeName ?? 'def',
+        modifiers,
+        name: n.name,
+        nameSpan: n.span,
+        init: element,
+        start: i === 0 ? start : n.span.start,
+        end: this.lastEnd,
+      };
       list.push(i === 0 ? this.withAnnotations(decl, annotations) : decl);
     });
   }
 
-  parseMethodRest(start: number, modifiers: string[], returnType: string | null, name: string, nameSpan: Span): MethodDeclaration {
+  parseMethodRest(
+    start: number,
+    modifiers: string[],
+    returnType: string | null,
+    name: string,
+    nameSpan: Span,
+  ): MethodDeclaration {
     const params = this.parseParameters();
     if (this.at(K.Throws)) {
       this.next();
@@ -291,7 +371,17 @@ export abstract class DeclarationParser extends ExpressionParser {
     }
     let body: BlockStatement | null = null;
     if (this.at(K.OpenBrace)) body = this.parseBlock();
-    const node: MethodDeclaration = { type: 'MethodDecl', name, nameSpan, modifiers, returnType, params, body, start, end: this.lastEnd };
+    const node: MethodDeclaration = {
+      type: 'MethodDecl',
+      name,
+      nameSpan,
+      modifiers,
+      returnType,
+      params,
+      body,
+      start,
+      end: this.lastEnd,
+    };
     if (defaultValue !== undefined) node.defaultValue = defaultValue;
     return node;
   }
@@ -352,7 +442,15 @@ export abstract class DeclarationParser extends ExpressionParser {
       this.next();
       if (speculative) {
         // Closure parameters are a guess: keep the guess cheap (one-token defaults) so it stays linear.
-        if (!(this.at(K.Identifier) || this.at(K.Number) || this.at(K.String) || this.at(K.True) || this.at(K.False) || this.at(K.Null))) return null;
+        if (!(
+          this.at(K.Identifier) ||
+          this.at(K.Number) ||
+          this.at(K.String) ||
+          this.at(K.True) ||
+          this.at(K.False) ||
+          this.at(K.Null)
+        ))
+          return null;
         defaultValue = this.parsePrimary();
       } else {
         defaultValue = this.parseExpression();

@@ -13,7 +13,11 @@ export function isTypeLikeName(name: string): boolean {
   const c = name.charCodeAt(0);
   if (c >= 65 && c <= 90) return true;
   // Only primitive type names start with these letters and are short; skip the set lookup otherwise.
-  return name.length <= 7 && (c === 98 || c === 99 || c === 100 || c === 102 || c === 105 || c === 108 || c === 115 || c === 118) && primitiveTypes.has(name);
+  return (
+    name.length <= 7 &&
+    (c === 98 || c === 99 || c === 100 || c === 102 || c === 105 || c === 108 || c === 115 || c === 118) &&
+    primitiveTypes.has(name)
+  );
 }
 
 function binaryPrecedence(kind: K): number {
@@ -117,8 +121,6 @@ function keyName(e: Expression): string | null {
 }
 
 export abstract class ExpressionParser extends StringParser {
-
-
   /** `a.b.C<D, ? extends E>[]`; returns its source text, or null (without errors) when it is not one. */
   parseType(dimensions = true): string | null {
     if (!this.at(K.Identifier)) return null;
@@ -177,7 +179,11 @@ export abstract class ExpressionParser extends StringParser {
     if (this.depth >= MAX_DEPTH) return this.tooDeep();
     this.depth++;
     let expr = this.parseTernary();
-    if (!this.nlBefore && canStartCommandArgument(this.tok) && (expr.type === 'Identifier' || expr.type === 'Property')) {
+    if (
+      !this.nlBefore &&
+      canStartCommandArgument(this.tok) &&
+      (expr.type === 'Identifier' || expr.type === 'Property')
+    ) {
       expr = this.parseCommandCall(expr);
     } else if (isAssignmentOperator(this.tok)) {
       const operator = this.tokenText();
@@ -200,13 +206,30 @@ export abstract class ExpressionParser extends StringParser {
         break;
       }
     }
-    let call: Expression = { type: 'Call', callee, args, closures: [], parenthesized: false, start: callee.start, end: this.lastEnd };
+    let call: Expression = {
+      type: 'Call',
+      callee,
+      args,
+      closures: [],
+      parenthesized: false,
+      start: callee.start,
+      end: this.lastEnd,
+    };
     // Command chains: `a b c d` is `a(b).c(d)`.
     while (this.at(K.Identifier) && !this.nlBefore) {
       const property = this.scanner.getTokenValue();
       const propertySpan = { start: this.tokStart, end: this.tokEnd };
       this.next();
-      const target: PropertyAccess = { type: 'Property', object: call, property, propertySpan, safe: false, spread: false, start: call.start, end: this.lastEnd };
+      const target: PropertyAccess = {
+        type: 'Property',
+        object: call,
+        property,
+        propertySpan,
+        safe: false,
+        spread: false,
+        start: call.start,
+        end: this.lastEnd,
+      };
       if (!this.nlBefore && canStartCommandArgument(this.tok)) {
         const chainArgs: Argument[] = [];
         for (;;) {
@@ -214,7 +237,15 @@ export abstract class ExpressionParser extends StringParser {
           if (!this.at(K.Comma)) break;
           this.next();
         }
-        call = { type: 'Call', callee: target, args: chainArgs, closures: [], parenthesized: false, start: call.start, end: this.lastEnd };
+        call = {
+          type: 'Call',
+          callee: target,
+          args: chainArgs,
+          closures: [],
+          parenthesized: false,
+          start: call.start,
+          end: this.lastEnd,
+        };
       } else {
         call = this.parsePostfix(target);
       }
@@ -254,7 +285,14 @@ export abstract class ExpressionParser extends StringParser {
     if (this.at(K.Elvis)) {
       this.next();
       const alternate = this.parseExpression();
-      return { type: 'Ternary', test, consequent: null, alternate, start: test.start, end: Math.max(test.end, this.lastEnd) };
+      return {
+        type: 'Ternary',
+        test,
+        consequent: null,
+        alternate,
+        start: test.start,
+        end: Math.max(test.end, this.lastEnd),
+      };
     }
     return test;
   }
@@ -277,13 +315,22 @@ export abstract class ExpressionParser extends StringParser {
       if (op === K.As) {
         const typeName = this.parseType();
         if (typeName === null) this.addError('Type expected', this.here(), 0);
-        left = { type: 'Cast', expression: left, typeName: typeName ?? '', start: left.start, end: Math.max(left.end, this.lastEnd) };
+        left = {
+          type: 'Cast',
+          expression: left,
+          typeName: typeName ?? '',
+          start: left.start,
+          end: Math.max(left.end, this.lastEnd),
+        };
         continue;
       }
       if (op === K.Instanceof || op === K.NotInstanceof) {
         const typeStart = this.here();
         const typeName = this.parseType();
-        const right: Expression = typeName === null ? this.errorNode('Type expected') : { type: 'Identifier', name: typeName, start: typeStart, end: this.lastEnd };
+        const right: Expression =
+          typeName === null
+            ? this.errorNode('Type expected')
+            : { type: 'Identifier', name: typeName, start: typeStart, end: this.lastEnd };
         left = { type: 'Binary', operator, left, right, start: left.start, end: Math.max(left.end, right.end) };
         continue;
       }
@@ -324,14 +371,39 @@ export abstract class ExpressionParser extends StringParser {
     let p = this.tokEnd;
     while (this.text.charCodeAt(p) === 32) p++;
     const c = this.text.charCodeAt(p);
-    if (!((c >= 65 && c <= 90) || c === 98 || c === 99 || c === 100 || c === 102 || c === 105 || c === 108 || c === 115)) return null;
+    if (!(
+      (c >= 65 && c <= 90) ||
+      c === 98 ||
+      c === 99 ||
+      c === 100 ||
+      c === 102 ||
+      c === 105 ||
+      c === 108 ||
+      c === 115
+    ))
+      return null;
     const s = this.snapshot();
     const start = this.tokStart;
     this.next();
     const typeName = this.parseType();
     if (typeName !== null && this.typeHeadLike && this.at(K.CloseParen)) {
       this.next();
-      if (!this.nlBefore && (this.at(K.Identifier) || this.at(K.Number) || this.at(K.String) || this.at(K.StringHead) || this.at(K.OpenParen) || this.at(K.OpenBracket) || this.at(K.True) || this.at(K.False) || this.at(K.Null) || this.at(K.This) || this.at(K.New) || this.at(K.Bang) || this.at(K.Tilde))) {
+      if (
+        !this.nlBefore &&
+        (this.at(K.Identifier) ||
+          this.at(K.Number) ||
+          this.at(K.String) ||
+          this.at(K.StringHead) ||
+          this.at(K.OpenParen) ||
+          this.at(K.OpenBracket) ||
+          this.at(K.True) ||
+          this.at(K.False) ||
+          this.at(K.Null) ||
+          this.at(K.This) ||
+          this.at(K.New) ||
+          this.at(K.Bang) ||
+          this.at(K.Tilde))
+      ) {
         if (this.depth >= MAX_DEPTH) return this.tooDeep();
         this.depth++;
         const expression = this.parseUnary();
@@ -353,7 +425,14 @@ export abstract class ExpressionParser extends StringParser {
       this.next();
       const right = this.parseUnary();
       this.depth--;
-      return { type: 'Binary', operator: '**', left: base, right, start: base.start, end: Math.max(base.end, right.end) };
+      return {
+        type: 'Binary',
+        operator: '**',
+        left: base,
+        right,
+        start: base.start,
+        end: Math.max(base.end, right.end),
+      };
     }
     return base;
   }
@@ -450,13 +529,30 @@ export abstract class ExpressionParser extends StringParser {
             this.addError('Identifier expected', this.here(), 0);
             propertySpan = { start: this.lastEnd, end: this.lastEnd };
           }
-          expr = { type: 'Property', object: expr, property, propertySpan, safe: op === K.SafeDot, spread: op === K.SpreadDot, start: expr.start, end: Math.max(expr.end, this.lastEnd) };
+          expr = {
+            type: 'Property',
+            object: expr,
+            property,
+            propertySpan,
+            safe: op === K.SafeDot,
+            spread: op === K.SpreadDot,
+            start: expr.start,
+            end: Math.max(expr.end, this.lastEnd),
+          };
           continue;
         }
         case K.OpenParen: {
           if (this.nlBefore && this.nlSignificant) return expr;
           const args = this.parseParenArgs();
-          const call: CallExpression = { type: 'Call', callee: expr, args, closures: [], parenthesized: true, start: expr.start, end: this.lastEnd };
+          const call: CallExpression = {
+            type: 'Call',
+            callee: expr,
+            args,
+            closures: [],
+            parenthesized: true,
+            start: expr.start,
+            end: this.lastEnd,
+          };
           // `withAWS(...)` followed by `{` on the next line still takes the closure.
           if (this.at(K.OpenBrace)) this.parseTrailingClosures(call, true);
           expr = call;
@@ -465,7 +561,15 @@ export abstract class ExpressionParser extends StringParser {
         case K.OpenBrace: {
           if (this.nlBefore && this.nlSignificant) return expr;
           if (expr.type !== 'Identifier' && expr.type !== 'Property') return expr;
-          const call: CallExpression = { type: 'Call', callee: expr, args: [], closures: [], parenthesized: false, start: expr.start, end: expr.end };
+          const call: CallExpression = {
+            type: 'Call',
+            callee: expr,
+            args: [],
+            closures: [],
+            parenthesized: false,
+            start: expr.start,
+            end: expr.end,
+          };
           this.parseTrailingClosures(call, false);
           expr = call;
           continue;
@@ -593,7 +697,16 @@ export abstract class ExpressionParser extends StringParser {
 
   /** A keyword used as a key (`default: x`, `class: Foo`): its token is followed by `:`. */
   keywordKey(): Expression | null {
-    if (!isKeyword(this.tok) || this.at(K.True) || this.at(K.False) || this.at(K.Null) || this.at(K.This) || this.at(K.New) || this.at(K.Super)) return null;
+    if (
+      !isKeyword(this.tok) ||
+      this.at(K.True) ||
+      this.at(K.False) ||
+      this.at(K.Null) ||
+      this.at(K.This) ||
+      this.at(K.New) ||
+      this.at(K.Super)
+    )
+      return null;
     if (this.peek() !== K.Colon) return null;
     const node: Expression = { type: 'Identifier', name: this.tokenText(), start: this.tokStart, end: this.tokEnd };
     this.next();
@@ -607,7 +720,14 @@ export abstract class ExpressionParser extends StringParser {
     this.next();
     const value = this.parseExpression();
     const name = keyName(key) ?? this.text.slice(key.start, key.end);
-    return { type: 'NamedArg', name, nameSpan: { start: key.start, end: key.end }, value, start: key.start, end: Math.max(key.end, value.end, this.lastEnd) };
+    return {
+      type: 'NamedArg',
+      name,
+      nameSpan: { start: key.start, end: key.end },
+      value,
+      start: key.start,
+      end: Math.max(key.end, value.end, this.lastEnd),
+    };
   }
 
   parseListOrMap(): Expression {
@@ -637,7 +757,15 @@ export abstract class ExpressionParser extends StringParser {
         this.next();
         const value = this.parseExpression();
         if (isMap === null) isMap = true;
-        if (isMap) entries.push({ type: 'MapEntry', key, keyName: keyName(key), value, start: key.start, end: Math.max(key.end, value.end, this.lastEnd) });
+        if (isMap)
+          entries.push({
+            type: 'MapEntry',
+            key,
+            keyName: keyName(key),
+            value,
+            start: key.start,
+            end: Math.max(key.end, value.end, this.lastEnd),
+          });
         else this.addError("Unexpected ':' in a list", key.end, 1);
       } else {
         if (isMap === null && !(key.type === 'Error' && key.end === key.start)) isMap = false;
@@ -657,7 +785,10 @@ export abstract class ExpressionParser extends StringParser {
     let params: Parameter[] = [];
     if (this.at(K.Arrow)) {
       this.next();
-    } else if ((this.at(K.Identifier) || this.at(K.Final) || this.at(K.Def) || this.at(K.At)) && this.mayHaveArrow(this.tokStart)) {
+    } else if (
+      (this.at(K.Identifier) || this.at(K.Final) || this.at(K.Def) || this.at(K.At)) &&
+      this.mayHaveArrow(this.tokStart)
+    ) {
       const s = this.snapshot();
       const guessed = this.tryClosureParameters();
       if (guessed !== null) params = guessed;

@@ -18,7 +18,11 @@ export function parse(text: string): ParseResult {
   try {
     const parser = new StatementParser(text, undefined);
     const result = parser.run();
-    parseMeta.set(result, { cursors: parser.cursors, dropOffsets: parser.dropOffsets, dropCursors: parser.dropCursors });
+    parseMeta.set(result, {
+      cursors: parser.cursors,
+      dropOffsets: parser.dropOffsets,
+      dropCursors: parser.dropCursors,
+    });
     return result;
   } catch (e) {
     // Last resort only: the parser is written not to throw, and the property tests check it.
@@ -58,13 +62,31 @@ export interface BlockParse {
  * Parses only the block (`closure` false) or closure whose `{` is at `open` in `text`, starting
  * `depth` levels deep; `balance` gives the text's brace balance if a `}` needs it. Never throws.
  */
-export function parseBlockAt(text: string, open: number, closure: boolean, depth: number, balance: () => number): BlockParse {
+export function parseBlockAt(
+  text: string,
+  open: number,
+  closure: boolean,
+  depth: number,
+  balance: () => number,
+): BlockParse {
   try {
     const parser = new StatementParser(text, balance);
     const { node, closed } = parser.parseBlockAt(open, closure, depth);
     const meta = { cursors: parser.cursors, dropOffsets: parser.dropOffsets, dropCursors: parser.dropCursors };
-    return { node, closed, errors: parser.errors, meta, tooDeep: parser.errors.some((e) => e.code === 'nesting-too-deep') };
+    return {
+      node,
+      closed,
+      errors: parser.errors,
+      meta,
+      tooDeep: parser.errors.some((e) => e.code === 'nesting-too-deep'),
+    };
   } catch {
-    return { node: null, closed: false, errors: [], meta: { cursors: [], dropOffsets: [], dropCursors: [] }, tooDeep: true };
+    return {
+      node: null,
+      closed: false,
+      errors: [],
+      meta: { cursors: [], dropOffsets: [], dropCursors: [] },
+      tooDeep: true,
+    };
   }
 }

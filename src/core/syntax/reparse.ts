@@ -34,7 +34,10 @@ export interface TextChange {
  * span; every node that differs from `prev` apart from the shift lies inside it), everything, or
  * nothing (same text).
  */
-export type Reparsed = { kind: 'token' | 'block'; oldStart: number; oldEnd: number; newStart: number; newEnd: number } | { kind: 'full'; why: string } | { kind: 'none' };
+export type Reparsed =
+  | { kind: 'token' | 'block'; oldStart: number; oldEnd: number; newStart: number; newEnd: number }
+  | { kind: 'full'; why: string }
+  | { kind: 'none' };
 
 export interface ReparseResult extends ParseResult {
   readonly reparsed: Reparsed;
@@ -86,14 +89,25 @@ export function reparse(prev: ParseResult, text: string, change?: TextChange): R
 
 function full(text: string, why: string): ReparseResult {
   const parsed = parse(text);
-  const result: ReparseResult = { text, program: parsed.program, errors: parsed.errors, reparsed: { kind: 'full', why } };
+  const result: ReparseResult = {
+    text,
+    program: parsed.program,
+    errors: parsed.errors,
+    reparsed: { kind: 'full', why },
+  };
   const meta = parseMeta.get(parsed);
   if (meta !== undefined) parseMeta.set(result, meta);
   return result;
 }
 
 function validChange(c: TextChange, oldText: string, newText: string): boolean {
-  return c.start >= 0 && c.start <= c.oldEnd && c.oldEnd <= oldText.length && c.newEnd >= c.start && newText.length - oldText.length === c.newEnd - c.oldEnd;
+  return (
+    c.start >= 0 &&
+    c.start <= c.oldEnd &&
+    c.oldEnd <= oldText.length &&
+    c.newEnd >= c.start &&
+    newText.length - oldText.length === c.newEnd - c.oldEnd
+  );
 }
 
 /**
@@ -106,15 +120,28 @@ export function computeChange(oldText: string, newText: string): TextChange {
   const minLength = Math.min(oldLength, newLength);
   let prefix = 0;
   for (let step = 4096; step >= 16; step >>= 4) {
-    while (prefix + step <= minLength && oldText.substring(prefix, prefix + step) === newText.substring(prefix, prefix + step)) prefix += step;
+    while (
+      prefix + step <= minLength &&
+      oldText.substring(prefix, prefix + step) === newText.substring(prefix, prefix + step)
+    )
+      prefix += step;
   }
   while (prefix < minLength && oldText.charCodeAt(prefix) === newText.charCodeAt(prefix)) prefix++;
   const maxSuffix = minLength - prefix;
   let suffix = 0;
   for (let step = 4096; step >= 16; step >>= 4) {
-    while (suffix + step <= maxSuffix && oldText.substring(oldLength - suffix - step, oldLength - suffix) === newText.substring(newLength - suffix - step, newLength - suffix)) suffix += step;
+    while (
+      suffix + step <= maxSuffix &&
+      oldText.substring(oldLength - suffix - step, oldLength - suffix) ===
+        newText.substring(newLength - suffix - step, newLength - suffix)
+    )
+      suffix += step;
   }
-  while (suffix < maxSuffix && oldText.charCodeAt(oldLength - suffix - 1) === newText.charCodeAt(newLength - suffix - 1)) suffix++;
+  while (
+    suffix < maxSuffix &&
+    oldText.charCodeAt(oldLength - suffix - 1) === newText.charCodeAt(newLength - suffix - 1)
+  )
+    suffix++;
   return { start: prefix, oldEnd: oldLength - suffix, newEnd: newLength - suffix };
 }
 
@@ -143,7 +170,8 @@ function relexString(prev: ParseResult, text: string, change: TextChange, path: 
   const node = path[path.length - 1];
   if (node.type !== 'Text' || path.length < 3) return null;
   const str = path[path.length - 2];
-  if (str.type !== 'String' || str.interpolated || str.parts.length !== 1 || (str.quote !== "'" && str.quote !== '"')) return null;
+  if (str.type !== 'String' || str.interpolated || str.parts.length !== 1 || (str.quote !== "'" && str.quote !== '"'))
+    return null;
   const part = str.parts[0] as TextPart;
   if (part.offsets !== undefined || !(part.start <= change.start && change.oldEnd <= part.end)) return null;
   const parent = path[path.length - 3];
@@ -160,9 +188,19 @@ function relexString(prev: ParseResult, text: string, change: TextChange, path: 
   const meta = parseMeta.get(prev);
   if (meta === undefined) return null;
   const errors = prev.errors.map((e) => shiftError(e, str.end, delta));
-  const result: ReparseResult = { text, program, errors, reparsed: { kind: 'token', oldStart: str.start, oldEnd: str.end, newStart: str.start, newEnd: str.end + delta } };
+  const result: ReparseResult = {
+    text,
+    program,
+    errors,
+    reparsed: { kind: 'token', oldStart: str.start, oldEnd: str.end, newStart: str.start, newEnd: str.end + delta },
+  };
   const shift = (o: number): number => (o >= str.end ? o + delta : o);
-  parseMeta.set(result, { cursors: meta.cursors.map(shift), dropOffsets: meta.dropOffsets.map(shift), dropCursors: meta.dropCursors.map(shift), balance: meta.balance });
+  parseMeta.set(result, {
+    cursors: meta.cursors.map(shift),
+    dropOffsets: meta.dropOffsets.map(shift),
+    dropCursors: meta.dropCursors.map(shift),
+    balance: meta.balance,
+  });
   return result;
 }
 
@@ -177,14 +215,22 @@ function plainContents(s: string, quote: string): boolean {
 // ---- One block -----------------------------------------------------------------------------------
 
 /** Re-parses path[at] (a block or closure) alone; returns why not when it cannot stand for a full parse. */
-function reparseBlock(prev: ParseResult, text: string, change: TextChange, path: Node[], at: number): ReparseResult | string {
+function reparseBlock(
+  prev: ParseResult,
+  text: string,
+  change: TextChange,
+  path: Node[],
+  at: number,
+): ReparseResult | string {
   const old = path[at] as BlockStatement | Closure;
   const delta = change.newEnd - change.oldEnd;
   const oldText = prev.text;
-  if (old.annotations !== undefined || oldText.charCodeAt(old.start) !== 123 || oldText.charCodeAt(old.end - 1) !== 125) return 'not a braced block';
+  if (old.annotations !== undefined || oldText.charCodeAt(old.start) !== 123 || oldText.charCodeAt(old.end - 1) !== 125)
+    return 'not a braced block';
   const newEnd = old.end + delta;
   // rust-analyzer's is_balanced: the braces of the old and new block text match up by themselves.
-  if (balancedEnd(oldText, old.start) !== old.end || balancedEnd(text, old.start) !== newEnd) return 'block not balanced';
+  if (balancedEnd(oldText, old.start) !== old.end || balancedEnd(text, old.start) !== newEnd)
+    return 'block not balanced';
   // Each node on the path adds at most 2 nesting levels (a statement and its expression); parse the
   // block at a depth no lower than its real one, and give up if the cap is hit there.
   const depth = Math.min(MAX_DEPTH, 2 * at + 2);
@@ -198,7 +244,8 @@ function reparseBlock(prev: ParseResult, text: string, change: TextChange, path:
   const balance = (meta.balance ??= braceImbalanceOf(oldText));
   if (balance > 0) {
     if (!ownerOnSameLine(oldText, path, at)) return 'more { than }, statement starts on another line';
-    if (lineIndent(oldText, old.end - 1) !== lineIndent(text, newEnd - 1)) return 'more { than }, indentation of the closing line changed';
+    if (lineIndent(oldText, old.end - 1) !== lineIndent(text, newEnd - 1))
+      return 'more { than }, indentation of the closing line changed';
   }
   const parsed = parseBlockAt(text, old.start, old.type === 'Closure', depth, () => balance);
   if (parsed.node === null || !parsed.closed || parsed.node.end !== newEnd) return 'block ends elsewhere';
@@ -221,7 +268,8 @@ function reparseBlock(prev: ParseResult, text: string, change: TextChange, path:
   if (hi > lo !== inside.length > 0 && lo > 0) {
     const before = errors[lo - 1].offset;
     if (hi < errors.length && errors[hi].offset === before) return 'duplicate error';
-    for (let i = 0; i < meta.dropOffsets.length; i++) if (meta.dropOffsets[i] === before && meta.dropCursors[i] >= old.end) return 'duplicate error';
+    for (let i = 0; i < meta.dropOffsets.length; i++)
+      if (meta.dropOffsets[i] === before && meta.dropCursors[i] >= old.end) return 'duplicate error';
   }
   const newErrors: ParseError[] = errors.slice(0, lo);
   const newCursors: number[] = cursors.slice(0, lo);
@@ -256,12 +304,35 @@ function reparseBlock(prev: ParseResult, text: string, change: TextChange, path:
   }
 
   const program = rebuild(path, at, parsed.node, old.end, delta) as Program;
-  const result: ReparseResult = { text, program, errors: newErrors, reparsed: { kind: 'block', oldStart: old.start, oldEnd: old.end, newStart: old.start, newEnd } };
+  const result: ReparseResult = {
+    text,
+    program,
+    errors: newErrors,
+    reparsed: { kind: 'block', oldStart: old.start, oldEnd: old.end, newStart: old.start, newEnd },
+  };
   parseMeta.set(result, { cursors: newCursors, dropOffsets, dropCursors, balance });
   return result;
 }
 
-const STATEMENTS = new Set(['ExpressionStatement', 'VarDecl', 'Block', 'If', 'While', 'For', 'Switch', 'Try', 'Return', 'Throw', 'Break', 'Continue', 'MethodDecl', 'ClassDecl', 'Import', 'Package', 'ErrorStatement']);
+const STATEMENTS = new Set([
+  'ExpressionStatement',
+  'VarDecl',
+  'Block',
+  'If',
+  'While',
+  'For',
+  'Switch',
+  'Try',
+  'Return',
+  'Throw',
+  'Break',
+  'Continue',
+  'MethodDecl',
+  'ClassDecl',
+  'Import',
+  'Package',
+  'ErrorStatement',
+]);
 
 /** Whether the innermost statement around path[at] (if any) starts on the line of its `{`. */
 function ownerOnSameLine(text: string, path: Node[], at: number): boolean {
@@ -352,8 +423,15 @@ function copyAround(node: Node, oldChild: Node, newChild: Node, boundary: number
   for (const key in source) {
     const v = source[key];
     if (v === oldChild) copy[key] = newChild;
-    else if (Array.isArray(v)) copy[key] = v.map((item) => (item === oldChild ? newChild : isShiftable(item) && (item as Obj).start as number >= boundary ? shifted(item as Obj, delta) : item));
-    else if (isShiftable(v) && (v as Obj).start as number >= boundary) copy[key] = shifted(v as Obj, delta);
+    else if (Array.isArray(v))
+      copy[key] = v.map((item) =>
+        item === oldChild
+          ? newChild
+          : isShiftable(item) && ((item as Obj).start as number) >= boundary
+            ? shifted(item as Obj, delta)
+            : item,
+      );
+    else if (isShiftable(v) && ((v as Obj).start as number) >= boundary) copy[key] = shifted(v as Obj, delta);
     else copy[key] = v;
   }
   copy.end = (copy.end as number) + delta;
@@ -396,4 +474,3 @@ function shifted(o: Obj, delta: number): Obj {
 function shiftError(e: ParseError, boundary: number, delta: number): ParseError {
   return e.offset >= boundary && delta !== 0 ? { ...e, offset: e.offset + delta } : e;
 }
-

@@ -272,7 +272,8 @@ export function isIdentifierStart(ch: number): boolean {
 
 /** True when `ch` may continue a Groovy identifier. */
 export function isIdentifierPart(ch: number): boolean {
-  if (ch < 128) return (ch >= 97 && ch <= 122) || (ch >= 65 && ch <= 90) || (ch >= 48 && ch <= 57) || ch === 95 || ch === 36;
+  if (ch < 128)
+    return (ch >= 97 && ch <= 122) || (ch >= 65 && ch <= 90) || (ch >= 48 && ch <= 57) || ch === 95 || ch === 36;
   if (ch < 256) return isLatin1Letter(ch);
   return unicodeIdentifierPart.test(String.fromCodePoint(ch));
 }
@@ -285,7 +286,15 @@ for (let c = 0; c < 128; c++) {
 }
 
 function isUnicodeSpace(ch: number): boolean {
-  return ch === 0xa0 || ch === 0xfeff || ch === 0x1680 || (ch >= 0x2000 && ch <= 0x200b) || ch === 0x202f || ch === 0x205f || ch === 0x3000;
+  return (
+    ch === 0xa0 ||
+    ch === 0xfeff ||
+    ch === 0x1680 ||
+    (ch >= 0x2000 && ch <= 0x200b) ||
+    ch === 0x202f ||
+    ch === 0x205f ||
+    ch === 0x3000
+  );
 }
 
 function isDigit(ch: number): boolean {
@@ -445,7 +454,8 @@ export function createScanner(text: string, onError?: ScanErrorHandler): Scanner
     offsets = undefined;
     textStart = pos;
     let runStart = pos;
-    const interpolating = q === Quote.Double || q === Quote.TripleDouble || q === Quote.Slashy || q === Quote.DollarSlashy;
+    const interpolating =
+      q === Quote.Double || q === Quote.TripleDouble || q === Quote.Slashy || q === Quote.DollarSlashy;
     const singleLine = q === Quote.Single || q === Quote.Double;
     const backslashEscapes = q <= Quote.TripleDouble;
     for (;;) {
@@ -466,7 +476,10 @@ export function createScanner(text: string, onError?: ScanErrorHandler): Scanner
       const ch = text.charCodeAt(pos);
       switch (ch) {
         case 39: // '
-          if (q === Quote.Single || (q === Quote.TripleSingle && text.charCodeAt(pos + 1) === 39 && text.charCodeAt(pos + 2) === 39)) {
+          if (
+            q === Quote.Single ||
+            (q === Quote.TripleSingle && text.charCodeAt(pos + 1) === 39 && text.charCodeAt(pos + 2) === 39)
+          ) {
             flush(runStart, pos);
             textEnd = pos;
             pos += q === Quote.Single ? 1 : 3;
@@ -476,7 +489,10 @@ export function createScanner(text: string, onError?: ScanErrorHandler): Scanner
           pos++;
           continue;
         case 34: // "
-          if (q === Quote.Double || (q === Quote.TripleDouble && text.charCodeAt(pos + 1) === 34 && text.charCodeAt(pos + 2) === 34)) {
+          if (
+            q === Quote.Double ||
+            (q === Quote.TripleDouble && text.charCodeAt(pos + 1) === 34 && text.charCodeAt(pos + 2) === 34)
+          ) {
             flush(runStart, pos);
             textEnd = pos;
             pos += q === Quote.Double ? 1 : 3;
@@ -573,28 +589,61 @@ export function createScanner(text: string, onError?: ScanErrorHandler): Scanner
     let cooked: string | null = null;
     let width = 2;
     switch (next) {
-      case 110: cooked = '\n'; break;
-      case 116: cooked = '\t'; break;
-      case 114: cooked = '\r'; break;
-      case 98: cooked = '\b'; break;
-      case 102: cooked = '\f'; break;
-      case 115: cooked = ' '; break;
-      case 92: cooked = '\\'; break;
-      case 39: cooked = "'"; break;
-      case 34: cooked = '"'; break;
-      case 36: cooked = '$'; break;
-      case 47: cooked = '/'; break;
-      case 117: { // \uXXXX (Java allows several u's)
+      case 110:
+        cooked = '\n';
+        break;
+      case 116:
+        cooked = '\t';
+        break;
+      case 114:
+        cooked = '\r';
+        break;
+      case 98:
+        cooked = '\b';
+        break;
+      case 102:
+        cooked = '\f';
+        break;
+      case 115:
+        cooked = ' ';
+        break;
+      case 92:
+        cooked = '\\';
+        break;
+      case 39:
+        cooked = "'";
+        break;
+      case 34:
+        cooked = '"';
+        break;
+      case 36:
+        cooked = '$';
+        break;
+      case 47:
+        cooked = '/';
+        break;
+      case 117: {
+        // \uXXXX (Java allows several u's)
         let p = pos + 2;
         while (text.charCodeAt(p) === 117) p++;
-        if (isHexDigit(text.charCodeAt(p)) && isHexDigit(text.charCodeAt(p + 1)) && isHexDigit(text.charCodeAt(p + 2)) && isHexDigit(text.charCodeAt(p + 3))) {
+        if (
+          isHexDigit(text.charCodeAt(p)) &&
+          isHexDigit(text.charCodeAt(p + 1)) &&
+          isHexDigit(text.charCodeAt(p + 2)) &&
+          isHexDigit(text.charCodeAt(p + 3))
+        ) {
           cooked = String.fromCharCode(parseInt(text.substring(p, p + 4), 16));
           width = p + 4 - pos;
         }
         break;
       }
-      case 10: cooked = ''; break;
-      case 13: cooked = ''; width = text.charCodeAt(pos + 2) === 10 ? 3 : 2; break;
+      case 10:
+        cooked = '';
+        break;
+      case 13:
+        cooked = '';
+        width = text.charCodeAt(pos + 2) === 10 ? 3 : 2;
+        break;
       default:
         if (next >= 48 && next <= 55) {
           // Octal escape \0 .. \377.
@@ -652,7 +701,8 @@ export function createScanner(text: string, onError?: ScanErrorHandler): Scanner
           lineBreak = true;
           continue;
         }
-        case 47: { // /
+        case 47: {
+          // /
           const next = text.charCodeAt(pos + 1);
           if (next === 47) {
             let p = pos + 2;
@@ -685,7 +735,8 @@ export function createScanner(text: string, onError?: ScanErrorHandler): Scanner
           pos++;
           return (token = SyntaxKind.Slash);
         }
-        case 92: { // backslash: line continuation outside strings
+        case 92: {
+          // backslash: line continuation outside strings
           const next = text.charCodeAt(pos + 1);
           if (next === 10) {
             pos += 2;
@@ -699,141 +750,265 @@ export function createScanner(text: string, onError?: ScanErrorHandler): Scanner
           return (token = SyntaxKind.Unknown);
         }
         case 39: // '
-          if (text.charCodeAt(pos + 1) === 39 && text.charCodeAt(pos + 2) === 39) return (token = startString(Quote.TripleSingle, 3));
+          if (text.charCodeAt(pos + 1) === 39 && text.charCodeAt(pos + 2) === 39)
+            return (token = startString(Quote.TripleSingle, 3));
           return (token = startString(Quote.Single, 1));
         case 34: // "
-          if (text.charCodeAt(pos + 1) === 34 && text.charCodeAt(pos + 2) === 34) return (token = startString(Quote.TripleDouble, 3));
+          if (text.charCodeAt(pos + 1) === 34 && text.charCodeAt(pos + 2) === 34)
+            return (token = startString(Quote.TripleDouble, 3));
           return (token = startString(Quote.Double, 1));
         case 36: // $
           if (text.charCodeAt(pos + 1) === 47) return (token = startString(Quote.DollarSlashy, 2));
           break;
-        case 123: pos++; return (token = SyntaxKind.OpenBrace);
-        case 125: pos++; return (token = SyntaxKind.CloseBrace);
-        case 40: pos++; return (token = SyntaxKind.OpenParen);
-        case 41: pos++; return (token = SyntaxKind.CloseParen);
-        case 91: pos++; return (token = SyntaxKind.OpenBracket);
-        case 93: pos++; return (token = SyntaxKind.CloseBracket);
-        case 59: pos++; return (token = SyntaxKind.Semicolon);
-        case 44: pos++; return (token = SyntaxKind.Comma);
-        case 64: pos++; return (token = SyntaxKind.At);
-        case 126: pos++; return (token = SyntaxKind.Tilde);
-        case 46: { // .
+        case 123:
+          pos++;
+          return (token = SyntaxKind.OpenBrace);
+        case 125:
+          pos++;
+          return (token = SyntaxKind.CloseBrace);
+        case 40:
+          pos++;
+          return (token = SyntaxKind.OpenParen);
+        case 41:
+          pos++;
+          return (token = SyntaxKind.CloseParen);
+        case 91:
+          pos++;
+          return (token = SyntaxKind.OpenBracket);
+        case 93:
+          pos++;
+          return (token = SyntaxKind.CloseBracket);
+        case 59:
+          pos++;
+          return (token = SyntaxKind.Semicolon);
+        case 44:
+          pos++;
+          return (token = SyntaxKind.Comma);
+        case 64:
+          pos++;
+          return (token = SyntaxKind.At);
+        case 126:
+          pos++;
+          return (token = SyntaxKind.Tilde);
+        case 46: {
+          // .
           const next = text.charCodeAt(pos + 1);
           if (next === 46) {
-            if (text.charCodeAt(pos + 2) === 60) { pos += 3; return (token = SyntaxKind.RangeExclusive); }
-            if (text.charCodeAt(pos + 2) === 46) { pos += 3; return (token = SyntaxKind.Ellipsis); }
+            if (text.charCodeAt(pos + 2) === 60) {
+              pos += 3;
+              return (token = SyntaxKind.RangeExclusive);
+            }
+            if (text.charCodeAt(pos + 2) === 46) {
+              pos += 3;
+              return (token = SyntaxKind.Ellipsis);
+            }
             pos += 2;
             return (token = SyntaxKind.Range);
           }
-          if (next === 38) { pos += 2; return (token = SyntaxKind.MethodPointer); }
-          if (next === 64) { pos += 2; return (token = SyntaxKind.FieldAccess); }
+          if (next === 38) {
+            pos += 2;
+            return (token = SyntaxKind.MethodPointer);
+          }
+          if (next === 64) {
+            pos += 2;
+            return (token = SyntaxKind.FieldAccess);
+          }
           pos++;
           return (token = SyntaxKind.Dot);
         }
-        case 63: { // ?
+        case 63: {
+          // ?
           const next = text.charCodeAt(pos + 1);
-          if (next === 46) { pos += 2; return (token = SyntaxKind.SafeDot); }
-          if (next === 58) { pos += 2; return (token = SyntaxKind.Elvis); }
-          if (next === 61 && text.charCodeAt(pos + 2) !== 61) { pos += 2; return (token = SyntaxKind.ElvisAssign); }
+          if (next === 46) {
+            pos += 2;
+            return (token = SyntaxKind.SafeDot);
+          }
+          if (next === 58) {
+            pos += 2;
+            return (token = SyntaxKind.Elvis);
+          }
+          if (next === 61 && text.charCodeAt(pos + 2) !== 61) {
+            pos += 2;
+            return (token = SyntaxKind.ElvisAssign);
+          }
           pos++;
           return (token = SyntaxKind.Question);
         }
         case 58: // :
-          if (text.charCodeAt(pos + 1) === 58) { pos += 2; return (token = SyntaxKind.ColonColon); }
+          if (text.charCodeAt(pos + 1) === 58) {
+            pos += 2;
+            return (token = SyntaxKind.ColonColon);
+          }
           pos++;
           return (token = SyntaxKind.Colon);
-        case 43: { // +
+        case 43: {
+          // +
           const next = text.charCodeAt(pos + 1);
-          if (next === 43) { pos += 2; return (token = SyntaxKind.PlusPlus); }
-          if (next === 61) { pos += 2; return (token = SyntaxKind.PlusAssign); }
+          if (next === 43) {
+            pos += 2;
+            return (token = SyntaxKind.PlusPlus);
+          }
+          if (next === 61) {
+            pos += 2;
+            return (token = SyntaxKind.PlusAssign);
+          }
           pos++;
           return (token = SyntaxKind.Plus);
         }
-        case 45: { // -
+        case 45: {
+          // -
           const next = text.charCodeAt(pos + 1);
-          if (next === 45) { pos += 2; return (token = SyntaxKind.MinusMinus); }
-          if (next === 61) { pos += 2; return (token = SyntaxKind.MinusAssign); }
-          if (next === 62) { pos += 2; return (token = SyntaxKind.Arrow); }
+          if (next === 45) {
+            pos += 2;
+            return (token = SyntaxKind.MinusMinus);
+          }
+          if (next === 61) {
+            pos += 2;
+            return (token = SyntaxKind.MinusAssign);
+          }
+          if (next === 62) {
+            pos += 2;
+            return (token = SyntaxKind.Arrow);
+          }
           pos++;
           return (token = SyntaxKind.Minus);
         }
-        case 42: { // *
+        case 42: {
+          // *
           const next = text.charCodeAt(pos + 1);
           if (next === 42) {
-            if (text.charCodeAt(pos + 2) === 61) { pos += 3; return (token = SyntaxKind.PowerAssign); }
+            if (text.charCodeAt(pos + 2) === 61) {
+              pos += 3;
+              return (token = SyntaxKind.PowerAssign);
+            }
             pos += 2;
             return (token = SyntaxKind.Power);
           }
-          if (next === 61) { pos += 2; return (token = SyntaxKind.StarAssign); }
-          if (next === 46 && text.charCodeAt(pos + 2) !== 46) { pos += 2; return (token = SyntaxKind.SpreadDot); }
+          if (next === 61) {
+            pos += 2;
+            return (token = SyntaxKind.StarAssign);
+          }
+          if (next === 46 && text.charCodeAt(pos + 2) !== 46) {
+            pos += 2;
+            return (token = SyntaxKind.SpreadDot);
+          }
           pos++;
           return (token = SyntaxKind.Star);
         }
         case 37: // %
-          if (text.charCodeAt(pos + 1) === 61) { pos += 2; return (token = SyntaxKind.PercentAssign); }
+          if (text.charCodeAt(pos + 1) === 61) {
+            pos += 2;
+            return (token = SyntaxKind.PercentAssign);
+          }
           pos++;
           return (token = SyntaxKind.Percent);
-        case 60: { // <
+        case 60: {
+          // <
           const next = text.charCodeAt(pos + 1);
           if (next === 61) {
-            if (text.charCodeAt(pos + 2) === 62) { pos += 3; return (token = SyntaxKind.Spaceship); }
+            if (text.charCodeAt(pos + 2) === 62) {
+              pos += 3;
+              return (token = SyntaxKind.Spaceship);
+            }
             pos += 2;
             return (token = SyntaxKind.Le);
           }
           if (next === 60) {
-            if (text.charCodeAt(pos + 2) === 61) { pos += 3; return (token = SyntaxKind.LtLtAssign); }
+            if (text.charCodeAt(pos + 2) === 61) {
+              pos += 3;
+              return (token = SyntaxKind.LtLtAssign);
+            }
             pos += 2;
             return (token = SyntaxKind.LtLt);
           }
           pos++;
           return (token = SyntaxKind.Lt);
         }
-        case 62: pos++; return (token = SyntaxKind.Gt);
-        case 61: { // =
+        case 62:
+          pos++;
+          return (token = SyntaxKind.Gt);
+        case 61: {
+          // =
           const next = text.charCodeAt(pos + 1);
           if (next === 61) {
             const third = text.charCodeAt(pos + 2);
-            if (third === 61) { pos += 3; return (token = SyntaxKind.Identical); }
-            if (third === 126) { pos += 3; return (token = SyntaxKind.RegexMatch); }
+            if (third === 61) {
+              pos += 3;
+              return (token = SyntaxKind.Identical);
+            }
+            if (third === 126) {
+              pos += 3;
+              return (token = SyntaxKind.RegexMatch);
+            }
             pos += 2;
             return (token = SyntaxKind.EqEq);
           }
-          if (next === 126) { pos += 2; return (token = SyntaxKind.RegexFind); }
+          if (next === 126) {
+            pos += 2;
+            return (token = SyntaxKind.RegexFind);
+          }
           pos++;
           return (token = SyntaxKind.Assign);
         }
-        case 33: { // !
+        case 33: {
+          // !
           const next = text.charCodeAt(pos + 1);
           if (next === 61) {
-            if (text.charCodeAt(pos + 2) === 61) { pos += 3; return (token = SyntaxKind.NotIdentical); }
+            if (text.charCodeAt(pos + 2) === 61) {
+              pos += 3;
+              return (token = SyntaxKind.NotIdentical);
+            }
             pos += 2;
             return (token = SyntaxKind.NotEq);
           }
           if (next === 105 /* i */) {
             const end = identifierEnd(pos + 1);
             const word = end - pos - 1;
-            if (word === 2 && text.startsWith('in', pos + 1)) { pos = end; return (token = SyntaxKind.NotIn); }
-            if (word === 10 && text.startsWith('instanceof', pos + 1)) { pos = end; return (token = SyntaxKind.NotInstanceof); }
+            if (word === 2 && text.startsWith('in', pos + 1)) {
+              pos = end;
+              return (token = SyntaxKind.NotIn);
+            }
+            if (word === 10 && text.startsWith('instanceof', pos + 1)) {
+              pos = end;
+              return (token = SyntaxKind.NotInstanceof);
+            }
           }
           pos++;
           return (token = SyntaxKind.Bang);
         }
-        case 38: { // &
+        case 38: {
+          // &
           const next = text.charCodeAt(pos + 1);
-          if (next === 38) { pos += 2; return (token = SyntaxKind.AmpAmp); }
-          if (next === 61) { pos += 2; return (token = SyntaxKind.AmpAssign); }
+          if (next === 38) {
+            pos += 2;
+            return (token = SyntaxKind.AmpAmp);
+          }
+          if (next === 61) {
+            pos += 2;
+            return (token = SyntaxKind.AmpAssign);
+          }
           pos++;
           return (token = SyntaxKind.Amp);
         }
-        case 124: { // |
+        case 124: {
+          // |
           const next = text.charCodeAt(pos + 1);
-          if (next === 124) { pos += 2; return (token = SyntaxKind.BarBar); }
-          if (next === 61) { pos += 2; return (token = SyntaxKind.BarAssign); }
+          if (next === 124) {
+            pos += 2;
+            return (token = SyntaxKind.BarBar);
+          }
+          if (next === 61) {
+            pos += 2;
+            return (token = SyntaxKind.BarAssign);
+          }
           pos++;
           return (token = SyntaxKind.Bar);
         }
         case 94: // ^
-          if (text.charCodeAt(pos + 1) === 61) { pos += 2; return (token = SyntaxKind.CaretAssign); }
+          if (text.charCodeAt(pos + 1) === 61) {
+            pos += 2;
+            return (token = SyntaxKind.CaretAssign);
+          }
           pos++;
           return (token = SyntaxKind.Caret);
         default:
@@ -873,15 +1048,24 @@ export function createScanner(text: string, onError?: ScanErrorHandler): Scanner
   function reScanGreater(): SyntaxKind {
     if (token !== SyntaxKind.Gt) return token;
     const c1 = text.charCodeAt(pos);
-    if (c1 === 61) { pos++; return (token = SyntaxKind.Ge); }
+    if (c1 === 61) {
+      pos++;
+      return (token = SyntaxKind.Ge);
+    }
     if (c1 === 62) {
       const c2 = text.charCodeAt(pos + 1);
       if (c2 === 62) {
-        if (text.charCodeAt(pos + 2) === 61) { pos += 3; return (token = SyntaxKind.GtGtGtAssign); }
+        if (text.charCodeAt(pos + 2) === 61) {
+          pos += 3;
+          return (token = SyntaxKind.GtGtGtAssign);
+        }
         pos += 2;
         return (token = SyntaxKind.GtGtGt);
       }
-      if (c2 === 61) { pos += 2; return (token = SyntaxKind.GtGtAssign); }
+      if (c2 === 61) {
+        pos += 2;
+        return (token = SyntaxKind.GtGtAssign);
+      }
       pos++;
       return (token = SyntaxKind.GtGt);
     }
@@ -900,7 +1084,8 @@ export function createScanner(text: string, onError?: ScanErrorHandler): Scanner
     tokenStart = p;
     lineBreak = false;
     scanChunk(q);
-    return (token = stop === StringStop.Closed || stop === StringStop.Unterminated ? SyntaxKind.StringTail : SyntaxKind.StringMiddle);
+    return (token =
+      stop === StringStop.Closed || stop === StringStop.Unterminated ? SyntaxKind.StringTail : SyntaxKind.StringMiddle);
   }
 
   return {

@@ -12,7 +12,6 @@ import type { Scanner, ScannerState } from './scanner';
 /** Deepest nesting of statements/expressions parsed before the rest of a region is skipped. */
 export const MAX_DEPTH = 500;
 
-
 export function canStartExpression(kind: K): boolean {
   switch (kind) {
     case K.Identifier:
@@ -42,7 +41,6 @@ export function canStartExpression(kind: K): boolean {
       return false;
   }
 }
-
 
 interface Snapshot {
   scanner: ScannerState;
@@ -149,7 +147,6 @@ export abstract class ParserState {
   abstract parseBlock(): BlockStatement;
   abstract skipGarbage(list: Statement[]): void;
 
-
   addError(message: string, offset: number, length: number): void {
     const last = this.errors.length > 0 ? this.errors[this.errors.length - 1] : undefined;
     if (last !== undefined && last.offset === offset) {
@@ -195,7 +192,16 @@ export abstract class ParserState {
   }
 
   snapshot(): Snapshot {
-    return { scanner: this.scanner.save(), tok: this.tok, tokStart: this.tokStart, tokEnd: this.tokEnd, nlBefore: this.nlBefore, lastEnd: this.lastEnd, pending: this.pending, errorCount: this.errors.length };
+    return {
+      scanner: this.scanner.save(),
+      tok: this.tok,
+      tokStart: this.tokStart,
+      tokEnd: this.tokEnd,
+      nlBefore: this.nlBefore,
+      lastEnd: this.lastEnd,
+      pending: this.pending,
+      errorCount: this.errors.length,
+    };
   }
 
   rewind(s: Snapshot): void {
@@ -274,7 +280,8 @@ export abstract class ParserState {
    */
   closesOuterBlock(ownerStart: number): boolean {
     if (!this.nlBefore || this.indentOf(this.tokStart) >= this.indentOf(ownerStart)) return false;
-    if (this.braceImbalance === null) this.braceImbalance = this.balanceOf !== undefined ? this.balanceOf() : braceImbalanceOf(this.text);
+    if (this.braceImbalance === null)
+      this.braceImbalance = this.balanceOf !== undefined ? this.balanceOf() : braceImbalanceOf(this.text);
     return this.braceImbalance > 0;
   }
 

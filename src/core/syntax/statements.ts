@@ -1,14 +1,28 @@
 // Statements (acorn-loose's statement.js): blocks and their closing `}`, control flow, statement
 // ends (newline or `;`), and skipping damaged lines. `StatementParser` is the concrete parser.
 
-import type { Annotation, Argument, BlockStatement, CallExpression, Closure, CatchClause, Expression, ForStatement, IfStatement, ParseResult, Program, Statement, SwitchCase, SwitchStatement, TryStatement } from './ast';
+import type {
+  Annotation,
+  Argument,
+  BlockStatement,
+  CallExpression,
+  Closure,
+  CatchClause,
+  Expression,
+  ForStatement,
+  IfStatement,
+  ParseResult,
+  Program,
+  Statement,
+  SwitchCase,
+  SwitchStatement,
+  TryStatement,
+} from './ast';
 import { SyntaxKind as K, isModifier } from './scanner';
 import { DeclarationParser } from './declarations';
 import { MAX_DEPTH, canStartExpression } from './state';
 
 export class StatementParser extends DeclarationParser {
-
-
   parseProgram(): Program {
     this.next();
     const body: Statement[] = [];
@@ -60,7 +74,12 @@ export class StatementParser extends DeclarationParser {
     if (this.depth >= MAX_DEPTH) {
       const node = this.tooDeep();
       if (this.at(K.CloseParen) || this.at(K.CloseBracket)) this.next();
-      list.push({ type: 'ErrorStatement', message: node.message, start: node.start, end: Math.max(node.start, this.lastEnd) });
+      list.push({
+        type: 'ErrorStatement',
+        message: node.message,
+        start: node.start,
+        end: Math.max(node.start, this.lastEnd),
+      });
       return;
     }
     this.depth++;
@@ -98,7 +117,13 @@ export class StatementParser extends DeclarationParser {
     do {
       if (this.at(K.String) || this.at(K.StringHead)) this.parseStringLiteral();
       else this.next();
-    } while (!this.at(K.EOF) && !this.at(K.Semicolon) && !this.at(K.CloseBrace) && !this.at(K.OpenBrace) && !this.nlBefore);
+    } while (
+      !this.at(K.EOF) &&
+      !this.at(K.Semicolon) &&
+      !this.at(K.CloseBrace) &&
+      !this.at(K.OpenBrace) &&
+      !this.nlBefore
+    );
     list.push({ type: 'ErrorStatement', message, start, end: this.lastEnd });
   }
 
@@ -187,7 +212,11 @@ export class StatementParser extends DeclarationParser {
         this.parseDeclaration(start, annotations, list);
         return;
       case K.Identifier:
-        if (this.className !== null && this.scanner.getTokenValue() === this.className && this.text.charCodeAt(this.tokEnd) === 40) {
+        if (
+          this.className !== null &&
+          this.scanner.getTokenValue() === this.className &&
+          this.text.charCodeAt(this.tokEnd) === 40
+        ) {
           const name = this.scanner.getTokenValue();
           const nameSpan = { start: this.tokStart, end: this.tokEnd };
           this.next();
@@ -205,7 +234,12 @@ export class StatementParser extends DeclarationParser {
     if (!canStartExpression(this.tok)) {
       if (annotations !== undefined && this.atStatementEnd()) {
         // Annotations on nothing (e.g. a trailing `@Library('x')`): keep them on an error statement.
-        list.push(this.withAnnotations({ type: 'ErrorStatement', message: 'Declaration expected', start: this.lastEnd, end: this.lastEnd }, annotations));
+        list.push(
+          this.withAnnotations(
+            { type: 'ErrorStatement', message: 'Declaration expected', start: this.lastEnd, end: this.lastEnd },
+            annotations,
+          ),
+        );
         this.addError('Declaration expected', this.here(), 0);
         return;
       }
@@ -220,7 +254,12 @@ export class StatementParser extends DeclarationParser {
       this.labelled = true;
       return;
     }
-    list.push(this.withAnnotations({ type: 'ExpressionStatement', expression, start: expression.start, end: expression.end }, annotations));
+    list.push(
+      this.withAnnotations(
+        { type: 'ExpressionStatement', expression, start: expression.start, end: expression.end },
+        annotations,
+      ),
+    );
   }
 
   atStatementEnd(): boolean {
@@ -341,7 +380,17 @@ export class StatementParser extends DeclarationParser {
   parseFor(): ForStatement {
     const start = this.tokStart;
     this.next();
-    const node: ForStatement = { type: 'For', variable: null, iterable: null, init: null, test: null, update: null, body: null as unknown as Statement, start, end: start };
+    const node: ForStatement = {
+      type: 'For',
+      variable: null,
+      iterable: null,
+      init: null,
+      test: null,
+      update: null,
+      body: null as unknown as Statement,
+      start,
+      end: start,
+    };
     if (!this.at(K.OpenParen)) {
       this.addError("'(' expected", this.here(), 0);
     } else {
@@ -372,7 +421,12 @@ export class StatementParser extends DeclarationParser {
         if (!this.at(K.Semicolon)) {
           const inits: Statement[] = [];
           this.parseForInit(inits);
-          node.init = inits.length === 1 ? inits[0] : inits.length > 1 ? { type: 'Block', body: inits, start: inits[0].start, end: inits[inits.length - 1].end } : null;
+          node.init =
+            inits.length === 1
+              ? inits[0]
+              : inits.length > 1
+                ? { type: 'Block', body: inits, start: inits[0].start, end: inits[inits.length - 1].end }
+                : null;
         }
         if (this.at(K.Semicolon)) {
           this.next();
@@ -393,7 +447,14 @@ export class StatementParser extends DeclarationParser {
       this.nlSignificant = savedNl;
       if (!this.at(K.CloseParen)) {
         this.addError("')' expected", open, 1);
-        while (!this.at(K.CloseParen) && !this.at(K.EOF) && !this.at(K.OpenBrace) && !this.at(K.CloseBrace) && !this.nlBefore) this.next();
+        while (
+          !this.at(K.CloseParen) &&
+          !this.at(K.EOF) &&
+          !this.at(K.OpenBrace) &&
+          !this.at(K.CloseBrace) &&
+          !this.nlBefore
+        )
+          this.next();
       }
       if (this.at(K.CloseParen)) this.next();
     }
@@ -497,14 +558,28 @@ export class StatementParser extends DeclarationParser {
         this.nlSignificant = savedNl;
         if (!this.at(K.CloseParen)) {
           this.addError("')' expected", open, 1);
-          while (!this.at(K.CloseParen) && !this.at(K.EOF) && !this.at(K.OpenBrace) && !this.at(K.CloseBrace) && !this.nlBefore) this.next();
+          while (
+            !this.at(K.CloseParen) &&
+            !this.at(K.EOF) &&
+            !this.at(K.OpenBrace) &&
+            !this.at(K.CloseBrace) &&
+            !this.nlBefore
+          )
+            this.next();
         }
         if (this.at(K.CloseParen)) this.next();
       } else {
         this.addError("'(' expected", this.here(), 0);
       }
       const body = this.parseBlock();
-      handlers.push({ type: 'Catch', param, typeName: types.length > 0 ? types.join(' | ') : null, body, start: catchStart, end: this.lastEnd });
+      handlers.push({
+        type: 'Catch',
+        param,
+        typeName: types.length > 0 ? types.join(' | ') : null,
+        body,
+        start: catchStart,
+        end: this.lastEnd,
+      });
     }
     let finalizer: BlockStatement | null = null;
     if (this.at(K.Finally)) {
@@ -525,7 +600,15 @@ export class StatementParser extends DeclarationParser {
       args.push(this.parseExpression());
     }
     // No dedicated node in ast.ts: an assert is modelled as a command call to `assert`.
-    const expression: CallExpression = { type: 'Call', callee, args, closures: [], parenthesized: false, start, end: this.lastEnd };
+    const expression: CallExpression = {
+      type: 'Call',
+      callee,
+      args,
+      closures: [],
+      parenthesized: false,
+      start,
+      end: this.lastEnd,
+    };
     return { type: 'ExpressionStatement', expression, start, end: this.lastEnd };
   }
   run(): ParseResult {
@@ -536,7 +619,11 @@ export class StatementParser extends DeclarationParser {
    * Parses only the block (or closure, `closure`) whose `{` is at `open`, as if `depth` levels deep
    * (for reparse.ts). `closed` says it ended on its own `}`.
    */
-  parseBlockAt(open: number, closure: boolean, depth: number): { node: BlockStatement | Closure | null; closed: boolean } {
+  parseBlockAt(
+    open: number,
+    closure: boolean,
+    depth: number,
+  ): { node: BlockStatement | Closure | null; closed: boolean } {
     this.depth = depth;
     this.stmtStart = open;
     this.scanFrom(open);

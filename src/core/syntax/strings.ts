@@ -10,10 +10,13 @@ const quoteKinds: QuoteKind[] = ["'", '"', "'''", '"""', '/', '$/'];
 export abstract class StringParser extends ParserState {
   abstract parseExpressionOrCommand(): Expression;
 
-
-
   textPart(): TextPart {
-    const part: TextPart = { type: 'Text', value: this.scanner.getTokenValue(), start: this.scanner.getTextStart(), end: this.scanner.getTextEnd() };
+    const part: TextPart = {
+      type: 'Text',
+      value: this.scanner.getTokenValue(),
+      start: this.scanner.getTextStart(),
+      end: this.scanner.getTextEnd(),
+    };
     const offsets = this.scanner.getTextOffsets();
     if (offsets !== undefined) part.offsets = offsets;
     return part;
@@ -24,9 +27,18 @@ export abstract class StringParser extends ParserState {
     const quote = this.scanner.getQuote();
     if (this.at(K.String)) {
       const part = this.textPart();
-      if (this.scanner.getStringStop() === StringStop.Unterminated) this.addError('Unterminated string', start, this.tokEnd - start);
+      if (this.scanner.getStringStop() === StringStop.Unterminated)
+        this.addError('Unterminated string', start, this.tokEnd - start);
       this.next();
-      return { type: 'String', quote: quoteKinds[quote], parts: [part], interpolated: false, value: part.value, start, end: this.lastEnd };
+      return {
+        type: 'String',
+        quote: quoteKinds[quote],
+        parts: [part],
+        interpolated: false,
+        value: part.value,
+        start,
+        end: this.lastEnd,
+      };
     }
     const parts: StringPart[] = [];
     let value = '';
@@ -40,7 +52,8 @@ export abstract class StringParser extends ParserState {
         value += part.value;
       }
       if (this.at(K.StringTail) || this.at(K.String)) {
-        if (this.scanner.getStringStop() === StringStop.Unterminated) this.addError('Unterminated string', start, this.tokEnd - start);
+        if (this.scanner.getStringStop() === StringStop.Unterminated)
+          this.addError('Unterminated string', start, this.tokEnd - start);
         this.next();
         end = this.lastEnd;
         break;
@@ -49,11 +62,25 @@ export abstract class StringParser extends ParserState {
       if (this.scanner.getStringStop() === StringStop.DollarIdent) {
         // `$name.prop.sub`
         let e = this.scanner.identifierEnd(dollar + 1);
-        let expression: Expression = { type: 'Identifier', name: this.text.slice(dollar + 1, e), start: dollar + 1, end: e };
+        let expression: Expression = {
+          type: 'Identifier',
+          name: this.text.slice(dollar + 1, e),
+          start: dollar + 1,
+          end: e,
+        };
         while (this.text.charCodeAt(e) === 46) {
           const e2 = this.scanner.identifierEnd(e + 1);
           if (e2 === e + 1) break;
-          expression = { type: 'Property', object: expression, property: this.text.slice(e + 1, e2), propertySpan: { start: e + 1, end: e2 }, safe: false, spread: false, start: dollar + 1, end: e2 };
+          expression = {
+            type: 'Property',
+            object: expression,
+            property: this.text.slice(e + 1, e2),
+            propertySpan: { start: e + 1, end: e2 },
+            safe: false,
+            spread: false,
+            start: dollar + 1,
+            end: e2,
+          };
           e = e2;
         }
         parts.push({ type: 'Interpolation', expression, braced: false, start: dollar, end: e });

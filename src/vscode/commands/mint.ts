@@ -52,7 +52,7 @@ export const mfaPrompt: MfaPrompt = {
 };
 
 function roleNameOf(arn: string | null): string {
-  return arn ? /role\/(?:.*\/)?([^/]+)$/.exec(arn)?.[1] ?? 'role' : 'session-token';
+  return arn ? (/role\/(?:.*\/)?([^/]+)$/.exec(arn)?.[1] ?? 'role') : 'session-token';
 }
 
 type PickItem = vscode.QuickPickItem & { target?: MintTarget; action?: 'type' | 'session-token' };
@@ -60,14 +60,21 @@ type PickItem = vscode.QuickPickItem & { target?: MintTarget; action?: 'type' | 
 /** Lets the person pick among the workspace's usages, type a role ARN, or get a session token. */
 async function pickTarget(ctx: Ctx): Promise<MintTarget | undefined> {
   if (ctx.analysis.all().length === 0) {
-    await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'RoleCall: finding pipeline roles' }, () => ctx.diagnostics.scanWorkspace());
+    await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Window, title: 'RoleCall: finding pipeline roles' },
+      () => ctx.diagnostics.scanWorkspace(),
+    );
   }
   const items: PickItem[] = [];
   for (const result of ctx.analysis.all()) {
     for (const usage of result.analysis.usages) {
       const line = result.lines.position(usage.anchor.start).line;
       items.push({
-        label: usage.roleArn ? roleNameOf(usage.roleArn) : usage.kind === 'sh-get-session-token' ? 'GetSessionToken' : usage.role ?? '(unresolved role)',
+        label: usage.roleArn
+          ? roleNameOf(usage.roleArn)
+          : usage.kind === 'sh-get-session-token'
+            ? 'GetSessionToken'
+            : (usage.role ?? '(unresolved role)'),
         description: usage.roleArn ?? undefined,
         detail: `${vscode.workspace.asRelativePath(result.uri)}:${line} · ${usage.kind}`,
         target: { roleArn: usage.roleArn, usage, uri: result.uri },
@@ -76,8 +83,18 @@ async function pickTarget(ctx: Ctx): Promise<MintTarget | undefined> {
   }
   items.push({ label: '', kind: vscode.QuickPickItemKind.Separator });
   items.push({ label: '$(edit) Enter a role ARN…', action: 'type', alwaysShow: true });
-  items.push({ label: '$(key) Get a session token (no role)', description: 'sts:GetSessionToken', action: 'session-token', alwaysShow: true });
-  const picked = await vscode.window.showQuickPick(items, { title: 'RoleCall: Mint Credentials for Pipeline Role', placeHolder: 'Pick the pipeline step whose credentials you want', matchOnDescription: true, matchOnDetail: true });
+  items.push({
+    label: '$(key) Get a session token (no role)',
+    description: 'sts:GetSessionToken',
+    action: 'session-token',
+    alwaysShow: true,
+  });
+  const picked = await vscode.window.showQuickPick(items, {
+    title: 'RoleCall: Mint Credentials for Pipeline Role',
+    placeHolder: 'Pick the pipeline step whose credentials you want',
+    matchOnDescription: true,
+    matchOnDetail: true,
+  });
   if (!picked) return undefined;
   if (picked.action === 'session-token') return { roleArn: null, usage: null, uri: null };
   if (picked.action === 'type') {
@@ -85,7 +102,10 @@ async function pickTarget(ctx: Ctx): Promise<MintTarget | undefined> {
       title: 'RoleCall: role ARN',
       placeHolder: 'arn:aws:iam::123456789012:role/deploy',
       ignoreFocusOut: true,
-      validateInput: (v) => (/^arn:aws[\w-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/.test(v.trim()) ? null : 'Enter a role ARN: arn:aws:iam::ACCOUNT:role/NAME'),
+      validateInput: (v) =>
+        /^arn:aws[\w-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/.test(v.trim())
+          ? null
+          : 'Enter a role ARN: arn:aws:iam::ACCOUNT:role/NAME',
     });
     return arn ? { roleArn: arn.trim(), usage: null, uri: null } : undefined;
   }
@@ -93,7 +113,11 @@ async function pickTarget(ctx: Ctx): Promise<MintTarget | undefined> {
 }
 
 /** The ExternalId the step would send; asks once for a credential's value and keeps it in SecretStorage. */
-async function externalIdFor(ctx: Ctx, target: MintTarget, trustText: string | null): Promise<{ value: string | undefined } | undefined> {
+async function externalIdFor(
+  ctx: Ctx,
+  target: MintTarget,
+  trustText: string | null,
+): Promise<{ value: string | undefined } | undefined> {
   const ext = target.usage?.externalId;
   if (ext?.present) {
     const r = ext.resolved;
@@ -121,7 +145,9 @@ async function externalIdFor(ctx: Ctx, target: MintTarget, trustText: string | n
   if (ext?.present || (trustText && /sts:ExternalId/i.test(trustText))) {
     const value = await vscode.window.showInputBox({
       title: 'RoleCall: ExternalId',
-      prompt: ext?.present ? 'The pipeline passes an ExternalId RoleCall could not resolve: enter it' : "The role's trust policy checks sts:ExternalId: enter the value (leave empty for none)",
+      prompt: ext?.present
+        ? 'The pipeline passes an ExternalId RoleCall could not resolve: enter it'
+        : "The role's trust policy checks sts:ExternalId: enter the value (leave empty for none)",
       password: true,
       ignoreFocusOut: true,
     });
@@ -131,7 +157,12 @@ async function externalIdFor(ctx: Ctx, target: MintTarget, trustText: string | n
   return { value: undefined };
 }
 
-async function mfaSerialFor(ctx: Ctx, target: MintTarget, aws: typeof Aws, purpose: string): Promise<string | undefined> {
+async function mfaSerialFor(
+  ctx: Ctx,
+  target: MintTarget,
+  aws: typeof Aws,
+  purpose: string,
+): Promise<string | undefined> {
   const usage = target.usage;
   if (usage?.mfaSerial && /^arn:/.test(usage.mfaSerial)) return usage.mfaSerial;
   const project = await ctx.config.project(target.uri ?? undefined);
@@ -163,7 +194,9 @@ function showMintError(err: unknown): void {
     void vscode.window.showErrorMessage(`RoleCall: ${hint[err.kind]}: ${err.message}. Next: ${err.next}`);
     return;
   }
-  void vscode.window.showErrorMessage(`RoleCall: minting failed: ${messageOf(err)}. See "RoleCall: Show Log" for details.`);
+  void vscode.window.showErrorMessage(
+    `RoleCall: minting failed: ${messageOf(err)}. See "RoleCall: Show Log" for details.`,
+  );
 }
 
 // Endpoints the person agreed to send secrets to, for this window's lifetime (never persisted).
@@ -175,7 +208,10 @@ async function endpointConsent(endpointUrl: string): Promise<boolean> {
   const send = 'Send to this endpoint';
   const answer = await vscode.window.showWarningMessage(
     `RoleCall: minting sends your source credentials' signature, the MFA code and the ExternalId to ${endpointOrigin(endpointUrl)}, which is not an AWS endpoint.`,
-    { modal: true, detail: 'It comes from rolecall.iam.endpointUrl in your user settings (e.g. an emulator). Send them there?' },
+    {
+      modal: true,
+      detail: 'It comes from rolecall.iam.endpointUrl in your user settings (e.g. an emulator). Send them there?',
+    },
     send,
   );
   if (answer !== send) return false;
@@ -189,7 +225,10 @@ export function targetFromArg(ctx: Ctx, arg: unknown): MintTarget | null {
   if (usage) return { roleArn: usage.usage.roleArn, usage: usage.usage, uri: usage.uri };
   if (typeof arg === 'object' && arg !== null && (arg as { kind?: unknown }).kind === 'role') {
     const roleArn = (arg as { roleArn: string }).roleArn;
-    const first = ctx.analysis.all().flatMap((r) => r.analysis.usages.map((u) => ({ u, uri: r.uri }))).find(({ u }) => u.roleArn === roleArn);
+    const first = ctx.analysis
+      .all()
+      .flatMap((r) => r.analysis.usages.map((u) => ({ u, uri: r.uri })))
+      .find(({ u }) => u.roleArn === roleArn);
     return { roleArn, usage: first?.u ?? null, uri: first?.uri ?? null };
   }
   if (typeof arg === 'string' && arg.startsWith('arn:')) return { roleArn: arg, usage: null, uri: null };
@@ -198,16 +237,20 @@ export function targetFromArg(ctx: Ctx, arg: unknown): MintTarget | null {
 
 export async function mintCredentials(ctx: Ctx, arg?: unknown): Promise<void> {
   if (!vscode.workspace.isTrusted) {
-    void vscode.window.showWarningMessage('RoleCall: minting credentials needs a trusted workspace.', 'Manage Workspace Trust').then((a) => {
-      if (a) void vscode.commands.executeCommand('workbench.trust.manage');
-    });
+    void vscode.window
+      .showWarningMessage('RoleCall: minting credentials needs a trusted workspace.', 'Manage Workspace Trust')
+      .then((a) => {
+        if (a) void vscode.commands.executeCommand('workbench.trust.manage');
+      });
     return;
   }
   try {
     const target = targetFromArg(ctx, arg) ?? (await pickTarget(ctx));
     if (!target) return;
     if (!target.roleArn && target.usage && target.usage.kind !== 'sh-get-session-token') {
-      void vscode.window.showErrorMessage(`RoleCall: the role of this step could not be resolved (${target.usage.role ?? 'no role'}). Give the parameter a value in .rolecall.json "parameters", or use "Enter a role ARN…".`);
+      void vscode.window.showErrorMessage(
+        `RoleCall: the role of this step could not be resolved (${target.usage.role ?? 'no role'}). Give the parameter a value in .rolecall.json "parameters", or use "Enter a role ARN…".`,
+      );
       return;
     }
     const roleArn = target.roleArn;
@@ -225,7 +268,14 @@ export async function mintCredentials(ctx: Ctx, arg?: unknown): Promise<void> {
     const externalId = ext.value;
 
     const usage0 = target.usage;
-    const needsMfa = (usage0?.mfa ?? false) || (trustText !== null && /aws:MultiFactorAuth/i.test(trustText)) || (usage0 ? findingsOf(usage0, ctx.analysis.get(target.uri!)?.analysis.findings ?? []).some((f) => f.code === 'mfa-required') : false);
+    const needsMfa =
+      (usage0?.mfa ?? false) ||
+      (trustText !== null && /aws:MultiFactorAuth/i.test(trustText)) ||
+      (usage0
+        ? findingsOf(usage0, ctx.analysis.get(target.uri!)?.analysis.findings ?? []).some(
+            (f) => f.code === 'mfa-required',
+          )
+        : false);
     const purpose = roleArn ? `assume ${roleArn}` : 'get a session token';
     let mfaSerial: string | undefined;
     if (needsMfa) {
@@ -233,11 +283,19 @@ export async function mintCredentials(ctx: Ctx, arg?: unknown): Promise<void> {
       if (!mfaSerial) return;
     }
     // A cached session is reused only if everything that made it is the same.
-    const origin = { roleArn, externalId, profile: s.profile, endpointUrl: s.endpointUrl, mfaSerial: mfaSerial ?? null };
+    const origin = {
+      roleArn,
+      externalId,
+      profile: s.profile,
+      endpointUrl: s.endpointUrl,
+      mfaSerial: mfaSerial ?? null,
+    };
     const cached = await ctx.secrets.session(origin);
     let credentials: TemporaryCredentials;
     if (cached) {
-      ctx.log.info(`reusing the cached session for ${roleArn ?? 'GetSessionToken'} (valid until ${cached.expiration.toISOString()})`);
+      ctx.log.info(
+        `reusing the cached session for ${roleArn ?? 'GetSessionToken'} (valid until ${cached.expiration.toISOString()})`,
+      );
       credentials = cached;
     } else {
       const usage = target.usage;
@@ -252,11 +310,15 @@ export async function mintCredentials(ctx: Ctx, arg?: unknown): Promise<void> {
         ignoreFocusOut: true,
         validateInput: (v) => {
           const n = Number(v.trim());
-          return Number.isInteger(n) && n >= MIN_DURATION && n <= upper ? null : `Enter whole seconds between ${MIN_DURATION} and ${upper}.`;
+          return Number.isInteger(n) && n >= MIN_DURATION && n <= upper
+            ? null
+            : `Enter whole seconds between ${MIN_DURATION} and ${upper}.`;
         },
       });
       if (durationText === undefined) return;
-      const folder = target.uri ? vscode.workspace.getWorkspaceFolder(target.uri)?.name : vscode.workspace.workspaceFolders?.[0]?.name;
+      const folder = target.uri
+        ? vscode.workspace.getWorkspaceFolder(target.uri)?.name
+        : vscode.workspace.workspaceFolders?.[0]?.name;
       let user = 'me';
       try {
         user = os.userInfo().username;
@@ -269,7 +331,8 @@ export async function mintCredentials(ctx: Ctx, arg?: unknown): Promise<void> {
           title: 'RoleCall: role session name',
           value: defaultSessionName(usage?.roleSessionName ?? null, usage?.kind ?? 'withAWS', folder ?? 'job', user),
           ignoreFocusOut: true,
-          validateInput: (v) => (/^[\w+=,.@-]{2,64}$/.test(v) ? null : 'Use 2-64 characters of letters, digits and +=,.@_-'),
+          validateInput: (v) =>
+            /^[\w+=,.@-]{2,64}$/.test(v) ? null : 'Use 2-64 characters of letters, digits and +=,.@_-',
         });
         if (sessionName === undefined) return;
       }
@@ -289,22 +352,27 @@ export async function mintCredentials(ctx: Ctx, arg?: unknown): Promise<void> {
         ...(role ? { maxSessionDuration: role.maxSessionDuration } : {}),
       };
       try {
-        const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `RoleCall: minting credentials for ${roleNameOf(roleArn)}…` }, () =>
-          mint(request, {
-            sts,
-            mfa: mfaPrompt,
-            log: ctx.log,
-            explainDenial: async () => {
-              const u = target.usage;
-              if (!u || !target.uri) return undefined;
-              const own = findingsOf(u, ctx.analysis.get(target.uri)?.analysis.findings ?? []);
-              const account = accountOfUsage(u);
-              const d = decide(u, own, account ? (reader?.coversAccount(account) ?? false) : false);
-              if (d.kind !== 'deny') return undefined;
-              const stmt = d.finding.related?.find((r) => r.statement)?.statement;
-              return `RoleCall's check says ${d.finding.code}${stmt ? ` (trust statement ${stmt})` : ''}: ${d.finding.message}`;
-            },
-          }),
+        const result = await vscode.window.withProgress(
+          {
+            location: vscode.ProgressLocation.Notification,
+            title: `RoleCall: minting credentials for ${roleNameOf(roleArn)}…`,
+          },
+          () =>
+            mint(request, {
+              sts,
+              mfa: mfaPrompt,
+              log: ctx.log,
+              explainDenial: async () => {
+                const u = target.usage;
+                if (!u || !target.uri) return undefined;
+                const own = findingsOf(u, ctx.analysis.get(target.uri)?.analysis.findings ?? []);
+                const account = accountOfUsage(u);
+                const d = decide(u, own, account ? (reader?.coversAccount(account) ?? false) : false);
+                if (d.kind !== 'deny') return undefined;
+                const stmt = d.finding.related?.find((r) => r.statement)?.statement;
+                return `RoleCall's check says ${d.finding.code}${stmt ? ` (trust statement ${stmt})` : ''}: ${d.finding.message}`;
+              },
+            }),
         );
         credentials = result.credentials;
         for (const w of result.warnings) void vscode.window.showWarningMessage(`RoleCall: ${w}`);
@@ -327,16 +395,28 @@ async function deliver(ctx: Ctx, credentials: TemporaryCredentials, roleArn: str
   const region = ctx.config.settings.iam.region;
   const name = roleNameOf(roleArn);
   const items: OutputItem[] = [
-    { id: 'terminal', label: '$(terminal) Open a terminal with these credentials', description: 'AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN in its environment' },
+    {
+      id: 'terminal',
+      label: '$(terminal) Open a terminal with these credentials',
+      description: 'AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN in its environment',
+    },
     { id: 'clipboard', label: '$(clippy) Copy export lines to the clipboard' },
     { id: 'profile', label: '$(file) Write a profile to ~/.aws/credentials', description: 'file mode 0600' },
     { id: 'json', label: '$(json) Show credential_process JSON', description: 'in an untitled editor' },
   ];
-  const picked = await vscode.window.showQuickPick(items, { title: `RoleCall: credentials for ${name} (valid until ${credentials.expiration.toLocaleTimeString()})`, placeHolder: 'Where should the credentials go?', ignoreFocusOut: true });
+  const picked = await vscode.window.showQuickPick(items, {
+    title: `RoleCall: credentials for ${name} (valid until ${credentials.expiration.toLocaleTimeString()})`,
+    placeHolder: 'Where should the credentials go?',
+    ignoreFocusOut: true,
+  });
   if (!picked) return;
   switch (picked.id) {
     case 'terminal': {
-      const terminal = vscode.window.createTerminal({ name: `AWS ${name}`, env: toEnv(credentials, region), iconPath: new vscode.ThemeIcon('key') });
+      const terminal = vscode.window.createTerminal({
+        name: `AWS ${name}`,
+        env: toEnv(credentials, region),
+        iconPath: new vscode.ThemeIcon('key'),
+      });
       terminal.show();
       ctx.disposeLater(terminal);
       break;
@@ -346,7 +426,12 @@ async function deliver(ctx: Ctx, credentials: TemporaryCredentials, roleArn: str
       void vscode.window.showInformationMessage('RoleCall: export lines copied to the clipboard.');
       break;
     case 'profile': {
-      const profile = await vscode.window.showInputBox({ title: 'RoleCall: profile name', value: `rolecall-${name}`, ignoreFocusOut: true, validateInput: (v) => validateProfileName(v) });
+      const profile = await vscode.window.showInputBox({
+        title: 'RoleCall: profile name',
+        value: `rolecall-${name}`,
+        ignoreFocusOut: true,
+        validateInput: (v) => validateProfileName(v),
+      });
       if (!profile) return;
       const profileName = profile.trim();
       let written;
@@ -356,15 +441,27 @@ async function deliver(ctx: Ctx, credentials: TemporaryCredentials, roleArn: str
         if (!(err instanceof CredentialsFileError) || err.kind !== 'long-term-keys') throw err;
         // Long-term keys are not ours to destroy: only on an explicit yes, and with a backup.
         const replace = 'Replace (keep a backup)';
-        const answer = await vscode.window.showWarningMessage(`RoleCall: profile [${profileName}] in ${err.path} holds long-term access keys. Replace them with these temporary credentials?`, { modal: true, detail: 'A copy of the whole file is kept next to it. Choosing another profile name leaves the keys alone.' }, replace);
+        const answer = await vscode.window.showWarningMessage(
+          `RoleCall: profile [${profileName}] in ${err.path} holds long-term access keys. Replace them with these temporary credentials?`,
+          {
+            modal: true,
+            detail: 'A copy of the whole file is kept next to it. Choosing another profile name leaves the keys alone.',
+          },
+          replace,
+        );
         if (answer !== replace) return;
         written = writeCredentialsProfile(profileName, credentials, { region, force: true });
       }
-      void vscode.window.showInformationMessage(`RoleCall: wrote profile [${profileName}] to ${path.normalize(written.path)} (mode 0600)${written.backup ? `; the old file is kept as ${path.basename(written.backup)}` : ''}. Use it with --profile ${profileName}.`);
+      void vscode.window.showInformationMessage(
+        `RoleCall: wrote profile [${profileName}] to ${path.normalize(written.path)} (mode 0600)${written.backup ? `; the old file is kept as ${path.basename(written.backup)}` : ''}. Use it with --profile ${profileName}.`,
+      );
       break;
     }
     case 'json': {
-      const doc = await vscode.workspace.openTextDocument({ language: 'json', content: toCredentialProcessJson(credentials) });
+      const doc = await vscode.workspace.openTextDocument({
+        language: 'json',
+        content: toCredentialProcessJson(credentials),
+      });
       await vscode.window.showTextDocument(doc);
       break;
     }

@@ -46,7 +46,10 @@ export function groupByCaller<T>(items: readonly T[], usageOf: (item: T) => Usag
   const groups = new Map<string, CallerGroup<T>>();
   for (const item of items) {
     const usage = usageOf(item);
-    const choices = usage.callerChoices && usage.callerChoices.length > 1 ? usage.callerChoices.map((c) => ({ caller: c.caller, source: c.source })) : [{ caller: usage.caller, source: usage.callerSource }];
+    const choices =
+      usage.callerChoices && usage.callerChoices.length > 1
+        ? usage.callerChoices.map((c) => ({ caller: c.caller, source: c.source }))
+        : [{ caller: usage.caller, source: usage.callerSource }];
     for (const c of choices) {
       const key = c.caller ?? '';
       let g = groups.get(key);

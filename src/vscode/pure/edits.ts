@@ -104,7 +104,8 @@ export function stringCredentialBindings(text: string, before = text.length): St
     if (id && variable) out.push({ credentialsId: id[1], variable: variable[1], offset: m.index });
   }
   const env = /\b([A-Za-z_]\w*)\s*=\s*credentials\s*\(\s*['"]([^'"]+)['"]\s*\)/g;
-  for (let m = env.exec(head); m; m = env.exec(head)) out.push({ credentialsId: m[2], variable: m[1], offset: m.index });
+  for (let m = env.exec(head); m; m = env.exec(head))
+    out.push({ credentialsId: m[2], variable: m[1], offset: m.index });
   return out.sort((a, b) => b.offset - a.offset);
 }
 
@@ -125,7 +126,13 @@ function lineEnd(text: string, offset: number): number {
  * and puts the variable where the literal was. The value itself goes into Jenkins' credential store,
  * by hand; the edit never repeats it.
  */
-export function wrapInWithCredentials(text: string, call: Range, secret: Range, credentialsId: string, variable: string): TextEdit[] {
+export function wrapInWithCredentials(
+  text: string,
+  call: Range,
+  secret: Range,
+  credentialsId: string,
+  variable: string,
+): TextEdit[] {
   const first = lineStart(text, call.start);
   const last = lineEnd(text, Math.max(call.start, call.end - 1));
   const indent = /^[ \t]*/.exec(text.slice(first, call.start))?.[0] ?? '';
@@ -135,7 +142,11 @@ export function wrapInWithCredentials(text: string, call: Range, secret: Range, 
   const whole = /^(['"]).*\1$/s.test(raw);
   const replacement = whole ? `env.${variable}` : `\${${variable}}`;
   const edits: TextEdit[] = [
-    { offset: first, length: 0, content: `${indent}withCredentials([string(credentialsId: '${credentialsId}', variable: '${variable}')]) {${eol}` },
+    {
+      offset: first,
+      length: 0,
+      content: `${indent}withCredentials([string(credentialsId: '${credentialsId}', variable: '${variable}')]) {${eol}`,
+    },
   ];
   // Indent every line of the call one level, replacing the secret on the way.
   let pos = first;

@@ -26,7 +26,9 @@ export function isPipelinePath(path: string): boolean {
 /** Content sniffing for other Groovy files: a pipeline block or an AWS credential step. */
 export function looksLikePipeline(text: string): boolean {
   const head = text.length > 200_000 ? text.slice(0, 200_000) : text;
-  return /\bpipeline\s*\{|\bnode\s*(\(|\{)|\bwithAWS\s*\(|\bwithCredentials\s*\(|\bwithVault\s*\(|\baws\s+sts\s+(assume-role|get-session-token)\b/.test(head);
+  return /\bpipeline\s*\{|\bnode\s*(\(|\{)|\bwithAWS\s*\(|\bwithCredentials\s*\(|\bwithVault\s*\(|\baws\s+sts\s+(assume-role|get-session-token)\b/.test(
+    head,
+  );
 }
 
 /** The analysis decision for a document: language `jenkinsfile`, or `groovy` that is a pipeline by name or content. */

@@ -14,11 +14,41 @@ export function isOwnerFixable(finding: Finding): boolean {
   return finding.severity === 'error' && OWNER_FIXABLE.includes(finding.code);
 }
 
-export const GRANT_FORMATS: Array<{ format: Exclude<GrantFormat, 'text'> | 'text'; label: string; detail: string; language: string; extension: string }> = [
-  { format: 'cloudformation', label: 'CloudFormation (YAML)', detail: 'the statement as it goes into AssumeRolePolicyDocument', language: 'yaml', extension: 'yaml' },
-  { format: 'terraform', label: 'Terraform', detail: 'a statement {} block of an aws_iam_policy_document', language: 'terraform', extension: 'tf' },
-  { format: 'json', label: 'JSON', detail: 'the policy statements as IAM stores them', language: 'jsonc', extension: 'jsonc' },
-  { format: 'text', label: 'Text', detail: 'for an e-mail or a ticket to the role\'s owner', language: 'plaintext', extension: 'txt' },
+export const GRANT_FORMATS: Array<{
+  format: Exclude<GrantFormat, 'text'> | 'text';
+  label: string;
+  detail: string;
+  language: string;
+  extension: string;
+}> = [
+  {
+    format: 'cloudformation',
+    label: 'CloudFormation (YAML)',
+    detail: 'the statement as it goes into AssumeRolePolicyDocument',
+    language: 'yaml',
+    extension: 'yaml',
+  },
+  {
+    format: 'terraform',
+    label: 'Terraform',
+    detail: 'a statement {} block of an aws_iam_policy_document',
+    language: 'terraform',
+    extension: 'tf',
+  },
+  {
+    format: 'json',
+    label: 'JSON',
+    detail: 'the policy statements as IAM stores them',
+    language: 'jsonc',
+    extension: 'jsonc',
+  },
+  {
+    format: 'text',
+    label: 'Text',
+    detail: "for an e-mail or a ticket to the role's owner",
+    language: 'plaintext',
+    extension: 'txt',
+  },
 ];
 
 /**
@@ -28,13 +58,27 @@ export const GRANT_FORMATS: Array<{ format: Exclude<GrantFormat, 'text'> | 'text
 export function displayableGrant(grant: Grant): Grant {
   const resolved = grant.usage.externalId.resolved;
   const ext = grant.trustStatement?.Condition?.StringEquals?.['sts:ExternalId'];
-  if (!grant.trustStatement || ext === undefined || !resolved?.secret || resolved.value === null || ext !== resolved.value) return grant;
+  if (
+    !grant.trustStatement ||
+    ext === undefined ||
+    !resolved?.secret ||
+    resolved.value === null ||
+    ext !== resolved.value
+  )
+    return grant;
   const placeholder = `<credential ${resolved.origin.reference ?? 'ExternalId'}>`;
-  const condition = { ...grant.trustStatement.Condition, StringEquals: { ...grant.trustStatement.Condition!.StringEquals, 'sts:ExternalId': placeholder } };
+  const condition = {
+    ...grant.trustStatement.Condition,
+    StringEquals: { ...grant.trustStatement.Condition!.StringEquals, 'sts:ExternalId': placeholder },
+  };
   return {
     ...grant,
     trustStatement: { ...grant.trustStatement, Condition: condition },
-    explanations: grant.explanations.map((e) => (e.startsWith('StringEquals sts:ExternalId') ? `StringEquals sts:ExternalId: the call passes the ExternalId held in credential '${resolved.origin.reference ?? 'ExternalId'}' (not shown here: it is a secret); put its value in place of ${placeholder}, so the caller gets in only when it passes that value.` : e)),
+    explanations: grant.explanations.map((e) =>
+      e.startsWith('StringEquals sts:ExternalId')
+        ? `StringEquals sts:ExternalId: the call passes the ExternalId held in credential '${resolved.origin.reference ?? 'ExternalId'}' (not shown here: it is a secret); put its value in place of ${placeholder}, so the caller gets in only when it passes that value.`
+        : e,
+    ),
   };
 }
 
@@ -54,7 +98,13 @@ export function grantDocument(grant: Grant, where: string, format: GrantFormat):
   if (format === 'text') return grantText(g, where);
   if (format === 'cloudformation') return `${head.join('\n')}\n${grantCloudFormation(g, where)}`;
   if (format === 'terraform') return `${head.join('\n')}\n${grantTerraform(g, where)}`;
-  const body = { trustStatement: g.trustStatement, identityStatement: g.identityStatement, identityFor: g.identityFor, roleChanges: g.roleChanges, notes: g.notes };
+  const body = {
+    trustStatement: g.trustStatement,
+    identityStatement: g.identityStatement,
+    identityFor: g.identityFor,
+    roleChanges: g.roleChanges,
+    notes: g.notes,
+  };
   return `${head.join('\n')}\n${JSON.stringify(body, null, 2)}\n`;
 }
 
@@ -89,14 +139,20 @@ export function iamDocumentKind(text: string): 'snapshot' | 'trust-policy' | nul
   if (property(root, 'RoleDetailList')) return 'snapshot';
   const statement = property(root, 'Statement')?.value;
   const list = statement?.type === 'array' ? statement.items : statement ? [statement] : [];
-  return list.some((s) => isObject(s) && (property(s, 'Principal') || property(s, 'NotPrincipal'))) ? 'trust-policy' : null;
+  return list.some((s) => isObject(s) && (property(s, 'Principal') || property(s, 'NotPrincipal')))
+    ? 'trust-policy'
+    : null;
 }
 
 /**
  * The roles of a snapshot file being edited, each with the change its buffer makes to what the IAM data
  * holds (`current` looks a role up in the IAM data the analysis uses).
  */
-export function snapshotRoles(file: string, text: string, current: (roleArn: string) => RoleRecord | null): DocumentRole[] {
+export function snapshotRoles(
+  file: string,
+  text: string,
+  current: (roleArn: string) => RoleRecord | null,
+): DocumentRole[] {
   const parsed = parseSnapshot(file, text);
   if (!parsed.snapshot) return [];
   const { root } = parseJsonTree(text);
@@ -112,12 +168,20 @@ export function snapshotRoles(file: string, text: string, current: (roleArn: str
     const now = current(role.arn);
     const offset = offsets.get(role.arn) ?? role.origin.range?.start ?? 0;
     const candidate = canonicalPolicy(role.trustPolicy.text);
-    if (candidate === null) return { roleArn: role.arn, offset, change: null, problem: 'its trust policy is not valid JSON' };
+    if (candidate === null)
+      return { roleArn: role.arn, offset, change: null, problem: 'its trust policy is not valid JSON' };
     const trustChanged = !now || canonicalPolicy(now.trustPolicy.text) !== candidate;
     const maxChanged = !now || now.maxSessionDuration !== role.maxSessionDuration;
-    const change: RoleChange | null = trustChanged || maxChanged
-      ? { roleArn: role.arn, ...(trustChanged ? { trustPolicy: { text: role.trustPolicy.text, origin: { kind: 'snapshot', file } } } : {}), ...(maxChanged ? { maxSessionDuration: role.maxSessionDuration } : {}) }
-      : null;
+    const change: RoleChange | null =
+      trustChanged || maxChanged
+        ? {
+            roleArn: role.arn,
+            ...(trustChanged
+              ? { trustPolicy: { text: role.trustPolicy.text, origin: { kind: 'snapshot', file } } }
+              : {}),
+            ...(maxChanged ? { maxSessionDuration: role.maxSessionDuration } : {}),
+          }
+        : null;
     return { roleArn: role.arn, offset, change, problem: null };
   });
 }
@@ -130,7 +194,13 @@ export function matchTrustFile(fileName: string, saved: string, roles: readonly 
   const canonical = canonicalPolicy(saved);
   const same = canonical === null ? [] : roles.filter((r) => canonicalPolicy(r.trustPolicy.text) === canonical);
   if (same.length === 1) return same[0];
-  const base = fileName.replace(/\\/g, '/').split('/').pop()!.replace(/\.json$/i, '').replace(/([._-](trust|trust-policy|assume-role-policy))$/i, '').toLowerCase();
+  const base = fileName
+    .replace(/\\/g, '/')
+    .split('/')
+    .pop()!
+    .replace(/\.json$/i, '')
+    .replace(/([._-](trust|trust-policy|assume-role-policy))$/i, '')
+    .toLowerCase();
   const named = (same.length > 1 ? same : roles).filter((r) => r.roleName.toLowerCase() === base);
   return named.length === 1 ? named[0] : null;
 }
@@ -138,9 +208,16 @@ export function matchTrustFile(fileName: string, saved: string, roles: readonly 
 /** The change an edited trust policy file makes to its role (null when the buffer equals the role's policy). */
 export function trustFileRole(role: RoleRecord, file: string, text: string): DocumentRole {
   const candidate = canonicalPolicy(text);
-  if (candidate === null) return { roleArn: role.arn, offset: 0, change: null, problem: 'the edited policy is not valid JSON' };
-  if (candidate === canonicalPolicy(role.trustPolicy.text)) return { roleArn: role.arn, offset: 0, change: null, problem: null };
-  return { roleArn: role.arn, offset: 0, change: { roleArn: role.arn, trustPolicy: { text, origin: { kind: 'snapshot', file } } }, problem: null };
+  if (candidate === null)
+    return { roleArn: role.arn, offset: 0, change: null, problem: 'the edited policy is not valid JSON' };
+  if (candidate === canonicalPolicy(role.trustPolicy.text))
+    return { roleArn: role.arn, offset: 0, change: null, problem: null };
+  return {
+    roleArn: role.arn,
+    offset: 0,
+    change: { roleArn: role.arn, trustPolicy: { text, origin: { kind: 'snapshot', file } } },
+    problem: null,
+  };
 }
 
 /** True when a usage targets the role (same account and name, as IAM matches it). */

@@ -43,7 +43,12 @@ export function policyView(raw: string): PolicyView {
         if (!single) text += pad;
         const start = text.length;
         text += body;
-        statements.push({ index: k, sid: isRecord(stmt) && typeof stmt.Sid === 'string' ? stmt.Sid : null, start, end: text.length });
+        statements.push({
+          index: k,
+          sid: isRecord(stmt) && typeof stmt.Sid === 'string' ? stmt.Sid : null,
+          start,
+          end: text.length,
+        });
         if (!single) text += k < list.length - 1 ? ',\n' : '\n';
       });
       if (!single) text += '  ]';
@@ -61,7 +66,7 @@ export function findStatement(view: PolicyView, label: string | undefined | null
   if (label === undefined || label === null || label === '') return null;
   const bySid = view.statements.find((s) => s.sid !== null && s.sid !== '' && s.sid === label);
   if (bySid) return bySid;
-  return /^\d+$/.test(label) ? view.statements[Number(label)] ?? null : null;
+  return /^\d+$/.test(label) ? (view.statements[Number(label)] ?? null) : null;
 }
 
 /** Short summary of a statement for tree items: effect, principals, condition keys. */
@@ -84,7 +89,9 @@ export function describeStatement(stmt: unknown): { label: string; principals: s
       for (const [key, v] of Object.entries(block)) {
         const values = Array.isArray(v) ? v : [v];
         // ExternalId values in a trust policy are shared secrets of a kind: show the key, not the value.
-        const shown = /externalid/i.test(key) ? `(${values.length} value${values.length === 1 ? '' : 's'})` : JSON.stringify(v);
+        const shown = /externalid/i.test(key)
+          ? `(${values.length} value${values.length === 1 ? '' : 's'})`
+          : JSON.stringify(v);
         conditions.push(`${op} ${key} ${shown}`);
       }
     }

@@ -68,7 +68,13 @@ export function parseStoredSession(json: string | undefined): StoredSession | nu
     const v: unknown = JSON.parse(json);
     if (typeof v !== 'object' || v === null) return null;
     const o = v as Record<string, unknown>;
-    if (typeof o.accessKeyId !== 'string' || typeof o.secretAccessKey !== 'string' || typeof o.sessionToken !== 'string' || typeof o.expiration !== 'string') return null;
+    if (
+      typeof o.accessKeyId !== 'string' ||
+      typeof o.secretAccessKey !== 'string' ||
+      typeof o.sessionToken !== 'string' ||
+      typeof o.expiration !== 'string'
+    )
+      return null;
     if (Number.isNaN(Date.parse(o.expiration))) return null;
     return {
       accessKeyId: o.accessKeyId,
@@ -84,7 +90,12 @@ export function parseStoredSession(json: string | undefined): StoredSession | nu
 }
 
 /** A session name like the pipeline's: Jenkins' default for withAWS, with the job name the workspace folder. */
-export function defaultSessionName(usageSessionName: string | null, kind: string, jobName: string, user: string): string {
+export function defaultSessionName(
+  usageSessionName: string | null,
+  kind: string,
+  jobName: string,
+  user: string,
+): string {
   const fromPipeline = usageSessionName && /^[\w+=,.@-]{2,64}$/.test(usageSessionName) ? usageSessionName : null;
   if (fromPipeline) return fromPipeline;
   const base = kind === 'credentials-binding' ? 'Jenkins' : `Jenkins-${jobName}-local-${user}`;

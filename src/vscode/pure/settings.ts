@@ -30,7 +30,9 @@ function str(value: unknown): string | null {
 }
 
 function strings(value: unknown): string[] {
-  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string' && v.trim() !== '').map((v) => v.trim()) : [];
+  return Array.isArray(value)
+    ? value.filter((v): v is string => typeof v === 'string' && v.trim() !== '').map((v) => v.trim())
+    : [];
 }
 
 function stringRecord(value: unknown): Record<string, string> {
@@ -76,7 +78,10 @@ export function setByWorkspace(inspected: InspectedSetting | undefined): boolean
  * A getter for settingsFrom over a configuration section: user-only keys through `inspect` (user
  * settings only), the others through `get`.
  */
-export function settingsGetter(get: (key: string) => unknown, inspect: (key: string) => InspectedSetting | undefined): (key: string) => unknown {
+export function settingsGetter(
+  get: (key: string) => unknown,
+  inspect: (key: string) => InspectedSetting | undefined,
+): (key: string) => unknown {
   const userOnly = new Set<string>(USER_ONLY_SETTINGS);
   return (key) => (userOnly.has(key) ? userValue(inspect(key)) : get(key));
 }
@@ -86,7 +91,10 @@ export function settingsGetter(get: (key: string) => unknown, inspect: (key: str
  * sets are kept apart so they can be held inside the workspace folder.
  */
 export function snapshotSettings(inspected: InspectedSetting | undefined): { user: string[]; workspace: string[] } {
-  return { user: strings(inspected?.globalValue), workspace: [...strings(inspected?.workspaceValue), ...strings(inspected?.workspaceFolderValue)] };
+  return {
+    user: strings(inspected?.globalValue),
+    workspace: [...strings(inspected?.workspaceValue), ...strings(inspected?.workspaceFolderValue)],
+  };
 }
 
 /** Builds Settings from a getter over `rolecall.*` keys (e.g. `workspace.getConfiguration('rolecall').get`). */
@@ -104,12 +112,19 @@ export function settingsFrom(get: (key: string) => unknown): Settings {
     },
     caller: str(get('caller')),
     jenkinsCasc: strings(get('jenkinsCasc')),
-    cacheTtlSeconds: typeof ttl === 'number' && Number.isFinite(ttl) && ttl >= 0 ? Math.min(Math.floor(ttl), 86_400) : DEFAULT_CACHE_TTL,
+    cacheTtlSeconds:
+      typeof ttl === 'number' && Number.isFinite(ttl) && ttl >= 0
+        ? Math.min(Math.floor(ttl), 86_400)
+        : DEFAULT_CACHE_TTL,
   };
 }
 
 /** Settings keys whose change needs the IAM source rebuilt. */
 export function iamChanged(a: Settings, b: Settings): boolean {
   // Callers read from JCasC are resolved with the IAM data (instance profiles), so they are rebuilt with it.
-  return JSON.stringify(a.iam) !== JSON.stringify(b.iam) || a.cacheTtlSeconds !== b.cacheTtlSeconds || JSON.stringify(a.jenkinsCasc) !== JSON.stringify(b.jenkinsCasc);
+  return (
+    JSON.stringify(a.iam) !== JSON.stringify(b.iam) ||
+    a.cacheTtlSeconds !== b.cacheTtlSeconds ||
+    JSON.stringify(a.jenkinsCasc) !== JSON.stringify(b.jenkinsCasc)
+  );
 }

@@ -41,7 +41,11 @@ export function renderStatus(state: StatusState): StatusView {
         warning: true,
       };
     case 'iam-unavailable':
-      return { text: '$(cloud-offline) RoleCall: IAM unavailable', tooltip: `RoleCall: ${state.reason}`, warning: true };
+      return {
+        text: '$(cloud-offline) RoleCall: IAM unavailable',
+        tooltip: `RoleCall: ${state.reason}`,
+        warning: true,
+      };
     case 'expiring':
       return {
         text: `$(key) ${formatCountdown(state.msLeft)}`,

@@ -21,13 +21,16 @@ export const TRUST_CODES: ReadonlySet<FindingCode> = new Set<FindingCode>([
 ]);
 
 export type Decision =
-  | { kind: 'allow'; detail: string }
-  | { kind: 'deny'; finding: Finding }
-  | { kind: 'unknown'; detail: string };
+  { kind: 'allow'; detail: string } | { kind: 'deny'; finding: Finding } | { kind: 'unknown'; detail: string };
 
 /** Findings that belong to a usage: inside its call range. */
 export function findingsOf(usage: Usage, findings: Finding[]): Finding[] {
-  return findings.filter((f) => f.file === usage.file && f.range.start >= usage.range.start && f.range.start < Math.max(usage.range.end, usage.range.start + 1));
+  return findings.filter(
+    (f) =>
+      f.file === usage.file &&
+      f.range.start >= usage.range.start &&
+      f.range.start < Math.max(usage.range.end, usage.range.start + 1),
+  );
 }
 
 /** The trust decision as the engine's findings tell it: a failing check denies; no IAM data is unknown, never "ok". */
@@ -37,9 +40,12 @@ export function decide(usage: Usage, findings: Finding[], iamCovered: boolean): 
   if (deny) return { kind: 'deny', finding: deny };
   const unavailable = own.find((f) => f.code === 'iam-unavailable');
   if (unavailable) return { kind: 'unknown', detail: unavailable.message };
-  if (!usage.roleArn && usage.kind !== 'sh-get-session-token') return { kind: 'unknown', detail: 'the role ARN could not be resolved' };
-  if (!iamCovered) return { kind: 'unknown', detail: 'no IAM data covers this account (add a snapshot or enable live IAM)' };
-  if (!usage.caller) return { kind: 'unknown', detail: 'the caller is unknown: set `rolecall.caller` or `callers` in .rolecall.json' };
+  if (!usage.roleArn && usage.kind !== 'sh-get-session-token')
+    return { kind: 'unknown', detail: 'the role ARN could not be resolved' };
+  if (!iamCovered)
+    return { kind: 'unknown', detail: 'no IAM data covers this account (add a snapshot or enable live IAM)' };
+  if (!usage.caller)
+    return { kind: 'unknown', detail: 'the caller is unknown: set `rolecall.caller` or `callers` in .rolecall.json' };
   return { kind: 'allow', detail: 'the trust policy lets the caller assume the role and no check failed' };
 }
 
@@ -59,42 +65,81 @@ const ARG_LABELS: Array<[UsageArg, string]> = [
 ];
 
 /** Markdown for the hover on a usage. Never includes a secret value (ExternalIds from credentials). */
-export function hoverMarkdown(usage: Usage, findings: Finding[], opts: { iamCovered: boolean; maxSessionDuration: number | null; statementLink?: string | null; allowedBy?: string | null; callerSourceLink?: string | null }): string {
+export function hoverMarkdown(
+  usage: Usage,
+  findings: Finding[],
+  opts: {
+    iamCovered: boolean;
+    maxSessionDuration: number | null;
+    statementLink?: string | null;
+    allowedBy?: string | null;
+    callerSourceLink?: string | null;
+  },
+): string {
   const lines: string[] = [];
   lines.push(`**RoleCall** · \`${usage.kind}\``);
   lines.push('');
-  lines.push(`- **Role:** ${usage.roleArn ? `\`${usage.roleArn}\`` : usage.kind === 'sh-get-session-token' ? '_(GetSessionToken: no role)_' : `_unresolved_ (${md(usage.role ?? 'no role given')})`}`);
-  lines.push(`- **Caller:** ${usage.caller ? `\`${usage.caller}\`` : '_unknown_'}${usage.callerOrigin ? ` — ${md(usage.callerOrigin)}` : ''}`);
+  lines.push(
+    `- **Role:** ${usage.roleArn ? `\`${usage.roleArn}\`` : usage.kind === 'sh-get-session-token' ? '_(GetSessionToken: no role)_' : `_unresolved_ (${md(usage.role ?? 'no role given')})`}`,
+  );
+  lines.push(
+    `- **Caller:** ${usage.caller ? `\`${usage.caller}\`` : '_unknown_'}${usage.callerOrigin ? ` — ${md(usage.callerOrigin)}` : ''}`,
+  );
   if (usage.callerSource && usage.callerSource.kind !== 'none') {
     const label = md(callerSourceLabel(usage.callerSource));
     lines.push(`- **Caller from:** ${opts.callerSourceLink ? `[${label}](${opts.callerSourceLink})` : label}`);
   }
   if (usage.callerChoices && usage.callerChoices.length > 1) {
-    lines.push(`- **Label choices:** each is checked — ${usage.callerChoices.map((c) => `\`${c.caller ?? 'unknown'}\` (${md(c.choice)})`).join('; ')}`);
+    lines.push(
+      `- **Label choices:** each is checked — ${usage.callerChoices.map((c) => `\`${c.caller ?? 'unknown'}\` (${md(c.choice)})`).join('; ')}`,
+    );
   }
   const decision = decide(usage, findings, opts.iamCovered);
   if (decision.kind === 'deny') {
     const stmt = decision.finding.related?.find((r) => r.statement !== undefined);
-    const link = opts.statementLink ? ` ([statement ${md(stmt?.statement ?? '')}](${opts.statementLink}))` : stmt?.statement ? ` (statement ${md(stmt.statement)})` : '';
+    const link = opts.statementLink
+      ? ` ([statement ${md(stmt?.statement ?? '')}](${opts.statementLink}))`
+      : stmt?.statement
+        ? ` (statement ${md(stmt.statement)})`
+        : '';
     lines.push(`- **Decision:** $(error) deny — \`${decision.finding.code}\`: ${md(decision.finding.message)}${link}`);
   } else if (decision.kind === 'allow') {
-    const by = opts.allowedBy ? `trust statement ${md(opts.allowedBy)} lets the caller in and no check failed` : md(decision.detail);
-    lines.push(`- **Decision:** $(pass) allow — ${by}${opts.statementLink ? ` ([trust policy](${opts.statementLink}))` : ''}`);
+    const by = opts.allowedBy
+      ? `trust statement ${md(opts.allowedBy)} lets the caller in and no check failed`
+      : md(decision.detail);
+    lines.push(
+      `- **Decision:** $(pass) allow — ${by}${opts.statementLink ? ` ([trust policy](${opts.statementLink}))` : ''}`,
+    );
   } else {
     lines.push(`- **Decision:** $(question) unknown — ${md(decision.detail)}`);
   }
-  const duration = usage.duration === null ? 'STS default (3600 s)' : `${usage.duration} s${usage.durationDefaulted ? ' (plugin default)' : ''}`;
-  lines.push(`- **Duration:** ${duration}${opts.maxSessionDuration !== null ? ` · role MaxSessionDuration ${opts.maxSessionDuration} s` : ''}`);
+  const duration =
+    usage.duration === null
+      ? 'STS default (3600 s)'
+      : `${usage.duration} s${usage.durationDefaulted ? ' (plugin default)' : ''}`;
+  lines.push(
+    `- **Duration:** ${duration}${opts.maxSessionDuration !== null ? ` · role MaxSessionDuration ${opts.maxSessionDuration} s` : ''}`,
+  );
   const ext = usage.externalId;
   if (ext.present) {
     const r = ext.resolved;
-    const shown = !r ? 'present' : r.secret ? `from ${r.origin.source} \`${md(r.origin.reference ?? '?')}\` (value hidden)` : r.value !== null ? `\`${md(r.value)}\`` : 'unresolved';
+    const shown = !r
+      ? 'present'
+      : r.secret
+        ? `from ${r.origin.source} \`${md(r.origin.reference ?? '?')}\` (value hidden)`
+        : r.value !== null
+          ? `\`${md(r.value)}\``
+          : 'unresolved';
     lines.push(`- **ExternalId:** ${shown}`);
   } else {
     lines.push('- **ExternalId:** none');
   }
-  lines.push(`- **Session name:** ${usage.roleSessionName ? `\`${md(usage.roleSessionName)}\`` : '_plugin default_'} · **MFA:** ${usage.mfa ? 'yes' : 'no'}`);
-  const origins = ARG_LABELS.filter(([arg]) => usage.origins[arg]).map(([arg, label]) => `${label}: ${md(usage.origins[arg]!.description)}`);
+  lines.push(
+    `- **Session name:** ${usage.roleSessionName ? `\`${md(usage.roleSessionName)}\`` : '_plugin default_'} · **MFA:** ${usage.mfa ? 'yes' : 'no'}`,
+  );
+  const origins = ARG_LABELS.filter(([arg]) => usage.origins[arg]).map(
+    ([arg, label]) => `${label}: ${md(usage.origins[arg]!.description)}`,
+  );
   if (origins.length) {
     lines.push('');
     lines.push('_Where the values come from_');
@@ -112,8 +157,16 @@ export function allowingStatement(role: RoleRecord, usage: Usage): string | null
   if (ext) context['sts:ExternalId'] = ext;
   if (usage.mfa) context['aws:MultiFactorAuthPresent'] = 'true';
   try {
-    const evaluation = explainAssumeRole({ trustPolicy: role.trustPolicy.text, roleArn: usage.roleArn, principal: usage.caller, context });
-    return evaluation.reasons.find((r) => r.source === 'trust-policy' && r.matched && r.effect === 'Allow')?.statement ?? null;
+    const evaluation = explainAssumeRole({
+      trustPolicy: role.trustPolicy.text,
+      roleArn: usage.roleArn,
+      principal: usage.caller,
+      context,
+    });
+    return (
+      evaluation.reasons.find((r) => r.source === 'trust-policy' && r.matched && r.effect === 'Allow')?.statement ??
+      null
+    );
   } catch {
     return null;
   }

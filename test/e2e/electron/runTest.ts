@@ -11,7 +11,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { downloadAndUnzipVSCode, runTests } from '@vscode/test-electron';
 
-export const SKIP_MESSAGE = 'skipped: @vscode/test-electron needs to download VS Code, which this machine cannot; the code-server suite covers it';
+export const SKIP_MESSAGE =
+  'skipped: @vscode/test-electron needs to download VS Code, which this machine cannot; the code-server suite covers it';
 
 async function main(): Promise<number> {
   const repoRoot = path.resolve(__dirname, '..', '..', '..');
@@ -20,7 +21,10 @@ async function main(): Promise<number> {
   let vscodeExecutablePath = process.env.VSCODE_EXECUTABLE_PATH;
   if (!vscodeExecutablePath) {
     try {
-      vscodeExecutablePath = await downloadAndUnzipVSCode({ version: process.env.ROLECALL_VSCODE_VERSION ?? 'stable', timeout: 20_000 });
+      vscodeExecutablePath = await downloadAndUnzipVSCode({
+        version: process.env.ROLECALL_VSCODE_VERSION ?? 'stable',
+        timeout: 20_000,
+      });
     } catch (err) {
       process.stdout.write(`${SKIP_MESSAGE} (${(err as Error)?.message ?? err})\n`);
       return 0;
@@ -36,7 +40,15 @@ async function main(): Promise<number> {
       extensionDevelopmentPath: repoRoot,
       extensionTestsPath: index,
       extensionTestsEnv: { ROLECALL_REPO_ROOT: repoRoot, ROLECALL_EXTHOST_RESULTS: results },
-      launchArgs: [workspace, '--disable-extensions', '--disable-workspace-trust', '--skip-welcome', '--skip-release-notes', '--user-data-dir', path.join(scratch, 'user-data')],
+      launchArgs: [
+        workspace,
+        '--disable-extensions',
+        '--disable-workspace-trust',
+        '--skip-welcome',
+        '--skip-release-notes',
+        '--user-data-dir',
+        path.join(scratch, 'user-data'),
+      ],
     });
     return 0;
   } catch (err) {

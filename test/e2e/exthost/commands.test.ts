@@ -29,7 +29,9 @@ describe('commands', () => {
   it('registers every command its manifest contributes', async () => {
     const ext = vscode.extensions.getExtension('rolecall.rolecall');
     assert.ok(ext, 'extension rolecall.rolecall is not loaded');
-    const contributed: string[] = (ext.packageJSON?.contributes?.commands ?? []).map((c: { command: string }) => c.command);
+    const contributed: string[] = (ext.packageJSON?.contributes?.commands ?? []).map(
+      (c: { command: string }) => c.command,
+    );
     assert.ok(contributed.length >= SHARED_COMMANDS.length, `manifest contributes only ${contributed.length} commands`);
     const all = new Set(await vscode.commands.getCommands(true));
     const missing = contributed.filter((c) => !all.has(c));
@@ -39,6 +41,9 @@ describe('commands', () => {
   it('contributes the Role Trust Explorer in its own view container', () => {
     const ext = vscode.extensions.getExtension('rolecall.rolecall');
     const views = ext?.packageJSON?.contributes?.views?.rolecall ?? [];
-    assert.ok(views.some((v: { id: string }) => v.id === 'rolecall.trustExplorer'), 'view rolecall.trustExplorer not contributed under container rolecall');
+    assert.ok(
+      views.some((v: { id: string }) => v.id === 'rolecall.trustExplorer'),
+      'view rolecall.trustExplorer not contributed under container rolecall',
+    );
   });
 });

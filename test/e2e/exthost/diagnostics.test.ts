@@ -47,11 +47,20 @@ describe('diagnostics', () => {
 
   for (const [file, expected] of Object.entries(EXPECTED)) {
     it(`${file}: the README's mistakes at the right lines`, async () => {
-      const { doc, diagnostics } = await diagnosticsFor(file, (ds) => expected.every(([line, code]) => ds.some((d) => d.range.start.line + 1 === line && codeOf(d) === code)));
+      const { doc, diagnostics } = await diagnosticsFor(file, (ds) =>
+        expected.every(([line, code]) => ds.some((d) => d.range.start.line + 1 === line && codeOf(d) === code)),
+      );
       for (const [line, code] of expected) {
         const d = diagnostics.find((x) => x.range.start.line + 1 === line && codeOf(x) === code);
-        assert.ok(d, `no ${code} on line ${line}; got ${JSON.stringify(diagnostics.map((x) => [x.range.start.line + 1, codeOf(x)]))}`);
-        assert.equal(d.severity, SEVERITY[FINDING_CODES[code as FindingCode].severity], `${code} has the contract's severity`);
+        assert.ok(
+          d,
+          `no ${code} on line ${line}; got ${JSON.stringify(diagnostics.map((x) => [x.range.start.line + 1, codeOf(x)]))}`,
+        );
+        assert.equal(
+          d.severity,
+          SEVERITY[FINDING_CODES[code as FindingCode].severity],
+          `${code} has the contract's severity`,
+        );
         assert.ok(!d.range.isEmpty, `${code} on line ${line} has an empty range`);
         assert.ok(doc.validateRange(d.range).isEqual(d.range), `${code} range lies outside the document`);
         assert.ok(d.message.length > 10, `${code} has a message`);
@@ -65,7 +74,11 @@ describe('diagnostics', () => {
         .filter((f) => f.file === file || f.file === `./${file}`)
         .map((f) => `${f.line} ${f.code}`)
         .sort();
-      const { diagnostics } = await diagnosticsFor(file, (ds) => ds.length >= want.length, want.length ? 20_000 : 3_000);
+      const { diagnostics } = await diagnosticsFor(
+        file,
+        (ds) => ds.length >= want.length,
+        want.length ? 20_000 : 3_000,
+      );
       const got = diagnostics.map((d) => `${d.range.start.line + 1} ${codeOf(d)}`).sort();
       assert.deepEqual(got, want);
       for (const d of diagnostics) {
@@ -77,15 +90,21 @@ describe('diagnostics', () => {
 
   it('a published result never changes when later edits are analysed (the engine moves kept usages in place)', async () => {
     const file = 'seed-000-external-id/Jenkinsfile.prod';
-    const api = (await activateRoleCall()) as { result(uri: vscode.Uri): { usages: unknown[]; findings: unknown[] } | undefined };
-    const { doc } = await diagnosticsFor(file, (ds) => ds.some((d) => codeOf(d) === 'invalid-role-arn' && d.range.start.line === 9));
+    const api = (await activateRoleCall()) as {
+      result(uri: vscode.Uri): { usages: unknown[]; findings: unknown[] } | undefined;
+    };
+    const { doc } = await diagnosticsFor(file, (ds) =>
+      ds.some((d) => codeOf(d) === 'invalid-role-arn' && d.range.start.line === 9),
+    );
     // A new line inside the first stage, above its withAWS: the usages below it move, and the document's
     // session carries them over by moving them (a blank line between statements is not even re-parsed).
     const newLineAbove = async (line: number): Promise<void> => {
       const edit = new vscode.WorkspaceEdit();
       edit.insert(doc.uri, new vscode.Position(line, 0), '\n');
       assert.ok(await vscode.workspace.applyEdit(edit));
-      await diagnosticsFor(file, (ds) => ds.some((d) => codeOf(d) === 'invalid-role-arn' && d.range.start.line === line + 1));
+      await diagnosticsFor(file, (ds) =>
+        ds.some((d) => codeOf(d) === 'invalid-role-arn' && d.range.start.line === line + 1),
+      );
     };
     // The first edit makes the open document's session publish; the second one is analysed by it again.
     await newLineAbove(9);
@@ -107,8 +126,14 @@ describe('diagnostics', () => {
     const edit = new vscode.WorkspaceEdit();
     edit.replace(doc.uri, new vscode.Range(9, at, 9, at + 13), "'222222222222'");
     assert.ok(await vscode.workspace.applyEdit(edit));
-    const { diagnostics } = await diagnosticsFor(file, (ds) => !ds.some((d) => codeOf(d) === 'invalid-role-arn' && d.range.start.line === 9));
-    assert.ok(!diagnostics.some((d) => codeOf(d) === 'invalid-role-arn' && d.range.start.line === 9), 'invalid-role-arn stays after the fix');
+    const { diagnostics } = await diagnosticsFor(
+      file,
+      (ds) => !ds.some((d) => codeOf(d) === 'invalid-role-arn' && d.range.start.line === 9),
+    );
+    assert.ok(
+      !diagnostics.some((d) => codeOf(d) === 'invalid-role-arn' && d.range.start.line === 9),
+      'invalid-role-arn stays after the fix',
+    );
     // Put it back for the other tests (the document is not saved).
     await vscode.commands.executeCommand('workbench.action.files.revert');
   });

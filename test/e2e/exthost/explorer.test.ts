@@ -10,7 +10,7 @@ interface Provider<T> {
 }
 
 function labelOf(item: vscode.TreeItem): string {
-  return typeof item.label === 'string' ? item.label : item.label?.label ?? '';
+  return typeof item.label === 'string' ? item.label : (item.label?.label ?? '');
 }
 
 describe('Role Trust Explorer data', () => {
@@ -28,31 +28,49 @@ describe('Role Trust Explorer data', () => {
 
   async function children(node?: unknown): Promise<Array<{ node: unknown; item: vscode.TreeItem; label: string }>> {
     const nodes = (await provider.getChildren(node)) ?? [];
-    return Promise.all(nodes.map(async (n) => {
-      const item = await provider.getTreeItem(n);
-      return { node: n, item, label: labelOf(item) };
-    }));
+    return Promise.all(
+      nodes.map(async (n) => {
+        const item = await provider.getTreeItem(n);
+        return { node: n, item, label: labelOf(item) };
+      }),
+    );
   }
 
   it('lists the four accounts of the snapshots', async () => {
     const labels = (await children()).map((c) => c.label);
-    for (const a of ['111111111111', '222222222222', '333333333333', '444444444444']) assert.ok(labels.includes(a), `account ${a} missing: ${labels.join(', ')}`);
+    for (const a of ['111111111111', '222222222222', '333333333333', '444444444444'])
+      assert.ok(labels.includes(a), `account ${a} missing: ${labels.join(', ')}`);
   });
 
   it('lists the roles of 222222222222 with statements and pipeline usages under them', async () => {
     const account = (await children()).find((c) => c.label === '222222222222');
     assert.ok(account);
     const roles = await children(account.node);
-    for (const r of ['jenkins', 'developer', 'admin']) assert.ok(roles.some((c) => c.label === r), `role ${r} missing: ${roles.map((c) => c.label).join(', ')}`);
+    for (const r of ['jenkins', 'developer', 'admin'])
+      assert.ok(
+        roles.some((c) => c.label === r),
+        `role ${r} missing: ${roles.map((c) => c.label).join(', ')}`,
+      );
     const jenkins = roles.find((c) => c.label === 'jenkins')!;
     assert.equal(jenkins.item.contextValue, 'role');
     const under = await children(jenkins.node);
-    assert.ok(under.some((c) => c.item.contextValue === 'statement'), `no statement under jenkins: ${under.map((c) => c.label).join(', ')}`);
+    assert.ok(
+      under.some((c) => c.item.contextValue === 'statement'),
+      `no statement under jenkins: ${under.map((c) => c.label).join(', ')}`,
+    );
     // Usages are grouped by who calls STS (and where that was read from).
     const callers = under.filter((c) => c.item.contextValue === 'caller');
     assert.ok(callers.length >= 1, `no caller group under jenkins: ${under.map((c) => c.label).join(', ')}`);
-    assert.ok(callers.some((c) => c.label === 'role/jenkins-slave' && /callers\.controller/.test(String(c.item.description))), `the controller's group says its source: ${callers.map((c) => `${c.label} ${c.item.description ?? ''}`).join(', ')}`);
-    const usages = (await Promise.all(callers.map((c) => children(c.node)))).flat().filter((c) => c.item.contextValue === 'usage');
-    assert.ok(usages.length >= 3, `expected the seed-000 usages of jenkins, got ${usages.map((c) => `${c.label} ${c.item.description ?? ''}`).join(', ')}`);
+    assert.ok(
+      callers.some((c) => c.label === 'role/jenkins-slave' && /callers\.controller/.test(String(c.item.description))),
+      `the controller's group says its source: ${callers.map((c) => `${c.label} ${c.item.description ?? ''}`).join(', ')}`,
+    );
+    const usages = (await Promise.all(callers.map((c) => children(c.node))))
+      .flat()
+      .filter((c) => c.item.contextValue === 'usage');
+    assert.ok(
+      usages.length >= 3,
+      `expected the seed-000 usages of jenkins, got ${usages.map((c) => `${c.label} ${c.item.description ?? ''}`).join(', ')}`,
+    );
   });
 });

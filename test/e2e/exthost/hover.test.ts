@@ -18,7 +18,12 @@ async function hoverAt(file: string, line: number, needle: string): Promise<stri
   const deadline = Date.now() + 10_000;
   let text = '';
   while (Date.now() < deadline) {
-    const hovers = (await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, new vscode.Position(line - 1, col + 2))) ?? [];
+    const hovers =
+      (await vscode.commands.executeCommand<vscode.Hover[]>(
+        'vscode.executeHoverProvider',
+        doc.uri,
+        new vscode.Position(line - 1, col + 2),
+      )) ?? [];
     text = hoverText(hovers);
     if (/RoleCall/.test(text)) return text;
     await new Promise((r) => setTimeout(r, 300));
@@ -36,7 +41,10 @@ describe('hover', () => {
     assert.ok(text.includes('arn:aws:iam::222222222222:role/jenkins'), `no resolved ARN in: ${text}`);
     assert.match(text, /deny/i, `no deny decision in: ${text}`);
     assert.match(text, /role-chaining-duration|duration-exceeds-max/, `no reason in: ${text}`);
-    assert.ok(text.includes('arn:aws:iam::111111111111:role/jenkins-slave'), `the caller (controller) is not named: ${text}`);
+    assert.ok(
+      text.includes('arn:aws:iam::111111111111:role/jenkins-slave'),
+      `the caller (controller) is not named: ${text}`,
+    );
   });
 
   it('resolves a role ARN through a Vault path and names Vault as the caller', async () => {

@@ -14,7 +14,11 @@ interface Provider<T> {
   getTreeItem(node: T): vscode.TreeItem | Thenable<vscode.TreeItem>;
 }
 
-async function waitFor(uri: vscode.Uri, ready: (ds: vscode.Diagnostic[]) => boolean, timeoutMs = 20_000): Promise<vscode.Diagnostic[]> {
+async function waitFor(
+  uri: vscode.Uri,
+  ready: (ds: vscode.Diagnostic[]) => boolean,
+  timeoutMs = 20_000,
+): Promise<vscode.Diagnostic[]> {
   const deadline = Date.now() + timeoutMs;
   let ds = rolecallDiagnostics(uri);
   while (!ready(ds) && Date.now() < deadline) {
@@ -38,24 +42,41 @@ describe('roles defined as code', () => {
 
   it('shows trust-policy findings inside the CloudFormation template and the Terraform file', async () => {
     const cfn = await vscode.workspace.openTextDocument(fileUri(CFN));
-    const invalid = (await waitFor(cfn.uri, (ds) => ds.some((d) => codeOf(d) === 'invalid-principal'))).find((d) => codeOf(d) === 'invalid-principal');
+    const invalid = (await waitFor(cfn.uri, (ds) => ds.some((d) => codeOf(d) === 'invalid-principal'))).find(
+      (d) => codeOf(d) === 'invalid-principal',
+    );
     assert.ok(invalid, 'invalid-principal in the CloudFormation template');
     assert.equal(invalid.range.start.line, lineOf(cfn, '!Join'), 'at the principal written with !Join');
     assert.equal(invalid.severity, vscode.DiagnosticSeverity.Warning);
     const tf = await vscode.workspace.openTextDocument(fileUri(TF));
-    const ds = await waitFor(tf.uri, (list) => list.some((d) => codeOf(d) === 'unsatisfiable-condition') && list.some((d) => codeOf(d) === 'trust-policy-drift'));
+    const ds = await waitFor(
+      tf.uri,
+      (list) =>
+        list.some((d) => codeOf(d) === 'unsatisfiable-condition') &&
+        list.some((d) => codeOf(d) === 'trust-policy-drift'),
+    );
     const unsat = ds.find((d) => codeOf(d) === 'unsatisfiable-condition');
-    assert.ok(unsat, `unsatisfiable-condition in agents.tf; got ${JSON.stringify(ds.map((d) => [d.range.start.line + 1, codeOf(d)]))}`);
-    assert.equal(unsat.range.start.line, lineOf(tf, '"Sid": "JenkinsAgents"') - 1, 'at the statement inside the heredoc');
+    assert.ok(
+      unsat,
+      `unsatisfiable-condition in agents.tf; got ${JSON.stringify(ds.map((d) => [d.range.start.line + 1, codeOf(d)]))}`,
+    );
+    assert.equal(
+      unsat.range.start.line,
+      lineOf(tf, '"Sid": "JenkinsAgents"') - 1,
+      'at the statement inside the heredoc',
+    );
     const drift = ds.find((d) => codeOf(d) === 'trust-policy-drift');
-    assert.ok(drift && drift.severity === vscode.DiagnosticSeverity.Information, 'the agent role differs from the snapshot: info');
+    assert.ok(
+      drift && drift.severity === vscode.DiagnosticSeverity.Information,
+      'the agent role differs from the snapshot: info',
+    );
   });
 
   it('marks roles from code in the Role Trust Explorer with the template location', async () => {
     const provider = api.trustExplorer as Provider<unknown>;
     assert.ok(provider, 'activate() exports trustExplorer');
     const item = async (n: unknown) => provider.getTreeItem(n);
-    const label = (i: vscode.TreeItem) => (typeof i.label === 'string' ? i.label : i.label?.label ?? '');
+    const label = (i: vscode.TreeItem) => (typeof i.label === 'string' ? i.label : (i.label?.label ?? ''));
     const accounts = (await provider.getChildren()) ?? [];
     let target: unknown;
     for (const a of accounts) if (label(await item(a)) === '333333333333') target = a;
@@ -76,7 +97,10 @@ describe('roles defined as code', () => {
     const uri = fileUri(CFN);
     const original = Buffer.from(await vscode.workspace.fs.readFile(uri)).toString('utf8');
     try {
-      const fixed = original.replace('!Join ["", ["arn:aws:iam:::", !Ref ToolsAccountId, ":root"]]', '!Sub "arn:aws:iam::${ToolsAccountId}:root"');
+      const fixed = original.replace(
+        '!Join ["", ["arn:aws:iam:::", !Ref ToolsAccountId, ":root"]]',
+        '!Sub "arn:aws:iam::${ToolsAccountId}:root"',
+      );
       assert.notEqual(fixed, original, 'the example template still has the broken principal');
       await vscode.workspace.fs.writeFile(uri, Buffer.from(fixed, 'utf8'));
       const ds = await waitFor(uri, (list) => !list.some((d) => codeOf(d) === 'invalid-principal'));

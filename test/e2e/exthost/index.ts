@@ -18,7 +18,10 @@ export async function run(): Promise<void> {
   const started = Date.now();
   const results: TestResult[] = [];
   const write = (done: boolean, extra: Record<string, unknown> = {}) =>
-    fs.writeFileSync(resultsFile + '.tmp', JSON.stringify({ done, started, finished: Date.now(), results, ...extra }, null, 2));
+    fs.writeFileSync(
+      resultsFile + '.tmp',
+      JSON.stringify({ done, started, finished: Date.now(), results, ...extra }, null, 2),
+    );
   const publish = (done: boolean, extra: Record<string, unknown> = {}) => {
     write(done, extra);
     fs.renameSync(resultsFile + '.tmp', resultsFile);
@@ -27,15 +30,25 @@ export async function run(): Promise<void> {
     const mocha = new Mocha({ ui: 'bdd', timeout: 60_000, color: false, reporter: 'spec' });
     const grep = process.env.ROLECALL_EXTHOST_GREP;
     if (grep) mocha.grep(grep);
-    const files = fs.readdirSync(__dirname).filter((f) => f.endsWith('.test.js')).sort();
+    const files = fs
+      .readdirSync(__dirname)
+      .filter((f) => f.endsWith('.test.js'))
+      .sort();
     for (const f of files) mocha.addFile(path.join(__dirname, f));
     await mocha.loadFilesAsync();
     const failures = await new Promise<number>((resolve) => {
       const runner = mocha.run((n) => resolve(n));
       const fileOf = (t: Mocha.Test) => path.basename(t.file ?? '');
-      runner.on('pass', (t) => results.push({ file: fileOf(t), title: t.fullTitle(), state: 'passed', ms: t.duration }));
+      runner.on('pass', (t) =>
+        results.push({ file: fileOf(t), title: t.fullTitle(), state: 'passed', ms: t.duration }),
+      );
       runner.on('fail', (t, err: Error) =>
-        results.push({ file: fileOf(t as Mocha.Test), title: t.fullTitle(), state: 'failed', error: `${err?.message ?? err}`.slice(0, 4000) }),
+        results.push({
+          file: fileOf(t as Mocha.Test),
+          title: t.fullTitle(),
+          state: 'failed',
+          error: `${err?.message ?? err}`.slice(0, 4000),
+        }),
       );
       runner.on('pending', (t) => results.push({ file: fileOf(t), title: t.fullTitle(), state: 'skipped' }));
       runner.on('test end', () => write(false));

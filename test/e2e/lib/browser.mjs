@@ -52,7 +52,9 @@ export async function openWorkbench(page, server, folder, query = '') {
   await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
   // The explorer (or any part) renders once the remote connection and workspace are up.
   await page.waitForSelector('.part.sidebar, .part.editor', { timeout: 60_000 });
-  await page.waitForFunction(() => !document.querySelector('.monaco-workbench .loading'), null, { timeout: 30_000 }).catch(() => {});
+  await page
+    .waitForFunction(() => !document.querySelector('.monaco-workbench .loading'), null, { timeout: 30_000 })
+    .catch(() => {});
 }
 
 /** Saves a full-page screenshot into the artifacts and returns its path. */
@@ -109,16 +111,28 @@ export async function openFile(page, relPath) {
   const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: base }).first();
   await row.waitFor({ state: 'visible', timeout: 15_000 });
   // Quick Open ranks fuzzy matches; wait for the exact path to be ranked first before Enter.
-  await page.waitForFunction(
-    ([p]) => {
-      const first = document.querySelector('.quick-input-widget .monaco-list-row[aria-selected="true"], .quick-input-widget .monaco-list-row.focused');
-      return !!first && (first.getAttribute('aria-label') ?? first.textContent ?? '').replace(/\s+/g, ' ').includes(p.split('/').slice(-2).join(' '));
-    },
-    [relPath],
-    { timeout: 5_000 },
-  ).catch(() => {});
+  await page
+    .waitForFunction(
+      ([p]) => {
+        const first = document.querySelector(
+          '.quick-input-widget .monaco-list-row[aria-selected="true"], .quick-input-widget .monaco-list-row.focused',
+        );
+        return (
+          !!first &&
+          (first.getAttribute('aria-label') ?? first.textContent ?? '')
+            .replace(/\s+/g, ' ')
+            .includes(p.split('/').slice(-2).join(' '))
+        );
+      },
+      [relPath],
+      { timeout: 5_000 },
+    )
+    .catch(() => {});
   await input.press('Enter');
-  await page.locator(`.tabs-container .tab.active[aria-label*="${base}"], .tabs-container .tab.active:has-text("${base}")`).first().waitFor({ timeout: 15_000 });
+  await page
+    .locator(`.tabs-container .tab.active[aria-label*="${base}"], .tabs-container .tab.active:has-text("${base}")`)
+    .first()
+    .waitFor({ timeout: 15_000 });
   await page.locator('.editor-instance .monaco-editor .view-lines').first().waitFor({ timeout: 15_000 });
 }
 
@@ -129,7 +143,9 @@ export async function openFile(page, relPath) {
  */
 export async function squiggles(page) {
   return page.evaluate(() => {
-    const editor = document.querySelector('.editor-group-container.active .monaco-editor') ?? document.querySelector('.monaco-editor');
+    const editor =
+      document.querySelector('.editor-group-container.active .monaco-editor') ??
+      document.querySelector('.monaco-editor');
     if (!editor) return [];
     const top = (el) => Math.round(el.getBoundingClientRect().top);
     const lines = new Map();
@@ -147,7 +163,11 @@ export async function squiggles(page) {
       if (line === undefined) {
         // Rows may differ by a pixel when zoomed; take the nearest gutter row.
         let best = Infinity;
-        for (const [t, n] of lines) if (Math.abs(t - rowTop) < best) { best = Math.abs(t - rowTop); line = n; }
+        for (const [t, n] of lines)
+          if (Math.abs(t - rowTop) < best) {
+            best = Math.abs(t - rowTop);
+            line = n;
+          }
       }
       const rect = sq.getBoundingClientRect();
       out.push({ line, severity, x: Math.round(rect.left), y: Math.round(rect.top), width: Math.round(rect.width) });
@@ -191,13 +211,21 @@ export async function focusEditor(page) {
 export async function problems(page) {
   await ensureProblemsPanel(page);
   return page.evaluate(() => {
-    const rows = document.querySelectorAll('.markers-panel .monaco-list-row, .markers-panel .monaco-table .monaco-list-row');
+    const rows = document.querySelectorAll(
+      '.markers-panel .monaco-list-row, .markers-panel .monaco-table .monaco-list-row',
+    );
     return [...rows].map((r) => (r.getAttribute('aria-label') || r.textContent || '').replace(/\s+/g, ' ').trim());
   });
 }
 
 export async function ensureProblemsPanel(page) {
-  if (!(await page.locator('.markers-panel').first().isVisible().catch(() => false))) {
+  if (
+    !(await page
+      .locator('.markers-panel')
+      .first()
+      .isVisible()
+      .catch(() => false))
+  ) {
     await page.keyboard.press('Escape');
     await page.keyboard.press(`${mod}+Shift+M`);
     await page.locator('.markers-panel').first().waitFor({ state: 'visible', timeout: 10_000 });
@@ -207,9 +235,11 @@ export async function ensureProblemsPanel(page) {
 /** Visible notification toasts' text. */
 export async function notifications(page) {
   return page.evaluate(() =>
-    [...document.querySelectorAll('.notifications-toasts .notification-toast, .notifications-center .notification-list-item')].map((n) =>
-      (n.textContent || '').replace(/\s+/g, ' ').trim(),
-    ),
+    [
+      ...document.querySelectorAll(
+        '.notifications-toasts .notification-toast, .notifications-center .notification-list-item',
+      ),
+    ].map((n) => (n.textContent || '').replace(/\s+/g, ' ').trim()),
   );
 }
 
@@ -234,7 +264,9 @@ export async function pageText(page) {
 /** Types into the Problems panel's filter box and returns the rows it leaves. */
 export async function filterProblems(page, text) {
   await ensureProblemsPanel(page);
-  const input = page.locator('.part.panel .viewpane-filter input, .part.panel .markers-panel-action-filter input').first();
+  const input = page
+    .locator('.part.panel .viewpane-filter input, .part.panel .markers-panel-action-filter input')
+    .first();
   await input.waitFor({ state: 'visible', timeout: 10_000 });
   await input.fill(text);
   // The panel filters after a short debounce; wait for the rows to settle.
@@ -251,8 +283,8 @@ export async function filterProblems(page, text) {
 
 async function problemRows(page) {
   return page.evaluate(() =>
-    [...document.querySelectorAll('.markers-panel .monaco-list-row')].map((r) =>
-      `${r.getAttribute('aria-label') ?? ''} | ${(r.textContent ?? '').replace(/\s+/g, ' ').trim()}`,
+    [...document.querySelectorAll('.markers-panel .monaco-list-row')].map(
+      (r) => `${r.getAttribute('aria-label') ?? ''} | ${(r.textContent ?? '').replace(/\s+/g, ' ').trim()}`,
     ),
   );
 }
@@ -261,9 +293,13 @@ async function problemRows(page) {
 export async function lineText(page, line) {
   await gotoLine(page, line);
   return page.evaluate((n) => {
-    const editor = document.querySelector('.editor-group-container.active .monaco-editor') ?? document.querySelector('.monaco-editor');
+    const editor =
+      document.querySelector('.editor-group-container.active .monaco-editor') ??
+      document.querySelector('.monaco-editor');
     const top = (el) => Math.round(el.getBoundingClientRect().top);
-    const gutter = [...editor.querySelectorAll('.margin-view-overlays .line-numbers')].find((g) => Number(g.textContent.trim()) === n);
+    const gutter = [...editor.querySelectorAll('.margin-view-overlays .line-numbers')].find(
+      (g) => Number(g.textContent.trim()) === n,
+    );
     if (!gutter) return '';
     const t = top(gutter.parentElement ?? gutter);
     const row = [...editor.querySelectorAll('.view-lines .view-line')].find((v) => Math.abs(top(v) - t) <= 2);
@@ -276,9 +312,13 @@ export async function tokenBox(page, line, needle) {
   await gotoLine(page, line);
   const box = await page.evaluate(
     ([n, word]) => {
-      const editor = document.querySelector('.editor-group-container.active .monaco-editor') ?? document.querySelector('.monaco-editor');
+      const editor =
+        document.querySelector('.editor-group-container.active .monaco-editor') ??
+        document.querySelector('.monaco-editor');
       const top = (el) => Math.round(el.getBoundingClientRect().top);
-      const gutter = [...editor.querySelectorAll('.margin-view-overlays .line-numbers')].find((g) => Number(g.textContent.trim()) === n);
+      const gutter = [...editor.querySelectorAll('.margin-view-overlays .line-numbers')].find(
+        (g) => Number(g.textContent.trim()) === n,
+      );
       if (!gutter) return null;
       const t = top(gutter.parentElement ?? gutter);
       const row = [...editor.querySelectorAll('.view-lines .view-line')].find((v) => Math.abs(top(v) - t) <= 2);
@@ -318,11 +358,19 @@ export async function hoverOver(page, line, needle, timeoutMs = 15_000) {
     // Measured on every try: CodeLens rows re-laid out after an edit move the text under the mouse.
     const box = await tokenBox(page, line, needle);
     await page.mouse.move(box.x + Math.min(8, box.width / 2), box.y + box.height / 2, { steps: 3 });
-    const hover = page.locator('.monaco-hover:not(.hidden) .monaco-hover-content, .monaco-hover:not(.hidden) .hover-contents').first();
+    const hover = page
+      .locator('.monaco-hover:not(.hidden) .monaco-hover-content, .monaco-hover:not(.hidden) .hover-contents')
+      .first();
     try {
       await hover.waitFor({ state: 'visible', timeout: 3_000 });
       // Providers answer asynchronously; wait for RoleCall's part rather than the first paint.
-      await page.waitForFunction(() => /RoleCall/.test(document.querySelector('.monaco-hover:not(.hidden)')?.textContent ?? ''), null, { timeout: 5_000 }).catch(() => {});
+      await page
+        .waitForFunction(
+          () => /RoleCall/.test(document.querySelector('.monaco-hover:not(.hidden)')?.textContent ?? ''),
+          null,
+          { timeout: 5_000 },
+        )
+        .catch(() => {});
       return (await page.locator('.monaco-hover:not(.hidden)').first().innerText()).replace(/\u00a0/g, ' ');
     } catch {
       await page.mouse.move(1, 1);
@@ -352,18 +400,36 @@ export async function applyQuickFix(page, line, needle, title) {
     await page.waitForTimeout(500);
   }
   const item = page.locator('.action-widget .monaco-list-row').filter({ hasText: title }).first();
-  if (!(await item.isVisible().catch(() => false))) throw new Error(`no quick fix ${title} on line ${line}; offered: ${JSON.stringify(items)}`);
+  if (!(await item.isVisible().catch(() => false)))
+    throw new Error(`no quick fix ${title} on line ${line}; offered: ${JSON.stringify(items)}`);
   await item.click();
-  await widget.first().waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => {});
+  await widget
+    .first()
+    .waitFor({ state: 'hidden', timeout: 5_000 })
+    .catch(() => {});
   await page.waitForTimeout(300);
 }
 
 /** Opens a view container from the activity bar by its title (e.g. "RoleCall"). */
 export async function openView(page, title) {
-  const item = page.locator(`.activitybar .action-item a[aria-label^="${title}"], .activitybar .action-item [aria-label^="${title}"]`).first();
+  const item = page
+    .locator(`.activitybar .action-item a[aria-label^="${title}"], .activitybar .action-item [aria-label^="${title}"]`)
+    .first();
   await item.waitFor({ state: 'visible', timeout: 20_000 });
-  const checked = await item.locator('xpath=..').getAttribute('aria-checked').catch(() => null);
-  if (checked !== 'true' && !(await page.locator(`.part.sidebar .composite.title h2[title^="${title}"], .part.sidebar .title-label h2:has-text("${title}")`).first().isVisible().catch(() => false))) {
+  const checked = await item
+    .locator('xpath=..')
+    .getAttribute('aria-checked')
+    .catch(() => null);
+  if (
+    checked !== 'true' &&
+    !(await page
+      .locator(
+        `.part.sidebar .composite.title h2[title^="${title}"], .part.sidebar .title-label h2:has-text("${title}")`,
+      )
+      .first()
+      .isVisible()
+      .catch(() => false))
+  ) {
     await item.click();
   }
   await page.waitForTimeout(300);
@@ -373,7 +439,10 @@ export async function openView(page, title) {
 export async function treeRows(page, paneTitle) {
   return page.evaluate((title) => {
     const panes = [...document.querySelectorAll('.part.sidebar .pane')];
-    const pane = panes.find((p) => (p.querySelector('.pane-header')?.textContent ?? '').toLowerCase().includes(title.toLowerCase())) ?? panes[0];
+    const pane =
+      panes.find((p) =>
+        (p.querySelector('.pane-header')?.textContent ?? '').toLowerCase().includes(title.toLowerCase()),
+      ) ?? panes[0];
     if (!pane) return [];
     return [...pane.querySelectorAll('.monaco-list-row')].map((r) => ({
       label: (r.querySelector('.label-name, .monaco-icon-label .label-name')?.textContent ?? '').trim(),
@@ -387,7 +456,12 @@ export async function treeRows(page, paneTitle) {
 
 /** Expands the first tree row whose label is `label` (clicking its twistie). */
 export async function expandTreeRow(page, label) {
-  const row = page.locator('.part.sidebar .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }) }).first();
+  const row = page
+    .locator('.part.sidebar .monaco-list-row')
+    .filter({
+      has: page.locator('.label-name', { hasText: new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }),
+    })
+    .first();
   await row.waitFor({ state: 'visible', timeout: 15_000 });
   if ((await row.getAttribute('aria-expanded')) !== 'true') {
     await row.locator('.monaco-tl-twistie').click();
@@ -405,12 +479,18 @@ export async function quickInput(page, { title, timeoutMs = 20_000 }) {
   let seen = '';
   while (Date.now() < deadline) {
     if (await widget.isVisible().catch(() => false)) {
-      seen = (await page.locator('.quick-input-widget .quick-input-title').innerText().catch(() => '')).trim();
+      seen = (
+        await page
+          .locator('.quick-input-widget .quick-input-title')
+          .innerText()
+          .catch(() => '')
+      ).trim();
       if (title.test(seen)) break;
     }
     await page.waitForTimeout(200);
   }
-  if (!title.test(seen)) throw new Error(`no quick input titled ${title} within ${timeoutMs} ms (last title: "${seen}")`);
+  if (!title.test(seen))
+    throw new Error(`no quick input titled ${title} within ${timeoutMs} ms (last title: "${seen}")`);
   const input = page.locator('.quick-input-widget input.input');
   const message = page.locator('.quick-input-widget .quick-input-message');
   return {
@@ -424,8 +504,16 @@ export async function quickInput(page, { title, timeoutMs = 20_000 }) {
     /** The validation message shown under the box ('' when the value is valid). */
     async validation() {
       await page.waitForTimeout(300);
-      const severe = page.locator('.quick-input-widget .quick-input-message.inputValidationError, .quick-input-widget .monaco-inputbox.error, .quick-input-widget .inputValidationError');
-      if (!(await severe.first().isVisible().catch(() => false))) return '';
+      const severe = page.locator(
+        '.quick-input-widget .quick-input-message.inputValidationError, .quick-input-widget .monaco-inputbox.error, .quick-input-widget .inputValidationError',
+      );
+      if (
+        !(await severe
+          .first()
+          .isVisible()
+          .catch(() => false))
+      )
+        return '';
       return (await message.innerText().catch(() => '')).trim() || 'invalid';
     },
     async accept() {
@@ -434,7 +522,12 @@ export async function quickInput(page, { title, timeoutMs = 20_000 }) {
     },
     async stillOpen() {
       if (!(await widget.isVisible().catch(() => false))) return false;
-      const now = (await page.locator('.quick-input-widget .quick-input-title').innerText().catch(() => '')).trim();
+      const now = (
+        await page
+          .locator('.quick-input-widget .quick-input-title')
+          .innerText()
+          .catch(() => '')
+      ).trim();
       return now === seen;
     },
     async pick(rowText) {

@@ -11,7 +11,9 @@ export const exthostSrc = path.join(repoRoot, 'test', 'e2e', 'exthost');
 /** Returns { dir, index, files } of the bundle. */
 export async function buildExthostTests(outdir = path.join(workDir, 'exthost-bundle')) {
   rmSync(outdir, { recursive: true, force: true });
-  const tests = readdirSync(exthostSrc).filter((f) => f.endsWith('.test.ts')).sort();
+  const tests = readdirSync(exthostSrc)
+    .filter((f) => f.endsWith('.test.ts'))
+    .sort();
   await build({
     entryPoints: [path.join(exthostSrc, 'index.ts'), ...tests.map((f) => path.join(exthostSrc, f))],
     outdir,
@@ -23,5 +25,9 @@ export async function buildExthostTests(outdir = path.join(workDir, 'exthost-bun
     external: ['vscode', 'mocha'],
     logLevel: 'warning',
   });
-  return { dir: outdir, index: path.join(outdir, 'index.js'), files: tests.map((f) => path.join(outdir, f.replace(/\.ts$/, '.js'))) };
+  return {
+    dir: outdir,
+    index: path.join(outdir, 'index.js'),
+    files: tests.map((f) => path.join(outdir, f.replace(/\.ts$/, '.js'))),
+  };
 }

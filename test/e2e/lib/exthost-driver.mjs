@@ -10,7 +10,14 @@ import { copyExamples, repoRoot, saveServerLog, startCodeServer, stopServer } fr
  * Runs the tests; returns { results, done, fatal, seconds, consoleTail }. Never throws for test
  * failures (the caller asserts), but throws when the editor never reports (a timeout).
  */
-export async function runExthostTests({ index, extensionPath = repoRoot, timeoutMs = 240_000, env = {}, settings = {}, name = 'exthost' }) {
+export async function runExthostTests({
+  index,
+  extensionPath = repoRoot,
+  timeoutMs = 240_000,
+  env = {},
+  settings = {},
+  name = 'exthost',
+}) {
   const started = Date.now();
   const bundleDir = path.dirname(index);
   const resultsFile = path.join(bundleDir, 'results.json');
@@ -18,7 +25,12 @@ export async function runExthostTests({ index, extensionPath = repoRoot, timeout
   let server;
   let browser;
   try {
-    server = await startCodeServer({ name, settings: { 'security.workspace.trust.enabled': false, ...settings }, vscodeOptions: ['enable-smoke-test-driver'], env });
+    server = await startCodeServer({
+      name,
+      settings: { 'security.workspace.trust.enabled': false, ...settings },
+      vscodeOptions: ['enable-smoke-test-driver'],
+      env,
+    });
     const ws = copyExamples(server.root);
     const extEnv = { ROLECALL_EXTHOST_RESULTS: resultsFile, ROLECALL_REPO_ROOT: repoRoot, ...env };
     const payload = [
@@ -44,7 +56,9 @@ export async function runExthostTests({ index, extensionPath = repoRoot, timeout
     }
     await screenshot(browser.page, `${name}-final`).catch(() => {});
     if (!report?.done) {
-      const partial = report ? ` (partial: ${report.results.length} test(s) reported, last: ${report.results.at(-1)?.title})` : '';
+      const partial = report
+        ? ` (partial: ${report.results.length} test(s) reported, last: ${report.results.at(-1)?.title})`
+        : '';
       throw new Error(
         `extension-host tests did not finish within ${timeoutMs / 1000}s${partial}; browser console tail:\n${browser.consoleLines.slice(-30).join('\n')}\nserver log tail:\n${server.log().slice(-2000)}`,
       );

@@ -8,7 +8,11 @@ import { repoRoot } from './server.mjs';
 export function cliScan(workspace, extraArgs = []) {
   const cli = path.join(repoRoot, 'dist', 'cli.js');
   if (!existsSync(cli)) throw new Error(`${cli} is missing: npm run package builds it`);
-  const res = spawnSync(process.execPath, [cli, 'scan', '.', '--format', 'json', ...extraArgs], { cwd: workspace, encoding: 'utf8', timeout: 60_000 });
+  const res = spawnSync(process.execPath, [cli, 'scan', '.', '--format', 'json', ...extraArgs], {
+    cwd: workspace,
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
   if (res.status !== 0 && res.status !== 1) throw new Error(`rolecall scan exited ${res.status}: ${res.stderr}`);
   try {
     return JSON.parse(res.stdout);

@@ -12,7 +12,14 @@ class E2eReporter extends Spec {
     super(runner, options);
     const results = [];
     runner.on(EVENT_TEST_PASS, (t) => results.push({ title: t.fullTitle(), state: 'passed', ms: t.duration }));
-    runner.on(EVENT_TEST_FAIL, (t, err) => results.push({ title: t.fullTitle(), state: 'failed', ms: t.duration, error: String(err && err.message).slice(0, 2000) }));
+    runner.on(EVENT_TEST_FAIL, (t, err) =>
+      results.push({
+        title: t.fullTitle(),
+        state: 'failed',
+        ms: t.duration,
+        error: String(err && err.message).slice(0, 2000),
+      }),
+    );
     runner.on(EVENT_TEST_PENDING, (t) => results.push({ title: t.fullTitle(), state: 'skipped' }));
     runner.once(EVENT_RUN_END, () => {
       const s = runner.stats;

@@ -3,7 +3,18 @@
 // TMPDIR and XDG_* dirs, under setsid (its own process group) on a free loopback port, and stops it
 // by killing that whole group — also when the test run fails, times out or is interrupted.
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, openSync, closeSync, readFileSync, rmSync, writeFileSync, readdirSync, existsSync } from 'node:fs';
+import {
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  closeSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+  readdirSync,
+  existsSync,
+} from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -74,14 +85,20 @@ export function copyExamples(root) {
 export function installVsix(vsix, extensionsDir) {
   const t = toolPaths();
   mkdirSync(extensionsDir, { recursive: true });
-  const res = spawnSync(t.nodeBin, [t.codeServerBin, '--extensions-dir', extensionsDir, '--install-extension', vsix, '--force'], {
-    env: isolatedEnv(path.dirname(extensionsDir), node24Env()),
-    encoding: 'utf8',
-    timeout: 120_000,
-  });
-  if (res.status !== 0) throw new Error(`installing ${vsix} failed (${res.status ?? res.signal}):\n${res.stdout}${res.stderr}`);
+  const res = spawnSync(
+    t.nodeBin,
+    [t.codeServerBin, '--extensions-dir', extensionsDir, '--install-extension', vsix, '--force'],
+    {
+      env: isolatedEnv(path.dirname(extensionsDir), node24Env()),
+      encoding: 'utf8',
+      timeout: 120_000,
+    },
+  );
+  if (res.status !== 0)
+    throw new Error(`installing ${vsix} failed (${res.status ?? res.signal}):\n${res.stdout}${res.stderr}`);
   const installed = readdirSync(extensionsDir).filter((d) => d.startsWith('rolecall.'));
-  if (installed.length === 0) throw new Error(`installing ${vsix} left no rolecall.* folder in ${extensionsDir}:\n${res.stdout}`);
+  if (installed.length === 0)
+    throw new Error(`installing ${vsix} left no rolecall.* folder in ${extensionsDir}:\n${res.stdout}`);
   return installed;
 }
 
@@ -100,7 +117,8 @@ function isolatedEnv(root, base) {
   const env = { ...base, ...dirs };
   // A developer's own AWS setup must not leak into a test, nor the parent's code-server session.
   for (const k of Object.keys(env)) {
-    if (/^(AWS_|VSCODE_|CODE_SERVER_)/.test(k) || k === 'PASSWORD' || k === 'HASHED_PASSWORD' || k === 'PORT') delete env[k];
+    if (/^(AWS_|VSCODE_|CODE_SERVER_)/.test(k) || k === 'PASSWORD' || k === 'HASHED_PASSWORD' || k === 'PORT')
+      delete env[k];
   }
   return env;
 }
@@ -191,7 +209,8 @@ export async function acquireRunLock(waitMs = 15 * 60_000, say = () => {}) {
       rmSync(lock, { force: true });
       continue;
     }
-    if (Date.now() > deadline) throw new Error(`another e2e run (pid ${holder}) has held ${lock} for over ${waitMs / 60_000} min`);
+    if (Date.now() > deadline)
+      throw new Error(`another e2e run (pid ${holder}) has held ${lock} for over ${waitMs / 60_000} min`);
     if (!told) {
       say(`another e2e run (pid ${holder}) is using this tree; waiting for it to finish`);
       told = true;
@@ -241,14 +260,19 @@ export async function startCodeServer(opts) {
   const port = opts.port ?? (await freePort());
   const args = [
     t.codeServerBin,
-    '--auth', 'none',
-    '--bind-addr', `${host}:${port}`,
+    '--auth',
+    'none',
+    '--bind-addr',
+    `${host}:${port}`,
     '--disable-telemetry',
     '--disable-update-check',
     '--disable-getting-started-override',
-    '--user-data-dir', userData,
-    '--extensions-dir', extensionsDir,
-    '--config', config,
+    '--user-data-dir',
+    userData,
+    '--extensions-dir',
+    extensionsDir,
+    '--config',
+    config,
     '--ignore-last-opened',
   ];
   for (const o of opts.vscodeOptions ?? []) args.push('--vscode-option', o);
@@ -293,7 +317,10 @@ async function waitForHttp(server, timeoutMs) {
   const deadline = Date.now() + timeoutMs;
   let last = '';
   while (Date.now() < deadline) {
-    if (server.exited) throw new Error(`code-server exited early (${JSON.stringify(server.exited)}); log:\n${server.log().slice(-3000)}`);
+    if (server.exited)
+      throw new Error(
+        `code-server exited early (${JSON.stringify(server.exited)}); log:\n${server.log().slice(-3000)}`,
+      );
     try {
       const res = await fetch(`${server.url}healthz`, { signal: AbortSignal.timeout(2000) });
       if (res.ok) return;
@@ -303,7 +330,9 @@ async function waitForHttp(server, timeoutMs) {
     }
     await new Promise((r) => setTimeout(r, 250));
   }
-  throw new Error(`code-server did not answer on ${server.url} within ${timeoutMs} ms (${last}); log:\n${server.log().slice(-3000)}`);
+  throw new Error(
+    `code-server did not answer on ${server.url} within ${timeoutMs} ms (${last}); log:\n${server.log().slice(-3000)}`,
+  );
 }
 
 /** Kills the server's process group (TERM, then KILL) and waits until it is gone. */

@@ -8,7 +8,11 @@ import { openBrowser, openWorkbench, pageText, saveArtifact, screenshot } from '
 import { copyExamples, saveServerLog, startCodeServer, stopServer } from './server.mjs';
 
 export function slug(s) {
-  return s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 80);
+  return s
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')
+    .slice(0, 80);
 }
 
 /**
@@ -23,7 +27,8 @@ export function useEditor(opts) {
   before(async function () {
     this.timeout(180_000);
     const seed = process.env.ROLECALL_E2E_EXTENSIONS_SEED;
-    if (!seed) throw new Error('ROLECALL_E2E_EXTENSIONS_SEED is not set: run the suite through `node test/e2e/run.mjs`');
+    if (!seed)
+      throw new Error('ROLECALL_E2E_EXTENSIONS_SEED is not set: run the suite through `node test/e2e/run.mjs`');
     const extra = opts.beforeStart ? await opts.beforeStart() : {};
     const settings = {
       'security.workspace.trust.enabled': opts.trusted === false,
@@ -33,7 +38,12 @@ export function useEditor(opts) {
     // Each suite gets its own copy of the installed extension (the server writes to its extensions dir).
     const extensionsDir = path.join(seed + '-' + name + '-' + process.pid);
     cpSync(seed, extensionsDir, { recursive: true });
-    h.server = await startCodeServer({ name, settings, env: { ...(opts.env ?? {}), ...(extra.env ?? {}) }, extensionsDir });
+    h.server = await startCodeServer({
+      name,
+      settings,
+      env: { ...(opts.env ?? {}), ...(extra.env ?? {}) },
+      extensionsDir,
+    });
     h.workspace = copyExamples(h.server.root);
     if (opts.prepareWorkspace) await opts.prepareWorkspace(h.workspace);
     h.browser = await openBrowser(name);

@@ -5,8 +5,19 @@
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import {
-  applyQuickFix, ensureProblemsPanel, filterProblems, focusEditor, gotoLine, hoverOver, lineText, openFile, runCommand, waitForNotification,
-  screenshot, waitForSquiggles, squiggles,
+  applyQuickFix,
+  ensureProblemsPanel,
+  filterProblems,
+  focusEditor,
+  gotoLine,
+  hoverOver,
+  lineText,
+  openFile,
+  runCommand,
+  waitForNotification,
+  screenshot,
+  waitForSquiggles,
+  squiggles,
 } from '../lib/browser.mjs';
 import { cliScan, findingsOf, usagesOf } from '../lib/oracle.mjs';
 import { useEditor } from '../lib/suite.mjs';
@@ -31,23 +42,39 @@ describe('diagnostics in the editor', function () {
       for (const [line, code] of expected) {
         const f = cli.find((x) => x.line === line && x.code === code);
         // The engine (through the CLI) must agree with the README before the editor can be judged.
-        assert.ok(f, `the CLI reports no ${code} on line ${line} of ${file}; it reports ${JSON.stringify(cli.map((x) => [x.line, x.code]))}`);
+        assert.ok(
+          f,
+          `the CLI reports no ${code} on line ${line} of ${file}; it reports ${JSON.stringify(cli.map((x) => [x.line, x.code]))}`,
+        );
         expectedLines.set(line, [...(expectedLines.get(line) ?? []), SEVERITY[f.severity]]);
       }
       await openFile(ed.page, file);
-      const seen = await waitForSquiggles(ed.page, (sq) => [...expectedLines.keys()].every((l) => sq.some((s) => s.line === l)));
+      const seen = await waitForSquiggles(ed.page, (sq) =>
+        [...expectedLines.keys()].every((l) => sq.some((s) => s.line === l)),
+      );
       for (const [line, severities] of expectedLines) {
         const here = seen.filter((s) => s.line === line).map((s) => s.severity);
-        assert.ok(here.length > 0, `no squiggle on line ${line} of ${file}; squiggles: ${JSON.stringify(seen.map((s) => [s.line, s.severity]))}`);
+        assert.ok(
+          here.length > 0,
+          `no squiggle on line ${line} of ${file}; squiggles: ${JSON.stringify(seen.map((s) => [s.line, s.severity]))}`,
+        );
         const strongest = severities.includes('error') ? 'error' : severities.includes('warning') ? 'warning' : 'info';
-        assert.ok(here.includes(strongest), `line ${line} of ${file} should show a ${strongest} squiggle, shows ${here.join(', ')}`);
+        assert.ok(
+          here.includes(strongest),
+          `line ${line} of ${file} should show a ${strongest} squiggle, shows ${here.join(', ')}`,
+        );
       }
       // And no squiggle where the engine reports nothing: every squiggled line lies inside a call the
       // CLI reports a finding for (multi-line calls squiggle every line their range covers).
       const usages = usagesOf(scan, file);
       const covered = (line) =>
         cli.some((f) => f.line === line) ||
-        usages.some((u) => line >= u.line && line <= (u.endLine ?? u.line) && cli.some((f) => f.line >= u.line && f.line <= (u.endLine ?? u.line)));
+        usages.some(
+          (u) =>
+            line >= u.line &&
+            line <= (u.endLine ?? u.line) &&
+            cli.some((f) => f.line >= u.line && f.line <= (u.endLine ?? u.line)),
+        );
       const stray = [...new Set(seen.map((s) => s.line))].filter((l) => !covered(l));
       assert.deepEqual(stray, [], `squiggles on lines the engine reports nothing for in ${file}`);
     });
@@ -59,16 +86,30 @@ describe('diagnostics in the editor', function () {
     await openFile(ed.page, 'iam/222222222222.json');
     await gotoLine(ed.page, f.line, f.column);
     const seen = await waitForSquiggles(ed.page, (sq) => sq.some((s) => s.line === f.line));
-    assert.ok(seen.some((s) => s.line === f.line && s.severity === 'error'), `no error squiggle on line ${f.line} of the snapshot: ${JSON.stringify(seen)}`);
+    assert.ok(
+      seen.some((s) => s.line === f.line && s.severity === 'error'),
+      `no error squiggle on line ${f.line} of the snapshot: ${JSON.stringify(seen)}`,
+    );
   });
 
   it('lists the findings in the Problems panel with their codes', async function () {
     await runCommand(ed.page, 'RoleCall: Scan Workspace Pipelines');
     await ensureProblemsPanel(ed.page);
-    const wanted = ['mfa-required', 'role-chaining-duration', 'invalid-principal', 'unsatisfiable-condition', 'invalid-session-name', 'role-not-found', 'hardcoded-secret'];
+    const wanted = [
+      'mfa-required',
+      'role-chaining-duration',
+      'invalid-principal',
+      'unsatisfiable-condition',
+      'invalid-session-name',
+      'role-not-found',
+      'hardcoded-secret',
+    ];
     for (const code of wanted) {
       const rows = await filterProblems(ed.page, code);
-      assert.ok(rows.some((r) => r.includes(code)), `Problems panel shows no ${code} entry; rows: ${JSON.stringify(rows.slice(0, 8))}`);
+      assert.ok(
+        rows.some((r) => r.includes(code)),
+        `Problems panel shows no ${code} entry; rows: ${JSON.stringify(rows.slice(0, 8))}`,
+      );
     }
     // Every code the CLI finds in the workspace's pipelines is listed too (the filter matches codes).
     // (The CLI may also report role-level codes at the snapshot JSON itself; the editor analyses pipelines.)
@@ -109,7 +150,10 @@ describe('diagnostics in the editor', function () {
     assert.match(after, /duration: 3600/, `line 15 after the fix: ${after}`);
     await ed.page.keyboard.press('Control+S');
     const rows = await waitForProblemsWithout(ed.page, 'role-chaining-duration', 'Jenkinsfile.prod', 15);
-    assert.ok(!rows.some((r) => /Ln 15\b|line 15\b/.test(r) && r.includes('Jenkinsfile.prod')), `role-chaining-duration still listed for line 15: ${JSON.stringify(rows)}`);
+    assert.ok(
+      !rows.some((r) => /Ln 15\b|line 15\b/.test(r) && r.includes('Jenkinsfile.prod')),
+      `role-chaining-duration still listed for line 15: ${JSON.stringify(rows)}`,
+    );
   });
 
   it('quick fix repairs the session name and the diagnostic goes away', async function () {
@@ -119,7 +163,10 @@ describe('diagnostics in the editor', function () {
     const after = await lineText(ed.page, 20);
     assert.match(after, /roleSessionName: 'jenkins-session'/, `line 20 after the fix: ${after}`);
     const rows = await waitForProblemsWithout(ed.page, 'invalid-session-name', 'Jenkinsfile.prod', 20);
-    assert.ok(!rows.some((r) => /Ln 20\b|line 20\b/.test(r) && r.includes('Jenkinsfile.prod')), `invalid-session-name still listed for line 20: ${JSON.stringify(rows)}`);
+    assert.ok(
+      !rows.some((r) => /Ln 20\b|line 20\b/.test(r) && r.includes('Jenkinsfile.prod')),
+      `invalid-session-name still listed for line 20: ${JSON.stringify(rows)}`,
+    );
     const sq = (await squiggles(ed.page)).filter((s) => s.line === 20);
     // The missing ExternalId is still an error on that line; only the session name was fixed.
     assert.ok(sq.length > 0, 'the remaining external-id-missing error should still be squiggled');

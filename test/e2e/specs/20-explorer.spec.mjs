@@ -10,9 +10,16 @@ describe('Role Trust Explorer', function () {
 
   it('shows the accounts of the IAM snapshots', async function () {
     await openView(ed.page, 'RoleCall');
-    const rows = await waitForRows(ed.page, (r) => ['111111111111', '222222222222', '333333333333', '444444444444'].every((a) => r.some((x) => x.label.startsWith(a))));
+    const rows = await waitForRows(ed.page, (r) =>
+      ['111111111111', '222222222222', '333333333333', '444444444444'].every((a) =>
+        r.some((x) => x.label.startsWith(a)),
+      ),
+    );
     for (const a of ['111111111111', '222222222222', '333333333333', '444444444444']) {
-      assert.ok(rows.some((r) => r.label.startsWith(a)), `account ${a} not in the explorer: ${JSON.stringify(rows.map((r) => r.label))}`);
+      assert.ok(
+        rows.some((r) => r.label.startsWith(a)),
+        `account ${a} not in the explorer: ${JSON.stringify(rows.map((r) => r.label))}`,
+      );
     }
   });
 
@@ -22,13 +29,20 @@ describe('Role Trust Explorer', function () {
     await openView(ed.page, 'RoleCall');
     let rows = await waitForRows(ed.page, (r) => r.some((x) => x.label === 'developer'));
     for (const role of ['jenkins', 'developer', 'admin']) {
-      assert.ok(rows.some((r) => r.label === role), `role ${role} not listed: ${JSON.stringify(rows.map((r) => r.label))}`);
+      assert.ok(
+        rows.some((r) => r.label === role),
+        `role ${role} not listed: ${JSON.stringify(rows.map((r) => r.label))}`,
+      );
     }
     await expandTreeRow(ed.page, 'developer');
     rows = await waitForRows(ed.page, (r) => r.some((x) => /^Statement/.test(x.label)));
     const statement = rows.find((r) => /Statement.*ForceMFA/.test(r.label) || /Statement/.test(r.label));
     assert.ok(statement, `no trust statement under developer: ${JSON.stringify(rows.map((r) => r.label))}`);
-    assert.match(`${statement.label} ${statement.description}`, /ForceMFA|arn:aws:iam:::root/, 'the statement shows its Sid or principal');
+    assert.match(
+      `${statement.label} ${statement.description}`,
+      /ForceMFA|arn:aws:iam:::root/,
+      'the statement shows its Sid or principal',
+    );
     // The usage of the role in seed-001's Jenkinsfile (line 11) appears once the workspace was scanned.
     rows = await waitForRows(ed.page, (r) => r.some((x) => /Jenkinsfile/.test(`${x.label} ${x.description}`)), 30_000);
     assert.ok(

@@ -28,7 +28,12 @@ describe('minting credentials', function () {
       return {
         settings: { 'rolecall.iam.endpointUrl': moto.url, 'rolecall.iam.region': 'us-east-1' },
         // Fake static credentials for the emulator: the "source identity" the pipeline would have.
-        env: { AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', AWS_REGION: 'us-east-1', AWS_EC2_METADATA_DISABLED: 'true' },
+        env: {
+          AWS_ACCESS_KEY_ID: 'testing',
+          AWS_SECRET_ACCESS_KEY: 'testing',
+          AWS_REGION: 'us-east-1',
+          AWS_EC2_METADATA_DISABLED: 'true',
+        },
       };
     },
   });
@@ -59,7 +64,11 @@ describe('minting credentials', function () {
     await q.accept();
     // 4. MFA code: 5 digits are refused with a message, 6 are accepted.
     q = await quickInput(page, { title: /MFA code/ });
-    assert.match(await q.prompt(), /arn:aws:iam::111111111111:mfa\/bob/, 'the MFA prompt names the device from .rolecall.json');
+    assert.match(
+      await q.prompt(),
+      /arn:aws:iam::111111111111:mfa\/bob/,
+      'the MFA prompt names the device from .rolecall.json',
+    );
     await q.type(MFA_BAD);
     const refusal = await q.validation();
     assert.match(refusal, /6|six/i, `no validation message for "${MFA_BAD}": ${refusal}`);
@@ -90,11 +99,19 @@ describe('minting credentials', function () {
     const sts = new STSClient({
       region: 'us-east-1',
       endpoint: moto.url,
-      credentials: { accessKeyId: creds.aws_access_key_id, secretAccessKey: creds.aws_secret_access_key, sessionToken: creds.aws_session_token },
+      credentials: {
+        accessKeyId: creds.aws_access_key_id,
+        secretAccessKey: creds.aws_secret_access_key,
+        sessionToken: creds.aws_session_token,
+      },
     });
     const who = await sts.send(new GetCallerIdentityCommand({}));
     sts.destroy();
-    assert.match(who.Arn ?? '', /:assumed-role\/admin\/bob-admin$/, `GetCallerIdentity with the minted keys: ${who.Arn}`);
+    assert.match(
+      who.Arn ?? '',
+      /:assumed-role\/admin\/bob-admin$/,
+      `GetCallerIdentity with the minted keys: ${who.Arn}`,
+    );
   });
 
   it('shows no secret in the page text or the extension logs', async function () {

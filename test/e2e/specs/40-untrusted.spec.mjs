@@ -45,7 +45,14 @@ describe('an untrusted workspace', function () {
       });
       endpointUrl = `http://127.0.0.1:${endpoint.address().port}`;
       // Fake credentials, so a call (if one were made) would really go out rather than stop at "no credentials".
-      return { env: { AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', AWS_REGION: 'us-east-1', AWS_EC2_METADATA_DISABLED: 'true' } };
+      return {
+        env: {
+          AWS_ACCESS_KEY_ID: 'testing',
+          AWS_SECRET_ACCESS_KEY: 'testing',
+          AWS_REGION: 'us-east-1',
+          AWS_EC2_METADATA_DISABLED: 'true',
+        },
+      };
     },
     prepareWorkspace(workspace) {
       // The workspace itself tries to switch on live AWS: restricted settings must not apply.
@@ -53,7 +60,11 @@ describe('an untrusted workspace', function () {
       mkdirSync(dir, { recursive: true });
       writeFileSync(
         path.join(dir, 'settings.json'),
-        JSON.stringify({ 'rolecall.iam.live': true, 'rolecall.iam.endpointUrl': endpointUrl, 'rolecall.iam.region': 'us-east-1' }, null, 2),
+        JSON.stringify(
+          { 'rolecall.iam.live': true, 'rolecall.iam.endpointUrl': endpointUrl, 'rolecall.iam.region': 'us-east-1' },
+          null,
+          2,
+        ),
       );
     },
   });
@@ -70,19 +81,29 @@ describe('an untrusted workspace', function () {
   it('opens in Restricted Mode', async function () {
     const bar = ed.page.locator('.statusbar');
     // The status bar's workspace-trust item is what tells a person the folder is not trusted.
-    await bar.filter({ hasText: /Restricted Mode/i }).first().waitFor({ state: 'visible', timeout: 20_000 });
+    await bar
+      .filter({ hasText: /Restricted Mode/i })
+      .first()
+      .waitFor({ state: 'visible', timeout: 20_000 });
     assert.match(await bar.innerText(), /Restricted Mode/i);
   });
 
   it(`still squiggles ${SEED_001} from the IAM snapshots`, async function () {
     const cli = findingsOf(scan, SEED_001);
     for (const [line, code] of FROM_SNAPSHOTS) {
-      assert.ok(cli.some((f) => f.line === line && f.code === code), `the CLI reports no ${code} on line ${line}: ${JSON.stringify(cli.map((f) => [f.line, f.code]))}`);
+      assert.ok(
+        cli.some((f) => f.line === line && f.code === code),
+        `the CLI reports no ${code} on line ${line}: ${JSON.stringify(cli.map((f) => [f.line, f.code]))}`,
+      );
     }
     await openFile(ed.page, SEED_001);
     const lines = FROM_SNAPSHOTS.map(([l]) => l);
     const seen = await waitForSquiggles(ed.page, (sq) => lines.every((l) => sq.some((s) => s.line === l)), 30_000);
-    for (const l of lines) assert.ok(seen.some((s) => s.line === l), `no squiggle on line ${l}: ${JSON.stringify(seen.map((s) => [s.line, s.severity]))}`);
+    for (const l of lines)
+      assert.ok(
+        seen.some((s) => s.line === l),
+        `no squiggle on line ${l}: ${JSON.stringify(seen.map((s) => [s.line, s.severity]))}`,
+      );
   });
 
   it('refuses to mint: a notification, and no MFA prompt', async function () {
@@ -94,7 +115,14 @@ describe('an untrusted workspace', function () {
     await page.waitForTimeout(2000);
     const widget = page.locator('.quick-input-widget');
     const open = await widget.isVisible().catch(() => false);
-    const title = open ? (await page.locator('.quick-input-widget .quick-input-title').innerText().catch(() => '')).trim() : '';
+    const title = open
+      ? (
+          await page
+            .locator('.quick-input-widget .quick-input-title')
+            .innerText()
+            .catch(() => '')
+        ).trim()
+      : '';
     assert.ok(!open, `a quick input opened after the refusal (title "${title}")`);
   });
 
@@ -115,10 +143,21 @@ describe('an untrusted workspace', function () {
       assert.match(l, /IAM source: 4 snapshot file\(s\)/, `the snapshots are not all loaded: ${l}`);
       assert.doesNotMatch(l, /live IAM/, `live IAM is on in an untrusted workspace: ${l}`);
     }
-    const forbidden = [/sts:AssumeRole/, /sts:GetSessionToken/, /cannot reach/i, /minting credentials for/i, /mint failed/, /default credentials are/];
+    const forbidden = [
+      /sts:AssumeRole/,
+      /sts:GetSessionToken/,
+      /cannot reach/i,
+      /minting credentials for/i,
+      /mint failed/,
+      /default credentials are/,
+    ];
     for (const re of forbidden) assert.doesNotMatch(log, re, `the RoleCall log shows an AWS call attempt (${re})`);
     // The only allowed mention of live IAM is the extension's own "off in an untrusted workspace".
-    const liveLines = log.split('\n').filter((l) => /live IAM/.test(l) && !/IAM source:/.test(l) && !/live IAM is off in an untrusted workspace/.test(l));
+    const liveLines = log
+      .split('\n')
+      .filter(
+        (l) => /live IAM/.test(l) && !/IAM source:/.test(l) && !/live IAM is off in an untrusted workspace/.test(l),
+      );
     assert.deepEqual(liveLines, [], 'live IAM lines in the RoleCall log');
     assert.deepEqual(connections, [], `the extension connected to the workspace's endpoint ${endpointUrl}`);
   });

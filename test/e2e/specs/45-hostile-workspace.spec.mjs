@@ -35,14 +35,30 @@ describe('a trusted workspace cannot steer RoleCall', function () {
         endpoint.listen(0, '127.0.0.1', resolve);
       });
       endpointUrl = `http://127.0.0.1:${endpoint.address().port}`;
-      return { env: { AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', AWS_REGION: 'us-east-1', AWS_EC2_METADATA_DISABLED: 'true' } };
+      return {
+        env: {
+          AWS_ACCESS_KEY_ID: 'testing',
+          AWS_SECRET_ACCESS_KEY: 'testing',
+          AWS_REGION: 'us-east-1',
+          AWS_EC2_METADATA_DISABLED: 'true',
+        },
+      };
     },
     prepareWorkspace(workspace) {
       const dir = path.join(workspace, '.vscode');
       mkdirSync(dir, { recursive: true });
       writeFileSync(
         path.join(dir, 'settings.json'),
-        JSON.stringify({ 'rolecall.iam.live': true, 'rolecall.iam.endpointUrl': endpointUrl, 'rolecall.iam.profile': 'workspace-chosen', 'rolecall.iam.snapshots': [path.join(outside, 'settings-token.json')] }, null, 2),
+        JSON.stringify(
+          {
+            'rolecall.iam.live': true,
+            'rolecall.iam.endpointUrl': endpointUrl,
+            'rolecall.iam.profile': 'workspace-chosen',
+            'rolecall.iam.snapshots': [path.join(outside, 'settings-token.json')],
+          },
+          null,
+          2,
+        ),
       );
       const configPath = path.join(workspace, '.rolecall.json');
       const config = JSON.parse(readFileSync(configPath, 'utf8'));
@@ -59,7 +75,10 @@ describe('a trusted workspace cannot steer RoleCall', function () {
   it('still squiggles the pipelines from the snapshots inside the workspace (the FIFO hangs nothing)', async function () {
     await openFile(ed.page, 'seed-001-mfa-users/Jenkinsfile');
     const seen = await waitForSquiggles(ed.page, (sq) => sq.some((s) => s.line === 18), 30_000);
-    assert.ok(seen.some((s) => s.line === 18), `no squiggle on line 18 (mfa-required): ${JSON.stringify(seen)}`);
+    assert.ok(
+      seen.some((s) => s.line === 18),
+      `no squiggle on line 18 (mfa-required): ${JSON.stringify(seen)}`,
+    );
   });
 
   it('ignores the workspace endpoint and profile, reads no file outside, never shows their content', async function () {
@@ -74,10 +93,20 @@ describe('a trusted workspace cannot steer RoleCall', function () {
     }
     assert.match(log, /rolecall\.iam\.endpointUrl from the workspace settings is ignored/);
     assert.match(log, /rolecall\.iam\.profile from the workspace settings is ignored/);
-    assert.match(log, /IAM snapshot '.*token\.json' from \.rolecall\.json is not read: it points outside the workspace folder/);
-    assert.match(log, /IAM snapshot '.*settings-token\.json' from the workspace settings is not read: it points outside the workspace folder/);
+    assert.match(
+      log,
+      /IAM snapshot '.*token\.json' from \.rolecall\.json is not read: it points outside the workspace folder/,
+    );
+    assert.match(
+      log,
+      /IAM snapshot '.*settings-token\.json' from the workspace settings is not read: it points outside the workspace folder/,
+    );
     assert.match(log, /pipe\.json: a FIFO \(named pipe\), not a regular file/);
-    assert.match(log, /IAM source: 4 snapshot file\(s\)(, \d+ IaC file\(s\))?, live IAM/, 'the four snapshots inside are read, live IAM is on (trusted)');
+    assert.match(
+      log,
+      /IAM source: 4 snapshot file\(s\)(, \d+ IaC file\(s\))?, live IAM/,
+      'the four snapshots inside are read, live IAM is on (trusted)',
+    );
     assert.doesNotMatch(log, /workspace-chosen/, 'the workspace profile was used');
     assert.ok(!log.includes(TOKEN) && !log.includes('ghp_'), 'content of an outside file reached the log');
     assert.ok(!(await pageText(page)).includes('ghp_'), 'content of an outside file reached the page');

@@ -5,7 +5,16 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { applyQuickFix, expandTreeRow, gotoLine, openFile, quickInput, runCommand, screenshot, treeRows } from '../lib/browser.mjs';
+import {
+  applyQuickFix,
+  expandTreeRow,
+  gotoLine,
+  openFile,
+  quickInput,
+  runCommand,
+  screenshot,
+  treeRows,
+} from '../lib/browser.mjs';
 import { useEditor } from '../lib/suite.mjs';
 
 /** The trust policy of seed 000's `jenkins` role, pretty-printed as an IAM repository would keep it. */
@@ -17,7 +26,10 @@ function jenkinsTrust(workspace) {
 }
 
 async function lensTexts(page) {
-  return page.locator('.editor-group-container.active .codelens-decoration a').allInnerTexts().catch(() => []);
+  return page
+    .locator('.editor-group-container.active .codelens-decoration a')
+    .allInnerTexts()
+    .catch(() => []);
 }
 
 async function waitForLens(page, re, timeoutMs = 30_000) {
@@ -50,13 +62,20 @@ describe("Role owner's side: grant document and trust-change impact", function (
     await applyQuickFix(ed.page, 18, 'withAWS', /Ask the role's owner for access/);
     const q = await quickInput(ed.page, { title: /format of the change/ });
     await q.pick('CloudFormation');
-    await ed.page.locator('.tabs-container .tab.active', { hasText: 'grant-for-admin' }).first().waitFor({ timeout: 20_000 });
+    await ed.page
+      .locator('.tabs-container .tab.active', { hasText: 'grant-for-admin' })
+      .first()
+      .waitFor({ timeout: 20_000 });
     await waitForLens(ed.page, /Copy the change/);
     const text = await activeText(ed.page);
     assert.match(text, /Add to AssumeRolePolicyDocument\.Statement of admin/);
     assert.match(text, /Effect: Allow/);
     assert.match(text, /AWS: arn:aws:iam::111111111111:user\/bob/);
-    assert.match(text, /Principal\.AWS is exactly arn:aws:iam::111111111111:user\/bob/, 'the reason for the principal is in the document');
+    assert.match(
+      text,
+      /Principal\.AWS is exactly arn:aws:iam::111111111111:user\/bob/,
+      'the reason for the principal is in the document',
+    );
     assert.doesNotMatch(text, /:root/, 'never the account root');
     await screenshot(ed.page, 'grant--document-opened-from-the-mfa-required-quick-fix');
   });
@@ -76,17 +95,30 @@ describe("Role owner's side: grant document and trust-change impact", function (
     const column = lines[line - 1].lastIndexOf('"') + 1;
     await gotoLine(ed.page, line, column);
     await ed.page.keyboard.type('-rotated');
-    await ed.page.waitForFunction(() => /Yz-rotated/.test(document.querySelector('.editor-group-container.active .view-lines')?.textContent ?? ''), null, { timeout: 10_000 });
+    await ed.page.waitForFunction(
+      () => /Yz-rotated/.test(document.querySelector('.editor-group-container.active .view-lines')?.textContent ?? ''),
+      null,
+      { timeout: 10_000 },
+    );
     const after = await waitForLens(ed.page, /this change breaks [1-9]\d* of them/);
     const k = Number(/breaks (\d+) of them/.exec(after.find((t) => /breaks \d+ of them/.test(t)))[1]);
-    assert.ok(after.some((t) => /Jenkinsfile\.prod:26 — external-id-mismatch/.test(t)), `a lens links the broken line: ${JSON.stringify(after)}`);
+    assert.ok(
+      after.some((t) => /Jenkinsfile\.prod:26 — external-id-mismatch/.test(t)),
+      `a lens links the broken line: ${JSON.stringify(after)}`,
+    );
     await screenshot(ed.page, 'grant--trust-policy-edit-breaks-k-lines');
-    await ed.page.locator('.editor-group-container.active .codelens-decoration a', { hasText: /this change breaks/ }).first().click();
+    await ed.page
+      .locator('.editor-group-container.active .codelens-decoration a', { hasText: /this change breaks/ })
+      .first()
+      .click();
     const q = await quickInput(ed.page, { title: /this change to .* breaks/ });
     const rows = await ed.page.locator('.quick-input-widget .monaco-list-row').allInnerTexts();
     assert.equal(rows.length, k, `the quick pick lists the ${k} broken lines: ${JSON.stringify(rows)}`);
     await q.pick('Jenkinsfile.prod:26');
-    await ed.page.locator('.tabs-container .tab.active', { hasText: 'Jenkinsfile.prod' }).first().waitFor({ timeout: 15_000 });
+    await ed.page
+      .locator('.tabs-container .tab.active', { hasText: 'Jenkinsfile.prod' })
+      .first()
+      .waitFor({ timeout: 15_000 });
     await screenshot(ed.page, 'grant--broken-line-opened-from-the-lens');
   });
 
@@ -97,12 +129,20 @@ describe("Role owner's side: grant document and trust-change impact", function (
     await runCommand(ed.page, 'Focus on Role Trust Explorer View');
     await runCommand(ed.page, 'RoleCall: Refresh Role Trust Explorer');
     let rows = await waitForRows(ed.page, (r) => r.some((x) => x.label === 'jenkins'), 30_000);
-    assert.ok(rows.some((x) => x.label === 'jenkins'), `roles of 222222222222 listed: ${JSON.stringify(rows.map((r) => `${r.level} ${r.label} | ${r.description}`))}`);
+    assert.ok(
+      rows.some((x) => x.label === 'jenkins'),
+      `roles of 222222222222 listed: ${JSON.stringify(rows.map((r) => `${r.level} ${r.label} | ${r.description}`))}`,
+    );
     await expandTreeRow(ed.page, 'jenkins');
     // jenkins' one statement (the hub account with an ExternalId) lets in the call with the literal ExternalId.
-    rows = await waitForRows(ed.page, (r) => r.some((x) => /^Statement/.test(x.label) && /lets in \d+ line/.test(x.description)));
+    rows = await waitForRows(ed.page, (r) =>
+      r.some((x) => /^Statement/.test(x.label) && /lets in \d+ line/.test(x.description)),
+    );
     const statement = rows.find((x) => /^Statement/.test(x.label) && /lets in/.test(x.description));
-    assert.ok(statement && /lets in [1-9]\d* line/.test(statement.description), `statement row: ${JSON.stringify(rows.map((r) => `${r.label} | ${r.description}`))}`);
+    assert.ok(
+      statement && /lets in [1-9]\d* line/.test(statement.description),
+      `statement row: ${JSON.stringify(rows.map((r) => `${r.label} | ${r.description}`))}`,
+    );
     await expandTreeRow(ed.page, statement.label);
     // The rows under the statement (until the next row at its level or above) hold the line it lets in.
     const under = (r) => {
@@ -112,8 +152,14 @@ describe("Role owner's side: grant document and trust-change impact", function (
       return end < 0 ? rest : rest.slice(0, end);
     };
     rows = await waitForRows(ed.page, (r) => under(r).some((x) => /Jenkinsfile\.prod:26/.test(x.label)));
-    assert.ok(under(rows).some((x) => /Jenkinsfile\.prod:26/.test(x.label)), `the usage row sits under the statement: ${JSON.stringify(rows.map((r) => `${r.level} ${r.label} | ${r.description}`))}`);
-    assert.ok(!under(rows).some((x) => /Jenkinsfile\.prod:20/.test(x.label)), 'a refused line (no ExternalId) is not under the statement');
+    assert.ok(
+      under(rows).some((x) => /Jenkinsfile\.prod:26/.test(x.label)),
+      `the usage row sits under the statement: ${JSON.stringify(rows.map((r) => `${r.level} ${r.label} | ${r.description}`))}`,
+    );
+    assert.ok(
+      !under(rows).some((x) => /Jenkinsfile\.prod:20/.test(x.label)),
+      'a refused line (no ExternalId) is not under the statement',
+    );
     await screenshot(ed.page, 'grant--explorer-lines-under-the-statement-that-lets-them-in');
   });
 });

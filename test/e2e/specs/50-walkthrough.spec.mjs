@@ -8,11 +8,28 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import {
-  ensureProblemsPanel, expandTreeRow, focusEditor, gotoLine, hoverOver, openFile, quickInput, runCommand, screenshot, tokenBox, treeRows, waitForSquiggles,
+  ensureProblemsPanel,
+  expandTreeRow,
+  focusEditor,
+  gotoLine,
+  hoverOver,
+  openFile,
+  quickInput,
+  runCommand,
+  screenshot,
+  tokenBox,
+  treeRows,
+  waitForSquiggles,
 } from '../lib/browser.mjs';
 import { useEditor } from '../lib/suite.mjs';
 
-const STEPS = ['Open a Jenkinsfile', 'Give it IAM data: a snapshot, offline', 'See the first finding', 'Explore who may assume what', 'Mint your first credentials'];
+const STEPS = [
+  'Open a Jenkinsfile',
+  'Give it IAM data: a snapshot, offline',
+  'See the first finding',
+  'Explore who may assume what',
+  'Mint your first credentials',
+];
 
 /** The walkthrough's steps as the Welcome page renders them: [{ title, done }]. */
 async function walkthroughSteps(page) {
@@ -38,7 +55,10 @@ async function waitForSteps(page, pred, timeoutMs = 20_000) {
 async function openWalkthrough(page) {
   await runCommand(page, 'Welcome: Open Walkthrough...');
   const q = await quickInput(page, { title: /walkthrough/i }).catch(() => null);
-  const row = page.locator('.quick-input-widget .monaco-list-row').filter({ hasText: 'Get started with RoleCall' }).first();
+  const row = page
+    .locator('.quick-input-widget .monaco-list-row')
+    .filter({ hasText: 'Get started with RoleCall' })
+    .first();
   if (q) await q.type('RoleCall');
   await row.waitFor({ state: 'visible', timeout: 15_000 });
   await row.click();
@@ -55,13 +75,21 @@ describe('the packaged extension and its walkthrough', function () {
     const manifest = JSON.parse(readFileSync(path.join(seed, dir, 'package.json'), 'utf8'));
     assert.equal(manifest.preview, true);
     const [walkthrough] = manifest.contributes.walkthroughs;
-    assert.deepEqual(walkthrough.steps.map((s) => s.title), STEPS);
-    for (const step of walkthrough.steps) assert.ok(existsSync(path.join(seed, dir, step.media.markdown)), `${step.media.markdown} is in the .vsix`);
+    assert.deepEqual(
+      walkthrough.steps.map((s) => s.title),
+      STEPS,
+    );
+    for (const step of walkthrough.steps)
+      assert.ok(existsSync(path.join(seed, dir, step.media.markdown)), `${step.media.markdown} is in the .vsix`);
   });
 
   it('opens from the palette with its steps, the offline snapshot step done for a workspace with snapshots', async function () {
     const steps = await openWalkthrough(ed.page);
-    assert.deepEqual(steps.map((s) => s.title), STEPS, JSON.stringify(steps));
+    assert.deepEqual(
+      steps.map((s) => s.title),
+      STEPS,
+      JSON.stringify(steps),
+    );
     // examples/.rolecall.json lists snapshots: the IAM data step is done; nothing was opened yet.
     const now = await waitForSteps(ed.page, (s) => s[1]?.done === true);
     assert.equal(now[1].done, true, `the IAM data step: ${JSON.stringify(now)}`);
@@ -101,11 +129,18 @@ describe('the packaged extension and its walkthrough', function () {
       const box = await tokenBox(page, 15, '7200');
       await gotoLine(page, 15, box.column + 1);
       await page.keyboard.press('Control+.');
-      await page.locator('.action-widget .monaco-list-row').first().waitFor({ state: 'visible', timeout: 4_000 }).catch(() => {});
+      await page
+        .locator('.action-widget .monaco-list-row')
+        .first()
+        .waitFor({ state: 'visible', timeout: 4_000 })
+        .catch(() => {});
       await page.waitForTimeout(300);
       fixes = await page.locator('.action-widget .monaco-list-row').allInnerTexts();
     }
-    assert.ok(fixes.some((t) => /3600/.test(t)), `quick fixes offered: ${JSON.stringify(fixes)}`);
+    assert.ok(
+      fixes.some((t) => /3600/.test(t)),
+      `quick fixes offered: ${JSON.stringify(fixes)}`,
+    );
     await page.waitForTimeout(300);
     await screenshot(page, 'readme--quick-fix');
     await page.keyboard.press('Escape');
@@ -114,10 +149,14 @@ describe('the packaged extension and its walkthrough', function () {
     await runCommand(page, 'View: Show RoleCall');
     await expandTreeRow(page, '222222222222').catch(() => {});
     const deadline = Date.now() + 20_000;
-    while (Date.now() < deadline && !(await treeRows(page, 'Role Trust Explorer')).some((r) => r.label === 'jenkins')) await page.waitForTimeout(300);
+    while (Date.now() < deadline && !(await treeRows(page, 'Role Trust Explorer')).some((r) => r.label === 'jenkins'))
+      await page.waitForTimeout(300);
     await expandTreeRow(page, 'jenkins');
     const rows = await treeRows(page, 'Role Trust Explorer');
-    assert.ok(rows.some((r) => /Statement/.test(r.label)), `explorer rows: ${JSON.stringify(rows.map((r) => r.label))}`);
+    assert.ok(
+      rows.some((r) => /Statement/.test(r.label)),
+      `explorer rows: ${JSON.stringify(rows.map((r) => r.label))}`,
+    );
     await screenshot(page, 'readme--trust-explorer');
   });
 });

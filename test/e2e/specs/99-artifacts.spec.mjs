@@ -33,7 +33,10 @@ function editorFilesOfThisRun() {
       }
     };
     walk(path.join(root, 'user-data', 'logs'), () => true);
-    walk(path.join(root, 'workspace'), (p) => /[\\/]\.vscode[\\/]settings\.json$/.test(p) || p.endsWith('.rolecall.json'));
+    walk(
+      path.join(root, 'workspace'),
+      (p) => /[\\/]\.vscode[\\/]settings\.json$/.test(p) || p.endsWith('.rolecall.json'),
+    );
   }
   return files;
 }
@@ -46,8 +49,14 @@ describe('artifacts', function () {
 
   it("the editors' settings files and logs (output channels included) hold no secret", function () {
     const files = editorFilesOfThisRun();
-    assert.ok(files.some((f) => f.endsWith('settings.json')), 'found the settings of this run’s editors');
-    assert.ok(files.some((f) => /RoleCall|rolecall/.test(path.basename(f)) || /exthost/.test(f)), `found the extension's logs: ${files.length} files`);
+    assert.ok(
+      files.some((f) => f.endsWith('settings.json')),
+      'found the settings of this run’s editors',
+    );
+    assert.ok(
+      files.some((f) => /RoleCall|rolecall/.test(path.basename(f)) || /exthost/.test(f)),
+      `found the extension's logs: ${files.length} files`,
+    );
     const leaks = [];
     for (const f of files) {
       if (statSync(f).size > 50 * 1024 * 1024) continue;

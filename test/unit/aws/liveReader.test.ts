@@ -13,7 +13,12 @@ import type { FakeAws } from './fakeAws';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 const CREDENTIALS = { accessKeyId: 'testing', secretAccessKey: 'testing' };
-const TRUST = encodeURIComponent(JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111111111111:root' }, Action: 'sts:AssumeRole' }] }));
+const TRUST = encodeURIComponent(
+  JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111111111111:root' }, Action: 'sts:AssumeRole' }],
+  }),
+);
 
 describe('live IAM reader (in-process stand-in)', function () {
   this.timeout(30_000);
@@ -30,9 +35,13 @@ describe('live IAM reader (in-process stand-in)', function () {
     const reader = await createLiveIamReader({ endpointUrl: fake.url, credentials: CREDENTIALS });
     try {
       const lookups: Array<Promise<unknown>> = [];
-      for (let file = 0; file < 1000; file++) lookups.push(reader.getRole(`arn:aws:iam::123456789012:role/role-${(file * 7) % 200}`, { identityPolicies: false }));
+      for (let file = 0; file < 1000; file++)
+        lookups.push(
+          reader.getRole(`arn:aws:iam::123456789012:role/role-${(file * 7) % 200}`, { identityPolicies: false }),
+        );
       // Every role also asked by a second wave while the first is in flight.
-      for (let i = 0; i < 200; i++) lookups.push(reader.getRole(`arn:aws:iam::123456789012:role/role-${i}`, { identityPolicies: false }));
+      for (let i = 0; i < 200; i++)
+        lookups.push(reader.getRole(`arn:aws:iam::123456789012:role/role-${i}`, { identityPolicies: false }));
       const results = (await Promise.all(lookups)) as Array<{ status: string }>;
       assert.ok(results.every((r) => r.status === 'found'));
       assert.equal(fake.calls.GetRole, 200);
@@ -64,10 +73,16 @@ describe('live IAM reader (in-process stand-in)', function () {
     fake.roles.set('jenkins', { trust: TRUST });
     const reader = await createLiveIamReader({ endpointUrl: fake.url, credentials: CREDENTIALS });
     try {
-      assert.deepEqual(await reader.getRole('arn:aws:iam::123456789012:role/jenkinz'), { status: 'not-found', knownNames: ['jenkins'] });
+      assert.deepEqual(await reader.getRole('arn:aws:iam::123456789012:role/jenkinz'), {
+        status: 'not-found',
+        knownNames: ['jenkins'],
+      });
       reader.clearCache();
       fake.errors.set('ListRoles', [[403, 'AccessDenied', 'no ListRoles']]);
-      assert.deepEqual(await reader.getRole('arn:aws:iam::123456789012:role/other'), { status: 'not-found', knownNames: [] });
+      assert.deepEqual(await reader.getRole('arn:aws:iam::123456789012:role/other'), {
+        status: 'not-found',
+        knownNames: [],
+      });
     } finally {
       reader.dispose();
     }
@@ -93,10 +108,19 @@ describe('live IAM reader (in-process stand-in)', function () {
     assert.equal(decodePolicyDocument('%7B%22a%22%3A1%7D'), '{"a":1}');
     assert.equal(decodePolicyDocument('{"a":"100%"}'), '{"a":"100%"}');
     assert.equal(decodePolicyDocument('%E0%A4%A'), '%E0%A4%A', 'bad escapes are kept for the parser to report');
-    assert.deepEqual(parseRoleArn('arn:aws:iam::222222222222:role/service-role/jenkins'), { account: '222222222222', roleName: 'jenkins' });
-    assert.deepEqual(parseRoleArn('arn:aws:sts::222222222222:assumed-role/jenkins/i-0abc'), { account: '222222222222', roleName: 'jenkins' });
+    assert.deepEqual(parseRoleArn('arn:aws:iam::222222222222:role/service-role/jenkins'), {
+      account: '222222222222',
+      roleName: 'jenkins',
+    });
+    assert.deepEqual(parseRoleArn('arn:aws:sts::222222222222:assumed-role/jenkins/i-0abc'), {
+      account: '222222222222',
+      roleName: 'jenkins',
+    });
     assert.equal(parseRoleArn('arn:aws:iam::2222:role/jenkins'), null);
-    assert.deepEqual(parseUserArn('arn:aws-cn:iam::111111111111:user/ops/alice'), { account: '111111111111', userName: 'alice' });
+    assert.deepEqual(parseUserArn('arn:aws-cn:iam::111111111111:user/ops/alice'), {
+      account: '111111111111',
+      userName: 'alice',
+    });
   });
 });
 
@@ -113,10 +137,21 @@ describe('STS client (in-process stand-in)', function () {
   it('a wrong or reused MFA code ⇒ mfa-invalid, sent once', async () => {
     const sts = createStsClient({ endpointUrl: fake.url, credentials: CREDENTIALS, sleep: async () => undefined });
     try {
-      fake.errors.set('AssumeRole', [[403, 'AccessDenied', 'MultiFactorAuthentication failed with invalid MFA one time pass code. ']]);
+      fake.errors.set('AssumeRole', [
+        [403, 'AccessDenied', 'MultiFactorAuthentication failed with invalid MFA one time pass code. '],
+      ]);
       await assert.rejects(
-        sts.assumeRole({ roleArn: 'arn:aws:iam::123456789012:role/admin', roleSessionName: 's1', serialNumber: 'arn:aws:iam::123456789012:mfa/tester', tokenCode: '246810' }),
-        (e: unknown) => e instanceof StsError && e.kind === 'mfa-invalid' && /next code/.test(e.next) && !e.message.includes('246810'),
+        sts.assumeRole({
+          roleArn: 'arn:aws:iam::123456789012:role/admin',
+          roleSessionName: 's1',
+          serialNumber: 'arn:aws:iam::123456789012:mfa/tester',
+          tokenCode: '246810',
+        }),
+        (e: unknown) =>
+          e instanceof StsError &&
+          e.kind === 'mfa-invalid' &&
+          /next code/.test(e.next) &&
+          !e.message.includes('246810'),
       );
       assert.equal(fake.calls.AssumeRole, 1);
     } finally {
@@ -125,13 +160,38 @@ describe('STS client (in-process stand-in)', function () {
   });
 
   it('AccessDenied on AssumeRole points at the trust policy; ExpiredToken ⇒ expired; throttling retried', async () => {
-    const sts = createStsClient({ endpointUrl: fake.url, credentials: CREDENTIALS, profile: 'p', sleep: async () => undefined });
+    const sts = createStsClient({
+      endpointUrl: fake.url,
+      credentials: CREDENTIALS,
+      profile: 'p',
+      sleep: async () => undefined,
+    });
     try {
-      fake.errors.set('AssumeRole', [[403, 'AccessDenied', 'User: arn:aws:iam::123456789012:user/tester is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::123456789012:role/admin']]);
-      await assert.rejects(sts.assumeRole({ roleArn: 'arn:aws:iam::123456789012:role/admin', roleSessionName: 's1' }), (e: unknown) => e instanceof StsError && e.kind === 'access-denied' && /trust policy of arn:aws:iam::123456789012:role\/admin/.test(e.next));
-      fake.errors.set('GetSessionToken', [[403, 'ExpiredToken', 'The security token included in the request is expired']]);
-      await assert.rejects(sts.getSessionToken({}), (e: unknown) => e instanceof StsError && e.kind === 'expired' && /aws sso login --profile p/.test(e.next));
-      fake.errors.set('AssumeRole', [[400, 'Throttling', 'Rate exceeded'], [400, 'Throttling', 'Rate exceeded']]);
+      fake.errors.set('AssumeRole', [
+        [
+          403,
+          'AccessDenied',
+          'User: arn:aws:iam::123456789012:user/tester is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::123456789012:role/admin',
+        ],
+      ]);
+      await assert.rejects(
+        sts.assumeRole({ roleArn: 'arn:aws:iam::123456789012:role/admin', roleSessionName: 's1' }),
+        (e: unknown) =>
+          e instanceof StsError &&
+          e.kind === 'access-denied' &&
+          /trust policy of arn:aws:iam::123456789012:role\/admin/.test(e.next),
+      );
+      fake.errors.set('GetSessionToken', [
+        [403, 'ExpiredToken', 'The security token included in the request is expired'],
+      ]);
+      await assert.rejects(
+        sts.getSessionToken({}),
+        (e: unknown) => e instanceof StsError && e.kind === 'expired' && /aws sso login --profile p/.test(e.next),
+      );
+      fake.errors.set('AssumeRole', [
+        [400, 'Throttling', 'Rate exceeded'],
+        [400, 'Throttling', 'Rate exceeded'],
+      ]);
       const before = fake.calls.AssumeRole;
       const creds = await sts.assumeRole({ roleArn: 'arn:aws:iam::123456789012:role/admin', roleSessionName: 's2' });
       assert.equal(creds.arn, 'arn:aws:sts::123456789012:assumed-role/admin/s2');
@@ -147,11 +207,21 @@ describe('STS client (in-process stand-in)', function () {
     try {
       const configFile = join(dir, 'config');
       writeFileSync(configFile, '[profile alice]\nmfa_serial = arn:aws:iam::111111111111:mfa/alice\n');
-      assert.deepEqual(await findMfaSerial({ profile: 'alice', configFile, endpointUrl: fake.url, credentials: CREDENTIALS }), { serial: 'arn:aws:iam::111111111111:mfa/alice', source: 'config' });
+      assert.deepEqual(
+        await findMfaSerial({ profile: 'alice', configFile, endpointUrl: fake.url, credentials: CREDENTIALS }),
+        { serial: 'arn:aws:iam::111111111111:mfa/alice', source: 'config' },
+      );
       assert.equal(fake.calls.ListMFADevices, undefined, 'no IAM call when the config names it');
-      assert.deepEqual(await findMfaSerial({ profile: 'bob', configFile, endpointUrl: fake.url, credentials: CREDENTIALS }), { serial: 'arn:aws:iam::123456789012:mfa/tester', source: 'iam' });
+      assert.deepEqual(
+        await findMfaSerial({ profile: 'bob', configFile, endpointUrl: fake.url, credentials: CREDENTIALS }),
+        { serial: 'arn:aws:iam::123456789012:mfa/tester', source: 'iam' },
+      );
       fake.callerArn = 'arn:aws:sts::123456789012:assumed-role/jenkins-slave/i-0abc';
-      assert.equal(await findMfaSerial({ profile: 'bob', configFile, endpointUrl: fake.url, credentials: CREDENTIALS }), null, 'a role session has no MFA devices');
+      assert.equal(
+        await findMfaSerial({ profile: 'bob', configFile, endpointUrl: fake.url, credentials: CREDENTIALS }),
+        null,
+        'a role session has no MFA devices',
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -11,19 +11,48 @@ describe('AWS error classification', () => {
   const cases: Array<[unknown, string, boolean]> = [
     [sdkError('Throttling', 'Rate exceeded', { $metadata: { httpStatusCode: 400 } }), 'throttled', true],
     [sdkError('TooManyRequestsException', 'slow down'), 'throttled', true],
-    [sdkError('AccessDenied', 'User: x is not authorized to perform: iam:GetRole', { $metadata: { httpStatusCode: 403 } }), 'access-denied', false],
-    [sdkError('AccessDenied', 'MultiFactorAuthentication failed with invalid MFA one time pass code. '), 'mfa-invalid', false],
-    [sdkError('NoSuchEntity', 'The role with name x cannot be found.', { $metadata: { httpStatusCode: 404 } }), 'not-found', false],
+    [
+      sdkError('AccessDenied', 'User: x is not authorized to perform: iam:GetRole', {
+        $metadata: { httpStatusCode: 403 },
+      }),
+      'access-denied',
+      false,
+    ],
+    [
+      sdkError('AccessDenied', 'MultiFactorAuthentication failed with invalid MFA one time pass code. '),
+      'mfa-invalid',
+      false,
+    ],
+    [
+      sdkError('NoSuchEntity', 'The role with name x cannot be found.', { $metadata: { httpStatusCode: 404 } }),
+      'not-found',
+      false,
+    ],
     [sdkError('ExpiredToken', 'The security token included in the request is expired'), 'expired', false],
-    [sdkError('InvalidClientTokenId', 'The security token included in the request is invalid.'), 'invalid-credentials', false],
+    [
+      sdkError('InvalidClientTokenId', 'The security token included in the request is invalid.'),
+      'invalid-credentials',
+      false,
+    ],
     [sdkError('CredentialsProviderError', 'Could not load credentials from any providers'), 'no-credentials', false],
     [sdkError('ServiceUnavailable', 'down', { $fault: 'server', $metadata: { httpStatusCode: 503 } }), 'server', true],
     [sdkError('UnknownError', 'x', { $metadata: { httpStatusCode: 502 } }), 'server', true],
     [sdkError('TimeoutError', 'socket hang up', { code: 'ECONNRESET' }), 'network', true],
     [sdkError('Error', 'connect ECONNREFUSED 127.0.0.1:9', { code: 'ECONNREFUSED' }), 'network', true],
     [sdkError('AbortError', 'Request aborted'), 'timeout', true],
-    [sdkError('Error', 'Deserialization error: to see the raw response, inspect the hidden field {error}.$response on this object.'), 'malformed', true],
-    [sdkError('ValidationError', '1 validation error detected: Value at roleSessionName failed'), 'invalid-input', false],
+    [
+      sdkError(
+        'Error',
+        'Deserialization error: to see the raw response, inspect the hidden field {error}.$response on this object.',
+      ),
+      'malformed',
+      true,
+    ],
+    [
+      sdkError('ValidationError', '1 validation error detected: Value at roleSessionName failed'),
+      'invalid-input',
+      false,
+    ],
     ['a string', 'other', false],
   ];
   for (const [error, kind, retryable] of cases) {
@@ -39,7 +68,10 @@ describe('AWS error classification', () => {
 describe('retry with backoff', () => {
   it('full jitter within an exponentially growing cap', () => {
     const hi = retryPolicy({ baseBackoffMs: 100, maxBackoffMs: 1000, random: () => 0.999999 });
-    assert.deepEqual([1, 2, 3, 4, 5, 6].map((n) => backoffDelay(hi, n)), [99, 199, 399, 799, 999, 999]);
+    assert.deepEqual(
+      [1, 2, 3, 4, 5, 6].map((n) => backoffDelay(hi, n)),
+      [99, 199, 399, 799, 999, 999],
+    );
     const lo = retryPolicy({ random: () => 0 });
     assert.equal(backoffDelay(lo, 3), 0);
   });
@@ -47,7 +79,14 @@ describe('retry with backoff', () => {
   it('retries retryable errors up to maxAttempts, sleeping between tries', async () => {
     const sleeps: number[] = [];
     let n = 0;
-    const policy = retryPolicy({ maxAttempts: 3, baseBackoffMs: 10, random: () => 0.5, sleep: async (ms) => { sleeps.push(ms); } });
+    const policy = retryPolicy({
+      maxAttempts: 3,
+      baseBackoffMs: 10,
+      random: () => 0.5,
+      sleep: async (ms) => {
+        sleeps.push(ms);
+      },
+    });
     const outcome = await withRetry(policy, async () => {
       n++;
       throw sdkError('Throttling', 'Rate exceeded');
@@ -74,7 +113,13 @@ describe('retry with backoff', () => {
   });
 
   it('times out an attempt that never settles, and keeps to the overall deadline', async () => {
-    const policy = retryPolicy({ maxAttempts: 50, requestTimeoutMs: 40, deadlineMs: 200, baseBackoffMs: 5, sleep: (ms) => new Promise((r) => setTimeout(r, ms)) });
+    const policy = retryPolicy({
+      maxAttempts: 50,
+      requestTimeoutMs: 40,
+      deadlineMs: 200,
+      baseBackoffMs: 5,
+      sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+    });
     const start = Date.now();
     let attempts = 0;
     const outcome = await withRetry(policy, () => {
@@ -89,12 +134,16 @@ describe('retry with backoff', () => {
 
   it('passes an AbortSignal that fires at the attempt timeout', async () => {
     let aborted = false;
-    await withRetry(retryPolicy({ maxAttempts: 1, requestTimeoutMs: 20 }), (_n, signal) => new Promise<never>((_, reject) => {
-      signal.addEventListener('abort', () => {
-        aborted = true;
-        reject(sdkError('AbortError', 'aborted'));
-      });
-    }));
+    await withRetry(
+      retryPolicy({ maxAttempts: 1, requestTimeoutMs: 20 }),
+      (_n, signal) =>
+        new Promise<never>((_, reject) => {
+          signal.addEventListener('abort', () => {
+            aborted = true;
+            reject(sdkError('AbortError', 'aborted'));
+          });
+        }),
+    );
     assert.ok(aborted);
   });
 });
@@ -134,12 +183,27 @@ describe('coalescing TTL cache', () => {
   it('a load that settles after clear() does not resurrect a stale entry', async () => {
     const cache = new CoalescingCache<string>(() => 0);
     let release: (v: string) => void = () => undefined;
-    const first = cache.get('k', () => new Promise<string>((r) => (release = r)), () => 1000);
+    const first = cache.get(
+      'k',
+      () => new Promise<string>((r) => (release = r)),
+      () => 1000,
+    );
     cache.clear();
-    const second = cache.get('k', async () => 'fresh', () => 1000);
+    const second = cache.get(
+      'k',
+      async () => 'fresh',
+      () => 1000,
+    );
     release('stale');
     assert.equal(await first, 'stale');
     assert.equal(await second, 'fresh');
-    assert.equal(await cache.get('k', async () => 'again', () => 1000), 'fresh');
+    assert.equal(
+      await cache.get(
+        'k',
+        async () => 'again',
+        () => 1000,
+      ),
+      'fresh',
+    );
   });
 });

@@ -9,7 +9,8 @@ import { main } from '../../../src/cli/main';
 import { recordingIo } from './helpers';
 
 // seed 000's 11-digit account: an invalid-role-arn the config's parameter turns into a valid ARN.
-const PIPELINE = "pipeline {\n  agent any\n  stages {\n    stage('d') {\n      steps {\n        withAWS(role: 'deploy', roleAccount: params.ACCOUNT) { sh 'true' }\n      }\n    }\n  }\n}\n";
+const PIPELINE =
+  "pipeline {\n  agent any\n  stages {\n    stage('d') {\n      steps {\n        withAWS(role: 'deploy', roleAccount: params.ACCOUNT) { sh 'true' }\n      }\n    }\n  }\n}\n";
 
 describe('the config a scan finds', function () {
   let dir: string;
@@ -30,12 +31,18 @@ describe('the config a scan finds', function () {
   }
 
   it('walks up from a file or folder to the working directory', async function () {
-    writeFileSync(path.join(dir, 'repo', '.rolecall.json'), JSON.stringify({ parameters: { ACCOUNT: '222222222222' } }));
+    writeFileSync(
+      path.join(dir, 'repo', '.rolecall.json'),
+      JSON.stringify({ parameters: { ACCOUNT: '222222222222' } }),
+    );
     const repo = path.join(dir, 'repo');
     assert.equal(await roleArnScanning(repo, 'ci/deep/Jenkinsfile'), 'arn:aws:iam::222222222222:role/deploy');
     assert.equal(await roleArnScanning(repo, 'ci'), 'arn:aws:iam::222222222222:role/deploy');
     // A nearer config wins.
-    writeFileSync(path.join(dir, 'repo', 'ci', '.rolecall.json'), JSON.stringify({ parameters: { ACCOUNT: '333333333333' } }));
+    writeFileSync(
+      path.join(dir, 'repo', 'ci', '.rolecall.json'),
+      JSON.stringify({ parameters: { ACCOUNT: '333333333333' } }),
+    );
     assert.equal(await roleArnScanning(repo, 'ci/deep/Jenkinsfile'), 'arn:aws:iam::333333333333:role/deploy');
   });
 

@@ -25,29 +25,58 @@ async function run(cwd: string, ...args: string[]) {
   return { code, out: io.out, err: io.err };
 }
 
-const TRUST_OK = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111111111111:role/agent' }, Action: 'sts:AssumeRole' }] };
+const TRUST_OK = {
+  Version: '2012-10-17',
+  Statement: [
+    { Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111111111111:role/agent' }, Action: 'sts:AssumeRole' },
+  ],
+};
 
 /** A snapshot of account 222222222222: `deploy` (clean trust) and `legacy`, whose trust policy is given. */
 function snapshot(legacyTrust: unknown): string {
-  return JSON.stringify({
-    RoleDetailList: [
-      { RoleName: 'deploy', Path: '/', Arn: 'arn:aws:iam::222222222222:role/deploy', AssumeRolePolicyDocument: TRUST_OK, RolePolicyList: [], AttachedManagedPolicies: [] },
-      { RoleName: 'legacy', Path: '/', Arn: 'arn:aws:iam::222222222222:role/legacy', AssumeRolePolicyDocument: legacyTrust, RolePolicyList: [], AttachedManagedPolicies: [] },
-    ],
-    UserDetailList: [],
-    Policies: [],
-  }, null, 2);
+  return JSON.stringify(
+    {
+      RoleDetailList: [
+        {
+          RoleName: 'deploy',
+          Path: '/',
+          Arn: 'arn:aws:iam::222222222222:role/deploy',
+          AssumeRolePolicyDocument: TRUST_OK,
+          RolePolicyList: [],
+          AttachedManagedPolicies: [],
+        },
+        {
+          RoleName: 'legacy',
+          Path: '/',
+          Arn: 'arn:aws:iam::222222222222:role/legacy',
+          AssumeRolePolicyDocument: legacyTrust,
+          RolePolicyList: [],
+          AttachedManagedPolicies: [],
+        },
+      ],
+      UserDetailList: [],
+      Policies: [],
+    },
+    null,
+    2,
+  );
 }
-const BROKEN_TRUST = '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111111111111:root"}, "Action": "sts:AssumeRole",}]}';
+const BROKEN_TRUST =
+  '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111111111111:root"}, "Action": "sts:AssumeRole",}]}';
 const CALLER = ['--caller', 'arn:aws:iam::111111111111:role/agent'];
 
-const pipeline = (role: string) => `node {\n  withAWS(role: 'arn:aws:iam::222222222222:role/${role}', duration: 900) {\n    sh 'aws s3 ls'\n  }\n}\n`;
+const pipeline = (role: string) =>
+  `node {\n  withAWS(role: 'arn:aws:iam::222222222222:role/${role}', duration: 900) {\n    sh 'aws s3 ls'\n  }\n}\n`;
 
 describe('--fail-on', () => {
   it('parses the four levels and nothing else', () => {
     assert.equal(parseFailOn(undefined), 'error');
     for (const level of ['error', 'warning', 'info', 'never'] as const) assert.equal(parseFailOn(level), level);
-    assert.throws(() => parseFailOn('errors'), (e: unknown) => e instanceof UsageError && /--fail-on must be error, warning, info or never \(got 'errors'\)/.test(e.message));
+    assert.throws(
+      () => parseFailOn('errors'),
+      (e: unknown) =>
+        e instanceof UsageError && /--fail-on must be error, warning, info or never \(got 'errors'\)/.test(e.message),
+    );
     assert.equal(fails('warning', 'error'), false);
     assert.equal(fails('warning', 'warning'), true);
     assert.equal(fails('info', 'warning'), false);
@@ -57,7 +86,10 @@ describe('--fail-on', () => {
 
   it('a usage IAM could not decide is a warning: exit 0 by default, 1 with --fail-on warning', async () => {
     // The snapshot covers 222222222222 only: the role in 333333333333 gets iam-unavailable.
-    const root = workspace({ Jenkinsfile: pipeline('deploy').replace('222222222222', '333333333333'), 'iam.json': snapshot(TRUST_OK) });
+    const root = workspace({
+      Jenkinsfile: pipeline('deploy').replace('222222222222', '333333333333'),
+      'iam.json': snapshot(TRUST_OK),
+    });
     const base = ['scan', '.', '--iam-snapshot', 'iam.json', ...CALLER];
     const byDefault = await run(root, ...base);
     assert.match(byDefault.out, /warning iam-unavailable/);
@@ -71,7 +103,10 @@ describe('--fail-on', () => {
   });
 
   it('--fail-on never exits 0 even with errors, and still prints them', async () => {
-    const root = workspace({ Jenkinsfile: "node {\n  withAWS(role: 'arn:aws:iam::222222222222:role/deploy', duration: 99999) { sh 'true' }\n}\n" });
+    const root = workspace({
+      Jenkinsfile:
+        "node {\n  withAWS(role: 'arn:aws:iam::222222222222:role/deploy', duration: 99999) { sh 'true' }\n}\n",
+    });
     const strict = await run(root, 'scan', '.');
     assert.equal(strict.code, 1);
     const never = await run(root, 'scan', '.', '--fail-on', 'never');
@@ -88,7 +123,11 @@ describe('--fail-on', () => {
     const some = await run(root, 'scan', '.', '--iam-snapshot', 'iam.json', ...CALLER);
     assert.match(some.out, /2 AWS credential usages in 2 files; .*; 1 of 2 role usages not checked against IAM\n$/);
     const none = await run(root, 'scan', '.', ...CALLER);
-    assert.match(none.out, /; 2 of 2 role usages not checked against IAM\n$/, 'without IAM data nothing is checked against IAM');
+    assert.match(
+      none.out,
+      /; 2 of 2 role usages not checked against IAM\n$/,
+      'without IAM data nothing is checked against IAM',
+    );
     const all = await run(root, 'scan', 'a', '--iam-snapshot', 'iam.json', ...CALLER);
     assert.match(all.out, /; every role checked against IAM\n$/);
   });
@@ -100,8 +139,13 @@ describe('exit status is about the scanned pipelines', () => {
     const text = await run(root, 'scan', '.', '--iam-snapshot', 'iam.json', ...CALLER);
     assert.equal(text.code, 0, text.out);
     assert.doesNotMatch(text.out, /policy-parse-error/);
-    assert.match(text.out, /1 problem in the IAM data about roles no usage refers to \(rolecall snapshot --check FILE\)/);
-    const json = JSON.parse((await run(root, 'scan', '.', '--iam-snapshot', 'iam.json', '--format', 'json', ...CALLER)).out);
+    assert.match(
+      text.out,
+      /1 problem in the IAM data about roles no usage refers to \(rolecall snapshot --check FILE\)/,
+    );
+    const json = JSON.parse(
+      (await run(root, 'scan', '.', '--iam-snapshot', 'iam.json', '--format', 'json', ...CALLER)).out,
+    );
     assert.deepEqual(json.findings, []);
     // --fail-on info does not bring it back either: it is not about these pipelines.
     assert.equal((await run(root, 'scan', '.', '--iam-snapshot', 'iam.json', '--fail-on', 'info', ...CALLER)).code, 0);
@@ -111,7 +155,10 @@ describe('exit status is about the scanned pipelines', () => {
     const root = workspace({ Jenkinsfile: pipeline('legacy'), 'iam.json': snapshot(BROKEN_TRUST) });
     const r = await run(root, 'scan', '.', '--iam-snapshot', 'iam.json', '--format', 'json', ...CALLER);
     const json = JSON.parse(r.out);
-    const files = json.findings.filter((f: { code: string }) => f.code === 'policy-parse-error').map((f: { file: string }) => f.file).sort();
+    const files = json.findings
+      .filter((f: { code: string }) => f.code === 'policy-parse-error')
+      .map((f: { file: string }) => f.file)
+      .sort();
     assert.deepEqual(files, ['Jenkinsfile', 'iam.json']);
     assert.equal(r.code, 1);
   });
@@ -120,10 +167,16 @@ describe('exit status is about the scanned pipelines', () => {
     const root = workspace({ 'bad.json': snapshot(BROKEN_TRUST), 'good.json': snapshot(TRUST_OK) });
     const bad = await run(root, 'snapshot', '--check', 'bad.json');
     assert.equal(bad.code, 1);
-    assert.match(bad.out, /^bad\.json:\d+:\d+: error policy-parse-error: The trust policy of arn:aws:iam::222222222222:role\/legacy is not valid policy JSON: trailing comma/m);
+    assert.match(
+      bad.out,
+      /^bad\.json:\d+:\d+: error policy-parse-error: The trust policy of arn:aws:iam::222222222222:role\/legacy is not valid policy JSON: trailing comma/m,
+    );
     assert.match(bad.out, /1 snapshot file, 2 roles checked; 1 error, 0 warnings, 0 info\n$/);
     const json = JSON.parse((await run(root, 'snapshot', '--check', 'bad.json', '--format', 'json')).out);
-    assert.deepEqual(json.findings.map((f: { code: string; roleArn: string }) => [f.code, f.roleArn]), [['policy-parse-error', 'arn:aws:iam::222222222222:role/legacy']]);
+    assert.deepEqual(
+      json.findings.map((f: { code: string; roleArn: string }) => [f.code, f.roleArn]),
+      [['policy-parse-error', 'arn:aws:iam::222222222222:role/legacy']],
+    );
     assert.equal((await run(root, 'snapshot', '--check', 'bad.json', '--fail-on', 'never')).code, 0);
     const good = await run(root, 'snapshot', '--check', 'good.json', 'bad.json');
     assert.equal(good.code, 1, 'several files: any of them fails');
@@ -131,7 +184,18 @@ describe('exit status is about the scanned pipelines', () => {
   });
 
   it('snapshot --check places invalid principals and unsatisfiable conditions at the statement (warnings)', async () => {
-    const trust = { Version: '2012-10-17', Statement: [{ Sid: 'Broken', Effect: 'Allow', Principal: { AWS: 'arn:aws:iam:::root' }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'aws:username': [] } } }] };
+    const trust = {
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Sid: 'Broken',
+          Effect: 'Allow',
+          Principal: { AWS: 'arn:aws:iam:::root' },
+          Action: 'sts:AssumeRole',
+          Condition: { StringEquals: { 'aws:username': [] } },
+        },
+      ],
+    };
     const root = workspace({ 'iam.json': snapshot(trust) });
     const r = await run(root, 'snapshot', '--check', 'iam.json', '--format', 'json');
     const json = JSON.parse(r.out);
@@ -146,7 +210,11 @@ describe('exit status is about the scanned pipelines', () => {
 
   it('snapshot --check of a missing or non-snapshot file: exit 2, one line', async () => {
     const root = workspace({ 'x.json': '[1, 2]', 'notjson.json': '{ ghp_abcdefSECRET' });
-    for (const [file, pattern] of [['missing.json', /IAM snapshot missing\.json: no such file/], ['x.json', /not an IAM snapshot/], ['notjson.json', /not a JSON IAM snapshot/]] as const) {
+    for (const [file, pattern] of [
+      ['missing.json', /IAM snapshot missing\.json: no such file/],
+      ['x.json', /not an IAM snapshot/],
+      ['notjson.json', /not a JSON IAM snapshot/],
+    ] as const) {
       const r = await run(root, 'snapshot', '--check', file);
       assert.equal(r.code, 2, file);
       assert.match(r.err, pattern);
@@ -159,7 +227,13 @@ describe('exit status is about the scanned pipelines', () => {
 describe('scan flags checked before anything is read', () => {
   it('--account-profile needs a 12-digit account and a profile: one line, exit 2', async () => {
     const root = workspace({ Jenkinsfile: pipeline('deploy') });
-    for (const [arg, message] of [['22222=x', /'22222' is not a 12-digit AWS account id/], ['2222222222222=x', /not a 12-digit/], ['abcdefghijkl=x', /not a 12-digit/], ['222222222222=', /the profile name is empty/], ['x', /expects NAME=VALUE/]] as const) {
+    for (const [arg, message] of [
+      ['22222=x', /'22222' is not a 12-digit AWS account id/],
+      ['2222222222222=x', /not a 12-digit/],
+      ['abcdefghijkl=x', /not a 12-digit/],
+      ['222222222222=', /the profile name is empty/],
+      ['x', /expects NAME=VALUE/],
+    ] as const) {
       const r = await run(root, 'scan', '.', '--live', '--account-profile', arg);
       assert.equal(r.code, 2, arg);
       assert.equal(r.out, '');

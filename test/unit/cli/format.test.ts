@@ -16,7 +16,12 @@ function usage(): Usage {
     roleArn: 'arn:aws:iam::222222222222:role/jenkins',
     externalId: {
       present: true,
-      resolved: { value: 's3cr3t-value', raw: '"$x"', secret: true, origin: { source: 'credential', reference: 'ExternalId', description: 'credential ExternalId' } },
+      resolved: {
+        value: 's3cr3t-value',
+        raw: '"$x"',
+        secret: true,
+        origin: { source: 'credential', reference: 'ExternalId', description: 'credential ExternalId' },
+      },
     },
     duration: 3600,
     durationDefaulted: true,
@@ -36,8 +41,15 @@ function usage(): Usage {
 }
 
 function result(): ScanResult {
-  const f = finding('external-id-mismatch', 'ci/Jenkinsfile', { start, end: start + 7 }, 'ExternalId does not match', { roleArn: 'arn:aws:iam::222222222222:role/jenkins' });
-  return { usages: [usage()], findings: [f], errors: [{ file: 'bin/Jenkinsfile', message: 'binary file' }], lineMaps: new Map([['ci/Jenkinsfile', new LineMap(text)]]) };
+  const f = finding('external-id-mismatch', 'ci/Jenkinsfile', { start, end: start + 7 }, 'ExternalId does not match', {
+    roleArn: 'arn:aws:iam::222222222222:role/jenkins',
+  });
+  return {
+    usages: [usage()],
+    findings: [f],
+    errors: [{ file: 'bin/Jenkinsfile', message: 'binary file' }],
+    lineMaps: new Map([['ci/Jenkinsfile', new LineMap(text)]]),
+  };
 }
 
 describe('scan output', () => {
@@ -47,14 +59,42 @@ describe('scan output', () => {
     const json = JSON.parse(out);
     assert.equal(json.version, 1);
     assert.deepEqual(json.usages[0], {
-      file: 'ci/Jenkinsfile', line: 2, column: 5, endLine: 3, endColumn: 6, kind: 'withAWS',
-      role: 'jenkins', roleAccount: '222222222222', roleArn: 'arn:aws:iam::222222222222:role/jenkins',
+      file: 'ci/Jenkinsfile',
+      line: 2,
+      column: 5,
+      endLine: 3,
+      endColumn: 6,
+      kind: 'withAWS',
+      role: 'jenkins',
+      roleAccount: '222222222222',
+      roleArn: 'arn:aws:iam::222222222222:role/jenkins',
       externalId: { present: true, source: 'credential', value: null, reference: 'ExternalId' },
-      duration: 3600, roleSessionName: null, mfa: false, region: null, caller: 'arn:aws:iam::111111111111:role/jenkins-slave',
+      duration: 3600,
+      roleSessionName: null,
+      mfa: false,
+      region: null,
+      caller: 'arn:aws:iam::111111111111:role/jenkins-slave',
       callerSource: { kind: 'none', file: null, line: null, key: null, description: null },
     });
-    const sourced = JSON.parse(toJson({ ...result(), usages: [{ ...usage(), callerOrigin: 'agent label x: ECS template, jenkins.yaml:6', callerSource: { kind: 'jenkins-casc', file: 'jenkins.yaml', line: 7, key: 'taskrole' } }] }));
-    assert.deepEqual(sourced.usages[0].callerSource, { kind: 'jenkins-casc', file: 'jenkins.yaml', line: 7, key: 'taskrole', description: 'agent label x: ECS template, jenkins.yaml:6' });
+    const sourced = JSON.parse(
+      toJson({
+        ...result(),
+        usages: [
+          {
+            ...usage(),
+            callerOrigin: 'agent label x: ECS template, jenkins.yaml:6',
+            callerSource: { kind: 'jenkins-casc', file: 'jenkins.yaml', line: 7, key: 'taskrole' },
+          },
+        ],
+      }),
+    );
+    assert.deepEqual(sourced.usages[0].callerSource, {
+      kind: 'jenkins-casc',
+      file: 'jenkins.yaml',
+      line: 7,
+      key: 'taskrole',
+      description: 'agent label x: ECS template, jenkins.yaml:6',
+    });
     assert.equal(json.findings[0].line, 2);
     assert.equal(json.findings[0].column, 5);
     assert.equal(json.findings[0].severity, 'error');
@@ -72,7 +112,10 @@ describe('scan output', () => {
     assert.equal(sarif.version, '2.1.0');
     assert.equal(sarif.runs.length, 1);
     assert.equal(sarif.runs[0].tool.driver.name, 'rolecall');
-    assert.deepEqual(sarif.runs[0].tool.driver.rules.map((r: { id: string }) => r.id), Object.keys(FINDING_CODES));
+    assert.deepEqual(
+      sarif.runs[0].tool.driver.rules.map((r: { id: string }) => r.id),
+      Object.keys(FINDING_CODES),
+    );
     const region = sarif.runs[0].results[0].locations[0].physicalLocation.region;
     assert.equal(region.startLine, 2);
     assert.equal(region.startColumn, 5);

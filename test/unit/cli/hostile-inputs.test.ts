@@ -14,7 +14,8 @@ import type { FileError } from '../../../src/core/types';
 import { recordingIo } from './helpers';
 
 const SECRET = 'ghp_R0leCallTestSecretToken1234567890';
-const PIPELINE = "node {\n  withAWS(role: 'arn:aws:iam::222222222222:role/deploy', duration: 900) {\n    sh 'aws s3 ls'\n  }\n}\n";
+const PIPELINE =
+  "node {\n  withAWS(role: 'arn:aws:iam::222222222222:role/deploy', duration: 900) {\n    sh 'aws s3 ls'\n  }\n}\n";
 
 function dir(prefix = 'rolecall-hostile-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
@@ -58,11 +59,14 @@ describe('a hostile .rolecall.json cannot steer the scan', function () {
     for (const entry of [join(elsewhere, 'token.txt'), `../${elsewhere.split('/').pop()}/token.txt`]) {
       const root = workspace({ Jenkinsfile: PIPELINE, '.rolecall.json': JSON.stringify({ iamSnapshots: [entry] }) });
       const r = await run(root, 'scan', '.');
-      refused(r, /rolecall scan: \.rolecall\.json: iamSnapshots entry '.*token\.txt' points outside the folder of the config \(\.\); a project config only names files inside its own folder — to use that file, pass --iam-snapshot /);
+      refused(
+        r,
+        /rolecall scan: \.rolecall\.json: iamSnapshots entry '.*token\.txt' points outside the folder of the config \(\.\); a project config only names files inside its own folder — to use that file, pass --iam-snapshot /,
+      );
     }
   });
 
-  it('the same file given on the command line is the user\'s choice: read (and its parse error quotes nothing)', async () => {
+  it("the same file given on the command line is the user's choice: read (and its parse error quotes nothing)", async () => {
     const elsewhere = workspace({ 'token.txt': `${SECRET}\n` });
     const root = workspace({ Jenkinsfile: PIPELINE });
     const r = await run(root, 'scan', '.', '--iam-snapshot', join(elsewhere, 'token.txt'));
@@ -71,29 +75,48 @@ describe('a hostile .rolecall.json cannot steer the scan', function () {
 
   it('a symbolic link inside the folder that points outside is refused', async () => {
     const elsewhere = workspace({ 'iam.json': '{"RoleDetailList": []}' });
-    const root = workspace({ Jenkinsfile: PIPELINE, '.rolecall.json': JSON.stringify({ iamSnapshots: ['iam/link.json'] }) });
+    const root = workspace({
+      Jenkinsfile: PIPELINE,
+      '.rolecall.json': JSON.stringify({ iamSnapshots: ['iam/link.json'] }),
+    });
     mkdirSync(join(root, 'iam'));
     symlinkSync(join(elsewhere, 'iam.json'), join(root, 'iam', 'link.json'));
-    refused(await run(root, 'scan', '.'), /iamSnapshots entry 'iam\/link\.json' is a symbolic link to a file outside the folder of the config/);
+    refused(
+      await run(root, 'scan', '.'),
+      /iamSnapshots entry 'iam\/link\.json' is a symbolic link to a file outside the folder of the config/,
+    );
     // A link that stays inside is fine.
     writeFileSync(join(root, 'iam', 'real.json'), '{"RoleDetailList": [], "AccountId": "222222222222"}');
     symlinkSync(join(root, 'iam', 'real.json'), join(root, 'iam', 'inside.json'));
     writeFileSync(join(root, '.rolecall.json'), JSON.stringify({ iamSnapshots: ['iam/inside.json'] }));
     const ok = await run(root, 'scan', '.');
     assert.equal(ok.err, '');
-    assert.match(ok.out, /role-not-found: Role deploy does not exist in account 222222222222/, 'the linked snapshot was read');
+    assert.match(
+      ok.out,
+      /role-not-found: Role deploy does not exist in account 222222222222/,
+      'the linked snapshot was read',
+    );
   });
 
   it('a FIFO named as a snapshot does not hang: refused at once', async () => {
     const root = workspace({ Jenkinsfile: PIPELINE, '.rolecall.json': JSON.stringify({ iamSnapshots: ['iam.json'] }) });
     fifo(join(root, 'iam.json'));
-    refused(await run(root, 'scan', '.'), /IAM snapshot iam\.json: a FIFO \(named pipe\), not a regular file: only regular files are read/);
+    refused(
+      await run(root, 'scan', '.'),
+      /IAM snapshot iam\.json: a FIFO \(named pipe\), not a regular file: only regular files are read/,
+    );
     refused(await run(root, 'snapshot', '--check', 'iam.json'), /a FIFO \(named pipe\), not a regular file/);
   });
 
   it('a device (/dev/zero) does not grow memory: refused at once, also through a link inside the folder', async () => {
-    refused(await run(dir(), 'scan', '.', '--iam-snapshot', '/dev/zero'), /IAM snapshot \/dev\/zero: a character device, not a regular file/);
-    const root = workspace({ Jenkinsfile: PIPELINE, '.rolecall.json': JSON.stringify({ iamSnapshots: ['zero.json'] }) });
+    refused(
+      await run(dir(), 'scan', '.', '--iam-snapshot', '/dev/zero'),
+      /IAM snapshot \/dev\/zero: a character device, not a regular file/,
+    );
+    const root = workspace({
+      Jenkinsfile: PIPELINE,
+      '.rolecall.json': JSON.stringify({ iamSnapshots: ['zero.json'] }),
+    });
     symlinkSync('/dev/zero', join(root, 'zero.json'));
     refused(await run(root, 'scan', '.'), /is a symbolic link to a file outside the folder of the config/);
   });
@@ -102,7 +125,10 @@ describe('a hostile .rolecall.json cannot steer the scan', function () {
     const root = workspace({ Jenkinsfile: PIPELINE, '.rolecall.json': JSON.stringify({ iamSnapshots: ['iam.json'] }) });
     writeFileSync(join(root, 'iam.json'), '');
     truncateSync(join(root, 'iam.json'), INPUT_LIMITS.snapshot + 1);
-    refused(await run(root, 'scan', '.'), /IAM snapshot iam\.json: 256 MB, above the 256 MB limit for this kind of file/);
+    refused(
+      await run(root, 'scan', '.'),
+      /IAM snapshot iam\.json: 256 MB, above the 256 MB limit for this kind of file/,
+    );
   });
 
   it('the config itself: a FIFO, a huge file, or invalid JSON whose first word is a secret', async () => {
@@ -140,7 +166,10 @@ describe('pipeline files that cannot be read', function () {
         ['pipe/Jenkinsfile', 'a FIFO (named pipe), not a regular file; skipped'],
       ].sort((a, b) => (a[0] < b[0] ? -1 : 1)),
     );
-    assert.deepEqual(json.usages.map((u: { file: string }) => u.file), ['ok/Jenkinsfile']);
+    assert.deepEqual(
+      json.usages.map((u: { file: string }) => u.file),
+      ['ok/Jenkinsfile'],
+    );
     assert.equal(r.code, 0);
     const text = await run(root, 'scan', '.');
     assert.match(text.out, /; 3 files not fully analysed/);
@@ -150,9 +179,18 @@ describe('pipeline files that cannot be read', function () {
     const root = workspace({ Jenkinsfile: '' });
     fifo(join(root, 'Jenkinsfile.pipe'));
     truncateSync(join(root, 'Jenkinsfile'), INPUT_LIMITS.pipeline + 1);
-    refused(await run(root, 'scan', 'Jenkinsfile.pipe'), /^rolecall scan: Jenkinsfile\.pipe: a FIFO \(named pipe\), not a regular file or directory: only those are scanned\n$/);
-    refused(await run(root, 'scan', '/dev/zero'), /^rolecall scan: \/dev\/zero: a character device, not a regular file or directory/);
-    refused(await run(root, 'scan', 'Jenkinsfile'), /^rolecall scan: Jenkinsfile: 8\.0 MB, above the 8\.0 MB limit for this kind of file\n$/);
+    refused(
+      await run(root, 'scan', 'Jenkinsfile.pipe'),
+      /^rolecall scan: Jenkinsfile\.pipe: a FIFO \(named pipe\), not a regular file or directory: only those are scanned\n$/,
+    );
+    refused(
+      await run(root, 'scan', '/dev/zero'),
+      /^rolecall scan: \/dev\/zero: a character device, not a regular file or directory/,
+    );
+    refused(
+      await run(root, 'scan', 'Jenkinsfile'),
+      /^rolecall scan: Jenkinsfile: 8\.0 MB, above the 8\.0 MB limit for this kind of file\n$/,
+    );
   });
 
   it('symbolic links in the tree are followed once: linked files and folders are scanned, loops end', () => {
@@ -171,6 +209,9 @@ describe('pipeline files that cannot be read', function () {
     // A linked Jenkinsfile on its own is found too (was skipped in silence).
     const alone = workspace({ 'target/pipeline.txt': PIPELINE });
     symlinkSync(join(alone, 'target', 'pipeline.txt'), join(alone, 'Jenkinsfile'));
-    assert.deepEqual(findPipelineFiles(['.'], (p) => resolve(alone, p)), ['Jenkinsfile']);
+    assert.deepEqual(
+      findPipelineFiles(['.'], (p) => resolve(alone, p)),
+      ['Jenkinsfile'],
+    );
   });
 });

@@ -34,7 +34,9 @@ sso_account_id = 999999999999
 
 function schemaErrors(config: unknown): string[] {
   const ajv = new Ajv({ allErrors: true, strict: false });
-  const validate = ajv.compile(JSON.parse(readFileSync(path.join(repoRoot, 'schemas', 'rolecall.schema.json'), 'utf8')));
+  const validate = ajv.compile(
+    JSON.parse(readFileSync(path.join(repoRoot, 'schemas', 'rolecall.schema.json'), 'utf8')),
+  );
   return validate(config) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath}: ${e.message}`);
 }
 
@@ -61,26 +63,45 @@ describe('rolecall init', function () {
     assert.equal(await main(['init', 'project', '--aws-config', 'aws-config'], io), 0, io.err);
     const written = JSON.parse(readFileSync(path.join(project, '.rolecall.json'), 'utf8'));
     assert.deepEqual(written.iamSnapshots, ['iam/111111111111.json', 'iam/222222222222.json', 'iam/444444444444.json']);
-    assert.deepEqual(written.jenkinsCasc, ['jenkins.yaml', 'seed-000-external-id/jenkins.yaml', 'seed-003-ecs-agents/jenkins.yaml']);
+    assert.deepEqual(written.jenkinsCasc, [
+      'jenkins.yaml',
+      'seed-000-external-id/jenkins.yaml',
+      'seed-003-ecs-agents/jenkins.yaml',
+    ]);
     assert.equal(written.callers.controller, null);
     assert.equal(written.callers.vault, null, 'seed-002 uses Vault');
     assert.deepEqual(written.callers.agents, {}, 'no principal is guessed');
     assert.deepEqual(written.accounts, { '333333333333': 'deploy-333' });
     assert.equal(typeof written.$schema, 'string');
     // Explained: every entry, the labels JCasC covers and those it does not, where each was seen.
-    assert.match(io.out, /^wrote project\/\.rolecall\.json: \d+ AWS credential usages in \d+ of \d+ pipeline files, 3 IAM snapshots, 3 JCasC files/);
+    assert.match(
+      io.out,
+      /^wrote project\/\.rolecall\.json: \d+ AWS credential usages in \d+ of \d+ pipeline files, 3 IAM snapshots, 3 JCasC files/,
+    );
     assert.match(io.out, /iamSnapshots: iam\/222222222222\.json: 3 roles of account 222222222222/);
     assert.match(io.out, /jenkinsCasc: jenkins\.yaml: 1 agent template \(labels AgentAccountX\)/);
-    assert.match(io.out, /callers\.agents: label 'AgentAccountX' \(seed-003-ecs-agents\/Jenkinsfile\) runs on 'account-x' \(jenkins\.yaml:\d+\), 'account-x' \(seed-003-ecs-agents\/jenkins\.yaml:\d+\): nothing to add/);
-    assert.match(io.out, /callers\.agents: label 'secure' \(seed-004-session-token\/Jenkinsfile\) — add "secure": "arn:aws:iam::ACCOUNT:role\/ROLE"/);
+    assert.match(
+      io.out,
+      /callers\.agents: label 'AgentAccountX' \(seed-003-ecs-agents\/Jenkinsfile\) runs on 'account-x' \(jenkins\.yaml:\d+\), 'account-x' \(seed-003-ecs-agents\/jenkins\.yaml:\d+\): nothing to add/,
+    );
+    assert.match(
+      io.out,
+      /callers\.agents: label 'secure' \(seed-004-session-token\/Jenkinsfile\) — add "secure": "arn:aws:iam::ACCOUNT:role\/ROLE"/,
+    );
     assert.match(io.out, /callers\.controller: null — set the ARN/);
-    assert.match(io.out, /accounts: 333333333333 \([^)]*seed-003-ecs-agents\/Jenkinsfile[^)]*\) → profile 'deploy-333' of aws-config \(also reach it: chained-333\)/);
+    assert.match(
+      io.out,
+      /accounts: 333333333333 \([^)]*seed-003-ecs-agents\/Jenkinsfile[^)]*\) → profile 'deploy-333' of aws-config \(also reach it: chained-333\)/,
+    );
     assert.match(io.out, /accounts: 222222222222 \(.*\) is covered by a snapshot/);
     // Valid for the reader and the schema, and a scan runs with it.
     assert.deepEqual(configFrom(written, project).problems, []);
     assert.deepEqual(schemaErrors(written), []);
     const scan = recordingIo(project);
-    const status = await main(['scan', '.', '--credentials-file', 'jenkins-credentials.example.json', '--format', 'json'], scan);
+    const status = await main(
+      ['scan', '.', '--credentials-file', 'jenkins-credentials.example.json', '--format', 'json'],
+      scan,
+    );
     assert.ok(status === 0 || status === 1, `scan with the written config exited ${status}: ${scan.err}`);
     assert.ok(JSON.parse(scan.out).usages.length > 10);
   });
@@ -89,7 +110,10 @@ describe('rolecall init', function () {
     writeFileSync(path.join(project, '.rolecall.json'), '{"callers": {}}\n');
     const refused = recordingIo(dir);
     assert.equal(await main(['init', 'project'], refused), 2);
-    assert.equal(refused.err, "rolecall init: project/.rolecall.json already exists; --force overwrites it, --print shows what would be written\n");
+    assert.equal(
+      refused.err,
+      'rolecall init: project/.rolecall.json already exists; --force overwrites it, --print shows what would be written\n',
+    );
     assert.equal(readFileSync(path.join(project, '.rolecall.json'), 'utf8'), '{"callers": {}}\n');
     const printed = recordingIo(dir);
     assert.equal(await main(['init', 'project', '--print', '--aws-config', 'aws-config'], printed), 0);
@@ -116,7 +140,10 @@ describe('rolecall init', function () {
   it('bad usage is one line and exit 2', async function () {
     for (const [args, message] of [
       [['init', 'nowhere'], 'rolecall init: nowhere: no such directory\n'],
-      [['init', 'project', '--aws-config', 'missing'], 'rolecall init: --aws-config missing: no such file or cannot be read\n'],
+      [
+        ['init', 'project', '--aws-config', 'missing'],
+        'rolecall init: --aws-config missing: no such file or cannot be read\n',
+      ],
       [['init', 'a', 'b'], "rolecall init: init takes one directory, got 2; run 'rolecall init --help' for usage\n"],
     ] as const) {
       const io = recordingIo(dir);

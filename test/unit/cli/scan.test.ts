@@ -20,7 +20,8 @@ async function run(cwd: string, ...args: string[]) {
   return { code, out: io.out, err: io.err };
 }
 
-const PIPELINE = "node {\n  withAWS(role: 'arn:aws:iam::222222222222:role/deploy', duration: 900) {\n    sh 'aws s3 ls'\n  }\n}\n";
+const PIPELINE =
+  "node {\n  withAWS(role: 'arn:aws:iam::222222222222:role/deploy', duration: 900) {\n    sh 'aws s3 ls'\n  }\n}\n";
 
 describe('rolecall scan: bad input', () => {
   const oneLine = (err: string) => {
@@ -45,7 +46,12 @@ describe('rolecall scan: bad input', () => {
 
   it('a missing snapshot, a bad --format, --profile without --live, an unknown flag: exit 2', async () => {
     const root = workspace({ Jenkinsfile: PIPELINE });
-    for (const args of [['--iam-snapshot', 'missing.json'], ['--format', 'xml'], ['--profile', 'p'], ['--frobnicate']]) {
+    for (const args of [
+      ['--iam-snapshot', 'missing.json'],
+      ['--format', 'xml'],
+      ['--profile', 'p'],
+      ['--frobnicate'],
+    ]) {
       const r = await run(root, 'scan', '.', ...args);
       assert.equal(r.code, 2, args.join(' '));
       oneLine(r.err);
@@ -62,7 +68,10 @@ describe('rolecall scan: bad input', () => {
     });
     const r = await run(root, 'scan', '.', '--format', 'json');
     const json = JSON.parse(r.out);
-    assert.deepEqual(json.errors.map((e: { file: string }) => e.file), ['a/Jenkinsfile', 'b/Jenkinsfile', 'd/Jenkinsfile']);
+    assert.deepEqual(
+      json.errors.map((e: { file: string }) => e.file),
+      ['a/Jenkinsfile', 'b/Jenkinsfile', 'd/Jenkinsfile'],
+    );
     assert.match(json.errors[0].message, /binary/);
     assert.match(json.errors[1].message, /UTF-8/);
     assert.equal(json.usages.filter((u: { file: string }) => u.file === 'c/Jenkinsfile').length, 1);
@@ -85,7 +94,10 @@ describe('rolecall scan: bad input', () => {
     chmodSync(join(root, 'creds.json'), 0o600);
     const r = await run(root, 'scan', '.', '--credentials-file', 'creds.json');
     assert.equal(r.code, 2);
-    assert.match(r.err, /^rolecall scan: credentials file creds\.json is not valid JSON at 1:16 \(contents not shown: they may be secret\)$/m);
+    assert.match(
+      r.err,
+      /^rolecall scan: credentials file creds\.json is not valid JSON at 1:16 \(contents not shown: they may be secret\)$/m,
+    );
     assert.ok(!/s3cret|cretval|value-123/.test(r.err), r.err);
     oneLine(r.err);
   });
@@ -97,10 +109,16 @@ describe('rolecall scan: bad input', () => {
   });
 
   it('reports role chaining beyond one hour without any IAM data (the caller decides it)', async () => {
-    const root = workspace({ Jenkinsfile: "node('ecs') {\n  sh 'aws sts assume-role --role-arn arn:aws:iam::333333333333:role/deploy-role --role-session-name x1 --duration-seconds 7200'\n}\n" });
+    const root = workspace({
+      Jenkinsfile:
+        "node('ecs') {\n  sh 'aws sts assume-role --role-arn arn:aws:iam::333333333333:role/deploy-role --role-session-name x1 --duration-seconds 7200'\n}\n",
+    });
     const r = await run(root, 'scan', '.', '--format', 'json', '--caller', 'arn:aws:iam::111111111111:role/ecs-task');
     const json = JSON.parse(r.out);
-    assert.deepEqual(json.findings.map((f: { code: string; line: number; column: number }) => [f.code, f.line, f.column]), [['role-chaining-duration', 2, 7]]);
+    assert.deepEqual(
+      json.findings.map((f: { code: string; line: number; column: number }) => [f.code, f.line, f.column]),
+      [['role-chaining-duration', 2, 7]],
+    );
     assert.equal(r.code, 1);
   });
 
@@ -109,7 +127,8 @@ describe('rolecall scan: bad input', () => {
     assert.equal(help.code, 0);
     assert.match(help.out, /rolecall scan \[PATH/);
     // The overview names every flag the contract gives scan, impact and snapshot (it lacked these).
-    for (const flag of ['--jenkins-casc FILE', '--iac PATH', '--assume-role-template', '--out-dir DIR']) assert.ok(help.out.includes(flag), `rolecall --help names ${flag}`);
+    for (const flag of ['--jenkins-casc FILE', '--iac PATH', '--assume-role-template', '--out-dir DIR'])
+      assert.ok(help.out.includes(flag), `rolecall --help names ${flag}`);
     const scanHelp = await run(workspace({}), 'scan', '--help');
     assert.match(scanHelp.out, /--iam-snapshot FILE/);
     const unknown = await run(workspace({}), 'frob');

@@ -4,16 +4,39 @@
 // for others to read; the next writer removes what it left.
 import { strict as assert } from 'node:assert';
 import { spawn, spawnSync } from 'node:child_process';
-import { lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  readlinkSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildSync } from 'esbuild';
-import { credentialsFilePath, CredentialsFileError, holdsLongTermKeys, removeStaleTempFiles, writeCredentialsProfile } from '../../../src/core/credentials/credentialsFile';
+import {
+  credentialsFilePath,
+  CredentialsFileError,
+  holdsLongTermKeys,
+  removeStaleTempFiles,
+  writeCredentialsProfile,
+} from '../../../src/core/credentials/credentialsFile';
 import { parseIni, sectionEntries, sectionNames } from '../../../src/core/credentials/ini';
 import type { TemporaryCredentials } from '../../../src/core/ports';
 
-const CREDS: TemporaryCredentials = { accessKeyId: 'ASIANEW', secretAccessKey: 'newsecret', sessionToken: 'newtoken', expiration: new Date('2030-01-01T00:00:00Z') };
-const LONG_TERM = '[work]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n\n[other]\naws_access_key_id = ASIAOTHER\naws_secret_access_key = s\naws_session_token = t\n';
+const CREDS: TemporaryCredentials = {
+  accessKeyId: 'ASIANEW',
+  secretAccessKey: 'newsecret',
+  sessionToken: 'newtoken',
+  expiration: new Date('2030-01-01T00:00:00Z'),
+};
+const LONG_TERM =
+  '[work]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n\n[other]\naws_access_key_id = ASIAOTHER\naws_secret_access_key = s\naws_session_token = t\n';
 // The worker runs as plain JavaScript (bundled once): ten tsx start-ups would take seconds each on a busy machine.
 const WORKER_SOURCE = join(__dirname, 'workers', 'writeProfile.ts');
 let worker = '';
@@ -25,7 +48,14 @@ describe('credentials file safety', function () {
   let dir: string;
   before(() => {
     worker = join(mkdtempSync(join(tmpdir(), 'rolecall-worker-')), 'writeProfile.js');
-    buildSync({ entryPoints: [WORKER_SOURCE], bundle: true, platform: 'node', format: 'cjs', outfile: worker, logLevel: 'silent' });
+    buildSync({
+      entryPoints: [WORKER_SOURCE],
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      outfile: worker,
+      logLevel: 'silent',
+    });
   });
   after(() => rmSync(join(worker, '..'), { recursive: true, force: true }));
   beforeEach(() => {
@@ -35,9 +65,19 @@ describe('credentials file safety', function () {
 
   it('tells long-term keys (AKIA…, or keys without a session token) from temporary ones', () => {
     assert.equal(holdsLongTermKeys({ aws_access_key_id: 'AKIAX', aws_secret_access_key: 's' }), true);
-    assert.equal(holdsLongTermKeys({ aws_access_key_id: 'AKIAX', aws_secret_access_key: 's', aws_session_token: 'odd' }), true);
-    assert.equal(holdsLongTermKeys({ aws_access_key_id: 'ASIAX', aws_secret_access_key: 's' }), true, 'keys without a session token cannot be temporary');
-    assert.equal(holdsLongTermKeys({ aws_access_key_id: 'ASIAX', aws_secret_access_key: 's', aws_session_token: 't' }), false);
+    assert.equal(
+      holdsLongTermKeys({ aws_access_key_id: 'AKIAX', aws_secret_access_key: 's', aws_session_token: 'odd' }),
+      true,
+    );
+    assert.equal(
+      holdsLongTermKeys({ aws_access_key_id: 'ASIAX', aws_secret_access_key: 's' }),
+      true,
+      'keys without a session token cannot be temporary',
+    );
+    assert.equal(
+      holdsLongTermKeys({ aws_access_key_id: 'ASIAX', aws_secret_access_key: 's', aws_session_token: 't' }),
+      false,
+    );
     assert.equal(holdsLongTermKeys({ region: 'eu-west-1' }), false);
     assert.equal(holdsLongTermKeys(null), false);
   });
@@ -45,13 +85,27 @@ describe('credentials file safety', function () {
   it('refuses to replace long-term keys; forced, it replaces them and keeps the old file as a 0600 backup', () => {
     const path = join(dir, 'credentials');
     writeFileSync(path, LONG_TERM, { mode: 0o600 });
-    assert.throws(() => writeCredentialsProfile('work', CREDS, { path }), (e: unknown) => e instanceof CredentialsFileError && e.kind === 'long-term-keys' && /profile \[work\] .* holds long-term access keys; refusing to replace them/.test(e.message) && !e.message.includes('AKIAIOSFODNN7EXAMPLE'));
+    assert.throws(
+      () => writeCredentialsProfile('work', CREDS, { path }),
+      (e: unknown) =>
+        e instanceof CredentialsFileError &&
+        e.kind === 'long-term-keys' &&
+        /profile \[work\] .* holds long-term access keys; refusing to replace them/.test(e.message) &&
+        !e.message.includes('AKIAIOSFODNN7EXAMPLE'),
+    );
     assert.equal(readFileSync(path, 'utf8'), LONG_TERM, 'untouched');
     // Another profile name is fine, and the keys stay.
     writeCredentialsProfile('rolecall-work', CREDS, { path });
-    assert.equal(sectionEntries(parseIni(readFileSync(path, 'utf8')), 'work')?.aws_access_key_id, 'AKIAIOSFODNN7EXAMPLE');
+    assert.equal(
+      sectionEntries(parseIni(readFileSync(path, 'utf8')), 'work')?.aws_access_key_id,
+      'AKIAIOSFODNN7EXAMPLE',
+    );
     const before = readFileSync(path, 'utf8');
-    const forced = writeCredentialsProfile('work', CREDS, { path, force: true, now: () => new Date('2026-12-07T18:00:00Z') });
+    const forced = writeCredentialsProfile('work', CREDS, {
+      path,
+      force: true,
+      now: () => new Date('2026-12-07T18:00:00Z'),
+    });
     assert.equal(sectionEntries(parseIni(readFileSync(path, 'utf8')), 'work')?.aws_access_key_id, 'ASIANEW');
     assert.equal(forced.backup, `${path}.rolecall-backup-2026-12-07T18-00-00-000Z`);
     assert.equal(readFileSync(forced.backup, 'utf8'), before);
@@ -122,7 +176,8 @@ describe('credentials file safety', function () {
     const busy = runWorker(path, 'busy', 100000);
     // Once it is writing (its first profile is in the file), kill it at some point of its loop.
     const start = Date.now();
-    while (!readFileSync(path, 'utf8').includes('[busy-0]') && Date.now() - start < 10_000) await new Promise((r) => setTimeout(r, 10));
+    while (!readFileSync(path, 'utf8').includes('[busy-0]') && Date.now() - start < 10_000)
+      await new Promise((r) => setTimeout(r, 10));
     await new Promise((r) => setTimeout(r, 50 + Math.floor(Math.random() * 200)));
     busy.child.kill('SIGKILL');
     await busy.done;
@@ -147,15 +202,25 @@ describe('credentials file safety', function () {
     const path = join(dir, 'credentials');
     writeFileSync(join(dir, 'credentials.lock'), `${process.pid}\n`);
     const start = Date.now();
-    assert.throws(() => writeCredentialsProfile('p', CREDS, { path, lockTimeoutMs: 300 }), (e: unknown) => e instanceof CredentialsFileError && e.kind === 'locked' && /locked by another writer/.test(e.message));
+    assert.throws(
+      () => writeCredentialsProfile('p', CREDS, { path, lockTimeoutMs: 300 }),
+      (e: unknown) =>
+        e instanceof CredentialsFileError && e.kind === 'locked' && /locked by another writer/.test(e.message),
+    );
     assert.ok(Date.now() - start >= 300);
     assert.ok(readdirSync(dir).includes('credentials.lock'), "another process's lock is left alone");
     assert.deepEqual(removeStaleTempFiles(path), []);
   });
 });
 
-function runWorker(path: string, profile: string, loops = 1): { child: ReturnType<typeof spawn>; done: Promise<number> } {
-  const child = spawn(process.execPath, [worker, path, profile, String(loops)], { stdio: ['ignore', 'ignore', 'pipe'] });
+function runWorker(
+  path: string,
+  profile: string,
+  loops = 1,
+): { child: ReturnType<typeof spawn>; done: Promise<number> } {
+  const child = spawn(process.execPath, [worker, path, profile, String(loops)], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
   const done = new Promise<number>((resolve) => {

@@ -2,12 +2,35 @@ import { strict as assert } from 'node:assert';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseIni, removeSection, replaceSection, sectionEntries, sectionNames, stringifyIni } from '../../../src/core/credentials/ini';
-import { isValidProfileName, removeCredentialsProfile, writeCredentialsProfile, writeFileAtomic } from '../../../src/core/credentials/credentialsFile';
-import { awsConfigPath, awsCredentialsPath, effectiveProfile, mfaSerialFromConfig, profileFromConfigText } from '../../../src/core/credentials/awsConfig';
+import {
+  parseIni,
+  removeSection,
+  replaceSection,
+  sectionEntries,
+  sectionNames,
+  stringifyIni,
+} from '../../../src/core/credentials/ini';
+import {
+  isValidProfileName,
+  removeCredentialsProfile,
+  writeCredentialsProfile,
+  writeFileAtomic,
+} from '../../../src/core/credentials/credentialsFile';
+import {
+  awsConfigPath,
+  awsCredentialsPath,
+  effectiveProfile,
+  mfaSerialFromConfig,
+  profileFromConfigText,
+} from '../../../src/core/credentials/awsConfig';
 import type { TemporaryCredentials } from '../../../src/core/ports';
 
-const CREDS: TemporaryCredentials = { accessKeyId: 'ASIANEW', secretAccessKey: 'newsecret', sessionToken: 'newtoken', expiration: new Date('2030-01-01T00:00:00Z') };
+const CREDS: TemporaryCredentials = {
+  accessKeyId: 'ASIANEW',
+  secretAccessKey: 'newsecret',
+  sessionToken: 'newtoken',
+  expiration: new Date('2030-01-01T00:00:00Z'),
+};
 
 const EXISTING = `# my AWS keys — keep this comment
 [default]
@@ -33,13 +56,19 @@ describe('ini files', () => {
   });
 
   it('replaces one section, keeping comments, other sections and their order', () => {
-    const doc = replaceSection(parseIni(EXISTING), 'rolecall-jenkins', [['aws_access_key_id', 'ASIANEW'], ['aws_secret_access_key', 'newsecret']]);
+    const doc = replaceSection(parseIni(EXISTING), 'rolecall-jenkins', [
+      ['aws_access_key_id', 'ASIANEW'],
+      ['aws_secret_access_key', 'newsecret'],
+    ]);
     const text = stringifyIni(doc);
     assert.deepEqual(sectionNames(doc), ['default', 'rolecall-jenkins', 'other']);
     assert.ok(text.startsWith('# my AWS keys — keep this comment\n[default]\naws_access_key_id = AKIADEFAULT\n'));
     assert.ok(text.includes('# minted last week'));
     assert.ok(!text.includes('ASIAOLD') && !text.includes('oldtoken'));
-    assert.deepEqual(sectionEntries(doc, 'rolecall-jenkins'), { aws_access_key_id: 'ASIANEW', aws_secret_access_key: 'newsecret' });
+    assert.deepEqual(sectionEntries(doc, 'rolecall-jenkins'), {
+      aws_access_key_id: 'ASIANEW',
+      aws_secret_access_key: 'newsecret',
+    });
     assert.equal(sectionEntries(doc, 'other')?.aws_secret_access_key, 'othersecret');
   });
 
@@ -68,7 +97,11 @@ describe('credentials file', () => {
     assert.ok(text.includes('[default]\naws_access_key_id = AKIADEFAULT'));
     assert.ok(text.includes('[other]\naws_access_key_id = AKIAOTHER ; inline'));
     assert.deepEqual(sectionEntries(parseIni(text), 'rolecall-jenkins'), {
-      aws_access_key_id: 'ASIANEW', aws_secret_access_key: 'newsecret', aws_session_token: 'newtoken', x_expiration: '2030-01-01T00:00:00.000Z', region: 'eu-west-1',
+      aws_access_key_id: 'ASIANEW',
+      aws_secret_access_key: 'newsecret',
+      aws_session_token: 'newtoken',
+      x_expiration: '2030-01-01T00:00:00.000Z',
+      region: 'eu-west-1',
     });
     assert.deepEqual(readdirSync(dir), ['credentials'], 'no temp file left behind');
   });
@@ -76,7 +109,10 @@ describe('credentials file', () => {
   it('creates the file (and its folder) when missing', () => {
     const path = join(dir, 'nested', '.aws', 'credentials');
     writeCredentialsProfile('p1', CREDS, { path });
-    assert.equal(readFileSync(path, 'utf8'), '[p1]\naws_access_key_id = ASIANEW\naws_secret_access_key = newsecret\naws_session_token = newtoken\nx_expiration = 2030-01-01T00:00:00.000Z\n');
+    assert.equal(
+      readFileSync(path, 'utf8'),
+      '[p1]\naws_access_key_id = ASIANEW\naws_secret_access_key = newsecret\naws_session_token = newtoken\nx_expiration = 2030-01-01T00:00:00.000Z\n',
+    );
     assert.equal(statSync(path).mode & 0o777, 0o600);
   });
 
@@ -123,9 +159,13 @@ role_arn = arn:aws:iam::222222222222:role/admin
 source_profile = alice
 `;
 
-  it('reads a profile\'s settings ([default] / [profile NAME]), ignoring nested blocks', () => {
+  it("reads a profile's settings ([default] / [profile NAME]), ignoring nested blocks", () => {
     assert.deepEqual(profileFromConfigText(CONFIG, 'default'), { region: 'us-east-1' });
-    assert.deepEqual(profileFromConfigText(CONFIG, 'alice'), { mfa_serial: 'arn:aws:iam::111111111111:mfa/alice', region: 'eu-west-1', s3: '' });
+    assert.deepEqual(profileFromConfigText(CONFIG, 'alice'), {
+      mfa_serial: 'arn:aws:iam::111111111111:mfa/alice',
+      region: 'eu-west-1',
+      s3: '',
+    });
     assert.equal(profileFromConfigText(CONFIG, 'nobody'), null);
   });
 

@@ -22,12 +22,20 @@ const CREDS: TemporaryCredentials = {
 
 describe('credential formats', () => {
   it('env: the three variables, AWS_REGION only with a region', () => {
-    assert.deepEqual(toEnv(CREDS), { AWS_ACCESS_KEY_ID: CREDS.accessKeyId, AWS_SECRET_ACCESS_KEY: CREDS.secretAccessKey, AWS_SESSION_TOKEN: CREDS.sessionToken });
+    assert.deepEqual(toEnv(CREDS), {
+      AWS_ACCESS_KEY_ID: CREDS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: CREDS.secretAccessKey,
+      AWS_SESSION_TOKEN: CREDS.sessionToken,
+    });
     assert.equal(toEnv(CREDS, 'eu-west-1').AWS_REGION, 'eu-west-1');
   });
 
   it('shell export lines evaluate to the exact values in a real POSIX shell', () => {
-    const odd: TemporaryCredentials = { ...CREDS, secretAccessKey: `it's $HOME "quoted" \`cmd\` \\ ; echo INJECTED`, sessionToken: 'a b\tc' };
+    const odd: TemporaryCredentials = {
+      ...CREDS,
+      secretAccessKey: `it's $HOME "quoted" \`cmd\` \\ ; echo INJECTED`,
+      sessionToken: 'a b\tc',
+    };
     const script = `${toShellExports(odd, 'us-east-1')}printf '%s\\n' "$AWS_ACCESS_KEY_ID" "$AWS_SECRET_ACCESS_KEY" "$AWS_SESSION_TOKEN" "$AWS_REGION"`;
     const out = execFileSync('sh', ['-c', script], { encoding: 'utf8', env: {} });
     assert.equal(out, `${odd.accessKeyId}\n${odd.secretAccessKey}\n${odd.sessionToken}\nus-east-1\n`);
@@ -57,7 +65,10 @@ describe('credential formats', () => {
       SessionToken: CREDS.sessionToken,
       Expiration: '2030-01-02T03:04:05.000Z',
     });
-    assert.deepEqual(JSON.parse(formatCredentials(CREDS, 'json')), JSON.parse(formatCredentials(CREDS, 'credential-process')));
+    assert.deepEqual(
+      JSON.parse(formatCredentials(CREDS, 'json')),
+      JSON.parse(formatCredentials(CREDS, 'credential-process')),
+    );
     assert.ok(!('arn' in JSON.parse(formatCredentials({ ...CREDS, arn: 'arn:aws:sts::1:assumed-role/a/b' }, 'json'))));
   });
 
@@ -74,7 +85,11 @@ describe('credential formats', () => {
     assert.equal(text, `${CREDS.sessionToken}:${CREDS.accessKeyId}:${CREDS.secretAccessKey}`);
     const [token, key, secret] = text.split(':');
     assert.deepEqual([token, key, secret], [CREDS.sessionToken, CREDS.accessKeyId, CREDS.secretAccessKey]);
-    assert.deepEqual(parseSessionTokenString(`${text}\n`), { sessionToken: CREDS.sessionToken, accessKeyId: CREDS.accessKeyId, secretAccessKey: CREDS.secretAccessKey });
+    assert.deepEqual(parseSessionTokenString(`${text}\n`), {
+      sessionToken: CREDS.sessionToken,
+      accessKeyId: CREDS.accessKeyId,
+      secretAccessKey: CREDS.secretAccessKey,
+    });
     assert.equal(parseSessionTokenString('a:b'), null);
     assert.equal(parseSessionTokenString('a::c'), null);
   });

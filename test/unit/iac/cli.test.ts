@@ -9,32 +9,59 @@ import { readIacEntries } from '../../../src/cli/iac';
 import { main } from '../../../src/cli/main';
 import { recordingIo } from '../cli/helpers';
 
-const TRUST = (principal: string) => `{Version: "2012-10-17", Statement: [{Effect: Allow, Principal: {AWS: "${principal}"}, Action: "sts:AssumeRole"}]}`;
+const TRUST = (principal: string) =>
+  `{Version: "2012-10-17", Statement: [{Effect: Allow, Principal: {AWS: "${principal}"}, Action: "sts:AssumeRole"}]}`;
 
 describe('rolecall scan --iac', () => {
   let dir: string;
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'rolecall-iac-cli-'));
-    writeFileSync(join(dir, 'Jenkinsfile'), "node('x') {\n  withAWS(role: 'arn:aws:iam::333333333333:role/deploy', duration: 900) {\n    sh 'make'\n  }\n}\n");
+    writeFileSync(
+      join(dir, 'Jenkinsfile'),
+      "node('x') {\n  withAWS(role: 'arn:aws:iam::333333333333:role/deploy', duration: 900) {\n    sh 'make'\n  }\n}\n",
+    );
     writeFileSync(
       join(dir, 'iam.json'),
-      JSON.stringify({ RoleDetailList: [{ RoleName: 'deploy', Arn: 'arn:aws:iam::333333333333:role/deploy', Path: '/', AssumeRolePolicyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::999999999999:root' }, Action: 'sts:AssumeRole' }] } }] }),
+      JSON.stringify({
+        RoleDetailList: [
+          {
+            RoleName: 'deploy',
+            Arn: 'arn:aws:iam::333333333333:role/deploy',
+            Path: '/',
+            AssumeRolePolicyDocument: {
+              Version: '2012-10-17',
+              Statement: [
+                { Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::999999999999:root' }, Action: 'sts:AssumeRole' },
+              ],
+            },
+          },
+        ],
+      }),
     );
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   async function scan(...args: string[]): Promise<{ code: number; json: any; err: string }> {
     const io = recordingIo(dir);
-    const code = await main(['scan', 'Jenkinsfile', '--format', 'json', '--caller', 'arn:aws:iam::111111111111:role/agent', ...args], io);
+    const code = await main(
+      ['scan', 'Jenkinsfile', '--format', 'json', '--caller', 'arn:aws:iam::111111111111:role/agent', ...args],
+      io,
+    );
     return { code, json: io.out ? JSON.parse(io.out) : null, err: io.err };
   }
 
   it('a role defined as code wins over the snapshot for its ARN (and drift is reported at the template)', async () => {
-    writeFileSync(join(dir, 'roles.yaml'), `Resources:\n  Deploy:\n    Type: AWS::IAM::Role\n    Properties:\n      RoleName: deploy\n      AssumeRolePolicyDocument: ${TRUST('arn:aws:iam::111111111111:root')}\n`);
+    writeFileSync(
+      join(dir, 'roles.yaml'),
+      `Resources:\n  Deploy:\n    Type: AWS::IAM::Role\n    Properties:\n      RoleName: deploy\n      AssumeRolePolicyDocument: ${TRUST('arn:aws:iam::111111111111:root')}\n`,
+    );
     const snapshotOnly = await scan('--iam-snapshot', 'iam.json');
     assert.ok(snapshotOnly.json.findings.some((f: any) => f.code === 'trust-principal-mismatch'));
     const withCode = await scan('--iam-snapshot', 'iam.json', '--iac', 'roles.yaml', '--iac-account', '333333333333');
-    assert.deepEqual(withCode.json.findings.map((f: any) => `${f.file}:${f.code}`), ['roles.yaml:trust-policy-drift']);
+    assert.deepEqual(
+      withCode.json.findings.map((f: any) => `${f.file}:${f.code}`),
+      ['roles.yaml:trust-policy-drift'],
+    );
     assert.equal(withCode.code, 0);
   });
 
@@ -44,9 +71,15 @@ describe('rolecall scan --iac', () => {
       `Resources:\n  Deploy:\n    Type: AWS::IAM::Role\n    Properties:\n      RoleName: deploy\n      AssumeRolePolicyDocument: ${TRUST('arn:aws:iam::111111111111:root')}\n  Other:\n    Type: AWS::IAM::Role\n    Properties:\n      RoleName: other\n      AssumeRolePolicyDocument: ${TRUST('arn:aws:iam:::root')}\n`,
     );
     const run = await scan('--iac', 'roles.yaml', '--iac-account', '333333333333', '--fail-on', 'warning');
-    assert.deepEqual(run.json.findings.map((f: any) => `${f.file}:${f.line}:${f.code}:${f.roleArn}`), ['roles.yaml:11:invalid-principal:arn:aws:iam::333333333333:role/other']);
+    assert.deepEqual(
+      run.json.findings.map((f: any) => `${f.file}:${f.line}:${f.code}:${f.roleArn}`),
+      ['roles.yaml:11:invalid-principal:arn:aws:iam::333333333333:role/other'],
+    );
     assert.equal(run.code, 0, 'the unused role does not decide the status');
-    writeFileSync(join(dir, 'Jenkinsfile'), "withAWS(role: 'arn:aws:iam::333333333333:role/other', duration: 900) { sh 'x' }\n");
+    writeFileSync(
+      join(dir, 'Jenkinsfile'),
+      "withAWS(role: 'arn:aws:iam::333333333333:role/other', duration: 900) { sh 'x' }\n",
+    );
     const used = await scan('--iac', 'roles.yaml', '--iac-account', '333333333333', '--fail-on', 'warning');
     assert.equal(used.code, 1, 'the used role does');
   });
@@ -60,10 +93,16 @@ describe('rolecall scan --iac', () => {
     assert.equal(bad.code, 2);
     assert.match(bad.err, /^rolecall scan: IaC bad\.yaml:\d+:\d+: not a valid YAML CloudFormation template/);
     mkdirSync(join(dir, 'sub'));
-    writeFileSync(join(dir, 'sub', '.rolecall.json'), JSON.stringify({ iac: [{ path: '../bad.yaml', account: '333333333333' }] }));
+    writeFileSync(
+      join(dir, 'sub', '.rolecall.json'),
+      JSON.stringify({ iac: [{ path: '../bad.yaml', account: '333333333333' }] }),
+    );
     const outside = await scan('--config', 'sub/.rolecall.json');
     assert.equal(outside.code, 2);
-    assert.match(outside.err, /iac entry '\.\.\/bad\.yaml' points outside the folder of the config .* pass --iac \.\.\/bad\.yaml/);
+    assert.match(
+      outside.err,
+      /iac entry '\.\.\/bad\.yaml' points outside the folder of the config .* pass --iac \.\.\/bad\.yaml/,
+    );
     const flags = await scan('--iac-account', '333333333333');
     assert.equal(flags.code, 2);
     assert.match(flags.err, /need --iac PATH/);
@@ -71,14 +110,28 @@ describe('rolecall scan --iac', () => {
 
   it('in the editor (onProblem), a half-typed template is a problem and the other files are still read', async () => {
     writeFileSync(join(dir, 'bad.yaml'), 'Resources:\n  A: [unclosed\n');
-    writeFileSync(join(dir, 'roles.yaml'), `Resources:\n  Deploy:\n    Type: AWS::IAM::Role\n    Properties:\n      RoleName: deploy\n      AssumeRolePolicyDocument: ${TRUST('arn:aws:iam::111111111111:root')}\n`);
+    writeFileSync(
+      join(dir, 'roles.yaml'),
+      `Resources:\n  Deploy:\n    Type: AWS::IAM::Role\n    Properties:\n      RoleName: deploy\n      AssumeRolePolicyDocument: ${TRUST('arn:aws:iam::111111111111:root')}\n`,
+    );
     const problems: string[] = [];
     const entry = (path: string) => ({ path: join(dir, path), account: '333333333333', region: null, parameters: {} });
-    const model = await readIacEntries([entry('bad.yaml'), entry('roles.yaml'), entry('missing.yaml')], (p) => p, (m) => problems.push(m));
-    assert.deepEqual(model.roles.map((r) => r.arn), ['arn:aws:iam::333333333333:role/deploy']);
+    const model = await readIacEntries(
+      [entry('bad.yaml'), entry('roles.yaml'), entry('missing.yaml')],
+      (p) => p,
+      (m) => problems.push(m),
+    );
+    assert.deepEqual(
+      model.roles.map((r) => r.arn),
+      ['arn:aws:iam::333333333333:role/deploy'],
+    );
     assert.equal(problems.length, 2);
     assert.ok(problems.some((p) => /missing\.yaml: no such file/.test(p)));
     assert.ok(problems.some((p) => /bad\.yaml:\d+:\d+: not a valid YAML/.test(p)));
-    await assert.rejects(readIacEntries([entry('bad.yaml'), entry('roles.yaml')], (p) => p), /not a valid YAML/, 'the CLI refuses it');
+    await assert.rejects(
+      readIacEntries([entry('bad.yaml'), entry('roles.yaml')], (p) => p),
+      /not a valid YAML/,
+      'the CLI refuses it',
+    );
   });
 });

@@ -7,8 +7,16 @@ import { LineMap, type Range } from '../../../src/core/types';
 export const ENTRY: IacEntry = { path: 'infra', account: '333333333333', region: 'eu-west-1', parameters: {} };
 
 /** Reads texts by file name (`.tf` files as one module). */
-export async function read(files: Record<string, string>, entry: Partial<IacEntry> = {}): Promise<{ model: IacModel; errors: string[] }> {
-  const texts = Object.entries(files).map(([file, text]) => ({ file, text, entry: { ...ENTRY, ...entry }, module: 'infra' }));
+export async function read(
+  files: Record<string, string>,
+  entry: Partial<IacEntry> = {},
+): Promise<{ model: IacModel; errors: string[] }> {
+  const texts = Object.entries(files).map(([file, text]) => ({
+    file,
+    text,
+    entry: { ...ENTRY, ...entry },
+    module: 'infra',
+  }));
   const hcl = texts.some((t) => t.file.endsWith('.tf')) ? await loadHclParser() : null;
   return readIac(texts, hcl);
 }
@@ -16,7 +24,10 @@ export async function read(files: Record<string, string>, entry: Partial<IacEntr
 /** The one role of a model with the name, failing clearly when absent. */
 export function role(model: IacModel, name: string): RoleRecord {
   const found = model.roles.find((r) => r.roleName === name);
-  if (!found) throw new Error(`no role ${name}; roles: ${model.roles.map((r) => r.roleName).join(', ')}; pending: ${model.pending.map((p) => p.reason).join('; ')}; unresolved: ${model.unresolved.map((u) => u.message).join('; ')}`);
+  if (!found)
+    throw new Error(
+      `no role ${name}; roles: ${model.roles.map((r) => r.roleName).join(', ')}; pending: ${model.pending.map((p) => p.reason).join('; ')}; unresolved: ${model.unresolved.map((u) => u.message).join('; ')}`,
+    );
   return found;
 }
 

@@ -31,7 +31,8 @@ describe('Terraform reader', () => {
 
   it('variables: defaults, overridden by the entry parameters (across files of the module); locals; string templates', async () => {
     const files = {
-      'variables.tf': 'variable "hub" {\n  type    = string\n  default = "111111111111"\n}\nvariable "env" { default = "prod" }\n',
+      'variables.tf':
+        'variable "hub" {\n  type    = string\n  default = "111111111111"\n}\nvariable "env" { default = "prod" }\n',
       'main.tf': `locals {\n  hub_root = "arn:aws:iam::\${var.hub}:root"\n  name     = "deploy-\${var.env}"\n}\nresource "aws_iam_role" "r" {\n  name = local.name\n  assume_role_policy = ${ASSUME('local.hub_root')}\n}\n`,
     };
     const a = (await read(files)).model;
@@ -115,11 +116,21 @@ resource "aws_iam_role" "r" {
 }`,
     });
     const trust = trustOf(model, 'r');
-    assert.deepEqual(trust.Statement.map((s: { Sid?: string }) => s.Sid ?? null), ['Base', 'Agents', null]);
+    assert.deepEqual(
+      trust.Statement.map((s: { Sid?: string }) => s.Sid ?? null),
+      ['Base', 'Agents', null],
+    );
     assert.equal(trust.Statement[0].Principal.AWS, 'arn:aws:iam::111111111111:root');
     assert.deepEqual(trust.Statement[1].Action, ['sts:AssumeRole', 'sts:TagSession']);
-    assert.deepEqual(trust.Statement[1].Condition, { StringEquals: { 'sts:ExternalId': 'ext-1' }, Bool: { 'aws:MultiFactorAuthPresent': 'true' } });
-    assert.deepEqual(trust.Statement[2], { Effect: 'Deny', Action: 'sts:AssumeRole', NotPrincipal: { AWS: 'arn:aws:iam::111111111111:root' } });
+    assert.deepEqual(trust.Statement[1].Condition, {
+      StringEquals: { 'sts:ExternalId': 'ext-1' },
+      Bool: { 'aws:MultiFactorAuthPresent': 'true' },
+    });
+    assert.deepEqual(trust.Statement[2], {
+      Effect: 'Deny',
+      Action: 'sts:AssumeRole',
+      NotPrincipal: { AWS: 'arn:aws:iam::111111111111:root' },
+    });
   });
 
   it('aws_iam_role_policy, aws_iam_policy + aws_iam_role_policy_attachment, aws_iam_user + aws_iam_user_policy', async () => {
@@ -147,7 +158,12 @@ resource "aws_iam_user_policy" "ken" {
   policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Resource = "*" }] })
 }`,
     });
-    assert.deepEqual(role(model, 'agent').identityPolicies.map((p) => p.name).sort(), ['arn:aws:iam::333333333333:policy/managed', 'inline']);
+    assert.deepEqual(
+      role(model, 'agent')
+        .identityPolicies.map((p) => p.name)
+        .sort(),
+      ['arn:aws:iam::333333333333:policy/managed', 'inline'],
+    );
     const ken = model.users.find((u) => u.userName === 'ken')!;
     assert.equal(ken.arn, 'arn:aws:iam::333333333333:user/ken');
     assert.equal(ken.identityPolicies.length, 1);
@@ -170,7 +186,10 @@ resource "aws_iam_role" "gone" {
   assume_role_policy = ${ASSUME('"*"')}
 }`,
     });
-    assert.deepEqual(model.roles.map((r) => r.roleName), ['deploy-prod']);
+    assert.deepEqual(
+      model.roles.map((r) => r.roleName),
+      ['deploy-prod'],
+    );
     // jsonencode keeps a one-element list a list (unlike aws_iam_policy_document).
     assert.deepEqual(trustOf(model, 'deploy-prod').Statement[0].Principal.AWS, ['arn:aws:iam::111111111111:root']);
   });

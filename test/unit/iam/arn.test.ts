@@ -1,6 +1,14 @@
 import { strict as assert } from 'node:assert';
 import {
-  accountOf, classifyPrincipal, editDistance, isRoleSession, parseArn, parseCaller, parseRoleArn, partitionForRegion, roleArnOfSession,
+  accountOf,
+  classifyPrincipal,
+  editDistance,
+  isRoleSession,
+  parseArn,
+  parseCaller,
+  parseRoleArn,
+  partitionForRegion,
+  roleArnOfSession,
 } from '../../../src/core/iam/arn';
 
 describe('iam/arn', () => {
@@ -16,7 +24,13 @@ describe('iam/arn', () => {
   });
 
   it('parses role ARNs with and without paths', () => {
-    assert.deepEqual(parseRoleArn('arn:aws:iam::222222222222:role/jenkins'), { partition: 'aws', account: '222222222222', path: '/', name: 'jenkins', arn: 'arn:aws:iam::222222222222:role/jenkins' });
+    assert.deepEqual(parseRoleArn('arn:aws:iam::222222222222:role/jenkins'), {
+      partition: 'aws',
+      account: '222222222222',
+      path: '/',
+      name: 'jenkins',
+      arn: 'arn:aws:iam::222222222222:role/jenkins',
+    });
     const withPath = parseRoleArn('arn:aws:iam::222222222222:role/service-role/ci/deployer');
     assert.equal(withPath?.path, '/service-role/ci/');
     assert.equal(withPath?.name, 'deployer');
@@ -37,7 +51,10 @@ describe('iam/arn', () => {
     assert.equal(session?.kind, 'assumed-role');
     assert.equal(session?.sessionName, 'i-0abc123');
     assert.equal(session?.roleArn, 'arn:aws:iam::111111111111:role/jenkins-slave');
-    assert.equal(roleArnOfSession('arn:aws-cn:sts::111111111111:assumed-role/r/s'), 'arn:aws-cn:iam::111111111111:role/r');
+    assert.equal(
+      roleArnOfSession('arn:aws-cn:sts::111111111111:assumed-role/r/s'),
+      'arn:aws-cn:iam::111111111111:role/r',
+    );
     assert.equal(parseCaller('arn:aws:sts::111111111111:federated-user/carol')?.kind, 'federated-user');
     assert.equal(parseCaller('arn:aws:iam::111111111111:group/devs'), null);
     assert.equal(parseCaller('111111111111'), null);
@@ -68,7 +85,8 @@ describe('iam/arn', () => {
       ['Federated', 'accounts.google.com', 'federated'],
       ['CanonicalUser', 'a'.repeat(64), 'canonical-user'],
     ];
-    for (const [type, value, kind] of kinds) assert.equal(classifyPrincipal(type, value).kind, kind, `${type} ${value}`);
+    for (const [type, value, kind] of kinds)
+      assert.equal(classifyPrincipal(type, value).kind, kind, `${type} ${value}`);
     assert.equal(classifyPrincipal('AWS', 'arn:aws:iam::111111111111:role/path/r').path, '/path/');
   });
 
@@ -80,7 +98,10 @@ describe('iam/arn', () => {
     assert.match(classifyPrincipal('AWS', 'arn:aws:iam::1234:root').problem ?? '', /12-digit/);
     assert.match(classifyPrincipal('AWS', 'jenkins').problem ?? '', /neither an ARN/);
     assert.match(classifyPrincipal('Service', 'ec2').problem ?? '', /not a service principal/);
-    assert.match(classifyPrincipal('Service', 'arn:aws:iam::111111111111:root').problem ?? '', /not a service principal/);
+    assert.match(
+      classifyPrincipal('Service', 'arn:aws:iam::111111111111:root').problem ?? '',
+      /not a service principal/,
+    );
     assert.match(classifyPrincipal('Aws', '111111111111').problem ?? '', /unknown principal type/);
     assert.equal(classifyPrincipal('AWS', 'arn:aws:iam::111111111111:group/devs').kind, 'invalid');
   });

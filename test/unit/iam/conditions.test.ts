@@ -6,10 +6,25 @@ import { splitOperator, type ConditionClause } from '../../../src/core/iam/polic
 function clause(operator: string, key: string, values: string[]): ConditionClause {
   const parts = splitOperator(operator);
   if (!parts) throw new Error(`bad operator ${operator}`);
-  return { operator, baseOperator: parts.base, setOperator: parts.set, ifExists: parts.ifExists, key, values, range: { start: 0, end: 0 } };
+  return {
+    operator,
+    baseOperator: parts.base,
+    setOperator: parts.set,
+    ifExists: parts.ifExists,
+    key,
+    values,
+    range: { start: 0, end: 0 },
+  };
 }
 
-function check(operator: string, policyValues: string[], context: Record<string, string | string[]>, key = 'k', unknown: string[] = [], variables = true): Tri {
+function check(
+  operator: string,
+  policyValues: string[],
+  context: Record<string, string | string[]>,
+  key = 'k',
+  unknown: string[] = [],
+  variables = true,
+): Tri {
   const test = compileCondition(clause(operator, key, policyValues), variables);
   const values = new Map<string, string[]>();
   for (const [k, v] of Object.entries(context)) values.set(k.toLowerCase(), Array.isArray(v) ? v : [v]);
@@ -159,25 +174,53 @@ describe('iam/conditions', () => {
     assert.equal(check('StringEquals', ['${aws:username}'], { k: 'bob', 'aws:username': 'alice' }), F);
     assert.equal(check('StringEquals', ['${aws:username}'], { k: 'bob' }), F, 'a missing variable matches nothing');
     assert.equal(check('StringEquals', ["${aws:username, 'bob'}"], { k: 'bob' }), T, 'default value');
-    assert.equal(check('StringLike', ['team-${aws:PrincipalTag/team}-*'], { k: 'team-red-1', 'aws:principaltag/team': 'red' }), T);
-    assert.equal(check('StringLike', ['team-${aws:PrincipalTag/team}'], { k: 'team-r.d', 'aws:principaltag/team': 'r*d' }), F, 'substituted text is literal');
+    assert.equal(
+      check('StringLike', ['team-${aws:PrincipalTag/team}-*'], { k: 'team-red-1', 'aws:principaltag/team': 'red' }),
+      T,
+    );
+    assert.equal(
+      check('StringLike', ['team-${aws:PrincipalTag/team}'], { k: 'team-r.d', 'aws:principaltag/team': 'r*d' }),
+      F,
+      'substituted text is literal',
+    );
     assert.equal(check('StringLike', ['a${*}'], { k: 'a*' }), T, '${*} is a literal star');
     assert.equal(check('StringLike', ['a${*}'], { k: 'ab' }), F);
     assert.equal(check('StringLike', ['a${?}'], { k: 'a?' }), T);
     assert.equal(check('StringEquals', ['${$}x'], { k: '$x' }), T);
-    assert.equal(check('ArnLike', ['arn:aws:iam::*:user/${aws:username}'], { k: 'arn:aws:iam::111111111111:user/bob', 'aws:username': 'bob' }), T);
-    assert.equal(check('StringEquals', ['${aws:username}'], { k: '${aws:username}' }, 'k', [], false), T, 'Version 2008-10-17 has no variables');
+    assert.equal(
+      check('ArnLike', ['arn:aws:iam::*:user/${aws:username}'], {
+        k: 'arn:aws:iam::111111111111:user/bob',
+        'aws:username': 'bob',
+      }),
+      T,
+    );
+    assert.equal(
+      check('StringEquals', ['${aws:username}'], { k: '${aws:username}' }, 'k', [], false),
+      T,
+      'Version 2008-10-17 has no variables',
+    );
   });
 
   it('a variable for a key the request does not carry makes the condition fail, also under negated operators', () => {
     // AWS, policy variables (principal key values): a key that is "not present" means "any attempt to match it
     // fails and causes the statement to be invalid". So "is not ${aws:username}" cannot hold without aws:username.
     assert.equal(check('StringNotEquals', ['${aws:username}'], { k: 'build-1' }), F);
-    assert.equal(check('StringNotEquals', ['${aws:username}'], { k: 'build-1', 'aws:username': 'bob' }), T, 'with the key present it compares');
+    assert.equal(
+      check('StringNotEquals', ['${aws:username}'], { k: 'build-1', 'aws:username': 'bob' }),
+      T,
+      'with the key present it compares',
+    );
     assert.equal(check('StringNotEquals', ['${aws:username}'], { k: 'bob', 'aws:username': 'bob' }), F);
     assert.equal(check('StringNotLike', ['${aws:username}-*'], { k: 'x' }), F);
-    assert.equal(check('StringNotEqualsIfExists', ['${aws:username}'], { k: 'x' }), F, 'IfExists is about the condition key, not the variable');
-    assert.equal(check('ArnNotLike', ['arn:aws:iam::*:user/${aws:username}'], { k: 'arn:aws:iam::111111111111:role/r' }), F);
+    assert.equal(
+      check('StringNotEqualsIfExists', ['${aws:username}'], { k: 'x' }),
+      F,
+      'IfExists is about the condition key, not the variable',
+    );
+    assert.equal(
+      check('ArnNotLike', ['arn:aws:iam::*:user/${aws:username}'], { k: 'arn:aws:iam::111111111111:role/r' }),
+      F,
+    );
     assert.equal(check('ForAllValues:StringNotEquals', ['${aws:PrincipalTag/team}'], { k: ['a', 'b'] }), F);
     assert.equal(check('ForAnyValue:StringNotEquals', ['${aws:PrincipalTag/team}'], { k: ['a'] }), F);
     // Under a positive operator the variable's value matches nothing; the other values still may.
@@ -193,26 +236,60 @@ describe('iam/conditions', () => {
   it('ARN operators match each of the six components on its own, with variables too (AWS: ARN condition operators)', () => {
     const role = 'arn:aws:iam::111111111111:role/ci/builder';
     assert.equal(check('ArnLike', ['arn:aws:iam::*:role/ci/*'], { k: role }), T);
-    assert.equal(check('ArnLike', ['arn:aws:iam::*:role/*'], { k: role }), T, 'a wildcard in the resource part spans its slashes');
-    assert.equal(check('ArnLike', ['arn:aws:*:role/ci/builder'], { k: role }), F, 'fewer than six components: a "*" does not stand for several of them');
+    assert.equal(
+      check('ArnLike', ['arn:aws:iam::*:role/*'], { k: role }),
+      T,
+      'a wildcard in the resource part spans its slashes',
+    );
+    assert.equal(
+      check('ArnLike', ['arn:aws:*:role/ci/builder'], { k: role }),
+      F,
+      'fewer than six components: a "*" does not stand for several of them',
+    );
     assert.equal(check('ArnLike', ['arn:*:iam::111111111111:role/ci/builder'], { k: role }), T);
     assert.equal(check('ArnLike', ['*'], { k: role }), F, 'not an ARN pattern');
-    assert.equal(check('ArnEquals', ['arn:aws:iam::111111111111:role/ci/builder'], { k: 'arn:aws:iam::111111111111:role/ci/builder/x' }), F);
+    assert.equal(
+      check('ArnEquals', ['arn:aws:iam::111111111111:role/ci/builder'], {
+        k: 'arn:aws:iam::111111111111:role/ci/builder/x',
+      }),
+      F,
+    );
     assert.equal(check('ArnLike', ['arn:aws:iam::111111111111:role/ci/builder'], { k: 'not-an-arn' }), F);
     // Variables: resolved within their component; a colon inside ${...} separates nothing.
     const vars = { 'aws:principalaccount': '111111111111', 'aws:username': 'bob' };
     assert.equal(check('ArnLike', ['arn:aws:iam::${aws:PrincipalAccount}:role/ci/*'], { k: role, ...vars }), T);
-    assert.equal(check('ArnLike', ['arn:aws:iam::${aws:PrincipalAccount}:role/ci/*'], { k: 'arn:aws:iam::222222222222:role/ci/builder', ...vars }), F);
-    assert.equal(check('ArnLike', ['arn:aws:iam::*:user/${aws:username}'], { k: 'arn:aws:iam::111111111111:user/bob', ...vars }), T);
-    assert.equal(check('ArnLike', ['arn:aws:iam::*:user/${aws:username}'], { k: 'arn:aws:iam::111111111111:user/bobby', ...vars }), F, 'a variable\'s value is literal');
-    assert.equal(check('ArnNotLike', ['arn:aws:iam::${aws:PrincipalAccount}:*'], { k: role }), F, 'a variable without a value: the negated condition fails');
+    assert.equal(
+      check('ArnLike', ['arn:aws:iam::${aws:PrincipalAccount}:role/ci/*'], {
+        k: 'arn:aws:iam::222222222222:role/ci/builder',
+        ...vars,
+      }),
+      F,
+    );
+    assert.equal(
+      check('ArnLike', ['arn:aws:iam::*:user/${aws:username}'], { k: 'arn:aws:iam::111111111111:user/bob', ...vars }),
+      T,
+    );
+    assert.equal(
+      check('ArnLike', ['arn:aws:iam::*:user/${aws:username}'], { k: 'arn:aws:iam::111111111111:user/bobby', ...vars }),
+      F,
+      "a variable's value is literal",
+    );
+    assert.equal(
+      check('ArnNotLike', ['arn:aws:iam::${aws:PrincipalAccount}:*'], { k: role }),
+      F,
+      'a variable without a value: the negated condition fails',
+    );
   });
 
   it('is three-valued: a key the analysis cannot know gives unknown', () => {
     assert.equal(check('IpAddress', ['10.0.0.0/8'], {}, 'aws:SourceIp', ['aws:sourceip']), U);
     assert.equal(check('Null', ['true'], {}, 'aws:SourceIp', ['aws:sourceip']), U);
     assert.equal(check('StringEquals', ['${aws:username}'], { k: 'x' }, 'k', ['aws:username']), U);
-    assert.equal(check('StringEquals', ['a', '${aws:username}'], { k: 'a' }, 'k', ['aws:username']), T, 'a static value that matches decides');
+    assert.equal(
+      check('StringEquals', ['a', '${aws:username}'], { k: 'a' }, 'k', ['aws:username']),
+      T,
+      'a static value that matches decides',
+    );
   });
 
   it('matches CIDRs exactly at the prefix boundary', () => {

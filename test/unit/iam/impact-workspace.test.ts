@@ -30,7 +30,11 @@ describe(`rolecall impact = the difference of two scans (generated workspace: ${
     gen = await importPlain(join(__dirname, '..', '..', '..', 'bench', 'generate.mjs'));
     dir = mkdtempSync(join(tmpdir(), 'rolecall-impact-'));
     ws = gen.generateWorkspace(dir, FILES, ROLES);
-    const inputs = await scanInputs({ config: '.rolecall.json', 'iam-snapshot': ws.snapshots }, ['services'], recordingIo(dir));
+    const inputs = await scanInputs(
+      { config: '.rolecall.json', 'iam-snapshot': ws.snapshots },
+      ['services'],
+      recordingIo(dir),
+    );
     ({ analyses } = await analyseFiles(inputs, { trust: false }));
     ctx = inputs.ctx;
     snapshots = ws.snapshots.map((file: string) => ({ file, data: JSON.parse(readFileSync(file, 'utf8')) }));
@@ -52,8 +56,12 @@ describe(`rolecall impact = the difference of two scans (generated workspace: ${
         const impact = await impactOf(analyses, ctx, change);
         impactMs += performance.now() - t0;
         const got = {
-          breaks: new Map(impact.breaks.map((u) => [usageKey(u.usage.file, u.usage.anchor.start), u.codesAdded as string[]])),
-          fixes: new Map(impact.fixes.map((u) => [usageKey(u.usage.file, u.usage.anchor.start), u.codesRemoved as string[]])),
+          breaks: new Map(
+            impact.breaks.map((u) => [usageKey(u.usage.file, u.usage.anchor.start), u.codesAdded as string[]]),
+          ),
+          fixes: new Map(
+            impact.fixes.map((u) => [usageKey(u.usage.file, u.usage.anchor.start), u.codesRemoved as string[]]),
+          ),
         };
         const what = `${role.name} / ${kind}`;
         assert.deepEqual(got.breaks, expected.breaks, `${what}: breaks`);
@@ -68,8 +76,11 @@ describe(`rolecall impact = the difference of two scans (generated workspace: ${
     }
     // The comparison means something only if changes do break and fix usages, for each kind of trust change.
     assert.ok(nonEmpty > cases / 3, `${nonEmpty} of ${cases} changes alter some usage`);
-    for (const kind of CHANGE_KINDS.filter((k) => k !== 'max-session-lowered')) assert.ok((kinds.get(kind) ?? 0) > 0, `${kind} never altered a usage`);
+    for (const kind of CHANGE_KINDS.filter((k) => k !== 'max-session-lowered'))
+      assert.ok((kinds.get(kind) ?? 0) > 0, `${kind} never altered a usage`);
     const usages = analyses.reduce((n, a) => n + a.usages.length, 0);
-    console.log(`      impact over ${usages} usages: ${cases} changes in ${impactMs.toFixed(0)} ms (${(impactMs / cases).toFixed(2)} ms per change)`);
+    console.log(
+      `      impact over ${usages} usages: ${cases} changes in ${impactMs.toFixed(0)} ms (${(impactMs / cases).toFixed(2)} ms per change)`,
+    );
   });
 });

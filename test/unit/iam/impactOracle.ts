@@ -6,8 +6,15 @@ import { parseSnapshot, SnapshotIamReader } from '../../../src/core/iam/snapshot
 import type { IamChange } from '../../../src/core/iam/impact';
 import { roleEntry, statementsOf, trustOf, type Snapshot } from './snapshotEdit';
 
-export type ChangeKind = 'statement-removed' | 'external-id-rotated' | 'mfa-added' | 'principal-narrowed' | 'max-session-lowered';
-export const CHANGE_KINDS: ChangeKind[] = ['statement-removed', 'external-id-rotated', 'mfa-added', 'principal-narrowed', 'max-session-lowered'];
+export type ChangeKind =
+  'statement-removed' | 'external-id-rotated' | 'mfa-added' | 'principal-narrowed' | 'max-session-lowered';
+export const CHANGE_KINDS: ChangeKind[] = [
+  'statement-removed',
+  'external-id-rotated',
+  'mfa-added',
+  'principal-narrowed',
+  'max-session-lowered',
+];
 
 /** A generated change to a role's trust policy object (or its MaxSessionDuration). */
 export function changedTrust(policy: any, kind: ChangeKind, narrowTo: string): any {
@@ -22,19 +29,29 @@ export function changedTrust(policy: any, kind: ChangeKind, narrowTo: string): a
       let rotated = false;
       for (const s of list) {
         for (const clause of Object.values(s.Condition ?? {}) as any[]) {
-          for (const key of Object.keys(clause)) if (key.toLowerCase() === 'sts:externalid') {
-            clause[key] = 'rotated-external-id-2027';
-            rotated = true;
-          }
+          for (const key of Object.keys(clause))
+            if (key.toLowerCase() === 'sts:externalid') {
+              clause[key] = 'rotated-external-id-2027';
+              rotated = true;
+            }
         }
       }
       // A role without an ExternalId gets one: the rotation from "none" to a value.
-      if (!rotated) for (const s of allows) s.Condition = { ...(s.Condition ?? {}), StringEquals: { ...(s.Condition?.StringEquals ?? {}), 'sts:ExternalId': 'rotated-external-id-2027' } };
+      if (!rotated)
+        for (const s of allows)
+          s.Condition = {
+            ...(s.Condition ?? {}),
+            StringEquals: { ...(s.Condition?.StringEquals ?? {}), 'sts:ExternalId': 'rotated-external-id-2027' },
+          };
       p.Statement = list;
       break;
     }
     case 'mfa-added':
-      for (const s of allows) s.Condition = { ...(s.Condition ?? {}), Bool: { ...(s.Condition?.Bool ?? {}), 'aws:MultiFactorAuthPresent': 'true' } };
+      for (const s of allows)
+        s.Condition = {
+          ...(s.Condition ?? {}),
+          Bool: { ...(s.Condition?.Bool ?? {}), 'aws:MultiFactorAuthPresent': 'true' },
+        };
       p.Statement = list;
       break;
     case 'principal-narrowed':
@@ -53,7 +70,10 @@ export function usageKey(file: string, offset: number): string {
 }
 
 /** Error codes per usage of a whole scan (the trust checks added to copies of syntax-level analyses). */
-export async function scanErrors(analyses: readonly FileAnalysis[], ctx: AnalysisContext): Promise<Map<string, Set<string>>> {
+export async function scanErrors(
+  analyses: readonly FileAnalysis[],
+  ctx: AnalysisContext,
+): Promise<Map<string, Set<string>>> {
   const out = new Map<string, Set<string>>();
   for (const a of analyses) {
     const full = await addTrustFindings({ ...a, findings: [...a.findings] }, ctx);
@@ -67,7 +87,10 @@ export async function scanErrors(analyses: readonly FileAnalysis[], ctx: Analysi
 }
 
 /** The difference of two scans: usages that gain codes (breaks) and that lose codes (fixes). */
-export function diffScans(before: Map<string, Set<string>>, after: Map<string, Set<string>>): { breaks: Map<string, string[]>; fixes: Map<string, string[]>; unchanged: number } {
+export function diffScans(
+  before: Map<string, Set<string>>,
+  after: Map<string, Set<string>>,
+): { breaks: Map<string, string[]>; fixes: Map<string, string[]>; unchanged: number } {
   const breaks = new Map<string, string[]>();
   const fixes = new Map<string, string[]>();
   let unchanged = 0;
@@ -83,9 +106,17 @@ export function diffScans(before: Map<string, Set<string>>, after: Map<string, S
 }
 
 /** Applies a generated change to copies of the snapshot objects and re-parses them into a reader. */
-export function changedReader(snapshots: Array<{ file: string; data: Snapshot }>, roleArn: string, kind: ChangeKind, narrowTo: string): { reader: SnapshotIamReader; change: IamChange } {
+export function changedReader(
+  snapshots: Array<{ file: string; data: Snapshot }>,
+  roleArn: string,
+  kind: ChangeKind,
+  narrowTo: string,
+): { reader: SnapshotIamReader; change: IamChange } {
   const copies = snapshots.map((s) => ({ file: s.file, data: JSON.parse(JSON.stringify(s.data)) as Snapshot }));
-  const entry = roleEntry(copies.map((c) => c.data), roleArn);
+  const entry = roleEntry(
+    copies.map((c) => c.data),
+    roleArn,
+  );
   let change: IamChange;
   if (kind === 'max-session-lowered') {
     entry.MaxSessionDuration = 3600;

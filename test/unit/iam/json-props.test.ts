@@ -21,29 +21,63 @@ describe('iam/json properties', () => {
   });
 
   it('never throws on arbitrary text, rejects what JSON.parse rejects, and keeps offsets in range', () => {
-    const alphabet = fc.constantFrom('{', '}', '[', ']', ':', ',', '"', '\\', ' ', '\n', 'a', '1', '-', '.', 'e', 't', 'r', 'u', 'n', 'l', '/', '*', 'x');
+    const alphabet = fc.constantFrom(
+      '{',
+      '}',
+      '[',
+      ']',
+      ':',
+      ',',
+      '"',
+      '\\',
+      ' ',
+      '\n',
+      'a',
+      '1',
+      '-',
+      '.',
+      'e',
+      't',
+      'r',
+      'u',
+      'n',
+      'l',
+      '/',
+      '*',
+      'x',
+    );
     fc.assert(
-      fc.property(fc.array(alphabet, { maxLength: 40 }).map((a) => a.join('')), (text) => {
-        const { errors } = parseJsonTree(text);
-        let valid = true;
-        try {
-          JSON.parse(text);
-        } catch {
-          valid = false;
-        }
-        assert.equal(errors.length === 0, valid, `${JSON.stringify(text)}: ${JSON.stringify(errors)}`);
-        for (const e of errors) assert.ok(e.offset >= 0 && e.offset + e.length <= text.length, JSON.stringify(e));
-      }),
+      fc.property(
+        fc.array(alphabet, { maxLength: 40 }).map((a) => a.join('')),
+        (text) => {
+          const { errors } = parseJsonTree(text);
+          let valid = true;
+          try {
+            JSON.parse(text);
+          } catch {
+            valid = false;
+          }
+          assert.equal(errors.length === 0, valid, `${JSON.stringify(text)}: ${JSON.stringify(errors)}`);
+          for (const e of errors) assert.ok(e.offset >= 0 && e.offset + e.length <= text.length, JSON.stringify(e));
+        },
+      ),
       settings,
     );
   });
 
   it('parsePolicy never throws, whatever the input', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string(), fc.jsonValue(), fc.jsonValue().map((v) => encodeURIComponent(JSON.stringify(v)))), (input) => {
-        const parsed = parsePolicy(input, 'trust');
-        assert.ok(Array.isArray(parsed.errors));
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fc.jsonValue(),
+          fc.jsonValue().map((v) => encodeURIComponent(JSON.stringify(v))),
+        ),
+        (input) => {
+          const parsed = parsePolicy(input, 'trust');
+          assert.ok(Array.isArray(parsed.errors));
+        },
+      ),
       settings,
     );
   });

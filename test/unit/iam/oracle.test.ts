@@ -40,29 +40,59 @@ const callers: CallerSpec[] = [
   { arn: 'arn:aws:iam::111111111111:user/Bob' },
   { arn: 'arn:aws:iam::111111111111:role/jenkins-slave' },
   { arn: 'arn:aws:iam::111111111111:role/ci/builder' },
-  { arn: 'arn:aws:sts::111111111111:assumed-role/jenkins-slave/i-0abc', principalArn: 'arn:aws:iam::111111111111:role/jenkins-slave' },
-  { arn: 'arn:aws:sts::111111111111:assumed-role/builder/bob', principalArn: 'arn:aws:iam::111111111111:role/ci/builder' },
-  { arn: 'arn:aws:sts::111111111111:assumed-role/builder/alice', principalArn: 'arn:aws:iam::111111111111:role/ci/builder' },
+  {
+    arn: 'arn:aws:sts::111111111111:assumed-role/jenkins-slave/i-0abc',
+    principalArn: 'arn:aws:iam::111111111111:role/jenkins-slave',
+  },
+  {
+    arn: 'arn:aws:sts::111111111111:assumed-role/builder/bob',
+    principalArn: 'arn:aws:iam::111111111111:role/ci/builder',
+  },
+  {
+    arn: 'arn:aws:sts::111111111111:assumed-role/builder/alice',
+    principalArn: 'arn:aws:iam::111111111111:role/ci/builder',
+  },
   { arn: 'arn:aws:iam::222222222222:user/carol' },
   { arn: 'arn:aws:iam::222222222222:role/deployer' },
-  { arn: 'arn:aws:sts::222222222222:assumed-role/deployer/ci', principalArn: 'arn:aws:iam::222222222222:role/deployer' },
+  {
+    arn: 'arn:aws:sts::222222222222:assumed-role/deployer/ci',
+    principalArn: 'arn:aws:iam::222222222222:role/deployer',
+  },
   { arn: 'arn:aws:iam::333333333333:user/mallory' },
   { arn: 'arn:aws:iam::111111111111:root' },
 ];
 
 const principalValues: string[] = [
-  'arn:aws:iam::111111111111:root', '111111111111', '222222222222', 'arn:aws:iam::222222222222:root', 'arn:aws:iam::333333333333:root',
-  'arn:aws:iam::111111111111:user/bob', 'arn:aws:iam::111111111111:user/alice', 'arn:aws:iam::111111111111:user/people/alice',
-  'arn:aws:iam::111111111111:user/other/alice', 'arn:aws:iam::111111111111:user/division/dave', 'arn:aws:iam::111111111111:user/dave',
-  'arn:aws:iam::111111111111:user/Bob', 'arn:aws:iam::222222222222:user/carol',
-  'arn:aws:iam::111111111111:role/jenkins-slave', 'arn:aws:iam::111111111111:role/ci/builder', 'arn:aws:iam::111111111111:role/builder',
-  'arn:aws:iam::111111111111:role/ci/jenkins-slave', 'arn:aws:iam::222222222222:role/deployer',
-  'arn:aws:sts::111111111111:assumed-role/jenkins-slave/i-0abc', 'arn:aws:sts::111111111111:assumed-role/builder/bob',
+  'arn:aws:iam::111111111111:root',
+  '111111111111',
+  '222222222222',
+  'arn:aws:iam::222222222222:root',
+  'arn:aws:iam::333333333333:root',
+  'arn:aws:iam::111111111111:user/bob',
+  'arn:aws:iam::111111111111:user/alice',
+  'arn:aws:iam::111111111111:user/people/alice',
+  'arn:aws:iam::111111111111:user/other/alice',
+  'arn:aws:iam::111111111111:user/division/dave',
+  'arn:aws:iam::111111111111:user/dave',
+  'arn:aws:iam::111111111111:user/Bob',
+  'arn:aws:iam::222222222222:user/carol',
+  'arn:aws:iam::111111111111:role/jenkins-slave',
+  'arn:aws:iam::111111111111:role/ci/builder',
+  'arn:aws:iam::111111111111:role/builder',
+  'arn:aws:iam::111111111111:role/ci/jenkins-slave',
+  'arn:aws:iam::222222222222:role/deployer',
+  'arn:aws:sts::111111111111:assumed-role/jenkins-slave/i-0abc',
+  'arn:aws:sts::111111111111:assumed-role/builder/bob',
   'arn:aws:sts::222222222222:assumed-role/deployer/other',
 ];
 
 /** Values IAM rejects: a wildcard inside an ARN, no account id, a short account id. */
-const invalidPrincipals = ['arn:aws:iam::111111111111:user/*', 'arn:aws:iam::111111111111:role/jenkins-*', 'arn:aws:iam:::root', 'arn:aws:iam::1111:root'];
+const invalidPrincipals = [
+  'arn:aws:iam::111111111111:user/*',
+  'arn:aws:iam::111111111111:role/jenkins-*',
+  'arn:aws:iam:::root',
+  'arn:aws:iam::1111:root',
+];
 
 /** Principals that name the caller (its ARN, its role, its account), so that allows are common. */
 function near(caller: CallerSpec): string[] {
@@ -87,7 +117,14 @@ function principalElement(rnd: () => number, caller: CallerSpec): unknown {
   return { AWS: pick() };
 }
 
-const actions: unknown[] = ['sts:AssumeRole', 'sts:*', '*', 'sts:Assume*', ['s3:GetObject', 'sts:AssumeRole'], 'sts:AssumeRoleWithSAML'];
+const actions: unknown[] = [
+  'sts:AssumeRole',
+  'sts:*',
+  '*',
+  'sts:Assume*',
+  ['s3:GetObject', 'sts:AssumeRole'],
+  'sts:AssumeRoleWithSAML',
+];
 
 const conditions: Array<Record<string, unknown>> = [
   { StringEquals: { 'sts:ExternalId': EXT } },
@@ -171,15 +208,89 @@ const conditions: Array<Record<string, unknown>> = [
 ];
 
 const identities: Array<{ label: string; policies: unknown[] }> = [
-  { label: 'allow *', policies: [{ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: '*' }] }] },
-  { label: 'allow this role', policies: [{ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: ROLE }] }] },
-  { label: 'allow other role', policies: [{ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: 'arn:aws:iam::222222222222:role/other' }] }] },
+  {
+    label: 'allow *',
+    policies: [{ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: '*' }] }],
+  },
+  {
+    label: 'allow this role',
+    policies: [{ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: ROLE }] }],
+  },
+  {
+    label: 'allow other role',
+    policies: [
+      {
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: 'arn:aws:iam::222222222222:role/other' }],
+      },
+    ],
+  },
   { label: 'none', policies: [] },
-  { label: 'allow + deny', policies: [{ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'sts:*', Resource: '*' }, { Effect: 'Deny', Action: 'sts:AssumeRole', Resource: 'arn:aws:iam::222222222222:role/t*' }] }] },
-  { label: 'not-resource', policies: [{ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', NotResource: 'arn:aws:iam::222222222222:role/admin*' }] }] },
-  { label: 'conditional identity', policies: [{ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: '*', Condition: { StringEquals: { 'aws:PrincipalTag/team': 'red' } } }] }] },
-  { label: 'allow wildcard role', policies: [{ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'sts:Assume*', Resource: 'arn:aws:iam::222222222222:role/tar?et' }] }] },
-  { label: 'deny without MFA', policies: [{ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: '*' }, { Effect: 'Deny', Action: '*', Resource: '*', Condition: { BoolIfExists: { 'aws:MultiFactorAuthPresent': 'false' } } }] }] },
+  {
+    label: 'allow + deny',
+    policies: [
+      {
+        Version: '2012-10-17',
+        Statement: [
+          { Effect: 'Allow', Action: 'sts:*', Resource: '*' },
+          { Effect: 'Deny', Action: 'sts:AssumeRole', Resource: 'arn:aws:iam::222222222222:role/t*' },
+        ],
+      },
+    ],
+  },
+  {
+    label: 'not-resource',
+    policies: [
+      {
+        Version: '2012-10-17',
+        Statement: [
+          { Effect: 'Allow', Action: 'sts:AssumeRole', NotResource: 'arn:aws:iam::222222222222:role/admin*' },
+        ],
+      },
+    ],
+  },
+  {
+    label: 'conditional identity',
+    policies: [
+      {
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Action: 'sts:AssumeRole',
+            Resource: '*',
+            Condition: { StringEquals: { 'aws:PrincipalTag/team': 'red' } },
+          },
+        ],
+      },
+    ],
+  },
+  {
+    label: 'allow wildcard role',
+    policies: [
+      {
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Action: 'sts:Assume*', Resource: 'arn:aws:iam::222222222222:role/tar?et' }],
+      },
+    ],
+  },
+  {
+    label: 'deny without MFA',
+    policies: [
+      {
+        Version: '2012-10-17',
+        Statement: [
+          { Effect: 'Allow', Action: 'sts:AssumeRole', Resource: '*' },
+          {
+            Effect: 'Deny',
+            Action: '*',
+            Resource: '*',
+            Condition: { BoolIfExists: { 'aws:MultiFactorAuthPresent': 'false' } },
+          },
+        ],
+      },
+    ],
+  },
 ];
 
 const contexts: RequestContext[] = [
@@ -223,19 +334,29 @@ function generate(count: number, seed: number): Case[] {
     const n = 1 + Math.floor(rnd() * 2.4);
     for (let s = 0; s < n; s++) {
       // Conditions and principals are often left permissive so that allows are common too.
-      const condition = rnd() < 0.35 ? undefined : rnd() < 0.15 ? { ...pick(conditions), ...pick(conditions) } : pick(conditions);
+      const condition =
+        rnd() < 0.35 ? undefined : rnd() < 0.15 ? { ...pick(conditions), ...pick(conditions) } : pick(conditions);
       const deny = s > 0 && rnd() < 0.35;
       const notPrincipal = rnd() < 0.03;
       statements.push({
-        Sid: `S${s}`, Effect: deny ? 'Deny' : 'Allow',
-        ...(notPrincipal ? { NotPrincipal: principalElement(rnd, caller) } : { Principal: principalElement(rnd, caller) }),
-        Action: deny ? pick(['sts:AssumeRole', 'sts:*']) : pick(actions), ...(condition ? { Condition: condition } : {}),
+        Sid: `S${s}`,
+        Effect: deny ? 'Deny' : 'Allow',
+        ...(notPrincipal
+          ? { NotPrincipal: principalElement(rnd, caller) }
+          : { Principal: principalElement(rnd, caller) }),
+        Action: deny ? pick(['sts:AssumeRole', 'sts:*']) : pick(actions),
+        ...(condition ? { Condition: condition } : {}),
       });
     }
     const context: RequestContext = { ...pick(contexts) };
     // AssumeRole always carries a session name (the API requires one), most of the time in the generator too.
     if (rnd() < 0.85) context['sts:RoleSessionName'] = pick(sessionNames);
-    out.push({ caller, trust: { Version: '2012-10-17', Statement: statements }, identity: rnd() < 0.35 ? identities[0] : pick(identities), context });
+    out.push({
+      caller,
+      trust: { Version: '2012-10-17', Statement: statements },
+      identity: rnd() < 0.35 ? identities[0] : pick(identities),
+      context,
+    });
   }
   return out;
 }
@@ -244,19 +365,30 @@ function generate(count: number, seed: number): Case[] {
 function derived(caller: CallerSpec): RequestContext {
   const c = parseCaller(caller.arn);
   if (!c) return {};
-  const out: RequestContext = { 'aws:PrincipalArn': caller.principalArn ?? c.roleArn ?? c.arn, 'aws:PrincipalAccount': c.account };
+  const out: RequestContext = {
+    'aws:PrincipalArn': caller.principalArn ?? c.roleArn ?? c.arn,
+    'aws:PrincipalAccount': c.account,
+  };
   if (c.kind === 'user') out['aws:username'] = c.name;
   return out;
 }
 
 async function oracle(c: Case, context: RequestContext, trust = c.trust): Promise<'allow' | 'deny' | 'error'> {
-  const response = await runSimulation({
-    request: { principal: c.caller.arn, action: 'sts:AssumeRole', resource: { resource: ROLE, accountId: '222222222222' }, contextVariables: context },
-    identityPolicies: c.identity.policies.map((policy, i) => ({ name: `identity-${i}`, policy })),
-    serviceControlPolicies: [],
-    resourceControlPolicies: [],
-    resourcePolicy: trust,
-  }, {});
+  const response = await runSimulation(
+    {
+      request: {
+        principal: c.caller.arn,
+        action: 'sts:AssumeRole',
+        resource: { resource: ROLE, accountId: '222222222222' },
+        contextVariables: context,
+      },
+      identityPolicies: c.identity.policies.map((policy, i) => ({ name: `identity-${i}`, policy })),
+      serviceControlPolicies: [],
+      resourceControlPolicies: [],
+      resourcePolicy: trust,
+    },
+    {},
+  );
   if (response.resultType === 'error') return 'error';
   return response.overallResult === 'Allowed' ? 'allow' : 'deny';
 }
@@ -264,9 +396,18 @@ async function oracle(c: Case, context: RequestContext, trust = c.trust): Promis
 function ours(c: Case, context: RequestContext): 'allow' | 'deny' {
   // explainAssumeRole reads "no identity policy given" as "assumed to allow"; the oracle's empty list means the
   // caller has none, so give an explicit policy that allows nothing then.
-  const never = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::nothing/*' }] };
+  const never = {
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::nothing/*' }],
+  };
   const docs = c.identity.policies.length > 0 ? c.identity.policies : [never];
-  const r = explainAssumeRole({ trustPolicy: c.trust, roleArn: ROLE, principal: c.caller.arn, context, identityPolicies: docs.map((document, i) => ({ name: `identity-${i}`, document })) });
+  const r = explainAssumeRole({
+    trustPolicy: c.trust,
+    roleArn: ROLE,
+    principal: c.caller.arn,
+    context,
+    identityPolicies: docs.map((document, i) => ({ name: `identity-${i}`, document })),
+  });
   return r.decision === 'allow' ? 'allow' : 'deny';
 }
 
@@ -306,19 +447,36 @@ const DIVERGENCES: Divergence[] = [
   {
     name: 'invalid principal value',
     rule: 'AWS, policy elements: Principal — "You cannot use a wildcard to match part of a principal name or ARN"; an ARN without a valid account id is no principal. IAM refuses such a trust policy ("Invalid principal in policy"), so it grants nothing; the oracle matches the other statements',
-    applies: (c) => c.trust.Statement.some((st) => principalEntries(st, 'Principal').some((v) => classifyPrincipal('AWS', v).kind === 'invalid')),
+    applies: (c) =>
+      c.trust.Statement.some((st) =>
+        principalEntries(st, 'Principal').some((v) => classifyPrincipal('AWS', v).kind === 'invalid'),
+      ),
     expected: { decision: 'deny' },
   },
   {
-    name: 'role principal whose path is not the session role\'s path',
+    name: "role principal whose path is not the session role's path",
     rule: 'AWS, policy elements: Principal — a role ARN in Principal is transformed to the role\'s unique id; a role\'s ARN includes its path (IAM identifiers), so "role/builder" does not name the role "role/ci/builder" and matches none of its sessions. The oracle compares a session with a role principal by name only',
     applies: (c) => pathMismatches(c).size > 0,
     expected: {
       rewrite: (c) => {
         const bad = pathMismatches(c);
         const swap = (v: string) => (bad.has(v) ? v.replace(/:role\/.*$/, ':role/no-such-role') : v);
-        const fix = (p: unknown) => (p && typeof p === 'object' && 'AWS' in p ? { ...(p as object), AWS: Array.isArray((p as { AWS: unknown }).AWS) ? ((p as { AWS: string[] }).AWS).map(swap) : swap((p as { AWS: string }).AWS) } : p);
-        return { ...c.trust, Statement: c.trust.Statement.map((st) => ({ ...st, ...(st.Principal ? { Principal: fix(st.Principal) } : {}) })) };
+        const fix = (p: unknown) =>
+          p && typeof p === 'object' && 'AWS' in p
+            ? {
+                ...(p as object),
+                AWS: Array.isArray((p as { AWS: unknown }).AWS)
+                  ? (p as { AWS: string[] }).AWS.map(swap)
+                  : swap((p as { AWS: string }).AWS),
+              }
+            : p;
+        return {
+          ...c.trust,
+          Statement: c.trust.Statement.map((st) => ({
+            ...st,
+            ...(st.Principal ? { Principal: fix(st.Principal) } : {}),
+          })),
+        };
       },
     },
   },
@@ -335,15 +493,25 @@ const DIVERGENCES: Divergence[] = [
           if (typeof v !== 'string' || /^\d+$/.test(v) === requestEpoch) return v;
           return requestEpoch ? String(Date.parse(v) / 1000) : new Date(Number(v) * 1000).toISOString();
         };
-        return { ...c.trust, Statement: c.trust.Statement.map((st) => {
-          const cond = st.Condition as Record<string, Record<string, unknown>> | undefined;
-          if (!cond) return st;
-          const next: Record<string, Record<string, unknown>> = {};
-          for (const [op, keys] of Object.entries(cond)) {
-            next[op] = /^Date/.test(op) ? Object.fromEntries(Object.entries(keys).map(([k, v]) => [k, Array.isArray(v) ? v.map((x) => convert(k, x)) : convert(k, v)])) : keys;
-          }
-          return { ...st, Condition: next };
-        }) };
+        return {
+          ...c.trust,
+          Statement: c.trust.Statement.map((st) => {
+            const cond = st.Condition as Record<string, Record<string, unknown>> | undefined;
+            if (!cond) return st;
+            const next: Record<string, Record<string, unknown>> = {};
+            for (const [op, keys] of Object.entries(cond)) {
+              next[op] = /^Date/.test(op)
+                ? Object.fromEntries(
+                    Object.entries(keys).map(([k, v]) => [
+                      k,
+                      Array.isArray(v) ? v.map((x) => convert(k, x)) : convert(k, v),
+                    ]),
+                  )
+                : keys;
+            }
+            return { ...st, Condition: next };
+          }),
+        };
       },
     },
   },
@@ -359,7 +527,8 @@ function mixedDates(c: Case): string[] {
       for (const [k, v] of Object.entries(keys)) {
         const given = context[Object.keys(context).find((x) => x.toLowerCase() === k.toLowerCase()) ?? ''];
         if (typeof given !== 'string') continue;
-        for (const x of Array.isArray(v) ? v : [v]) if (typeof x === 'string' && /^\d+$/.test(x) !== /^\d+$/.test(given)) out.push(`${op} ${k}`);
+        for (const x of Array.isArray(v) ? v : [v])
+          if (typeof x === 'string' && /^\d+$/.test(x) !== /^\d+$/.test(given)) out.push(`${op} ${k}`);
       }
     }
   }
@@ -375,7 +544,8 @@ function pathMismatches(c: Case): Set<string> {
   for (const st of c.trust.Statement) {
     for (const v of principalEntries(st, 'Principal')) {
       const role = parseRoleArn(v);
-      if (role && real && role.account === real.account && role.name === real.name && role.path !== real.path) out.add(v);
+      if (role && real && role.account === real.account && role.name === real.name && role.path !== real.path)
+        out.add(v);
     }
   }
   return out;
@@ -400,7 +570,10 @@ describe('iam/evaluate vs the @cloud-copilot/iam-simulate oracle (differential, 
       let expected: 'allow' | 'deny' | 'error';
       if (divergence) {
         perClass.set(divergence.name, (perClass.get(divergence.name) ?? 0) + 1);
-        expected = 'decision' in divergence.expected ? divergence.expected.decision : await oracle(c, context, divergence.expected.rewrite(c));
+        expected =
+          'decision' in divergence.expected
+            ? divergence.expected.decision
+            : await oracle(c, context, divergence.expected.rewrite(c));
       } else {
         expected = await oracle(c, context);
         compared++;
@@ -409,26 +582,111 @@ describe('iam/evaluate vs the @cloud-copilot/iam-simulate oracle (differential, 
         errors++;
         continue;
       }
-      if (decision !== expected) mismatches.push(`${divergence ? `[${divergence.name}] ` : ''}${c.caller.arn} identity=${c.identity.label} context=${JSON.stringify(context)} trust=${JSON.stringify(c.trust)}: ours ${decision}, expected ${expected}`);
+      if (decision !== expected)
+        mismatches.push(
+          `${divergence ? `[${divergence.name}] ` : ''}${c.caller.arn} identity=${c.identity.label} context=${JSON.stringify(context)} trust=${JSON.stringify(c.trust)}: ours ${decision}, expected ${expected}`,
+        );
     }
     const classes = [...perClass].map(([k, v]) => `${k}: ${v}`).join(', ');
-    console.log(`      differential: ${COUNT} cases, ${compared} compared with the oracle, ${allows} allowed by us, ${errors} rejected by the oracle, ${mismatches.length} differ; per documented divergence: ${classes}`);
+    console.log(
+      `      differential: ${COUNT} cases, ${compared} compared with the oracle, ${allows} allowed by us, ${errors} rejected by the oracle, ${mismatches.length} differ; per documented divergence: ${classes}`,
+    );
     assert.deepEqual(mismatches.slice(0, 5), [], `${mismatches.length} of ${COUNT} cases differ`);
     assert.ok(errors < COUNT / 100, `the oracle rejected ${errors} cases`);
     assert.ok(compared > COUNT * 0.6, `only ${compared} cases compared with the oracle`);
-    assert.ok(allows > COUNT * 0.1 && allows < COUNT * 0.9, `the generator should give a mix of allows and denies (${allows}/${COUNT})`);
+    assert.ok(
+      allows > COUNT * 0.1 && allows < COUNT * 0.9,
+      `the generator should give a mix of allows and denies (${allows}/${COUNT})`,
+    );
     for (const [name, n] of perClass) assert.ok(n >= 5, `divergence class "${name}" is exercised (${n} cases)`);
   });
 
   it('each documented divergence is a real disagreement with the oracle (so the exclusions are needed)', async () => {
     const examples: Array<{ name: string; c: Case }> = [
-      { name: 'root-user caller', c: { caller: { arn: 'arn:aws:iam::111111111111:root' }, trust: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: '111111111111' }, Action: 'sts:AssumeRole' }] }, identity: identities[0], context: {} } },
-      { name: 'NotPrincipal in a trust policy', c: { caller: { arn: 'arn:aws:iam::111111111111:user/bob' }, trust: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', NotPrincipal: { AWS: '333333333333' }, Action: 'sts:AssumeRole' }] }, identity: identities[0], context: {} } },
-      { name: 'invalid principal value', c: { caller: { arn: 'arn:aws:iam::111111111111:user/bob' }, trust: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: ['arn:aws:iam::111111111111:user/*', 'arn:aws:iam::111111111111:user/bob'] }, Action: 'sts:AssumeRole' }] }, identity: identities[0], context: {} } },
-      { name: 'role principal whose path is not the session role\'s path', c: { caller: callers[8], trust: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111111111111:role/builder' }, Action: 'sts:AssumeRole' }] }, identity: identities[0], context: {} } },
-      { name: 'date compared across its two forms', c: { caller: callers[0], trust: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: '111111111111' }, Action: 'sts:AssumeRole', Condition: { DateGreaterThan: { 'aws:EpochTime': '2020-01-01T00:00:00Z' } } }] }, identity: identities[0], context: { 'aws:EpochTime': '1795424400' } } },
+      {
+        name: 'root-user caller',
+        c: {
+          caller: { arn: 'arn:aws:iam::111111111111:root' },
+          trust: {
+            Version: '2012-10-17',
+            Statement: [{ Effect: 'Allow', Principal: { AWS: '111111111111' }, Action: 'sts:AssumeRole' }],
+          },
+          identity: identities[0],
+          context: {},
+        },
+      },
+      {
+        name: 'NotPrincipal in a trust policy',
+        c: {
+          caller: { arn: 'arn:aws:iam::111111111111:user/bob' },
+          trust: {
+            Version: '2012-10-17',
+            Statement: [{ Effect: 'Allow', NotPrincipal: { AWS: '333333333333' }, Action: 'sts:AssumeRole' }],
+          },
+          identity: identities[0],
+          context: {},
+        },
+      },
+      {
+        name: 'invalid principal value',
+        c: {
+          caller: { arn: 'arn:aws:iam::111111111111:user/bob' },
+          trust: {
+            Version: '2012-10-17',
+            Statement: [
+              {
+                Effect: 'Allow',
+                Principal: { AWS: ['arn:aws:iam::111111111111:user/*', 'arn:aws:iam::111111111111:user/bob'] },
+                Action: 'sts:AssumeRole',
+              },
+            ],
+          },
+          identity: identities[0],
+          context: {},
+        },
+      },
+      {
+        name: "role principal whose path is not the session role's path",
+        c: {
+          caller: callers[8],
+          trust: {
+            Version: '2012-10-17',
+            Statement: [
+              {
+                Effect: 'Allow',
+                Principal: { AWS: 'arn:aws:iam::111111111111:role/builder' },
+                Action: 'sts:AssumeRole',
+              },
+            ],
+          },
+          identity: identities[0],
+          context: {},
+        },
+      },
+      {
+        name: 'date compared across its two forms',
+        c: {
+          caller: callers[0],
+          trust: {
+            Version: '2012-10-17',
+            Statement: [
+              {
+                Effect: 'Allow',
+                Principal: { AWS: '111111111111' },
+                Action: 'sts:AssumeRole',
+                Condition: { DateGreaterThan: { 'aws:EpochTime': '2020-01-01T00:00:00Z' } },
+              },
+            ],
+          },
+          identity: identities[0],
+          context: { 'aws:EpochTime': '1795424400' },
+        },
+      },
     ];
-    assert.deepEqual(examples.map((e) => e.name), DIVERGENCES.map((d) => d.name));
+    assert.deepEqual(
+      examples.map((e) => e.name),
+      DIVERGENCES.map((d) => d.name),
+    );
     for (const { name, c } of examples) {
       const context = { ...derived(c.caller), ...c.context };
       assert.ok(DIVERGENCES.find((d) => d.name === name)?.applies(c), name);

@@ -100,51 +100,132 @@ describe('iam/policy', () => {
       assert.ok(hit, `${doc}: expected ${message}, got ${JSON.stringify(parsed.errors)}`);
       assert.ok(hit.offset >= 0 && hit.offset <= doc.length);
     };
-    bad('{"Version":"2012-10-17","Statement":[{"Effect":"allow","Principal":"*","Action":"sts:AssumeRole"}]}', 'trust', /Effect must be "Allow" or "Deny"/);
+    bad(
+      '{"Version":"2012-10-17","Statement":[{"Effect":"allow","Principal":"*","Action":"sts:AssumeRole"}]}',
+      'trust',
+      /Effect must be "Allow" or "Deny"/,
+    );
     bad('{"Version":"2012-10-17","Statement":[{"Principal":"*","Action":"sts:AssumeRole"}]}', 'trust', /has no Effect/);
-    bad('{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole"}]}', 'trust', /has no Principal/);
+    bad(
+      '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole"}]}',
+      'trust',
+      /has no Principal/,
+    );
     bad('{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*"}]}', 'trust', /has no Action/);
-    bad('{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"sts:AssumeRole","NotAction":"s3:*"}]}', 'trust', /both Action and NotAction/);
-    bad('{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","NotPrincipal":{"AWS":"*"},"Action":"sts:AssumeRole"}]}', 'trust', /both Principal and NotPrincipal/);
-    bad('{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"sts:AssumeRole","Resource":"*"}]}', 'trust', /prohibited field Resource/);
-    bad('{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"sts:AssumeRole"}]}', 'identity', /cannot have a Principal/);
-    bad('{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole"}]}', 'identity', /has no Resource/);
-    bad('{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"arn:aws:iam::1:root","Action":"sts:AssumeRole"}]}', 'trust', /Principal must be "\*" or an object/);
-    bad('{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Aws":"*"},"Action":"sts:AssumeRole"}]}', 'trust', /unknown principal type/);
-    bad('{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"sts:AssumeRole","Condition":{"StringEqual":{"a":"b"}}}]}', 'trust', /unknown condition operator "StringEqual"/);
-    bad('{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"sts:AssumeRole","Condition":{"NullIfExists":{"a":"true"}}}]}', 'trust', /unknown condition operator/);
-    bad('{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"sts:AssumeRole","Condition":{"StringEquals":"x"}}]}', 'trust', /must map condition keys/);
-    bad('{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"sts:AssumeRole","Condition":{"StringEquals":{"a":{"b":1}}}}]}', 'trust', /condition values must be/);
+    bad(
+      '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"sts:AssumeRole","NotAction":"s3:*"}]}',
+      'trust',
+      /both Action and NotAction/,
+    );
+    bad(
+      '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","NotPrincipal":{"AWS":"*"},"Action":"sts:AssumeRole"}]}',
+      'trust',
+      /both Principal and NotPrincipal/,
+    );
+    bad(
+      '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"sts:AssumeRole","Resource":"*"}]}',
+      'trust',
+      /prohibited field Resource/,
+    );
+    bad(
+      '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"sts:AssumeRole"}]}',
+      'identity',
+      /cannot have a Principal/,
+    );
+    bad(
+      '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole"}]}',
+      'identity',
+      /has no Resource/,
+    );
+    bad(
+      '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"arn:aws:iam::1:root","Action":"sts:AssumeRole"}]}',
+      'trust',
+      /Principal must be "\*" or an object/,
+    );
+    bad(
+      '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Aws":"*"},"Action":"sts:AssumeRole"}]}',
+      'trust',
+      /unknown principal type/,
+    );
+    bad(
+      '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"sts:AssumeRole","Condition":{"StringEqual":{"a":"b"}}}]}',
+      'trust',
+      /unknown condition operator "StringEqual"/,
+    );
+    bad(
+      '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"sts:AssumeRole","Condition":{"NullIfExists":{"a":"true"}}}]}',
+      'trust',
+      /unknown condition operator/,
+    );
+    bad(
+      '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"sts:AssumeRole","Condition":{"StringEquals":"x"}}]}',
+      'trust',
+      /must map condition keys/,
+    );
+    bad(
+      '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"sts:AssumeRole","Condition":{"StringEquals":{"a":{"b":1}}}}]}',
+      'trust',
+      /condition values must be/,
+    );
     bad('{"Version":"2012-10-18","Statement":[]}', 'any', /Version must be/);
     bad('{"Version":"2012-10-17"}', 'any', /has no Statement/);
     bad('{"Version":"2012-10-17","Statement":[],"Foo":1}', 'any', /unknown top-level field "Foo"/);
-    bad('{"Version":"2012-10-17","Statement":[{"effect":"Allow","Principal":"*","Action":"sts:AssumeRole"}]}', 'trust', /case-sensitive/);
-    bad('{"Version":"2012-10-17","Statement":[{"Sid":"A","Effect":"Allow","Principal":"*","Action":"sts:AssumeRole"},{"Sid":"A","Effect":"Deny","Principal":"*","Action":"sts:AssumeRole"}]}', 'trust', /duplicate Sid/);
-    bad('{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"AssumeRole"}]}', 'trust', /is not an action/);
+    bad(
+      '{"Version":"2012-10-17","Statement":[{"effect":"Allow","Principal":"*","Action":"sts:AssumeRole"}]}',
+      'trust',
+      /case-sensitive/,
+    );
+    bad(
+      '{"Version":"2012-10-17","Statement":[{"Sid":"A","Effect":"Allow","Principal":"*","Action":"sts:AssumeRole"},{"Sid":"A","Effect":"Deny","Principal":"*","Action":"sts:AssumeRole"}]}',
+      'trust',
+      /duplicate Sid/,
+    );
+    bad(
+      '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"AssumeRole"}]}',
+      'trust',
+      /is not an action/,
+    );
     bad('[1]', 'any', /must be a JSON object/);
   });
 
   it('accepts a single Statement object, scalar condition values and every operator form', () => {
-    const parsed = parsePolicy({
-      Version: '2012-10-17',
-      Statement: {
-        Sid: 'One', Effect: 'Deny', NotPrincipal: { AWS: ['111111111111'] }, NotAction: 'iam:*',
-        Condition: { 'ForAnyValue:StringLikeIfExists': { 'aws:PrincipalTag/team': ['a*', 'b?'] }, NumericLessThan: { 'aws:MultiFactorAuthAge': 3600 }, Bool: { 'aws:MultiFactorAuthPresent': true } },
+    const parsed = parsePolicy(
+      {
+        Version: '2012-10-17',
+        Statement: {
+          Sid: 'One',
+          Effect: 'Deny',
+          NotPrincipal: { AWS: ['111111111111'] },
+          NotAction: 'iam:*',
+          Condition: {
+            'ForAnyValue:StringLikeIfExists': { 'aws:PrincipalTag/team': ['a*', 'b?'] },
+            NumericLessThan: { 'aws:MultiFactorAuthAge': 3600 },
+            Bool: { 'aws:MultiFactorAuthPresent': true },
+          },
+        },
       },
-    }, 'trust');
+      'trust',
+    );
     assert.deepEqual(parsed.errors, []);
     const st = parsed.policy!.statements[0];
     assert.equal(st.label, 'One');
     assert.equal(st.notPrincipal?.[0].kind, 'account-id');
-    assert.deepEqual(st.conditions.map((c) => [c.baseOperator, c.setOperator, c.ifExists, c.values]), [
-      ['StringLike', 'ForAnyValue', true, ['a*', 'b?']],
-      ['NumericLessThan', null, false, ['3600']],
-      ['Bool', null, false, ['true']],
-    ]);
+    assert.deepEqual(
+      st.conditions.map((c) => [c.baseOperator, c.setOperator, c.ifExists, c.values]),
+      [
+        ['StringLike', 'ForAnyValue', true, ['a*', 'b?']],
+        ['NumericLessThan', null, false, ['3600']],
+        ['Bool', null, false, ['true']],
+      ],
+    );
   });
 
   it('splits operators case-insensitively like IAM', () => {
-    assert.deepEqual(splitOperator('ForAllValues:StringEqualsIgnoreCaseIfExists'), { base: 'StringEqualsIgnoreCase', set: 'ForAllValues', ifExists: true });
+    assert.deepEqual(splitOperator('ForAllValues:StringEqualsIgnoreCaseIfExists'), {
+      base: 'StringEqualsIgnoreCase',
+      set: 'ForAllValues',
+      ifExists: true,
+    });
     assert.deepEqual(splitOperator('stringequals'), { base: 'StringEquals', set: null, ifExists: false });
     assert.equal(splitOperator('ForSome:StringEquals'), null);
     assert.equal(splitOperator('NullIfExists'), null);

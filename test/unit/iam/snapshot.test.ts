@@ -11,29 +11,97 @@ const fixture = (name: string) => readFileSync(join(__dirname, 'fixtures', name)
 function snapshotText(): string {
   const jenkinsTrust = encodeURIComponent(JSON.stringify(JSON.parse(fixture('seed000-jenkins-trust.json'))));
   const brokenPolicy = encodeURIComponent(fixture('seed000-jenkins-policy.json'));
-  return JSON.stringify({
-    UserDetailList: [
-      {
-        UserName: 'bob', UserId: 'AIDABOB0000000000001', Arn: 'arn:aws:iam::111111111111:user/bob', GroupList: ['jenkins-users'],
-        UserPolicyList: [{ PolicyName: 'own', PolicyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:ListBucket', Resource: '*' }] } }],
-        AttachedManagedPolicies: [{ PolicyName: 'assume-only', PolicyArn: 'arn:aws:iam::111111111111:policy/assume-only' }],
-        Tags: [{ Key: 'team', Value: 'red' }],
-      },
-    ],
-    GroupDetailList: [{ GroupName: 'jenkins-users', GroupPolicyList: [{ PolicyName: 'group-inline', PolicyDocument: JSON.parse(fixture('seed001-user-policy.json')) }], AttachedManagedPolicies: [] }],
-    RoleDetailList: [
-      { Path: '/', RoleName: 'jenkins-slave', RoleId: 'AROASLAVE00000000001', Arn: 'arn:aws:iam::111111111111:role/jenkins-slave', AssumeRolePolicyDocument: JSON.parse(fixture('seed000-jenkins-slave-trust.json')), RolePolicyList: [], AttachedManagedPolicies: [{ PolicyName: 'jenkins-slave', PolicyArn: 'arn:aws:iam::111111111111:policy/jenkins-slave' }] },
-      { Path: '/', RoleName: 'jenkins', Arn: 'arn:aws:iam::222222222222:role/jenkins', AssumeRolePolicyDocument: jenkinsTrust, MaxSessionDuration: 7200, AttachedManagedPolicies: [{ PolicyName: 'jenkins', PolicyArn: 'arn:aws:iam::222222222222:policy/jenkins' }], Tags: [{ Key: 'owner', Value: 'ops' }] },
-    ],
-    Policies: [
-      { PolicyName: 'jenkins-slave', Arn: 'arn:aws:iam::111111111111:policy/jenkins-slave', DefaultVersionId: 'v2', PolicyVersionList: [
-        { VersionId: 'v1', IsDefaultVersion: false, Document: { Version: '2012-10-17', Statement: [{ Effect: 'Deny', Action: '*', Resource: '*' }] } },
-        { VersionId: 'v2', IsDefaultVersion: true, Document: JSON.parse(fixture('seed000-jenkins-slave-policy.json')) },
-      ] },
-      { PolicyName: 'assume-only', Arn: 'arn:aws:iam::111111111111:policy/assume-only', DefaultVersionId: 'v1', PolicyVersionList: [{ VersionId: 'v1', IsDefaultVersion: true, Document: JSON.parse(fixture('seed001-user-policy.json')) }] },
-      { PolicyName: 'jenkins', Arn: 'arn:aws:iam::222222222222:policy/jenkins', DefaultVersionId: 'v1', PolicyVersionList: [{ VersionId: 'v1', IsDefaultVersion: true, Document: brokenPolicy }] },
-    ],
-  }, null, 2);
+  return JSON.stringify(
+    {
+      UserDetailList: [
+        {
+          UserName: 'bob',
+          UserId: 'AIDABOB0000000000001',
+          Arn: 'arn:aws:iam::111111111111:user/bob',
+          GroupList: ['jenkins-users'],
+          UserPolicyList: [
+            {
+              PolicyName: 'own',
+              PolicyDocument: {
+                Version: '2012-10-17',
+                Statement: [{ Effect: 'Allow', Action: 's3:ListBucket', Resource: '*' }],
+              },
+            },
+          ],
+          AttachedManagedPolicies: [
+            { PolicyName: 'assume-only', PolicyArn: 'arn:aws:iam::111111111111:policy/assume-only' },
+          ],
+          Tags: [{ Key: 'team', Value: 'red' }],
+        },
+      ],
+      GroupDetailList: [
+        {
+          GroupName: 'jenkins-users',
+          GroupPolicyList: [
+            { PolicyName: 'group-inline', PolicyDocument: JSON.parse(fixture('seed001-user-policy.json')) },
+          ],
+          AttachedManagedPolicies: [],
+        },
+      ],
+      RoleDetailList: [
+        {
+          Path: '/',
+          RoleName: 'jenkins-slave',
+          RoleId: 'AROASLAVE00000000001',
+          Arn: 'arn:aws:iam::111111111111:role/jenkins-slave',
+          AssumeRolePolicyDocument: JSON.parse(fixture('seed000-jenkins-slave-trust.json')),
+          RolePolicyList: [],
+          AttachedManagedPolicies: [
+            { PolicyName: 'jenkins-slave', PolicyArn: 'arn:aws:iam::111111111111:policy/jenkins-slave' },
+          ],
+        },
+        {
+          Path: '/',
+          RoleName: 'jenkins',
+          Arn: 'arn:aws:iam::222222222222:role/jenkins',
+          AssumeRolePolicyDocument: jenkinsTrust,
+          MaxSessionDuration: 7200,
+          AttachedManagedPolicies: [{ PolicyName: 'jenkins', PolicyArn: 'arn:aws:iam::222222222222:policy/jenkins' }],
+          Tags: [{ Key: 'owner', Value: 'ops' }],
+        },
+      ],
+      Policies: [
+        {
+          PolicyName: 'jenkins-slave',
+          Arn: 'arn:aws:iam::111111111111:policy/jenkins-slave',
+          DefaultVersionId: 'v2',
+          PolicyVersionList: [
+            {
+              VersionId: 'v1',
+              IsDefaultVersion: false,
+              Document: { Version: '2012-10-17', Statement: [{ Effect: 'Deny', Action: '*', Resource: '*' }] },
+            },
+            {
+              VersionId: 'v2',
+              IsDefaultVersion: true,
+              Document: JSON.parse(fixture('seed000-jenkins-slave-policy.json')),
+            },
+          ],
+        },
+        {
+          PolicyName: 'assume-only',
+          Arn: 'arn:aws:iam::111111111111:policy/assume-only',
+          DefaultVersionId: 'v1',
+          PolicyVersionList: [
+            { VersionId: 'v1', IsDefaultVersion: true, Document: JSON.parse(fixture('seed001-user-policy.json')) },
+          ],
+        },
+        {
+          PolicyName: 'jenkins',
+          Arn: 'arn:aws:iam::222222222222:policy/jenkins',
+          DefaultVersionId: 'v1',
+          PolicyVersionList: [{ VersionId: 'v1', IsDefaultVersion: true, Document: brokenPolicy }],
+        },
+      ],
+    },
+    null,
+    2,
+  );
 }
 
 function parsed(text = snapshotText(), file = 'iam/acct.json'): ParsedSnapshot {
@@ -50,14 +118,21 @@ describe('iam/snapshot', () => {
     assert.equal(slave.maxSessionDuration, 3600, 'defaults to 3600');
     assert.equal(slave.roleId, 'AROASLAVE00000000001');
     assert.equal(slave.identityPolicies.length, 1);
-    assert.match(slave.identityPolicies[0].text, /arn:aws:iam::222222222222:role\/jenkins/, 'the default version, not v1');
+    assert.match(
+      slave.identityPolicies[0].text,
+      /arn:aws:iam::222222222222:role\/jenkins/,
+      'the default version, not v1',
+    );
     const jenkins = s.roles.find((r) => r.roleName === 'jenkins')!;
     assert.equal(jenkins.maxSessionDuration, 7200);
     assert.deepEqual(jenkins.tags, { owner: 'ops' });
     assert.match(jenkins.trustPolicy.text, /^\{"Version"/, 'URL-encoded trust policy is decoded');
     const bob = s.users[0];
     assert.equal(bob.userName, 'bob');
-    assert.deepEqual(bob.identityPolicies.map((p) => p.name), ['own', 'arn:aws:iam::111111111111:policy/assume-only', 'group-inline']);
+    assert.deepEqual(
+      bob.identityPolicies.map((p) => p.name),
+      ['own', 'arn:aws:iam::111111111111:policy/assume-only', 'group-inline'],
+    );
     assert.deepEqual(bob.tags, { team: 'red' });
     assert.deepEqual(s.problems, []);
   });
@@ -90,7 +165,16 @@ describe('iam/snapshot', () => {
   });
 
   it('honours an AccountId field and skips malformed entries with a problem each', () => {
-    const s = parsed(JSON.stringify({ AccountId: '555555555555', RoleDetailList: [{ RoleName: 'x', Arn: 'nope' }, { RoleName: 'y', Arn: 'arn:aws:iam::555555555555:role/y', MaxSessionDuration: 'long' }], UserDetailList: [] }));
+    const s = parsed(
+      JSON.stringify({
+        AccountId: '555555555555',
+        RoleDetailList: [
+          { RoleName: 'x', Arn: 'nope' },
+          { RoleName: 'y', Arn: 'arn:aws:iam::555555555555:role/y', MaxSessionDuration: 'long' },
+        ],
+        UserDetailList: [],
+      }),
+    );
     assert.deepEqual(s.accounts, ['555555555555']);
     assert.equal(s.roles.length, 1);
     assert.equal(s.roles[0].maxSessionDuration, 3600);
@@ -110,7 +194,10 @@ describe('iam/snapshot', () => {
     assert.deepEqual(missing, { status: 'not-found', knownNames: ['jenkins'] });
     const uncovered = await reader.getRole('arn:aws:iam::333333333333:role/deploy-role');
     assert.equal(uncovered.status, 'unavailable');
-    assert.match(uncovered.status === 'unavailable' ? uncovered.next : '', /--iam-snapshot.*--account-profile 333333333333=PROFILE/);
+    assert.match(
+      uncovered.status === 'unavailable' ? uncovered.next : '',
+      /--iam-snapshot.*--account-profile 333333333333=PROFILE/,
+    );
     assert.equal((await reader.getUser('arn:aws:iam::111111111111:user/bob')).status, 'found');
     assert.equal((await reader.getUser('arn:aws:iam::111111111111:user/eve')).status, 'not-found');
     const roles = await reader.listRoles('111111111111');
@@ -132,13 +219,20 @@ describe('iam/snapshot', () => {
     };
     const composite = new CompositeIamReader([snapshots, live]);
     assert.deepEqual(composite.accounts(), ['111111111111', '222222222222', '333333333333']);
-    assert.equal((await composite.getRole('arn:aws:iam::222222222222:role/jenkins')).status, 'found', 'the snapshot comes first');
+    assert.equal(
+      (await composite.getRole('arn:aws:iam::222222222222:role/jenkins')).status,
+      'found',
+      'the snapshot comes first',
+    );
     const l = await composite.getRole('arn:aws:iam::333333333333:role/deploy-role');
     assert.equal(l.status, 'unavailable');
     assert.deepEqual(calls, ['arn:aws:iam::333333333333:role/deploy-role']);
     const none = await composite.getRole('arn:aws:iam::444444444444:role/x');
     assert.equal(none.status, 'unavailable');
-    assert.match(none.status === 'unavailable' ? `${none.reason} ${none.next}` : '', /no IAM data for account 444444444444.*--account-profile 444444444444=PROFILE/);
+    assert.match(
+      none.status === 'unavailable' ? `${none.reason} ${none.next}` : '',
+      /no IAM data for account 444444444444.*--account-profile 444444444444=PROFILE/,
+    );
     assert.equal(composite.coversAccount('444444444444'), false);
   });
 

@@ -22,14 +22,26 @@ function nameOf(arn: string): string {
 export function roleEntry(snapshots: Snapshot[], roleArn: string): any {
   const account = roleArn.split(':')[4];
   for (const s of snapshots) {
-    const found = (s.RoleDetailList ?? []).find((r: any) => r.Arn.split(':')[4] === account && r.RoleName.toLowerCase() === nameOf(roleArn));
+    const found = (s.RoleDetailList ?? []).find(
+      (r: any) => r.Arn.split(':')[4] === account && r.RoleName.toLowerCase() === nameOf(roleArn),
+    );
     if (found) return found;
   }
   return undefined;
 }
 
 /** Applies a grant's parts to the snapshots (which are changed in place). */
-export function applyGrant(snapshots: Snapshot[], grant: { usage?: { roleArn: string | null }; trustStatement: any; identityStatement: any; identityFor: string | null; roleChanges: { MaxSessionDuration?: number } }, roleArn: string): void {
+export function applyGrant(
+  snapshots: Snapshot[],
+  grant: {
+    usage?: { roleArn: string | null };
+    trustStatement: any;
+    identityStatement: any;
+    identityFor: string | null;
+    roleChanges: { MaxSessionDuration?: number };
+  },
+  roleArn: string,
+): void {
   const role = roleEntry(snapshots, roleArn);
   if (!role) throw new Error(`no snapshot entry for ${roleArn}`);
   if (grant.trustStatement) {
@@ -43,10 +55,18 @@ export function applyGrant(snapshots: Snapshot[], grant: { usage?: { roleArn: st
     const who = grant.identityFor;
     if (who.includes(':user/')) {
       const user = snapshots.flatMap((s) => s.UserDetailList ?? []).find((u: any) => u.Arn === who);
-      if (user) user.UserPolicyList = [...(user.UserPolicyList ?? []), { PolicyName: 'rolecall-grant', PolicyDocument: document }];
+      if (user)
+        user.UserPolicyList = [
+          ...(user.UserPolicyList ?? []),
+          { PolicyName: 'rolecall-grant', PolicyDocument: document },
+        ];
     } else {
       const caller = roleEntry(snapshots, who);
-      if (caller) caller.RolePolicyList = [...(caller.RolePolicyList ?? []), { PolicyName: 'rolecall-grant', PolicyDocument: document }];
+      if (caller)
+        caller.RolePolicyList = [
+          ...(caller.RolePolicyList ?? []),
+          { PolicyName: 'rolecall-grant', PolicyDocument: document },
+        ];
     }
   }
 }

@@ -74,7 +74,10 @@ describe('jenkins/casc', () => {
     assert.equal(t.cloudKind, 'amazonEC2');
     assert.equal(t.cloudName, 'ec2-prod');
     assert.deepEqual(t.labels, ['linux', 'ec2', 'docker']);
-    assert.deepEqual(t.identity, { kind: 'instance-profile', value: 'arn:aws:iam::111111111111:instance-profile/jenkins-agent' });
+    assert.deepEqual(t.identity, {
+      kind: 'instance-profile',
+      value: 'arn:aws:iam::111111111111:instance-profile/jenkins-agent',
+    });
     assert.equal(t.identityAt?.line, lineOf('iamInstanceProfile'));
     assert.equal(t.at.line, lineOf('description: "linux builder"'));
     assert.equal(byName('no profile').identity, null, 'a template without a profile has no identity');
@@ -90,7 +93,11 @@ describe('jenkins/casc', () => {
     assert.equal(child.identityAt?.line, base.identityAt?.line, "points at the parent's taskrole");
     assert.deepEqual(child.inheritedFrom, ['base']);
     const override = byName('override');
-    assert.deepEqual(override.identity, { kind: 'task-role', value: 'arn:aws:iam::111111111111:role/other' }, 'its own taskRole wins');
+    assert.deepEqual(
+      override.identity,
+      { kind: 'task-role', value: 'arn:aws:iam::111111111111:role/other' },
+      'its own taskRole wins',
+    );
     assert.equal(override.identityAt?.line, lineOf('taskRole:'));
   });
 
@@ -101,7 +108,10 @@ describe('jenkins/casc', () => {
 
   it('other clouds and credential kinds are skipped', () => {
     assert.equal(casc.templates.length, 7);
-    assert.deepEqual(casc.credentials.map((c) => c.id), ['deployer', 'hidden']);
+    assert.deepEqual(
+      casc.credentials.map((c) => c.id),
+      ['deployer', 'hidden'],
+    );
   });
 
   it('AWS credentials: iamRoleArn and iamMfaSerialNumber with lines; ${...} values are never read', () => {
@@ -113,15 +123,25 @@ describe('jenkins/casc', () => {
     assert.equal(hidden.roleArn, null);
     const warning = casc.problems.find((p) => /iamRoleArn/.test(p.message))!;
     assert.equal(warning.line, lineOf('ROLE_FROM_VAULT'));
-    assert.doesNotMatch(JSON.stringify(casc), /ROLE_FROM_VAULT|DEPLOYER_KEY|DEPLOYER_SECRET|SECRET\}/, 'no secret reference is kept or printed');
+    assert.doesNotMatch(
+      JSON.stringify(casc),
+      /ROLE_FROM_VAULT|DEPLOYER_KEY|DEPLOYER_SECRET|SECRET\}/,
+      'no secret reference is kept or printed',
+    );
   });
 
   it('a well-formed file has no problems but the secret it cannot read', () => {
-    assert.deepEqual(casc.problems.map((p) => p.line), [lineOf('ROLE_FROM_VAULT')]);
+    assert.deepEqual(
+      casc.problems.map((p) => p.line),
+      [lineOf('ROLE_FROM_VAULT')],
+    );
   });
 
   it('invalid YAML: positioned errors, and what can be read is still read', () => {
-    const broken = parseJenkinsCasc('casc.yaml', 'jenkins:\n  clouds:\n    - ecs:\n        templates:\n          - label: "a"\n            taskrole: "arn:aws:iam::111111111111:role/a"\n          - label: "b\n');
+    const broken = parseJenkinsCasc(
+      'casc.yaml',
+      'jenkins:\n  clouds:\n    - ecs:\n        templates:\n          - label: "a"\n            taskrole: "arn:aws:iam::111111111111:role/a"\n          - label: "b\n',
+    );
     assert.ok(broken.problems.length > 0);
     assert.ok(broken.problems.every((p) => p.file === 'casc.yaml' && p.line >= 1 && p.column >= 1));
     assert.ok(broken.problems.some((p) => p.severity === 'error' && /not valid YAML/.test(p.message)));
@@ -135,10 +155,26 @@ describe('jenkins/casc', () => {
       ['jenkins:\n  clouds: "ec2"\n', /`clouds` should be a list/, 2],
       ['jenkins:\n  clouds:\n    - amazonEC2: 3\n', /cloud should be a mapping/, 3],
       ['jenkins:\n  clouds:\n    - ecs:\n        templates:\n          - "x"\n', /template should be a mapping/, 5],
-      ['jenkins:\n  clouds:\n    - ecs:\n        templates:\n          - label: a\n            inheritFrom: nothere\n', /names no ecs template/, 6],
-      ['jenkins:\n  clouds:\n    - ecs:\n        templates:\n          - templateName: a\n            inheritFrom: b\n          - templateName: b\n            inheritFrom: a\n', /cycle/, 6],
-      ['credentials:\n  system:\n    domainCredentials:\n      - credentials:\n          - aws:\n              iamRoleArn: x\n', /without an `id`/, 6],
-      ['jenkins:\n  clouds:\n    - amazonEC2:\n        templates:\n          - labelString: [a, b]\n', /should be a single value/, 5],
+      [
+        'jenkins:\n  clouds:\n    - ecs:\n        templates:\n          - label: a\n            inheritFrom: nothere\n',
+        /names no ecs template/,
+        6,
+      ],
+      [
+        'jenkins:\n  clouds:\n    - ecs:\n        templates:\n          - templateName: a\n            inheritFrom: b\n          - templateName: b\n            inheritFrom: a\n',
+        /cycle/,
+        6,
+      ],
+      [
+        'credentials:\n  system:\n    domainCredentials:\n      - credentials:\n          - aws:\n              iamRoleArn: x\n',
+        /without an `id`/,
+        6,
+      ],
+      [
+        'jenkins:\n  clouds:\n    - amazonEC2:\n        templates:\n          - labelString: [a, b]\n',
+        /should be a single value/,
+        5,
+      ],
     ];
     for (const [text, message, line] of cases) {
       const r = parseJenkinsCasc('j.yaml', text);
@@ -148,13 +184,41 @@ describe('jenkins/casc', () => {
   });
 
   it('anchors and aliases are followed; an empty file is empty', () => {
-    const r = parseJenkinsCasc('j.yaml', 'x-role: &role "arn:aws:iam::111111111111:role/r"\njenkins:\n  clouds:\n    - ecs:\n        templates:\n          - label: a\n            taskrole: *role\n');
+    const r = parseJenkinsCasc(
+      'j.yaml',
+      'x-role: &role "arn:aws:iam::111111111111:role/r"\njenkins:\n  clouds:\n    - ecs:\n        templates:\n          - label: a\n            taskrole: *role\n',
+    );
     assert.deepEqual(r.templates[0].identity, { kind: 'task-role', value: 'arn:aws:iam::111111111111:role/r' });
     assert.deepEqual(parseJenkinsCasc('j.yaml', ''), { file: 'j.yaml', templates: [], credentials: [], problems: [] });
   });
 
   it('never throws on any text, and every problem has a position inside the file (property)', () => {
-    const pieces = fc.constantFrom('jenkins:', '  clouds:', '    - ecs:', '    - amazonEC2:', '        templates:', '          - label: a', '            taskrole: r', '  - x', ': :', '"', "'", '{', '[', '&a', '*a', '!!binary', '\t', '${SECRET}', 'credentials:', '  system:', '    domainCredentials:', '      - credentials:', '          - aws:', '              id: x');
+    const pieces = fc.constantFrom(
+      'jenkins:',
+      '  clouds:',
+      '    - ecs:',
+      '    - amazonEC2:',
+      '        templates:',
+      '          - label: a',
+      '            taskrole: r',
+      '  - x',
+      ': :',
+      '"',
+      "'",
+      '{',
+      '[',
+      '&a',
+      '*a',
+      '!!binary',
+      '\t',
+      '${SECRET}',
+      'credentials:',
+      '  system:',
+      '    domainCredentials:',
+      '      - credentials:',
+      '          - aws:',
+      '              id: x',
+    );
     fc.assert(
       fc.property(fc.array(pieces, { maxLength: 30 }), (lines) => {
         const text = lines.join('\n');

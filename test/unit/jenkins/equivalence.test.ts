@@ -61,25 +61,54 @@ function generate(seed: number): Installation {
   for (let c = 0; c < clouds.ec2; c++) {
     for (let t = 0; t < 1 + Math.floor(r() * 3); t++, n++) {
       const role = pick(agentRoles);
-      templates.push({ cloud: 'ec2', cloudIndex: c, name: `ec2-${c}-${t}`, labels: [`l${n}`, pick(['linux', 'windows', 'arm']), `ec2`], caller: `arn:aws:sts::${AGENTS}:assumed-role/${role}/i-*`, roleArn: `arn:aws:iam::${AGENTS}:role/${role}` });
+      templates.push({
+        cloud: 'ec2',
+        cloudIndex: c,
+        name: `ec2-${c}-${t}`,
+        labels: [`l${n}`, pick(['linux', 'windows', 'arm']), `ec2`],
+        caller: `arn:aws:sts::${AGENTS}:assumed-role/${role}/i-*`,
+        roleArn: `arn:aws:iam::${AGENTS}:role/${role}`,
+      });
     }
   }
   for (let c = 0; c < clouds.ecs; c++) {
     const base = `ecs-${c}-base`;
     const baseRole = pick(agentRoles);
-    templates.push({ cloud: 'ecs', cloudIndex: c, name: base, labels: [`l${n++}`], caller: `arn:aws:iam::${AGENTS}:role/${baseRole}`, roleArn: `arn:aws:iam::${AGENTS}:role/${baseRole}` });
+    templates.push({
+      cloud: 'ecs',
+      cloudIndex: c,
+      name: base,
+      labels: [`l${n++}`],
+      caller: `arn:aws:iam::${AGENTS}:role/${baseRole}`,
+      roleArn: `arn:aws:iam::${AGENTS}:role/${baseRole}`,
+    });
     for (let t = 0; t < 1 + Math.floor(r() * 3); t++, n++) {
       // Half inherit their task role from the base template, half set their own.
       const own = r() < 0.5 ? pick(agentRoles) : null;
       const role = own ?? baseRole;
-      templates.push({ cloud: 'ecs', cloudIndex: c, name: `ecs-${c}-${t}`, labels: [`l${n}`], caller: `arn:aws:iam::${AGENTS}:role/${role}`, roleArn: `arn:aws:iam::${AGENTS}:role/${role}`, ...(own ? {} : { parent: base }) });
+      templates.push({
+        cloud: 'ecs',
+        cloudIndex: c,
+        name: `ecs-${c}-${t}`,
+        labels: [`l${n}`],
+        caller: `arn:aws:iam::${AGENTS}:role/${role}`,
+        roleArn: `arn:aws:iam::${AGENTS}:role/${role}`,
+        ...(own ? {} : { parent: base }),
+      });
     }
   }
   for (let c = 0; c < clouds.k8s; c++) {
     for (let t = 0; t < 1 + Math.floor(r() * 2); t++, n++) {
       const role = pick(agentRoles);
       serviceAccounts[`ci/sa-${n}`] = `arn:aws:iam::${AGENTS}:role/${role}`;
-      templates.push({ cloud: 'k8s', cloudIndex: c, name: `pod-${c}-${t}`, labels: [`l${n}`], caller: `arn:aws:iam::${AGENTS}:role/${role}`, roleArn: `arn:aws:iam::${AGENTS}:role/${role}` });
+      templates.push({
+        cloud: 'k8s',
+        cloudIndex: c,
+        name: `pod-${c}-${t}`,
+        labels: [`l${n}`],
+        caller: `arn:aws:iam::${AGENTS}:role/${role}`,
+        roleArn: `arn:aws:iam::${AGENTS}:role/${role}`,
+      });
     }
   }
 
@@ -104,22 +133,54 @@ function generate(seed: number): Installation {
         Effect: 'Allow',
         Principal: { AWS: t.trusted.length ? t.trusted : [`arn:aws:iam::${AGENTS}:root`] },
         Action: 'sts:AssumeRole',
-        ...(t.condition === 'mfa' ? { Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } } } : t.condition === 'external-id' ? { Condition: { StringEquals: { 'sts:ExternalId': 'x-123' } } } : {}),
+        ...(t.condition === 'mfa'
+          ? { Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } } }
+          : t.condition === 'external-id'
+            ? { Condition: { StringEquals: { 'sts:ExternalId': 'x-123' } } }
+            : {}),
       },
     ],
   });
-  const ec2Trust = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }] };
+  const ec2Trust = {
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+  };
   const snapshotAgents = JSON.stringify({
     RoleDetailList: agentRoles.map((a) => ({
       RoleName: a,
       Arn: `arn:aws:iam::${AGENTS}:role/${a}`,
       AssumeRolePolicyDocument: ec2Trust,
-      RolePolicyList: [{ PolicyName: 'assume', PolicyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: r() < 0.8 ? '*' : `arn:aws:iam::${TARGET}:role/target-0` }] } }],
-      InstanceProfileList: [{ InstanceProfileName: `${a}-profile`, Arn: `arn:aws:iam::${AGENTS}:instance-profile/${a}-profile`, Roles: [{ RoleName: a, Arn: `arn:aws:iam::${AGENTS}:role/${a}` }] }],
+      RolePolicyList: [
+        {
+          PolicyName: 'assume',
+          PolicyDocument: {
+            Version: '2012-10-17',
+            Statement: [
+              {
+                Effect: 'Allow',
+                Action: 'sts:AssumeRole',
+                Resource: r() < 0.8 ? '*' : `arn:aws:iam::${TARGET}:role/target-0`,
+              },
+            ],
+          },
+        },
+      ],
+      InstanceProfileList: [
+        {
+          InstanceProfileName: `${a}-profile`,
+          Arn: `arn:aws:iam::${AGENTS}:instance-profile/${a}-profile`,
+          Roles: [{ RoleName: a, Arn: `arn:aws:iam::${AGENTS}:role/${a}` }],
+        },
+      ],
     })),
   });
   const snapshotTarget = JSON.stringify({
-    RoleDetailList: targets.map((t) => ({ RoleName: t.name, Arn: `arn:aws:iam::${TARGET}:role/${t.name}`, AssumeRolePolicyDocument: trust(t), MaxSessionDuration: t.max })),
+    RoleDetailList: targets.map((t) => ({
+      RoleName: t.name,
+      Arn: `arn:aws:iam::${TARGET}:role/${t.name}`,
+      AssumeRolePolicyDocument: trust(t),
+      MaxSessionDuration: t.max,
+    })),
   });
 
   // Pipeline labels: a template's own label, or a conjunction only that template satisfies.
@@ -185,33 +246,66 @@ function generate(seed: number): Installation {
       for (const t of templates.filter((x) => x.cloud === 'ec2' && x.cloudIndex === c)) {
         // Half by ARN, half by name (then the IAM data says which account holds the profile).
         const profile = `${roleName(t)}-profile`;
-        lines.push(`          - description: ${t.name}`, `            labelString: "${t.labels.join(' ')}"`, `            iamInstanceProfile: ${t.name.endsWith('0') ? `arn:aws:iam::${AGENTS}:instance-profile/${profile}` : profile}`);
+        lines.push(
+          `          - description: ${t.name}`,
+          `            labelString: "${t.labels.join(' ')}"`,
+          `            iamInstanceProfile: ${t.name.endsWith('0') ? `arn:aws:iam::${AGENTS}:instance-profile/${profile}` : profile}`,
+        );
       }
     }
     for (let c = 0; c < clouds.ecs; c++) {
-      lines.push('    - ecs:', `        name: ecs-${c}`, `        cluster: arn:aws:ecs:us-east-1:${AGENTS}:cluster/c${c}`, '        templates:');
+      lines.push(
+        '    - ecs:',
+        `        name: ecs-${c}`,
+        `        cluster: arn:aws:ecs:us-east-1:${AGENTS}:cluster/c${c}`,
+        '        templates:',
+      );
       for (const t of templates.filter((x) => x.cloud === 'ecs' && x.cloudIndex === c)) {
         lines.push(`          - templateName: ${t.name}`, `            label: ${t.labels[0]}`);
         if (t.parent && !override.has(t.name)) lines.push(`            inheritFrom: ${t.parent}`);
-        else lines.push(`            taskrole: ${t.name.endsWith('1') ? `arn:aws:iam::${AGENTS}:role/${roleName(t)}` : roleName(t)}`);
+        else
+          lines.push(
+            `            taskrole: ${t.name.endsWith('1') ? `arn:aws:iam::${AGENTS}:role/${roleName(t)}` : roleName(t)}`,
+          );
       }
     }
     for (let c = 0; c < clouds.k8s; c++) {
       lines.push('    - kubernetes:', `        name: k8s-${c}`, '        namespace: ci', '        templates:');
       for (const t of templates.filter((x) => x.cloud === 'k8s' && x.cloudIndex === c)) {
-        const sa = Object.keys(serviceAccounts).find((k) => k === `ci/sa-${t.labels[0].slice(1)}`)!.split('/')[1];
-        lines.push(`          - name: ${t.name}`, `            label: ${t.labels[0]}`, `            serviceAccount: ${override.has(t.name) ? `other-${t.name}` : sa}`);
+        const sa = Object.keys(serviceAccounts)
+          .find((k) => k === `ci/sa-${t.labels[0].slice(1)}`)!
+          .split('/')[1];
+        lines.push(
+          `          - name: ${t.name}`,
+          `            label: ${t.labels[0]}`,
+          `            serviceAccount: ${override.has(t.name) ? `other-${t.name}` : sa}`,
+        );
       }
     }
     lines.push('credentials:', '  system:', '    domainCredentials:', '      - credentials:');
     for (const [id, c] of Object.entries(credentials)) {
-      lines.push('          - aws:', `              id: ${id}`, '              accessKey: "${AWS_KEY_' + id.replace('-', '_') + '}"', '              secretKey: "${AWS_SECRET}"');
+      lines.push(
+        '          - aws:',
+        `              id: ${id}`,
+        '              accessKey: "${AWS_KEY_' + id.replace('-', '_') + '}"',
+        '              secretKey: "${AWS_SECRET}"',
+      );
       if (c.roleArn) lines.push(`              iamRoleArn: ${c.roleArn}`);
       if (c.mfaSerial) lines.push(`              iamMfaSerialNumber: ${c.mfaSerial}`);
     }
     return lines.join('\n') + '\n';
   };
-  return { casc: cascFor(new Map()), snapshotAgents, snapshotTarget, pipelines, labelCallers, credentials, serviceAccounts, templates, cascFor };
+  return {
+    casc: cascFor(new Map()),
+    snapshotAgents,
+    snapshotTarget,
+    pipelines,
+    labelCallers,
+    credentials,
+    serviceAccounts,
+    templates,
+    cascFor,
+  };
 }
 
 interface Scan {
@@ -222,7 +316,20 @@ interface Scan {
 
 async function scan(dir: string, extra: string[]): Promise<Scan> {
   const io = recordingIo(dir);
-  const code = await main(['scan', 'pipelines', '--format', 'json', '--iam-snapshot', 'iam/agents.json', '--iam-snapshot', 'iam/target.json', ...extra], io);
+  const code = await main(
+    [
+      'scan',
+      'pipelines',
+      '--format',
+      'json',
+      '--iam-snapshot',
+      'iam/agents.json',
+      '--iam-snapshot',
+      'iam/target.json',
+      ...extra,
+    ],
+    io,
+  );
   assert.ok(code === 0 || code === 1, io.err);
   return JSON.parse(io.out) as Scan;
 }
@@ -255,29 +362,62 @@ describe('jenkins: a scan with only --jenkins-casc equals one with the equivalen
       writeFileSync(join(dir, 'jenkins.yaml'), inst.casc);
       // Kubernetes roles live in the cluster (IRSA): both scans get the same service account mapping.
       writeFileSync(join(dir, 'casc-only.json'), JSON.stringify({ serviceAccounts: inst.serviceAccounts }));
-      writeFileSync(join(dir, 'hand-written.json'), JSON.stringify({ callers: { agents: inst.labelCallers }, awsCredentials: inst.credentials }));
+      writeFileSync(
+        join(dir, 'hand-written.json'),
+        JSON.stringify({ callers: { agents: inst.labelCallers }, awsCredentials: inst.credentials }),
+      );
 
       const fromCasc = await scan(dir, ['--config', 'casc-only.json', '--jenkins-casc', 'jenkins.yaml']);
       const byHand = await scan(dir, ['--config', 'hand-written.json']);
       assert.deepEqual(fromCasc.errors, [], 'the generated JCasC reads without problems');
       assert.ok(fromCasc.usages.length >= 15);
-      assert.deepEqual(fromCasc.usages.map((u) => [u.file, u.line, u.caller]), byHand.usages.map((u) => [u.file, u.line, u.caller]));
+      assert.deepEqual(
+        fromCasc.usages.map((u) => [u.file, u.line, u.caller]),
+        byHand.usages.map((u) => [u.file, u.line, u.caller]),
+      );
       assert.deepEqual(comparable(fromCasc), comparable(byHand));
-      assert.ok(fromCasc.usages.some((u) => u.callerSource.kind === 'jenkins-casc'), 'callers came from the JCasC');
+      assert.ok(
+        fromCasc.usages.some((u) => u.callerSource.kind === 'jenkins-casc'),
+        'callers came from the JCasC',
+      );
       assert.ok(byHand.usages.every((u) => u.callerSource.kind !== 'jenkins-casc'));
 
       // Now the JCasC says one template used by a pipeline runs as another role (one no target trusts).
-      const used = inst.templates.filter((t) => Object.values(inst.labelCallers).includes(t.caller) && Object.keys(inst.labelCallers).some((l) => l.split(' && ')[0] === t.labels[0]));
+      const used = inst.templates.filter(
+        (t) =>
+          Object.values(inst.labelCallers).includes(t.caller) &&
+          Object.keys(inst.labelCallers).some((l) => l.split(' && ')[0] === t.labels[0]),
+      );
       const moved = used[seed % used.length];
       const stranger = `stranger-${seed}`;
       const snapshot = JSON.parse(inst.snapshotAgents) as { RoleDetailList: unknown[] };
-      snapshot.RoleDetailList.push({ RoleName: stranger, Arn: `arn:aws:iam::${AGENTS}:role/${stranger}`, AssumeRolePolicyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }] }, InstanceProfileList: [{ InstanceProfileName: `${stranger}-profile`, Arn: `arn:aws:iam::${AGENTS}:instance-profile/${stranger}-profile`, Roles: [] }] });
+      snapshot.RoleDetailList.push({
+        RoleName: stranger,
+        Arn: `arn:aws:iam::${AGENTS}:role/${stranger}`,
+        AssumeRolePolicyDocument: {
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+        },
+        InstanceProfileList: [
+          {
+            InstanceProfileName: `${stranger}-profile`,
+            Arn: `arn:aws:iam::${AGENTS}:instance-profile/${stranger}-profile`,
+            Roles: [],
+          },
+        ],
+      });
       writeFileSync(join(dir, 'iam', 'agents.json'), JSON.stringify(snapshot));
-      const serviceAccounts = { ...inst.serviceAccounts, [`ci/other-${moved.name}`]: `arn:aws:iam::${AGENTS}:role/${stranger}` };
+      const serviceAccounts = {
+        ...inst.serviceAccounts,
+        [`ci/other-${moved.name}`]: `arn:aws:iam::${AGENTS}:role/${stranger}`,
+      };
       writeFileSync(join(dir, 'casc-only.json'), JSON.stringify({ serviceAccounts }));
       writeFileSync(join(dir, 'jenkins.yaml'), inst.cascFor(new Map([[moved.name, stranger]])));
       const changed = await scan(dir, ['--config', 'casc-only.json', '--jenkins-casc', 'jenkins.yaml']);
-      const expectedCaller = moved.cloud === 'ec2' ? `arn:aws:sts::${AGENTS}:assumed-role/${stranger}/i-*` : `arn:aws:iam::${AGENTS}:role/${stranger}`;
+      const expectedCaller =
+        moved.cloud === 'ec2'
+          ? `arn:aws:sts::${AGENTS}:assumed-role/${stranger}/i-*`
+          : `arn:aws:iam::${AGENTS}:role/${stranger}`;
       const movedLabels = Object.keys(inst.labelCallers).filter((l) => l.split(' && ')[0] === moved.labels[0]);
       let differing = 0;
       for (let i = 0; i < changed.usages.length; i++) {
@@ -292,10 +432,17 @@ describe('jenkins: a scan with only --jenkins-casc equals one with the equivalen
       assert.equal(onMoved.length, differing);
       assert.ok(differing > 0 || movedLabels.length === 0);
       const movedLines = new Set(onMoved.map((u) => `${u.file}:${u.line}`));
-      const outside = (s: Scan) => comparable({ ...s, findings: s.findings.filter((f) => !movedLines.has(`${f.file}:${f.line}`)) });
+      const outside = (s: Scan) =>
+        comparable({ ...s, findings: s.findings.filter((f) => !movedLines.has(`${f.file}:${f.line}`)) });
       assert.deepEqual(outside(changed), outside(byHand), 'findings elsewhere are unchanged');
-      const inside = (s: Scan) => comparable({ ...s, findings: s.findings.filter((f) => movedLines.has(`${f.file}:${f.line}`)) });
-      if (differing > 0) assert.notDeepEqual(inside(changed), inside(byHand), 'the usages that now run as a role nobody trusts get other findings');
+      const inside = (s: Scan) =>
+        comparable({ ...s, findings: s.findings.filter((f) => movedLines.has(`${f.file}:${f.line}`)) });
+      if (differing > 0)
+        assert.notDeepEqual(
+          inside(changed),
+          inside(byHand),
+          'the usages that now run as a role nobody trusts get other findings',
+        );
     });
   }
 });

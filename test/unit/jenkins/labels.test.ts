@@ -13,7 +13,11 @@ describe('jenkins/labels', () => {
   it('a plain label matches agents carrying it', () => {
     assert.equal(match('linux', 'linux', 'ec2'), true);
     assert.equal(match('linux', 'windows'), false);
-    assert.equal(match('ec2-linux_x86.64/a', 'ec2-linux_x86.64/a'), true, 'hyphens, dots, slashes are label characters');
+    assert.equal(
+      match('ec2-linux_x86.64/a', 'ec2-linux_x86.64/a'),
+      true,
+      'hyphens, dots, slashes are label characters',
+    );
   });
 
   it('&&, ||, ! with Jenkins precedence (! > && > || > -> > <->)', () => {
@@ -59,7 +63,13 @@ describe('jenkins/labels', () => {
         { depthSize: 'small', withCrossShrink: true },
         atom.map((name) => ({ type: 'atom' as const, name })),
         tie('e').map((operand) => ({ type: 'not' as const, operand })),
-        fc.tuple(fc.constantFrom('and', 'or', 'implies', 'iff') as fc.Arbitrary<'and' | 'or' | 'implies' | 'iff'>, tie('e'), tie('e')).map(([type, left, right]) => ({ type, left, right })),
+        fc
+          .tuple(
+            fc.constantFrom('and', 'or', 'implies', 'iff') as fc.Arbitrary<'and' | 'or' | 'implies' | 'iff'>,
+            tie('e'),
+            tie('e'),
+          )
+          .map(([type, left, right]) => ({ type, left, right })),
       ),
     })).e;
     const print = (e: LabelExpression): string => {
@@ -86,6 +96,10 @@ describe('jenkins/labels', () => {
   });
 
   it('lists the atoms an expression names', () => {
-    assert.deepEqual(labelAtoms(parseLabelExpression('linux && (ec2 || !docker)').expression), ['linux', 'ec2', 'docker']);
+    assert.deepEqual(labelAtoms(parseLabelExpression('linux && (ec2 || !docker)').expression), [
+      'linux',
+      'ec2',
+      'docker',
+    ]);
   });
 });

@@ -27,13 +27,25 @@ describe('the CI snippets', function () {
 
   before(function () {
     p = packedOnce();
-    env = { PATH: [path.dirname(process.execPath), '/usr/bin', '/bin'].join(path.delimiter), HOME: p.dir, npm_config_offline: 'true', npm_config_update_notifier: 'false' };
+    env = {
+      PATH: [path.dirname(process.execPath), '/usr/bin', '/bin'].join(path.delimiter),
+      HOME: p.dir,
+      npm_config_offline: 'true',
+      npm_config_update_notifier: 'false',
+    };
   });
 
   it('GitHub Actions: the scan step records the status, the SARIF is valid, the last step fails the job', function () {
     const workflow = parse(readFileSync(path.join(repoRoot, 'integrations', 'github', 'rolecall.yml'), 'utf8'));
     assert.ok(workflow.permissions['security-events'] === 'write', 'upload-sarif needs security-events: write');
-    const steps = workflow.jobs.rolecall.steps as { id?: string; name?: string; run?: string; uses?: string; if?: string; with?: Record<string, string> }[];
+    const steps = workflow.jobs.rolecall.steps as {
+      id?: string;
+      name?: string;
+      run?: string;
+      uses?: string;
+      if?: string;
+      with?: Record<string, string>;
+    }[];
     const scan = steps.find((s) => s.id === 'scan')!;
     const upload = steps.find((s) => s.uses?.startsWith('github/codeql-action/upload-sarif'))!;
     const gate = steps.find((s) => s.name === 'Fail on findings')!;
@@ -54,7 +66,9 @@ describe('the CI snippets', function () {
   });
 
   it('GitLab CI: the job fails on error findings, lists them in the log and keeps a valid SARIF', function () {
-    const pipeline = parse(readFileSync(path.join(repoRoot, 'integrations', 'gitlab', 'rolecall.gitlab-ci.yml'), 'utf8'));
+    const pipeline = parse(
+      readFileSync(path.join(repoRoot, 'integrations', 'gitlab', 'rolecall.gitlab-ci.yml'), 'utf8'),
+    );
     const job = pipeline.rolecall as { script: string[]; artifacts: { paths: string[]; when: string } };
     assert.deepEqual(job.artifacts.paths, ['rolecall.sarif']);
     assert.equal(job.artifacts.when, 'always');
@@ -66,7 +80,11 @@ describe('the CI snippets', function () {
       .join('\n');
     const res = bash(script, dir, env);
     assert.equal(res.status, 1, `the job fails on the examples' errors: ${res.stderr}`);
-    assert.match(res.stdout, /seed-000-external-id\/Jenkinsfile\.prod:15:13: error /, 'the findings are in the job log');
+    assert.match(
+      res.stdout,
+      /seed-000-external-id\/Jenkinsfile\.prod:15:13: error /,
+      'the findings are in the job log',
+    );
     assert.deepEqual(sarifErrors(JSON.parse(readFileSync(path.join(dir, 'rolecall.sarif'), 'utf8'))), []);
   });
 });

@@ -10,12 +10,33 @@ import path from 'node:path';
 import { describePack, packedOnce, repoRoot, type Packed } from '../../../scripts/pack.mjs';
 
 // The HCL (Terraform) reader's two WASM binaries ship beside the bundles.
-const EXPECTED_FILES = ['CHANGELOG.md', 'LICENSE', 'README.md', 'dist/aws.js', 'dist/cli.js', 'dist/tree-sitter-hcl.wasm', 'dist/web-tree-sitter.wasm', 'package.json', 'schemas/rolecall.schema.json'];
-const EXAMPLE_SCAN = ['scan', 'examples', '--credentials-file', 'examples/jenkins-credentials.example.json', '--format', 'json'];
+const EXPECTED_FILES = [
+  'CHANGELOG.md',
+  'LICENSE',
+  'README.md',
+  'dist/aws.js',
+  'dist/cli.js',
+  'dist/tree-sitter-hcl.wasm',
+  'dist/web-tree-sitter.wasm',
+  'package.json',
+  'schemas/rolecall.schema.json',
+];
+const EXAMPLE_SCAN = [
+  'scan',
+  'examples',
+  '--credentials-file',
+  'examples/jenkins-credentials.example.json',
+  '--format',
+  'json',
+];
 
 /** Only Node on the PATH (plus the shell `#!/usr/bin/env node` needs), a fresh HOME, no NODE_PATH. */
 function bareEnv(home: string): NodeJS.ProcessEnv {
-  return { PATH: [path.dirname(process.execPath), '/usr/bin', '/bin'].join(path.delimiter), HOME: home, LANG: 'C.UTF-8' };
+  return {
+    PATH: [path.dirname(process.execPath), '/usr/bin', '/bin'].join(path.delimiter),
+    HOME: home,
+    LANG: 'C.UTF-8',
+  };
 }
 
 /** The JSON document inside `npm start`'s output (it also prints the command line and a note). */
@@ -58,7 +79,10 @@ describe('the npm package', function () {
     for (const bundle of ['dist/cli.js', 'dist/aws.js']) {
       for (const spec of p.externals[bundle]) {
         const file = spec.startsWith('.') ? path.posix.join(path.posix.dirname(bundle), spec) : null;
-        assert.ok(isBuiltin(spec) || (file !== null && EXPECTED_FILES.includes(file)), `${bundle} loads '${spec}' at run time, which the package does not ship`);
+        assert.ok(
+          isBuiltin(spec) || (file !== null && EXPECTED_FILES.includes(file)),
+          `${bundle} loads '${spec}' at run time, which the package does not ship`,
+        );
       }
     }
     // The install brought nothing else along.
@@ -90,8 +114,17 @@ describe('the npm package', function () {
   });
 
   it('loads its AWS part on demand: a refused IAM read is a one-line message, exit 1', function () {
-    const env = { ...bareEnv(p.dir), AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE', AWS_SECRET_ACCESS_KEY: 'not-a-secret', AWS_MAX_ATTEMPTS: '1' };
-    const res = spawnSync(p.bin, ['snapshot', '--out', 'iam.json', '--endpoint-url', 'http://127.0.0.1:9', '--region', 'us-east-1'], { cwd: work, env, encoding: 'utf8' });
+    const env = {
+      ...bareEnv(p.dir),
+      AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
+      AWS_SECRET_ACCESS_KEY: 'not-a-secret',
+      AWS_MAX_ATTEMPTS: '1',
+    };
+    const res = spawnSync(
+      p.bin,
+      ['snapshot', '--out', 'iam.json', '--endpoint-url', 'http://127.0.0.1:9', '--region', 'us-east-1'],
+      { cwd: work, env, encoding: 'utf8' },
+    );
     assert.equal(res.status, 1, `exit ${res.status}: ${res.stderr}`);
     assert.match(res.stderr, /^rolecall snapshot: iam:GetAccountAuthorizationDetails failed .*ECONNREFUSED.*; next: /);
     assert.equal(res.stderr.trim().split('\n').length, 1, res.stderr);

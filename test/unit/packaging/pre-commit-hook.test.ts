@@ -35,7 +35,10 @@ describe('the pre-commit hook', function () {
   let repo: string;
 
   function git(...args: string[]): string {
-    return execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.invalid', ...args], { cwd: repo, encoding: 'utf8' });
+    return execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.invalid', ...args], {
+      cwd: repo,
+      encoding: 'utf8',
+    });
   }
 
   /** Runs the hook on what is staged, as pre-commit would; returns null when it selects no file. */
@@ -63,34 +66,61 @@ describe('the pre-commit hook', function () {
     assert.match(hook.entry, /^rolecall scan\b/);
   });
 
-  it("selects exactly the files rolecall scan calls pipeline files, outside node_modules", function () {
-    const names = ['Jenkinsfile', 'ci/Jenkinsfile', 'Jenkinsfile.prod', 'a/b/deploy.jenkinsfile', 'x.Jenkinsfile', 'vars/deploy.groovy', 'src/org/x/Y.groovy',
-      'README.md', 'Jenkinsfile/notes.txt', 'ci/Jenkinsfile-old', 'iam/111111111111.json', 'groovy.txt', 'MyJenkinsfile'];
+  it('selects exactly the files rolecall scan calls pipeline files, outside node_modules', function () {
+    const names = [
+      'Jenkinsfile',
+      'ci/Jenkinsfile',
+      'Jenkinsfile.prod',
+      'a/b/deploy.jenkinsfile',
+      'x.Jenkinsfile',
+      'vars/deploy.groovy',
+      'src/org/x/Y.groovy',
+      'README.md',
+      'Jenkinsfile/notes.txt',
+      'ci/Jenkinsfile-old',
+      'iam/111111111111.json',
+      'groovy.txt',
+      'MyJenkinsfile',
+    ];
     for (const name of names) {
       assert.equal(selected([name]).length === 1, isPipelineFileName(path.posix.basename(name)), name);
     }
     assert.deepEqual(selected(['node_modules/lib/vars/x.groovy', 'web/node_modules/a/Jenkinsfile']), []);
   });
 
-  it("stops a commit with error findings and reports what a scan of the repository reports for those files", function () {
+  it('stops a commit with error findings and reports what a scan of the repository reports for those files', function () {
     git('add', '-A');
     const run = runHook(['--credentials-file', 'jenkins-credentials.example.json', '--format', 'json']);
     assert.ok(run, 'the examples have pipeline files');
     assert.equal(run.status, 1, run.stderr);
-    const whole = spawnSync(path.join(p.prefix, 'node_modules', '.bin', 'rolecall'), ['scan', '.', '--credentials-file', 'jenkins-credentials.example.json', '--format', 'json'], { cwd: repo, encoding: 'utf8' });
+    const whole = spawnSync(
+      path.join(p.prefix, 'node_modules', '.bin', 'rolecall'),
+      ['scan', '.', '--credentials-file', 'jenkins-credentials.example.json', '--format', 'json'],
+      { cwd: repo, encoding: 'utf8' },
+    );
     const expected = JSON.parse(whole.stdout).findings.filter((f: { file: string }) => run.files.includes(f.file));
     assert.ok(expected.length > 10);
     const found = JSON.parse(run.stdout).findings as { file: string }[];
-    assert.deepEqual(found.filter((f) => run.files.includes(f.file)), expected, 'the hook finds the config at the repository root and uses its snapshots');
+    assert.deepEqual(
+      found.filter((f) => run.files.includes(f.file)),
+      expected,
+      'the hook finds the config at the repository root and uses its snapshots',
+    );
     // Anything else it reports is about the IAM data those pipelines depend on (snapshots, IaC), no other pipeline.
     const elsewhere = [...new Set(found.filter((f) => !run.files.includes(f.file)).map((f) => f.file))];
-    assert.deepEqual(elsewhere.filter((f) => isPipelineFileName(path.posix.basename(f))), []);
+    assert.deepEqual(
+      elsewhere.filter((f) => isPipelineFileName(path.posix.basename(f))),
+      [],
+    );
   });
 
   it('lets a commit through when the changed pipelines are fine, and skips commits without pipeline files', function () {
     git('commit', '-q', '-m', 'examples');
     mkdirSync(path.join(repo, 'clean'));
-    writeFileSync(path.join(repo, 'clean', 'Jenkinsfile'), "pipeline {\n  agent any\n  stages {\n    stage('build') {\n      steps { sh 'make' }\n    }\n  }\n}\n");
+    writeFileSync(
+      path.join(repo, 'clean', 'Jenkinsfile'),
+      "pipeline {\n  agent any\n  stages {\n    stage('build') {\n      steps { sh 'make' }\n    }\n  }\n}\n",
+    );
     git('add', 'clean/Jenkinsfile');
     const run = runHook();
     assert.ok(run);

@@ -12,7 +12,10 @@ const repoRoot = path.resolve(__dirname, '../../..');
 async function examplesSarif(): Promise<any> {
   chmodSync(path.join(repoRoot, 'examples/jenkins-credentials.example.json'), 0o600);
   const io = recordingIo(repoRoot);
-  const status = await main(['scan', 'examples', '--credentials-file', 'examples/jenkins-credentials.example.json', '--format', 'sarif'], io);
+  const status = await main(
+    ['scan', 'examples', '--credentials-file', 'examples/jenkins-credentials.example.json', '--format', 'sarif'],
+    io,
+  );
   assert.equal(status, 1, io.err);
   return JSON.parse(io.out);
 }

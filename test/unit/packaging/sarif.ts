@@ -12,7 +12,9 @@ export function sarifErrors(document: unknown): string[] {
   if (!validate) {
     const ajv = new Ajv2020({ allErrors: true, strict: false });
     addFormats(ajv);
-    validate = ajv.compile(JSON.parse(readFileSync(path.join(__dirname, 'fixtures', 'sarif-2.1.0.schema.json'), 'utf8')));
+    validate = ajv.compile(
+      JSON.parse(readFileSync(path.join(__dirname, 'fixtures', 'sarif-2.1.0.schema.json'), 'utf8')),
+    );
   }
   return validate(document) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || '/'}: ${e.message}`);
 }

@@ -20,7 +20,11 @@ describe('StsError across bundles', function () {
   it('an StsError built by another copy of the module is an StsError here, and the reverse', function () {
     const other = secondCopyOfPorts();
     assert.notEqual(other.StsError, StsError, 'the test needs a second evaluation of the module');
-    const foreign = new other.StsError('access-denied', 'not authorized to perform sts:AssumeRole', 'ask the role owner');
+    const foreign = new other.StsError(
+      'access-denied',
+      'not authorized to perform sts:AssumeRole',
+      'ask the role owner',
+    );
     assert.ok(foreign instanceof StsError);
     assert.ok(new StsError('network', 'ECONNREFUSED', 'check the network') instanceof other.StsError);
     assert.equal(foreign.kind, 'access-denied');

@@ -36,27 +36,75 @@ describe('the .vsix', function () {
     p = packedOnce();
     const tree = path.join(p.dir, 'tree');
     vsix = path.join(p.dir, 'rolecall.vsix');
-    const res = spawnSync(process.execPath, [path.join(tree, 'scripts', 'package-vsix.mjs'), '--out', vsix], { cwd: tree, encoding: 'utf8' });
+    const res = spawnSync(process.execPath, [path.join(tree, 'scripts', 'package-vsix.mjs'), '--out', vsix], {
+      cwd: tree,
+      encoding: 'utf8',
+    });
     assert.equal(res.status, 0, `vsce package failed:\n${res.stdout}\n${res.stderr}`);
-    const listing = execFileSync('python3', ['-c', 'import sys, zipfile; print("\\n".join(zipfile.ZipFile(sys.argv[1]).namelist()))', vsix], { encoding: 'utf8' });
+    const listing = execFileSync(
+      'python3',
+      ['-c', 'import sys, zipfile; print("\\n".join(zipfile.ZipFile(sys.argv[1]).namelist()))', vsix],
+      { encoding: 'utf8' },
+    );
     entries = listing.trim().split('\n');
-    console.log(`      ${path.basename(vsix)}: ${(statSync(vsix).size / 1024).toFixed(1)} KiB, ${entries.length} entries`);
+    console.log(
+      `      ${path.basename(vsix)}: ${(statSync(vsix).size / 1024).toFixed(1)} KiB, ${entries.length} entries`,
+    );
   });
 
   it('ships the extension, its walkthrough media, and nothing else', function () {
     const extension = entries.filter((e) => e.startsWith('extension/'));
-    for (const file of MUST_SHIP) assert.ok(extension.includes(file), `${file} is missing; entries: ${extension.join(', ')}`);
-    const manifest = JSON.parse(execFileSync('python3', ['-c', 'import sys, zipfile; sys.stdout.write(zipfile.ZipFile(sys.argv[1]).read("extension/package.json").decode())', vsix], { encoding: 'utf8' }));
-    const walkthroughMedia = manifest.contributes.walkthroughs.flatMap((w: { steps: { media: { markdown?: string; image?: string } }[] }) => w.steps.map((s) => `extension/${s.media.markdown ?? s.media.image}`));
+    for (const file of MUST_SHIP)
+      assert.ok(extension.includes(file), `${file} is missing; entries: ${extension.join(', ')}`);
+    const manifest = JSON.parse(
+      execFileSync(
+        'python3',
+        [
+          '-c',
+          'import sys, zipfile; sys.stdout.write(zipfile.ZipFile(sys.argv[1]).read("extension/package.json").decode())',
+          vsix,
+        ],
+        { encoding: 'utf8' },
+      ),
+    );
+    const walkthroughMedia = manifest.contributes.walkthroughs.flatMap(
+      (w: { steps: { media: { markdown?: string; image?: string } }[] }) =>
+        w.steps.map((s) => `extension/${s.media.markdown ?? s.media.image}`),
+    );
     assert.ok(walkthroughMedia.length >= 5);
-    assert.deepEqual(extension.filter((e) => !MUST_SHIP.includes(e) && !walkthroughMedia.includes(e)), [], 'files shipped that the extension does not need');
+    assert.deepEqual(
+      extension.filter((e) => !MUST_SHIP.includes(e) && !walkthroughMedia.includes(e)),
+      [],
+      'files shipped that the extension does not need',
+    );
     assert.ok(!entries.some((e) => /\.(ts|map)$|\/(src|test|bench|node_modules)\/|dist\/cli\.js/.test(e)));
     assert.ok(statSync(vsix).size < 1024 * 1024, `${statSync(vsix).size} bytes`);
   });
 
   it('is marked as a preview with the Marketplace metadata', function () {
-    const manifest = JSON.parse(execFileSync('python3', ['-c', 'import sys, zipfile; sys.stdout.write(zipfile.ZipFile(sys.argv[1]).read("extension/package.json").decode())', vsix], { encoding: 'utf8' }));
+    const manifest = JSON.parse(
+      execFileSync(
+        'python3',
+        [
+          '-c',
+          'import sys, zipfile; sys.stdout.write(zipfile.ZipFile(sys.argv[1]).read("extension/package.json").decode())',
+          vsix,
+        ],
+        { encoding: 'utf8' },
+      ),
+    );
     assert.equal(manifest.preview, true);
-    for (const key of ['repository', 'bugs', 'homepage', 'icon', 'galleryBanner', 'categories', 'keywords', 'license', 'publisher']) assert.ok(manifest[key], `${key} is set`);
+    for (const key of [
+      'repository',
+      'bugs',
+      'homepage',
+      'icon',
+      'galleryBanner',
+      'categories',
+      'keywords',
+      'license',
+      'publisher',
+    ])
+      assert.ok(manifest[key], `${key} is set`);
   });
 });

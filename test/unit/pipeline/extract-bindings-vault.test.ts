@@ -38,7 +38,8 @@ describe('extract: withCredentials AWS bindings', () => {
   });
 
   it('a binding without roleArn is a static-credentials warning, not a usage', () => {
-    const t = "withCredentials([[$class: 'AmazonWebServicesCredentialsBinding', credentialsId: 'jenkins-static-ecr-user', accessKeyVariable: 'AWS_ACCESS_KEY_ID', secretKeyVariable: 'AWS_SECRET_ACCESS_KEY']]) {\n  sh 'aws ecr get-login-password'\n}";
+    const t =
+      "withCredentials([[$class: 'AmazonWebServicesCredentialsBinding', credentialsId: 'jenkins-static-ecr-user', accessKeyVariable: 'AWS_ACCESS_KEY_ID', secretKeyVariable: 'AWS_SECRET_ACCESS_KEY']]) {\n  sh 'aws ecr get-login-password'\n}";
     const { usages, findings } = analyze(t);
     assert.equal(usages.length, 0);
     assert.equal(findings.length, 1);
@@ -49,8 +50,9 @@ describe('extract: withCredentials AWS bindings', () => {
     assert.match(findings[0].message, /roleArn/);
   });
 
-  it("a binding without roleArn whose credential has its own role is a usage of that role, not static keys", () => {
-    const t = "withCredentials([aws(credentialsId: 'chained', accessKeyVariable: 'AWS_ACCESS_KEY_ID', secretKeyVariable: 'AWS_SECRET_ACCESS_KEY')]) { sh 'aws s3 ls' }";
+  it('a binding without roleArn whose credential has its own role is a usage of that role, not static keys', () => {
+    const t =
+      "withCredentials([aws(credentialsId: 'chained', accessKeyVariable: 'AWS_ACCESS_KEY_ID', secretKeyVariable: 'AWS_SECRET_ACCESS_KEY')]) { sh 'aws s3 ls' }";
     const { usages, findings } = analyze(t);
     assert.deepEqual(findings, []);
     assert.equal(usages[0].kind, 'credentials-binding');
@@ -60,19 +62,23 @@ describe('extract: withCredentials AWS bindings', () => {
   });
 
   it('AWS keys bound as username/password are static credentials too', () => {
-    const t = "withCredentials([usernamePassword(credentialsId: 'aws-keys', usernameVariable: 'AWS_ACCESS_KEY_ID', passwordVariable: 'AWS_SECRET_ACCESS_KEY')]) { sh 'aws s3 ls' }";
+    const t =
+      "withCredentials([usernamePassword(credentialsId: 'aws-keys', usernameVariable: 'AWS_ACCESS_KEY_ID', passwordVariable: 'AWS_SECRET_ACCESS_KEY')]) { sh 'aws s3 ls' }";
     const { usages, findings } = analyze(t);
     assert.equal(usages.length, 0);
-    assert.deepEqual(findings.map((f) => f.code), ['static-credentials']);
+    assert.deepEqual(
+      findings.map((f) => f.code),
+      ['static-credentials'],
+    );
     assert.match(findings[0].message, /aws-keys/);
   });
 
   it('string credentials bind variables: $x, env.x and "${x}" resolve to the credential', () => {
     const t = [
       "withCredentials([string(credentialsId: 'ExternalId', variable: 'external_id')]) {",
-      "  withAWS(role: 'arn:aws:iam::222222222222:role/a', externalId: \"$external_id\") {}",
+      '  withAWS(role: \'arn:aws:iam::222222222222:role/a\', externalId: "$external_id") {}',
       "  withAWS(role: 'arn:aws:iam::222222222222:role/b', externalId: env.external_id) {}",
-      "  withAWS(role: 'arn:aws:iam::222222222222:role/c', externalId: \"${external_id}\") {}",
+      '  withAWS(role: \'arn:aws:iam::222222222222:role/c\', externalId: "${external_id}") {}',
       '}',
     ].join('\n');
     const without = extract(t).usages;
@@ -82,7 +88,10 @@ describe('extract: withCredentials AWS bindings', () => {
       assert.equal(u.externalId.resolved?.origin.reference, 'ExternalId');
       assert.equal(u.externalId.resolved?.value, null);
       assert.equal(u.externalId.resolved?.secret, true);
-      assert.match(u.externalId.resolved!.origin.description, /credential 'ExternalId' bound to \$external_id at line 1/);
+      assert.match(
+        u.externalId.resolved!.origin.description,
+        /credential 'ExternalId' bound to \$external_id at line 1/,
+      );
       assert.deepEqual(u.boundStringCredentials, [{ variable: 'external_id', credentialsId: 'ExternalId' }]);
     }
     const withValue = extract(t, ctx({ credentials: { ExternalId: 's3cr3t-value' } })).usages;

@@ -15,14 +15,50 @@ const fixtures = readdirSync(dir).map((f) => readFileSync(join(dir, f), 'utf8'))
 
 function run(text: string): void {
   const { program } = parse(text);
-  const { usages } = extractUsages(program, text, 'Jenkinsfile', ctx({ params: { role_account: '222222222222' }, credentials: { ExternalId: 'abc' } }));
+  const { usages } = extractUsages(
+    program,
+    text,
+    'Jenkinsfile',
+    ctx({ params: { role_account: '222222222222' }, credentials: { ExternalId: 'abc' } }),
+  );
   for (const u of usages) {
     staticRules(u);
-    assert.ok(u.anchor.start >= 0 && u.anchor.end <= text.length && u.anchor.start <= u.anchor.end, 'anchor inside the text');
+    assert.ok(
+      u.anchor.start >= 0 && u.anchor.end <= text.length && u.anchor.start <= u.anchor.end,
+      'anchor inside the text',
+    );
   }
 }
 
-const TOKENS = ['{', '}', '(', ')', '[', ']', "'", '"', '"""', "'''", '${', '$', '\\', '\n', '\r\n', ',', ':', 'withAWS(', 'sh ', 'aws sts assume-role ', '--role-arn ', 'withCredentials([', 'node {', '/*', '//', '=', 'def x = '];
+const TOKENS = [
+  '{',
+  '}',
+  '(',
+  ')',
+  '[',
+  ']',
+  "'",
+  '"',
+  '"""',
+  "'''",
+  '${',
+  '$',
+  '\\',
+  '\n',
+  '\r\n',
+  ',',
+  ':',
+  'withAWS(',
+  'sh ',
+  'aws sts assume-role ',
+  '--role-arn ',
+  'withCredentials([',
+  'node {',
+  '/*',
+  '//',
+  '=',
+  'def x = ',
+];
 
 /** childrenOf (typed, per node kind) lists exactly what ast.ts's generic forEachChild lists, everywhere in the tree. */
 function assertChildrenAsGeneric(root: Node): void {
@@ -44,7 +80,10 @@ describe('extraction robustness', () => {
     fc.assert(
       fc.property(
         fc.constantFrom(...fixtures),
-        fc.array(fc.tuple(fc.nat(), fc.nat({ max: 40 }), fc.constantFrom(...TOKENS), fc.boolean()), { minLength: 1, maxLength: 6 }),
+        fc.array(fc.tuple(fc.nat(), fc.nat({ max: 40 }), fc.constantFrom(...TOKENS), fc.boolean()), {
+          minLength: 1,
+          maxLength: 6,
+        }),
         (base, edits) => {
           let text = base;
           for (const [at, len, token, insert] of edits) {
@@ -59,8 +98,17 @@ describe('extraction robustness', () => {
   });
 
   it('never throws on arbitrary text', () => {
-    fc.assert(fc.property(fc.string({ maxLength: 300 }), (s) => run(s)), { numRuns: 300 });
-    fc.assert(fc.property(fc.array(fc.constantFrom(...TOKENS), { maxLength: 60 }).map((a) => a.join('')), (s) => run(s)), { numRuns: 300 });
+    fc.assert(
+      fc.property(fc.string({ maxLength: 300 }), (s) => run(s)),
+      { numRuns: 300 },
+    );
+    fc.assert(
+      fc.property(
+        fc.array(fc.constantFrom(...TOKENS), { maxLength: 60 }).map((a) => a.join('')),
+        (s) => run(s),
+      ),
+      { numRuns: 300 },
+    );
   });
 
   it('finds every key a direct regex scan of the string finds (the whole-text pre-scan misses none)', () => {
@@ -71,7 +119,29 @@ describe('extraction robustness', () => {
       /(AWS_SECRET_ACCESS_KEY|aws_secret_access_key|secretKey|secret_key)\s*[=:]\s*["']?([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+])/g,
       /(AWS_SESSION_TOKEN|aws_session_token)\s*[=:]\s*["']?([A-Za-z0-9/+=]{100,})/g,
     ];
-    const pieces = ['AKIA', 'ABIA', 'ACCA', 'ABCDEFGHIJKLMNOP', 'AKIAABCDEFGHIJKLMNOP', 'AWS_SECRET_ACCESS_KEY', 'aws_secret_access_key', 'secretKey', 'secret_key', 'AWS_SESSION_TOKEN', 'aws_session_token', '=', ':', ' ', '"', 'A'.repeat(40), 'b+/'.repeat(14), 'Zz9='.repeat(26), 'x', '_', '-'];
+    const pieces = [
+      'AKIA',
+      'ABIA',
+      'ACCA',
+      'ABCDEFGHIJKLMNOP',
+      'AKIAABCDEFGHIJKLMNOP',
+      'AWS_SECRET_ACCESS_KEY',
+      'aws_secret_access_key',
+      'secretKey',
+      'secret_key',
+      'AWS_SESSION_TOKEN',
+      'aws_session_token',
+      '=',
+      ':',
+      ' ',
+      '"',
+      'A'.repeat(40),
+      'b+/'.repeat(14),
+      'Zz9='.repeat(26),
+      'x',
+      '_',
+      '-',
+    ];
     fc.assert(
       fc.property(fc.array(fc.constantFrom(...pieces), { minLength: 1, maxLength: 12 }), (list) => {
         const body = list.join('');
@@ -86,7 +156,10 @@ describe('extraction robustness', () => {
   });
 
   it("the typed child iteration visits exactly what ast.ts's forEachChild visits", () => {
-    assert.ok(fixtures.some((f) => f.includes('switch (cfg.env)')), 'the constructs fixture is included');
+    assert.ok(
+      fixtures.some((f) => f.includes('switch (cfg.env)')),
+      'the constructs fixture is included',
+    );
     for (const text of fixtures) {
       assertChildrenAsGeneric(parse(text).program);
     }
@@ -98,7 +171,10 @@ describe('extraction robustness', () => {
     fc.assert(
       fc.property(
         fc.constantFrom(...fixtures),
-        fc.array(fc.tuple(fc.nat(), fc.nat({ max: 40 }), fc.constantFrom(...TOKENS, '@Field ', '@NonCPS\n'), fc.boolean()), { minLength: 1, maxLength: 6 }),
+        fc.array(
+          fc.tuple(fc.nat(), fc.nat({ max: 40 }), fc.constantFrom(...TOKENS, '@Field ', '@NonCPS\n'), fc.boolean()),
+          { minLength: 1, maxLength: 6 },
+        ),
         (base, edits) => {
           let text = base;
           for (const [at, len, token, insert] of edits) {

@@ -30,11 +30,17 @@ describe('seeds', () => {
     assert.deepEqual(u.boundStringCredentials, [{ variable: 'external_id', credentialsId: 'ExternalId' }]);
     // Hover texts: where each value came from.
     assert.equal(u.externalId.resolved?.origin.description, "credential 'ExternalId' bound to $external_id at line 9");
-    assert.equal(u.origins.roleAccount?.description, 'parameter role_account (value given for the scan: --param or .rolecall.json parameters)');
+    assert.equal(
+      u.origins.roleAccount?.description,
+      'parameter role_account (value given for the scan: --param or .rolecall.json parameters)',
+    );
     assert.equal(u.origins.duration?.description, 'literal on line 14');
     assert.equal(u.externalId.resolved?.raw, '"$external_id"');
     // Only the ExternalId's value is unknown without --credentials-file.
-    assert.deepEqual(findings.map((f) => f.code), ['unresolved-reference']);
+    assert.deepEqual(
+      findings.map((f) => f.code),
+      ['unresolved-reference'],
+    );
     const withCred = extract(text, { ...c, credentials: { ExternalId: '7KAXZ44tHx8mKsPxZnCi2X6Yz' } }).usages[0];
     assert.equal(withCred.externalId.resolved?.value, '7KAXZ44tHx8mKsPxZnCi2X6Yz');
     // Without the parameter's value the account stays unresolved, with the fix named.
@@ -47,7 +53,10 @@ describe('seeds', () => {
     const text = fixture('seed-000-prod.Jenkinsfile');
     const { usages, findings } = analyze(text, ctx({ credentials: { ExternalId: 'x-wrong' } }));
     assert.equal(usages.length, 5);
-    assert.deepEqual(usages.map((u) => u.roleAccount), ['22222222222', '222222222222', '222222222222', '222222222222', '222222222222']);
+    assert.deepEqual(
+      usages.map((u) => u.roleAccount),
+      ['22222222222', '222222222222', '222222222222', '222222222222', '222222222222'],
+    );
     assert.equal(usages[1].duration, 7200);
     assert.equal(usages[2].externalId.present, false);
     const codes = findings.map((f) => f.code).sort();
@@ -67,15 +76,39 @@ describe('seeds', () => {
 
   it('seed 001: per-user credentials, MFA token, bad session name', () => {
     const text = fixture('seed-001.Jenkinsfile');
-    const c = ctx({}, { awsCredentials: { alice: { principal: `arn:aws:iam::${HUB}:user/alice`, mfaSerial: `arn:aws:iam::${HUB}:mfa/alice` }, bob: { principal: `arn:aws:iam::${HUB}:user/bob` } } });
+    const c = ctx(
+      {},
+      {
+        awsCredentials: {
+          alice: { principal: `arn:aws:iam::${HUB}:user/alice`, mfaSerial: `arn:aws:iam::${HUB}:mfa/alice` },
+          bob: { principal: `arn:aws:iam::${HUB}:user/bob` },
+        },
+      },
+    );
     const { usages, findings } = analyze(text, c);
     assert.equal(usages.length, 3);
-    assert.deepEqual(usages.map((u) => u.caller), [`arn:aws:iam::${HUB}:user/alice`, `arn:aws:iam::${HUB}:user/bob`, `arn:aws:iam::${HUB}:user/bob`]);
-    assert.deepEqual(usages.map((u) => u.mfa), [true, false, true]);
-    assert.deepEqual(usages.map((u) => u.roleArn), ['arn:aws:iam::222222222222:role/developer', 'arn:aws:iam::222222222222:role/admin', 'arn:aws:iam::222222222222:role/admin']);
+    assert.deepEqual(
+      usages.map((u) => u.caller),
+      [`arn:aws:iam::${HUB}:user/alice`, `arn:aws:iam::${HUB}:user/bob`, `arn:aws:iam::${HUB}:user/bob`],
+    );
+    assert.deepEqual(
+      usages.map((u) => u.mfa),
+      [true, false, true],
+    );
+    assert.deepEqual(
+      usages.map((u) => u.roleArn),
+      [
+        'arn:aws:iam::222222222222:role/developer',
+        'arn:aws:iam::222222222222:role/admin',
+        'arn:aws:iam::222222222222:role/admin',
+      ],
+    );
     assert.equal(usages[0].roleSessionName, 'alice-${BUILD_NUMBER}');
     assert.equal(usages[2].duration, 10800);
-    assert.deepEqual(findings.map((f) => f.code), ['invalid-session-name']);
+    assert.deepEqual(
+      findings.map((f) => f.code),
+      ['invalid-session-name'],
+    );
   });
 
   it('seed 002: Vault assumed_role path, and the legacy static-key binding', () => {
@@ -85,10 +118,13 @@ describe('seeds', () => {
     assert.equal(usages[0].roleArn, 'arn:aws:iam::444444444444:role/jenkins-ecr-push-role');
     const legacy = analyze(fixture('seed-002-ecrLogin.groovy'));
     assert.equal(legacy.usages.length, 0);
-    assert.deepEqual(legacy.findings.map((f) => f.code), ['static-credentials']);
+    assert.deepEqual(
+      legacy.findings.map((f) => f.code),
+      ['static-credentials'],
+    );
   });
 
-  it("seed 003 (verbatim commands in an sh step on the AgentAccountX agent): placeholders are reported", () => {
+  it('seed 003 (verbatim commands in an sh step on the AgentAccountX agent): placeholders are reported', () => {
     const commands = fixture('seed-003-commands.sh');
     const text = `pipeline {\n    agent {\n        label 'AgentAccountX'\n    }\n    stages {\n        stage('deploy') {\n            steps {\n                sh '''\n${commands}'''\n            }\n        }\n    }\n}\n`;
     const { usages, findings } = analyze(text);
@@ -110,10 +146,13 @@ describe('seeds', () => {
   it('seed 003 (example): 43200 s through the agent role', () => {
     const { usages } = extract(fixture('seed-003.Jenkinsfile'));
     assert.equal(usages.length, 2);
-    assert.deepEqual(usages.map((u) => [u.roleArn, u.duration, u.caller]), [
-      ['arn:aws:iam::333333333333:role/deploy-role', 43200, AGENT_X],
-      ['arn:aws:iam::333333333333:role/deploy-role', 3600, AGENT_X],
-    ]);
+    assert.deepEqual(
+      usages.map((u) => [u.roleArn, u.duration, u.caller]),
+      [
+        ['arn:aws:iam::333333333333:role/deploy-role', 43200, AGENT_X],
+        ['arn:aws:iam::333333333333:role/deploy-role', 3600, AGENT_X],
+      ],
+    );
   });
 
   it('seed 004 (verbatim): the echoed command is no usage; keys from input are no literal secrets', () => {
@@ -125,8 +164,14 @@ describe('seeds', () => {
   });
 
   it('seed 004 (example): session token below 900 s, and the least-privilege role', () => {
-    const { usages, findings } = analyze(fixture('seed-004-example.Jenkinsfile'), ctx({}, { callers: { agents: { secure: 'arn:aws:iam::444444444444:user/ken' } } }));
-    assert.deepEqual(usages.map((u) => u.kind), ['sh-get-session-token', 'sh-assume-role']);
+    const { usages, findings } = analyze(
+      fixture('seed-004-example.Jenkinsfile'),
+      ctx({}, { callers: { agents: { secure: 'arn:aws:iam::444444444444:user/ken' } } }),
+    );
+    assert.deepEqual(
+      usages.map((u) => u.kind),
+      ['sh-get-session-token', 'sh-assume-role'],
+    );
     assert.equal(usages[0].mfa, true);
     assert.equal(usages[0].duration, 600);
     assert.equal(usages[1].roleArn, 'arn:aws:iam::444444444444:role/secrets-reader');

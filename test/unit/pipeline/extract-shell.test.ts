@@ -6,13 +6,23 @@ describe('extract: shell steps', () => {
     const t = [
       "sh 'aws sts assume-role --role-arn arn:aws:iam::333333333333:role/a --role-session-name s1'",
       "sh(script: 'aws sts get-session-token --duration-seconds 900', returnStdout: true)",
-      "sh script: \"aws sts assume-role --role-arn arn:aws:iam::333333333333:role/b --role-session-name s2\", label: 'x'",
+      'sh script: "aws sts assume-role --role-arn arn:aws:iam::333333333333:role/b --role-session-name s2", label: \'x\'',
       "bat 'aws sts assume-role --role-arn arn:aws:iam::333333333333:role/c --role-session-name s3'",
       "powershell 'aws sts assume-role --role-arn arn:aws:iam::333333333333:role/d --role-session-name s4'",
       "pwsh(script: 'aws sts get-session-token')",
     ].join('\n');
     const { usages } = extract(t);
-    assert.deepEqual(usages.map((u) => u.kind), ['sh-assume-role', 'sh-get-session-token', 'sh-assume-role', 'sh-assume-role', 'sh-assume-role', 'sh-get-session-token']);
+    assert.deepEqual(
+      usages.map((u) => u.kind),
+      [
+        'sh-assume-role',
+        'sh-get-session-token',
+        'sh-assume-role',
+        'sh-assume-role',
+        'sh-assume-role',
+        'sh-get-session-token',
+      ],
+    );
     usages.forEach((u, i) => {
       assert.equal(slice(t, u.anchor), 'aws');
       assert.equal(lineCol(t, u.anchor.start).line, i + 1);
@@ -27,7 +37,8 @@ describe('extract: shell steps', () => {
   });
 
   it("maps positions through ''' multi-line scripts with CRLF line ends", () => {
-    const t = "node('AgentAccountX') {\r\n    sh '''\r\n        set -e\r\n        CREDS=$(aws sts assume-role \\\r\n            --role-arn arn:aws:iam::333333333333:role/deploy-role --role-session-name jenkins-deploy --duration-seconds 43200)\r\n    '''\r\n}\r\n";
+    const t =
+      "node('AgentAccountX') {\r\n    sh '''\r\n        set -e\r\n        CREDS=$(aws sts assume-role \\\r\n            --role-arn arn:aws:iam::333333333333:role/deploy-role --role-session-name jenkins-deploy --duration-seconds 43200)\r\n    '''\r\n}\r\n";
     const [u] = extract(t).usages;
     assert.ok(u);
     assert.equal(slice(t, u.anchor), 'aws');
@@ -60,13 +71,20 @@ describe('extract: shell steps', () => {
       "node { sh 'aws sts get-session-token' }",
     ].join('\n');
     const { usages } = extract(t);
-    assert.deepEqual(usages.map((u) => u.agentLabel), ['AgentAccountX', 'other', 'AgentAccountX', 'AgentAccountX', null]);
-    assert.deepEqual(usages.map((u) => u.caller), [AGENT_X, ANY_AGENT, AGENT_X, AGENT_X, ANY_AGENT]);
+    assert.deepEqual(
+      usages.map((u) => u.agentLabel),
+      ['AgentAccountX', 'other', 'AgentAccountX', 'AgentAccountX', null],
+    );
+    assert.deepEqual(
+      usages.map((u) => u.caller),
+      [AGENT_X, ANY_AGENT, AGENT_X, AGENT_X, ANY_AGENT],
+    );
     assert.match(usages[0].callerOrigin!, /agent label AgentAccountX \(\.rolecall\.json callers\.agents\)/);
   });
 
   it('inside withAWS, a shell step calls STS with the role withAWS assumed (a role chain)', () => {
-    const t = "withAWS(role: 'arn:aws:iam::222222222222:role/hub') {\n  sh 'aws sts assume-role --role-arn arn:aws:iam::333333333333:role/next --role-session-name n'\n}";
+    const t =
+      "withAWS(role: 'arn:aws:iam::222222222222:role/hub') {\n  sh 'aws sts assume-role --role-arn arn:aws:iam::333333333333:role/next --role-session-name n'\n}";
     const { usages } = extract(t);
     assert.equal(usages.length, 2);
     assert.equal(usages[1].caller, 'arn:aws:iam::222222222222:role/hub');
@@ -74,7 +92,8 @@ describe('extract: shell steps', () => {
   });
 
   it('a command held in a variable counts where it is passed to sh, at the string where it is written', () => {
-    const t = "def cmd = 'aws sts assume-role --role-arn arn:aws:iam::333333333333:role/v --role-session-name v1'\nnode {\n  sh cmd\n  sh(script: cmd, returnStdout: true)\n}\ndef unused = 'aws sts get-session-token'\n";
+    const t =
+      "def cmd = 'aws sts assume-role --role-arn arn:aws:iam::333333333333:role/v --role-session-name v1'\nnode {\n  sh cmd\n  sh(script: cmd, returnStdout: true)\n}\ndef unused = 'aws sts get-session-token'\n";
     const { usages } = extract(t);
     assert.equal(usages.length, 2);
     for (const u of usages) {
@@ -83,10 +102,11 @@ describe('extract: shell steps', () => {
     }
   });
 
-  it("seed 004: sh(script: \"echo '${command}'\") is not a usage", () => {
-    const t = "def call(params) {\n    def command = 'aws sts get-session-token --duration-seconds 900 | jq -r \".Credentials\"'\n    sh(script: \"echo '${command}'\", label: \"Expand to view STS command\")\n}\n";
+  it('seed 004: sh(script: "echo \'${command}\'") is not a usage', () => {
+    const t =
+      'def call(params) {\n    def command = \'aws sts get-session-token --duration-seconds 900 | jq -r ".Credentials"\'\n    sh(script: "echo \'${command}\'", label: "Expand to view STS command")\n}\n';
     assert.deepEqual(extract(t).usages, []);
-    const t2 = "def command = 'aws sts get-session-token --duration-seconds 900'\nsh \"${command}\"\n";
+    const t2 = 'def command = \'aws sts get-session-token --duration-seconds 900\'\nsh "${command}"\n';
     const [u] = extract(t2).usages;
     assert.equal(u.anchor.start, nth(t2, 'aws'));
     assert.equal(u.duration, 900);
@@ -97,12 +117,12 @@ describe('extract: shell steps', () => {
       "// sh 'aws sts assume-role --role-arn arn:aws:iam::333333333333:role/x --role-session-name c'",
       "/* withAWS(role: 'x') {} */",
       "sh 'echo aws sts get-session-token'",
-      "sh \"echo 'aws sts get-session-token'\"",
+      'sh "echo \'aws sts get-session-token\'"',
       "sh '# aws sts get-session-token'",
       "echo 'aws sts get-session-token'",
       "def s = 'aws sts get-session-token'",
       "writeFile file: 'x.sh', text: 'aws sts get-session-token'",
-      "println \"aws sts assume-role --role-arn x\"",
+      'println "aws sts assume-role --role-arn x"',
     ].join('\n');
     const { usages, findings } = analyze(t);
     assert.deepEqual(usages, []);
@@ -114,7 +134,7 @@ describe('extract: shell steps', () => {
       'pipeline {',
       "  agent { label 'AgentAccountX' }",
       "  environment { DEPLOY_ROLE = 'arn:aws:iam::333333333333:role/deploy-role' }",
-      '  stages { stage(\'d\') { steps {',
+      "  stages { stage('d') { steps {",
       "    sh '''",
       '      CREDS=$(aws sts assume-role --role-arn "$DEPLOY_ROLE" --role-session-name "deploy-${BUILD_NUMBER}")',
       '      ROLE=arn:aws:iam::333333333333:role/local',
@@ -150,7 +170,10 @@ describe('extract: shell steps', () => {
       '  } } }',
       '}',
     ].join('\n');
-    const { usages, findings } = analyze(t, ctx({}, { callers: { agents: { secure: 'arn:aws:iam::444444444444:user/ken' } } }));
+    const { usages, findings } = analyze(
+      t,
+      ctx({}, { callers: { agents: { secure: 'arn:aws:iam::444444444444:user/ken' } } }),
+    );
     const [u] = usages;
     assert.equal(u.kind, 'sh-get-session-token');
     assert.equal(u.mfa, true);
@@ -163,7 +186,8 @@ describe('extract: shell steps', () => {
   });
 
   it('a literal --external-id is a hardcoded secret; the fix reads it from a bound variable', () => {
-    const t = "node {\n  sh 'aws sts assume-role --role-arn arn:aws:iam::222222222222:role/j --role-session-name s --external-id abc123xyz'\n}\n";
+    const t =
+      "node {\n  sh 'aws sts assume-role --role-arn arn:aws:iam::222222222222:role/j --role-session-name s --external-id abc123xyz'\n}\n";
     const { findings } = analyze(t);
     const f = findings.find((x) => x.code === 'hardcoded-secret')!;
     assert.ok(f);
@@ -178,35 +202,52 @@ describe('extract: shell steps', () => {
   });
 
   it('assume-role without --role-session-name or --role-arn is reported (the AWS CLI refuses it), with a fix for the name', () => {
-    const t = "sh 'CREDS=$(aws sts assume-role --role-arn arn:aws:iam::333333333333:role/x)'\nsh 'aws sts assume-role --role-session-name y1'";
+    const t =
+      "sh 'CREDS=$(aws sts assume-role --role-arn arn:aws:iam::333333333333:role/x)'\nsh 'aws sts assume-role --role-session-name y1'";
     const { findings } = analyze(t);
-    assert.deepEqual(findings.map((f) => f.code), ['invalid-session-name', 'invalid-role-arn']);
+    assert.deepEqual(
+      findings.map((f) => f.code),
+      ['invalid-session-name', 'invalid-role-arn'],
+    );
     assert.match(findings[0].message, /required: --role-session-name/);
     const e = findings[0].fixes![0].edits[0];
     const fixed = t.slice(0, e.offset) + e.content + t.slice(e.offset);
     assert.match(fixed, /role\/x --role-session-name jenkins-\$BUILD_NUMBER\)'/);
-    assert.deepEqual(analyze(fixed).findings.map((f) => f.code), ['invalid-role-arn']);
+    assert.deepEqual(
+      analyze(fixed).findings.map((f) => f.code),
+      ['invalid-role-arn'],
+    );
   });
 
   it('shared-library classes call steps through steps.sh / this.steps.sh', () => {
-    const t = "class Deployer implements Serializable {\n  def steps\n  def run() {\n    steps.sh 'aws sts get-session-token'\n    this.steps.sh(script: 'aws sts get-session-token --duration-seconds 900')\n  }\n}\n";
+    const t =
+      "class Deployer implements Serializable {\n  def steps\n  def run() {\n    steps.sh 'aws sts get-session-token'\n    this.steps.sh(script: 'aws sts get-session-token --duration-seconds 900')\n  }\n}\n";
     const { usages } = extract(t);
     assert.equal(usages.length, 2);
-    assert.deepEqual(usages.map((u) => u.anchor.start), [nth(t, 'aws'), nth(t, 'aws', 1)]);
+    assert.deepEqual(
+      usages.map((u) => u.anchor.start),
+      [nth(t, 'aws'), nth(t, 'aws', 1)],
+    );
   });
 
   it('notes that --profile picks other credentials than the agent default', () => {
-    const [u] = extract("node('AgentAccountX') { sh 'aws --profile deployer sts assume-role --role-arn arn:aws:iam::333333333333:role/x --role-session-name p1' }").usages;
+    const [u] = extract(
+      "node('AgentAccountX') { sh 'aws --profile deployer sts assume-role --role-arn arn:aws:iam::333333333333:role/x --role-session-name p1' }",
+    ).usages;
     assert.equal(u.caller, AGENT_X);
     assert.match(u.callerOrigin!, /--profile deployer selects the credentials of that AWS CLI profile/);
   });
 
   it('an unresolved role keeps its text as written', () => {
-    const t = "sh 'aws sts assume-role --role-arn \"$NOPE_ROLE\" --role-session-name x1'\nsh \"aws sts assume-role --role-arn ${params.R} --role-session-name x2\"";
+    const t =
+      'sh \'aws sts assume-role --role-arn "$NOPE_ROLE" --role-session-name x1\'\nsh "aws sts assume-role --role-arn ${params.R} --role-session-name x2"';
     const { usages } = extract(t);
-    assert.deepEqual(usages.map((u) => [u.role, u.roleArn]), [
-      ['$NOPE_ROLE', null],
-      ['${params.R}', null],
-    ]);
+    assert.deepEqual(
+      usages.map((u) => [u.role, u.roleArn]),
+      [
+        ['$NOPE_ROLE', null],
+        ['${params.R}', null],
+      ],
+    );
   });
 });

@@ -13,7 +13,7 @@ describe('extract: value resolution', () => {
       '])])',
       "withAWS(role: 'jenkins', roleAccount: params.role_account) {}",
       'withAWS(role: \'jenkins\', roleAccount: "${params.ACCOUNT}") {}',
-      "withAWS(role: 'jenkins', roleAccount: \"$role_account\") {}",
+      'withAWS(role: \'jenkins\', roleAccount: "$role_account") {}',
     ].join('\n');
     const d = extract(t).usages;
     assert.equal(d[0].roleArn, ARN('222222222222'));
@@ -32,11 +32,15 @@ describe('extract: value resolution', () => {
   });
 
   it('a parameter without default is unresolved, and the info says how to give it', () => {
-    const t = "node {\n  properties([parameters([string(name: 'role_account', description: 'Account', trim: false)])])\n  withAWS(role: 'jenkins', roleAccount: \"$role_account\") {}\n}";
+    const t =
+      "node {\n  properties([parameters([string(name: 'role_account', description: 'Account', trim: false)])])\n  withAWS(role: 'jenkins', roleAccount: \"$role_account\") {}\n}";
     const { usages, findings } = analyze(t);
     assert.equal(usages[0].roleArn, null);
     assert.equal(usages[0].roleAccount, '$role_account');
-    assert.deepEqual(findings.map((f) => f.code), ['unresolved-reference']);
+    assert.deepEqual(
+      findings.map((f) => f.code),
+      ['unresolved-reference'],
+    );
     assert.match(findings[0].message, /parameter role_account has no default value/);
     assert.match(findings[0].message, /--param role_account=VALUE/);
     assert.match(findings[0].message, /\.rolecall\.json "parameters"/);
@@ -70,9 +74,9 @@ describe('extract: value resolution', () => {
       "    ACCT = '222222222222'",
       "    EXT = credentials('ext-id')",
       '  }',
-      '  stages { stage(\'x\') { steps {',
+      "  stages { stage('x') { steps {",
       "    withAWS(role: 'a', roleAccount: env.ACCT, externalId: env.EXT) {}",
-      "    withEnv(['ACCT=333333333333', \"NAME=job-${env.BUILD_NUMBER}\"]) {",
+      '    withEnv([\'ACCT=333333333333\', "NAME=job-${env.BUILD_NUMBER}"]) {',
       '      withAWS(role: \'b\', roleAccount: "${env.ACCT}", roleSessionName: env.NAME, region: env.REGION) {}',
       '    }',
       '  } } }',
@@ -103,12 +107,15 @@ describe('extract: value resolution', () => {
     const msgs = findings.filter((f) => f.code === 'unresolved-reference').map((f) => f.message);
     assert.equal(msgs.length, 2);
     assert.ok(msgs.some((m) => /parameter ACCT is not declared in this file; give it with --param ACCT=VALUE/.test(m)));
-    assert.ok(msgs.some((m) => /`ROLE_NAME` is not a variable, parameter or environment variable defined in this file/.test(m)));
+    assert.ok(
+      msgs.some((m) => /`ROLE_NAME` is not a variable, parameter or environment variable defined in this file/.test(m)),
+    );
     assert.ok(!findings.some((f) => f.code === 'invalid-role-arn'));
   });
 
   it("shared-library steps: call()'s parameters are unresolved references", () => {
-    const t = "def call(Map config) {\n  withAWS(role: config.role, roleAccount: '222222222222') {}\n}\ndef call(params) {\n  withAWS(role: 'r', roleAccount: params.account) {}\n}\n";
+    const t =
+      "def call(Map config) {\n  withAWS(role: config.role, roleAccount: '222222222222') {}\n}\ndef call(params) {\n  withAWS(role: 'r', roleAccount: params.account) {}\n}\n";
     const { usages, findings } = analyze(t);
     assert.equal(usages.length, 2);
     assert.equal(usages[0].roleArn, null);
@@ -124,7 +131,8 @@ describe('extract: value resolution', () => {
   });
 
   it('a password parameter is secret', () => {
-    const t = "properties([parameters([password(name: 'EXT', defaultValue: 'abcdef')])])\nwithAWS(role: 'arn:aws:iam::222222222222:role/r', externalId: params.EXT) {}";
+    const t =
+      "properties([parameters([password(name: 'EXT', defaultValue: 'abcdef')])])\nwithAWS(role: 'arn:aws:iam::222222222222:role/r', externalId: params.EXT) {}";
     const [u] = extract(t).usages;
     assert.equal(u.externalId.resolved?.secret, true);
     assert.equal(u.externalId.resolved?.origin.source, 'parameter');
@@ -133,9 +141,13 @@ describe('extract: value resolution', () => {
 
 describe('extract: secrets and static keys outside usages', () => {
   it('reports AKIA keys in code and strings, not in comments', () => {
-    const t = "// AKIAIOSFODNN7EXAMPLE in a comment\ndef k = 'AKIAIOSFODNN7EXAMPLE'\nsh \"export AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPL2\"\n";
+    const t =
+      '// AKIAIOSFODNN7EXAMPLE in a comment\ndef k = \'AKIAIOSFODNN7EXAMPLE\'\nsh "export AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPL2"\n';
     const { findings } = extract(t);
-    assert.deepEqual(findings.map((f) => f.code), ['static-credentials', 'static-credentials']);
+    assert.deepEqual(
+      findings.map((f) => f.code),
+      ['static-credentials', 'static-credentials'],
+    );
     assert.equal(slice(t, findings[0].range), 'AKIAIOSFODNN7EXAMPLE');
     assert.equal(findings[0].severity, 'warning');
   });
@@ -155,7 +167,8 @@ describe('extract: secrets and static keys outside usages', () => {
 
 describe('extract: self-referencing values terminate', () => {
   it('a parameter whose default is itself, and variables defined through each other', () => {
-    const t = "properties([parameters([string(name: 'A', defaultValue: params.A), string(name: 'B', defaultValue: \"${params.C}\"), string(name: 'C', defaultValue: \"${params.B}\")])])\ndef x = y\ndef y = x\nwithAWS(role: params.A, roleAccount: params.B) {}\nwithAWS(role: x, roleAccount: '222222222222') {}";
+    const t =
+      "properties([parameters([string(name: 'A', defaultValue: params.A), string(name: 'B', defaultValue: \"${params.C}\"), string(name: 'C', defaultValue: \"${params.B}\")])])\ndef x = y\ndef y = x\nwithAWS(role: params.A, roleAccount: params.B) {}\nwithAWS(role: x, roleAccount: '222222222222') {}";
     const { usages } = extract(t);
     assert.equal(usages.length, 2);
     assert.equal(usages[0].roleArn, null);
@@ -179,7 +192,8 @@ describe('extract: exponential variable chains stay bounded', () => {
 
 describe('extract: one literal ExternalId shared by several calls', () => {
   it('is reported once, at the literal', () => {
-    const t = "pipeline {\n  environment { EXT = 'abcdef123' }\n  stages { stage('a') { steps {\n    withAWS(role: 'arn:aws:iam::222222222222:role/a', externalId: env.EXT) {}\n    withAWS(role: 'arn:aws:iam::222222222222:role/b', externalId: env.EXT) {}\n  } } }\n}";
+    const t =
+      "pipeline {\n  environment { EXT = 'abcdef123' }\n  stages { stage('a') { steps {\n    withAWS(role: 'arn:aws:iam::222222222222:role/a', externalId: env.EXT) {}\n    withAWS(role: 'arn:aws:iam::222222222222:role/b', externalId: env.EXT) {}\n  } } }\n}";
     const { findings } = analyze(t);
     const secrets = findings.filter((f) => f.code === 'hardcoded-secret');
     assert.equal(secrets.length, 1);
@@ -189,7 +203,8 @@ describe('extract: one literal ExternalId shared by several calls', () => {
 
 describe('extract: loop variables and closure parameters', () => {
   it('are unresolved with a message saying so', () => {
-    const t = "for (acct in ['111111111111']) { withAWS(role: 'x', roleAccount: acct) {} }\n['r'].each { name -> withAWS(role: name, roleAccount: '222222222222') {} }\n['r'].each { withAWS(role: it, roleAccount: '222222222222') {} }";
+    const t =
+      "for (acct in ['111111111111']) { withAWS(role: 'x', roleAccount: acct) {} }\n['r'].each { name -> withAWS(role: name, roleAccount: '222222222222') {} }\n['r'].each { withAWS(role: it, roleAccount: '222222222222') {} }";
     const { usages, findings } = analyze(t);
     assert.equal(usages.length, 3);
     const msgs = findings.filter((f) => f.code === 'unresolved-reference').map((f) => f.message);

@@ -3,7 +3,8 @@ import { analyze, ctx, extract, lineCol, nth, slice, CONTROLLER, AGENT_X, ANY_AG
 
 describe('extract: withAWS', () => {
   it('anchors on the withAWS identifier and resolves a role name with roleAccount', () => {
-    const text = "node {\n  withAWS(role: 'deploy', roleAccount: '222222222222', duration: 900, roleSessionName: 'ci-run') {\n    sh 'ls'\n  }\n}\n";
+    const text =
+      "node {\n  withAWS(role: 'deploy', roleAccount: '222222222222', duration: 900, roleSessionName: 'ci-run') {\n    sh 'ls'\n  }\n}\n";
     const { usages } = extract(text);
     assert.equal(usages.length, 1);
     const u = usages[0];
@@ -36,7 +37,9 @@ describe('extract: withAWS', () => {
   });
 
   it("builds the ARN from the caller's account and the region's partition when roleAccount is left out", () => {
-    const { usages } = extract("withAWS(role: 'deploy') {}\nwithAWS(role: 'deploy', region: 'cn-north-1', roleAccount: '222222222222') {}\nwithAWS(role: 'deploy', region: 'us-gov-west-1', roleAccount: '222222222222') {}\nwithAWS(role: 'deploy', region: 'eu-west-1', roleAccount: '222222222222') {}");
+    const { usages } = extract(
+      "withAWS(role: 'deploy') {}\nwithAWS(role: 'deploy', region: 'cn-north-1', roleAccount: '222222222222') {}\nwithAWS(role: 'deploy', region: 'us-gov-west-1', roleAccount: '222222222222') {}\nwithAWS(role: 'deploy', region: 'eu-west-1', roleAccount: '222222222222') {}",
+    );
     assert.equal(usages[0].roleArn, `arn:aws:iam::${HUB}:role/deploy`);
     assert.equal(usages[0].roleAccount, HUB);
     assert.equal(usages[1].roleArn, 'arn:aws-cn:iam::222222222222:role/deploy');
@@ -66,12 +69,16 @@ describe('extract: withAWS', () => {
     const { usages, findings } = analyze(text);
     assert.equal(usages[0].roleArn, null);
     assert.equal(usages[0].roleAccount, '22222222222');
-    assert.deepEqual(findings.map((f) => f.code), ['invalid-role-arn']);
+    assert.deepEqual(
+      findings.map((f) => f.code),
+      ['invalid-role-arn'],
+    );
     assert.equal(slice(text, findings[0].range), "'22222222222'");
   });
 
   it('takes the caller from the agent with useNode: true', () => {
-    const text = "pipeline { agent { label 'AgentAccountX' }\n stages { stage('a') { steps { withAWS(role: 'r', roleAccount: '333333333333', useNode: true) { sh 'x' } } } } }";
+    const text =
+      "pipeline { agent { label 'AgentAccountX' }\n stages { stage('a') { steps { withAWS(role: 'r', roleAccount: '333333333333', useNode: true) { sh 'x' } } } } }";
     const [u] = extract(text).usages;
     assert.equal(u.caller, AGENT_X);
     assert.equal(u.agentLabel, 'AgentAccountX');
@@ -79,7 +86,9 @@ describe('extract: withAWS', () => {
   });
 
   it("takes the caller from an AWS credential's principal, or its role (a role chain)", () => {
-    const { usages } = extract("withAWS(credentials: 'alice', role: 'arn:aws:iam::222222222222:role/developer', iamMfaToken: params.MFA_TOKEN) {}\nwithAWS(credentials: 'chained', role: 'arn:aws:iam::222222222222:role/x') {}\nwithAWS(credentials: 'unknown-cred', role: 'arn:aws:iam::222222222222:role/x') {}");
+    const { usages } = extract(
+      "withAWS(credentials: 'alice', role: 'arn:aws:iam::222222222222:role/developer', iamMfaToken: params.MFA_TOKEN) {}\nwithAWS(credentials: 'chained', role: 'arn:aws:iam::222222222222:role/x') {}\nwithAWS(credentials: 'unknown-cred', role: 'arn:aws:iam::222222222222:role/x') {}",
+    );
     assert.equal(usages[0].caller, `arn:aws:iam::${HUB}:user/alice`);
     assert.equal(usages[0].credentialsId, 'alice');
     assert.equal(usages[0].mfa, true);
@@ -92,15 +101,28 @@ describe('extract: withAWS', () => {
 
   it('uses --caller when the config maps nothing, and config mappings over --caller', () => {
     const cli = 'arn:aws:iam::999999999999:role/cli';
-    assert.equal(extract("withAWS(role: 'arn:aws:iam::222222222222:role/x') {}", ctx({ caller: cli }, {})).usages[0].caller, cli);
-    assert.equal(extract("withAWS(role: 'arn:aws:iam::222222222222:role/x') {}", ctx({ caller: cli }, {})).usages[0].callerOrigin, '--caller');
-    assert.equal(extract("withAWS(role: 'arn:aws:iam::222222222222:role/x') {}", ctx({ caller: cli })).usages[0].caller, CONTROLLER);
-    const def = extract("withAWS(role: 'arn:aws:iam::222222222222:role/x') {}", ctx({ caller: cli }, { callers: { default: ANY_AGENT } })).usages[0];
+    assert.equal(
+      extract("withAWS(role: 'arn:aws:iam::222222222222:role/x') {}", ctx({ caller: cli }, {})).usages[0].caller,
+      cli,
+    );
+    assert.equal(
+      extract("withAWS(role: 'arn:aws:iam::222222222222:role/x') {}", ctx({ caller: cli }, {})).usages[0].callerOrigin,
+      '--caller',
+    );
+    assert.equal(
+      extract("withAWS(role: 'arn:aws:iam::222222222222:role/x') {}", ctx({ caller: cli })).usages[0].caller,
+      CONTROLLER,
+    );
+    const def = extract(
+      "withAWS(role: 'arn:aws:iam::222222222222:role/x') {}",
+      ctx({ caller: cli }, { callers: { default: ANY_AGENT } }),
+    ).usages[0];
     assert.equal(def.caller, ANY_AGENT);
   });
 
   it('a literal ExternalId is a hardcoded secret with a fix that binds a credential', () => {
-    const text = "node {\n    withAWS(role: 'arn:aws:iam::222222222222:role/jenkins', externalId: '7KAXZ44tHx8mKsPxZnCi2X6Yz', duration: 900) {\n        sh 'aws s3 ls'\n    }\n}\n";
+    const text =
+      "node {\n    withAWS(role: 'arn:aws:iam::222222222222:role/jenkins', externalId: '7KAXZ44tHx8mKsPxZnCi2X6Yz', duration: 900) {\n        sh 'aws s3 ls'\n    }\n}\n";
     const { usages, findings } = analyze(text);
     assert.equal(usages[0].externalId.present, true);
     assert.equal(usages[0].externalId.resolved?.origin.source, 'literal');
@@ -113,7 +135,10 @@ describe('extract: withAWS', () => {
     let fixed = text;
     for (const e of edits) fixed = fixed.slice(0, e.offset) + e.content + fixed.slice(e.offset + e.length);
     assert.ok(!fixed.includes('7KAXZ44'));
-    assert.match(fixed, /withCredentials\(\[string\(credentialsId: 'external-id', variable: 'EXTERNAL_ID'\)\]\) \{[^\n]*\n {8}withAWS\(role: 'arn:aws:iam::222222222222:role\/jenkins', externalId: env\.EXTERNAL_ID, duration: 900\)/);
+    assert.match(
+      fixed,
+      /withCredentials\(\[string\(credentialsId: 'external-id', variable: 'EXTERNAL_ID'\)\]\) \{[^\n]*\n {8}withAWS\(role: 'arn:aws:iam::222222222222:role\/jenkins', externalId: env\.EXTERNAL_ID, duration: 900\)/,
+    );
     const again = extract(fixed);
     assert.equal(again.usages.length, 1);
     assert.equal(again.usages[0].externalId.resolved?.origin.source, 'credential');
@@ -130,9 +155,14 @@ describe('extract: withAWS', () => {
   });
 
   it('a withAWS without role is no usage; with a keys-only credential it warns about static keys', () => {
-    const { usages, findings } = analyze("withAWS(credentials: 'static-user', region: 'us-east-1') { sh 'aws s3 ls' }\nwithAWS(region: 'us-east-1') {}");
+    const { usages, findings } = analyze(
+      "withAWS(credentials: 'static-user', region: 'us-east-1') { sh 'aws s3 ls' }\nwithAWS(region: 'us-east-1') {}",
+    );
     assert.equal(usages.length, 0);
-    assert.deepEqual(findings.map((f) => f.code), ['static-credentials']);
+    assert.deepEqual(
+      findings.map((f) => f.code),
+      ['static-credentials'],
+    );
   });
 
   it('anchors count lines with CRLF ends and columns in UTF-16 units (tabs count 1)', () => {
@@ -143,7 +173,7 @@ describe('extract: withAWS', () => {
     assert.equal(lastLine.line, 4);
   });
 
-  it("withAWS(credentials:) whose credential has its own role assumes that role (from .rolecall.json)", () => {
+  it('withAWS(credentials:) whose credential has its own role assumes that role (from .rolecall.json)', () => {
     const { usages, findings } = analyze("withAWS(credentials: 'chained', region: 'eu-west-1') { sh 'aws s3 ls' }");
     assert.equal(findings.length, 0);
     assert.equal(usages.length, 1);
@@ -153,7 +183,8 @@ describe('extract: withAWS', () => {
   });
 
   it('takes the arguments from a map variable: withAWS(awsArgs)', () => {
-    const t = "def awsArgs = [role: 'deploy', roleAccount: '333333333333', duration: 1200]\nwithAWS(awsArgs) { sh 'ls' }";
+    const t =
+      "def awsArgs = [role: 'deploy', roleAccount: '333333333333', duration: 1200]\nwithAWS(awsArgs) { sh 'ls' }";
     const [u] = extract(t).usages;
     assert.equal(u.roleArn, 'arn:aws:iam::333333333333:role/deploy');
     assert.equal(u.duration, 1200);

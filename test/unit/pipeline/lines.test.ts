@@ -9,7 +9,10 @@ const text = fc.array(piece, { maxLength: 60 }).map((p) => p.join(''));
 describe('line index (origin descriptions)', () => {
   it('numbers lines after LF, CRLF and lone CR like LineMap', () => {
     const lines = new Lines('a\nb\r\nc\rd');
-    assert.deepEqual([0, 2, 5, 7].map((o) => lines.line(o)), [1, 2, 3, 4]);
+    assert.deepEqual(
+      [0, 2, 5, 7].map((o) => lines.line(o)),
+      [1, 2, 3, 4],
+    );
   });
 
   it('numbers every offset of any text like LineMap', () => {
@@ -17,7 +20,8 @@ describe('line index (origin descriptions)', () => {
       fc.property(text, (t) => {
         const lines = new Lines(t);
         const map = new LineMap(t);
-        for (let o = 0; o <= t.length; o++) assert.equal(lines.line(o), map.position(o).line, `offset ${o} of ${JSON.stringify(t)}`);
+        for (let o = 0; o <= t.length; o++)
+          assert.equal(lines.line(o), map.position(o).line, `offset ${o} of ${JSON.stringify(t)}`);
       }),
       { seed: 5, numRuns: 300 },
     );

@@ -30,7 +30,8 @@ describe('locations of qualified calls and invalid role names (issue 13)', () =>
   });
 
   it('`/usr/bin/aws sts assume-role` is located at aws; the usage still covers the whole command', () => {
-    const text = "sh '/usr/bin/aws sts assume-role --role-arn arn:aws:iam::222222222222:role/x --role-session-name jenkins'";
+    const text =
+      "sh '/usr/bin/aws sts assume-role --role-arn arn:aws:iam::222222222222:role/x --role-session-name jenkins'";
     const { usages } = analyze(text);
     assert.equal(usages.length, 1);
     assert.equal(at(text, usages[0].anchor), 'aws');
@@ -56,7 +57,11 @@ describe('locations of qualified calls and invalid role names (issue 13)', () =>
       const text = `withAWS(role: '${name}', roleAccount: '222222222222') { }`;
       const { usages, findings } = analyze(text);
       assert.ok(usages[0].roleArn, name);
-      assert.deepEqual(findings.filter((x) => x.code === 'invalid-role-arn'), [], name);
+      assert.deepEqual(
+        findings.filter((x) => x.code === 'invalid-role-arn'),
+        [],
+        name,
+      );
     }
   });
 });

@@ -12,7 +12,11 @@ describe('literal secrets anywhere in the pipeline (issue 13 item 5)', () => {
     ['withEnv entry', `withEnv(["AWS_SECRET_ACCESS_KEY=${KEY}"]) { sh 'make' }`, KEY],
     ['withEnv session token', `withEnv(['AWS_SESSION_TOKEN=${TOKEN}']) { sh 'make' }`, TOKEN],
     ['declarative environment', `pipeline { environment { AWS_SECRET_ACCESS_KEY = '${KEY}' } }`, KEY],
-    ['stage environment token', `pipeline { stages { stage('a') { environment { AWS_SESSION_TOKEN = "${TOKEN}" } } } }`, TOKEN],
+    [
+      'stage environment token',
+      `pipeline { stages { stage('a') { environment { AWS_SESSION_TOKEN = "${TOKEN}" } } } }`,
+      TOKEN,
+    ],
     ['sh export', `sh "export AWS_SECRET_ACCESS_KEY=${KEY}"`, KEY],
     ['sh export in a multi-line script', `sh """\n  export AWS_SESSION_TOKEN='${TOKEN}'\n  aws s3 ls\n"""`, TOKEN],
     ['assignment to env.X', `env.AWS_SECRET_ACCESS_KEY = '${KEY}'`, KEY],
@@ -30,8 +34,16 @@ describe('literal secrets anywhere in the pipeline (issue 13 item 5)', () => {
   }
 
   it('values that are not keys give nothing (short, interpolated, a credential)', () => {
-    for (const text of [`env.AWS_SECRET_ACCESS_KEY = 'short'`, 'env.AWS_SECRET_ACCESS_KEY = "${params.KEY}"', `AWS_SECRET_ACCESS_KEY = credentials('aws-key')`]) {
-      assert.deepEqual(analyze(text).findings.filter((f) => f.code === 'hardcoded-secret'), [], text);
+    for (const text of [
+      `env.AWS_SECRET_ACCESS_KEY = 'short'`,
+      'env.AWS_SECRET_ACCESS_KEY = "${params.KEY}"',
+      `AWS_SECRET_ACCESS_KEY = credentials('aws-key')`,
+    ]) {
+      assert.deepEqual(
+        analyze(text).findings.filter((f) => f.code === 'hardcoded-secret'),
+        [],
+        text,
+      );
     }
   });
 });

@@ -12,7 +12,9 @@ function roles(text: string): string[] {
 
 describe('pipeline: usages in valid Groovy the parser once rejected', () => {
   it('keeps a withAWS written after `if (...) { ... };` on the same line', () => {
-    const found = roles("node {\n  if (params.X) { echo 'x' }; withAWS(role: 'arn:aws:iam::222222222222:role/deploy') { sh 'make' }\n}\n");
+    const found = roles(
+      "node {\n  if (params.X) { echo 'x' }; withAWS(role: 'arn:aws:iam::222222222222:role/deploy') { sh 'make' }\n}\n",
+    );
     assert.equal(found.length, 1);
     assert.match(found[0], /role\/deploy/);
   });

@@ -9,7 +9,11 @@ describe('values through map literals (issue 13 item 3)', () => {
       const text = `def accounts = [staging: '222222222222', prod: '333333333333']\nwithAWS(role: 'deploy', roleAccount: ${access}) { }`;
       const { usages, findings } = analyze(text);
       assert.equal(usages[0].roleArn, 'arn:aws:iam::222222222222:role/deploy', access);
-      assert.deepEqual(findings.filter((f) => f.code === 'unresolved-reference'), [], access);
+      assert.deepEqual(
+        findings.filter((f) => f.code === 'unresolved-reference'),
+        [],
+        access,
+      );
       assert.match(usages[0].origins.roleAccount!.description, /accounts\)?\.staging \(line 1\)/);
     }
   });

@@ -31,7 +31,12 @@ function usage(patch: Partial<Usage> = {}): Usage {
   };
 }
 
-const literal = (start: number, end: number): Origin => ({ source: 'literal', reference: null, description: 'literal on line 1', range: { start, end } });
+const literal = (start: number, end: number): Origin => ({
+  source: 'literal',
+  reference: null,
+  description: 'literal on line 1',
+  range: { start, end },
+});
 
 function codes(u: Usage): string[] {
   return staticRules(u).map((f) => f.code);
@@ -44,7 +49,14 @@ describe('static rules', () => {
 
   describe('invalid-role-arn', () => {
     it('names an 11-digit account id typo in roleAccount', () => {
-      const [f] = staticRules(usage({ role: 'jenkins', roleAccount: '22222222222', roleArn: null, args: { roleAccount: { start: 20, end: 33 } } }));
+      const [f] = staticRules(
+        usage({
+          role: 'jenkins',
+          roleAccount: '22222222222',
+          roleArn: null,
+          args: { roleAccount: { start: 20, end: 33 } },
+        }),
+      );
       assert.equal(f.code, 'invalid-role-arn');
       assert.equal(f.severity, 'error');
       assert.match(f.message, /"22222222222" has 11 digits; AWS account ids have exactly 12/);
@@ -73,11 +85,25 @@ describe('static rules', () => {
       const arn = 'arn:aws:sts::222222222222:assumed-role/jenkins/build-1';
       const [f] = staticRules(usage({ role: arn, roleArn: null, origins: { role: literal(10, 10 + arn.length) } }));
       assert.equal(f.code, 'invalid-role-arn');
-      assert.deepEqual(f.fixes?.[0].edits, [{ offset: 10, length: arn.length, content: 'arn:aws:iam::222222222222:role/jenkins' }]);
+      assert.deepEqual(f.fixes?.[0].edits, [
+        { offset: 10, length: arn.length, content: 'arn:aws:iam::222222222222:role/jenkins' },
+      ]);
     });
 
     it('stays quiet for unresolved roles (that is unresolved-reference)', () => {
-      const u = usage({ role: '${role_account}', roleAccount: '$role_account', roleArn: null, unresolved: [{ arg: 'roleAccount', reference: 'role_account', message: 'roleAccount: parameter role_account has no default value.', range: { start: 1, end: 2 } }] });
+      const u = usage({
+        role: '${role_account}',
+        roleAccount: '$role_account',
+        roleArn: null,
+        unresolved: [
+          {
+            arg: 'roleAccount',
+            reference: 'role_account',
+            message: 'roleAccount: parameter role_account has no default value.',
+            range: { start: 1, end: 2 },
+          },
+        ],
+      });
       assert.deepEqual(codes(u), ['unresolved-reference']);
     });
 
@@ -90,7 +116,13 @@ describe('static rules', () => {
 
   describe('invalid-session-name', () => {
     it('reports a space and fixes it when the name is a literal', () => {
-      const [f] = staticRules(usage({ roleSessionName: 'bob admin', args: { roleSessionName: { start: 49, end: 60 } }, origins: { roleSessionName: literal(50, 59) } }));
+      const [f] = staticRules(
+        usage({
+          roleSessionName: 'bob admin',
+          args: { roleSessionName: { start: 49, end: 60 } },
+          origins: { roleSessionName: literal(50, 59) },
+        }),
+      );
       assert.equal(f.code, 'invalid-session-name');
       assert.match(f.message, /"bob admin": it contains a space/);
       assert.match(f.message, /2-64 characters/);
@@ -99,7 +131,10 @@ describe('static rules', () => {
     });
 
     it('reports too long and too short names', () => {
-      assert.match(staticRules(usage({ roleSessionName: 'x'.repeat(65) }))[0].message, /65 characters long; at most 64/);
+      assert.match(
+        staticRules(usage({ roleSessionName: 'x'.repeat(65) }))[0].message,
+        /65 characters long; at most 64/,
+      );
       assert.match(staticRules(usage({ roleSessionName: 'x' }))[0].message, /at least 2/);
     });
 
@@ -109,7 +144,10 @@ describe('static rules', () => {
       const [f] = staticRules(usage({ roleSessionName: 'deploy of ${JOB_NAME}' }));
       assert.equal(f.code, 'invalid-session-name');
       assert.equal(f.fixes, undefined, 'no mechanical fix when part of the name is only known at run time');
-      assert.match(staticRules(usage({ roleSessionName: 'a'.repeat(64) + '${BUILD_NUMBER}' }))[0].message, /at least 65 characters/);
+      assert.match(
+        staticRules(usage({ roleSessionName: 'a'.repeat(64) + '${BUILD_NUMBER}' }))[0].message,
+        /at least 65 characters/,
+      );
     });
 
     it('sanitizes names for the fix', () => {
@@ -121,7 +159,9 @@ describe('static rules', () => {
 
   describe('duration-out-of-range', () => {
     it('clamps a literal duration for AssumeRole', () => {
-      const [low] = staticRules(usage({ duration: 600, args: { duration: { start: 5, end: 8 } }, origins: { duration: literal(5, 8) } }));
+      const [low] = staticRules(
+        usage({ duration: 600, args: { duration: { start: 5, end: 8 } }, origins: { duration: literal(5, 8) } }),
+      );
       assert.equal(low.code, 'duration-out-of-range');
       assert.match(low.message, /600 seconds is below the minimum of 900/);
       assert.deepEqual(low.fixes?.[0].edits, [{ offset: 5, length: 3, content: '900' }]);
@@ -131,7 +171,13 @@ describe('static rules', () => {
     });
 
     it('uses GetSessionToken bounds for get-session-token', () => {
-      const base = { kind: 'sh-get-session-token' as const, role: null, roleArn: null, roleAccount: null, roleSessionName: null };
+      const base = {
+        kind: 'sh-get-session-token' as const,
+        role: null,
+        roleArn: null,
+        roleAccount: null,
+        roleSessionName: null,
+      };
       assert.deepEqual(codes(usage({ ...base, duration: 129600 })), []);
       assert.match(staticRules(usage({ ...base, duration: 600 }))[0].message, /GetSessionToken/);
       assert.deepEqual(codes(usage({ ...base, duration: 129601 })), ['duration-out-of-range']);
@@ -148,7 +194,15 @@ describe('static rules', () => {
     it('says what is wrong without printing a credential value', () => {
       const [f] = staticRules(
         usage({
-          externalId: { present: true, resolved: { value: secretValue, raw: '"$external_id"', secret: true, origin: { source: 'credential', reference: 'ExternalId', description: "credential 'ExternalId'" } } },
+          externalId: {
+            present: true,
+            resolved: {
+              value: secretValue,
+              raw: '"$external_id"',
+              secret: true,
+              origin: { source: 'credential', reference: 'ExternalId', description: "credential 'ExternalId'" },
+            },
+          },
         }),
       );
       assert.equal(f.code, 'invalid-external-id');
@@ -172,8 +226,19 @@ describe('static rules', () => {
       const value = '7KAXZ44tHx8mKsPxZnCi2X6Yz';
       const [f] = staticRules(
         usage({
-          externalId: { present: true, resolved: { value, raw: `'${value}'`, secret: false, origin: literal(40, 40 + value.length) } },
-          secrets: [{ kind: 'external-id', range: { start: 39, end: 41 + value.length }, replacement: 'env.EXTERNAL_ID', statement: { start: 4, end: 200 }, indent: '    ' }],
+          externalId: {
+            present: true,
+            resolved: { value, raw: `'${value}'`, secret: false, origin: literal(40, 40 + value.length) },
+          },
+          secrets: [
+            {
+              kind: 'external-id',
+              range: { start: 39, end: 41 + value.length },
+              replacement: 'env.EXTERNAL_ID',
+              statement: { start: 4, end: 200 },
+              indent: '    ',
+            },
+          ],
         }),
       );
       assert.equal(f.code, 'hardcoded-secret');
@@ -182,19 +247,33 @@ describe('static rules', () => {
       assert.match(f.message, /withCredentials\(\[string\(credentialsId:/);
       const edits = f.fixes![0].edits;
       assert.equal(edits.length, 3);
-      assert.match(edits[0].content, /^withCredentials\(\[string\(credentialsId: 'external-id', variable: 'EXTERNAL_ID'\)\]\) \{/);
+      assert.match(
+        edits[0].content,
+        /^withCredentials\(\[string\(credentialsId: 'external-id', variable: 'EXTERNAL_ID'\)\]\) \{/,
+      );
       assert.equal(edits[0].offset, 4);
       assert.deepEqual(edits[1], { offset: 39, length: value.length + 2, content: 'env.EXTERNAL_ID' });
       assert.deepEqual(edits[2], { offset: 200, length: 0, content: '\n    }' });
     });
 
     it('reports secret keys and session tokens as hardcoded-secret, access keys as static-credentials', () => {
-      const fs = staticRules(usage({ secrets: [{ kind: 'secret-key', range: { start: 1, end: 41 } }, { kind: 'access-key', range: { start: 50, end: 70 } }, { kind: 'session-token', range: { start: 80, end: 300 } }] }));
-      assert.deepEqual(fs.map((f) => [f.code, f.severity]), [
-        ['hardcoded-secret', 'error'],
-        ['static-credentials', 'warning'],
-        ['hardcoded-secret', 'error'],
-      ]);
+      const fs = staticRules(
+        usage({
+          secrets: [
+            { kind: 'secret-key', range: { start: 1, end: 41 } },
+            { kind: 'access-key', range: { start: 50, end: 70 } },
+            { kind: 'session-token', range: { start: 80, end: 300 } },
+          ],
+        }),
+      );
+      assert.deepEqual(
+        fs.map((f) => [f.code, f.severity]),
+        [
+          ['hardcoded-secret', 'error'],
+          ['static-credentials', 'warning'],
+          ['hardcoded-secret', 'error'],
+        ],
+      );
     });
   });
 
@@ -202,15 +281,29 @@ describe('static rules', () => {
     it('gives one info per unresolved value with its message', () => {
       const u = usage({
         unresolved: [
-          { arg: 'roleAccount', reference: 'role_account', message: 'roleAccount: parameter role_account has no default value; give it with --param role_account=VALUE', range: { start: 3, end: 9 } },
-          { arg: 'externalId', reference: 'ExternalId', message: 'externalId: the value of credential ...', range: { start: 12, end: 20 } },
+          {
+            arg: 'roleAccount',
+            reference: 'role_account',
+            message:
+              'roleAccount: parameter role_account has no default value; give it with --param role_account=VALUE',
+            range: { start: 3, end: 9 },
+          },
+          {
+            arg: 'externalId',
+            reference: 'ExternalId',
+            message: 'externalId: the value of credential ...',
+            range: { start: 12, end: 20 },
+          },
         ],
       });
       const fs = staticRules(u);
-      assert.deepEqual(fs.map((f) => [f.code, f.severity, f.range.start]), [
-        ['unresolved-reference', 'info', 3],
-        ['unresolved-reference', 'info', 12],
-      ]);
+      assert.deepEqual(
+        fs.map((f) => [f.code, f.severity, f.range.start]),
+        [
+          ['unresolved-reference', 'info', 3],
+          ['unresolved-reference', 'info', 12],
+        ],
+      );
       assert.match(fs[0].message, /--param role_account=VALUE/);
     });
   });

@@ -21,11 +21,19 @@ const update = process.env.UPDATE_EXPECT === '1';
 type Obj = Record<string, unknown>;
 
 function isNode(v: unknown): v is Obj {
-  return typeof v === 'object' && v !== null && typeof (v as Obj).type === 'string' && typeof (v as Obj).start === 'number';
+  return (
+    typeof v === 'object' && v !== null && typeof (v as Obj).type === 'string' && typeof (v as Obj).start === 'number'
+  );
 }
 
 function isSpan(v: unknown): v is { start: number; end: number } {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && typeof (v as Obj).start === 'number' && (v as Obj).type === undefined;
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    !Array.isArray(v) &&
+    typeof (v as Obj).start === 'number' &&
+    (v as Obj).type === undefined
+  );
 }
 
 function scalar(v: unknown): string {
@@ -47,7 +55,9 @@ export function dump(result: ParseResult): string {
       else if (Array.isArray(value) && value.some(isNode)) for (const item of value) children.push([key, item as Obj]);
       else attrs.push(`${key}=${scalar(value)}`);
     }
-    lines.push(`${indent}${label}${node.type} ${node.start}..${node.end}${attrs.length > 0 ? ' ' + attrs.join(' ') : ''}`);
+    lines.push(
+      `${indent}${label}${node.type} ${node.start}..${node.end}${attrs.length > 0 ? ' ' + attrs.join(' ') : ''}`,
+    );
     children.sort((a, b) => (a[1].start as number) - (b[1].start as number));
     for (const [key, child] of children) visit(child, `${key}: `, indent + '  ');
   };
@@ -59,14 +69,21 @@ export function dump(result: ParseResult): string {
 for (const kind of ['ok', 'lenient', 'err'] as const) {
   describe(`syntax/parser data: ${kind}/`, () => {
     const dir = join(DATA, kind);
-    const files = readdirSync(dir).filter((f) => f.endsWith('.groovy')).sort();
+    const files = readdirSync(dir)
+      .filter((f) => f.endsWith('.groovy'))
+      .sort();
     it('has test files', () => assert.ok(files.length > 0));
     for (const file of files) {
       it(file.replace(/\.groovy$/, ''), () => {
         const text = readFileSync(join(dir, file), 'utf8');
         const result = parse(text);
         assertSpansSane(result, text);
-        if (kind !== 'err') assert.deepEqual(result.errors.map((e) => `${e.offset}: ${e.message}`), [], `files in ${kind}/ parse without errors`);
+        if (kind !== 'err')
+          assert.deepEqual(
+            result.errors.map((e) => `${e.offset}: ${e.message}`),
+            [],
+            `files in ${kind}/ parse without errors`,
+          );
         else assert.ok(result.errors.length > 0, 'files in err/ have at least one error');
         const actual = dump(result);
         const treeFile = join(dir, file.replace(/\.groovy$/, '.tree'));

@@ -44,7 +44,10 @@ export function calleeName(call: CallExpression): string {
 }
 
 export function calls(root: Node, name?: string): CallExpression[] {
-  return nodes(root, (n) => n.type === 'Call' && (name === undefined || calleeName(n as CallExpression) === name)) as CallExpression[];
+  return nodes(
+    root,
+    (n) => n.type === 'Call' && (name === undefined || calleeName(n as CallExpression) === name),
+  ) as CallExpression[];
 }
 
 export function callNames(root: Node): string[] {
@@ -66,7 +69,12 @@ interface Spanned {
 }
 
 function isSpanned(v: unknown): v is Spanned {
-  return typeof v === 'object' && v !== null && typeof (v as Spanned).type === 'string' && typeof (v as Spanned).start === 'number';
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    typeof (v as Spanned).type === 'string' &&
+    typeof (v as Spanned).start === 'number'
+  );
 }
 
 /**
@@ -79,7 +87,9 @@ export function assertSpansSane(result: ParseResult, text: string): void {
   while (stack.length > 0) {
     const [node, lo, hi] = stack.pop()!;
     if (!(node.start >= lo && node.start <= node.end && node.end <= hi)) {
-      throw new Error(`${node.type} [${node.start}, ${node.end}) outside [${lo}, ${hi}) in ${JSON.stringify(text.slice(0, 200))}`);
+      throw new Error(
+        `${node.type} [${node.start}, ${node.end}) outside [${lo}, ${hi}) in ${JSON.stringify(text.slice(0, 200))}`,
+      );
     }
     const reflected: Spanned[] = [];
     for (const value of Object.values(node)) {
@@ -92,14 +102,22 @@ export function assertSpansSane(result: ParseResult, text: string): void {
     const visited: Spanned[] = [];
     forEachChild(node as Node, (child) => visited.push(child));
     reflected.sort((a, b) => a.start - b.start);
-    if (visited.length !== reflected.length || visited.some((v, i) => v !== reflected[i] && !(v.start === reflected[i].start && reflected.includes(v)))) {
-      throw new Error(`forEachChild of ${node.type} visits [${visited.map((v) => v.type)}], its fields hold [${reflected.map((v) => v.type)}]`);
+    if (
+      visited.length !== reflected.length ||
+      visited.some((v, i) => v !== reflected[i] && !(v.start === reflected[i].start && reflected.includes(v)))
+    ) {
+      throw new Error(
+        `forEachChild of ${node.type} visits [${visited.map((v) => v.type)}], its fields hold [${reflected.map((v) => v.type)}]`,
+      );
     }
-    for (let i = 1; i < visited.length; i++) if (visited[i].start < visited[i - 1].start) throw new Error(`forEachChild of ${node.type} is out of source order`);
+    for (let i = 1; i < visited.length; i++)
+      if (visited[i].start < visited[i - 1].start)
+        throw new Error(`forEachChild of ${node.type} is out of source order`);
     for (const child of visited) stack.push([child, node.start, node.end]);
   }
   for (const e of result.errors) {
-    if (!(e.offset >= 0 && e.length >= 0 && e.offset + e.length <= text.length)) throw new Error(`error outside text: ${JSON.stringify(e)}`);
+    if (!(e.offset >= 0 && e.length >= 0 && e.offset + e.length <= text.length))
+      throw new Error(`error outside text: ${JSON.stringify(e)}`);
     assert.ok(!e.message.startsWith('Internal'), e.message);
     assert.notEqual(e.code, 'unknown', `no code for the message ${JSON.stringify(e.message)}`);
   }
@@ -107,11 +125,95 @@ export function assertSpansSane(result: ParseResult, text: string): void {
 
 /** Token-ish fragments the property tests build random and mutated texts from (strings, braces, GStrings, comments, BOM, non-ASCII). */
 export const PIECES = [
-  "'", '"', '"""', "'''", '${', '$x', '$x.y', '}', '{', '(', ')', '[', ']', '/', '$/', '/$', '\n', '\r\n', '\r', ' ', '\t',
-  '\\', '\\n', '\\u00', 'sh', 'withAWS', 'node', ':', ',', '->', 'def', 'x', '=', '==', '?.', '?', '?:', '*.', '.&', '..', '..<',
-  '//', '/*', '*/', '@', '@Library', '1.5', '0x', '10L', 'if', 'else', 'case', 'default', 'switch', 'try', 'catch', 'finally', 'class',
-  'enum', 'for', 'in', 'while', 'return', 'new', 'as', 'String', 'Map<', '<', '>', '>>', '-', '+', '!', '~', '*', '**', ';', '.',
-  '🚀', '\uFEFF', '#!', 'é', 'role:', "'r'", '"a ${b} c"', "sh '''x'''", 'import', 'package', '_',
+  "'",
+  '"',
+  '"""',
+  "'''",
+  '${',
+  '$x',
+  '$x.y',
+  '}',
+  '{',
+  '(',
+  ')',
+  '[',
+  ']',
+  '/',
+  '$/',
+  '/$',
+  '\n',
+  '\r\n',
+  '\r',
+  ' ',
+  '\t',
+  '\\',
+  '\\n',
+  '\\u00',
+  'sh',
+  'withAWS',
+  'node',
+  ':',
+  ',',
+  '->',
+  'def',
+  'x',
+  '=',
+  '==',
+  '?.',
+  '?',
+  '?:',
+  '*.',
+  '.&',
+  '..',
+  '..<',
+  '//',
+  '/*',
+  '*/',
+  '@',
+  '@Library',
+  '1.5',
+  '0x',
+  '10L',
+  'if',
+  'else',
+  'case',
+  'default',
+  'switch',
+  'try',
+  'catch',
+  'finally',
+  'class',
+  'enum',
+  'for',
+  'in',
+  'while',
+  'return',
+  'new',
+  'as',
+  'String',
+  'Map<',
+  '<',
+  '>',
+  '>>',
+  '-',
+  '+',
+  '!',
+  '~',
+  '*',
+  '**',
+  ';',
+  '.',
+  '🚀',
+  '\uFEFF',
+  '#!',
+  'é',
+  'role:',
+  "'r'",
+  '"a ${b} c"',
+  "sh '''x'''",
+  'import',
+  'package',
+  '_',
 ];
 
 /** Freezes every object reachable from `o` (a later write to any of them throws: modules are strict). */

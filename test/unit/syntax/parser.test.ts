@@ -27,7 +27,8 @@ function expr(text: string): import('../../../src/core/syntax/ast').Expression {
 
 function namedArgs(call: CallExpression): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const a of call.args) if (a.type === 'NamedArg') out[a.name] = a.value.type === 'String' ? a.value.value : a.value.type;
+  for (const a of call.args)
+    if (a.type === 'NamedArg') out[a.name] = a.value.type === 'String' ? a.value.value : a.value.type;
   return out;
 }
 
@@ -55,7 +56,7 @@ describe('syntax/parser: calls', () => {
   });
 
   it('parses error, input and echo with GStrings as commands', () => {
-    const text = 'error \'boom\'\ninput message: \'m\', ok: \'y\'\necho "a $b"';
+    const text = "error 'boom'\ninput message: 'm', ok: 'y'\necho \"a $b\"";
     assert.deepEqual(callNames(parseClean(text)), ['error', 'input', 'echo']);
   });
 
@@ -63,7 +64,10 @@ describe('syntax/parser: calls', () => {
     const text = "foo(1, a: 'x', 'y', b: [1, 2])";
     const call = expr(text) as CallExpression;
     assert.equal(call.parenthesized, true);
-    assert.deepEqual(call.args.map((a) => a.type), ['Number', 'NamedArg', 'String', 'NamedArg']);
+    assert.deepEqual(
+      call.args.map((a) => a.type),
+      ['Number', 'NamedArg', 'String', 'NamedArg'],
+    );
     assert.equal(src(text, call), text);
   });
 
@@ -81,11 +85,12 @@ describe('syntax/parser: calls', () => {
   });
 
   it('parses method calls on objects, safe navigation, spread and chains across lines', () => {
-    const text = "docker.image('x').inside('-u root') { sh 'y' }\nfoo?.bar()\nlist*.name\nsh(script: 'x', returnStdout: true)\n    .trim()\n    ?.split(',')";
+    const text =
+      "docker.image('x').inside('-u root') { sh 'y' }\nfoo?.bar()\nlist*.name\nsh(script: 'x', returnStdout: true)\n    .trim()\n    ?.split(',')";
     const program = parseClean(text);
     assert.equal(program.body.length, 4);
     const last = (program.body[3] as ExpressionStatement).expression as CallExpression;
-    assert.equal(((last.callee as PropertyAccess).property), 'split');
+    assert.equal((last.callee as PropertyAccess).property, 'split');
     assert.equal((last.callee as PropertyAccess).safe, true);
     const spread = (program.body[2] as ExpressionStatement).expression as PropertyAccess;
     assert.equal(spread.spread, true);
@@ -106,9 +111,13 @@ describe('syntax/parser: calls', () => {
   });
 
   it('keeps the built-in closure param forms', () => {
-    const text = 'a.each { k, v -> echo k }\nb.with { -> 1 }\nc.collect { String s, int n = 2 -> s * n }\nd.each { it }';
+    const text =
+      'a.each { k, v -> echo k }\nb.with { -> 1 }\nc.collect { String s, int n = 2 -> s * n }\nd.each { it }';
     const closures = nodes(parseClean(text), (n) => n.type === 'Closure') as Closure[];
-    assert.deepEqual(closures.map((c) => c.params.map((p) => p.name)), [['k', 'v'], [], ['s', 'n'], []]);
+    assert.deepEqual(
+      closures.map((c) => c.params.map((p) => p.name)),
+      [['k', 'v'], [], ['s', 'n'], []],
+    );
     assert.equal(closures[2].params[0].typeName, 'String');
     assert.equal(closures[2].params[1].defaultValue?.type, 'Number');
     assert.equal(src(text, closures[0].params[1]), 'v');
@@ -122,7 +131,19 @@ describe('syntax/parser: calls', () => {
   stages { stage('a') { steps { sh 'make' } } }
 }`;
     const program = parseClean(text);
-    assert.deepEqual(callNames(program), ['pipeline', 'agent', 'label', 'environment', 'credentials', 'parameters', 'string', 'stages', 'stage', 'steps', 'sh']);
+    assert.deepEqual(callNames(program), [
+      'pipeline',
+      'agent',
+      'label',
+      'environment',
+      'credentials',
+      'parameters',
+      'string',
+      'stages',
+      'stage',
+      'steps',
+      'sh',
+    ]);
     const assign = nodes(program, (n) => n.type === 'Assign')[0] as AssignExpression;
     assert.equal(src(text, assign), "X = credentials('id')");
     assert.deepEqual(namedArgs(calls(program, 'string')[0]), { name: 'ACCT', defaultValue: '123' });
@@ -137,7 +158,13 @@ describe('syntax/parser: calls', () => {
   });
 
   it('parses the seed pipelines without errors', () => {
-    for (const name of ['seed-000-external-id.groovy', 'seed-001-mfa-users.groovy', 'seed-002-vault.groovy', 'seed-003-ecs-agents.groovy', 'declarative-large.groovy']) {
+    for (const name of [
+      'seed-000-external-id.groovy',
+      'seed-001-mfa-users.groovy',
+      'seed-002-vault.groovy',
+      'seed-003-ecs-agents.groovy',
+      'declarative-large.groovy',
+    ]) {
       const text = fixture(name);
       const result = parse(text);
       assert.deepEqual(result.errors, [], name);
@@ -145,7 +172,13 @@ describe('syntax/parser: calls', () => {
     }
     const seed0 = fixture('seed-000-external-id.groovy');
     const withAws = calls(parse(seed0).program, 'withAWS')[0];
-    assert.deepEqual(Object.keys(namedArgs(withAws)), ['role', 'roleAccount', 'externalId', 'duration', 'roleSessionName']);
+    assert.deepEqual(Object.keys(namedArgs(withAws)), [
+      'role',
+      'roleAccount',
+      'externalId',
+      'duration',
+      'roleSessionName',
+    ]);
     assert.equal(withAws.closures.length, 1, 'closure on the next line');
     assert.deepEqual(callNames(withAws.closures[0]), ['sh', 's3Upload', 's3Download', 'sh']);
   });
@@ -169,13 +202,16 @@ describe('syntax/parser: strings', () => {
     const text = '"a $b.c.d ${e + f} g"';
     const s = expr(text) as StringLiteral;
     assert.equal(s.interpolated, true);
-    assert.deepEqual(s.parts.map((p) => [p.type, src(text, p)]), [
-      ['Text', 'a '],
-      ['Interpolation', '$b.c.d'],
-      ['Text', ' '],
-      ['Interpolation', '${e + f}'],
-      ['Text', ' g'],
-    ]);
+    assert.deepEqual(
+      s.parts.map((p) => [p.type, src(text, p)]),
+      [
+        ['Text', 'a '],
+        ['Interpolation', '$b.c.d'],
+        ['Text', ' '],
+        ['Interpolation', '${e + f}'],
+        ['Text', ' g'],
+      ],
+    );
     const path = (s.parts[1] as InterpolationPart).expression as PropertyAccess;
     assert.equal(path.property, 'd');
     assert.equal(src(text, path), 'b.c.d');
@@ -186,7 +222,10 @@ describe('syntax/parser: strings', () => {
   it('keeps a trailing dot and method parens out of a $name interpolation', () => {
     const text = '"$a.b. and $c()"';
     const s = expr(text) as StringLiteral;
-    assert.deepEqual(s.parts.map((p) => src(text, p)), ['$a.b', '. and ', '$c', '()']);
+    assert.deepEqual(
+      s.parts.map((p) => src(text, p)),
+      ['$a.b', '. and ', '$c', '()'],
+    );
   });
 
   it('parses ${} with nested braces, closures and strings', () => {
@@ -223,9 +262,12 @@ describe('syntax/parser: strings', () => {
   });
 
   it('parses single, triple, slashy and dollar-slashy strings with their quote kinds', () => {
-    const text = "a = ['x', '''y''', \"z\", \"\"\"w\"\"\", /r\\d+/, $/p $v/$]";
+    const text = 'a = [\'x\', \'\'\'y\'\'\', "z", """w""", /r\\d+/, $/p $v/$]';
     const list = (expr(text) as AssignExpression).value as ListLiteral;
-    assert.deepEqual(list.elements.map((e) => (e as StringLiteral).quote), ["'", "'''", '"', '"""', '/', '$/']);
+    assert.deepEqual(
+      list.elements.map((e) => (e as StringLiteral).quote),
+      ["'", "'''", '"', '"""', '/', '$/'],
+    );
     assert.equal((list.elements[4] as StringLiteral).value, 'r\\d+');
     assert.equal((list.elements[5] as StringLiteral).interpolated, true);
   });
@@ -237,7 +279,10 @@ describe('syntax/parser: strings', () => {
     assert.equal(a.init!.type, 'Binary');
     assert.equal((b.init as StringLiteral).quote, '/');
     const slashy = strings(program);
-    assert.deepEqual(slashy.map((s) => s.value), ['x', '^a.*$']);
+    assert.deepEqual(
+      slashy.map((s) => s.value),
+      ['x', '^a.*$'],
+    );
     assert.equal(nodes(program, (n) => n.type === 'Binary' && (n as BinaryExpression).operator === '/').length, 3);
   });
 
@@ -259,7 +304,7 @@ describe('syntax/parser: positions', () => {
     assert.equal(src(text, sh), "sh '🚀 deploy'");
     assert.equal(sh.start, text.indexOf('sh'));
     const aws = calls(program, 'withAWS')[0];
-    assert.equal(src(text, aws), "withAWS(role: 'r') {\r\n\t\techo \"é ${x}\"\r\n\t}");
+    assert.equal(src(text, aws), 'withAWS(role: \'r\') {\r\n\t\techo "é ${x}"\r\n\t}');
     const echo = calls(program, 'echo')[0];
     const interp = (echo.args[0] as StringLiteral).parts[1];
     assert.equal(src(text, interp), '${x}');

@@ -8,12 +8,19 @@ function parseChecked(text: string): void {
   assertSpansSane(parse(text), text);
 }
 
-
 const soup = fc.array(fc.constantFrom(...pieces), { maxLength: 60 }).map((parts) => parts.join(''));
 
-const fixtures = ['seed-000-external-id.groovy', 'seed-001-mfa-users.groovy', 'seed-002-vault.groovy', 'seed-003-ecs-agents.groovy', 'seed-004-session-token.groovy', 'declarative-large.groovy'].map(fixture);
+const fixtures = [
+  'seed-000-external-id.groovy',
+  'seed-001-mfa-users.groovy',
+  'seed-002-vault.groovy',
+  'seed-003-ecs-agents.groovy',
+  'seed-004-session-token.groovy',
+  'declarative-large.groovy',
+].map(fixture);
 
-type Mutation = { kind: 'delete' | 'duplicate'; a: number; b: number; at: number } | { kind: 'insert'; at: number; text: string };
+type Mutation =
+  { kind: 'delete' | 'duplicate'; a: number; b: number; at: number } | { kind: 'insert'; at: number; text: string };
 
 const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   fc.record({ kind: fc.constant('delete' as const), a: fc.nat(), b: fc.nat({ max: 400 }), at: fc.nat() }),
@@ -47,9 +54,13 @@ describe('syntax/parser: properties', () => {
 
   it('never throws on random mutations of real pipelines', () => {
     fc.assert(
-      fc.property(fc.nat({ max: fixtures.length - 1 }), fc.array(mutation, { minLength: 1, maxLength: 4 }), (which, mutations) => {
-        parseChecked(mutate(fixtures[which], mutations));
-      }),
+      fc.property(
+        fc.nat({ max: fixtures.length - 1 }),
+        fc.array(mutation, { minLength: 1, maxLength: 4 }),
+        (which, mutations) => {
+          parseChecked(mutate(fixtures[which], mutations));
+        },
+      ),
       { numRuns: 250 },
     );
   });

@@ -24,7 +24,7 @@ describe('syntax/parser: error recovery', () => {
     ['missing operand', 'x = (1 + )\n'],
     ['stray keyword', 'else\n'],
     ['stray )', ')\n'],
-    ['half-typed call', "foo(a: 1, b: \n"],
+    ['half-typed call', 'foo(a: 1, b: \n'],
   ];
   for (const [label, damage] of damages) {
     it(`keeps calls around ${label}`, () => {
@@ -48,9 +48,12 @@ describe('syntax/parser: error recovery', () => {
   });
 
   it('ends an unterminated GString interpolation at the end of its line', () => {
-    const text = 'echo "x ${a\nsh \'next\'';
+    const text = "echo \"x ${a\nsh 'next'";
     const result = damaged(text);
-    assert.deepEqual(calls(result.program, 'sh').map((c) => src(text, c)), ["sh 'next'"]);
+    assert.deepEqual(
+      calls(result.program, 'sh').map((c) => src(text, c)),
+      ["sh 'next'"],
+    );
   });
 
   it('runs an unterminated triple-quoted string to EOF', () => {
@@ -81,7 +84,10 @@ describe('syntax/parser: error recovery', () => {
     const node = calls(result.program, 'node')[0];
     assert.equal(src(text, node), text, 'node still closes at the end');
     const stages = calls(result.program, 'stage');
-    assert.deepEqual(stages.map((s) => src(text, s).split('\n')[0]), ["stage('a') {", "stage('b') {"]);
+    assert.deepEqual(
+      stages.map((s) => src(text, s).split('\n')[0]),
+      ["stage('a') {", "stage('b') {"],
+    );
     // stage b is a sibling of stage a, not nested in it.
     const nodeBody = node.closures[0].body.map((s) => src(text, s).split('\n')[0]);
     assert.deepEqual(nodeBody, ["stage('a') {", "stage('b') {"]);
@@ -99,7 +105,10 @@ describe('syntax/parser: error recovery', () => {
   it('survives a stray {', () => {
     const text = "node {\n    stage('a') {\n        {\n        sh 'x'\n    }\n    stage('b') { sh 'y' }\n}";
     const result = damaged(text);
-    assert.deepEqual(calls(result.program, 'stage').map((s) => src(text, s).split('\n')[0]), ["stage('a') {", "stage('b') { sh 'y' }"]);
+    assert.deepEqual(
+      calls(result.program, 'stage').map((s) => src(text, s).split('\n')[0]),
+      ["stage('a') {", "stage('b') { sh 'y' }"],
+    );
     assert.equal(calls(result.program, 'sh').length, 2);
   });
 
@@ -132,7 +141,10 @@ describe('syntax/parser: error recovery', () => {
     const text = "withAWS(role: 'r' region: 'x', %, duration: 5) { sh 'y' }";
     const result = damaged(text);
     const aws = calls(result.program, 'withAWS')[0];
-    assert.deepEqual(aws.args.map((a) => (a.type === 'NamedArg' ? a.name : a.type)), ['role', 'region', 'duration']);
+    assert.deepEqual(
+      aws.args.map((a) => (a.type === 'NamedArg' ? a.name : a.type)),
+      ['role', 'region', 'duration'],
+    );
     assert.equal(aws.closures.length, 1);
   });
 
@@ -157,7 +169,10 @@ describe('syntax/parser: error recovery', () => {
     const text = fixture('declarative-large.groovy');
     const lines = text.split('\n');
     for (let i = 0; i < lines.length; i++) {
-      const copy = lines.slice(0, i).concat(lines.slice(i + 1)).join('\n');
+      const copy = lines
+        .slice(0, i)
+        .concat(lines.slice(i + 1))
+        .join('\n');
       const result = parse(copy);
       assertSpansSane(result, copy);
       // Calls on lines other than the deleted one: the withAWS call survives unless its own lines go.
@@ -171,11 +186,18 @@ describe('syntax/parser: error recovery', () => {
 
 describe('syntax/parser: limits', () => {
   it('does not throw on 50,000 nested parentheses, brackets or braces', () => {
-    for (const [open, close] of [['(', ')'], ['[', ']'], ['{', '}']]) {
+    for (const [open, close] of [
+      ['(', ')'],
+      ['[', ']'],
+      ['{', '}'],
+    ]) {
       const text = `sh 'a'\nx = ${open.repeat(50_000)}1${close.repeat(50_000)}\nsh 'b'`;
       const result = parse(text);
       assertSpansSane(result, text);
-      assert.ok(result.errors.some((e) => e.message === 'Nesting too deep'), open);
+      assert.ok(
+        result.errors.some((e) => e.message === 'Nesting too deep'),
+        open,
+      );
       assert.equal(calls(result.program, 'sh').length, 2, `calls around ${open}`);
     }
   });

@@ -13,10 +13,21 @@ import { deepFreeze, fixture, PIECES } from './helpers';
 // The property tests' shared vocabulary (helpers.ts) plus whole lines of pipeline code.
 const pieces = [
   ...PIECES,
-  "\n    sh 'make'\n", '\n    withAWS(role: "r") {\n      sh "x"\n    }\n', '{ it -> it }', 'x ->', '"${ {-> 1} }"', '"""${ {-> 1} }"""', 'abc', "'", ' ',
+  "\n    sh 'make'\n",
+  '\n    withAWS(role: "r") {\n      sh "x"\n    }\n',
+  '{ it -> it }',
+  'x ->',
+  '"${ {-> 1} }"',
+  '"""${ {-> 1} }"""',
+  'abc',
+  "'",
+  ' ',
 ];
 
-type Edit = { kind: 'insert'; at: number; text: string } | { kind: 'delete'; at: number; length: number } | { kind: 'replace'; at: number; length: number; text: string };
+type Edit =
+  | { kind: 'insert'; at: number; text: string }
+  | { kind: 'delete'; at: number; length: number }
+  | { kind: 'replace'; at: number; length: number; text: string };
 
 const snippet = fc.oneof(
   fc.constantFrom(...pieces),
@@ -26,12 +37,36 @@ const snippet = fc.oneof(
 
 const edit: fc.Arbitrary<Edit> = fc.oneof(
   { weight: 4, arbitrary: fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), text: snippet }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('delete' as const), at: fc.nat(), length: fc.nat({ max: 40 }) }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('delete' as const), at: fc.nat(), length: fc.nat({ max: 400 }) }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('replace' as const), at: fc.nat(), length: fc.nat({ max: 20 }), text: snippet }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({ kind: fc.constant('delete' as const), at: fc.nat(), length: fc.nat({ max: 40 }) }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({ kind: fc.constant('delete' as const), at: fc.nat(), length: fc.nat({ max: 400 }) }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('replace' as const),
+      at: fc.nat(),
+      length: fc.nat({ max: 20 }),
+      text: snippet,
+    }),
+  },
   // Blanks (the common keystrokes: Enter, indentation), letters (typing), short deletions.
-  { weight: 3, arbitrary: fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), text: fc.constantFrom(' ', '\n', '\t', '\r\n', '\n    ', '  ', '\r', 'a', 'Z', '1', '-') }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('delete' as const), at: fc.nat(), length: fc.nat({ max: 2 }) }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      kind: fc.constant('insert' as const),
+      at: fc.nat(),
+      text: fc.constantFrom(' ', '\n', '\t', '\r\n', '\n    ', '  ', '\r', 'a', 'Z', '1', '-'),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({ kind: fc.constant('delete' as const), at: fc.nat(), length: fc.nat({ max: 2 }) }),
+  },
 );
 
 /** Applies an edit; returns the new text and the change in old-text coordinates. */
@@ -39,7 +74,10 @@ function applyEdit(text: string, e: Edit): { text: string; change: { start: numb
   const at = e.at % (text.length + 1);
   const length = e.kind === 'insert' ? 0 : Math.min(e.length, text.length - at);
   const inserted = e.kind === 'delete' ? '' : e.text;
-  return { text: text.slice(0, at) + inserted + text.slice(at + length), change: { start: at, oldEnd: at + length, newEnd: at + inserted.length } };
+  return {
+    text: text.slice(0, at) + inserted + text.slice(at + length),
+    change: { start: at, oldEnd: at + length, newEnd: at + inserted.length },
+  };
 }
 
 /** The result equals a full parse of its text. */
@@ -76,8 +114,17 @@ describe('syntax/reparse: identical to a full parse after random edit sequences,
   const reasons = new Map<string, number>();
 
   before(async () => {
-    for (const name of ['seed-000-external-id.groovy', 'seed-001-mfa-users.groovy', 'seed-002-vault.groovy', 'seed-003-ecs-agents.groovy', 'seed-004-session-token.groovy', 'declarative-large.groovy']) texts.push(fixture(name));
-    for (const name of exampleFiles) texts.push(readFileSync(join(__dirname, '..', '..', '..', 'examples', name), 'utf8'));
+    for (const name of [
+      'seed-000-external-id.groovy',
+      'seed-001-mfa-users.groovy',
+      'seed-002-vault.groovy',
+      'seed-003-ecs-agents.groovy',
+      'seed-004-session-token.groovy',
+      'declarative-large.groovy',
+    ])
+      texts.push(fixture(name));
+    for (const name of exampleFiles)
+      texts.push(readFileSync(join(__dirname, '..', '..', '..', 'examples', name), 'utf8'));
     const gen: any = await import(join(__dirname, '..', '..', '..', 'bench', 'generate.mjs'));
     texts.push(gen.generateJenkinsfile(400));
     texts.push(fixture('seed-002-vault.groovy').replace(/\n/g, '\r\n'));
@@ -85,7 +132,9 @@ describe('syntax/reparse: identical to a full parse after random edit sequences,
 
   after(() => {
     // Visible in the spec output so a regression to "always full" is noticed.
-    console.log(`      ${stats.steps} edits checked: ${stats.token} one token, ${stats.block} one block, ${stats.none} no change, ${stats.full} full parses (${[...reasons].map(([why, n]) => `${why}: ${n}`).join(', ')})`);
+    console.log(
+      `      ${stats.steps} edits checked: ${stats.token} one token, ${stats.block} one block, ${stats.none} no change, ${stats.full} full parses (${[...reasons].map(([why, n]) => `${why}: ${n}`).join(', ')})`,
+    );
   });
 
   function run(which: number, edits: Edit[], withChange: boolean): void {
@@ -96,7 +145,8 @@ describe('syntax/reparse: identical to a full parse after random edit sequences,
       const updated = reparse(p, next.text, withChange ? next.change : undefined);
       stats.steps++;
       stats[updated.reparsed.kind]++;
-      if (updated.reparsed.kind === 'full') reasons.set(updated.reparsed.why, (reasons.get(updated.reparsed.why) ?? 0) + 1);
+      if (updated.reparsed.kind === 'full')
+        reasons.set(updated.reparsed.why, (reasons.get(updated.reparsed.why) ?? 0) + 1);
       assertSameAsFull(updated, next.text, `text ${which % texts.length}, edit ${i} ${JSON.stringify(edits[i])}`);
       p = deepFreeze(updated);
       text = next.text;
@@ -112,7 +162,9 @@ describe('syntax/reparse: identical to a full parse after random edit sequences,
 
   it('with the change computed from the texts', () => {
     fc.assert(
-      fc.property(fc.nat(), fc.array(edit, { minLength: 1, maxLength: 12 }), (which, edits) => run(which, edits, false)),
+      fc.property(fc.nat(), fc.array(edit, { minLength: 1, maxLength: 12 }), (which, edits) =>
+        run(which, edits, false),
+      ),
       { numRuns: 120 * scale, seed: 4242 + seedOffset },
     );
   });

@@ -16,13 +16,20 @@ function assertSameAsFull(p: ParseResult): void {
 /** Replaces `length` chars at `at` with `inserted` (change given unless `withChange` is false), checks the result. */
 function edit(p: ParseResult, at: number, length: number, inserted: string, withChange = true): ReparseResult {
   const text = p.text.slice(0, at) + inserted + p.text.slice(at + length);
-  const updated = reparse(deepFreeze(p), text, withChange ? { start: at, oldEnd: at + length, newEnd: at + inserted.length } : undefined);
+  const updated = reparse(
+    deepFreeze(p),
+    text,
+    withChange ? { start: at, oldEnd: at + length, newEnd: at + inserted.length } : undefined,
+  );
   assert.equal(updated.text, text);
   assertSameAsFull(updated);
   return updated;
 }
 
-function assertLocal(p: ReparseResult, kind: 'block' | 'token' = 'block'): { oldStart: number; oldEnd: number; newStart: number; newEnd: number } {
+function assertLocal(
+  p: ReparseResult,
+  kind: 'block' | 'token' = 'block',
+): { oldStart: number; oldEnd: number; newStart: number; newEnd: number } {
   assert.equal(p.reparsed.kind, kind, `reparsed: ${JSON.stringify(p.reparsed)}`);
   return p.reparsed as { kind: 'block'; oldStart: number; oldEnd: number; newStart: number; newEnd: number };
 }
@@ -82,7 +89,10 @@ describe('syntax/reparse', () => {
     const at = text.indexOf('steps {', text.length / 2) + 'steps {'.length;
     const u = edit(p, at, 0, "\n                sh 'more'");
     const region = assertLocal(u);
-    assert.ok(region.oldEnd - region.oldStart < text.length / 20, `re-parsed ${region.oldEnd - region.oldStart} of ${text.length} chars`);
+    assert.ok(
+      region.oldEnd - region.oldStart < text.length / 20,
+      `re-parsed ${region.oldEnd - region.oldStart} of ${text.length} chars`,
+    );
   });
 
   it('an edit inside a closure inside a GString ${} re-parses around the string (its value holds that source)', () => {
@@ -182,7 +192,10 @@ describe('syntax/reparse', () => {
     const text = "x = (1 +\nfoo(a, {\n    sh 'x'\n}\nnode {\n    stage('a') {\n        echo 'b'\n    }\n}\nz = )\n";
     let p: ParseResult = parse(text);
     assert.ok(p.errors.length >= 2);
-    for (const [needle, typed] of [["sh 'x'", ')'], ["echo 'b'", 'withAWS(']] as const) {
+    for (const [needle, typed] of [
+      ["sh 'x'", ')'],
+      ["echo 'b'", 'withAWS('],
+    ] as const) {
       const u = edit(p, p.text.indexOf(needle) + needle.length, 0, typed);
       assert.notEqual(u.reparsed.kind, 'full', JSON.stringify(u.reparsed));
       p = edit(u, p.text.indexOf(needle) + needle.length, typed.length, '');

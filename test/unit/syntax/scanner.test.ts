@@ -1,11 +1,19 @@
 import assert from 'node:assert/strict';
-import { Quote, StringStop, SyntaxKind as K, createScanner, isIdentifierPart, isIdentifierStart } from '../../../src/core/syntax/scanner';
+import {
+  Quote,
+  StringStop,
+  SyntaxKind as K,
+  createScanner,
+  isIdentifierPart,
+  isIdentifierStart,
+} from '../../../src/core/syntax/scanner';
 
 /** All tokens of `text` as [kind, source text] (strings scanned as single chunks only). */
 function tokens(text: string): Array<[K, string]> {
   const scanner = createScanner(text);
   const out: Array<[K, string]> = [];
-  for (let kind = scanner.scan(); kind !== K.EOF; kind = scanner.scan()) out.push([kind, text.slice(scanner.getTokenStart(), scanner.getTokenEnd())]);
+  for (let kind = scanner.scan(); kind !== K.EOF; kind = scanner.scan())
+    out.push([kind, text.slice(scanner.getTokenStart(), scanner.getTokenEnd())]);
   return out;
 }
 
@@ -25,13 +33,42 @@ describe('syntax/scanner', () => {
 
   it('scans every Groovy operator form', () => {
     const cases: Array<[string, K]> = [
-      ['?.', K.SafeDot], ['?:', K.Elvis], ['*.', K.SpreadDot], ['.&', K.MethodPointer], ['.@', K.FieldAccess],
-      ['->', K.Arrow], ['..', K.Range], ['..<', K.RangeExclusive], ['...', K.Ellipsis], ['<=>', K.Spaceship],
-      ['=~', K.RegexFind], ['==~', K.RegexMatch], ['**', K.Power], ['**=', K.PowerAssign], ['===', K.Identical],
-      ['!==', K.NotIdentical], ['!=', K.NotEq], ['==', K.EqEq], ['<=', K.Le], ['<<', K.LtLt], ['<<=', K.LtLtAssign],
-      ['&&', K.AmpAmp], ['||', K.BarBar], ['++', K.PlusPlus], ['--', K.MinusMinus], ['+=', K.PlusAssign],
-      ['-=', K.MinusAssign], ['*=', K.StarAssign], ['%=', K.PercentAssign], ['&=', K.AmpAssign], ['|=', K.BarAssign],
-      ['^=', K.CaretAssign], ['?=', K.ElvisAssign], ['::', K.ColonColon], ['@', K.At], ['~', K.Tilde],
+      ['?.', K.SafeDot],
+      ['?:', K.Elvis],
+      ['*.', K.SpreadDot],
+      ['.&', K.MethodPointer],
+      ['.@', K.FieldAccess],
+      ['->', K.Arrow],
+      ['..', K.Range],
+      ['..<', K.RangeExclusive],
+      ['...', K.Ellipsis],
+      ['<=>', K.Spaceship],
+      ['=~', K.RegexFind],
+      ['==~', K.RegexMatch],
+      ['**', K.Power],
+      ['**=', K.PowerAssign],
+      ['===', K.Identical],
+      ['!==', K.NotIdentical],
+      ['!=', K.NotEq],
+      ['==', K.EqEq],
+      ['<=', K.Le],
+      ['<<', K.LtLt],
+      ['<<=', K.LtLtAssign],
+      ['&&', K.AmpAmp],
+      ['||', K.BarBar],
+      ['++', K.PlusPlus],
+      ['--', K.MinusMinus],
+      ['+=', K.PlusAssign],
+      ['-=', K.MinusAssign],
+      ['*=', K.StarAssign],
+      ['%=', K.PercentAssign],
+      ['&=', K.AmpAssign],
+      ['|=', K.BarAssign],
+      ['^=', K.CaretAssign],
+      ['?=', K.ElvisAssign],
+      ['::', K.ColonColon],
+      ['@', K.At],
+      ['~', K.Tilde],
     ];
     for (const [op, kind] of cases) assert.deepEqual(tokens(`a ${op} b`)[1], [kind, op], op);
   });
@@ -43,7 +80,13 @@ describe('syntax/scanner', () => {
     assert.equal(s.scan(), K.Gt);
     assert.equal(s.reScanGreater(), K.GtGtGt);
     assert.equal(s.getTokenEnd(), 5);
-    for (const [op, kind] of [['>=', K.Ge], ['>>', K.GtGt], ['>>=', K.GtGtAssign], ['>>>=', K.GtGtGtAssign], ['>', K.Gt]] as const) {
+    for (const [op, kind] of [
+      ['>=', K.Ge],
+      ['>>', K.GtGt],
+      ['>>=', K.GtGtAssign],
+      ['>>>=', K.GtGtGtAssign],
+      ['>', K.Gt],
+    ] as const) {
       const sc = createScanner(`x ${op} y`);
       sc.scan();
       sc.scan();
@@ -97,7 +140,12 @@ describe('syntax/scanner', () => {
     assert.equal(s.getTokenValue(), 'a\tbA\\c$');
     const offsets = s.getTextOffsets()!;
     assert.equal(offsets.length, 7);
-    for (const [i, ch] of [[0, 'a'], [2, 'b'], [5, 'c']] as const) assert.equal(text[offsets[i]], ch);
+    for (const [i, ch] of [
+      [0, 'a'],
+      [2, 'b'],
+      [5, 'c'],
+    ] as const)
+      assert.equal(text[offsets[i]], ch);
     assert.equal(text.slice(offsets[3], offsets[3] + 6), '\\u0041');
   });
 

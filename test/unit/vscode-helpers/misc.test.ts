@@ -1,7 +1,14 @@
 import { strict as assert } from 'node:assert';
 import { formatCountdown, renderStatus } from '../../../src/vscode/pure/status';
 import { mfaSerialFromConfig, validateMfaCode, validateMfaSerial } from '../../../src/vscode/pure/mfa';
-import { credentialKey, defaultSessionName, externalIdFingerprint, parseStoredSession, reusable, sessionKey } from '../../../src/vscode/pure/sessions';
+import {
+  credentialKey,
+  defaultSessionName,
+  externalIdFingerprint,
+  parseStoredSession,
+  reusable,
+  sessionKey,
+} from '../../../src/vscode/pure/sessions';
 import { redact, validateProfileName } from '../../../src/vscode/pure/output';
 
 describe('vscode helpers: status bar', () => {
@@ -31,7 +38,8 @@ describe('vscode helpers: MFA', () => {
     assert.notEqual(validateMfaSerial('arn:aws:iam::1:mfa/x'), null);
   });
   it('reads mfa_serial of a profile from ~/.aws/config', () => {
-    const text = '[default]\nregion = us-east-1\n[profile hub]\nmfa_serial = arn:aws:iam::111111111111:mfa/bob\n[profile other]\nmfa_serial=arn:aws:iam::1:mfa/x\n';
+    const text =
+      '[default]\nregion = us-east-1\n[profile hub]\nmfa_serial = arn:aws:iam::111111111111:mfa/bob\n[profile other]\nmfa_serial=arn:aws:iam::1:mfa/x\n';
     assert.equal(mfaSerialFromConfig(text, 'hub'), 'arn:aws:iam::111111111111:mfa/bob');
     assert.equal(mfaSerialFromConfig(text, 'default'), null);
   });
@@ -39,7 +47,13 @@ describe('vscode helpers: MFA', () => {
 
 describe('vscode helpers: sessions', () => {
   it('a session is keyed by everything that made it: role, ExternalId, source profile, endpoint, MFA device', () => {
-    const base = { roleArn: 'arn:aws:iam::222222222222:role/jenkins', externalId: 'ext-1', profile: 'hub', endpointUrl: null, mfaSerial: 'arn:aws:iam::111111111111:mfa/bob' };
+    const base = {
+      roleArn: 'arn:aws:iam::222222222222:role/jenkins',
+      externalId: 'ext-1',
+      profile: 'hub',
+      endpointUrl: null,
+      mfaSerial: 'arn:aws:iam::111111111111:mfa/bob',
+    };
     const key = sessionKey(base);
     assert.equal(sessionKey({ ...base }), key, 'the same origin finds its session');
     const variants = [
@@ -59,7 +73,13 @@ describe('vscode helpers: sessions', () => {
   });
 
   it('keys never contain the ExternalId', () => {
-    const key = sessionKey({ roleArn: 'arn:aws:iam::222222222222:role/jenkins', externalId: '7KAXZ44tHx8mKsPxZnCi2X6Yz', profile: null, endpointUrl: null, mfaSerial: null });
+    const key = sessionKey({
+      roleArn: 'arn:aws:iam::222222222222:role/jenkins',
+      externalId: '7KAXZ44tHx8mKsPxZnCi2X6Yz',
+      profile: null,
+      endpointUrl: null,
+      mfaSerial: null,
+    });
     assert.ok(!key.includes('7KAXZ44tHx8mKsPxZnCi2X6Yz'));
     assert.notEqual(externalIdFingerprint('a'), externalIdFingerprint('b'));
     assert.equal(externalIdFingerprint(null), 'none');
@@ -73,7 +93,14 @@ describe('vscode helpers: sessions', () => {
   it('parses stored sessions defensively', () => {
     assert.equal(parseStoredSession('not json'), null);
     assert.equal(parseStoredSession('{"accessKeyId":1}'), null);
-    const s = parseStoredSession(JSON.stringify({ accessKeyId: 'ASIA', secretAccessKey: 's', sessionToken: 't', expiration: '2026-01-01T00:00:00Z' }));
+    const s = parseStoredSession(
+      JSON.stringify({
+        accessKeyId: 'ASIA',
+        secretAccessKey: 's',
+        sessionToken: 't',
+        expiration: '2026-01-01T00:00:00Z',
+      }),
+    );
     assert.equal(s?.accessKeyId, 'ASIA');
   });
   it('defaults session names like the pipeline', () => {
@@ -89,7 +116,9 @@ describe('vscode helpers: outputs', () => {
     assert.notEqual(validateProfileName('bad name]'), null);
   });
   it('redacts keys, tokens and registered secrets', () => {
-    const msg = redact('key ASIAEXAMPLEEXAMPLE12 secret wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY ext 7KAXZ44tHx8', ['7KAXZ44tHx8']);
+    const msg = redact('key ASIAEXAMPLEEXAMPLE12 secret wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY ext 7KAXZ44tHx8', [
+      '7KAXZ44tHx8',
+    ]);
     assert.ok(!msg.includes('EXAMPLEEXAMPLE12'));
     assert.ok(!msg.includes('wJalrXUtnFEMI'));
     assert.ok(!msg.includes('7KAXZ44tHx8'));

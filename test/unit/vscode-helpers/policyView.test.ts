@@ -4,7 +4,13 @@ import { describeStatement, findStatement, policyView, statementsOf } from '../.
 const policy = JSON.stringify({
   Version: '2012-10-17',
   Statement: [
-    { Sid: 'Hub', Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111111111111:root' }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'sts:ExternalId': 'secret-ish' } } },
+    {
+      Sid: 'Hub',
+      Effect: 'Allow',
+      Principal: { AWS: 'arn:aws:iam::111111111111:root' },
+      Action: 'sts:AssumeRole',
+      Condition: { StringEquals: { 'sts:ExternalId': 'secret-ish' } },
+    },
     { Effect: 'Allow', Principal: { Service: ['ec2.amazonaws.com'] }, Action: 'sts:AssumeRole' },
   ],
 });
@@ -21,7 +27,9 @@ describe('vscode helpers: trust policy view', () => {
     }
   });
   it('handles a single statement object', () => {
-    const view = policyView('{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":"*","Action":"sts:AssumeRole"}}');
+    const view = policyView(
+      '{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":"*","Action":"sts:AssumeRole"}}',
+    );
     assert.equal(view.statements.length, 1);
     assert.deepEqual(JSON.parse(view.text.slice(view.statements[0].start, view.statements[0].end)).Principal, '*');
   });

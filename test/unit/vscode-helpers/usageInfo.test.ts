@@ -5,13 +5,42 @@ import { allowingStatement, decide, findingsOf, hoverMarkdown } from '../../../s
 
 function usage(over: Partial<Usage> = {}): Usage {
   return {
-    file: '/w/Jenkinsfile', kind: 'withAWS', range: { start: 100, end: 300 }, anchor: { start: 100, end: 107 },
-    role: 'jenkins', roleAccount: '222222222222', roleArn: 'arn:aws:iam::222222222222:role/jenkins',
-    externalId: { present: true, resolved: { value: 'super-secret-value', raw: '"$external_id"', secret: true, origin: { source: 'credential', reference: 'ExternalId', description: "credential 'ExternalId' (line 9)" } } },
-    duration: 900, durationDefaulted: false, roleSessionName: 'jenkins-session', mfa: false, mfaSerial: null, region: null,
-    caller: 'arn:aws:iam::111111111111:role/jenkins-slave', callerOrigin: 'controller (.rolecall.json callers.controller)',
-    agentLabel: null, credentialsId: null, args: {}, origins: { roleAccount: { source: 'parameter', reference: 'role_account', description: 'parameter role_account from .rolecall.json' } },
-    unresolved: [], secrets: [],
+    file: '/w/Jenkinsfile',
+    kind: 'withAWS',
+    range: { start: 100, end: 300 },
+    anchor: { start: 100, end: 107 },
+    role: 'jenkins',
+    roleAccount: '222222222222',
+    roleArn: 'arn:aws:iam::222222222222:role/jenkins',
+    externalId: {
+      present: true,
+      resolved: {
+        value: 'super-secret-value',
+        raw: '"$external_id"',
+        secret: true,
+        origin: { source: 'credential', reference: 'ExternalId', description: "credential 'ExternalId' (line 9)" },
+      },
+    },
+    duration: 900,
+    durationDefaulted: false,
+    roleSessionName: 'jenkins-session',
+    mfa: false,
+    mfaSerial: null,
+    region: null,
+    caller: 'arn:aws:iam::111111111111:role/jenkins-slave',
+    callerOrigin: 'controller (.rolecall.json callers.controller)',
+    agentLabel: null,
+    credentialsId: null,
+    args: {},
+    origins: {
+      roleAccount: {
+        source: 'parameter',
+        reference: 'role_account',
+        description: 'parameter role_account from .rolecall.json',
+      },
+    },
+    unresolved: [],
+    secrets: [],
     ...over,
   };
 }
@@ -35,8 +64,14 @@ describe('vscode helpers: usage info', () => {
   });
   it('hover shows ARN, caller, decision and origins but never a secret value', () => {
     const u = usage();
-    const deny = finding('external-id-mismatch', u.file, { start: 150, end: 160 }, 'no statement accepts it', { related: [{ message: 'm', roleArn: u.roleArn!, statement: 'Hub' }] });
-    const md = hoverMarkdown(u, [deny], { iamCovered: true, maxSessionDuration: 3600, statementLink: 'rolecall-trust:/x' });
+    const deny = finding('external-id-mismatch', u.file, { start: 150, end: 160 }, 'no statement accepts it', {
+      related: [{ message: 'm', roleArn: u.roleArn!, statement: 'Hub' }],
+    });
+    const md = hoverMarkdown(u, [deny], {
+      iamCovered: true,
+      maxSessionDuration: 3600,
+      statementLink: 'rolecall-trust:/x',
+    });
     assert.match(md, /arn:aws:iam::222222222222:role\/jenkins/);
     assert.match(md, /jenkins-slave/);
     assert.match(md, /Decision:\*\* \$\(error\) deny/);
@@ -52,16 +87,42 @@ describe('vscode helpers: usage info', () => {
   });
   it('finds the trust statement that allows the caller', () => {
     const origin = { kind: 'snapshot' as const };
-    const trust = JSON.stringify({ Version: '2012-10-17', Statement: [
-      { Sid: 'Other', Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' },
-      { Sid: 'Hub', Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111111111111:role/jenkins-slave' }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'sts:ExternalId': 'super-secret-value' } } },
-    ] });
+    const trust = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [
+        { Sid: 'Other', Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' },
+        {
+          Sid: 'Hub',
+          Effect: 'Allow',
+          Principal: { AWS: 'arn:aws:iam::111111111111:role/jenkins-slave' },
+          Action: 'sts:AssumeRole',
+          Condition: { StringEquals: { 'sts:ExternalId': 'super-secret-value' } },
+        },
+      ],
+    });
     const role: RoleRecord = {
-      arn: 'arn:aws:iam::222222222222:role/jenkins', accountId: '222222222222', roleName: 'jenkins', path: '/',
-      trustPolicy: { name: 'trust', text: trust, origin }, maxSessionDuration: 3600, identityPolicies: [], tags: {}, origin,
+      arn: 'arn:aws:iam::222222222222:role/jenkins',
+      accountId: '222222222222',
+      roleName: 'jenkins',
+      path: '/',
+      trustPolicy: { name: 'trust', text: trust, origin },
+      maxSessionDuration: 3600,
+      identityPolicies: [],
+      tags: {},
+      origin,
     };
     assert.equal(allowingStatement(role, usage()), 'Hub');
-    const wrong = usage({ externalId: { present: true, resolved: { value: 'other', raw: null, secret: true, origin: { source: 'credential', reference: 'x', description: 'x' } } } });
+    const wrong = usage({
+      externalId: {
+        present: true,
+        resolved: {
+          value: 'other',
+          raw: null,
+          secret: true,
+          origin: { source: 'credential', reference: 'x', description: 'x' },
+        },
+      },
+    });
     assert.equal(allowingStatement(role, wrong), null);
     assert.equal(allowingStatement(role, usage({ caller: null })), null);
   });

@@ -18,7 +18,28 @@ type TNode =
   | { k: 'fn'; name: string; arg: TNode; loc: Loc };
 
 /** The short-form tags CloudFormation's YAML accepts, and the function each stands for. */
-const SHORT_FORMS = ['Ref', 'Condition', 'Sub', 'GetAtt', 'Join', 'If', 'Select', 'Split', 'Equals', 'Not', 'And', 'Or', 'FindInMap', 'Base64', 'Cidr', 'GetAZs', 'ImportValue', 'Transform', 'ToJsonString', 'Length'];
+const SHORT_FORMS = [
+  'Ref',
+  'Condition',
+  'Sub',
+  'GetAtt',
+  'Join',
+  'If',
+  'Select',
+  'Split',
+  'Equals',
+  'Not',
+  'And',
+  'Or',
+  'FindInMap',
+  'Base64',
+  'Cidr',
+  'GetAZs',
+  'ImportValue',
+  'Transform',
+  'ToJsonString',
+  'Length',
+];
 
 function fnName(short: string): string {
   return short === 'Ref' || short === 'Condition' ? short : `Fn::${short}`;
@@ -31,7 +52,16 @@ const CUSTOM_TAGS: Array<ScalarTag | CollectionTag> = SHORT_FORMS.flatMap((name)
   { tag: `!${name}`, collection: 'map' },
 ]);
 
-const IAM_TYPES = new Set(['AWS::IAM::Role', 'AWS::IAM::User', 'AWS::IAM::Group', 'AWS::IAM::Policy', 'AWS::IAM::ManagedPolicy', 'AWS::IAM::RolePolicy', 'AWS::IAM::UserPolicy', 'AWS::IAM::GroupPolicy']);
+const IAM_TYPES = new Set([
+  'AWS::IAM::Role',
+  'AWS::IAM::User',
+  'AWS::IAM::Group',
+  'AWS::IAM::Policy',
+  'AWS::IAM::ManagedPolicy',
+  'AWS::IAM::RolePolicy',
+  'AWS::IAM::UserPolicy',
+  'AWS::IAM::GroupPolicy',
+]);
 
 /** True when a parsed text looks like a CloudFormation template (has Resources or the format version). */
 export function looksLikeTemplate(text: string): boolean {
@@ -49,7 +79,8 @@ function fromYaml(doc: Document, node: YamlNode | null | undefined, file: string
   let out: TNode;
   if (isScalar(node)) {
     const v = node.value;
-    const value = typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' || v === null ? v : String(v);
+    const value =
+      typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' || v === null ? v : String(v);
     out = { k: 'scalar', v: value, loc };
     if (typeof value === 'string') {
       const type = node.type;
@@ -65,14 +96,19 @@ function fromYaml(doc: Document, node: YamlNode | null | undefined, file: string
       const keyNode = pair.key as YamlNode | null;
       const key = keyNode && isScalar(keyNode) ? String(keyNode.value) : '';
       const kr = keyNode?.range ?? range;
-      entries.push({ key, keyLoc: { file, start: kr[0], end: kr[1] }, value: fromYaml(doc, pair.value as YamlNode, file, seen) });
+      entries.push({
+        key,
+        keyLoc: { file, start: kr[0], end: kr[1] },
+        value: fromYaml(doc, pair.value as YamlNode, file, seen),
+      });
     }
     out = longForm({ k: 'map', entries, loc });
   } else {
     out = { k: 'scalar', v: null, loc };
   }
   const tag = node.tag;
-  if (tag && tag.startsWith('!') && SHORT_FORMS.includes(tag.slice(1))) return { k: 'fn', name: fnName(tag.slice(1)), arg: out, loc };
+  if (tag && tag.startsWith('!') && SHORT_FORMS.includes(tag.slice(1)))
+    return { k: 'fn', name: fnName(tag.slice(1)), arg: out, loc };
   return out;
 }
 
@@ -90,12 +126,25 @@ function fromJson(text: string, node: JsonNode | null, file: string): TNode {
   const loc: Loc = { file, start: node.offset, end: node.offset + node.length };
   switch (node.type) {
     case 'object':
-      return longForm({ k: 'map', entries: node.properties.map((p) => ({ key: p.key, keyLoc: { file, start: p.keyOffset, end: p.keyOffset + p.keyLength }, value: fromJson(text, p.value, file) })), loc });
+      return longForm({
+        k: 'map',
+        entries: node.properties.map((p) => ({
+          key: p.key,
+          keyLoc: { file, start: p.keyOffset, end: p.keyOffset + p.keyLength },
+          value: fromJson(text, p.value, file),
+        })),
+        loc,
+      });
     case 'array':
       return { k: 'seq', items: node.items.map((i) => fromJson(text, i, file)), loc };
     case 'string': {
       const raw = text.slice(node.offset + 1, node.offset + node.length - 1);
-      return { k: 'scalar', v: node.value, loc, ...(raw === node.value ? { segs: [{ at: 0, len: raw.length, src: node.offset + 1 }] } : {}) };
+      return {
+        k: 'scalar',
+        v: node.value,
+        loc,
+        ...(raw === node.value ? { segs: [{ at: 0, len: raw.length, src: node.offset + 1 }] } : {}),
+      };
     }
     default:
       return { k: 'scalar', v: node.value, loc };
@@ -103,14 +152,20 @@ function fromJson(text: string, node: JsonNode | null, file: string): TNode {
 }
 
 /** Parses a template's text into a positioned tree, or says why it cannot (with line and column). */
-export function parseTemplate(file: string, text: string): { root: TNode; error: null } | { root: null; error: string } {
+export function parseTemplate(
+  file: string,
+  text: string,
+): { root: TNode; error: null } | { root: null; error: string } {
   const lines = new LineMap(text);
   if (/^\s*[{[]/.test(text)) {
     const { root, errors } = parseJsonTree(text);
     if (errors.length > 0 || !root) {
       const e = errors[0] ?? { message: 'empty file', offset: 0 };
       const p = lines.position(e.offset);
-      return { root: null, error: `${file}:${p.line}:${p.column}: not a valid JSON CloudFormation template (${e.message})` };
+      return {
+        root: null,
+        error: `${file}:${p.line}:${p.column}: not a valid JSON CloudFormation template (${e.message})`,
+      };
     }
     return { root: fromJson(text, root, file), error: null };
   }
@@ -118,7 +173,10 @@ export function parseTemplate(file: string, text: string): { root: TNode; error:
   if (doc.errors.length > 0) {
     const e = doc.errors[0];
     const p = lines.position(e.pos[0]);
-    return { root: null, error: `${file}:${p.line}:${p.column}: not a valid YAML CloudFormation template (${e.message.split('\n')[0]})` };
+    return {
+      root: null,
+      error: `${file}:${p.line}:${p.column}: not a valid YAML CloudFormation template (${e.message.split('\n')[0]})`,
+    };
   }
   return { root: fromYaml(doc, doc.contents as YamlNode, file), error: null };
 }
@@ -165,10 +223,21 @@ class Evaluator {
         let value: Value;
         const dflt = get(p.value, 'Default');
         if (given !== undefined) value = str(given, loc);
-        else if (typeText.startsWith('AWS::SSM::Parameter::Value')) value = unknown(`parameter ${p.key} is read from SSM Parameter Store at deploy time; give its value in the iac entry's "parameters"`, loc);
-        else if (dflt && dflt.k === 'scalar' && dflt.v !== null) value = dflt.segs ? str(String(dflt.v), dflt.loc, dflt.segs) : { t: typeof dflt.v === 'number' ? 'num' : 'str', v: dflt.v as never, loc: dflt.loc } as Value;
+        else if (typeText.startsWith('AWS::SSM::Parameter::Value'))
+          value = unknown(
+            `parameter ${p.key} is read from SSM Parameter Store at deploy time; give its value in the iac entry's "parameters"`,
+            loc,
+          );
+        else if (dflt && dflt.k === 'scalar' && dflt.v !== null)
+          value = dflt.segs
+            ? str(String(dflt.v), dflt.loc, dflt.segs)
+            : ({ t: typeof dflt.v === 'number' ? 'num' : 'str', v: dflt.v as never, loc: dflt.loc } as Value);
         else if (dflt && dflt.k === 'seq') value = this.eval(dflt);
-        else value = unknown(`parameter ${p.key} has no Default; give its value in the iac entry's "parameters" (--iac-param ${p.key}=VALUE)`, loc);
+        else
+          value = unknown(
+            `parameter ${p.key} has no Default; give its value in the iac entry's "parameters" (--iac-param ${p.key}=VALUE)`,
+            loc,
+          );
         if (/^(CommaDelimitedList|List<)/.test(typeText) && value.t !== 'unknown' && value.t !== 'list') {
           const text = scalarText(value) ?? '';
           value = { t: 'list', items: text.split(',').map((s) => str(s.trim(), value.loc)), loc: value.loc };
@@ -181,9 +250,13 @@ class Evaluator {
   private pseudo(name: string, loc: Loc): Value | null {
     switch (name) {
       case 'AWS::AccountId':
-        return this.entry.account ? str(this.entry.account, loc) : unknown('AWS::AccountId is not known: set "account" in the iac entry (or --iac-account)', loc);
+        return this.entry.account
+          ? str(this.entry.account, loc)
+          : unknown('AWS::AccountId is not known: set "account" in the iac entry (or --iac-account)', loc);
       case 'AWS::Region':
-        return this.entry.region ? str(this.entry.region, loc) : unknown('AWS::Region is not known: set "region" in the iac entry (or --iac-region)', loc);
+        return this.entry.region
+          ? str(this.entry.region, loc)
+          : unknown('AWS::Region is not known: set "region" in the iac entry (or --iac-region)', loc);
       case 'AWS::Partition':
         return str(this.partition, loc);
       case 'AWS::URLSuffix':
@@ -194,7 +267,12 @@ class Evaluator {
       case 'AWS::StackId':
       case 'AWS::NotificationARNs': {
         const given = this.entry.parameters[name];
-        return given !== undefined ? str(given, loc) : unknown(`${name} is known only at deploy time; give it in the iac entry's "parameters" ("${name}": ...)`, loc);
+        return given !== undefined
+          ? str(given, loc)
+          : unknown(
+              `${name} is known only at deploy time; give it in the iac entry's "parameters" ("${name}": ...)`,
+              loc,
+            );
       }
       default:
         return null;
@@ -230,7 +308,7 @@ class Evaluator {
     const n = get(r.props, 'ManagedPolicyName');
     const name = n ? scalarText(this.eval(n)) : null;
     const path = get(r.props, 'Path');
-    const pathText = path ? scalarText(this.eval(path)) ?? '/' : '/';
+    const pathText = path ? (scalarText(this.eval(path)) ?? '/') : '/';
     return str(`arn:${this.partition}:iam::${account}:policy${pathText}${name ?? `${r.id}`}`, loc);
   }
 
@@ -242,7 +320,10 @@ class Evaluator {
   getAtt(resource: string, attribute: string, loc: Loc): Value {
     const r = this.resources.get(resource);
     if (!r) return unknown(`Fn::GetAtt ${resource}.${attribute}: no such resource in the template`, loc);
-    if (attribute === 'Arn' && (r.type === 'AWS::IAM::Role' || r.type === 'AWS::IAM::User' || r.type === 'AWS::IAM::Group')) {
+    if (
+      attribute === 'Arn' &&
+      (r.type === 'AWS::IAM::Role' || r.type === 'AWS::IAM::User' || r.type === 'AWS::IAM::Group')
+    ) {
       const kind = r.type === 'AWS::IAM::Role' ? 'role' : r.type === 'AWS::IAM::User' ? 'user' : 'group';
       const name = this.ref(resource, loc);
       if (name.t === 'unknown') return name;
@@ -280,7 +361,9 @@ class Evaluator {
     const args = node.arg.k === 'seq' ? node.arg.items : [node.arg];
     switch (node.name) {
       case 'Condition':
-        return node.arg.k === 'scalar' ? this.condition(String(node.arg.v), node.loc) : 'Condition needs a condition name';
+        return node.arg.k === 'scalar'
+          ? this.condition(String(node.arg.v), node.loc)
+          : 'Condition needs a condition name';
       case 'Fn::Equals': {
         if (args.length !== 2) return 'Fn::Equals needs two values';
         const [a, b] = args.map((x) => this.eval(x));
@@ -296,8 +379,8 @@ class Evaluator {
       case 'Fn::Or': {
         const all = args.map((a) => this.evalCondition(a));
         const unknownWhy = all.find((v) => typeof v === 'string');
-        if (node.name === 'Fn::And') return all.includes(false) ? false : unknownWhy ?? true;
-        return all.includes(true) ? true : unknownWhy ?? false;
+        if (node.name === 'Fn::And') return all.includes(false) ? false : (unknownWhy ?? true);
+        return all.includes(true) ? true : (unknownWhy ?? false);
       }
       default:
         return `${node.name} is not a condition function`;
@@ -331,7 +414,9 @@ class Evaluator {
     const args = arg.k === 'seq' ? arg.items : null;
     switch (node.name) {
       case 'Ref':
-        return arg.k === 'scalar' && typeof arg.v === 'string' ? this.ref(arg.v, loc) : unknown('Ref needs a name', loc);
+        return arg.k === 'scalar' && typeof arg.v === 'string'
+          ? this.ref(arg.v, loc)
+          : unknown('Ref needs a name', loc);
       case 'Fn::GetAtt': {
         let parts: string[] | null = null;
         if (arg.k === 'scalar' && typeof arg.v === 'string') {
@@ -342,7 +427,9 @@ class Evaluator {
           const b = scalarText(this.eval(args[1]));
           parts = a !== null && b !== null ? [a, b] : null;
         }
-        return parts ? this.getAtt(parts[0], parts[1], loc) : unknown('Fn::GetAtt needs [Resource, Attribute] or "Resource.Attribute"', loc);
+        return parts
+          ? this.getAtt(parts[0], parts[1], loc)
+          : unknown('Fn::GetAtt needs [Resource, Attribute] or "Resource.Attribute"', loc);
       }
       case 'Fn::Sub':
         return this.sub(node);
@@ -367,7 +454,8 @@ class Evaluator {
         const list = this.eval(args[1]);
         if (list.t === 'unknown') return list;
         if (list.t !== 'list') return unknown('the second argument of Fn::Select must be a list', list.loc);
-        if (!Number.isInteger(index) || index < 0 || index >= list.items.length) return unknown(`Fn::Select index ${index} is outside the list of ${list.items.length}`, loc);
+        if (!Number.isInteger(index) || index < 0 || index >= list.items.length)
+          return unknown(`Fn::Select index ${index} is outside the list of ${list.items.length}`, loc);
         return list.items[index];
       }
       case 'Fn::Split': {
@@ -382,7 +470,12 @@ class Evaluator {
           t: 'list',
           loc,
           items: text.split(d).map((part) => {
-            const segs = s.t === 'str' ? (s.segs ?? []).filter((g) => g.at <= at && at + part.length <= g.at + g.len).map((g) => ({ at: 0, len: part.length, src: g.src + at - g.at })) : [];
+            const segs =
+              s.t === 'str'
+                ? (s.segs ?? [])
+                    .filter((g) => g.at <= at && at + part.length <= g.at + g.len)
+                    .map((g) => ({ at: 0, len: part.length, src: g.src + at - g.at }))
+                : [];
             at += part.length + d.length;
             return str(part, s.loc, segs);
           }),
@@ -400,9 +493,14 @@ class Evaluator {
         const keys = args.slice(0, 3).map((a) => this.eval(a));
         const bad = keys.find((k) => k.t === 'unknown');
         if (bad) return bad;
-        const found = get(get(get(get(this.root, 'Mappings'), scalarText(keys[0]) ?? ''), scalarText(keys[1]) ?? ''), scalarText(keys[2]) ?? '');
+        const found = get(
+          get(get(get(this.root, 'Mappings'), scalarText(keys[0]) ?? ''), scalarText(keys[1]) ?? ''),
+          scalarText(keys[2]) ?? '',
+        );
         if (found) return this.eval(found);
-        return args[3] ? this.eval(get(args[3], 'DefaultValue') ?? args[3]) : unknown(`Fn::FindInMap: no ${keys.map(scalarText).join('.')} in Mappings`, loc);
+        return args[3]
+          ? this.eval(get(args[3], 'DefaultValue') ?? args[3])
+          : unknown(`Fn::FindInMap: no ${keys.map(scalarText).join('.')} in Mappings`, loc);
       }
       case 'Fn::ToJsonString': {
         const v = this.eval(arg);
@@ -424,15 +522,23 @@ class Evaluator {
       const map = arg.items[1];
       if (map.k === 'map') for (const e of map.entries) vars.set(e.key, this.eval(e.value));
     } else template = arg;
-    if (template.k !== 'scalar' || typeof template.v !== 'string') return unknown('the template of Fn::Sub must be a string', loc);
+    if (template.k !== 'scalar' || typeof template.v !== 'string')
+      return unknown('the template of Fn::Sub must be a string', loc);
     const text = template.v;
     // Literal characters map 1:1 only when the whole string does.
-    const base = template.segs && template.segs.length === 1 && template.segs[0].len === text.length ? template.segs[0].src : null;
+    const base =
+      template.segs && template.segs.length === 1 && template.segs[0].len === text.length ? template.segs[0].src : null;
     const pieces: Value[] = [];
     const literal = (from: number, to: number, shown = text.slice(from, to)): void => {
       if (to <= from) return;
       const pieceLoc = base === null ? template.loc : { file: this.file, start: base + from, end: base + to };
-      pieces.push(str(shown, pieceLoc, base !== null && shown.length === to - from ? [{ at: 0, len: shown.length, src: base + from }] : undefined));
+      pieces.push(
+        str(
+          shown,
+          pieceLoc,
+          base !== null && shown.length === to - from ? [{ at: 0, len: shown.length, src: base + from }] : undefined,
+        ),
+      );
     };
     let i = 0;
     let last = 0;
@@ -500,7 +606,12 @@ function tags(ev: Evaluator, node: TNode | undefined): Record<string, string> {
  * Reads one CloudFormation template (YAML or JSON) into the collector. Returns an error (one line, with
  * line and column) when the text is not YAML/JSON; never throws.
  */
-export function readCloudFormation(file: string, text: string, entry: IacEntry, collector: IacCollector): string | null {
+export function readCloudFormation(
+  file: string,
+  text: string,
+  entry: IacEntry,
+  collector: IacCollector,
+): string | null {
   const body = text.charCodeAt(0) === 0xfeff ? ` ${text.slice(1)}` : text;
   const parsed = parseTemplate(file, body);
   if (parsed.error !== null) return parsed.error;
@@ -512,20 +623,36 @@ export function readCloudFormation(file: string, text: string, entry: IacEntry, 
   if (resourcesNode?.k === 'map') {
     for (const e of resourcesNode.entries) {
       const type = get(e.value, 'Type');
-      resources.set(e.key, { id: e.key, type: type?.k === 'scalar' ? String(type.v) : '', props: get(e.value, 'Properties'), node: e.value, loc: { file, start: e.keyLoc.start, end: e.value.loc.end } });
+      resources.set(e.key, {
+        id: e.key,
+        type: type?.k === 'scalar' ? String(type.v) : '',
+        props: get(e.value, 'Properties'),
+        node: e.value,
+        loc: { file, start: e.keyLoc.start, end: e.value.loc.end },
+      });
     }
   }
   const ev = new Evaluator(file, root, entry, resources);
   if (!entry.account && [...resources.values()].some((r) => IAM_TYPES.has(r.type))) {
-    collector.unresolvedAt({ file, start: resourcesNode?.loc.start ?? 0, end: resourcesNode?.loc.start ?? 0 }, `The account these IAM resources are deployed to is not known (AWS::AccountId): set "account" in the iac entry for ${file} (or --iac-account), so their ARNs can be checked.`);
+    collector.unresolvedAt(
+      { file, start: resourcesNode?.loc.start ?? 0, end: resourcesNode?.loc.start ?? 0 },
+      `The account these IAM resources are deployed to is not known (AWS::AccountId): set "account" in the iac entry for ${file} (or --iac-account), so their ARNs can be checked.`,
+    );
   }
   for (const r of resources.values()) {
     if (!IAM_TYPES.has(r.type)) continue;
     const cond = entryOf(r.node, 'Condition');
     if (cond) {
-      const c = cond.value.k === 'scalar' ? ev.condition(String(cond.value.v), cond.value.loc) : 'Condition must name a condition';
+      const c =
+        cond.value.k === 'scalar'
+          ? ev.condition(String(cond.value.v), cond.value.loc)
+          : 'Condition must name a condition';
       if (c === false) continue;
-      if (typeof c === 'string') collector.unresolvedAt(cond.value.loc, `Whether ${r.id} is created cannot be decided: ${c}; it is read as created.`);
+      if (typeof c === 'string')
+        collector.unresolvedAt(
+          cond.value.loc,
+          `Whether ${r.id} is created cannot be decided: ${c}; it is read as created.`,
+        );
     }
     const p = r.props;
     // A property whose value is AWS::NoValue is not set.
@@ -561,7 +688,12 @@ export function readCloudFormation(file: string, text: string, entry: IacEntry, 
       }
       case 'AWS::IAM::Group': {
         const name = prop('GroupName') ? scalarText(ev.eval(prop('GroupName') as TNode)) : null;
-        if (name) collector.groups.set(name, { name, inline: policies(ev, prop('Policies')), managed: listOf(ev, prop('ManagedPolicyArns')) });
+        if (name)
+          collector.groups.set(name, {
+            name,
+            inline: policies(ev, prop('Policies')),
+            managed: listOf(ev, prop('ManagedPolicyArns')),
+          });
         break;
       }
       case 'AWS::IAM::Policy':
@@ -574,11 +706,22 @@ export function readCloudFormation(file: string, text: string, entry: IacEntry, 
           const arn = scalarText(ev.managedArn(r, r.loc));
           if (arn) collector.managed.set(arn, { name: arn, doc: docValue });
         }
-        const policy = { name: r.type === 'AWS::IAM::ManagedPolicy' ? (scalarText(ev.managedArn(r, r.loc)) ?? r.id) : policyName, doc: docValue };
-        for (const [key, kind] of [['Roles', 'role'], ['Users', 'user'], ['Groups', 'group']] as const) {
+        const policy = {
+          name: r.type === 'AWS::IAM::ManagedPolicy' ? (scalarText(ev.managedArn(r, r.loc)) ?? r.id) : policyName,
+          doc: docValue,
+        };
+        for (const [key, kind] of [
+          ['Roles', 'role'],
+          ['Users', 'user'],
+          ['Groups', 'group'],
+        ] as const) {
           for (const target of listOf(ev, prop(key))) {
             const t = scalarText(target);
-            if (t === null) collector.unresolvedAt(target.loc, `A ${kind} ${r.id} is attached to cannot be resolved${target.t === 'unknown' ? `: ${target.why}` : ''}.`);
+            if (t === null)
+              collector.unresolvedAt(
+                target.loc,
+                `A ${kind} ${r.id} is attached to cannot be resolved${target.t === 'unknown' ? `: ${target.why}` : ''}.`,
+              );
             else collector.extraInline.push({ kind, account: entry.account, target: t, policy });
           }
         }
@@ -592,7 +735,8 @@ export function readCloudFormation(file: string, text: string, entry: IacEntry, 
         const target = prop(key) ? scalarText(ev.eval(prop(key) as TNode)) : null;
         const doc = prop('PolicyDocument');
         const name = scalarText(prop('PolicyName') ? ev.eval(prop('PolicyName') as TNode) : undefined) ?? r.id;
-        if (target && doc) collector.extraInline.push({ kind, account: entry.account, target, policy: { name, doc: ev.eval(doc) } });
+        if (target && doc)
+          collector.extraInline.push({ kind, account: entry.account, target, policy: { name, doc: ev.eval(doc) } });
         break;
       }
     }

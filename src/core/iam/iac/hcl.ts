@@ -33,7 +33,14 @@ function copy(node: Node, field: string | null): HclNode {
     } while (cursor.gotoNextSibling());
   }
   cursor.delete();
-  return { type: node.type, start: node.startIndex, end: node.endIndex, field, children, error: node.isError || node.isMissing };
+  return {
+    type: node.type,
+    start: node.startIndex,
+    end: node.endIndex,
+    field,
+    children,
+    error: node.isError || node.isMissing,
+  };
 }
 
 /** Loads the runtime and the HCL grammar from their WASM bytes (web-tree-sitter.wasm, tree-sitter-hcl.wasm). */

@@ -42,7 +42,9 @@ export function readIac(texts: IacText[], hcl: HclParser | null): { model: IacMo
       const error = readCloudFormation(t.file, t.text, t.entry, collector);
       if (error) errors.push(error);
     } catch (e) {
-      errors.push(`${t.file}: could not be read as a CloudFormation template (${e instanceof Error ? e.message : String(e)}); please report this`);
+      errors.push(
+        `${t.file}: could not be read as a CloudFormation template (${e instanceof Error ? e.message : String(e)}); please report this`,
+      );
     }
   }
   for (const files of modules.values()) {
@@ -51,9 +53,18 @@ export function readIac(texts: IacText[], hcl: HclParser | null): { model: IacMo
       continue;
     }
     try {
-      errors.push(...readTerraform(files.map((f) => ({ file: f.file, text: f.text })), files[0].entry, collector, hcl));
+      errors.push(
+        ...readTerraform(
+          files.map((f) => ({ file: f.file, text: f.text })),
+          files[0].entry,
+          collector,
+          hcl,
+        ),
+      );
     } catch (e) {
-      errors.push(`${files[0].file}: could not be read as Terraform (${e instanceof Error ? e.message : String(e)}); please report this`);
+      errors.push(
+        `${files[0].file}: could not be read as Terraform (${e instanceof Error ? e.message : String(e)}); please report this`,
+      );
     }
   }
   return { model: collector.build(), errors };

@@ -42,7 +42,13 @@ function firstError(node: HclNode): HclNode | null {
 }
 
 /** Decodes a literal piece of a quoted template (escapes) or heredoc (only `$${` / `%%{`), char by char with sources. */
-function decodeLiteral(text: string, from: number, to: number, quoted: boolean, out: { text: string; src: number[] }): void {
+function decodeLiteral(
+  text: string,
+  from: number,
+  to: number,
+  quoted: boolean,
+  out: { text: string; src: number[] },
+): void {
   let i = from;
   while (i < to) {
     const c = text[i];
@@ -101,16 +107,23 @@ class Module {
   readonly data = new Map<string, Block>();
   readonly partition: string;
 
-  constructor(readonly files: TfFile[], readonly entry: IacEntry) {
+  constructor(
+    readonly files: TfFile[],
+    readonly entry: IacEntry,
+  ) {
     this.partition = entry.region ? partitionForRegion(entry.region) : 'aws';
     for (const f of files) {
       const body = kids(f.root, 'body')[0];
       for (const b of kids(body, 'block')) {
         const block = this.block(f, b);
         if (block.type === 'variable' && block.labels[0]) this.variables.set(block.labels[0], block);
-        else if (block.type === 'locals') for (const [name, node] of this.attributes(block)) this.locals.set(name, { file: f, node, loc: this.loc(f, node) });
-        else if (block.type === 'resource' && block.labels.length >= 2) this.resources.set(`${block.labels[0]}.${block.labels[1]}`, block);
-        else if (block.type === 'data' && block.labels.length >= 2) this.data.set(`${block.labels[0]}.${block.labels[1]}`, block);
+        else if (block.type === 'locals')
+          for (const [name, node] of this.attributes(block))
+            this.locals.set(name, { file: f, node, loc: this.loc(f, node) });
+        else if (block.type === 'resource' && block.labels.length >= 2)
+          this.resources.set(`${block.labels[0]}.${block.labels[1]}`, block);
+        else if (block.type === 'data' && block.labels.length >= 2)
+          this.data.set(`${block.labels[0]}.${block.labels[1]}`, block);
       }
     }
   }
@@ -143,7 +156,9 @@ class Module {
   }
 
   blocks(block: Block, type: string): Block[] {
-    return kids(block.body, 'block').map((b) => this.block(block.file, b)).filter((b) => b.type === type);
+    return kids(block.body, 'block')
+      .map((b) => this.block(block.file, b))
+      .filter((b) => b.type === type);
   }
 
   attr(block: Block, name: string, scope: Map<string, Value> = new Map()): Value | null {
@@ -168,7 +183,13 @@ class Module {
     }
     if (!block) return unknown(`var.${name} is not declared in this module`, loc);
     const dflt = this.attr(block, 'default');
-    return dflt ?? unknown(`variable ${name} has no default; give its value in the iac entry's "parameters" (--iac-param ${name}=VALUE)`, loc);
+    return (
+      dflt ??
+      unknown(
+        `variable ${name} has no default; give its value in the iac entry's "parameters" (--iac-param ${name}=VALUE)`,
+        loc,
+      )
+    );
   }
 
   local(name: string, loc: Loc): Value {
@@ -195,19 +216,35 @@ class Module {
     const block = this.resources.get(key);
     if (!block) return unknown(`${key} is not defined in this module`, loc);
     const type = block.labels[0];
-    const kind = type === 'aws_iam_role' ? 'role' : type === 'aws_iam_user' ? 'user' : type === 'aws_iam_group' ? 'group' : type === 'aws_iam_policy' ? 'policy' : null;
+    const kind =
+      type === 'aws_iam_role'
+        ? 'role'
+        : type === 'aws_iam_user'
+          ? 'user'
+          : type === 'aws_iam_group'
+            ? 'group'
+            : type === 'aws_iam_policy'
+              ? 'policy'
+              : null;
     if (!kind) return unknown(`${key}.${attr} is known only after apply`, loc);
     const name = this.resourceName(block);
-    if (attr === 'policy' && kind === 'policy') return this.attr(block, 'policy') ?? unknown(`${key} has no policy`, loc);
+    if (attr === 'policy' && kind === 'policy')
+      return this.attr(block, 'policy') ?? unknown(`${key} has no policy`, loc);
     if (attr === 'name' || (attr === 'id' && kind !== 'policy')) {
-      return name ? (name.t === 'str' ? str(name.v, loc) : name) : unknown(`${key} has no name: Terraform generates it at apply time`, loc);
+      return name
+        ? name.t === 'str'
+          ? str(name.v, loc)
+          : name
+        : unknown(`${key} has no name: Terraform generates it at apply time`, loc);
     }
     if (attr === 'arn' || (attr === 'id' && kind === 'policy')) {
       const account = this.entry.account;
-      if (kind === 'policy' && !name) return str(`arn:${this.partition}:iam::${account ?? 'ACCOUNT'}:policy/${key}`, loc);
+      if (kind === 'policy' && !name)
+        return str(`arn:${this.partition}:iam::${account ?? 'ACCOUNT'}:policy/${key}`, loc);
       if (!name) return unknown(`${key} has no name: Terraform generates it at apply time`, loc);
       if (name.t === 'unknown') return name;
-      if (!account) return unknown(`the account of ${key} is not known: set "account" in the iac entry (or --iac-account)`, loc);
+      if (!account)
+        return unknown(`the account of ${key} is not known: set "account" in the iac entry (or --iac-account)`, loc);
       const pathValue = this.attr(block, 'path');
       let path = pathValue ? scalarText(pathValue) : '/';
       if (path === null) return unknown(`the path of ${key} cannot be resolved`, loc);
@@ -223,14 +260,23 @@ class Module {
     if (!block) return unknown(`data.${key} is not defined in this module`, loc);
     switch (block.labels[0]) {
       case 'aws_caller_identity':
-        if (attr === 'account_id') return this.entry.account ? str(this.entry.account, loc) : unknown('data.aws_caller_identity: the account is not known; set "account" in the iac entry (or --iac-account)', loc);
+        if (attr === 'account_id')
+          return this.entry.account
+            ? str(this.entry.account, loc)
+            : unknown(
+                'data.aws_caller_identity: the account is not known; set "account" in the iac entry (or --iac-account)',
+                loc,
+              );
         break;
       case 'aws_partition':
         if (attr === 'partition') return str(this.partition, loc);
         if (attr === 'dns_suffix') return str(this.partition === 'aws-cn' ? 'amazonaws.com.cn' : 'amazonaws.com', loc);
         break;
       case 'aws_region':
-        if (attr === 'name' || attr === 'region' || attr === 'id') return this.entry.region ? str(this.entry.region, loc) : unknown('data.aws_region: the region is not known; set "region" in the iac entry (or --iac-region)', loc);
+        if (attr === 'name' || attr === 'region' || attr === 'id')
+          return this.entry.region
+            ? str(this.entry.region, loc)
+            : unknown('data.aws_region: the region is not known; set "region" in the iac entry (or --iac-region)', loc);
         break;
       case 'aws_iam_policy_document':
         if (attr === 'json' || attr === 'minified_json') {
@@ -253,7 +299,9 @@ class Module {
       const out = [...list];
       for (const s of add) {
         const sid = s.t === 'map' ? scalarText(s.entries.find((e) => e.key === 'Sid')?.value) : null;
-        const at = sid ? out.findIndex((o) => o.t === 'map' && scalarText(o.entries.find((e) => e.key === 'Sid')?.value) === sid) : -1;
+        const at = sid
+          ? out.findIndex((o) => o.t === 'map' && scalarText(o.entries.find((e) => e.key === 'Sid')?.value) === sid)
+          : -1;
         if (at >= 0) out[at] = s;
         else out.push(s);
       }
@@ -281,7 +329,9 @@ class Module {
     if (!Array.isArray(overrides)) return overrides;
     const all = bySid(bySid(source, statements), overrides);
     const version = this.attr(block, 'version');
-    const entries: Array<{ key: string; keyLoc: Loc; value: Value }> = [{ key: 'Version', keyLoc: block.loc, value: version ?? str('2012-10-17', block.loc) }];
+    const entries: Array<{ key: string; keyLoc: Loc; value: Value }> = [
+      { key: 'Version', keyLoc: block.loc, value: version ?? str('2012-10-17', block.loc) },
+    ];
     const policyId = this.attr(block, 'policy_id');
     if (policyId) entries.push({ key: 'Id', keyLoc: policyId.loc, value: policyId });
     entries.push({ key: 'Statement', keyLoc: block.loc, value: { t: 'list', items: all, loc: block.loc } });
@@ -302,7 +352,10 @@ class Module {
     put('NotAction', this.attr(block, 'not_actions'));
     put('Resource', this.attr(block, 'resources'));
     put('NotResource', this.attr(block, 'not_resources'));
-    for (const [blockType, key] of [['principals', 'Principal'], ['not_principals', 'NotPrincipal']] as const) {
+    for (const [blockType, key] of [
+      ['principals', 'Principal'],
+      ['not_principals', 'NotPrincipal'],
+    ] as const) {
       const list = this.blocks(block, blockType);
       if (!list.length) continue;
       const byType: Array<{ key: string; keyLoc: Loc; value: Value }> = [];
@@ -312,7 +365,16 @@ class Module {
         const ids = this.attr(p, 'identifiers');
         const typeText = scalarText(type ?? undefined);
         if (!type || !ids || typeText === null) {
-          byType.push({ key: typeText ?? 'AWS', keyLoc: p.loc, value: type?.t === 'unknown' ? type : ids?.t === 'unknown' ? ids : unknown('a principals block needs type and identifiers', p.loc) });
+          byType.push({
+            key: typeText ?? 'AWS',
+            keyLoc: p.loc,
+            value:
+              type?.t === 'unknown'
+                ? type
+                : ids?.t === 'unknown'
+                  ? ids
+                  : unknown('a principals block needs type and identifiers', p.loc),
+          });
           continue;
         }
         const items = ids.t === 'list' ? ids.items : [ids];
@@ -325,7 +387,17 @@ class Module {
         if (existing && existing.value.t === 'list') existing.value.items.push(...items);
         else byType.push({ key: typeText, keyLoc: type.loc, value: { t: 'list', items: [...items], loc: ids.loc } });
       }
-      const value: Value = wildcard && byType.length === 0 ? wildcard : { t: 'map', entries: byType.map((e) => ({ ...e, value: e.value.t === 'list' && e.value.items.length === 1 ? e.value.items[0] : e.value })), loc: list[0].loc };
+      const value: Value =
+        wildcard && byType.length === 0
+          ? wildcard
+          : {
+              t: 'map',
+              entries: byType.map((e) => ({
+                ...e,
+                value: e.value.t === 'list' && e.value.items.length === 1 ? e.value.items[0] : e.value,
+              })),
+              loc: list[0].loc,
+            };
       entries.push({ key, keyLoc: list[0].loc, value });
     }
     const conditions = this.blocks(block, 'condition');
@@ -339,7 +411,12 @@ class Module {
         const varText = scalarText(variable ?? undefined);
         const bad = [test, variable, values].find((v) => !v || v.t === 'unknown');
         if (testText === null || varText === null || !values || bad !== undefined) {
-          ops.push({ key: testText ?? 'StringEquals', keyLoc: c.loc, value: (bad && bad.t === 'unknown' ? bad : unknown('a condition block needs test, variable and values', c.loc)) });
+          ops.push({
+            key: testText ?? 'StringEquals',
+            keyLoc: c.loc,
+            value:
+              bad && bad.t === 'unknown' ? bad : unknown('a condition block needs test, variable and values', c.loc),
+          });
           continue;
         }
         const v = values.t === 'list' && values.items.length === 1 ? values.items[0] : values;
@@ -350,7 +427,11 @@ class Module {
         }
         if (op.value.t === 'map') op.value.entries.push({ key: varText, keyLoc: (variable as Value).loc, value: v });
       }
-      entries.push({ key: 'Condition', keyLoc: conditions[0].loc, value: { t: 'map', entries: ops, loc: conditions[0].loc } });
+      entries.push({
+        key: 'Condition',
+        keyLoc: conditions[0].loc,
+        value: { t: 'map', entries: ops, loc: conditions[0].loc },
+      });
     }
     return { t: 'map', entries, loc: block.loc };
   }
@@ -426,7 +507,8 @@ class Module {
       if (part.type !== 'template_interpolation' && part.type !== 'template_directive') continue;
       decodeLiteral(f.text, at, part.start, !heredoc, out);
       at = part.end;
-      if (part.type === 'template_directive') return unknown('template directives (%{ if } / %{ for }) are not evaluated', this.loc(f, part));
+      if (part.type === 'template_directive')
+        return unknown('template directives (%{ if } / %{ for }) are not evaluated', this.loc(f, part));
       const expr = kids(part, 'expression')[0];
       const v = expr ? this.eval(f, expr, scope) : unknown('empty interpolation', this.loc(f, part));
       if (v.t === 'unknown') return v;
@@ -457,7 +539,8 @@ class Module {
 
   private collection(f: TfFile, node: HclNode, scope: Map<string, Value>): Value {
     const loc = this.loc(f, node);
-    if (node.type === 'tuple') return { t: 'list', items: kids(node, 'expression').map((e) => this.eval(f, e, scope)), loc };
+    if (node.type === 'tuple')
+      return { t: 'list', items: kids(node, 'expression').map((e) => this.eval(f, e, scope)), loc };
     const entries: Array<{ key: string; keyLoc: Loc; value: Value }> = [];
     for (const el of kids(node, 'object_elem')) {
       const keyNode = el.children.find((c) => c.field === 'key');
@@ -496,10 +579,16 @@ class Module {
       if (v.t === 'unknown') return v;
       if (p.type === 'get_attr') {
         const name = f.text.slice(p.children[1]?.start ?? p.end, p.end);
-        v = v.t === 'map' ? (v.entries.find((e) => e.key === name)?.value ?? unknown(`no attribute ${name}`, loc)) : unknown(`.${name} of a ${v.t}`, loc);
+        v =
+          v.t === 'map'
+            ? (v.entries.find((e) => e.key === name)?.value ?? unknown(`no attribute ${name}`, loc))
+            : unknown(`.${name} of a ${v.t}`, loc);
       } else if (p.type === 'index') {
         const inner = p.children[0];
-        const keyValue = inner.type === 'legacy_index' ? str(f.text.slice(inner.start + 1, inner.end), loc) : this.eval(f, kids(inner, 'expression')[0], scope);
+        const keyValue =
+          inner.type === 'legacy_index'
+            ? str(f.text.slice(inner.start + 1, inner.end), loc)
+            : this.eval(f, kids(inner, 'expression')[0], scope);
         const key = scalarText(keyValue);
         if (key === null) return keyValue.t === 'unknown' ? keyValue : unknown('an index cannot be resolved', loc);
         if (v.t === 'list') v = v.items[Number(key)] ?? unknown(`index ${key} is outside the list`, loc);
@@ -513,14 +602,22 @@ class Module {
   private traversal(f: TfFile, children: HclNode[], scope: Map<string, Value>, loc: Loc): Value {
     const root = f.text.slice(children[0].start, children[0].end);
     const rest = children.slice(1);
-    const attrName = (i: number): string | null => (rest[i]?.type === 'get_attr' ? f.text.slice(rest[i].children[1]?.start ?? rest[i].end, rest[i].end) : null);
+    const attrName = (i: number): string | null =>
+      rest[i]?.type === 'get_attr' ? f.text.slice(rest[i].children[1]?.start ?? rest[i].end, rest[i].end) : null;
     // `x[0]` on a resource with count = 1 is the resource itself.
-    const skipZeroIndex = (i: number): number => (rest[i]?.type === 'index' && /^\[\s*0\s*\]$|^\.0$/.test(f.text.slice(rest[i].start, rest[i].end)) ? i + 1 : i);
+    const skipZeroIndex = (i: number): number =>
+      rest[i]?.type === 'index' && /^\[\s*0\s*\]$|^\.0$/.test(f.text.slice(rest[i].start, rest[i].end)) ? i + 1 : i;
     if (scope.has(root)) return this.postfix(f, scope.get(root) as Value, rest, scope, loc);
     if (root === 'var' || root === 'local') {
       const name = attrName(0);
       if (!name) return unknown(`${root} needs a name`, loc);
-      return this.postfix(f, root === 'var' ? this.variable(name, loc) : this.local(name, loc), rest.slice(1), scope, loc);
+      return this.postfix(
+        f,
+        root === 'var' ? this.variable(name, loc) : this.local(name, loc),
+        rest.slice(1),
+        scope,
+        loc,
+      );
     }
     if (root === 'data') {
       const type = attrName(0);
@@ -530,7 +627,18 @@ class Module {
       if (!type || !name || !attr) return unknown('data.TYPE.NAME.ATTRIBUTE expected', loc);
       return this.postfix(f, this.dataAttr(`${type}.${name}`, attr, loc), rest.slice(i + 1), scope, loc);
     }
-    if (root === 'module' || root === 'each' || root === 'count' || root === 'path' || root === 'terraform' || root === 'self') return unknown(`${f.text.slice(loc.start, loc.end)} is not evaluated (${root}.* is known only to Terraform)`, loc);
+    if (
+      root === 'module' ||
+      root === 'each' ||
+      root === 'count' ||
+      root === 'path' ||
+      root === 'terraform' ||
+      root === 'self'
+    )
+      return unknown(
+        `${f.text.slice(loc.start, loc.end)} is not evaluated (${root}.* is known only to Terraform)`,
+        loc,
+      );
     const name = attrName(0);
     if (name && this.resources.has(`${root}.${name}`)) {
       const i = skipZeroIndex(1);
@@ -570,7 +678,11 @@ class Module {
     const sb = scalarText(b);
     switch (op) {
       case '==':
-        return { t: 'bool', v: JSON.stringify(toPlain(a)) === JSON.stringify(toPlain(b)) || (sa !== null && sa === sb && a.t === b.t), loc };
+        return {
+          t: 'bool',
+          v: JSON.stringify(toPlain(a)) === JSON.stringify(toPlain(b)) || (sa !== null && sa === sb && a.t === b.t),
+          loc,
+        };
       case '!=':
         return { t: 'bool', v: !(JSON.stringify(toPlain(a)) === JSON.stringify(toPlain(b))), loc };
       case '&&':
@@ -582,8 +694,29 @@ class Module {
       default: {
         const x = Number(sa);
         const y = Number(sb);
-        const r = op === '+' ? x + y : op === '-' ? x - y : op === '*' ? x * y : op === '/' ? x / y : op === '%' ? x % y : op === '>' ? x > y : op === '>=' ? x >= y : op === '<' ? x < y : x <= y;
-        return typeof r === 'boolean' ? { t: 'bool', v: r, loc } : Number.isFinite(r) ? { t: 'num', v: r, loc } : unknown(`${op} on non-numbers`, loc);
+        const r =
+          op === '+'
+            ? x + y
+            : op === '-'
+              ? x - y
+              : op === '*'
+                ? x * y
+                : op === '/'
+                  ? x / y
+                  : op === '%'
+                    ? x % y
+                    : op === '>'
+                      ? x > y
+                      : op === '>='
+                        ? x >= y
+                        : op === '<'
+                          ? x < y
+                          : x <= y;
+        return typeof r === 'boolean'
+          ? { t: 'bool', v: r, loc }
+          : Number.isFinite(r)
+            ? { t: 'num', v: r, loc }
+            : unknown(`${op} on non-numbers`, loc);
       }
     }
   }
@@ -596,7 +729,11 @@ class Module {
     const exprs = kids(node, 'expression');
     const cond = kids(node, 'for_cond')[0];
     const pairs: Array<[Value, Value]> =
-      collection.t === 'list' ? collection.items.map((v, i) => [{ t: 'num', v: i, loc: v.loc } as Value, v]) : collection.t === 'map' ? collection.entries.map((e) => [str(e.key, e.keyLoc), e.value]) : [];
+      collection.t === 'list'
+        ? collection.items.map((v, i) => [{ t: 'num', v: i, loc: v.loc } as Value, v])
+        : collection.t === 'map'
+          ? collection.entries.map((e) => [str(e.key, e.keyLoc), e.value])
+          : [];
     const items: Value[] = [];
     const entries: Array<{ key: string; keyLoc: Loc; value: Value }> = [];
     for (const [k, v] of pairs) {
@@ -643,9 +780,17 @@ class Module {
         return { t: 'str', v: JSON.stringify(toPlain(args[0])), loc, json: args[0] };
       }
       case 'jsondecode':
-        return args[0]?.t === 'str' ? (args[0].json ?? parseJsonValue(args[0])) : unknown('jsondecode needs a string', loc);
+        return args[0]?.t === 'str'
+          ? (args[0].json ?? parseJsonValue(args[0]))
+          : unknown('jsondecode needs a string', loc);
       case 'join':
-        return str(list(args[1]).concat(args.slice(2).flatMap(list)).map((v) => scalarText(v) ?? '').join(texts[0] ?? ''), loc);
+        return str(
+          list(args[1])
+            .concat(args.slice(2).flatMap(list))
+            .map((v) => scalarText(v) ?? '')
+            .join(texts[0] ?? ''),
+          loc,
+        );
       case 'split':
         return { t: 'list', items: (texts[1] ?? '').split(texts[0] ?? ',').map((s) => str(s, loc)), loc };
       case 'concat':
@@ -653,13 +798,25 @@ class Module {
         return { t: 'list', items: args.flatMap((a) => (name === 'flatten' ? flattenList(a) : list(a))), loc };
       case 'format': {
         let i = 1;
-        return str((texts[0] ?? '').replace(/%%|%[-+# 0-9.]*[sdvqft]/g, (m) => (m === '%%' ? '%' : (texts[i++] ?? ''))), loc);
+        return str(
+          (texts[0] ?? '').replace(/%%|%[-+# 0-9.]*[sdvqft]/g, (m) => (m === '%%' ? '%' : (texts[i++] ?? ''))),
+          loc,
+        );
       }
       case 'lower':
       case 'upper':
       case 'trimspace':
       case 'tostring':
-        return str(name === 'lower' ? (texts[0] ?? '').toLowerCase() : name === 'upper' ? (texts[0] ?? '').toUpperCase() : name === 'trimspace' ? (texts[0] ?? '').trim() : texts[0] ?? '', loc);
+        return str(
+          name === 'lower'
+            ? (texts[0] ?? '').toLowerCase()
+            : name === 'upper'
+              ? (texts[0] ?? '').toUpperCase()
+              : name === 'trimspace'
+                ? (texts[0] ?? '').trim()
+                : (texts[0] ?? ''),
+          loc,
+        );
       case 'replace':
         return str((texts[0] ?? '').split(texts[1] ?? '').join(texts[2] ?? ''), loc);
       case 'tonumber':
@@ -670,7 +827,14 @@ class Module {
       case 'compact': {
         const items = list(args[0]).filter((v) => name !== 'compact' || scalarText(v) !== '');
         const seen = new Set<string>();
-        return { t: 'list', items: name === 'tolist' ? items : items.filter((v) => !seen.has(JSON.stringify(toPlain(v))) && !!seen.add(JSON.stringify(toPlain(v)))), loc };
+        return {
+          t: 'list',
+          items:
+            name === 'tolist'
+              ? items
+              : items.filter((v) => !seen.has(JSON.stringify(toPlain(v))) && !!seen.add(JSON.stringify(toPlain(v)))),
+          loc,
+        };
       }
       case 'merge': {
         // Later maps win: keep each key's last entry.
@@ -678,17 +842,37 @@ class Module {
         return { t: 'map', entries: all.filter((e, i) => !all.slice(i + 1).some((x) => x.key === e.key)), loc };
       }
       case 'length':
-        return { t: 'num', v: args[0]?.t === 'list' ? args[0].items.length : args[0]?.t === 'map' ? args[0].entries.length : (texts[0] ?? '').length, loc };
+        return {
+          t: 'num',
+          v:
+            args[0]?.t === 'list'
+              ? args[0].items.length
+              : args[0]?.t === 'map'
+                ? args[0].entries.length
+                : (texts[0] ?? '').length,
+          loc,
+        };
       case 'element':
-        return args[0]?.t === 'list' && args[0].items.length ? args[0].items[Number(texts[1]) % args[0].items.length] : unknown('element needs a list', loc);
+        return args[0]?.t === 'list' && args[0].items.length
+          ? args[0].items[Number(texts[1]) % args[0].items.length]
+          : unknown('element needs a list', loc);
       case 'lookup':
-        return args[0]?.t === 'map' ? (args[0].entries.find((e) => e.key === texts[1])?.value ?? args[2] ?? unknown(`no key ${texts[1]}`, loc)) : unknown('lookup needs a map', loc);
+        return args[0]?.t === 'map'
+          ? (args[0].entries.find((e) => e.key === texts[1])?.value ?? args[2] ?? unknown(`no key ${texts[1]}`, loc))
+          : unknown('lookup needs a map', loc);
       case 'coalesce':
-        return args.find((a) => a.t !== 'unknown' && a.t !== 'null' && scalarText(a) !== '') ?? bad ?? unknown('coalesce: every argument is empty', loc);
+        return (
+          args.find((a) => a.t !== 'unknown' && a.t !== 'null' && scalarText(a) !== '') ??
+          bad ??
+          unknown('coalesce: every argument is empty', loc)
+        );
       case 'try':
         return args.find((a) => a.t !== 'unknown') ?? bad ?? unknown('try: no argument could be evaluated', loc);
       default:
-        return unknown(`${name}() is not evaluated${name === 'file' || name === 'templatefile' ? ' (RoleCall does not read files a template names)' : ''}`, loc);
+        return unknown(
+          `${name}() is not evaluated${name === 'file' || name === 'templatefile' ? ' (RoleCall does not read files a template names)' : ''}`,
+          loc,
+        );
     }
   }
 }
@@ -702,7 +886,12 @@ function fromPlain(value: unknown, loc: Loc): Value {
   if (typeof value === 'number') return { t: 'num', v: value, loc };
   if (typeof value === 'boolean') return { t: 'bool', v: value, loc };
   if (Array.isArray(value)) return { t: 'list', items: value.map((v) => fromPlain(v, loc)), loc };
-  if (value && typeof value === 'object') return { t: 'map', entries: Object.entries(value).map(([key, v]) => ({ key, keyLoc: loc, value: fromPlain(v, loc) })), loc };
+  if (value && typeof value === 'object')
+    return {
+      t: 'map',
+      entries: Object.entries(value).map(([key, v]) => ({ key, keyLoc: loc, value: fromPlain(v, loc) })),
+      loc,
+    };
   return { t: 'null', loc };
 }
 
@@ -718,7 +907,12 @@ function parseJsonValue(v: Extract<Value, { t: 'str' }>): Value {
  * Reads the `.tf` files of one module into the collector. Returns one-line errors for files that are not
  * valid HCL (the rest of the module is still read where it parsed). Never throws.
  */
-export function readTerraform(texts: Array<{ file: string; text: string }>, entry: IacEntry, collector: IacCollector, hcl: HclParser): string[] {
+export function readTerraform(
+  texts: Array<{ file: string; text: string }>,
+  entry: IacEntry,
+  collector: IacCollector,
+  hcl: HclParser,
+): string[] {
   const errors: string[] = [];
   const files: TfFile[] = [];
   for (const t of texts) {
@@ -728,7 +922,9 @@ export function readTerraform(texts: Array<{ file: string; text: string }>, entr
     const err = firstError(root);
     if (err) {
       const p = lines.position(err.start);
-      errors.push(`${t.file}:${p.line}:${p.column}: not valid HCL (Terraform) near "${text.slice(err.start, Math.min(err.end, err.start + 30)).split('\n')[0]}"`);
+      errors.push(
+        `${t.file}:${p.line}:${p.column}: not valid HCL (Terraform) near "${text.slice(err.start, Math.min(err.end, err.start + 30)).split('\n')[0]}"`,
+      );
       continue;
     }
     collector.addFile(t.file, lines);
@@ -743,17 +939,27 @@ export function readTerraform(texts: Array<{ file: string; text: string }>, entr
     const count = m.attr(block, 'count');
     if (count && scalarText(count) === '0') continue;
     if (m.attributes(block).has('for_each') || (count && scalarText(count) !== '1')) {
-      collector.unresolvedAt(block.loc, `${key} uses ${count ? 'count' : 'for_each'}: RoleCall does not expand resources created several times; give each role its own resource block to check it.`);
+      collector.unresolvedAt(
+        block.loc,
+        `${key} uses ${count ? 'count' : 'for_each'}: RoleCall does not expand resources created several times; give each role its own resource block to check it.`,
+      );
       continue;
     }
     if (!entry.account && !warnedAccount && (type === 'aws_iam_role' || type === 'aws_iam_user')) {
       warnedAccount = true;
-      collector.unresolvedAt(block.loc, `The account this Terraform module deploys to is not known: set "account" in the iac entry for ${block.file.file} (or --iac-account), so its roles' ARNs can be checked.`);
+      collector.unresolvedAt(
+        block.loc,
+        `The account this Terraform module deploys to is not known: set "account" in the iac entry for ${block.file.file} (or --iac-account), so its roles' ARNs can be checked.`,
+      );
     }
     const target = (attr: string): string | null => {
       const v = m.attr(block, attr);
       const t = v ? scalarText(v) : null;
-      if (v && t === null) collector.unresolvedAt(v.loc, `The ${attr} ${key} applies to cannot be resolved${v.t === 'unknown' ? `: ${v.why}` : ''}.`);
+      if (v && t === null)
+        collector.unresolvedAt(
+          v.loc,
+          `The ${attr} ${key} applies to cannot be resolved${v.t === 'unknown' ? `: ${v.why}` : ''}.`,
+        );
       return t;
     };
     switch (type) {

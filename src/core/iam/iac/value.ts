@@ -47,14 +47,16 @@ export function unknown(why: string, loc: Loc): Value {
 /** The first unresolved value inside a value (depth-first), or null. */
 export function firstUnknown(value: Value): Extract<Value, { t: 'unknown' }> | null {
   if (value.t === 'unknown') return value;
-  if (value.t === 'list') for (const i of value.items) {
-    const u = firstUnknown(i);
-    if (u) return u;
-  }
-  if (value.t === 'map') for (const e of value.entries) {
-    const u = firstUnknown(e.value);
-    if (u) return u;
-  }
+  if (value.t === 'list')
+    for (const i of value.items) {
+      const u = firstUnknown(i);
+      if (u) return u;
+    }
+  if (value.t === 'map')
+    for (const e of value.entries) {
+      const u = firstUnknown(e.value);
+      if (u) return u;
+    }
   return null;
 }
 
@@ -112,7 +114,8 @@ interface Span {
  */
 function serialize(value: Value): { text: string; spans: Span[] } {
   if (value.t === 'str' && value.json) return serialize(value.json);
-  if (value.t === 'str') return { text: value.v, spans: [{ start: 0, end: value.v.length, loc: value.loc, segs: value.segs }] };
+  if (value.t === 'str')
+    return { text: value.v, spans: [{ start: 0, end: value.v.length, loc: value.loc, segs: value.segs }] };
   const spans: Span[] = [];
   let text = '';
   const emit = (v: Value, indent: string): void => {
@@ -123,7 +126,12 @@ function serialize(value: Value): { text: string; spans: Span[] } {
         // Only a string that needs no escaping maps character by character.
         const exact = quoted.length === v.v.length + 2;
         text += quoted;
-        spans.push({ start, end: text.length, loc: v.loc, ...(exact && v.segs ? { segs: v.segs.map((g) => ({ ...g, at: g.at + start + 1 })) } : {}) });
+        spans.push({
+          start,
+          end: text.length,
+          loc: v.loc,
+          ...(exact && v.segs ? { segs: v.segs.map((g) => ({ ...g, at: g.at + start + 1 })) } : {}),
+        });
         return;
       }
       case 'num':
@@ -179,12 +187,15 @@ function mapper(spans: Span[]): (range: Range) => Range | null {
       if (s.start <= range.start && range.end <= s.end && (!best || s.end - s.start < best.end - best.start)) best = s;
     }
     if (!best) {
-      for (const s of spans) if (s.start <= range.start && range.start < s.end && (!best || s.end - s.start < best.end - best.start)) best = s;
+      for (const s of spans)
+        if (s.start <= range.start && range.start < s.end && (!best || s.end - s.start < best.end - best.start))
+          best = s;
     }
     if (!best) return null;
     const segs = best.segs ?? [];
     for (const g of segs) {
-      if (g.at <= range.start && range.end <= g.at + g.len) return { start: g.src + range.start - g.at, end: g.src + range.end - g.at };
+      if (g.at <= range.start && range.end <= g.at + g.len)
+        return { start: g.src + range.start - g.at, end: g.src + range.end - g.at };
     }
     // A range spanning an interpolation: from where its first character is written to where its last is.
     const first = segs.find((g) => g.at <= range.start && range.start < g.at + g.len);
@@ -200,7 +211,12 @@ function mapper(spans: Span[]): (range: Range) => Range | null {
  */
 export function policySource(name: string, value: Value, lines: LineMap): PolicySource {
   const { text, spans } = serialize(value);
-  const origin: IamOrigin = { kind: 'iac', file: value.loc.file, range: { start: value.loc.start, end: value.loc.end }, line: lines.position(value.loc.start).line };
+  const origin: IamOrigin = {
+    kind: 'iac',
+    file: value.loc.file,
+    range: { start: value.loc.start, end: value.loc.end },
+    line: lines.position(value.loc.start).line,
+  };
   const source: PolicySource = { name, text, origin };
   setRangeMap(source, mapper(spans));
   return source;

@@ -14,7 +14,8 @@ function awsBindings(call: CallExpression): Expression[] {
   const out: Expression[] = [];
   for (const el of list.elements) {
     if (el.type === 'Call' && calleeName(el) === 'aws') out.push(el);
-    else if (el.type === 'Map' && plainString(mapEntries(el).get('$class')) === 'AmazonWebServicesCredentialsBinding') out.push(el);
+    else if (el.type === 'Map' && plainString(mapEntries(el).get('$class')) === 'AmazonWebServicesCredentialsBinding')
+      out.push(el);
   }
   return out;
 }
@@ -24,7 +25,12 @@ function buildBinding(item: Pending, b: UsageBuilder): void {
   if (!binding) return;
   const call = item.call;
   const scope = item.scope;
-  const named = binding.type === 'Map' ? mapEntries(binding) : binding.type === 'Call' ? namedArgs(binding.args) : new Map<string, Expression>();
+  const named =
+    binding.type === 'Map'
+      ? mapEntries(binding)
+      : binding.type === 'Call'
+        ? namedArgs(binding.args)
+        : new Map<string, Expression>();
   const credExpr = named.get('credentialsId');
   const credVal = b.val(credExpr, scope);
   const credId = credVal?.value ?? null;
@@ -39,7 +45,13 @@ function buildBinding(item: Pending, b: UsageBuilder): void {
     return;
   }
   if (!roleExpr || !roleVal || roleVal.value === '') {
-    b.fact({ kind: 'keys-without-role', step: 'withCredentials', range: stepName(call, b.text), credential: credId ?? (credExpr ? b.src(credExpr) : '?'), credentialsId: credId });
+    b.fact({
+      kind: 'keys-without-role',
+      step: 'withCredentials',
+      range: stepName(call, b.text),
+      credential: credId ?? (credExpr ? b.src(credExpr) : '?'),
+      credentialsId: credId,
+    });
     return;
   }
   const usage = newUsage(b.file, 'credentials-binding', range(call), stepName(call, b.text));

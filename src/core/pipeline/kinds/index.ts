@@ -12,4 +12,6 @@ const KINDS: readonly UsageKindModule[] = [withAws, awsBinding, shellSts, vault]
 export const KIND_BY_NAME: ReadonlyMap<string, UsageKindModule> = new Map(KINDS.map((k) => [k.name, k]));
 
 /** The kinds by the step (callee name) whose calls they read. */
-export const KIND_BY_STEP: ReadonlyMap<string, UsageKindModule> = new Map(KINDS.flatMap((k) => k.steps.map((s) => [s, k] as const)));
+export const KIND_BY_STEP: ReadonlyMap<string, UsageKindModule> = new Map(
+  KINDS.flatMap((k) => k.steps.map((s) => [s, k] as const)),
+);

@@ -8,10 +8,24 @@ import { newUsage, originOf, resolvedValue, toSeconds, type UsageBuilder, type U
 import { calleeName, namedArgs, positional, range } from '../calls';
 import { callerOf } from '../callers';
 import { concat, type Resolver, type Scope, type Val } from '../resolve';
-import { literalText, PLACEHOLDER_BASE, PLACEHOLDER_LIMIT, scanShell, valueRange, type AwsStsCall, type ShellDialect, type ShellWord } from '../shell';
+import {
+  literalText,
+  PLACEHOLDER_BASE,
+  PLACEHOLDER_LIMIT,
+  scanShell,
+  valueRange,
+  type AwsStsCall,
+  type ShellDialect,
+  type ShellWord,
+} from '../shell';
 import type { Pending } from '../scope';
 
-const SHELL_STEPS: Record<string, ShellDialect> = { sh: 'sh', bat: 'bat', powershell: 'powershell', pwsh: 'powershell' };
+const SHELL_STEPS: Record<string, ShellDialect> = {
+  sh: 'sh',
+  bat: 'bat',
+  powershell: 'powershell',
+  pwsh: 'powershell',
+};
 
 function buildShell(item: Pending, b: UsageBuilder): void {
   const call = item.call;
@@ -25,7 +39,11 @@ function buildShell(item: Pending, b: UsageBuilder): void {
   const script = new ScriptBuilder(b.resolver, scope);
   script.add(scriptExpr, 0);
   // Only scripts that mention an STS operation can hold a usage; skip scanning the rest.
-  if (script.text.indexOf('aws') < 0 || (script.text.indexOf('assume-role') < 0 && script.text.indexOf('get-session-token') < 0)) return;
+  if (
+    script.text.indexOf('aws') < 0 ||
+    (script.text.indexOf('assume-role') < 0 && script.text.indexOf('get-session-token') < 0)
+  )
+    return;
   const { calls, assignments } = scanShell(script.text, dialect);
   for (const c of calls) {
     const usage = shellUsage(b, item, c, script, assignments);
@@ -33,7 +51,13 @@ function buildShell(item: Pending, b: UsageBuilder): void {
   }
 }
 
-function shellUsage(b: UsageBuilder, item: Pending, c: AwsStsCall, script: ScriptBuilder, assignments: ReturnType<typeof scanShell>['assignments']): Usage | null {
+function shellUsage(
+  b: UsageBuilder,
+  item: Pending,
+  c: AwsStsCall,
+  script: ScriptBuilder,
+  assignments: ReturnType<typeof scanShell>['assignments'],
+): Usage | null {
   const scope = item.scope;
   const at = (i: number): number => script.offset(Math.min(i, script.text.length - 1));
   const end = (i: number): number => script.endOffset(Math.min(i, script.text.length - 1));
@@ -41,7 +65,10 @@ function shellUsage(b: UsageBuilder, item: Pending, c: AwsStsCall, script: Scrip
   const word = script.text.slice(c.awsStart, c.awsEnd);
   const name = Math.max(word.lastIndexOf('/'), word.lastIndexOf('\\')) + 1;
   const commandStart = at(c.awsStart);
-  const anchor = { start: name > 0 && name < word.length ? at(c.awsStart + name) : commandStart, end: end(c.awsEnd - 1) };
+  const anchor = {
+    start: name > 0 && name < word.length ? at(c.awsStart + name) : commandStart,
+    end: end(c.awsEnd - 1),
+  };
   const endSrc = end(c.end - 1);
   const kind: UsageKind = c.operation === 'assume-role' ? 'sh-assume-role' : 'sh-get-session-token';
   const whole = { start: commandStart, end: Math.max(endSrc, anchor.end) };
@@ -62,29 +89,79 @@ function shellUsage(b: UsageBuilder, item: Pending, c: AwsStsCall, script: Scrip
     for (const seg of w.segments) {
       if (seg.kind === 'text') {
         const first = seg.offsets[0];
-        const contiguousScript = seg.offsets.length > 0 && seg.offsets[seg.offsets.length - 1] - first === seg.offsets.length - 1;
+        const contiguousScript =
+          seg.offsets.length > 0 && seg.offsets[seg.offsets.length - 1] - first === seg.offsets.length - 1;
         const s0 = at(first);
         const s1 = end(seg.offsets[seg.offsets.length - 1] ?? first);
         const exact = contiguousScript && s1 - s0 === seg.value.length && b.text.slice(s0, s1) === seg.value;
-        parts.push({ value: seg.value, template: seg.value, source: 'literal', reference: null, description: `literal on line ${b.cite(s0)}`, secret: false, missing: [], runtime: false, ...(exact ? { literalRange: { start: s0, end: s1 } } : {}) });
+        parts.push({
+          value: seg.value,
+          template: seg.value,
+          source: 'literal',
+          reference: null,
+          description: `literal on line ${b.cite(s0)}`,
+          secret: false,
+          missing: [],
+          runtime: false,
+          ...(exact ? { literalRange: { start: s0, end: s1 } } : {}),
+        });
       } else if (seg.kind === 'interp') {
         const e = script.interps[seg.index];
-        parts.push(e ? b.resolver.expr(e, scope) : { value: null, template: '${…}', source: 'unresolved', reference: null, description: 'interpolation', secret: false, missing: [], runtime: true });
+        parts.push(
+          e
+            ? b.resolver.expr(e, scope)
+            : {
+                value: null,
+                template: '${…}',
+                source: 'unresolved',
+                reference: null,
+                description: 'interpolation',
+                secret: false,
+                missing: [],
+                runtime: true,
+              },
+        );
       } else if (seg.kind === 'var') {
         // A variable the script itself set earlier wins over the environment.
-        const local = depth < 8 ? [...assignments].reverse().find((a) => a.name === seg.name && a.at < seg.start) : undefined;
+        const local =
+          depth < 8 ? [...assignments].reverse().find((a) => a.name === seg.name && a.at < seg.start) : undefined;
         if (local) {
           const v = wordVal(local.value, depth + 1);
-          parts.push({ ...v, description: `${v.description}, via shell variable ${seg.name} (line ${b.cite(at(local.at))})`, reference: v.reference ?? seg.name });
+          parts.push({
+            ...v,
+            description: `${v.description}, via shell variable ${seg.name} (line ${b.cite(at(local.at))})`,
+            reference: v.reference ?? seg.name,
+          });
         } else {
           parts.push(b.resolver.env(seg.name, at(seg.start), scope, 0));
         }
       } else {
         const text = script.text.slice(seg.start, seg.end);
-        parts.push({ value: null, template: '$(…)', source: 'unresolved', reference: text, description: `output of ${text}`, secret: false, missing: [{ reference: text, message: `the value is the output of \`${text}\`, known only while the build runs` }], runtime: false });
+        parts.push({
+          value: null,
+          template: '$(…)',
+          source: 'unresolved',
+          reference: text,
+          description: `output of ${text}`,
+          secret: false,
+          missing: [
+            { reference: text, message: `the value is the output of \`${text}\`, known only while the build runs` },
+          ],
+          runtime: false,
+        });
       }
     }
-    if (parts.length === 0) return { value: '', template: '', source: 'literal', reference: null, description: 'empty', secret: false, missing: [], runtime: false };
+    if (parts.length === 0)
+      return {
+        value: '',
+        template: '',
+        source: 'literal',
+        reference: null,
+        description: 'empty',
+        secret: false,
+        missing: [],
+        runtime: false,
+      };
     return concat(parts);
   };
   const wordRange = (w: ShellWord): Range => {
@@ -113,10 +190,22 @@ function shellUsage(b: UsageBuilder, item: Pending, c: AwsStsCall, script: Scrip
       usage.args.role = usage.args.roleArn;
       usage.origins.role = usage.origins.roleArn;
     } else {
-      b.fact({ kind: 'missing-shell-option', option: 'role-arn', anchor, roleArn: null, insertAt: usage.args.call!.end });
+      b.fact({
+        kind: 'missing-shell-option',
+        option: 'role-arn',
+        anchor,
+        roleArn: null,
+        insertAt: usage.args.call!.end,
+      });
     }
     if (!opt('role-session-name')) {
-      b.fact({ kind: 'missing-shell-option', option: 'role-session-name', anchor, roleArn: usage.roleArn, insertAt: usage.args.call!.end });
+      b.fact({
+        kind: 'missing-shell-option',
+        option: 'role-session-name',
+        anchor,
+        roleArn: usage.roleArn,
+        insertAt: usage.args.call!.end,
+      });
     }
     const sessionName = opt('role-session-name');
     if (sessionName) {
@@ -136,11 +225,18 @@ function shellUsage(b: UsageBuilder, item: Pending, c: AwsStsCall, script: Scrip
       if (v.value !== null && v.literalRange && v.source !== 'credential') {
         const direct = literalText(ext) !== null;
         const quote = script.quoteAt(ext.start);
-        const replacement = quote === '"' || quote === '"""' ? '\\${EXTERNAL_ID}' : quote === '/' || quote === '$/' ? null : '"${EXTERNAL_ID}"';
+        const replacement =
+          quote === '"' || quote === '"""'
+            ? '\\${EXTERNAL_ID}'
+            : quote === '/' || quote === '$/'
+              ? null
+              : '"${EXTERNAL_ID}"';
         b.pushSecret(usage, {
           kind: 'external-id',
           range: direct ? { start: at(ext.start), end: end(ext.end - 1) } : (v.literalRange ?? r),
-          ...(direct && replacement && item.statement ? { replacement, statement: range(item.statement), indent: b.indentAt(item.statement.start) } : {}),
+          ...(direct && replacement && item.statement
+            ? { replacement, statement: range(item.statement), indent: b.indentAt(item.statement.start) }
+            : {}),
         });
       }
     }

@@ -38,10 +38,20 @@ function buildVault(item: Pending, b: UsageBuilder): void {
     usage.origins.role = {
       source: pathVal.source === 'literal' ? 'literal' : pathVal.source,
       reference: roleName,
-      description: fromQuery ? `role_arn in the Vault path (line ${b.cite(pathExpr.start)})` : mapped ? `Vault role ${roleName} (.rolecall.json vaultRoles)` : `Vault role ${roleName} (not mapped)`,
+      description: fromQuery
+        ? `role_arn in the Vault path (line ${b.cite(pathExpr.start)})`
+        : mapped
+          ? `Vault role ${roleName} (.rolecall.json vaultRoles)`
+          : `Vault role ${roleName} (not mapped)`,
     };
     if (pathVal.value === null) {
-      for (const miss of pathVal.missing) usage.unresolved.push({ arg: 'role', reference: miss.reference, message: `Vault path: ${miss.message}.`, range: range(pathExpr) });
+      for (const miss of pathVal.missing)
+        usage.unresolved.push({
+          arg: 'role',
+          reference: miss.reference,
+          message: `Vault path: ${miss.message}.`,
+          range: range(pathExpr),
+        });
     } else if (arn) {
       usage.role = arn;
       const check = checkRoleArn(arn);

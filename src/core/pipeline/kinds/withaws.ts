@@ -1,5 +1,13 @@
 // withAWS(role:, roleAccount:, externalId:, duration:, roleSessionName:, region:, credentials:, useNode:) { }
-import { accountOfArn, newUsage, originOf, resolvedValue, toSeconds, type UsageBuilder, type UsageKindModule } from '../builder';
+import {
+  accountOfArn,
+  newUsage,
+  originOf,
+  resolvedValue,
+  toSeconds,
+  type UsageBuilder,
+  type UsageKindModule,
+} from '../builder';
 import { callArgsEnd, mapEntries, namedArgs, positional, range, rawContent, stepName } from '../calls';
 import { callerOf } from '../callers';
 import { checkRoleArn, partitionOfRegion } from '../role-arn';
@@ -27,7 +35,14 @@ function buildWithAws(item: Pending, b: UsageBuilder): void {
     return;
   }
   if (!roleExpr) {
-    if (credId !== null) b.fact({ kind: 'keys-without-role', step: 'withAWS', range: stepName(call, b.text), credential: credId, credentialsId: credId });
+    if (credId !== null)
+      b.fact({
+        kind: 'keys-without-role',
+        step: 'withAWS',
+        range: stepName(call, b.text),
+        credential: credId,
+        credentialsId: credId,
+      });
     return;
   }
   const usage = newUsage(b.file, 'withAWS', range(call), stepName(call, b.text));
@@ -42,7 +57,13 @@ function buildWithAws(item: Pending, b: UsageBuilder): void {
   }
   const useNode = b.val(named.get('useNode'), scope)?.value === 'true';
   const info = b.credential(credId);
-  b.setCaller(usage, callerOf({ kind: 'withAWS', agent: useNode ? b.agentInScope(scope.agent) : null, useNode, credentialsId: credId }, b.ctx));
+  b.setCaller(
+    usage,
+    callerOf(
+      { kind: 'withAWS', agent: useNode ? b.agentInScope(scope.agent) : null, useNode, credentialsId: credId },
+      b.ctx,
+    ),
+  );
   if (info?.mfaSerial) usage.mfaSerial = info.mfaSerial;
 
   const regionExpr = named.get('region');
@@ -96,7 +117,13 @@ function buildWithAws(item: Pending, b: UsageBuilder): void {
       b.pushSecret(usage, {
         kind: 'external-id',
         range: v.literalRange && direct ? range(ext) : (v.literalRange ?? range(ext)),
-        ...(direct && item.statement ? { replacement: 'env.EXTERNAL_ID', statement: range(item.statement), indent: b.indentAt(item.statement.start) } : {}),
+        ...(direct && item.statement
+          ? {
+              replacement: 'env.EXTERNAL_ID',
+              statement: range(item.statement),
+              indent: b.indentAt(item.statement.start),
+            }
+          : {}),
       });
     }
   }
@@ -107,7 +134,12 @@ function buildWithAws(item: Pending, b: UsageBuilder): void {
     b.record(usage, 'duration', d, range(durExpr));
     usage.duration = toSeconds(d.value);
     if (d.value !== null && usage.duration === null) {
-      usage.unresolved.push({ arg: 'duration', reference: d.value, message: `duration: "${d.value}" is not a number of seconds.`, range: range(durExpr) });
+      usage.unresolved.push({
+        arg: 'duration',
+        reference: d.value,
+        message: `duration: "${d.value}" is not a number of seconds.`,
+        range: range(durExpr),
+      });
     }
   } else {
     usage.duration = 3600;
