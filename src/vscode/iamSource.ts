@@ -18,6 +18,7 @@ import { parseJenkinsCasc, type JenkinsCasc } from '../core/jenkins/casc';
 import { resolveAgentDirectory, type AgentDirectory } from '../core/jenkins/agents';
 import { contentFreeMessage, INPUT_LIMITS, InputFileError, readTextFile } from '../files/read';
 import { resolveInside } from '../files/paths';
+import { projectCascFiles } from './pure/cascFiles';
 import { messageOf, type Log } from './log';
 
 export type AwsModule = typeof Aws;
@@ -292,11 +293,16 @@ export class IamSource implements vscode.Disposable {
       }
     }
     const serviceAccounts: Record<string, string> = {};
-    for (const project of projects) {
-      const base = project.config.baseDir;
-      for (const p of project.config.jenkinsCasc) files.add(path.isAbsolute(p) || !base ? p : path.join(base, p));
-      Object.assign(serviceAccounts, project.config.serviceAccounts);
-    }
+    const fromProjects = projectCascFiles(
+      projects.map((project) => ({
+        baseDir: project.config.baseDir ?? null,
+        entries: project.config.jenkinsCasc,
+        where: project.file ? vscode.workspace.asRelativePath(project.file) : '.rolecall.json',
+      })),
+    );
+    for (const f of fromProjects.files) files.add(f);
+    for (const message of fromProjects.refused) this.log.warn(message);
+    for (const project of projects) Object.assign(serviceAccounts, project.config.serviceAccounts);
     // Created or deleted configuration files change what is found: rebuild then.
     const discover = vscode.workspace.createFileSystemWatcher(CASC_GLOB);
     discover.onDidCreate(() => this.invalidate());
