@@ -1,7 +1,7 @@
 // `rolecall grant FILE[:LINE]`: for a failing usage, the least-privilege change its role's owner must make
 // (src/core/iam/grant.ts), printed as text, JSON, CloudFormation YAML or a Terraform statement block.
 import { existsSync, statSync } from 'node:fs';
-import { dirname, isAbsolute, join, relative, resolve as resolvePath } from 'node:path';
+import { isAbsolute, resolve as resolvePath } from 'node:path';
 import { addTrustFindings, usageRules } from '../core/analyze';
 import { findingsOfUsage, grantFor, type Grant } from '../core/iam/grant';
 
@@ -41,19 +41,6 @@ export function parseTarget(target: string, exists: (p: string) => boolean): { f
   return { file: m[1], line };
 }
 
-/** The nearest .rolecall.json from the file's folder up to (and including) the working directory. */
-function nearestConfig(file: string, cwd: string): string | undefined {
-  let dir = dirname(resolvePath(cwd, file));
-  const stop = resolvePath(cwd);
-  for (;;) {
-    const candidate = join(dir, '.rolecall.json');
-    if (existsSync(candidate)) return relative(cwd, candidate) || candidate;
-    const rel = relative(stop, dir);
-    if (dir === stop || rel.startsWith('..') || isAbsolute(rel) || dirname(dir) === dir) return undefined;
-    dir = dirname(dir);
-  }
-}
-
 export const runGrant: Subcommand = async (argv, io) => {
   const { values, positionals } = parseFlags(
     'grant',
@@ -83,8 +70,8 @@ export const runGrant: Subcommand = async (argv, io) => {
     if (error instanceof UsageError) throw error;
     throw new UsageError(`${file}: no such file`);
   }
-  const config = values.config ?? nearestConfig(file, io.cwd);
-  const inputs = await scanInputs({ ...values, ...(config ? { config } : {}) }, [file], io);
+  // Without --config, scan's own lookup finds the nearest .rolecall.json from FILE's folder up.
+  const inputs = await scanInputs(values, [file], io);
   const { analyses, errors } = await analyseFiles(inputs);
   const analysis = analyses[0];
   if (!analysis) throw new UsageError(`${file}: ${errors[0]?.message ?? 'cannot be analysed'}`);
