@@ -253,6 +253,25 @@ export abstract class ParserState {
     return false;
   }
 
+  /**
+   * Closes a statement head whose `(` is at `open` (`for (...)`, `catch (...)`): a missing `)` is
+   * reported at the `(`, the rest of the head's line is skipped (never past a brace), then the `)` is taken.
+   */
+  closeHeadParen(open: number): void {
+    if (!this.at(K.CloseParen)) {
+      this.addError("')' expected", open, 1);
+      while (
+        !this.at(K.CloseParen) &&
+        !this.at(K.EOF) &&
+        !this.at(K.OpenBrace) &&
+        !this.at(K.CloseBrace) &&
+        !this.nlBefore
+      )
+        this.next();
+    }
+    if (this.at(K.CloseParen)) this.next();
+  }
+
   indentOf(offset: number): number {
     // Usual case (a statement or `}` first on its line after spaces): one backward pass counts them.
     let q = offset;

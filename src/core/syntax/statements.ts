@@ -445,18 +445,7 @@ export class StatementParser extends DeclarationParser {
         }
       }
       this.nlSignificant = savedNl;
-      if (!this.at(K.CloseParen)) {
-        this.addError("')' expected", open, 1);
-        while (
-          !this.at(K.CloseParen) &&
-          !this.at(K.EOF) &&
-          !this.at(K.OpenBrace) &&
-          !this.at(K.CloseBrace) &&
-          !this.nlBefore
-        )
-          this.next();
-      }
-      if (this.at(K.CloseParen)) this.next();
+      this.closeHeadParen(open);
     }
     node.body = this.parseEmbeddedStatement();
     node.end = this.lastEnd;
@@ -556,18 +545,7 @@ export class StatementParser extends DeclarationParser {
           break;
         }
         this.nlSignificant = savedNl;
-        if (!this.at(K.CloseParen)) {
-          this.addError("')' expected", open, 1);
-          while (
-            !this.at(K.CloseParen) &&
-            !this.at(K.EOF) &&
-            !this.at(K.OpenBrace) &&
-            !this.at(K.CloseBrace) &&
-            !this.nlBefore
-          )
-            this.next();
-        }
-        if (this.at(K.CloseParen)) this.next();
+        this.closeHeadParen(open);
       } else {
         this.addError("'(' expected", this.here(), 0);
       }
