@@ -1,6 +1,6 @@
 // Re-validates the parser's corpus of valid Groovy with Groovy 2.4 itself (Debian's `groovy`, what
-// Jenkins runs): every test/unit/syntax/data/ok/*.groovy must compile to the CONVERSION phase. The
-// unit tests (test/unit/syntax/data.test.ts) assert RoleCall's parser reports no error on the same
+// Jenkins runs): every test/unit/core/syntax/data/ok/*.groovy must compile to the CONVERSION phase. The
+// unit tests (test/unit/core/syntax/data.test.ts) assert RoleCall's parser reports no error on the same
 // files; this script checks the files really are valid Groovy. Run after adding a file to data/ok/.
 //
 //   npm run check:groovy-corpus        (needs `apt-get install -y groovy` and a JDK)
@@ -10,11 +10,11 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const OK = join(ROOT, 'test', 'unit', 'syntax', 'data', 'ok');
+const OK = join(ROOT, 'test', 'unit', 'core', 'syntax', 'data', 'ok');
 const files = readdirSync(OK)
   .filter((f) => f.endsWith('.groovy'))
   .sort()
-  .map((f) => join('test', 'unit', 'syntax', 'data', 'ok', f));
+  .map((f) => join('test', 'unit', 'core', 'syntax', 'data', 'ok', f));
 
 const which = spawnSync('sh', ['-c', 'command -v groovy'], { encoding: 'utf8' });
 if (which.status !== 0) {

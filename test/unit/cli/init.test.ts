@@ -10,7 +10,7 @@ import { profilesByAccount } from '../../../src/cli/init';
 import { configFrom } from '../../../src/core/config';
 import { recordingIo } from './helpers';
 
-const repoRoot = path.resolve(__dirname, '../../..');
+const repoRoot = path.resolve(__dirname, '..', '..', '..');
 const CASC = `jenkins:
   clouds:
     - ecs:

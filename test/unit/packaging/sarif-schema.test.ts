@@ -7,7 +7,7 @@ import { main } from '../../../src/cli/main';
 import { recordingIo } from '../cli/helpers';
 import { sarifErrors } from './sarif';
 
-const repoRoot = path.resolve(__dirname, '../../..');
+const repoRoot = path.resolve(__dirname, '..', '..', '..');
 
 async function examplesSarif(): Promise<any> {
   chmodSync(path.join(repoRoot, 'examples/jenkins-credentials.example.json'), 0o600);

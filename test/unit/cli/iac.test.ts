@@ -1,0 +1,137 @@
+// `rolecall scan --iac` end to end through the CLI: precedence over a snapshot, the exit status (findings
+// in IaC files about roles no usage uses are printed but never fail the scan), bad input, and config
+// entries that must stay inside the config's folder.
+import { strict as assert } from 'node:assert';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readIacEntries } from '../../../src/cli/iac';
+import { main } from '../../../src/cli/main';
+import { recordingIo } from './helpers';
+
+const TRUST = (principal: string) =>
+  `{Version: "2012-10-17", Statement: [{Effect: Allow, Principal: {AWS: "${principal}"}, Action: "sts:AssumeRole"}]}`;
+
+describe('rolecall scan --iac', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'rolecall-iac-cli-'));
+    writeFileSync(
+      join(dir, 'Jenkinsfile'),
+      "node('x') {\n  withAWS(role: 'arn:aws:iam::333333333333:role/deploy', duration: 900) {\n    sh 'make'\n  }\n}\n",
+    );
+    writeFileSync(
+      join(dir, 'iam.json'),
+      JSON.stringify({
+        RoleDetailList: [
+          {
+            RoleName: 'deploy',
+            Arn: 'arn:aws:iam::333333333333:role/deploy',
+            Path: '/',
+            AssumeRolePolicyDocument: {
+              Version: '2012-10-17',
+              Statement: [
+                { Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::999999999999:root' }, Action: 'sts:AssumeRole' },
+              ],
+            },
+          },
+        ],
+      }),
+    );
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  async function scan(...args: string[]): Promise<{ code: number; json: any; err: string }> {
+    const io = recordingIo(dir);
+    const code = await main(
+      ['scan', 'Jenkinsfile', '--format', 'json', '--caller', 'arn:aws:iam::111111111111:role/agent', ...args],
+      io,
+    );
+    return { code, json: io.out ? JSON.parse(io.out) : null, err: io.err };
+  }
+
+  it('a role defined as code wins over the snapshot for its ARN (and drift is reported at the template)', async () => {
+    writeFileSync(
+      join(dir, 'roles.yaml'),
+      `Resources:\n  Deploy:\n    Type: AWS::IAM::Role\n    Properties:\n      RoleName: deploy\n      AssumeRolePolicyDocument: ${TRUST('arn:aws:iam::111111111111:root')}\n`,
+    );
+    const snapshotOnly = await scan('--iam-snapshot', 'iam.json');
+    assert.ok(snapshotOnly.json.findings.some((f: any) => f.code === 'trust-principal-mismatch'));
+    const withCode = await scan('--iam-snapshot', 'iam.json', '--iac', 'roles.yaml', '--iac-account', '333333333333');
+    assert.deepEqual(
+      withCode.json.findings.map((f: any) => `${f.file}:${f.code}`),
+      ['roles.yaml:trust-policy-drift'],
+    );
+    assert.equal(withCode.code, 0);
+  });
+
+  it('findings in the IaC files about roles no usage uses are printed but do not fail the scan', async () => {
+    writeFileSync(
+      join(dir, 'roles.yaml'),
+      `Resources:\n  Deploy:\n    Type: AWS::IAM::Role\n    Properties:\n      RoleName: deploy\n      AssumeRolePolicyDocument: ${TRUST('arn:aws:iam::111111111111:root')}\n  Other:\n    Type: AWS::IAM::Role\n    Properties:\n      RoleName: other\n      AssumeRolePolicyDocument: ${TRUST('arn:aws:iam:::root')}\n`,
+    );
+    const run = await scan('--iac', 'roles.yaml', '--iac-account', '333333333333', '--fail-on', 'warning');
+    assert.deepEqual(
+      run.json.findings.map((f: any) => `${f.file}:${f.line}:${f.code}:${f.roleArn}`),
+      ['roles.yaml:11:invalid-principal:arn:aws:iam::333333333333:role/other'],
+    );
+    assert.equal(run.code, 0, 'the unused role does not decide the status');
+    writeFileSync(
+      join(dir, 'Jenkinsfile'),
+      "withAWS(role: 'arn:aws:iam::333333333333:role/other', duration: 900) { sh 'x' }\n",
+    );
+    const used = await scan('--iac', 'roles.yaml', '--iac-account', '333333333333', '--fail-on', 'warning');
+    assert.equal(used.code, 1, 'the used role does');
+  });
+
+  it('bad input: an unreadable path, a template that is not YAML, a config entry outside its folder (exit 2, one line)', async () => {
+    const missing = await scan('--iac', 'nope.yaml');
+    assert.equal(missing.code, 2);
+    assert.match(missing.err, /^rolecall scan: IaC path nope\.yaml: no such file or directory\n$/);
+    writeFileSync(join(dir, 'bad.yaml'), 'Resources:\n  A: [unclosed\n');
+    const bad = await scan('--iac', 'bad.yaml');
+    assert.equal(bad.code, 2);
+    assert.match(bad.err, /^rolecall scan: IaC bad\.yaml:\d+:\d+: not a valid YAML CloudFormation template/);
+    mkdirSync(join(dir, 'sub'));
+    writeFileSync(
+      join(dir, 'sub', '.rolecall.json'),
+      JSON.stringify({ iac: [{ path: '../bad.yaml', account: '333333333333' }] }),
+    );
+    const outside = await scan('--config', 'sub/.rolecall.json');
+    assert.equal(outside.code, 2);
+    assert.match(
+      outside.err,
+      /iac entry '\.\.\/bad\.yaml' points outside the folder of the config .* pass --iac \.\.\/bad\.yaml/,
+    );
+    const flags = await scan('--iac-account', '333333333333');
+    assert.equal(flags.code, 2);
+    assert.match(flags.err, /need --iac PATH/);
+  });
+
+  it('in the editor (onProblem), a half-typed template is a problem and the other files are still read', async () => {
+    writeFileSync(join(dir, 'bad.yaml'), 'Resources:\n  A: [unclosed\n');
+    writeFileSync(
+      join(dir, 'roles.yaml'),
+      `Resources:\n  Deploy:\n    Type: AWS::IAM::Role\n    Properties:\n      RoleName: deploy\n      AssumeRolePolicyDocument: ${TRUST('arn:aws:iam::111111111111:root')}\n`,
+    );
+    const problems: string[] = [];
+    const entry = (path: string) => ({ path: join(dir, path), account: '333333333333', region: null, parameters: {} });
+    const model = await readIacEntries(
+      [entry('bad.yaml'), entry('roles.yaml'), entry('missing.yaml')],
+      (p) => p,
+      (m) => problems.push(m),
+    );
+    assert.deepEqual(
+      model.roles.map((r) => r.arn),
+      ['arn:aws:iam::333333333333:role/deploy'],
+    );
+    assert.equal(problems.length, 2);
+    assert.ok(problems.some((p) => /missing\.yaml: no such file/.test(p)));
+    assert.ok(problems.some((p) => /bad\.yaml:\d+:\d+: not a valid YAML/.test(p)));
+    await assert.rejects(
+      readIacEntries([entry('bad.yaml'), entry('roles.yaml')], (p) => p),
+      /not a valid YAML/,
+      'the CLI refuses it',
+    );
+  });
+});

@@ -1,0 +1,250 @@
+// Terraform as an IAM source: one test per HCL construct the contract lists (variables, locals, string
+// templates, heredocs, jsonencode, aws_iam_policy_document with its blocks, the account / partition data
+// sources, the role / policy / user resources), parsed by tree-sitter-hcl; positions and unresolved values.
+import { strict as assert } from 'node:assert';
+import { iacFindings } from '../../../../../src/core/rules/iac-findings';
+import { read, role, textAt, trustOf } from './helpers';
+
+const ASSUME = (principal: string) => `jsonencode({
+    Version = "2012-10-17"
+    Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Principal = { AWS = ${principal} } }]
+  })`;
+
+describe('Terraform reader', () => {
+  it('aws_iam_role: name, path, max_session_duration, tags, assume_role_policy = jsonencode(...)', async () => {
+    const { model, errors } = await read({
+      'main.tf': `resource "aws_iam_role" "deploy" {
+  name                 = "deploy"
+  path                 = "/ci/"
+  max_session_duration = 7200
+  assume_role_policy   = ${ASSUME('"arn:aws:iam::111111111111:root"')}
+  tags = { team = "ci" }
+}`,
+    });
+    assert.deepEqual(errors, []);
+    const r = role(model, 'deploy');
+    assert.equal(r.arn, 'arn:aws:iam::333333333333:role/ci/deploy');
+    assert.equal(r.maxSessionDuration, 7200);
+    assert.deepEqual(r.tags, { team: 'ci' });
+    assert.deepEqual(trustOf(model, 'deploy').Statement[0].Principal, { AWS: 'arn:aws:iam::111111111111:root' });
+  });
+
+  it('variables: defaults, overridden by the entry parameters (across files of the module); locals; string templates', async () => {
+    const files = {
+      'variables.tf':
+        'variable "hub" {\n  type    = string\n  default = "111111111111"\n}\nvariable "env" { default = "prod" }\n',
+      'main.tf': `locals {\n  hub_root = "arn:aws:iam::\${var.hub}:root"\n  name     = "deploy-\${var.env}"\n}\nresource "aws_iam_role" "r" {\n  name = local.name\n  assume_role_policy = ${ASSUME('local.hub_root')}\n}\n`,
+    };
+    const a = (await read(files)).model;
+    assert.equal(trustOf(a, 'deploy-prod').Statement[0].Principal.AWS, 'arn:aws:iam::111111111111:root');
+    const b = (await read(files, { parameters: { hub: '222222222222', env: 'dev' } })).model;
+    assert.equal(trustOf(b, 'deploy-dev').Statement[0].Principal.AWS, 'arn:aws:iam::222222222222:root');
+  });
+
+  it('heredocs (<<EOT and the indented <<-EOT) with interpolation, and $${ escapes', async () => {
+    const { model } = await read({
+      'main.tf': `data "aws_caller_identity" "me" {}
+resource "aws_iam_role" "a" {
+  name = "a"
+  assume_role_policy = <<EOT
+{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
+ "Principal": {"AWS": "arn:aws:iam::\${data.aws_caller_identity.me.account_id}:root"}}]}
+EOT
+}
+resource "aws_iam_role" "b" {
+  name = "b"
+  assume_role_policy = <<-POLICY
+    {
+      "Version": "2012-10-17",
+      "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"AWS": "*"},
+        "Condition": {"StringEquals": {"aws:PrincipalTag/x": "$\${literal}"}}}]
+    }
+  POLICY
+}`,
+    });
+    assert.equal(trustOf(model, 'a').Statement[0].Principal.AWS, 'arn:aws:iam::333333333333:root');
+    assert.ok(role(model, 'b').trustPolicy.text.startsWith('{\n  "Version"'), 'the common indentation is removed');
+    assert.equal(trustOf(model, 'b').Statement[0].Condition.StringEquals['aws:PrincipalTag/x'], '${literal}');
+  });
+
+  it('data "aws_iam_policy_document": statement, principals, not_principals, condition, source_policy_documents', async () => {
+    const { model } = await read({
+      'main.tf': `data "aws_partition" "p" {}
+data "aws_iam_policy_document" "base" {
+  statement {
+    sid     = "Base"
+    actions = ["sts:AssumeRole"]
+    principals {
+      type        = "AWS"
+      identifiers = ["arn:\${data.aws_partition.p.partition}:iam::111111111111:root"]
+    }
+  }
+}
+data "aws_iam_policy_document" "trust" {
+  source_policy_documents = [data.aws_iam_policy_document.base.json]
+  statement {
+    sid     = "Agents"
+    effect  = "Allow"
+    actions = ["sts:AssumeRole", "sts:TagSession"]
+    principals {
+      type        = "AWS"
+      identifiers = ["arn:aws:iam::111111111111:role/a", "arn:aws:iam::111111111111:role/b"]
+    }
+    condition {
+      test     = "StringEquals"
+      variable = "sts:ExternalId"
+      values   = ["ext-1"]
+    }
+    condition {
+      test     = "Bool"
+      variable = "aws:MultiFactorAuthPresent"
+      values   = ["true"]
+    }
+  }
+  statement {
+    effect  = "Deny"
+    actions = ["sts:AssumeRole"]
+    not_principals {
+      type        = "AWS"
+      identifiers = ["arn:aws:iam::111111111111:root"]
+    }
+  }
+}
+resource "aws_iam_role" "r" {
+  name               = "r"
+  assume_role_policy = data.aws_iam_policy_document.trust.json
+}`,
+    });
+    const trust = trustOf(model, 'r');
+    assert.deepEqual(
+      trust.Statement.map((s: { Sid?: string }) => s.Sid ?? null),
+      ['Base', 'Agents', null],
+    );
+    assert.equal(trust.Statement[0].Principal.AWS, 'arn:aws:iam::111111111111:root');
+    assert.deepEqual(trust.Statement[1].Action, ['sts:AssumeRole', 'sts:TagSession']);
+    assert.deepEqual(trust.Statement[1].Condition, {
+      StringEquals: { 'sts:ExternalId': 'ext-1' },
+      Bool: { 'aws:MultiFactorAuthPresent': 'true' },
+    });
+    assert.deepEqual(trust.Statement[2], {
+      Effect: 'Deny',
+      Action: 'sts:AssumeRole',
+      NotPrincipal: { AWS: 'arn:aws:iam::111111111111:root' },
+    });
+  });
+
+  it('aws_iam_role_policy, aws_iam_policy + aws_iam_role_policy_attachment, aws_iam_user + aws_iam_user_policy', async () => {
+    const { model } = await read({
+      'main.tf': `resource "aws_iam_role" "agent" {
+  name = "agent"
+  assume_role_policy = ${ASSUME('"*"')}
+}
+resource "aws_iam_role_policy" "inline" {
+  name   = "inline"
+  role   = aws_iam_role.agent.id
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Resource = "*" }] })
+}
+resource "aws_iam_policy" "managed" {
+  name   = "managed"
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Deny", Action = "sts:AssumeRole", Resource = "*" }] })
+}
+resource "aws_iam_role_policy_attachment" "attach" {
+  role       = aws_iam_role.agent.name
+  policy_arn = aws_iam_policy.managed.arn
+}
+resource "aws_iam_user" "ken" { name = "ken" }
+resource "aws_iam_user_policy" "ken" {
+  user   = aws_iam_user.ken.name
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Resource = "*" }] })
+}`,
+    });
+    assert.deepEqual(
+      role(model, 'agent')
+        .identityPolicies.map((p) => p.name)
+        .sort(),
+      ['arn:aws:iam::333333333333:policy/managed', 'inline'],
+    );
+    const ken = model.users.find((u) => u.userName === 'ken')!;
+    assert.equal(ken.arn, 'arn:aws:iam::333333333333:user/ken');
+    assert.equal(ken.identityPolicies.length, 1);
+  });
+
+  it('conditionals, for expressions, functions (join, format, concat, lower) and count = 0', async () => {
+    const { model } = await read({
+      'main.tf': `variable "prod" { default = true }
+variable "accounts" { default = ["111111111111", "222222222222"] }
+locals {
+  roots = [for a in var.accounts : format("arn:aws:iam::%s:root", a) if a != "222222222222"]
+}
+resource "aws_iam_role" "r" {
+  name = lower(join("-", concat(["Deploy"], var.prod ? ["Prod"] : ["Dev"])))
+  assume_role_policy = ${ASSUME('local.roots')}
+}
+resource "aws_iam_role" "gone" {
+  count = 0
+  name  = "gone"
+  assume_role_policy = ${ASSUME('"*"')}
+}`,
+    });
+    assert.deepEqual(
+      model.roles.map((r) => r.roleName),
+      ['deploy-prod'],
+    );
+    // jsonencode keeps a one-element list a list (unlike aws_iam_policy_document).
+    assert.deepEqual(trustOf(model, 'deploy-prod').Statement[0].Principal.AWS, ['arn:aws:iam::111111111111:root']);
+  });
+
+  it('locates a trust-policy problem at the statement block (data source) and inside a heredoc', async () => {
+    const text = `data "aws_iam_policy_document" "t" {
+  statement {
+    actions = ["sts:AssumeRole"]
+    principals {
+      type        = "AWS"
+      identifiers = ["arn:aws:iam:::root"]
+    }
+  }
+}
+resource "aws_iam_role" "r" {
+  name               = "r"
+  assume_role_policy = data.aws_iam_policy_document.t.json
+}
+resource "aws_iam_role" "h" {
+  name               = "h"
+  assume_role_policy = <<-EOT
+    {"Version": "2012-10-17", "Statement": [{"Sid": "S", "Effect": "Allow", "Action": "sts:AssumeRole",
+      "Principal": {"AWS": "\${aws_iam_role.r.arn}"}, "Condition": {"StringEquals": {"sts:ExternalId": []}}}]}
+  EOT
+}`;
+    const findings = iacFindings((await read({ 'main.tf': text })).model);
+    const invalid = findings.find((f) => f.code === 'invalid-principal')!;
+    assert.equal(textAt(text, invalid.range), '"arn:aws:iam:::root"');
+    const unsat = findings.find((f) => f.code === 'unsatisfiable-condition')!;
+    assert.ok(textAt(text, unsat.range).startsWith('{"Sid": "S"'), textAt(text, unsat.range));
+  });
+
+  it('unresolved values (a variable without default, for_each) are unresolved-reference in the file; never a crash', async () => {
+    const text = `variable "hub" {}
+resource "aws_iam_role" "r" {
+  name = "r"
+  assume_role_policy = ${ASSUME('"arn:aws:iam::${var.hub}:root"')}
+}
+resource "aws_iam_role" "many" {
+  for_each = toset(["a", "b"])
+  name     = each.key
+  assume_role_policy = ${ASSUME('"*"')}
+}`;
+    const { model } = await read({ 'main.tf': text });
+    assert.equal(model.roles.length, 0);
+    const unresolved = iacFindings(model).filter((f) => f.code === 'unresolved-reference');
+    assert.equal(unresolved.length, 2);
+    assert.match(unresolved[0].message + unresolved[1].message, /variable hub has no default/);
+    assert.match(unresolved[0].message + unresolved[1].message, /for_each/);
+    assert.equal(textAt(text, unresolved.find((u) => /hub/.test(u.message))!.range), 'var.hub');
+  });
+
+  it('a file that is not HCL is a one-line error with its position', async () => {
+    const { errors } = await read({ 'broken.tf': 'resource "aws_iam_role" "r" {\n  name = \n}\n' });
+    assert.equal(errors.length, 1);
+    assert.match(errors[0], /^broken\.tf:\d+:\d+: not valid HCL/);
+  });
+});

@@ -1,0 +1,241 @@
+// reparse(): typical edits stay local (one token or one block re-parsed), every result equals a full
+// parse of the same text, and the previous result is a value that never changes.
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import type { ParseResult } from '../../../../src/core/syntax/ast';
+import { parse } from '../../../../src/core/syntax/parser';
+import { computeChange, reparse, type ReparseResult } from '../../../../src/core/syntax/reparse';
+import { deepFreeze, fixture } from './helpers';
+
+function assertSameAsFull(p: ParseResult): void {
+  const expected = parse(p.text);
+  assert.deepStrictEqual(p.errors, expected.errors);
+  assert.deepStrictEqual(p.program, expected.program);
+}
+
+/** Replaces `length` chars at `at` with `inserted` (change given unless `withChange` is false), checks the result. */
+function edit(p: ParseResult, at: number, length: number, inserted: string, withChange = true): ReparseResult {
+  const text = p.text.slice(0, at) + inserted + p.text.slice(at + length);
+  const updated = reparse(
+    deepFreeze(p),
+    text,
+    withChange ? { start: at, oldEnd: at + length, newEnd: at + inserted.length } : undefined,
+  );
+  assert.equal(updated.text, text);
+  assertSameAsFull(updated);
+  return updated;
+}
+
+function assertLocal(
+  p: ReparseResult,
+  kind: 'block' | 'token' = 'block',
+): { oldStart: number; oldEnd: number; newStart: number; newEnd: number } {
+  assert.equal(p.reparsed.kind, kind, `reparsed: ${JSON.stringify(p.reparsed)}`);
+  return p.reparsed as { kind: 'block'; oldStart: number; oldEnd: number; newStart: number; newEnd: number };
+}
+
+const pipeline = [
+  "@Library('lib') _",
+  'pipeline {',
+  '    agent any',
+  '    stages {',
+  "        stage('Build') {",
+  '            steps {',
+  "                sh 'make'",
+  "                withAWS(role: 'deploy', roleAccount: '111111111111') {",
+  '                    sh "aws s3 ls ${env.BUCKET}"',
+  '                }',
+  '            }',
+  '        }',
+  "        stage('Test') {",
+  '            steps {',
+  "                echo 'test'",
+  '            }',
+  '        }',
+  '    }',
+  '}',
+  '',
+].join('\n');
+
+describe('syntax/reparse', () => {
+  it('re-parses only the enclosing block for an edit inside a stage, and keeps nodes before it', () => {
+    const p = parse(pipeline);
+    const at = pipeline.indexOf("sh 'make'") + 2;
+    const u = edit(p, at, 0, 'x');
+    const region = assertLocal(u);
+    // The innermost block around `sh 'make'` is the `steps { }` closure.
+    assert.equal(region.oldStart, pipeline.indexOf('steps {') + 6);
+    assert.equal(region.newEnd - region.oldEnd, 1);
+    // The library annotation statement lies before the edit: the same object. The Test stage lies
+    // after it: a new object, one character further.
+    assert.equal(u.program.body[0], p.program.body[0]);
+    const oldPipeline = JSON.stringify(p.program);
+    // Typing a call inside the withAWS block, one character at a time.
+    let q: ParseResult = u;
+    let inner = q.text.indexOf('sh "aws');
+    for (const ch of "echo 'hi'\n                    ") {
+      const typed = edit(q, inner++, 0, ch);
+      assert.notEqual(typed.reparsed.kind, 'full', JSON.stringify(typed.reparsed));
+      q = typed;
+    }
+    assert.ok(q.text.includes("echo 'hi'\n                    sh \"aws"));
+    assert.equal(JSON.stringify(p.program), oldPipeline, 'the first parse changed');
+  });
+
+  it('an edit inside one stage of a large stages { } re-parses that stage, not the file', async () => {
+    const gen: any = await import(join(__dirname, '..', '..', '..', '..', 'bench', 'generate.mjs'));
+    const text: string = gen.generateJenkinsfile(2000);
+    const p = parse(text);
+    const at = text.indexOf('steps {', text.length / 2) + 'steps {'.length;
+    const u = edit(p, at, 0, "\n                sh 'more'");
+    const region = assertLocal(u);
+    assert.ok(
+      region.oldEnd - region.oldStart < text.length / 20,
+      `re-parsed ${region.oldEnd - region.oldStart} of ${text.length} chars`,
+    );
+  });
+
+  it('an edit inside a closure inside a GString ${} re-parses around the string (its value holds that source)', () => {
+    const text = 'node {\n  sh """echo ${ {-> 1} } done"""\n}\n';
+    const p = parse(text);
+    const u = edit(p, text.indexOf('{->') + 1, 0, ' ');
+    assert.notEqual(u.reparsed.kind, 'token');
+    if (u.reparsed.kind === 'block') assert.ok(u.reparsed.oldStart < text.indexOf('sh "'), JSON.stringify(u.reparsed));
+  });
+
+  it('stays local while a `{` typed earlier is not closed yet (more { than } in the text)', () => {
+    // The author opened a withAWS block in stage Build and has not typed its `}`; typing in stage Test
+    // still re-parses only there, and equals a full parse.
+    let p: ParseResult = parse(pipeline.replace("sh 'make'", "withAWS(role: 'x') {\n                sh 'make'"));
+    assert.ok(p.errors.some((e) => e.code === 'unclosed-block'));
+    let at = p.text.indexOf("echo 'test'");
+    for (const ch of "sh 'more'\n                ") {
+      const u = edit(p, at++, 0, ch);
+      assert.notEqual(u.reparsed.kind, 'full', JSON.stringify(u.reparsed));
+      p = u;
+    }
+    // Re-indenting the line of a block's `}` when code follows it (`} else {`) re-parses more, exactly.
+    const q = parse("node {\n  if (a) {\n    echo 'a'\n  } else {\n    echo 'b'\n  }\n  stage('x') {\n");
+    edit(q, q.text.indexOf('  } else'), 0, ' ');
+  });
+
+  it('typing inside a plain string re-lexes that token only', () => {
+    let p: ParseResult = parse(pipeline);
+    let at = pipeline.indexOf("'deploy'") + 7;
+    for (const ch of '-role') {
+      const u = edit(p, at++, 0, ch);
+      assertLocal(u, 'token');
+      p = u;
+    }
+    assert.ok(p.text.includes("role: 'deploy-role'"));
+    // A quote, a `$` in a double-quoted string, or a backslash changes the token: parsed as a block.
+    const u = edit(p, p.text.indexOf('deploy-role') + 3, 0, "'");
+    assert.notEqual(u.reparsed.kind, 'token');
+    const v = edit(p, p.text.indexOf('aws s3') + 3, 0, '$x');
+    assert.notEqual(v.reparsed.kind, 'token');
+  });
+
+  it('keeps an unterminated string typed inside a block local', () => {
+    let p: ParseResult = parse(pipeline);
+    let at = pipeline.indexOf("echo 'test'") + "echo 'test'".length;
+    for (const ch of "\n                sh 'oops") {
+      const u = edit(p, at, 0, ch);
+      assert.notEqual(u.reparsed.kind, 'full', ch);
+      p = u;
+      at++;
+    }
+    assert.ok(p.errors.some((e) => e.code === 'unterminated-string'));
+    edit(p, at, 0, '\n                withAWS(role: "x" {\n                }');
+  });
+
+  it('stays correct when a `}` is deleted or added', () => {
+    let p: ParseResult = parse(pipeline);
+    const close = pipeline.indexOf('                }\n            }') + 16;
+    assert.equal(pipeline[close], '}');
+    p = edit(p, close, 1, '');
+    p = edit(p, close, 0, '}');
+    assert.equal(p.text, pipeline);
+    p = edit(p, pipeline.indexOf("echo 'test'"), 0, '{');
+    p = edit(p, pipeline.indexOf("echo 'test'"), 1, '');
+    assert.equal(p.text, pipeline);
+    assert.deepEqual(p.errors, []);
+  });
+
+  it('handles CRLF text', () => {
+    const crlf = pipeline.replace(/\n/g, '\r\n');
+    let p: ParseResult = parse(crlf);
+    const u = edit(p, crlf.indexOf("sh 'make'"), 0, "sh 'one'\r\n                ");
+    assertLocal(u);
+    p = u;
+    p = edit(p, p.text.indexOf("echo 'test'") + 11, 0, '\r\n');
+    p = edit(p, p.text.indexOf("echo 'test'") + 11, 0, '\r');
+    p = edit(p, p.text.indexOf("echo 'test'") + 12, 0, '\n');
+    assert.ok(p.text.includes("echo 'test'\r\n\r\n\r\n"));
+  });
+
+  it('handles edits at offset 0 and at the end of the text', () => {
+    let p: ParseResult = parse(pipeline);
+    const u = edit(p, 0, 0, '// header\n');
+    assert.equal(u.reparsed.kind, 'full');
+    p = edit(u, 0, 3, '');
+    p = edit(p, p.text.length, 0, '\nnode { }');
+    p = edit(p, p.text.length, 0, '\n');
+    p = edit(p, p.text.length - 4, 4, '');
+    p = edit(p, 0, p.text.length, '');
+    assert.equal(p.text, '');
+    p = edit(p, 0, 0, pipeline);
+    assert.equal(p.text, pipeline);
+  });
+
+  it('errors inside and around the re-parsed block stay in the order a full parse reports them', () => {
+    // An unclosed `(` before the block is reported after it; damage before and after.
+    const text = "x = (1 +\nfoo(a, {\n    sh 'x'\n}\nnode {\n    stage('a') {\n        echo 'b'\n    }\n}\nz = )\n";
+    let p: ParseResult = parse(text);
+    assert.ok(p.errors.length >= 2);
+    for (const [needle, typed] of [
+      ["sh 'x'", ')'],
+      ["echo 'b'", 'withAWS('],
+    ] as const) {
+      const u = edit(p, p.text.indexOf(needle) + needle.length, 0, typed);
+      assert.notEqual(u.reparsed.kind, 'full', JSON.stringify(u.reparsed));
+      p = edit(u, p.text.indexOf(needle) + needle.length, typed.length, '');
+    }
+  });
+
+  it('computes the change from the texts when none is given', () => {
+    assert.deepEqual(computeChange('abcdef', 'abXYef'), { start: 2, oldEnd: 4, newEnd: 4 });
+    assert.deepEqual(computeChange('aaaa', 'aaaaa'), { start: 4, oldEnd: 4, newEnd: 5 });
+    assert.deepEqual(computeChange('', 'x'), { start: 0, oldEnd: 0, newEnd: 1 });
+    assert.deepEqual(computeChange('same', 'same'), { start: 4, oldEnd: 4, newEnd: 4 });
+    const long = 'x'.repeat(10000) + 'a' + 'y'.repeat(9000);
+    assert.deepEqual(computeChange(long, long.replace('a', 'bb')), { start: 10000, oldEnd: 10001, newEnd: 10002 });
+    const p = parse(pipeline);
+    const at = pipeline.indexOf("echo 'test'");
+    assertLocal(edit(p, at, 0, 'x', false));
+  });
+
+  it('an unchanged text keeps the tree; the same previous parse can be re-parsed twice', () => {
+    const p = parse(pipeline);
+    const same = reparse(p, pipeline);
+    assert.equal(same.program, p.program);
+    assert.equal(same.reparsed.kind, 'none');
+    const at = pipeline.indexOf("sh 'make'");
+    const a = edit(p, at, 0, ' ');
+    const b = edit(p, at, 0, '  ');
+    assert.notEqual(a.program, b.program);
+  });
+
+  it('the fixtures survive a deletion and re-insertion of every line', () => {
+    const text = fixture('declarative-large.groovy');
+    let p: ParseResult = parse(text);
+    const lines = text.split('\n');
+    let offset = 0;
+    for (let i = 0; i < Math.min(lines.length, 120); i++) {
+      const line = lines[i];
+      p = edit(p, offset, line.length, '');
+      p = edit(p, offset, 0, line);
+      offset += line.length + 1;
+    }
+    assert.equal(p.text, text);
+  });
+});
