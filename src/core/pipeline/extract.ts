@@ -5,6 +5,7 @@
 import type { Program } from '../syntax/ast';
 import type { PipelineFact, Usage } from '../types';
 import { UsageBuilder, type ExtractContext } from './builder';
+import { CallSites } from './frames';
 import { KIND_BY_NAME } from './kinds';
 import { Lines } from './lines';
 import { Resolver } from './resolve';
@@ -32,16 +33,29 @@ export function extractUsages(program: Program, text: string, file: string, ctx:
       locals: walk.locals,
     });
     const builder = new UsageBuilder(text, file, ctx, lines, resolver, walk.facts);
-    const usages: Usage[] = [];
-    for (const item of walk.pending) {
-      item.usages = [];
-      try {
-        KIND_BY_NAME.get(item.kind)?.build(item, builder);
-      } catch {
-        // One odd call must not lose the others; it simply yields no usage.
+    const sites = new CallSites(walk.methods, walk.methodSites);
+    for (const item of walk.pending) item.usages = [];
+    // Calls inside called helpers come last: their callers' enclosing credentials are built by then.
+    const order = [
+      ...walk.pending.filter((i) => !sites.called(i.scope.method)),
+      ...walk.pending.filter((i) => sites.called(i.scope.method)),
+    ];
+    for (const item of order) {
+      const kind = KIND_BY_NAME.get(item.kind);
+      if (!kind) continue;
+      const scopes = sites.scopes(item.scope);
+      for (const scope of scopes) {
+        try {
+          // A copy with the call's scope; usages go to the item's own list (role chains read it).
+          kind.build(scope === item.scope ? item : { ...item, scope }, builder);
+        } catch {
+          // One odd call must not lose the others; it simply yields no usage.
+        }
       }
-      for (const u of item.usages) usages.push(u);
+      if (scopes.length > 1) item.usages = distinct(item.usages);
     }
+    const usages: Usage[] = [];
+    for (const item of walk.pending) for (const u of item.usages) usages.push(u);
     // Stable: calls start in source order, but a shell step's usage anchors inside its script.
     usages.sort((a, b) => a.anchor.start - b.anchor.start);
     return { usages, facts: walk.facts };
@@ -49,4 +63,32 @@ export function extractUsages(program: Program, text: string, file: string, ctx:
     // Extraction bugs must not turn into stack traces for the user; report nothing rather than crash.
     return { usages: [], facts: [] };
   }
+}
+
+/**
+ * One usage per distinct set of values: calls of a helper that pass the same values make one usage (its
+ * origins name the first such call), calls that pass different values one each.
+ */
+function distinct(usages: Usage[]): Usage[] {
+  const kept = new Map<string, Usage>();
+  for (const u of usages) {
+    // Where a value was written (origins' descriptions and ranges) differs between calls; the values do not.
+    // Literal secrets are reported once per place written, so they are merged rather than compared.
+    const key = JSON.stringify(u, function (this: unknown, k: string, v: unknown) {
+      if (k === 'description' || k === 'secrets') return undefined;
+      if (k === 'range' && this !== null && typeof this === 'object' && 'source' in this) return undefined;
+      return v;
+    });
+    const first = kept.get(key);
+    if (!first) {
+      kept.set(key, u);
+      continue;
+    }
+    for (const s of u.secrets)
+      if (
+        !first.secrets.some((x) => x.kind === s.kind && x.range.start === s.range.start && x.range.end === s.range.end)
+      )
+        first.secrets.push(s);
+  }
+  return [...kept.values()];
 }

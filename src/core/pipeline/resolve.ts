@@ -1,7 +1,7 @@
 // Value resolution: what a pipeline expression evaluates to, as far as the file (plus parameters,
 // credentials and .rolecall.json) tells. Flow-insensitive on purpose: a variable's value is its last
 // assignment before the use in source order, which is what people mean in straight-line pipelines.
-import type { Expression, MapEntry, MapLiteral, MethodDeclaration, StringLiteral } from '../syntax/ast';
+import type { CallExpression, Expression, MethodDeclaration, StringLiteral } from '../syntax/ast';
 import type { Range, ValueSource } from '../types';
 import type { Lines } from './lines';
 
@@ -51,8 +51,49 @@ export interface EnvFrame {
 /** Scope information of one position in the tree. */
 export interface Scope {
   env: EnvFrame | null;
-  /** The enclosing method (shared-library `def call(...)`), whose parameters are unknown. */
+  /** The enclosing method (a helper, or a shared-library `def call(...)`). */
   method: MethodDeclaration | null;
+  /**
+   * The call of `method` this position is analysed for (its parameters bound to that call's arguments),
+   * or none: then the parameters are unknown (a shared-library step called from another file).
+   */
+  frame?: CallFrame | null;
+}
+
+/** One entry of a map: a map literal's `key: value`, or a named argument of a call. */
+export interface MapItem {
+  key: string | null;
+  value: Expression;
+  start: number;
+}
+
+/** What a method's parameter is at one call of the method. */
+export type BoundArg =
+  | { kind: 'arg'; expr: Expression }
+  /** The call's named arguments, which Groovy collects into a map passed as the first parameter. */
+  | { kind: 'named'; entries: MapItem[] }
+  /** The call passes nothing for it: the parameter's default value. */
+  | { kind: 'default'; expr: Expression };
+
+/** A map an expression stands for: its entries, the scope they are resolved in, where it is written. */
+interface MapFound {
+  entries: readonly MapItem[];
+  scope: Scope;
+  /** Where the map is written. */
+  at: number;
+  /** How it reached a helper's parameter (`passed to deploy() on line 12`), when it did. */
+  passed?: string;
+  /** The map of a call's named arguments: `of named arguments of the call of deploy() on line 12`. */
+  named?: string;
+}
+
+/** A call of a method declared in this file, as seen from inside the method. */
+export interface CallFrame {
+  method: MethodDeclaration;
+  call: CallExpression;
+  args: ReadonlyMap<string, BoundArg>;
+  /** The scope at the call (its environment, its own frame when the call is inside another called method). */
+  outer: Scope;
 }
 
 export interface ParameterDecl {
@@ -263,7 +304,7 @@ export class Resolver {
         const base = this.special(e.object, e.start, scope);
         if (base === 'params') return this.param(e.property, depth);
         if (base === 'env') return this.env(e.property, e.start, scope, depth);
-        const member = this.member(e.object, e.property, e.start, depth);
+        const member = this.member(e.object, e.property, e.start, scope, depth);
         if (member) return member;
         return this.dependent(e, this.expr(e.object, scope, depth + 1));
       }
@@ -278,7 +319,7 @@ export class Resolver {
             : e.index.type === 'Number'
               ? e.index.raw
               : null;
-        const member = key !== null ? this.member(e.object, key, e.start, depth) : null;
+        const member = key !== null ? this.member(e.object, key, e.start, scope, depth) : null;
         if (member) return member;
         return this.dependent(e, this.expr(e.object, scope, depth + 1));
       }
@@ -345,58 +386,99 @@ export class Resolver {
   }
 
   /**
-   * `m.key` / `m['key']` where `m` is a map literal written in this file (directly, through a variable,
-   * or a member of such a map): the entry's value, resolved where it is written. Null when it is not.
+   * `m.key` / `m['key']` where `m` is a map written in this file (a literal, directly, through a variable,
+   * a member of such a map, or a helper's parameter given a map or named arguments at the call analysed):
+   * the entry's value, resolved where the map is written. Null when it is not.
    */
-  private member(object: Expression, key: string, at: number, depth: number): Val | null {
-    const map = this.mapLiteral(object, at, depth);
+  private member(object: Expression, key: string, at: number, scope: Scope, depth: number): Val | null {
+    const map = this.mapLiteral(object, at, scope, depth);
     if (!map) return null;
-    let entry: MapEntry | null = null;
-    for (const en of map.entries) if (en.keyName === key) entry = en;
-    if (!entry) return null;
-    // Map values are evaluated where the map is written: no local scope of the use applies.
-    const v = this.expr(entry.value, { env: null, method: null }, depth + 1);
+    let entry: MapItem | null = null;
+    for (const en of map.entries) if (en.key === key) entry = en;
     const via = `${sourceText(this.data, object)}.${key}`;
+    const passed = map.passed ? `, ${map.passed}` : '';
+    if (!entry) {
+      // Groovy gives null for a key the map lacks, unless the build adds it: never a guess.
+      const where = map.named ?? `written on line ${this.line(map.at)}${passed}`;
+      return unknown(
+        via,
+        'unresolved',
+        `${via}: no key ${key} in the map ${where}`,
+        `the map ${where} has no key ${key}, so \`${via}\` is null unless the key is added while the build runs`,
+      );
+    }
+    const v = this.expr(entry.value, map.scope, depth + 1);
     return {
       ...v,
       description:
         v.source === 'literal' && !v.runtime
-          ? `${via} (line ${this.line(entry.start)})`
-          : `${v.description}, via ${via}`,
+          ? `${via} (line ${this.line(entry.start)}${passed})`
+          : `${v.description}, via ${via}${passed}`,
       reference: v.reference ?? via,
     };
   }
 
-  /** The map literal an expression stands for (a variable assigned one, a member of one), or null. */
-  private mapLiteral(e: Expression, at: number, depth: number): MapLiteral | null {
+  /**
+   * The map an expression stands for (a map literal, a variable assigned one, a member of one, a method
+   * parameter bound to one at the call analysed) with the scope its values are resolved in, or null.
+   */
+  private mapLiteral(e: Expression, at: number, scope: Scope, depth: number): MapFound | null {
     if (depth > MAX_DEPTH) return null;
     switch (e.type) {
       case 'Map':
-        return e;
+        return {
+          entries: e.entries.map((en) => ({ key: en.keyName, value: en.value, start: en.start })),
+          scope,
+          at: e.start,
+        };
       case 'Paren':
-        return this.mapLiteral(e.expression, at, depth + 1);
+      case 'Cast':
+        return this.mapLiteral(e.expression, at, scope, depth + 1);
       case 'Identifier': {
         if (this.data.locals.get(e.name)?.some((l) => l.start <= at && at < l.end)) return null;
+        const method = scope.method;
+        if (method && method.params.some((p) => p.name === e.name)) {
+          const inner = this.assignmentIn(e.name, at, method);
+          if (inner) return this.mapLiteral(inner.value, inner.after, scope, depth + 1);
+          const frame = scope.frame && scope.frame.method === method ? scope.frame : null;
+          const bound = frame?.args.get(e.name);
+          if (!frame || !bound) return null;
+          const callLine = this.line(frame.call.start);
+          const passed = `passed to ${method.name}() on line ${callLine}`;
+          if (bound.kind === 'named')
+            return {
+              entries: bound.entries,
+              scope: frame.outer,
+              at: frame.call.start,
+              passed: `a named argument of ${method.name}() on line ${callLine}`,
+              named: `of named arguments of the call of ${method.name}() on line ${callLine}`,
+            };
+          if (bound.kind === 'arg') {
+            const m = this.mapLiteral(bound.expr, frame.call.start, frame.outer, depth + 1);
+            return m ? { ...m, passed: m.passed ?? passed } : null;
+          }
+          return this.mapLiteral(bound.expr, at, scope, depth + 1);
+        }
         const a = this.assignmentBefore(e.name, at);
-        return a ? this.mapLiteral(a.value, a.after, depth + 1) : null;
+        // Map values are evaluated where the map is written: the environment of the use does not apply.
+        return a ? this.mapLiteral(a.value, a.after, { env: null, method, frame: scope.frame }, depth + 1) : null;
       }
-      case 'Property': {
-        const outer = this.mapLiteral(e.object, at, depth + 1);
-        let found: MapEntry | null = null;
-        if (outer) for (const en of outer.entries) if (en.keyName === e.property) found = en;
-        return found ? this.mapLiteral(found.value, at, depth + 1) : null;
-      }
-      case 'Index': {
+      case 'Property':
+        return this.entryMap(e.object, e.property, at, scope, depth);
+      case 'Index':
         if (e.index.type !== 'String' || e.index.interpolated) return null;
-        const key = e.index.value;
-        const outer = this.mapLiteral(e.object, at, depth + 1);
-        let found: MapEntry | null = null;
-        if (outer) for (const en of outer.entries) if (en.keyName === key) found = en;
-        return found ? this.mapLiteral(found.value, at, depth + 1) : null;
-      }
+        return this.entryMap(e.object, e.index.value, at, scope, depth);
       default:
         return null;
     }
+  }
+
+  /** The map held by entry `key` of the map `object` stands for. */
+  private entryMap(object: Expression, key: string, at: number, scope: Scope, depth: number): MapFound | null {
+    const outer = this.mapLiteral(object, at, scope, depth + 1);
+    let found: MapItem | null = null;
+    if (outer) for (const en of outer.entries) if (en.key === key) found = en;
+    return found && outer ? this.mapLiteral(found.value, found.start, outer.scope, depth + 1) : null;
   }
 
   /** A member of a value: unknown, and when the value itself is unresolved, say what it depends on. */
@@ -490,25 +572,78 @@ export class Resolver {
         `${local.what} ${name}`,
         `\`${name}\` is ${local.what}: its value changes while the build runs`,
       );
-    const assignment = this.assignmentBefore(name, at);
-    if (assignment) {
-      const v = this.expr(assignment.value, scope, depth + 1);
-      const description =
-        v.source === 'literal' && !v.runtime
-          ? `variable ${name} (line ${this.lineOf(assignment)})`
-          : `${v.description}, via variable ${name} (line ${this.lineOf(assignment)})`;
-      return { ...v, description, reference: v.reference ?? name };
+    const method = scope.method;
+    if (method && method.params.some((p) => p.name === name)) {
+      // A parameter shadows the script's variables; an assignment to it inside the method wins.
+      const inner = this.assignmentIn(name, at, method);
+      return inner ? this.assigned(name, inner, scope, depth) : this.argument(name, method, scope, depth);
     }
-    if (scope.method && scope.method.params.some((p) => p.name === name)) {
-      const method = scope.method.name;
+    const assignment = this.assignmentBefore(name, at);
+    if (assignment) return this.assigned(name, assignment, scope, depth);
+    return this.env(name, at, scope, depth, true);
+  }
+
+  /** A variable's value from its assignment. */
+  private assigned(name: string, assignment: Assignment, scope: Scope, depth: number): Val {
+    const v = this.expr(assignment.value, scope, depth + 1);
+    const description =
+      v.source === 'literal' && !v.runtime
+        ? `variable ${name} (line ${this.lineOf(assignment)})`
+        : `${v.description}, via variable ${name} (line ${this.lineOf(assignment)})`;
+    return { ...v, description, reference: v.reference ?? name };
+  }
+
+  /** The last assignment of `name` inside `method` completed before `at`. */
+  private assignmentIn(name: string, at: number, method: MethodDeclaration): Assignment | null {
+    const a = this.assignmentBefore(name, at);
+    return a && a.start !== undefined && a.start >= method.start && a.start < method.end ? a : null;
+  }
+
+  /** A method parameter: the argument of the call analysed (`scope.frame`), else unknown. */
+  private argument(name: string, method: MethodDeclaration, scope: Scope, depth: number): Val {
+    const frame = scope.frame && scope.frame.method === method ? scope.frame : null;
+    const bound = frame?.args.get(name);
+    if (!frame || !bound) {
+      if (method.name === 'call')
+        return unknown(
+          name,
+          'unresolved',
+          `parameter ${name} of ${method.name}()`,
+          `\`${name}\` is a parameter of ${method.name}() (a shared-library step): its value comes from the pipeline that calls it`,
+        );
       return unknown(
         name,
         'unresolved',
-        `parameter ${name} of ${method}()`,
-        `\`${name}\` is a parameter of ${method}() (a shared-library step): its value comes from the pipeline that calls it`,
+        `parameter ${name} of ${method.name}()`,
+        `\`${name}\` is a parameter of ${method.name}(), which is not called in this file: its value comes from the code that calls it`,
       );
     }
-    return this.env(name, at, scope, depth, true);
+    const m = method.name;
+    const callLine = this.line(frame.call.start);
+    if (bound.kind === 'named')
+      return unknown(
+        name,
+        'unresolved',
+        `named arguments of the call of ${m}() on line ${callLine}`,
+        `\`${name}\` holds the named arguments of the call of ${m}() on line ${callLine} (a map), not one value`,
+      );
+    if (bound.kind === 'default') {
+      const v = this.expr(bound.expr, scope, depth + 1);
+      const what = `default of parameter ${name} of ${m}() (line ${this.line(bound.expr.start)}), which the call on line ${callLine} leaves out`;
+      return {
+        ...v,
+        description: v.source === 'literal' && !v.runtime ? what : `${v.description}, via the ${what}`,
+        reference: v.reference ?? name,
+      };
+    }
+    const v = this.expr(bound.expr, frame.outer, depth + 1);
+    const what = `argument ${name} of ${m}() on line ${callLine}`;
+    const written = bound.expr.type === 'Number' || (bound.expr.type === 'String' && !bound.expr.interpolated);
+    return {
+      ...v,
+      description: written ? what : `${v.description}, via ${what}`,
+      reference: v.reference ?? name,
+    };
   }
 
   /** An environment variable (`env.X`, `$X` in a shell script, or a bare name Jenkins resolves through env). */
@@ -531,6 +666,10 @@ export class Resolver {
       };
     }
     const assigned = this.assignmentBefore('env.' + name, at);
+    // Inside a called method, the environment is the caller's (withEnv around the call), unless the method sets it.
+    const frame = scope.frame;
+    if (frame && !(assigned && scope.method && this.assignmentIn('env.' + name, at, scope.method)))
+      return this.env(name, frame.call.start, frame.outer, depth + 1, bare);
     if (assigned) {
       const v = this.expr(assigned.value, scope, depth + 1);
       return {

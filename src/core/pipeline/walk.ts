@@ -16,6 +16,7 @@ import { calleeName, mapEntries, namedArgs, plainString, positional, range, step
 import { childrenOf } from './children';
 import { KIND_BY_STEP } from './kinds';
 import type { Lines } from './lines';
+import { declaredMethods, invokedName, type DeclaredMethod, type MethodSite } from './frames';
 import type { Assignment, EnvFrame, ParameterDecl } from './resolve';
 import type { Agent, Identity, Local, Pending, WalkScope } from './scope';
 
@@ -28,6 +29,9 @@ export interface WalkResult {
   pending: Pending[];
   /** Literal secrets and static-key bindings, for rules. */
   facts: PipelineFact[];
+  /** The methods the file declares, and the calls that may invoke them (frames.ts binds them). */
+  methods: DeclaredMethod[];
+  methodSites: MethodSite[];
 }
 
 /** Nodes deep past which the walk stops recursing (see `visit`). */
@@ -93,11 +97,21 @@ const SESSION_TOKEN_ASSIGN = /(AWS_SESSION_TOKEN|aws_session_token)\s*[=:]\s*["'
 /** Walks a parsed pipeline once. */
 export function walkPipeline(program: Program, text: string, lines: Lines): WalkResult {
   const w = new Walker(text, lines);
+  const methods = declaredMethods(program);
+  for (const m of methods) w.methodNames.add(m.decl.name);
   w.prescanSecrets();
   w.visit(program, { env: null, method: null, agent: null, identity: null }, null, 0);
   for (const list of w.assignments.values()) list.sort((a, b) => a.after - b.after);
   w.pending.sort((a, b) => a.call.start - b.call.start);
-  return { assignments: w.assignments, parameters: w.parameters, locals: w.locals, pending: w.pending, facts: w.facts };
+  return {
+    assignments: w.assignments,
+    parameters: w.parameters,
+    locals: w.locals,
+    pending: w.pending,
+    facts: w.facts,
+    methods,
+    methodSites: w.methodSites,
+  };
 }
 
 class Walker {
@@ -106,6 +120,9 @@ class Walker {
   readonly locals = new Map<string, Local[]>();
   readonly pending: Pending[] = [];
   readonly facts: PipelineFact[] = [];
+  /** Names of the methods the file declares, and the calls of those names, with their scope. */
+  readonly methodNames = new Set<string>();
+  readonly methodSites: MethodSite[] = [];
 
   constructor(
     private readonly text: string,
@@ -277,6 +294,11 @@ class Walker {
         else this.local('it', node, 'the implicit closure parameter');
         return this.closureScope(node, scope);
       case 'Call': {
+        if (this.methodNames.size > 0) {
+          const invoked = invokedName(node);
+          if (invoked !== null && this.methodNames.has(invoked))
+            this.methodSites.push({ name: invoked, call: node, scope });
+        }
         const inner = this.call(node, scope, statement);
         return inner === 'skip' ? null : inner;
       }
