@@ -209,8 +209,8 @@ describe('analysis session (re-analysis after edits)', function () {
     const gen = await importPlain(join(ROOT, 'bench', 'generate.mjs'));
     const files = [
       ...pipelineFiles(join(ROOT, 'examples')),
-      ...pipelineFiles(join(ROOT, 'test', 'unit', 'syntax', 'fixtures')),
-      ...pipelineFiles(join(ROOT, 'test', 'unit', 'pipeline', 'fixtures')),
+      ...pipelineFiles(join(ROOT, 'test', 'unit', 'core', 'syntax', 'fixtures')),
+      ...pipelineFiles(join(ROOT, 'test', 'unit', 'core', 'pipeline', 'fixtures')),
     ];
     corpus = files.map((f) => ({ name: f.slice(ROOT.length + 1), text: readFileSync(f, 'utf8') }));
     corpus.push({ name: 'generated 400 lines', text: gen.generateJenkinsfile(400) as string });
