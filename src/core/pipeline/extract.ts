@@ -31,6 +31,7 @@ export function extractUsages(program: Program, text: string, file: string, ctx:
       credentials: ctx.credentials ?? {},
       configEnv: ctx.config?.env ?? {},
       locals: walk.locals,
+      declared: walk.declared,
     });
     const builder = new UsageBuilder(text, file, ctx, lines, resolver, walk.facts);
     const sites = new CallSites(walk.methods, walk.methodSites);

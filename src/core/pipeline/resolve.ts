@@ -115,6 +115,8 @@ export interface Assignment {
   line: number;
   /** Where the statement starts (the offset `line` is of). */
   start?: number;
+  /** Visible only inside this range (a class's field, inside its class). */
+  within?: { start: number; end: number };
 }
 
 /** Everything the resolver reads, collected by extraction's walk. */
@@ -128,6 +130,11 @@ export interface ResolveData {
   configEnv: Record<string, string>;
   /** Loop variables and closure parameters: names bound only inside [start, end), per iteration or call. */
   locals: Map<string, Array<{ start: number; end: number; what: string }>>;
+  /**
+   * Names defined without a value the file gives (destructuring, a declaration without initializer, a class
+   * field set elsewhere), visible in [start, end): their value is computed at run time.
+   */
+  declared?: Map<string, Array<{ start: number; end: number; what: string }>>;
 }
 
 /** Jenkins-provided environment variables: known only while the build runs, valid in names. */
@@ -301,6 +308,9 @@ export class Resolver {
       case 'Cast':
         return this.expr(e.expression, scope, depth + 1);
       case 'Property': {
+        // `this.NAME` in a script or class: the field or script variable NAME.
+        if (e.object.type === 'Identifier' && e.object.name === 'this' && !e.spread)
+          return this.name(e.property, e.start, { ...scope, method: null, frame: null }, depth + 1);
         const base = this.special(e.object, e.start, scope);
         if (base === 'params') return this.param(e.property, depth);
         if (base === 'env') return this.env(e.property, e.start, scope, depth);
@@ -503,6 +513,9 @@ export class Resolver {
 
   /** `params` / `env` unless shadowed by a local variable or a method parameter. */
   private special(obj: Expression, at: number, scope: Scope): 'params' | 'env' | null {
+    // `this.params.X`, `this.env.X`: the script's own.
+    if (obj.type === 'Property' && obj.object.type === 'Identifier' && obj.object.name === 'this')
+      return obj.property === 'params' || obj.property === 'env' ? obj.property : null;
     if (obj.type !== 'Identifier' || (obj.name !== 'params' && obj.name !== 'env')) return null;
     if (scope.method && scope.method.params.some((p) => p.name === obj.name)) return null;
     if (this.assignmentBefore(obj.name, at)) return null;
@@ -555,8 +568,8 @@ export class Resolver {
     if (!list) return null;
     let found: Assignment | null = null;
     for (const a of list) {
-      if (a.after <= at) found = a;
-      else break;
+      if (a.after > at) break;
+      if (!a.within || (a.within.start <= at && at < a.within.end)) found = a;
     }
     return found;
   }
@@ -565,13 +578,15 @@ export class Resolver {
   name(name: string, at: number, scope: Scope, depth: number): Val {
     // A loop variable or closure parameter shadows variables of the same name outside.
     const local = this.data.locals.get(name)?.find((l) => l.start <= at && at < l.end);
-    if (local)
+    if (local) {
+      const where = `${local.what} (line ${this.line(local.start)})`;
       return unknown(
         name,
         'unresolved',
-        `${local.what} ${name}`,
-        `\`${name}\` is ${local.what}: its value changes while the build runs`,
+        `${name}, computed at run time (${where})`,
+        `\`${name}\` is ${where}: its value is computed at run time (it changes while the build runs); RoleCall cannot know it`,
       );
+    }
     const method = scope.method;
     if (method && method.params.some((p) => p.name === name)) {
       // A parameter shadows the script's variables; an assignment to it inside the method wins.
@@ -580,6 +595,18 @@ export class Resolver {
     }
     const assignment = this.assignmentBefore(name, at);
     if (assignment) return this.assigned(name, assignment, scope, depth);
+    const declared = this.data.declared?.get(name);
+    if (declared) {
+      let found: { what: string } | null = null;
+      for (const d of declared) if (d.start <= at && at < d.end) found = d;
+      if (found)
+        return unknown(
+          name,
+          'unresolved',
+          `${name}, computed at run time (${found.what})`,
+          `\`${name}\` is ${found.what}: its value is computed at run time; RoleCall cannot know it`,
+        );
+    }
     return this.env(name, at, scope, depth, true);
   }
 

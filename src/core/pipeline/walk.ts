@@ -9,6 +9,7 @@ import type {
   Node,
   Program,
   StringLiteral,
+  VariableDeclaration,
 } from '../syntax/ast';
 import { textOffset } from '../syntax/ast';
 import type { PipelineFact } from '../types';
@@ -25,6 +26,11 @@ export interface WalkResult {
   assignments: Map<string, Assignment[]>;
   parameters: Map<string, ParameterDecl>;
   locals: Map<string, Local[]>;
+  /**
+   * Names the file defines without a value it gives (destructuring from a computed value, a declaration
+   * without initializer, a class field set elsewhere): defined in [start, end), computed at run time.
+   */
+  declared: Map<string, Local[]>;
   /** Calls (or parts) for the usage kinds, sorted by call start. */
   pending: Pending[];
   /** Literal secrets and static-key bindings, for rules. */
@@ -99,6 +105,8 @@ export function walkPipeline(program: Program, text: string, lines: Lines): Walk
   const w = new Walker(text, lines);
   const methods = declaredMethods(program);
   for (const m of methods) w.methodNames.add(m.decl.name);
+  for (const st of program.body)
+    if (st.type === 'ClassDecl') for (const f of st.body) if (f.type === 'VarDecl') w.fields.set(f, st);
   w.prescanSecrets();
   w.visit(program, { env: null, method: null, agent: null, identity: null }, null, 0);
   for (const list of w.assignments.values()) list.sort((a, b) => a.after - b.after);
@@ -107,6 +115,7 @@ export function walkPipeline(program: Program, text: string, lines: Lines): Walk
     assignments: w.assignments,
     parameters: w.parameters,
     locals: w.locals,
+    declared: w.declared,
     pending: w.pending,
     facts: w.facts,
     methods,
@@ -118,6 +127,9 @@ class Walker {
   readonly assignments = new Map<string, Assignment[]>();
   readonly parameters = new Map<string, ParameterDecl>();
   readonly locals = new Map<string, Local[]>();
+  readonly declared = new Map<string, Local[]>();
+  /** Class fields (declarations directly in a class body), with their class. */
+  readonly fields = new Map<Node, { name: string; start: number; end: number }>();
   readonly pending: Pending[] = [];
   readonly facts: PipelineFact[] = [];
   /** Names of the methods the file declares, and the calls of those names, with their scope. */
@@ -268,10 +280,15 @@ class Walker {
         // Only strings that contain a hit of the whole-text pre-scan can hold a key.
         if (this.secretHits > 0 && this.hitWithin(node.start, node.end)) this.scanStringSecrets(node);
         return scope;
-      case 'VarDecl':
-        if (node.init) this.assign(node.name, node.end, node.init, node.start);
+      case 'VarDecl': {
+        const owner = this.fields.get(node);
+        // A script's @Field and a class's field are initialised before any code of the script or class runs.
+        const field = owner !== undefined || (node.annotations?.some((a) => a.name === 'Field') ?? false);
+        if (node.init) this.assign(node.name, field ? 0 : node.end, node.init, node.start, owner);
+        else this.declaredName(node.name, node, owner ?? null);
         this.secretVariable(node.name, node.init);
         return scope;
+      }
       case 'Assign':
         if (node.operator === '=') {
           const t = node.target;
@@ -288,6 +305,9 @@ class Walker {
         return { ...scope, method: node as MethodDeclaration };
       case 'For':
         if (node.variable) this.local(node.variable, node, 'a loop variable');
+        return scope;
+      case 'Catch':
+        if (node.param) this.local(node.param, node, 'a caught exception');
         return scope;
       case 'Closure':
         if (node.params.length > 0) for (const p of node.params) this.local(p.name, node, 'a closure parameter');
@@ -313,10 +333,50 @@ class Walker {
     list.push({ start: where.start, end: where.end, what });
   }
 
-  private assign(name: string, after: number, value: Expression, start: number): void {
+  /** A name declared without a value: destructured from a computed value, declared bare, or a class field. */
+  private declaredName(
+    name: string,
+    decl: VariableDeclaration,
+    owner: { name: string; start: number; end: number } | null,
+  ): void {
+    let what: string;
+    let start = decl.start;
+    let end = Number.MAX_SAFE_INTEGER;
+    if (owner) {
+      what = `the field ${name} of class ${owner.name} (line ${this.cite(decl.start)}), which has no initial value`;
+      start = owner.start;
+      end = owner.end;
+    } else {
+      // `def (a, b) = x.split('-')`: the parser keeps the names; the value is the text after `) =`.
+      const m = /^[^=;\n]*?\)\s*=\s*/.exec(this.text.slice(decl.nameSpan.end, decl.end));
+      const from = m ? decl.nameSpan.end + m[0].length : -1;
+      const value = from >= 0 ? this.text.slice(from, decl.end).replace(/\s+/g, ' ').trim() : '';
+      const shown = value.length > 60 ? value.slice(0, 59) + '…' : value;
+      what = m
+        ? `destructured from \`${shown}\` on line ${this.cite(decl.start)}`
+        : `declared without a value on line ${this.cite(decl.start)}`;
+    }
+    let list = this.declared.get(name);
+    if (!list) this.declared.set(name, (list = []));
+    list.push({ start, end, what });
+  }
+
+  private assign(
+    name: string,
+    after: number,
+    value: Expression,
+    start: number,
+    within?: { start: number; end: number },
+  ): void {
     let list = this.assignments.get(name);
     if (!list) this.assignments.set(name, (list = []));
-    list.push({ after, value, line: this.line(start), start });
+    list.push({
+      after,
+      value,
+      line: this.line(start),
+      start,
+      ...(within ? { within: { start: within.start, end: within.end } } : {}),
+    });
   }
 
   /** Declarative `agent` and `environment` directives apply to their whole block. */
