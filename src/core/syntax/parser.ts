@@ -11,18 +11,25 @@
 import type { BlockStatement, Closure, ErrorStatement, ParseError, ParseResult, Program } from './ast';
 import { StatementParser } from './statements';
 
-export { MAX_DEPTH, braceImbalanceOf } from './state';
+import type { BraceCount } from './state';
+
+export { MAX_DEPTH, braceCount, braceImbalanceOf } from './state';
+export type { BraceCount } from './state';
 
 /** Parses Groovy text into a tree plus positioned errors. Never throws. */
 export function parse(text: string): ParseResult {
   try {
     const parser = new StatementParser(text, undefined);
     const result = parser.run();
-    parseMeta.set(result, {
+    const meta: ParseMeta = {
       cursors: parser.cursors,
       dropOffsets: parser.dropOffsets,
       dropCursors: parser.dropCursors,
-    });
+      gateUnder: parser.gateUnder,
+      gateOver: parser.gateOver,
+    };
+    if (parser.braces !== null) meta.braces = parser.braces;
+    parseMeta.set(result, meta);
     return result;
   } catch (e) {
     // Last resort only: the parser is written not to throw, and the property tests check it.
@@ -41,8 +48,11 @@ export interface ParseMeta {
   readonly cursors: readonly number[];
   readonly dropOffsets: readonly number[];
   readonly dropCursors: readonly number[];
-  /** The text's brace balance (braceImbalanceOf), once someone needed it. */
-  balance?: number;
+  /** Offsets of the `}` whose fate the text's brace balance decided (`ParserState.gateUnder`, `gateOver`). */
+  readonly gateUnder: readonly number[];
+  readonly gateOver: readonly number[];
+  /** The text's brace count (braceCount), once someone needed it. */
+  braces?: BraceCount;
 }
 
 export const parseMeta = new WeakMap<ParseResult, ParseMeta>();
@@ -60,19 +70,27 @@ export interface BlockParse {
 
 /**
  * Parses only the block (`closure` false) or closure whose `{` is at `open` in `text`, starting
- * `depth` levels deep; `balance` gives the text's brace balance if a `}` needs it. Never throws.
+ * `depth` levels deep inside a statement that starts at `ownerStart`; `balance` gives the text's brace
+ * balance if a `}` needs it. Never throws.
  */
 export function parseBlockAt(
   text: string,
   open: number,
   closure: boolean,
   depth: number,
+  ownerStart: number,
   balance: () => number,
 ): BlockParse {
   try {
     const parser = new StatementParser(text, balance);
-    const { node, closed } = parser.parseBlockAt(open, closure, depth);
-    const meta = { cursors: parser.cursors, dropOffsets: parser.dropOffsets, dropCursors: parser.dropCursors };
+    const { node, closed } = parser.parseBlockAt(open, closure, depth, ownerStart);
+    const meta: ParseMeta = {
+      cursors: parser.cursors,
+      dropOffsets: parser.dropOffsets,
+      dropCursors: parser.dropCursors,
+      gateUnder: parser.gateUnder,
+      gateOver: parser.gateOver,
+    };
     return {
       node,
       closed,
@@ -85,7 +103,7 @@ export function parseBlockAt(
       node: null,
       closed: false,
       errors: [],
-      meta: { cursors: [], dropOffsets: [], dropCursors: [] },
+      meta: { cursors: [], dropOffsets: [], dropCursors: [], gateUnder: [], gateOver: [] },
       tooDeep: true,
     };
   }

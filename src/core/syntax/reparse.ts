@@ -11,11 +11,15 @@
 //
 // Why a block parsed alone gives the same nodes as a full parse: the parser enters a `{` in normal code
 // (not inside a GString) with no state that reaches into the block except the nesting depth (bounded
-// from the path below and checked) and, for a `}` indented less than its block's opener, the whole
-// text's brace balance (unchanged when a balanced block replaces a balanced block; a block whose `}`
-// needed it with an excess of `{` falls back to a full parse). What follows the block reads only the
-// text after it. Errors: the parser drops an error at the same offset as the one before it; the
-// conditions below keep those decisions the same (else a full parse).
+// from the path below and checked), the line of the statement it is in (found from the path), and, for
+// a `}` whose indentation disagrees with its block's statement, the sign of the whole text's brace
+// balance (state.ts `closing`). The balance of the new text is the old one plus the change of the
+// block's own count (exact when the old text's count met the block's `{` outside any string); a `}`
+// outside the block that the balance decided (the parse records them) must see the same sign, else an
+// outer block is tried. The block's new text need not balance by itself: it only has to end, parsed
+// alone, on its own `}` where the old block's end moved to. What follows the block reads only the text
+// after it. Errors: the parser drops an error at the same offset as the one before it; the conditions
+// below keep those decisions the same (else a full parse).
 
 import type {
   Annotation,
@@ -31,8 +35,8 @@ import type {
   TextPart,
 } from './ast';
 import { forEachChild } from './ast';
-import { braceImbalanceOf, MAX_DEPTH, parse, parseBlockAt, parseMeta } from './parser';
-import { Quote, StringStop, SyntaxKind as K, createScanner } from './scanner';
+import type { BraceCount, ParseMeta } from './parser';
+import { braceCount, MAX_DEPTH, parse, parseBlockAt, parseMeta } from './parser';
 
 /** An edit in old-text coordinates: old [start, oldEnd) became new [start, newEnd). */
 export interface TextChange {
@@ -55,7 +59,7 @@ export interface ReparseResult extends ParseResult {
   readonly reparsed: Reparsed;
 }
 
-/** Enclosing blocks tried (innermost first) before parsing everything. */
+/** Enclosing blocks parsed alone (innermost first) before parsing everything. */
 const MAX_TRIES = 3;
 
 /**
@@ -86,15 +90,16 @@ export function reparse(prev: ParseResult, text: string, change?: TextChange): R
       break;
     }
   }
+  const counts = new Counts(prev, text, change.newEnd - change.oldEnd);
   for (let i = top - 1; i > 0 && tries < MAX_TRIES; i--) {
     const node = path[i];
     if (node.type !== 'Block' && node.type !== 'Closure') continue;
     if (node.type === 'Closure' && path[i - 1].type === 'New') continue; // an anonymous class body
     if (!(node.start < change.start && change.oldEnd < node.end)) continue; // the edit touches its braces
-    tries++;
-    const result = reparseBlock(prev, text, change, path, i);
-    if (typeof result !== 'string') return result;
-    why = result;
+    const result = reparseBlock(prev, text, change, path, i, counts);
+    if ('reparsed' in result) return result;
+    if (result.costly) tries++;
+    why = result.why;
   }
   return full(text, why);
 }
@@ -207,12 +212,16 @@ function relexString(prev: ParseResult, text: string, change: TextChange, path: 
     reparsed: { kind: 'token', oldStart: str.start, oldEnd: str.end, newStart: str.start, newEnd: str.end + delta },
   };
   const shift = (o: number): number => (o >= str.end ? o + delta : o);
-  parseMeta.set(result, {
+  const relexed: ParseMeta = {
     cursors: meta.cursors.map(shift),
     dropOffsets: meta.dropOffsets.map(shift),
     dropCursors: meta.dropCursors.map(shift),
-    balance: meta.balance,
-  });
+    gateUnder: meta.gateUnder.map(shift),
+    gateOver: meta.gateOver.map(shift),
+  };
+  // The string's contents hold no code brace before or after the edit: the count stays, shifted.
+  if (meta.braces !== undefined) relexed.braces = { balance: meta.braces.balance, opens: meta.braces.opens.map(shift) };
+  parseMeta.set(result, relexed);
   return result;
 }
 
@@ -226,42 +235,62 @@ function plainContents(s: string, quote: string): boolean {
 
 // ---- One block -----------------------------------------------------------------------------------
 
-/** Re-parses path[at] (a block or closure) alone; returns why not when it cannot stand for a full parse. */
+/** Why a block could not stand for a full parse, and whether finding out cost a parse or a count. */
+interface Miss {
+  why: string;
+  costly: boolean;
+}
+
+/** Re-parses path[at] (a block or closure) alone; says why not when it cannot stand for a full parse. */
 function reparseBlock(
   prev: ParseResult,
   text: string,
   change: TextChange,
   path: Node[],
   at: number,
-): ReparseResult | string {
+  counts: Counts,
+): ReparseResult | Miss {
   const old = path[at] as BlockStatement | Closure;
   const delta = change.newEnd - change.oldEnd;
   const oldText = prev.text;
   if (old.annotations !== undefined || oldText.charCodeAt(old.start) !== 123 || oldText.charCodeAt(old.end - 1) !== 125)
-    return 'not a braced block';
+    return { why: 'not a braced block', costly: false };
   const newEnd = old.end + delta;
-  // rust-analyzer's is_balanced: the braces of the old and new block text match up by themselves.
-  if (balancedEnd(oldText, old.start) !== old.end || balancedEnd(text, old.start) !== newEnd)
-    return 'block not balanced';
+  const meta = parseMeta.get(prev);
+  if (meta === undefined) return { why: 'no parse record', costly: false };
+  // It ended on its own `}` (a block left unclosed is reported at its `{`; its last statement may end
+  // with a `}` of its own).
+  if (prev.errors.some((e) => e.offset === old.start) || meta.dropOffsets.includes(old.start))
+    return { why: 'block was not closed', costly: false };
+  const owner = ownerOf(oldText, path, at);
+  if (owner < 0) return { why: 'statement of the block not known', costly: false };
+  // A statement after the block on the line of its `}` (`} else {`) is indented like that line.
+  if (lineIndent(oldText, old.end - 1) !== lineIndent(text, newEnd - 1))
+    return { why: 'indentation of the closing line changed', costly: false };
+  // A `}` outside the block that the brace balance decided is decided the same while the sign it read
+  // stays; the balances are counted only then.
+  const under = outside(meta.gateUnder, old.start, old.end);
+  const over = outside(meta.gateOver, old.start, old.end);
+  if (under || over) {
+    const before = counts.before().balance;
+    const after = counts.after(old.start, old.end).balance;
+    if ((under && before > 0 !== after > 0) || (over && before < 0 !== after < 0))
+      return { why: 'the brace balance changes what a } outside the block closes', costly: true };
+  }
   // Each node on the path adds at most 2 nesting levels (a statement and its expression); parse the
   // block at a depth no lower than its real one, and give up if the cap is hit there.
   const depth = Math.min(MAX_DEPTH, 2 * at + 2);
-  const meta = parseMeta.get(prev);
-  if (meta === undefined) return 'no parse record';
-  // An excess of `{` lets a less indented `}` close an outer block, judged against the indentation of
-  // the line where that block's statement starts. Parsed alone, the block's statement is taken to start
-  // at its `{`: the same indentation when the innermost statement around the block starts on that line.
-  // The line of its `}` may go on after it (`} else {`): its indentation must not change. Else parse
-  // everything. A balanced block for a balanced block keeps the balance.
-  const balance = (meta.balance ??= braceImbalanceOf(oldText));
-  if (balance > 0) {
-    if (!ownerOnSameLine(oldText, path, at)) return 'more { than }, statement starts on another line';
-    if (lineIndent(oldText, old.end - 1) !== lineIndent(text, newEnd - 1))
-      return 'more { than }, indentation of the closing line changed';
-  }
-  const parsed = parseBlockAt(text, old.start, old.type === 'Closure', depth, () => balance);
-  if (parsed.node === null || !parsed.closed || parsed.node.end !== newEnd) return 'block ends elsewhere';
-  if (parsed.tooDeep) return 'nesting cap';
+  const parsed = parseBlockAt(
+    text,
+    old.start,
+    old.type === 'Closure',
+    depth,
+    owner,
+    () => counts.after(old.start, old.end).balance,
+  );
+  if (parsed.node === null || !parsed.closed || parsed.node.end !== newEnd)
+    return { why: 'block ends elsewhere', costly: true };
+  if (parsed.tooDeep) return { why: 'nesting cap', costly: true };
 
   // Errors, in the order the parser reports them: those reported before entering the block (cursor
   // <= its `{`), while inside it (cursor inside), after it (cursor at or after its end). Only the
@@ -279,9 +308,10 @@ function reparseBlock(
   const inside = parsed.errors;
   if (hi > lo !== inside.length > 0 && lo > 0) {
     const before = errors[lo - 1].offset;
-    if (hi < errors.length && errors[hi].offset === before) return 'duplicate error';
+    if (hi < errors.length && errors[hi].offset === before) return { why: 'duplicate error', costly: true };
     for (let i = 0; i < meta.dropOffsets.length; i++)
-      if (meta.dropOffsets[i] === before && meta.dropCursors[i] >= old.end) return 'duplicate error';
+      if (meta.dropOffsets[i] === before && meta.dropCursors[i] >= old.end)
+        return { why: 'duplicate error', costly: true };
   }
   const newErrors: ParseError[] = errors.slice(0, lo);
   const newCursors: number[] = cursors.slice(0, lo);
@@ -322,8 +352,95 @@ function reparseBlock(
     errors: newErrors,
     reparsed: { kind: 'block', oldStart: old.start, oldEnd: old.end, newStart: old.start, newEnd },
   };
-  parseMeta.set(result, { cursors: newCursors, dropOffsets, dropCursors, balance });
+  const newMeta: ParseMeta = {
+    cursors: newCursors,
+    dropOffsets,
+    dropCursors,
+    gateUnder: around(meta.gateUnder, parsed.meta.gateUnder, old.start, old.end, delta),
+    gateOver: around(meta.gateOver, parsed.meta.gateOver, old.start, old.end, delta),
+  };
+  const braces = counts.known(old.start);
+  if (braces !== undefined) newMeta.braces = braces;
+  parseMeta.set(result, newMeta);
   return result;
+}
+
+/** Whether one of `offsets` lies outside [start, end). */
+function outside(offsets: readonly number[], start: number, end: number): boolean {
+  for (const o of offsets) if (o < start || o >= end) return true;
+  return false;
+}
+
+/** Old `offsets` outside [start, end) (those after it moved by `delta`) and the block's new ones. */
+function around(
+  offsets: readonly number[],
+  inside: readonly number[],
+  start: number,
+  end: number,
+  delta: number,
+): readonly number[] {
+  if (offsets.length === 0) return inside;
+  const list: number[] = [];
+  for (const o of offsets) if (o < start) list.push(o);
+  for (const o of inside) list.push(o);
+  for (const o of offsets) if (o >= end) list.push(o + delta);
+  return list;
+}
+
+/**
+ * The brace counts of the old and the new text, each counted when first needed: the new one from the
+ * old one and the change of a block's own count when the old count met the block's `{` outside any
+ * string (then the rest of the text scans the same), else from the whole new text.
+ */
+class Counts {
+  private whole: BraceCount | undefined;
+  private block = -1;
+  private derived: BraceCount | undefined;
+  constructor(
+    private readonly prev: ParseResult,
+    private readonly text: string,
+    private readonly delta: number,
+  ) {}
+
+  before(): BraceCount {
+    // Kept beside the previous parse: its next re-parse needs it again.
+    const meta = parseMeta.get(this.prev)!;
+    return (meta.braces ??= braceCount(this.prev.text)!);
+  }
+
+  /** The new text's count, for the block whose old span is [start, oldEnd). */
+  after(start: number, oldEnd: number): BraceCount {
+    if (this.block === start && this.derived !== undefined) return this.derived;
+    if (this.whole !== undefined) return this.whole;
+    const before = this.before();
+    const opens = before.opens;
+    let lo = 0;
+    let hi = opens.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (opens[mid] < start) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo < opens.length && opens[lo] === start) {
+      const was = braceCount(this.prev.text, start, oldEnd);
+      const is = braceCount(this.text, start, oldEnd + this.delta);
+      if (was !== null && is !== null) {
+        const merged = opens.slice(0, lo);
+        for (const o of is.opens) merged.push(o);
+        let i = lo;
+        while (i < opens.length && opens[i] < oldEnd) i++;
+        for (; i < opens.length; i++) merged.push(opens[i] + this.delta);
+        this.block = start;
+        return (this.derived = { balance: before.balance - was.balance + is.balance, opens: merged });
+      }
+    }
+    return (this.whole = braceCount(this.text)!);
+  }
+
+  /** The new text's count if it was needed (for the block at `start`). */
+  known(start: number): BraceCount | undefined {
+    return this.whole ?? (this.block === start ? this.derived : undefined);
+  }
 }
 
 const STATEMENTS = new Set([
@@ -346,16 +463,34 @@ const STATEMENTS = new Set([
   'ErrorStatement',
 ]);
 
-/** Whether the innermost statement around path[at] (if any) starts on the line of its `{`. */
-function ownerOnSameLine(text: string, path: Node[], at: number): boolean {
-  let i = at - 1;
-  while (i >= 0 && !STATEMENTS.has(path[i].type)) i--;
-  if (i < 0) return true;
-  for (let p = path[i].start; p < path[at].start; p++) {
-    const c = text.charCodeAt(p);
-    if (c === 10 || c === 13) return false;
+/**
+ * Start of the statement the parser was in when it met the `{` of path[at] (the line of the statement
+ * is what a `}` of the block is indented against), or -1 when the tree does not say.
+ */
+function ownerOf(text: string, path: Node[], at: number): number {
+  const node = path[at];
+  const parent = path[at - 1];
+  if (node.type === 'Closure') {
+    for (let i = at - 1; i > 0; i--) if (STATEMENTS.has(path[i].type)) return path[i].start;
+    return -1;
   }
-  return true;
+  switch (parent.type) {
+    case 'Try':
+    case 'MethodDecl':
+      return parent.start;
+    case 'Catch':
+      return path[at - 2].start;
+    case 'If':
+    case 'While':
+    case 'For':
+      return node.start; // the body is a statement of its own
+    default: {
+      // A statement of its own, unless it is the block of `synchronized (x) {` (it follows a `)`).
+      let p = node.start;
+      while (p > 0 && isBlank(text.charCodeAt(p - 1))) p--;
+      return text.charCodeAt(p - 1) === 41 ? -1 : node.start;
+    }
+  }
 }
 
 /** Leading blanks of the line containing `offset` (what the indentation rule reads). */
@@ -371,42 +506,8 @@ function lineIndent(text: string, offset: number): string {
   return text.slice(lineStart, p);
 }
 
-/** End of the `{ }` whose `{` is at `open` (scanned alone, strings and comments skipped), or -1. */
-function balancedEnd(text: string, open: number): number {
-  const sc = createScanner(text);
-  sc.setPosition(open);
-  const stack: number[] = [];
-  let t = sc.scan();
-  if (t !== K.OpenBrace) return -1;
-  for (;;) {
-    if (t === K.EOF) return -1;
-    if (t === K.OpenBrace) {
-      stack.push(-1);
-      t = sc.scan();
-    } else if (t === K.CloseBrace) {
-      const top = stack.pop()!;
-      if (stack.length === 0) return top >= 0 ? -1 : sc.getTokenEnd();
-      t = top >= 0 ? sc.continueString(top as Quote, sc.getTokenEnd()) : sc.scan();
-    } else if (t === K.StringHead || t === K.StringMiddle) {
-      const q = sc.getQuote();
-      const dollar = sc.getTextEnd();
-      if (sc.getStringStop() === StringStop.DollarBrace) {
-        stack.push(q);
-        sc.setPosition(dollar + 2);
-        t = sc.scan();
-      } else {
-        let e = sc.identifierEnd(dollar + 1);
-        while (text.charCodeAt(e) === 46) {
-          const e2 = sc.identifierEnd(e + 1);
-          if (e2 === e + 1) break;
-          e = e2;
-        }
-        t = sc.continueString(q, e);
-      }
-    } else {
-      t = sc.scan();
-    }
-  }
+function isBlank(c: number): boolean {
+  return c === 32 || c === 9 || c === 10 || c === 13;
 }
 
 // ---- Building the new tree -------------------------------------------------------------------------

@@ -4,7 +4,16 @@
 // one: state -> strings (strings.ts) -> expressions -> declarations -> statements (the concrete parser).
 // Methods a file needs from a later one are declared abstract here.
 
-import type { Annotation, BlockStatement, ErrorNode, Expression, Parameter, ParseError, Statement } from './ast';
+import type {
+  Annotation,
+  BlockStatement,
+  ErrorNode,
+  ErrorStatement,
+  Expression,
+  Parameter,
+  ParseError,
+  Statement,
+} from './ast';
 import { syntaxErrorCode } from './errors';
 import { Quote, StringStop, SyntaxKind as K, createScanner } from './scanner';
 import type { Scanner, ScannerState } from './scanner';
@@ -64,21 +73,41 @@ function dollarPathEnd(text: string, identifierEnd: (p: number) => number, p: nu
   return e;
 }
 
-/** Opening minus closing braces of code in `text` (braces in strings and comments do not count). */
-export function braceImbalanceOf(text: string): number {
+/**
+ * A brace count (what decides a `}` whose indentation disagrees with its block): `{` minus `}` of code
+ * (braces in strings and comments do not count), and the offsets of the `{` met outside every string's
+ * `${ }` (ascending): a count of the text from such a `{` to the end of its block adds up with the rest.
+ */
+export interface BraceCount {
+  readonly balance: number;
+  readonly opens: readonly number[];
+}
+
+/**
+ * Counts the braces of `text` from `start` (code, outside any string) to `end` (default: the end). With
+ * an `end`, null unless the scan stops exactly there outside every string (a token or a `${` running past
+ * it would make the count of the rest differ from a scan of the whole text).
+ */
+export function braceCount(text: string, start = 0, end = -1): BraceCount | null {
   const sc = createScanner(text);
+  if (start > 0) sc.setPosition(start);
   const stack: number[] = [];
+  const opens: number[] = [];
   let balance = 0;
+  let quotes = 0;
   let t = sc.scan();
   while (t !== K.EOF) {
+    let tokenEnd = sc.getTokenEnd();
     if (t === K.OpenBrace) {
+      if (quotes === 0) opens.push(sc.getTokenStart());
       stack.push(-1);
       balance++;
       t = sc.scan();
     } else if (t === K.CloseBrace) {
       const top = stack.length > 0 ? stack.pop()! : -1;
       if (top >= 0) {
-        t = sc.continueString(top as Quote, sc.getTokenEnd());
+        quotes--;
+        t = sc.continueString(top as Quote, tokenEnd);
       } else {
         balance--;
         t = sc.scan();
@@ -88,7 +117,9 @@ export function braceImbalanceOf(text: string): number {
       const dollar = sc.getTextEnd();
       if (sc.getStringStop() === StringStop.DollarBrace) {
         stack.push(q);
-        sc.setPosition(dollar + 2);
+        quotes++;
+        tokenEnd = dollar + 2;
+        sc.setPosition(tokenEnd);
         t = sc.scan();
       } else {
         t = sc.continueString(q, dollarPathEnd(text, sc.identifierEnd, dollar + 1));
@@ -96,8 +127,24 @@ export function braceImbalanceOf(text: string): number {
     } else {
       t = sc.scan();
     }
+    if (end >= 0 && tokenEnd >= end) return tokenEnd === end && quotes === 0 ? { balance, opens } : null;
   }
-  return balance;
+  return end >= 0 && end !== text.length ? null : { balance, opens };
+}
+
+/** Opening minus closing braces of code in `text` (braces in strings and comments do not count). */
+export function braceImbalanceOf(text: string): number {
+  return braceCount(text)!.balance;
+}
+
+/** What the `}` in front of the parser does to the block it is in. */
+export const enum Closing {
+  /** Closes it. */
+  Own,
+  /** Leaves it unclosed and closes an outer block. */
+  Outer,
+  /** Is an extra `}`: reported and skipped, the block goes on. */
+  Stray,
 }
 
 export abstract class ParserState {
@@ -124,7 +171,16 @@ export abstract class ParserState {
   stmtStart = 0;
   labelled = false;
   className: string | null = null;
-  braceImbalance: number | null;
+  /** The text's brace balance, once a `}` needed it; `braces` when this parser counted it itself. */
+  balance: number | null = null;
+  braces: BraceCount | null = null;
+  /**
+   * Offsets of the `}` (first on their line) whose fate the balance decided: indented less than the line
+   * of their block's statement (`under`), or more (`over`). reparse.ts reads them: a `}` outside the
+   * re-parsed block is decided the same only while the balance keeps its sign.
+   */
+  readonly gateUnder: number[] = [];
+  readonly gateOver: number[] = [];
   /** `{` offset of the last block that did not end on its own `}`. */
   lastUnclosed = -1;
   /** Whether the last segment of the type parseType just read looks like a type (`List`, `int`). */
@@ -136,7 +192,6 @@ export abstract class ParserState {
     readonly balanceOf: (() => number) | undefined,
   ) {
     this.scanner = createScanner(text, (message, offset, length) => this.addError(message, offset, length));
-    this.braceImbalance = null;
   }
 
   abstract parseExpression(): Expression;
@@ -294,14 +349,32 @@ export abstract class ParserState {
   }
 
   /**
-   * A `}` first on its line, indented less than the line that opened the current block, closes an
-   * outer block instead, when the file has more `{` than `}` (a missing brace upstream).
+   * What the `}` in front of the parser does to the block whose statement starts at `ownerStart`. Braces
+   * match normally, except for a `}` first on its line whose indentation disagrees with that statement's
+   * line, when the text's braces do not balance: indented less, it closes an outer block when the text
+   * has more `{` than `}` (a `}` missing upstream); indented more, it is an extra `}` when the text has
+   * more `}` than `{` (a stray `}`, or a `{` swallowed by damage such as an unterminated string). So
+   * valid code, however indented, matches braces normally, and damage stays inside the block around it.
    */
-  closesOuterBlock(ownerStart: number): boolean {
-    if (!this.nlBefore || this.indentOf(this.tokStart) >= this.indentOf(ownerStart)) return false;
-    if (this.braceImbalance === null)
-      this.braceImbalance = this.balanceOf !== undefined ? this.balanceOf() : braceImbalanceOf(this.text);
-    return this.braceImbalance > 0;
+  closing(ownerStart: number): Closing {
+    if (!this.nlBefore) return Closing.Own;
+    const indent = this.indentOf(this.tokStart);
+    const ownerIndent = this.indentOf(ownerStart);
+    if (indent === ownerIndent) return Closing.Own;
+    const under = indent < ownerIndent;
+    const gate = under ? this.gateUnder : this.gateOver;
+    if (gate.length === 0 || gate[gate.length - 1] !== this.tokStart) gate.push(this.tokStart);
+    if (this.balance === null) {
+      if (this.balanceOf !== undefined) {
+        this.balance = this.balanceOf();
+      } else {
+        const braces = braceCount(this.text)!;
+        this.braces = braces;
+        this.balance = braces.balance;
+      }
+    }
+    if (under) return this.balance > 0 ? Closing.Outer : Closing.Own;
+    return this.balance < 0 ? Closing.Stray : Closing.Own;
   }
 
   /**
@@ -362,17 +435,27 @@ export abstract class ParserState {
 
   /**
    * Calls `item` for each element up to the closing `}` of a block opened at `openAt`, skipping `;`.
-   * The `}` is consumed unless its indentation says it closes an outer block (then it is left for that
-   * block and this one is reported unclosed), as is an end of file.
+   * The `}` is consumed unless it closes an outer block (then it is left for that block and this one is
+   * reported unclosed), as is an end of file; an extra `}` (see `closing`) is reported, handed to
+   * `stray` and skipped.
    */
-  untilCloseBrace(openAt: number, ownerStart: number, item: () => void): void {
+  untilCloseBrace(openAt: number, ownerStart: number, item: () => void, stray?: (node: ErrorStatement) => void): void {
     for (;;) {
       if (this.at(K.Semicolon)) {
         this.next();
         continue;
       }
       if (this.at(K.CloseBrace)) {
-        if (this.closesOuterBlock(ownerStart)) {
+        const closing = this.closing(ownerStart);
+        if (closing === Closing.Stray) {
+          const start = this.tokStart;
+          const message = "Unexpected '}'";
+          this.addError(message, start, 1);
+          this.next();
+          if (stray !== undefined) stray({ type: 'ErrorStatement', message, start, end: this.lastEnd });
+          continue;
+        }
+        if (closing === Closing.Outer) {
           this.addError("'}' expected", openAt, 1);
           this.lastUnclosed = openAt;
         } else {

@@ -51,7 +51,12 @@ export class StatementParser extends DeclarationParser {
     const savedClass = this.className;
     this.nlSignificant = true;
     this.className = classBody;
-    this.untilCloseBrace(openAt, ownerStart, () => this.parseStatementInto(body));
+    this.untilCloseBrace(
+      openAt,
+      ownerStart,
+      () => this.parseStatementInto(body),
+      (stray) => body.push(stray),
+    );
     this.nlSignificant = savedNl;
     this.className = savedClass;
     return body;
@@ -106,6 +111,16 @@ export class StatementParser extends DeclarationParser {
     // statement consumed (`if (a) { ... }; withAWS(...) { ... }` on one line).
     const last = this.text.charCodeAt(this.lastEnd - 1);
     if (this.nlBefore || this.at(K.CloseBrace) || this.at(K.Else) || last === 125 || last === 59) return;
+    if (this.at(K.OpenBrace)) {
+      // A `{` where the statement should have ended (`if (a b) {`, `sh 'a' {`): reported, and kept as a
+      // block of its own, so its `}` still closes it and the damage stays inside the block around it.
+      this.addError("Unexpected '{'", this.tokStart, 1);
+      const savedStmt = this.stmtStart;
+      this.stmtStart = start;
+      list.push(this.parseBlock());
+      this.stmtStart = savedStmt;
+      return;
+    }
     this.skipGarbage(list);
   }
 
@@ -595,15 +610,16 @@ export class StatementParser extends DeclarationParser {
 
   /**
    * Parses only the block (or closure, `closure`) whose `{` is at `open`, as if `depth` levels deep
-   * (for reparse.ts). `closed` says it ended on its own `}`.
+   * inside a statement starting at `ownerStart` (for reparse.ts). `closed` says it ended on its own `}`.
    */
   parseBlockAt(
     open: number,
     closure: boolean,
     depth: number,
+    ownerStart: number,
   ): { node: BlockStatement | Closure | null; closed: boolean } {
     this.depth = depth;
-    this.stmtStart = open;
+    this.stmtStart = ownerStart;
     this.scanFrom(open);
     if (!this.at(K.OpenBrace)) return { node: null, closed: false };
     const node = closure ? this.parseClosure() : this.parseBlock();

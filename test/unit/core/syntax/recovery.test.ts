@@ -102,6 +102,85 @@ describe('syntax/parser: error recovery', () => {
     assert.equal(src(text, stage), "stage('a') {\n  sh 'x'\n}");
   });
 
+  it('does not use indentation when braces balance, for closers indented more than their statement either', () => {
+    const text = "node {\n  stage('a') {\n    sh 'x'\n      }\n  sh 'y'\n}";
+    const result = parse(text);
+    assert.deepEqual(result.errors, []);
+    assert.equal(src(text, calls(result.program, 'stage')[0]), "stage('a') {\n    sh 'x'\n      }");
+    assert.equal(src(text, calls(result.program, 'node')[0]), text);
+  });
+
+  /** The first line of each statement of the body of the first call to `name`. */
+  function bodyOf(text: string, result: ReturnType<typeof parse>, name: string): string[] {
+    return calls(result.program, name)[0].closures[0].body.map((s) => src(text, s).split('\n')[0]);
+  }
+
+  it('skips an extra } indented more than its block, when the text has more } than {', () => {
+    const text = [
+      'node {',
+      "    stage('a') {",
+      "        sh 'one'",
+      '        }',
+      "        withAWS(role: 'a') { sh 'two' }",
+      '    }',
+      "    stage('b') {",
+      "        withAWS(role: 'b') { sh 'three' }",
+      '    }',
+      '}',
+    ].join('\n');
+    const result = damaged(text);
+    assert.deepEqual(
+      result.errors.map((e) => [e.code, e.offset]),
+      [['unexpected-close-brace', text.indexOf('        }\n') + 8]],
+    );
+    assert.deepEqual(bodyOf(text, result, 'node'), ["stage('a') {", "stage('b') {"]);
+    assert.deepEqual(bodyOf(text, result, 'stage'), ["sh 'one'", '}', "withAWS(role: 'a') { sh 'two' }"]);
+  });
+
+  it('keeps the stages after one whose { an unterminated string swallowed (its } is then extra)', () => {
+    const text = [
+      'node {',
+      "    stage('Build",
+      "and deploy') {",
+      "        withAWS(role: 'one') { sh 'x' }",
+      '    }',
+      "    stage('b') {",
+      "        withAWS(role: 'two') { sh 'y' }",
+      '    }',
+      '}',
+    ].join('\n');
+    const result = damaged(text);
+    assert.equal(src(text, calls(result.program, 'node')[0]), text, 'node closes at the end');
+    assert.deepEqual(bodyOf(text, result, 'node').slice(-2), ['}', "stage('b') {"]);
+    assert.deepEqual(
+      calls(result.program, 'withAWS').map((c) => src(text, c)),
+      ["withAWS(role: 'one') { sh 'x' }", "withAWS(role: 'two') { sh 'y' }"],
+    );
+  });
+
+  it('keeps a { where a damaged statement should have ended as a block of its own', () => {
+    const text = [
+      'node {',
+      "    stage('a') {",
+      '        if (params.D RY_RUN) {',
+      "            echo 'dry'",
+      '        } else {',
+      "            withAWS(role: 'a') { sh 'x' }",
+      '        }',
+      '    }',
+      "    stage('b') {",
+      "        withAWS(role: 'b') { sh 'y' }",
+      '    }',
+      '}',
+    ].join('\n');
+    const result = damaged(text);
+    assert.deepEqual(bodyOf(text, result, 'node'), ["stage('a') {", "stage('b') {"]);
+    assert.deepEqual(
+      calls(result.program, 'withAWS').map((c) => src(text, c)),
+      ["withAWS(role: 'a') { sh 'x' }", "withAWS(role: 'b') { sh 'y' }"],
+    );
+  });
+
   it('survives a stray {', () => {
     const text = "node {\n    stage('a') {\n        {\n        sh 'x'\n    }\n    stage('b') { sh 'y' }\n}";
     const result = damaged(text);

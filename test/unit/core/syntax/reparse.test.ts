@@ -95,6 +95,65 @@ describe('syntax/reparse', () => {
     );
   });
 
+  it('typing `{`, `if (x) {` or a stray `}` inside one stage of a large stages { } re-parses that stage, not the file', async () => {
+    // Braces that do not balance while typing: the indentation of the `}` that follows decides what it
+    // closes (state.ts `closing`), and that decision stays inside the stage.
+    const gen: any = await import(join(__dirname, '..', '..', '..', '..', 'bench', 'generate.mjs'));
+    const text: string = gen.generateJenkinsfile(2000);
+    const small = (u: ReparseResult, what: string): void => {
+      const region = assertLocal(u);
+      assert.ok(
+        region.oldEnd - region.oldStart < text.length / 20,
+        `${what}: re-parsed ${region.oldEnd - region.oldStart} of ${text.length} chars`,
+      );
+    };
+    const steps = text.indexOf('steps {', text.length / 2) + 'steps {'.length;
+    const line = text.indexOf('\n', steps + 1); // the end of the first line inside steps
+    let p: ParseResult = parse(text);
+    // A new line, then `if (x) {` typed one character at a time: from the `{` on, the text has more `{`
+    // than `}`, and the steps' `}` (indented less than the `if`) still closes steps.
+    let at = line;
+    for (const ch of '\n                if (x) {\n                    sh "deploy"') {
+      p = edit(p, at++, 0, ch);
+      small(p as ReparseResult, JSON.stringify(ch));
+    }
+    assert.deepEqual(
+      p.errors.map((e) => e.code),
+      ['unclosed-block'],
+    );
+    // Closing it again: balanced, no error.
+    p = edit(p, at, 0, '\n                }');
+    small(p as ReparseResult, 'closing }');
+    assert.deepEqual(p.errors, []);
+    // A lone `{` at the end of the `sh` line after the comment, then deleted.
+    const sh = text.indexOf('\n', line + 1);
+    const q = edit(parse(text), sh, 0, ' {');
+    small(q, 'a lone {');
+    assert.deepEqual(
+      q.errors.map((e) => e.code),
+      ['unexpected-token'],
+    );
+    small(edit(q, sh, 2, ''), 'the { deleted');
+    // A stray `}` on a line of its own, indented more than `steps {`: more `}` than `{` in the text, it is
+    // reported and skipped; steps, the stage and the rest of stages { } are unchanged.
+    const r = edit(parse(text), line, 0, '\n                }');
+    small(r, 'a stray }');
+    assert.deepEqual(
+      r.errors.map((e) => [e.code, r.text.slice(e.offset, e.offset + 1)]),
+      [['unexpected-close-brace', '}']],
+    );
+    small(edit(r, line, '\n                }'.length, ''), 'the stray } deleted');
+  });
+
+  it('a new line typed inside the name of a stage (its `{` then sits in an unterminated string) re-parses stages { }, not the file', () => {
+    const text = pipeline;
+    const at = text.indexOf("'Build'") + 3;
+    const u = edit(parse(text), at, 0, '\n');
+    assert.equal(u.reparsed.kind, 'block', JSON.stringify(u.reparsed));
+    assert.ok(u.errors.some((e) => e.code === 'unexpected-close-brace'));
+    assert.equal(edit(u, at, 1, '').reparsed.kind, 'block');
+  });
+
   it('an edit inside a closure inside a GString ${} re-parses around the string (its value holds that source)', () => {
     const text = 'node {\n  sh """echo ${ {-> 1} } done"""\n}\n';
     const p = parse(text);
