@@ -39,6 +39,7 @@ export function usageJson(result: ScanResult, usage: Usage): Record<string, unkn
     endLine: end.line,
     endColumn: end.column,
     kind: usage.kind,
+    assumesRole: usage.assumesRole,
     role: usage.role,
     roleAccount: usage.roleAccount,
     roleArn: usage.roleArn,
@@ -53,6 +54,9 @@ export function usageJson(result: ScanResult, usage: Usage): Record<string, unkn
     mfa: usage.mfa,
     region: usage.region,
     caller: usage.caller,
+    credentialsId: usage.credentialsId,
+    ...(usage.credentialsText !== undefined ? { credentialsText: usage.credentialsText } : {}),
+    ...(usage.profile !== undefined ? { profile: usage.profile } : {}),
     callerSource: callerSourceJson(usage.callerSource, usage.callerOrigin),
     ...(usage.callerChoices && usage.callerChoices.length > 1
       ? {
@@ -119,8 +123,11 @@ export function toText(result: ScanResult): string {
     lines.push(e.line !== undefined ? `${e.file}:${e.line}:${e.column ?? 1}: ${e.message}` : `${e.file}: ${e.message}`);
   const count = (s: string) => result.findings.filter((f) => f.severity === s).length;
   const files = new Set(result.usages.map((u) => u.file)).size;
+  const staticKeys = result.usages.filter((u) => !u.assumesRole).length;
   lines.push(
-    `${result.usages.length} AWS credential usage${result.usages.length === 1 ? '' : 's'} in ${files} file${files === 1 ? '' : 's'}; ` +
+    `${result.usages.length} AWS credential usage${result.usages.length === 1 ? '' : 's'} in ${files} file${files === 1 ? '' : 's'}` +
+      (staticKeys > 0 ? ` (${staticKeys} with static keys, assuming no role)` : '') +
+      '; ' +
       `${count('error')} error${count('error') === 1 ? '' : 's'}, ${count('warning')} warning${count('warning') === 1 ? '' : 's'}, ${count('info')} info` +
       (result.errors.length
         ? `; ${result.errors.length} file${result.errors.length === 1 ? '' : 's'} not fully analysed`

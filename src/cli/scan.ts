@@ -545,9 +545,7 @@ function usedRoles(usages: readonly Usage[]): Set<string> {
 
 /** True for a usage whose role IAM decides (static keys and GetSessionToken assume none). */
 function assumesRole(usage: Usage): boolean {
-  const flag = (usage as { assumesRole?: boolean }).assumesRole;
-  if (flag !== undefined) return flag;
-  return usage.kind !== 'sh-get-session-token' && (usage.role !== null || usage.roleArn !== null);
+  return usage.assumesRole && usage.kind !== 'sh-get-session-token';
 }
 
 /**

@@ -34,7 +34,8 @@ export function analyzeTree(
 
 /** The checks of one usage that need no IAM data (its findings anchored at its call). */
 export function usageRules(usage: Usage, ctx: AnalysisContext): Finding[] {
-  return anchored([...staticRules(usage), ...perCallerChoice(usage, (u) => roleChainingRule(u, ctx))], usage);
+  const chaining = usage.assumesRole ? perCallerChoice(usage, (u) => roleChainingRule(u, ctx)) : [];
+  return anchored([...staticRules(usage, ctx), ...chaining], usage);
 }
 
 /** Ties findings about a usage to the start of its call (where the CLI reports them). */

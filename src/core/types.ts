@@ -82,14 +82,23 @@ export type UsageArg =
   | 'mfa'
   | 'region'
   | 'credentials'
+  | 'profile'
   | 'call';
 
 export type { CallerChoice, CallerSource } from './jenkins/model';
 
-/** One place where a pipeline assumes a role or gets a session token. */
+/**
+ * One place where a pipeline uses AWS credentials: it assumes a role, gets a session token, or uses an AWS
+ * credential's (or profile's) long-lived keys as they are (`assumesRole: false`).
+ */
 export interface Usage {
   file: string;
   kind: UsageKind;
+  /**
+   * False for a usage of static keys that assumes no role (withAWS(credentials:|profile:) without role:, an
+   * AWS binding without roleArn): no trust policy decides it, it gets `static-credentials`. True otherwise.
+   */
+  assumesRole: boolean;
   /** The whole call (for the JSON endLine/endColumn). */
   range: Range;
   /** The identifier the contract anchors line/column on (`withAWS`, `withCredentials`, `aws`, `withVault`). */
@@ -126,6 +135,10 @@ export interface Usage {
   agentLabel: string | null;
   /** AWS credentials id used as the source identity (withAWS `credentials:`, binding `credentialsId`). */
   credentialsId: string | null;
+  /** The credential id as written when it could not be resolved (e.g. `"${AWS_CRED}"`, `config.cred`). */
+  credentialsText?: string;
+  /** withAWS `profile:` (an AWS profile on the Jenkins node), resolved or as written. */
+  profile?: string;
   /** Source ranges of the arguments as written, for quick fixes and hovers. */
   args: Partial<Record<UsageArg, Range>>;
   /** Where each resolved value came from. */
@@ -163,14 +176,6 @@ export type PipelineFact =
   | { kind: 'literal-secret'; secret: 'secret-key' | 'session-token'; range: Range; variable: string | null }
   /** A `usernamePassword` binding of a credential as AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY. */
   | { kind: 'static-keys-binding'; range: Range; credentialsId: string }
-  /** withAWS with `credentials:` and no role, or an AWS binding without `roleArn`: the keys are used as they are. */
-  | {
-      kind: 'keys-without-role';
-      step: 'withAWS' | 'withCredentials';
-      range: Range;
-      credential: string;
-      credentialsId: string | null;
-    }
   /** `aws sts assume-role` without an option the AWS CLI requires. */
   | {
       kind: 'missing-shell-option';

@@ -61,6 +61,8 @@ describe('examples/ corpus (all five seed setups)', function () {
       [`${S0}Jenkinsfile.wip`]: ['withAWS', 'withAWS', 'withAWS'],
       'examples/seed-001-mfa-users/Jenkinsfile': ['withAWS', 'withAWS', 'withAWS'],
       'examples/seed-002-vault/Jenkinsfile': ['vault'],
+      // The legacy static-key ECR login: a usage that assumes no role (issue 13, item 1).
+      'examples/seed-002-vault/vars/ecrLogin.groovy': ['credentials-binding'],
       'examples/seed-003-ecs-agents/Jenkinsfile': ['sh-assume-role', 'sh-assume-role'],
       'examples/seed-004-session-token/Jenkinsfile': ['sh-get-session-token', 'sh-assume-role'],
     });
@@ -110,6 +112,16 @@ describe('examples/ corpus (all five seed setups)', function () {
     const actual = result.json.findings.map((f) => `${f.file}:${f.line}:${f.code}`).sort();
     assert.deepEqual(actual, expected);
     assert.equal(result.code, 1, 'error findings make the exit status 1');
+  });
+
+  it('lists the static-key binding as a usage that assumes no role, under its credential', () => {
+    const assumes = result.json.usages.map((u) => (u as unknown as { assumesRole: boolean }).assumesRole);
+    const keys = result.json.usages.filter((_, i) => !assumes[i]);
+    assert.deepEqual(
+      keys.map((u) => [u.file, u.kind, u.roleArn, (u as unknown as { credentialsId: string }).credentialsId]),
+      [['examples/seed-002-vault/vars/ecrLogin.groovy', 'credentials-binding', null, 'jenkins-static-ecr-user']],
+    );
+    assert.equal(assumes.filter((a) => a === true).length, result.json.usages.length - 1);
   });
 
   it('resolves values the way the plugins do', () => {

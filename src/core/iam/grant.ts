@@ -137,11 +137,13 @@ export async function grantFor(
   const pipelineNotes = () => {
     for (const f of staticErrors) grant.notes.push(`The pipeline must change (${f.code}): ${f.message}`);
   };
-  if (usage.kind === 'sh-get-session-token' || !usage.roleArn) {
+  if (usage.kind === 'sh-get-session-token' || !usage.assumesRole || !usage.roleArn) {
     grant.notes.push(
       usage.kind === 'sh-get-session-token'
         ? 'GetSessionToken assumes no role: no trust policy decides it, so there is nothing for a role owner to grant.'
-        : 'The call names no role RoleCall could resolve, so there is no role owner to ask yet.',
+        : !usage.assumesRole
+          ? 'This step uses long-lived access keys and assumes no role: no trust policy decides it, so there is nothing for a role owner to grant. Give the step a role (withAWS role:, or roleArn: on the binding) to use temporary credentials.'
+          : 'The call names no role RoleCall could resolve, so there is no role owner to ask yet.',
     );
     pipelineNotes();
     grant.sufficient = false;

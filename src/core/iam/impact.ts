@@ -233,7 +233,8 @@ export interface Impact {
 
 /** True when the change can alter the IAM checks of this usage (it targets a changed role, or its caller gains a policy). */
 export function touches(reader: ChangedIamReader, usage: Usage): boolean {
-  if (usage.kind === 'sh-get-session-token') return false;
+  // GetSessionToken and static keys assume no role: no trust policy change reaches them.
+  if (usage.kind === 'sh-get-session-token' || !usage.assumesRole) return false;
   if (usage.roleArn && reader.changesRole(usage.roleArn)) return true;
   return usage.roleArn !== null && usage.caller !== null && reader.changesPrincipal(usage.caller);
 }

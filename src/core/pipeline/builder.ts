@@ -39,6 +39,7 @@ export function newUsage(file: string, kind: UsageKind, whole: Range, anchor: Ra
   return {
     file,
     kind,
+    assumesRole: true,
     range: whole,
     anchor,
     role: null,
@@ -181,12 +182,14 @@ export class UsageBuilder {
     if (!id) return null;
     const step = id.kind;
     const b = id.part;
-    const assumed = id.usages.length > 0;
+    // A static-key usage assumes no role: shell steps inside run with its keys, not a role session.
+    const roles = id.usages.filter((u) => u.assumesRole);
+    const assumed = roles.length > 0;
     return {
       step,
       line: this.cite(id.call.start),
       assumed,
-      roleArn: assumed ? id.usages[0].roleArn : null,
+      roleArn: assumed ? roles[0].roleArn : null,
       credentialsId: !assumed && b ? this.bindingCredentialsId(b) : null,
     };
   }
@@ -245,6 +248,37 @@ export class UsageBuilder {
     usage.origins.roleArn = origin;
     const mfaSerial = this.credential(credId)?.mfaSerial;
     if (mfaSerial) usage.mfaSerial = mfaSerial;
+    return usage;
+  }
+
+  /**
+   * A usage of static keys that assumes no role: withAWS(credentials:|profile:) without role:, or an AWS
+   * binding without roleArn. Its credential id is kept as resolved (with its origin) or, when it cannot be
+   * resolved, as written; an unresolved id is not an unresolved reference (no role depends on it).
+   */
+  staticKeysUsage(
+    kind: UsageKind,
+    call: CallExpression,
+    scope: WalkScope,
+    cred: { expr: Expression; val: Val } | null,
+    profile: { expr: Expression; val: Val } | null,
+  ): Usage {
+    const usage = newUsage(this.file, kind, range(call), stepName(call, this.text));
+    usage.assumesRole = false;
+    usage.args.call = { start: call.start, end: callArgsEnd(call) };
+    usage.boundStringCredentials = this.boundCredentials(scope);
+    usage.agentLabel = this.label(scope.agent);
+    if (cred) {
+      usage.args.credentials = range(cred.expr);
+      usage.origins.credentials = originOf(cred.val);
+      usage.credentialsId = cred.val.value;
+      if (cred.val.value === null) usage.credentialsText = this.src(cred.expr);
+    }
+    if (profile) {
+      usage.args.profile = range(profile.expr);
+      usage.origins.profile = originOf(profile.val);
+      usage.profile = profile.val.value ?? this.src(profile.expr);
+    }
     return usage;
   }
 

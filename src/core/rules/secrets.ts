@@ -122,8 +122,35 @@ function describeHint(credId: string, ctx: FactContext): string {
   return ` If the credential already has an "IAM Role To Use" in Jenkins, describe it in .rolecall.json: "awsCredentials": {"${credId}": {"roleArn": "arn:aws:iam::ACCOUNT:role/NAME"}}.`;
 }
 
+/** How a static-key usage names its keys, for messages: the credential id, as written when unresolved, or the profile. */
+export function staticKeysName(usage: Usage): string {
+  if (usage.credentialsId !== null) return `AWS credential '${usage.credentialsId}'`;
+  if (usage.credentialsText !== undefined) {
+    const o = usage.origins.credentials;
+    const why = o?.description ? ` (${o.description})` : '';
+    return `the AWS credential given by ${usage.credentialsText}${why}`;
+  }
+  if (usage.profile !== undefined) return `AWS profile '${usage.profile}' of the node`;
+  return 'an AWS credential';
+}
+
+/**
+ * static-credentials at a usage that assumes no role (withAWS without role:, an AWS binding without
+ * roleArn): once per usage, whatever form its credential id takes.
+ */
+export function staticKeysRule(usage: Usage, ctx: FactContext): Finding[] {
+  if (usage.assumesRole) return [];
+  const name = staticKeysName(usage);
+  const hint = usage.credentialsId !== null ? describeHint(usage.credentialsId, ctx) : '';
+  const message =
+    usage.kind === 'withAWS'
+      ? `withAWS uses the long-lived access keys of ${name} and assumes no role. Add role: (and roleAccount:) so the build works with temporary credentials${usage.profile === undefined ? ', or give the credential an "IAM Role To Use"' : ''}.${hint}`
+      : `withCredentials binds the long-lived access keys of ${name} and assumes no role. Add roleArn: 'arn:aws:iam::ACCOUNT:role/NAME' to the binding (or use withAWS(role: ...)) so the build works with temporary credentials.${hint}`;
+  return [finding('static-credentials', usage.file, usage.anchor, message)];
+}
+
 /** Static keys and literal secrets seen outside usages (strings, variables, bindings, calls without a role). */
-export function secretFactRule(fact: PipelineFact, file: string, ctx: FactContext): Finding[] {
+export function secretFactRule(fact: PipelineFact, file: string, _ctx: FactContext): Finding[] {
   switch (fact.kind) {
     case 'access-key':
       return [
@@ -155,14 +182,6 @@ export function secretFactRule(fact: PipelineFact, file: string, ctx: FactContex
           `withCredentials binds credential '${fact.credentialsId}' as AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY: long-lived access keys. Use an AWS credential with a role (AmazonWebServicesCredentialsBinding with roleArn:, or withAWS(role: ...)) so the build works with temporary credentials.`,
         ),
       ];
-    case 'keys-without-role': {
-      const hint = fact.credentialsId !== null ? describeHint(fact.credentialsId, ctx) : '';
-      const message =
-        fact.step === 'withAWS'
-          ? `withAWS uses the long-lived access keys of AWS credential '${fact.credential}' without a role. Add role: (and roleAccount:) so the build works with temporary credentials, or give the credential an "IAM Role To Use".${hint}`
-          : `withCredentials binds the long-lived access keys of AWS credential '${fact.credential}' without a role. Add roleArn: 'arn:aws:iam::ACCOUNT:role/NAME' to the binding (or use withAWS(role: ...)) so the build works with temporary credentials.${hint}`;
-      return [finding('static-credentials', file, fact.range, message)];
-    }
     default:
       return [];
   }

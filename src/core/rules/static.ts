@@ -1,21 +1,26 @@
 // Checks of a usage that need no IAM data, one module per finding family.
 import type { Finding, PipelineFact, Usage } from '../types';
+import { defaultConfig } from '../config';
 import { arnFormatRule, missingRoleArnRule } from './arn-format';
 import { missingSessionNameRule, sessionNameRule } from './session-name';
 import { durationRangeRule } from './duration-range';
-import { externalIdRule, secretFactRule, secretsRule, type FactContext } from './secrets';
+import { externalIdRule, secretFactRule, secretsRule, staticKeysRule, type FactContext } from './secrets';
 import { unresolvedRule } from './unresolved';
 
 export { arnFormatRule } from './arn-format';
 export { sessionNameRule, sanitizeSessionName } from './session-name';
 export { durationRangeRule, durationBounds } from './duration-range';
-export { externalIdRule, externalIdProblem, secretsRule } from './secrets';
+export { externalIdRule, externalIdProblem, secretsRule, staticKeysRule } from './secrets';
 export { unresolvedRule } from './unresolved';
 
 /** Checks of a usage that need no IAM data. Never throws. */
-export function staticRules(usage: Usage): Finding[] {
+export function staticRules(usage: Usage, ctx: FactContext = { config: defaultConfig(), agents: null }): Finding[] {
   const out: Finding[] = [];
-  for (const rule of [arnFormatRule, sessionNameRule, durationRangeRule, externalIdRule, secretsRule, unresolvedRule]) {
+  // A usage of static keys assumes no role: no ARN, session name, duration or ExternalId to check.
+  const rules = usage.assumesRole
+    ? [arnFormatRule, sessionNameRule, durationRangeRule, externalIdRule, secretsRule, unresolvedRule]
+    : [(u: Usage) => staticKeysRule(u, ctx), secretsRule, unresolvedRule];
+  for (const rule of rules) {
     try {
       out.push(...rule(usage));
     } catch {

@@ -43,7 +43,8 @@ export async function iamRules(
 async function trustChecks(usage: Usage, iam: IamReader, ctx: AnalysisContext, now: Date): Promise<Finding[]> {
   // role-chaining-duration needs no IAM data: analyzeText runs it for every scan.
   const out: Finding[] = [];
-  if (usage.kind === 'sh-get-session-token' || !usage.roleArn) return out;
+  // GetSessionToken and static keys assume no role: no trust policy decides them.
+  if (usage.kind === 'sh-get-session-token' || !usage.assumesRole || !usage.roleArn) return out;
   const roleArn = usage.roleArn;
   // A role given as an assumed-role ARN by mistake still names its role.
   const target = parseCaller(roleArn)?.kind === 'assumed-role' ? (parseCaller(roleArn)?.roleArn ?? roleArn) : roleArn;

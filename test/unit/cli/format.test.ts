@@ -9,6 +9,7 @@ function usage(): Usage {
   return {
     file: 'ci/Jenkinsfile',
     kind: 'withAWS',
+    assumesRole: true,
     range: { start, end: text.indexOf('}', start) + 1 },
     anchor: { start, end: start + 7 },
     role: 'jenkins',
@@ -65,6 +66,7 @@ describe('scan output', () => {
       endLine: 3,
       endColumn: 6,
       kind: 'withAWS',
+      assumesRole: true,
       role: 'jenkins',
       roleAccount: '222222222222',
       roleArn: 'arn:aws:iam::222222222222:role/jenkins',
@@ -74,6 +76,7 @@ describe('scan output', () => {
       mfa: false,
       region: null,
       caller: 'arn:aws:iam::111111111111:role/jenkins-slave',
+      credentialsId: null,
       callerSource: { kind: 'none', file: null, line: null, key: null, description: null },
     });
     const sourced = JSON.parse(
@@ -105,6 +108,35 @@ describe('scan output', () => {
     const out = toText(result());
     assert.match(out, /^ci\/Jenkinsfile:2:5: error external-id-mismatch: ExternalId does not match$/m);
     assert.match(out, /1 AWS credential usage in 1 file; 1 error, 0 warnings, 0 info; 1 file not fully analysed/);
+  });
+
+  it('a usage of static keys prints assumesRole false, its credential as written, and the text summary says it assumes no role', () => {
+    const keys: Usage = {
+      ...usage(),
+      assumesRole: false,
+      role: null,
+      roleAccount: null,
+      roleArn: null,
+      externalId: { present: false, resolved: null },
+      duration: null,
+      durationDefaulted: false,
+      caller: null,
+      credentialsText: '"${AWS_CRED}"',
+    };
+    const warn = finding('static-credentials', 'ci/Jenkinsfile', { start, end: start + 7 }, 'assumes no role');
+    const r: ScanResult = { ...result(), usages: [usage(), keys], findings: [warn], errors: [] };
+    const json = JSON.parse(toJson(r));
+    assert.deepEqual(
+      json.usages.map((u: Record<string, unknown>) => [u.assumesRole, u.roleArn, u.credentialsId, u.credentialsText]),
+      [
+        [true, 'arn:aws:iam::222222222222:role/jenkins', null, undefined],
+        [false, null, null, '"${AWS_CRED}"'],
+      ],
+    );
+    assert.match(
+      toText(r),
+      /^2 AWS credential usages in 1 file \(1 with static keys, assuming no role\); 0 errors, 1 warning, 0 info\n$/m,
+    );
   });
 
   it('SARIF 2.1.0 has one rule per code and results with regions', () => {

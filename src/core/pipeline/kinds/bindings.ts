@@ -1,6 +1,6 @@
 // AWS credentials bindings of withCredentials: `aws(credentialsId:, roleArn:)` and
-// `[$class: 'AmazonWebServicesCredentialsBinding', ...]`. A binding with a role is a usage; one without is
-// a fact (static keys) for the rules.
+// `[$class: 'AmazonWebServicesCredentialsBinding', ...]`. A binding with a role is a usage that assumes it;
+// one without is a usage of the credential's static keys (`assumesRole: false`).
 import type { CallExpression, Expression } from '../../syntax/ast';
 import { newUsage, toSeconds, type UsageBuilder, type UsageKindModule } from '../builder';
 import { calleeName, mapEntries, namedArgs, plainString, positional, range, rawContent, stepName } from '../calls';
@@ -45,13 +45,16 @@ function buildBinding(item: Pending, b: UsageBuilder): void {
     return;
   }
   if (!roleExpr || !roleVal || roleVal.value === '') {
-    b.fact({
-      kind: 'keys-without-role',
-      step: 'withCredentials',
-      range: stepName(call, b.text),
-      credential: credId ?? (credExpr ? b.src(credExpr) : '?'),
-      credentialsId: credId,
-    });
+    // The credential's keys bound as they are: a usage that assumes no role.
+    const usage = b.staticKeysUsage(
+      'credentials-binding',
+      call,
+      scope,
+      credExpr && credVal ? { expr: credExpr, val: credVal } : null,
+      null,
+    );
+    usage.args.call = range(binding);
+    item.usages.push(usage);
     return;
   }
   const usage = newUsage(b.file, 'credentials-binding', range(call), stepName(call, b.text));

@@ -34,15 +34,29 @@ function buildWithAws(item: Pending, b: UsageBuilder): void {
     item.usages.push(usage);
     return;
   }
+  const profileExpr = named.get('profile');
   if (!roleExpr) {
-    if (credId !== null)
-      b.fact({
-        kind: 'keys-without-role',
-        step: 'withAWS',
-        range: stepName(call, b.text),
-        credential: credId,
-        credentialsId: credId,
-      });
+    // Keys used as they are (an AWS credential's, or a profile's on the node): a usage that assumes no role.
+    // Only region: or other options is no usage at all.
+    const profileVal = b.val(profileExpr, scope);
+    if ((credExpr && credVal) || (profileExpr && profileVal)) {
+      const usage = b.staticKeysUsage(
+        'withAWS',
+        call,
+        scope,
+        credExpr && credVal ? { expr: credExpr, val: credVal } : null,
+        profileExpr && profileVal ? { expr: profileExpr, val: profileVal } : null,
+      );
+      const regionExpr = named.get('region');
+      const region = b.val(regionExpr, scope);
+      if (regionExpr && region) {
+        // No role ARN is built from it: an unknown region is no unresolved reference here.
+        usage.args.region = range(regionExpr);
+        usage.origins.region = originOf(region);
+        usage.region = region.value;
+      }
+      item.usages.push(usage);
+    }
     return;
   }
   const usage = newUsage(b.file, 'withAWS', range(call), stepName(call, b.text));

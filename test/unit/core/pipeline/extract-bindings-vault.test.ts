@@ -37,11 +37,15 @@ describe('extract: withCredentials AWS bindings', () => {
     assert.deepEqual(lineCol(text, b.anchor.start), { line: 6, column: 3 });
   });
 
-  it('a binding without roleArn is a static-credentials warning, not a usage', () => {
+  it('a binding without roleArn is a usage that assumes no role, with one static-credentials warning', () => {
     const t =
       "withCredentials([[$class: 'AmazonWebServicesCredentialsBinding', credentialsId: 'jenkins-static-ecr-user', accessKeyVariable: 'AWS_ACCESS_KEY_ID', secretKeyVariable: 'AWS_SECRET_ACCESS_KEY']]) {\n  sh 'aws ecr get-login-password'\n}";
     const { usages, findings } = analyze(t);
-    assert.equal(usages.length, 0);
+    assert.equal(usages.length, 1);
+    assert.equal(usages[0].kind, 'credentials-binding');
+    assert.equal(usages[0].assumesRole, false);
+    assert.equal(usages[0].roleArn, null);
+    assert.equal(usages[0].credentialsId, 'jenkins-static-ecr-user');
     assert.equal(findings.length, 1);
     assert.equal(findings[0].code, 'static-credentials');
     assert.equal(findings[0].severity, 'warning');

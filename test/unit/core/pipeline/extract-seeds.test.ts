@@ -117,7 +117,10 @@ describe('seeds', () => {
     assert.equal(usages[0].kind, 'vault');
     assert.equal(usages[0].roleArn, 'arn:aws:iam::444444444444:role/jenkins-ecr-push-role');
     const legacy = analyze(fixture('seed-002-ecrLogin.groovy'));
-    assert.equal(legacy.usages.length, 0);
+    assert.deepEqual(
+      legacy.usages.map((u) => [u.kind, u.assumesRole, u.credentialsId, u.roleArn]),
+      [['credentials-binding', false, 'jenkins-static-ecr-user', null]],
+    );
     assert.deepEqual(
       legacy.findings.map((f) => f.code),
       ['static-credentials'],

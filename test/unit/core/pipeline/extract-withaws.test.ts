@@ -154,11 +154,14 @@ describe('extract: withAWS', () => {
     assert.equal(u.args.call!.end, nth(text, "'alice'") + "'alice'".length);
   });
 
-  it('a withAWS without role is no usage; with a keys-only credential it warns about static keys', () => {
+  it('a withAWS with a keys-only credential and no role is a usage assuming no role; region: alone is no usage', () => {
     const { usages, findings } = analyze(
       "withAWS(credentials: 'static-user', region: 'us-east-1') { sh 'aws s3 ls' }\nwithAWS(region: 'us-east-1') {}",
     );
-    assert.equal(usages.length, 0);
+    assert.deepEqual(
+      usages.map((u) => [u.kind, u.assumesRole, u.credentialsId, u.region, u.roleArn]),
+      [['withAWS', false, 'static-user', 'us-east-1', null]],
+    );
     assert.deepEqual(
       findings.map((f) => f.code),
       ['static-credentials'],

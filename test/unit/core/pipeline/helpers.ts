@@ -44,7 +44,7 @@ export function extract(text: string, c: Ctx = ctx(), file = 'Jenkinsfile'): { u
 export function analyze(text: string, c: Ctx = ctx()): { usages: Usage[]; findings: Finding[] } {
   const r = extract(text, c);
   const findings = [...r.findings];
-  for (const u of r.usages) findings.push(...staticRules(u));
+  for (const u of r.usages) findings.push(...staticRules(u, { config: c.config, agents: null }));
   return { usages: r.usages, findings };
 }
 

@@ -263,6 +263,7 @@ export function usage(spec: CallSpec): Usage {
   return {
     file: 'Jenkinsfile',
     kind: spec.kind ?? 'withAWS',
+    assumesRole: true,
     range: { start: 0, end: spec.text.length },
     anchor: { start: 0, end: 7 },
     role: spec.role ?? null,

@@ -7,6 +7,7 @@ function usage(patch: Partial<Usage> = {}): Usage {
   return {
     file: 'Jenkinsfile',
     kind: 'withAWS',
+    assumesRole: true,
     range: { start: 0, end: 100 },
     anchor: { start: 0, end: 7 },
     role: 'arn:aws:iam::222222222222:role/jenkins',

@@ -7,6 +7,7 @@ function usage(over: Partial<Usage> = {}): Usage {
   return {
     file: '/w/Jenkinsfile',
     kind: 'withAWS',
+    assumesRole: true,
     range: { start: 100, end: 300 },
     anchor: { start: 100, end: 107 },
     role: 'jenkins',
