@@ -70,6 +70,10 @@ export const COMMANDS: Record<string, (ctx: Ctx) => Handler> = {
         .then((a) => {
           if (a && usage.roleArn) return ctx.trust.open(stmt?.roleArn ?? usage.roleArn, stmt?.statement);
         });
+    } else if (decision.kind === 'no-role') {
+      void vscode.window.showWarningMessage(
+        `RoleCall: no role — ${decision.detail}. Give the step a role (withAWS role:, or roleArn: on the binding) to use temporary credentials.`,
+      );
     } else {
       void vscode.window
         .showWarningMessage(`RoleCall: unknown — ${decision.detail}.`, 'Select Snapshot File')

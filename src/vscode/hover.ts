@@ -97,6 +97,18 @@ export class Lenses implements vscode.CodeLensProvider {
       );
       const mark = decision.kind === 'allow' ? '$(pass) ' : decision.kind === 'deny' ? '$(error) ' : '$(question) ';
       const args = [{ uri: doc.uri.toString(), offset: usage.anchor.start }];
+      if (decision.kind === 'no-role') {
+        // Static keys: no trust to check and nothing to mint; one lens says so.
+        lenses.push(
+          new vscode.CodeLens(range, {
+            title: '$(warning) Static keys · assumes no role',
+            command: 'rolecall.checkTrust',
+            arguments: args,
+            tooltip: decision.detail,
+          }),
+        );
+        continue;
+      }
       lenses.push(
         new vscode.CodeLens(range, {
           title: `${mark}Check trust`,

@@ -1,5 +1,6 @@
 // The Role Trust Explorer: accounts → roles → trust statements (principals, conditions) and the
-// pipeline lines that use each role. Children load lazily; problems show as icons and a view badge.
+// pipeline lines that use each role; after the accounts, "Static credentials" → each credential → the lines
+// that use its keys without assuming a role. Children load lazily; problems show as icons and a view badge.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { RoleRecord } from '../core/ports';
@@ -10,6 +11,7 @@ import type { IamSource } from './iamSource';
 import { describeStatement, statementsOf } from './pure/policyView';
 import { allowingStatement, decide, findingsOf } from './pure/usageInfo';
 import { groupByCaller } from './pure/callers';
+import { groupByStaticKeys } from './pure/staticKeys';
 
 export type ExplorerNode =
   | { kind: 'account'; account: string }
@@ -28,6 +30,15 @@ export type ExplorerNode =
       uri: vscode.Uri;
       roleArn: string | null;
       /** The statement that lets it in, when listed under it (ids stay unique). */ under?: string;
+    }
+  /** The usages that assume no role (static keys), listed under the credential they use. */
+  | { kind: 'static-keys'; count: number }
+  | {
+      kind: 'credential';
+      key: string;
+      label: string;
+      resolved: boolean;
+      usages: Array<{ usage: Usage; uri: vscode.Uri }>;
     }
   | {
       kind: 'caller';
@@ -118,8 +129,18 @@ export class TrustExplorer implements vscode.TreeDataProvider<ExplorerNode>, vsc
   }
 
   async getChildren(node?: ExplorerNode): Promise<ExplorerNode[]> {
-    if (!node) return this.accounts();
+    if (!node) return [...(await this.accounts()), ...this.staticKeysRoot()];
     switch (node.kind) {
+      case 'static-keys':
+        return this.staticKeyCredentials();
+      case 'credential':
+        return node.usages.map(({ usage, uri }): ExplorerNode => ({
+          kind: 'usage',
+          usage,
+          uri,
+          roleArn: null,
+          under: `credential ${node.key}`,
+        }));
       case 'account':
         return this.roles(node.account);
       case 'role':
@@ -149,6 +170,28 @@ export class TrustExplorer implements vscode.TreeDataProvider<ExplorerNode>, vsc
       default:
         return [];
     }
+  }
+
+  /** The static-key usages (listed with a problems-only filter too: each has a static-credentials warning). */
+  private staticKeyUsages(): Array<{ usage: Usage; result: FileResult }> {
+    return this.usages().filter(({ usage }) => !usage.assumesRole);
+  }
+
+  /** A "Static credentials" node after the accounts, when some step uses keys without assuming a role. */
+  private staticKeysRoot(): ExplorerNode[] {
+    const count = this.staticKeyUsages().length;
+    return count > 0 ? [{ kind: 'static-keys', count }] : [];
+  }
+
+  /** Under "Static credentials": one node per credential (or profile), its pipeline lines under it. */
+  private staticKeyCredentials(): ExplorerNode[] {
+    return groupByStaticKeys(this.staticKeyUsages(), (x) => x.usage).map((g): ExplorerNode => ({
+      kind: 'credential',
+      key: g.key,
+      label: g.label,
+      resolved: g.resolved,
+      usages: g.items.map(({ usage, result }) => ({ usage, uri: result.uri })),
+    }));
   }
 
   private async accounts(): Promise<ExplorerNode[]> {
@@ -325,6 +368,28 @@ export class TrustExplorer implements vscode.TreeDataProvider<ExplorerNode>, vsc
         item.command = { command: 'rolecall.openTrustPolicy', title: 'Open Trust Policy', arguments: [node] };
         return item;
       }
+      case 'static-keys': {
+        const item = new vscode.TreeItem('Static credentials', vscode.TreeItemCollapsibleState.Expanded);
+        item.id = 'static-keys';
+        item.contextValue = 'staticKeys';
+        item.description = `${node.count} usage${node.count === 1 ? '' : 's'} assume${node.count === 1 ? 's' : ''} no role`;
+        item.tooltip =
+          "Steps that use an AWS credential's long-lived access keys (withAWS without role:, an AWS binding without roleArn) and assume no role: no trust policy decides them.";
+        item.iconPath = new vscode.ThemeIcon('key', new vscode.ThemeColor('problemsWarningIcon.foreground'));
+        return item;
+      }
+      case 'credential': {
+        const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.Expanded);
+        item.id = `credential:${node.key}`;
+        item.contextValue = 'credential';
+        const n = node.usages.length;
+        item.description = `${n} pipeline line${n === 1 ? '' : 's'} · long-lived keys`;
+        item.tooltip = node.resolved
+          ? `${node.label}: its access keys are used as they are, without assuming a role`
+          : `${node.label}: the credential id is not known before the build runs (pass --param / .rolecall.json "parameters")`;
+        item.iconPath = new vscode.ThemeIcon('key');
+        return item;
+      }
       case 'caller': {
         const item = new vscode.TreeItem(
           node.caller ? callerName(node.caller) : 'unknown caller',
@@ -363,8 +428,12 @@ export class TrustExplorer implements vscode.TreeDataProvider<ExplorerNode>, vsc
           vscode.TreeItemCollapsibleState.None,
         );
         item.id = `usage:${node.under !== undefined ? `statement ${node.under}:` : ''}${node.uri.toString()}@${node.usage.anchor.start}`;
-        item.contextValue = 'usage';
-        item.description = `${node.usage.kind} · ${decision.kind}${decision.kind === 'deny' ? ` (${decision.finding.code})` : ''}`;
+        // A static-key line: reveal only (no trust to check, nothing to mint, no role owner to ask).
+        item.contextValue = node.usage.assumesRole ? 'usage' : 'staticKeysUsage';
+        item.description =
+          decision.kind === 'no-role'
+            ? `${node.usage.kind} · static keys, assumes no role`
+            : `${node.usage.kind} · ${decision.kind}${decision.kind === 'deny' ? ` (${decision.finding.code})` : ''}`;
         item.tooltip = own.length
           ? own.map((f) => `${f.code}: ${f.message}`).join('\n')
           : `${path.basename(node.uri.fsPath)} line ${line}`;

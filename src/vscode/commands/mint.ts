@@ -19,6 +19,7 @@ import { validateProfileName } from '../pure/output';
 import { defaultSessionName } from '../pure/sessions';
 import { endpointOrigin, isAwsEndpoint } from '../pure/endpoint';
 import { decide, findingsOf } from '../pure/usageInfo';
+import { nothingToMint } from '../pure/staticKeys';
 import { accountOfUsage } from '../hover';
 
 /** A mint target: a usage found in a pipeline, or a role ARN typed or picked in the explorer. */
@@ -68,6 +69,8 @@ async function pickTarget(ctx: Ctx): Promise<MintTarget | undefined> {
   const items: PickItem[] = [];
   for (const result of ctx.analysis.all()) {
     for (const usage of result.analysis.usages) {
+      // Static keys assume no role: nothing to mint for them.
+      if (!usage.assumesRole) continue;
       const line = result.lines.position(usage.anchor.start).line;
       items.push({
         label: usage.roleArn
@@ -247,6 +250,10 @@ export async function mintCredentials(ctx: Ctx, arg?: unknown): Promise<void> {
   try {
     const target = targetFromArg(ctx, arg) ?? (await pickTarget(ctx));
     if (!target) return;
+    if (target.usage && !target.usage.assumesRole) {
+      void vscode.window.showErrorMessage(nothingToMint(target.usage));
+      return;
+    }
     if (!target.roleArn && target.usage && target.usage.kind !== 'sh-get-session-token') {
       void vscode.window.showErrorMessage(
         `RoleCall: the role of this step could not be resolved (${target.usage.role ?? 'no role'}). Give the parameter a value in .rolecall.json "parameters", or use "Enter a role ARN…".`,

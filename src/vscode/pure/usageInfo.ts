@@ -3,6 +3,7 @@ import { explainAssumeRole, type RequestContext } from '../../core/iam/evaluate'
 import type { RoleRecord } from '../../core/ports';
 import type { Finding, FindingCode, Usage, UsageArg } from '../../core/types';
 import { callerSourceLabel } from './callers';
+import { staticKeysOf, staticKeysSentence } from './staticKeys';
 
 /** Findings that decide whether the caller may assume the role. */
 export const TRUST_CODES: ReadonlySet<FindingCode> = new Set<FindingCode>([
@@ -21,7 +22,11 @@ export const TRUST_CODES: ReadonlySet<FindingCode> = new Set<FindingCode>([
 ]);
 
 export type Decision =
-  { kind: 'allow'; detail: string } | { kind: 'deny'; finding: Finding } | { kind: 'unknown'; detail: string };
+  | { kind: 'allow'; detail: string }
+  | { kind: 'deny'; finding: Finding }
+  | { kind: 'unknown'; detail: string }
+  /** Static keys: the step assumes no role, so there is no trust decision to make. */
+  | { kind: 'no-role'; detail: string };
 
 /** Findings that belong to a usage: inside its call range. */
 export function findingsOf(usage: Usage, findings: Finding[]): Finding[] {
@@ -35,6 +40,7 @@ export function findingsOf(usage: Usage, findings: Finding[]): Finding[] {
 
 /** The trust decision as the engine's findings tell it: a failing check denies; no IAM data is unknown, never "ok". */
 export function decide(usage: Usage, findings: Finding[], iamCovered: boolean): Decision {
+  if (!usage.assumesRole) return { kind: 'no-role', detail: staticKeysSentence(usage) };
   const own = findingsOf(usage, findings);
   const deny = own.find((f) => f.severity === 'error' && TRUST_CODES.has(f.code));
   if (deny) return { kind: 'deny', finding: deny };
@@ -47,6 +53,11 @@ export function decide(usage: Usage, findings: Finding[], iamCovered: boolean): 
   if (!usage.caller)
     return { kind: 'unknown', detail: 'the caller is unknown: set `rolecall.caller` or `callers` in .rolecall.json' };
   return { kind: 'allow', detail: 'the trust policy lets the caller assume the role and no check failed' };
+}
+
+/** A code span (no escapes inside one; a backtick would end it). */
+function code(text: string): string {
+  return `\`${text.replace(/`/g, "'")}\``;
 }
 
 function md(text: string): string {
@@ -62,6 +73,7 @@ const ARG_LABELS: Array<[UsageArg, string]> = [
   ['mfa', 'MFA'],
   ['region', 'region'],
   ['credentials', 'credentials'],
+  ['profile', 'profile'],
 ];
 
 /** Markdown for the hover on a usage. Never includes a secret value (ExternalIds from credentials). */
@@ -79,6 +91,7 @@ export function hoverMarkdown(
   const lines: string[] = [];
   lines.push(`**RoleCall** · \`${usage.kind}\``);
   lines.push('');
+  if (!usage.assumesRole) return staticKeysMarkdown(usage, findings, lines);
   lines.push(
     `- **Role:** ${usage.roleArn ? `\`${usage.roleArn}\`` : usage.kind === 'sh-get-session-token' ? '_(GetSessionToken: no role)_' : `_unresolved_ (${md(usage.role ?? 'no role given')})`}`,
   );
@@ -137,6 +150,27 @@ export function hoverMarkdown(
   lines.push(
     `- **Session name:** ${usage.roleSessionName ? `\`${md(usage.roleSessionName)}\`` : '_plugin default_'} · **MFA:** ${usage.mfa ? 'yes' : 'no'}`,
   );
+  const origins = ARG_LABELS.filter(([arg]) => usage.origins[arg]).map(
+    ([arg, label]) => `${label}: ${md(usage.origins[arg]!.description)}`,
+  );
+  if (origins.length) {
+    lines.push('');
+    lines.push('_Where the values come from_');
+    for (const o of origins) lines.push(`- ${o}`);
+  }
+  return lines.join('\n');
+}
+
+/** The hover of a usage that assumes no role: the keys it uses, the static-credentials warning, where the id comes from. */
+function staticKeysMarkdown(usage: Usage, findings: Finding[], lines: string[]): string {
+  const ref = staticKeysOf(usage);
+  lines.push('- **Role:** _none — static keys, this step assumes no role_');
+  lines.push(
+    `- **Keys:** ${usage.profile !== undefined && usage.credentialsId === null ? `AWS profile ${code(usage.profile)} of the node` : `AWS credential ${code(ref.label)}`}`,
+  );
+  const warn = findingsOf(usage, findings).find((f) => f.code === 'static-credentials');
+  lines.push(`- **Decision:** $(warning) no trust decision — ${md(warn?.message ?? staticKeysSentence(usage))}`);
+  if (usage.region) lines.push(`- **Region:** ${code(usage.region)}`);
   const origins = ARG_LABELS.filter(([arg]) => usage.origins[arg]).map(
     ([arg, label]) => `${label}: ${md(usage.origins[arg]!.description)}`,
   );

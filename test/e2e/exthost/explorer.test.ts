@@ -73,4 +73,25 @@ describe('Role Trust Explorer data', () => {
       `expected the seed-000 usages of jenkins, got ${usages.map((c) => `${c.label} ${c.item.description ?? ''}`).join(', ')}`,
     );
   });
+
+  it('lists a static-key usage (no role) under "Static credentials" and the credential it uses', async () => {
+    const root = await children();
+    const group = root.find((c) => c.label === 'Static credentials');
+    assert.ok(group, `no "Static credentials" node: ${root.map((c) => c.label).join(', ')}`);
+    assert.match(String(group.item.description), /assumes? no role/);
+    const credentials = await children(group.node);
+    const ecr = credentials.find((c) => c.label === 'jenkins-static-ecr-user');
+    assert.ok(ecr, `credential missing: ${credentials.map((c) => c.label).join(', ')}`);
+    const lines = await children(ecr.node);
+    assert.deepEqual(
+      lines.map((c) => [c.label, c.item.description, c.item.contextValue]),
+      [
+        [
+          'seed-002-vault/vars/ecrLogin.groovy:3',
+          'credentials-binding · static keys, assumes no role',
+          'staticKeysUsage',
+        ],
+      ],
+    );
+  });
 });

@@ -50,7 +50,38 @@ describe('Role Trust Explorer', function () {
       `no usage row for seed-001-mfa-users/Jenkinsfile:11 under developer: ${JSON.stringify(rows.map((r) => `${r.label} | ${r.description}`))}`,
     );
   });
+
+  it('lists a step that uses static keys under "Static credentials" and its credential', async function () {
+    await openView(ed.page, 'RoleCall');
+    await waitForRows(ed.page, (r) => r.some((x) => x.label === '444444444444'));
+    // Accounts open expanded: fold them so the static-credentials rows are in view.
+    for (const a of ['111111111111', '222222222222', '333333333333', '444444444444']) await collapseTreeRow(ed.page, a);
+    let rows = await waitForRows(ed.page, (r) => r.some((x) => x.label === 'jenkins-static-ecr-user'));
+    const group = rows.find((r) => r.label === 'Static credentials');
+    assert.ok(group, `no "Static credentials" row: ${JSON.stringify(rows.map((r) => r.label))}`);
+    assert.match(group.description, /assumes? no role/);
+    rows = await waitForRows(ed.page, (r) => r.some((x) => /ecrLogin\.groovy:3/.test(x.label)));
+    const line = rows.find((r) => /ecrLogin\.groovy:3/.test(r.label));
+    assert.ok(
+      line,
+      `no ecrLogin.groovy:3 row under jenkins-static-ecr-user: ${JSON.stringify(rows.map((r) => `${r.label} | ${r.description}`))}`,
+    );
+    assert.equal(line.description, 'credentials-binding · static keys, assumes no role');
+  });
 });
+
+/** Collapses the first tree row labelled `label` when it is expanded. */
+async function collapseTreeRow(page, label) {
+  const row = page
+    .locator('.part.sidebar .monaco-list-row')
+    .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${label}$`) }) })
+    .first();
+  if ((await row.count()) === 0) return;
+  if ((await row.getAttribute('aria-expanded')) === 'true') {
+    await row.locator('.monaco-tl-twistie').click();
+    await page.waitForTimeout(300);
+  }
+}
 
 async function waitForRows(page, pred, timeoutMs = 20_000) {
   const deadline = Date.now() + timeoutMs;

@@ -12,7 +12,7 @@ import { addTrustFindings, analyzeText } from '../../../../src/core/analyze';
 import { analysisContext, reader } from '../rules/helpers';
 import type { Usage } from '../../../../src/core/types';
 
-const dir = join(__dirname, 'fixtures', 'static-keys');
+const dir = join(__dirname, 'fixtures');
 const read = (name: string): string => readFileSync(join(dir, name), 'utf8');
 
 /** The 1-based lines a fixture marks with `// usage:`, and those it marks `// no usage`. */
@@ -30,7 +30,8 @@ function keysOf(u: Usage): string {
 
 describe('extract: static-key usages (assume no role)', () => {
   describe('corpus: every form in a Jenkinsfile and a shared-library step', () => {
-    for (const file of ['Jenkinsfile', 'vars/deployStatic.groovy']) {
+    // The second file is a shared-library step (vars/deployStatic.groovy).
+    for (const file of ['static-keys.Jenkinsfile', 'static-keys-deployStatic.groovy']) {
       it(`${file}: one usage per marked line, all assuming no role, one static-credentials each, no unresolved-reference`, () => {
         const text = read(file);
         const { usages, findings } = analyze(text);
@@ -53,7 +54,7 @@ describe('extract: static-key usages (assume no role)', () => {
     }
 
     it('keeps each credential id as resolved (with its origin), or as written when it cannot be resolved', () => {
-      const { usages } = extract(read('Jenkinsfile'));
+      const { usages } = extract(read('static-keys.Jenkinsfile'));
       assert.deepEqual(
         usages.map((u) => [u.kind, keysOf(u), u.origins.credentials?.source ?? u.origins.profile?.source]),
         [
@@ -71,13 +72,13 @@ describe('extract: static-key usages (assume no role)', () => {
           ['credentials-binding', 'ci-keys-param', 'parameter'],
         ],
       );
-      const vars = extract(read('vars/deployStatic.groovy')).usages;
+      const vars = extract(read('static-keys-deployStatic.groovy')).usages;
       assert.deepEqual(vars.map(keysOf), ['config.credentialsId', 'config.ecrCreds']);
       assert.ok(vars.every((u) => u.credentialsId === null));
     });
 
     it('--param resolves a parameter without default', () => {
-      const { usages } = extract(read('Jenkinsfile'), ctx({ params: { NO_DEFAULT_CREDS: 'given-keys' } }));
+      const { usages } = extract(read('static-keys.Jenkinsfile'), ctx({ params: { NO_DEFAULT_CREDS: 'given-keys' } }));
       assert.ok(usages.some((u) => u.credentialsId === 'given-keys' && u.origins.credentials?.source === 'parameter'));
     });
   });
