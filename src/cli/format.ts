@@ -8,6 +8,7 @@ import {
   type Finding,
   type FindingCode,
   type Usage,
+  usesStaticKeys,
 } from '../core/types';
 
 export interface ScanResult {
@@ -39,7 +40,7 @@ export function usageJson(result: ScanResult, usage: Usage): Record<string, unkn
     endLine: end.line,
     endColumn: end.column,
     kind: usage.kind,
-    assumesRole: usage.assumesRole,
+    assumesRole: !usesStaticKeys(usage),
     role: usage.role,
     roleAccount: usage.roleAccount,
     roleArn: usage.roleArn,
@@ -123,7 +124,7 @@ export function toText(result: ScanResult): string {
     lines.push(e.line !== undefined ? `${e.file}:${e.line}:${e.column ?? 1}: ${e.message}` : `${e.file}: ${e.message}`);
   const count = (s: string) => result.findings.filter((f) => f.severity === s).length;
   const files = new Set(result.usages.map((u) => u.file)).size;
-  const staticKeys = result.usages.filter((u) => !u.assumesRole).length;
+  const staticKeys = result.usages.filter(usesStaticKeys).length;
   lines.push(
     `${result.usages.length} AWS credential usage${result.usages.length === 1 ? '' : 's'} in ${files} file${files === 1 ? '' : 's'}` +
       (staticKeys > 0 ? ` (${staticKeys} with static keys, assuming no role)` : '') +

@@ -11,6 +11,7 @@ import {
   type FileError,
   type Finding,
   type Usage,
+  usesStaticKeys,
 } from '../core/types';
 import { parseCaller, parseRoleArn } from '../core/iam/arn';
 import { CompositeIamReader } from '../core/iam/composite';
@@ -545,7 +546,7 @@ function usedRoles(usages: readonly Usage[]): Set<string> {
 
 /** True for a usage whose role IAM decides (static keys and GetSessionToken assume none). */
 function assumesRole(usage: Usage): boolean {
-  return usage.assumesRole && usage.kind !== 'sh-get-session-token';
+  return !usesStaticKeys(usage) && usage.kind !== 'sh-get-session-token';
 }
 
 /**

@@ -1,5 +1,12 @@
 // The engine's entry point, shared by the CLI and the extension: text → tree → usages → findings.
-import type { AnalysisContext, FileAnalysis, FileError, Finding, Usage } from './types';
+import {
+  usesStaticKeys,
+  type AnalysisContext,
+  type FileAnalysis,
+  type FileError,
+  type Finding,
+  type Usage,
+} from './types';
 import type { ParseError, Program } from './syntax/ast';
 import { parse } from './syntax/parser';
 import { extractUsages } from './pipeline/extract';
@@ -34,7 +41,7 @@ export function analyzeTree(
 
 /** The checks of one usage that need no IAM data (its findings anchored at its call). */
 export function usageRules(usage: Usage, ctx: AnalysisContext): Finding[] {
-  const chaining = usage.assumesRole ? perCallerChoice(usage, (u) => roleChainingRule(u, ctx)) : [];
+  const chaining = usesStaticKeys(usage) ? [] : perCallerChoice(usage, (u) => roleChainingRule(u, ctx));
   return anchored([...staticRules(usage, ctx), ...chaining], usage);
 }
 

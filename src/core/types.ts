@@ -258,6 +258,11 @@ export interface FileError {
   column?: number;
 }
 
+/** True for a usage of static keys that assumes no role (a value without the flag assumes one, as before it existed). */
+export function usesStaticKeys(usage: Pick<Usage, 'assumesRole'>): boolean {
+  return usage.assumesRole === false;
+}
+
 /** Builds a finding with the contract's severity for its code. */
 export function finding(
   code: FindingCode,

@@ -4,7 +4,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { RoleRecord } from '../core/ports';
-import type { Finding, Usage } from '../core/types';
+import { usesStaticKeys, type Finding, type Usage } from '../core/types';
 import { toRange, type Analysis, type FileResult } from './analysis';
 import { accountOfUsage } from './hover';
 import type { IamSource } from './iamSource';
@@ -174,7 +174,7 @@ export class TrustExplorer implements vscode.TreeDataProvider<ExplorerNode>, vsc
 
   /** The static-key usages (listed with a problems-only filter too: each has a static-credentials warning). */
   private staticKeyUsages(): Array<{ usage: Usage; result: FileResult }> {
-    return this.usages().filter(({ usage }) => !usage.assumesRole);
+    return this.usages().filter(({ usage }) => usesStaticKeys(usage));
   }
 
   /** A "Static credentials" node after the accounts, when some step uses keys without assuming a role. */
@@ -429,7 +429,7 @@ export class TrustExplorer implements vscode.TreeDataProvider<ExplorerNode>, vsc
         );
         item.id = `usage:${node.under !== undefined ? `statement ${node.under}:` : ''}${node.uri.toString()}@${node.usage.anchor.start}`;
         // A static-key line: reveal only (no trust to check, nothing to mint, no role owner to ask).
-        item.contextValue = node.usage.assumesRole ? 'usage' : 'staticKeysUsage';
+        item.contextValue = usesStaticKeys(node.usage) ? 'staticKeysUsage' : 'usage';
         item.description =
           decision.kind === 'no-role'
             ? `${node.usage.kind} · static keys, assumes no role`

@@ -5,7 +5,7 @@
 import type { AnalysisContext } from '../analyze';
 import type { RoleRecord } from '../ports';
 import { callerIdentity, evaluateUsage, type CallerIdentity } from '../rules/principal';
-import type { Finding, FindingCode, Usage } from '../types';
+import { usesStaticKeys, type Finding, type FindingCode, type Usage } from '../types';
 import { accountOf, parseCaller, type Caller } from './arn';
 import { F, T, U } from './conditions';
 import { ChangedIamReader, usageErrorCodes, type IamChange } from './impact';
@@ -137,11 +137,11 @@ export async function grantFor(
   const pipelineNotes = () => {
     for (const f of staticErrors) grant.notes.push(`The pipeline must change (${f.code}): ${f.message}`);
   };
-  if (usage.kind === 'sh-get-session-token' || !usage.assumesRole || !usage.roleArn) {
+  if (usage.kind === 'sh-get-session-token' || usesStaticKeys(usage) || !usage.roleArn) {
     grant.notes.push(
       usage.kind === 'sh-get-session-token'
         ? 'GetSessionToken assumes no role: no trust policy decides it, so there is nothing for a role owner to grant.'
-        : !usage.assumesRole
+        : usesStaticKeys(usage)
           ? 'This step uses long-lived access keys and assumes no role: no trust policy decides it, so there is nothing for a role owner to grant. Give the step a role (withAWS role:, or roleArn: on the binding) to use temporary credentials.'
           : 'The call names no role RoleCall could resolve, so there is no role owner to ask yet.',
     );

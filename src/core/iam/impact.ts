@@ -11,7 +11,7 @@ import type {
   RoleRecord,
   UserRecord,
 } from '../ports';
-import type { FindingCode, Usage } from '../types';
+import { usesStaticKeys, type FindingCode, type Usage } from '../types';
 import { parseCaller, parseRoleArn } from './arn';
 import { carryUnresolved } from './snapshot';
 
@@ -234,7 +234,7 @@ export interface Impact {
 /** True when the change can alter the IAM checks of this usage (it targets a changed role, or its caller gains a policy). */
 export function touches(reader: ChangedIamReader, usage: Usage): boolean {
   // GetSessionToken and static keys assume no role: no trust policy change reaches them.
-  if (usage.kind === 'sh-get-session-token' || !usage.assumesRole) return false;
+  if (usage.kind === 'sh-get-session-token' || usesStaticKeys(usage)) return false;
   if (usage.roleArn && reader.changesRole(usage.roleArn)) return true;
   return usage.roleArn !== null && usage.caller !== null && reader.changesPrincipal(usage.caller);
 }

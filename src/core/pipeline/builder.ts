@@ -3,7 +3,17 @@
 // findings). The `UsageKindModule` interface is what a kind module implements (kinds/index.ts registers it).
 import type { CallExpression, Expression } from '../syntax/ast';
 import type { InlineAgent } from '../jenkins/agents';
-import type { AnalysisContext, Origin, PipelineFact, Range, ResolvedValue, Usage, UsageArg, UsageKind } from '../types';
+import {
+  usesStaticKeys,
+  type AnalysisContext,
+  type Origin,
+  type PipelineFact,
+  type Range,
+  type ResolvedValue,
+  type Usage,
+  type UsageArg,
+  type UsageKind,
+} from '../types';
 import type { AwsCredentialInfo, ProjectConfig } from '../config';
 import { callArgsEnd, calleeName, mapEntries, namedArgs, plainString, positional, range, stepName } from './calls';
 import {
@@ -183,7 +193,7 @@ export class UsageBuilder {
     const step = id.kind;
     const b = id.part;
     // A static-key usage assumes no role: shell steps inside run with its keys, not a role session.
-    const roles = id.usages.filter((u) => u.assumesRole);
+    const roles = id.usages.filter((u) => !usesStaticKeys(u));
     const assumed = roles.length > 0;
     return {
       step,

@@ -1,7 +1,15 @@
 // invalid-external-id, hardcoded-secret and static-credentials at a usage. Messages never contain
 // the secret value, only its shape (length, kind of problem).
 import { credentialInfo } from '../config';
-import { finding, type AnalysisContext, type Finding, type Fix, type PipelineFact, type Usage } from '../types';
+import {
+  finding,
+  usesStaticKeys,
+  type AnalysisContext,
+  type Finding,
+  type Fix,
+  type PipelineFact,
+  type Usage,
+} from '../types';
 
 /** What the rules of pipeline facts read from the context: which AWS credentials are described. */
 export type FactContext = Pick<AnalysisContext, 'config' | 'agents'>;
@@ -139,7 +147,7 @@ export function staticKeysName(usage: Usage): string {
  * roleArn): once per usage, whatever form its credential id takes.
  */
 export function staticKeysRule(usage: Usage, ctx: FactContext): Finding[] {
-  if (usage.assumesRole) return [];
+  if (!usesStaticKeys(usage)) return [];
   const name = staticKeysName(usage);
   const hint = usage.credentialsId !== null ? describeHint(usage.credentialsId, ctx) : '';
   const message =

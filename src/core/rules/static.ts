@@ -1,5 +1,5 @@
 // Checks of a usage that need no IAM data, one module per finding family.
-import type { Finding, PipelineFact, Usage } from '../types';
+import { usesStaticKeys, type Finding, type PipelineFact, type Usage } from '../types';
 import { defaultConfig } from '../config';
 import { arnFormatRule, missingRoleArnRule } from './arn-format';
 import { missingSessionNameRule, sessionNameRule } from './session-name';
@@ -17,9 +17,9 @@ export { unresolvedRule } from './unresolved';
 export function staticRules(usage: Usage, ctx: FactContext = { config: defaultConfig(), agents: null }): Finding[] {
   const out: Finding[] = [];
   // A usage of static keys assumes no role: no ARN, session name, duration or ExternalId to check.
-  const rules = usage.assumesRole
-    ? [arnFormatRule, sessionNameRule, durationRangeRule, externalIdRule, secretsRule, unresolvedRule]
-    : [(u: Usage) => staticKeysRule(u, ctx), secretsRule, unresolvedRule];
+  const rules = usesStaticKeys(usage)
+    ? [(u: Usage) => staticKeysRule(u, ctx), secretsRule, unresolvedRule]
+    : [arnFormatRule, sessionNameRule, durationRangeRule, externalIdRule, secretsRule, unresolvedRule];
   for (const rule of rules) {
     try {
       out.push(...rule(usage));

@@ -4,7 +4,7 @@
 import { accountOf, parseCaller } from '../iam/arn';
 import type { IamReader, RoleRecord } from '../ports';
 import { callerOf } from '../pipeline/callers';
-import { finding, type AnalysisContext, type Finding, type Usage } from '../types';
+import { finding, usesStaticKeys, type AnalysisContext, type Finding, type Usage } from '../types';
 import { durationMaxRule } from './duration-max';
 import { externalIdUnused } from './external-id';
 import { roleLevelFindings } from './policy-findings';
@@ -44,7 +44,7 @@ async function trustChecks(usage: Usage, iam: IamReader, ctx: AnalysisContext, n
   // role-chaining-duration needs no IAM data: analyzeText runs it for every scan.
   const out: Finding[] = [];
   // GetSessionToken and static keys assume no role: no trust policy decides them.
-  if (usage.kind === 'sh-get-session-token' || !usage.assumesRole || !usage.roleArn) return out;
+  if (usage.kind === 'sh-get-session-token' || usesStaticKeys(usage) || !usage.roleArn) return out;
   const roleArn = usage.roleArn;
   // A role given as an assumed-role ARN by mistake still names its role.
   const target = parseCaller(roleArn)?.kind === 'assumed-role' ? (parseCaller(roleArn)?.roleArn ?? roleArn) : roleArn;

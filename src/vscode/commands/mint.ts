@@ -9,7 +9,7 @@ import { mint, type MintRequest } from '../../core/credentials/mint';
 import { toCredentialProcessJson, toEnv, toShellExports } from '../../core/credentials/formats';
 import { CredentialsFileError, writeCredentialsProfile } from '../../core/credentials/credentialsFile';
 import { StsError, type MfaPrompt, type TemporaryCredentials } from '../../core/ports';
-import type { Usage } from '../../core/types';
+import { usesStaticKeys, type Usage } from '../../core/types';
 import type { Ctx } from '../ctx';
 import { loadAws } from '../iamSource';
 import { messageOf } from '../log';
@@ -70,7 +70,7 @@ async function pickTarget(ctx: Ctx): Promise<MintTarget | undefined> {
   for (const result of ctx.analysis.all()) {
     for (const usage of result.analysis.usages) {
       // Static keys assume no role: nothing to mint for them.
-      if (!usage.assumesRole) continue;
+      if (usesStaticKeys(usage)) continue;
       const line = result.lines.position(usage.anchor.start).line;
       items.push({
         label: usage.roleArn
@@ -250,7 +250,7 @@ export async function mintCredentials(ctx: Ctx, arg?: unknown): Promise<void> {
   try {
     const target = targetFromArg(ctx, arg) ?? (await pickTarget(ctx));
     if (!target) return;
-    if (target.usage && !target.usage.assumesRole) {
+    if (target.usage && usesStaticKeys(target.usage)) {
       void vscode.window.showErrorMessage(nothingToMint(target.usage));
       return;
     }

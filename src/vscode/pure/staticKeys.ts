@@ -1,7 +1,7 @@
 // Usages that assume no role (static keys) as the editor shows them: the credential each uses (the Role Trust
 // Explorer lists them under it), and what the hover, CodeLens and commands say instead of a trust decision.
 // No `vscode` here: unit-tested with plain mocha.
-import type { Usage } from '../../core/types';
+import { usesStaticKeys, type Usage } from '../../core/types';
 
 /** The keys a static-key usage uses: the credential id (resolved, or as written) or the AWS profile. */
 export interface StaticKeysRef {
@@ -33,7 +33,7 @@ export function groupByStaticKeys<T>(items: readonly T[], usageOf: (item: T) => 
   const groups = new Map<string, StaticKeysGroup<T>>();
   for (const item of items) {
     const usage = usageOf(item);
-    if (usage.assumesRole) continue;
+    if (!usesStaticKeys(usage)) continue;
     const ref = staticKeysOf(usage);
     let g = groups.get(ref.key);
     if (!g) groups.set(ref.key, (g = { ...ref, items: [] }));

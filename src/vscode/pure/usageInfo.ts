@@ -1,7 +1,7 @@
 // What the hover, CodeLens and "Check trust" say about a usage, derived from the engine's findings.
 import { explainAssumeRole, type RequestContext } from '../../core/iam/evaluate';
 import type { RoleRecord } from '../../core/ports';
-import type { Finding, FindingCode, Usage, UsageArg } from '../../core/types';
+import { usesStaticKeys, type Finding, type FindingCode, type Usage, type UsageArg } from '../../core/types';
 import { callerSourceLabel } from './callers';
 import { staticKeysOf, staticKeysSentence } from './staticKeys';
 
@@ -40,7 +40,7 @@ export function findingsOf(usage: Usage, findings: Finding[]): Finding[] {
 
 /** The trust decision as the engine's findings tell it: a failing check denies; no IAM data is unknown, never "ok". */
 export function decide(usage: Usage, findings: Finding[], iamCovered: boolean): Decision {
-  if (!usage.assumesRole) return { kind: 'no-role', detail: staticKeysSentence(usage) };
+  if (usesStaticKeys(usage)) return { kind: 'no-role', detail: staticKeysSentence(usage) };
   const own = findingsOf(usage, findings);
   const deny = own.find((f) => f.severity === 'error' && TRUST_CODES.has(f.code));
   if (deny) return { kind: 'deny', finding: deny };
@@ -91,7 +91,7 @@ export function hoverMarkdown(
   const lines: string[] = [];
   lines.push(`**RoleCall** · \`${usage.kind}\``);
   lines.push('');
-  if (!usage.assumesRole) return staticKeysMarkdown(usage, findings, lines);
+  if (usesStaticKeys(usage)) return staticKeysMarkdown(usage, findings, lines);
   lines.push(
     `- **Role:** ${usage.roleArn ? `\`${usage.roleArn}\`` : usage.kind === 'sh-get-session-token' ? '_(GetSessionToken: no role)_' : `_unresolved_ (${md(usage.role ?? 'no role given')})`}`,
   );
