@@ -134,12 +134,13 @@ export class TrustExplorer implements vscode.TreeDataProvider<ExplorerNode>, vsc
       case 'static-keys':
         return this.staticKeyCredentials();
       case 'credential':
-        return node.usages.map(({ usage, uri }): ExplorerNode => ({
+        // Calls of a helper may give several usages at one line: the index keeps tree ids unique.
+        return node.usages.map(({ usage, uri }, i): ExplorerNode => ({
           kind: 'usage',
           usage,
           uri,
           roleArn: null,
-          under: `credential ${node.key}`,
+          under: `credential ${node.key}#${i}`,
         }));
       case 'account':
         return this.roles(node.account);
