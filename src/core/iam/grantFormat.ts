@@ -2,6 +2,7 @@
 // CloudFormation YAML (the statement as it goes into AssumeRolePolicyDocument) and a Terraform
 // `statement {}` block of an aws_iam_policy_document.
 import type { Grant, StatementJson } from './grant';
+import { usesStaticKeys } from '../types';
 
 export type GrantFormat = 'text' | 'json' | 'cloudformation' | 'terraform';
 
@@ -74,13 +75,20 @@ function comment(prefix: string, text: string): string {
     .join('\n');
 }
 
+/** What the usage assumes, for headers: its role ARN, the role as written, or that it assumes none (static keys). */
+function targetOf(grant: Grant): string {
+  if (grant.roleArn) return grant.roleArn;
+  if (usesStaticKeys(grant.usage)) return 'no role (static keys)';
+  return grant.usage.role ?? 'unresolved role';
+}
+
 function roleName(arn: string | null): string {
   return arn ? (/role\/(?:.*\/)?([^/]+)$/.exec(arn)?.[1] ?? arn) : 'the role';
 }
 
 /** The grant as CloudFormation YAML: one document per part, notes as comments. `where` is `file:line:col`. */
 export function grantCloudFormation(grant: Grant, where: string): string {
-  const parts: string[] = [comment('#', `${where}: ${grant.usage.kind} → ${grant.roleArn ?? 'unresolved role'}`)];
+  const parts: string[] = [comment('#', `${where}: ${grant.usage.kind} → ${targetOf(grant)}`)];
   if (grant.trustStatement)
     parts.push(
       `# Add to AssumeRolePolicyDocument.Statement of ${roleName(grant.roleArn)}:\n${statementYaml(grant.trustStatement)}`,
@@ -99,7 +107,7 @@ export function grantCloudFormation(grant: Grant, where: string): string {
 
 /** The grant as Terraform: `statement {}` blocks of aws_iam_policy_document, notes as comments. */
 export function grantTerraform(grant: Grant, where: string): string {
-  const parts: string[] = [comment('#', `${where}: ${grant.usage.kind} → ${grant.roleArn ?? 'unresolved role'}`)];
+  const parts: string[] = [comment('#', `${where}: ${grant.usage.kind} → ${targetOf(grant)}`)];
   if (grant.trustStatement)
     parts.push(
       `# In the aws_iam_policy_document of ${roleName(grant.roleArn)}'s assume_role_policy:\n${statementTerraform(grant.trustStatement)}`,
@@ -126,9 +134,7 @@ function indent(text: string, by: string): string {
 /** The grant for a person: the change, why each part is there, and what is left to the pipeline. */
 export function grantText(grant: Grant, where: string): string {
   const u = grant.usage;
-  const out = [
-    `${where}: ${u.kind} → ${grant.roleArn ?? u.role ?? 'unresolved role'}${u.caller ? ` (caller ${u.caller})` : ''}`,
-  ];
+  const out = [`${where}: ${u.kind} → ${targetOf(grant)}${u.caller ? ` (caller ${u.caller})` : ''}`];
   out.push(`  errors now: ${grant.errorsBefore.join(', ') || 'none'}`);
   if (grant.trustStatement)
     out.push(
@@ -144,6 +150,10 @@ export function grantText(grant: Grant, where: string): string {
     out.push(`  set MaxSessionDuration of ${roleName(grant.roleArn)} to ${grant.roleChanges.MaxSessionDuration}`);
   if (grant.explanations.length) out.push('  why:', ...grant.explanations.map((e) => `    - ${e}`));
   if (grant.notes.length) out.push('  notes:', ...grant.notes.map((n) => `    - ${n}`));
+  if (usesStaticKeys(u)) {
+    out.push('  after the change: nothing for a role owner to change — the pipeline must change (see notes)');
+    return `${out.join('\n')}\n`;
+  }
   out.push(
     `  after the change: ${grant.errorsAfter.length ? grant.errorsAfter.join(', ') : 'no error'}${grant.verified ? ' (re-checked against the IAM data)' : ' (not re-checked: no IAM data for the role)'}` +
       (grant.sufficient ? '' : ' — the pipeline must change too (see notes)'),

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { analyze, ctx, extract, lineCol, slice, ANY_AGENT } from './helpers';
 import { iamRules } from '../../../../src/core/rules/trust';
 import { grantFor } from '../../../../src/core/iam/grant';
+import { grantTerraform, grantText } from '../../../../src/core/iam/grantFormat';
 import { ChangedIamReader, impactBetween, touches } from '../../../../src/core/iam/impact';
 import { addTrustFindings, analyzeText } from '../../../../src/core/analyze';
 import { analysisContext, reader } from '../rules/helpers';
@@ -168,6 +169,10 @@ describe('extract: static-key usages (assume no role)', () => {
       const g = await grantFor(keys, [], c);
       assert.equal(g.trustStatement, null);
       assert.match(g.notes.join('\n'), /assumes no role/);
+      const printed = grantText(g, 'Jenkinsfile:1:1');
+      assert.match(printed, /^Jenkinsfile:1:1: withAWS → no role \(static keys\)/);
+      assert.match(printed, /after the change: nothing for a role owner to change/);
+      assert.match(grantTerraform(g, 'Jenkinsfile:1:1'), /withAWS → no role \(static keys\)/);
       const changed = new ChangedIamReader(reader(), {
         roles: [
           {
