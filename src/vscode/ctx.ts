@@ -77,7 +77,7 @@ export class Ctx implements vscode.Disposable {
           });
         }
         this.diagnostics
-          .publishSnapshotFindings(state.snapshotFindings)
+          .publishSnapshotFindings(state.snapshotFindings, state.cascMarks)
           .catch((err: unknown) => this.log.error(`snapshot diagnostics failed: ${String(err)}`));
       }),
       this.secrets.onDidChangeSessions(() => this.status.setSession(this.secrets.nextExpiring())),

@@ -6,6 +6,7 @@ import { decodePipelineText } from '../core/analyze';
 import { LineMap, type Finding, type Severity } from '../core/types';
 import { toRange, type Analysis, type FileResult } from './analysis';
 import type { Log } from './log';
+import type { CascMark } from './pure/cascDiagnostics';
 import { EXCLUDE_GLOB, PIPELINE_GLOB, shouldAnalyze } from './pure/files';
 import type { StatusBar } from './statusBar';
 import { trustUri, type TrustDocuments } from './trustDocument';
@@ -224,24 +225,32 @@ export class Diagnostics implements vscode.Disposable {
   private snapshotUris: vscode.Uri[] = [];
 
   /** Puts findings about the snapshot files themselves (invalid policy JSON) on those files. */
-  async publishSnapshotFindings(findings: Finding[]): Promise<void> {
+  async publishSnapshotFindings(findings: Finding[], cascMarks: readonly CascMark[] = []): Promise<void> {
     for (const uri of this.snapshotUris) this.collection.delete(uri);
     this.snapshotUris = [];
-    const byFile = new Map<string, Finding[]>();
-    for (const f of findings) byFile.set(f.file, [...(byFile.get(f.file) ?? []), f]);
-    for (const [file, list] of byFile) {
-      const lines = await this.snapshotLines(file);
+    const byFile = new Map<string, vscode.Diagnostic[]>();
+    const add = (file: string, d: vscode.Diagnostic) => byFile.set(file, [...(byFile.get(file) ?? []), d]);
+    for (const f of findings) {
+      const lines = await this.snapshotLines(f.file);
       if (!lines) continue;
-      const uri = vscode.Uri.file(file);
-      this.collection.set(
-        uri,
-        list.map((f) => {
-          const d = new vscode.Diagnostic(toRange(lines, f.range), f.message, severity(f.severity));
-          d.source = 'rolecall';
-          d.code = { value: f.code, target: this.docsUri.with({ fragment: f.code }) };
-          return d;
-        }),
+      const d = new vscode.Diagnostic(toRange(lines, f.range), f.message, severity(f.severity));
+      d.source = 'rolecall';
+      d.code = { value: f.code, target: this.docsUri.with({ fragment: f.code }) };
+      add(f.file, d);
+    }
+    // Problems of Jenkins configuration-as-code files: on the YAML, where the CLI's `FILE:LINE:COL` points.
+    for (const m of cascMarks) {
+      const d = new vscode.Diagnostic(
+        new vscode.Range(m.line, m.start, m.line, m.end),
+        m.message,
+        severity(m.severity),
       );
+      d.source = 'rolecall';
+      add(m.file, d);
+    }
+    for (const [file, list] of byFile) {
+      const uri = vscode.Uri.file(file);
+      this.collection.set(uri, list);
       this.snapshotUris.push(uri);
     }
   }

@@ -19,6 +19,7 @@ import { resolveAgentDirectory, type AgentDirectory } from '../core/jenkins/agen
 import { contentFreeMessage, INPUT_LIMITS, InputFileError, readTextFile } from '../files/read';
 import { resolveInside } from '../files/paths';
 import { projectCascFiles } from './pure/cascFiles';
+import { cascMarks, type CascMark } from './pure/cascDiagnostics';
 import { messageOf, type Log } from './log';
 
 export type AwsModule = typeof Aws;
@@ -53,6 +54,8 @@ export interface IamState {
   agents: AgentDirectory | null;
   /** The JCasC files read (absolute paths). */
   cascFiles: string[];
+  /** Problems inside the JCasC files (bad YAML, wrong shapes, unresolved identities), positioned in them. */
+  cascMarks: CascMark[];
 }
 
 /** Where a workspace keeps its Jenkins configuration as code when no setting names the files. */
@@ -69,7 +72,7 @@ export class IamSource implements vscode.Disposable {
   /** Fires with each newly built source. */
   readonly onDidBuild = this.built.event;
   private readonly codeChanged = new vscode.EventEmitter<void>();
-  /** Fires when an IaC file changed on disk (the pipelines using its roles need a new analysis). */
+  /** Fires when an IaC or JCasC file changed on disk (the pipelines using its roles or agents need a new analysis). */
   readonly onDidChangeCode = this.codeChanged.event;
 
   constructor(
@@ -254,7 +257,7 @@ export class IamSource implements vscode.Disposable {
     this.log.info(
       `IAM source: ${snapshotFiles.length} snapshot file(s)${iacFiles.length ? `, ${iacFiles.length} IaC file(s)` : ''}${live ? ', live IAM' : ''}${reader ? '' : ' — none configured: only checks that need no IAM data run'}`,
     );
-    const { agents, cascFiles } = await this.readCasc(reader, projects);
+    const { agents, cascFiles, marks } = await this.readCasc(reader, projects);
     return {
       reader,
       snapshotFiles,
@@ -266,6 +269,7 @@ export class IamSource implements vscode.Disposable {
       iacFiles,
       agents,
       cascFiles,
+      cascMarks: marks,
     };
   }
 
@@ -276,7 +280,7 @@ export class IamSource implements vscode.Disposable {
   private async readCasc(
     reader: IamReader | null,
     projects: readonly ProjectConfigEntry[],
-  ): Promise<{ agents: AgentDirectory | null; cascFiles: string[] }> {
+  ): Promise<{ agents: AgentDirectory | null; cascFiles: string[]; marks: CascMark[] }> {
     const files = new Set<string>();
     const discovered = new Set<string>();
     const folders = vscode.workspace.workspaceFolders ?? [];
@@ -304,13 +308,15 @@ export class IamSource implements vscode.Disposable {
     for (const message of fromProjects.refused) this.log.warn(message);
     for (const project of projects) Object.assign(serviceAccounts, project.config.serviceAccounts);
     // Created or deleted configuration files change what is found: rebuild then.
+    // A changed file changes who calls STS: the pipelines are analysed again (and the file's problems re-shown).
     const discover = vscode.workspace.createFileSystemWatcher(CASC_GLOB);
-    discover.onDidCreate(() => this.invalidate());
-    discover.onDidDelete(() => this.invalidate());
-    discover.onDidChange(() => this.invalidate());
+    discover.onDidCreate(() => this.codeChangedOnDisk());
+    discover.onDidDelete(() => this.codeChangedOnDisk());
+    discover.onDidChange(() => this.codeChangedOnDisk());
     this.watchers.push(discover);
     const cascs: JenkinsCasc[] = [];
     const cascFiles: string[] = [];
+    const texts = new Map<string, string>();
     for (const file of [...files].sort()) {
       let text: string;
       try {
@@ -324,23 +330,25 @@ export class IamSource implements vscode.Disposable {
         continue;
       }
       cascs.push(parseJenkinsCasc(file, text));
+      texts.set(file, text);
       cascFiles.push(file);
       if (!discovered.has(file)) {
         const watcher = vscode.workspace.createFileSystemWatcher(
           new vscode.RelativePattern(vscode.Uri.file(path.dirname(file)), path.basename(file)),
         );
-        watcher.onDidChange(() => this.invalidate());
-        watcher.onDidDelete(() => this.invalidate());
+        watcher.onDidChange(() => this.codeChangedOnDisk());
+        watcher.onDidDelete(() => this.codeChangedOnDisk());
         this.watchers.push(watcher);
       }
     }
-    if (cascs.length === 0) return { agents: null, cascFiles };
+    if (cascs.length === 0) return { agents: null, cascFiles, marks: [] };
     const agents = await resolveAgentDirectory(cascs, reader, serviceAccounts);
     for (const p of agents.problems) this.log.warn(`${p.file}:${p.line}:${p.column}: ${p.message}`);
     this.log.info(
       `callers from Jenkins configuration as code: ${cascFiles.length} file(s), ${agents.templates.length} agent template(s), ${Object.keys(agents.credentials).length} AWS credential(s)`,
     );
-    return { agents, cascFiles };
+    // Shown on the YAML files too (diagnostics), as the CLI prints them.
+    return { agents, cascFiles, marks: cascMarks(agents.problems, (f) => texts.get(f) ?? null) };
   }
 
   /** The `"iac"` entries of every `.rolecall.json`, with absolute paths; entries leaving the config's folder are refused. */
@@ -372,14 +380,16 @@ export class IamSource implements vscode.Disposable {
       ? new vscode.RelativePattern(vscode.Uri.file(path.dirname(target)), path.basename(target))
       : new vscode.RelativePattern(vscode.Uri.file(target), '**/*.{tf,yaml,yml,json,template}');
     const watcher = vscode.workspace.createFileSystemWatcher(pattern);
-    const changed = (): void => {
-      this.invalidate();
-      this.codeChanged.fire();
-    };
-    watcher.onDidChange(changed);
-    watcher.onDidCreate(changed);
-    watcher.onDidDelete(changed);
+    watcher.onDidChange(() => this.codeChangedOnDisk());
+    watcher.onDidCreate(() => this.codeChangedOnDisk());
+    watcher.onDidDelete(() => this.codeChangedOnDisk());
     this.watchers.push(watcher);
+  }
+
+  /** An IaC or JCasC file changed: a new source, and the pipelines analysed against it. */
+  private codeChangedOnDisk(): void {
+    this.invalidate();
+    this.codeChanged.fire();
   }
 
   dispose(): void {

@@ -1,9 +1,9 @@
 // Callers read from Jenkins configuration as code inside the editor: the examples' jenkins.yaml files
 // (found in the workspace and listed in .rolecall.json) decide who calls STS on the agents, and the hover
-// says where the caller came from and which label choices are checked.
+// says where the caller came from and which label choices are checked. A problem in such a file is shown on it.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { activateRoleCall, diagnosticsFor } from './helpers';
+import { activateRoleCall, diagnosticsFor, fileUri, rolecallDiagnostics, sleep } from './helpers';
 
 async function hoverAt(file: string, needle: string): Promise<string> {
   const { doc } = await diagnosticsFor(file);
@@ -57,5 +57,39 @@ describe('callers from Jenkins configuration as code', () => {
     const { diagnostics } = await diagnosticsFor('seed-000-external-id/Jenkinsfile.agents');
     const choice = diagnostics.find((d) => /^Label choice EC2 template 'gpu builders'/.test(d.message));
     assert.ok(choice, `no diagnostic naming the gpu choice: ${diagnostics.map((d) => d.message).join(' | ')}`);
+  });
+
+  it('shows a problem of jenkins.yaml on its line, and drops it once the file is fixed', async () => {
+    const uri = fileUri('seed-003-ecs-agents/jenkins.yaml');
+    const original = Buffer.from(await vscode.workspace.fs.readFile(uri)).toString('utf8');
+    const lines = original.split('\n');
+    const clouds = lines.findIndex((l) => l === '  clouds:');
+    assert.ok(clouds >= 0, 'seed 003 jenkins.yaml has `  clouds:`');
+    const broken = [...lines.slice(0, clouds + 1), '    - amazonEC2: 42', ...lines.slice(clouds + 1)].join('\n');
+    const until = async (ready: (ds: vscode.Diagnostic[]) => boolean) => {
+      const deadline = Date.now() + 20_000;
+      let ds = rolecallDiagnostics(uri);
+      while (!ready(ds) && Date.now() < deadline) {
+        await sleep(200);
+        ds = rolecallDiagnostics(uri);
+      }
+      return ds;
+    };
+    try {
+      await vscode.workspace.fs.writeFile(uri, Buffer.from(broken, 'utf8'));
+      const ds = await until((list) => list.length > 0);
+      const shape = ds.find((d) => /should be a mapping/.test(d.message));
+      assert.ok(shape, `no diagnostic on jenkins.yaml: ${ds.map((d) => d.message).join(' | ')}`);
+      assert.equal(shape.range.start.line, clouds + 1, 'at the broken cloud entry');
+      assert.equal(shape.severity, vscode.DiagnosticSeverity.Error);
+    } finally {
+      await vscode.workspace.fs.writeFile(uri, Buffer.from(original, 'utf8'));
+    }
+    const after = await until((list) => list.length === 0);
+    assert.deepEqual(
+      after.map((d) => d.message),
+      [],
+      'the fixed file has no problem left',
+    );
   });
 });
