@@ -21,6 +21,8 @@ export interface ScanResult {
   iamCoverage?: { roleUsages: number; notChecked: number };
   /** Problems in the IAM data about roles no scanned usage refers to (left to `snapshot --check`). */
   unreferencedIamProblems?: number;
+  /** The same for the roles and policies defined as code (IaC), left to `rolecall snapshot --iac PATH`. */
+  unreferencedIacProblems?: number;
 }
 
 function position(result: ScanResult, file: string, offset: number): { line: number; column: number } {
@@ -148,8 +150,10 @@ function coverageNote(result: ScanResult): string {
         : `; ${coverage.notChecked} of ${coverage.roleUsages} role usage${coverage.roleUsages === 1 ? '' : 's'} not checked against IAM`;
   }
   const other = result.unreferencedIamProblems ?? 0;
-  if (other > 0)
-    note += `; ${other} problem${other === 1 ? '' : 's'} in the IAM data about roles no usage refers to (rolecall snapshot --check FILE)`;
+  const code = result.unreferencedIacProblems ?? 0;
+  const problems = (n: number) => `${n} problem${n === 1 ? '' : 's'}`;
+  if (other > 0 || code > 0)
+    note += `; ${[other > 0 ? `${problems(other)} in the IAM data` : '', code > 0 ? `${problems(code)} in IAM defined as code` : ''].filter(Boolean).join(' and ')} about roles no usage refers to (rolecall snapshot ${[other > 0 ? '--check FILE' : '', code > 0 ? '--iac PATH' : ''].filter(Boolean).join(' ')})`;
   return note;
 }
 

@@ -13,7 +13,6 @@ import {
   type Usage,
   usesStaticKeys,
 } from '../core/types';
-import { parseCaller, parseRoleArn } from '../core/iam/arn';
 import { CompositeIamReader } from '../core/iam/composite';
 import { parseSnapshot, SnapshotIamReader, type ParsedSnapshot } from '../core/iam/snapshot';
 import { referencedSources, snapshotFindings } from '../core/rules/policy-findings';
@@ -507,7 +506,15 @@ export async function runScan(argv: string[], io: CliIo): Promise<number> {
     unreferenced = snapshotFindings(snapshotReader).length - relevant.length;
     findings.push(...relevant);
   }
-  findings.push(...iacOwn);
+  // Like the snapshots': the problems of the roles and policies the scanned usages depend on are reported, the
+  // others counted (`rolecall snapshot --iac PATH` reports them). Code roles only: snapshots were counted above.
+  let iacShown: Finding[] = [];
+  if (inputs.iac) {
+    const only = await referencedSources(new IacIamReader(inputs.iac.model, null), usages);
+    iacShown = [...iacFindings(inputs.iac.model, only), ...(await iacDriftFindings(inputs.iac, inputs.iac.base, only))];
+  }
+  const unreferencedIac = iacOwn.length - iacShown.length;
+  findings.push(...iacShown);
 
   const result: ScanResult = {
     usages,
@@ -516,32 +523,16 @@ export async function runScan(argv: string[], io: CliIo): Promise<number> {
     lineMaps,
     iamCoverage: iamCoverage(usages, findings, inputs.ctx.iam !== null),
     unreferencedIamProblems: unreferenced,
+    unreferencedIacProblems: unreferencedIac,
   };
   io.stdout(format === 'json' ? toJson(result) : format === 'sarif' ? toSarif(result, VERSION) : toText(result));
-  // Findings in the IaC files are shown, but decide the status only for roles the scanned usages use.
-  const used = usedRoles(usages);
-  const iacSet = new Set(iacOwn);
-  const deciding = result.findings.filter(
-    (f) => !iacSet.has(f) || (f.roleArn !== null && used.has(roleKey(f.roleArn))),
+  // A value the code reader could not resolve is shown (it says why a role may be missing) but is about no
+  // role the usages depend on: it does not decide the status (a usage of such a role has its own finding).
+  const unresolvedCode = new Set(iacShown.filter((f) => f.code === 'unresolved-reference' && f.roleArn === null));
+  return findingsStatus(
+    result.findings.filter((f) => !unresolvedCode.has(f)),
+    failOn,
   );
-  return findingsStatus(deciding, failOn);
-}
-
-/** `account:name` of a role ARN or assumed-role ARN (paths and case ignored), or the text itself. */
-function roleKey(arn: string): string {
-  const caller = parseCaller(arn);
-  const role = caller?.kind === 'assumed-role' && caller.roleArn ? parseRoleArn(caller.roleArn) : parseRoleArn(arn);
-  return role ? `${role.account}:${role.name.toLowerCase()}` : arn;
-}
-
-/** The roles the usages assume or call from. */
-function usedRoles(usages: readonly Usage[]): Set<string> {
-  const out = new Set<string>();
-  for (const u of usages) {
-    if (u.roleArn) out.add(roleKey(u.roleArn));
-    if (u.caller) out.add(roleKey(u.caller));
-  }
-  return out;
 }
 
 /** True for a usage whose role IAM decides (static keys and GetSessionToken assume none). */
@@ -578,6 +569,21 @@ function iacEntriesOf(
   configPath: string | null,
   at: (p: string) => string,
 ): IacEntry[] {
+  const entries = iacFlagEntries(values);
+  if (configPath) {
+    for (const e of config.iac) {
+      // Like snapshots: a config's entries stay inside the config's folder (checked with links followed).
+      configFilePath(configPath, 'iac', '--iac', e.path, at);
+      entries.push({ ...e, path: isAbsolute(e.path) ? e.path : join(dirname(configPath), e.path) });
+    }
+  }
+  return entries;
+}
+
+/** IaC entries from `--iac PATH` with `--iac-account`, `--iac-region`, `--iac-param` (also `rolecall snapshot`'s). */
+export function iacFlagEntries(
+  values: Pick<ScanFlagValues, 'iac' | 'iac-account' | 'iac-region' | 'iac-param'>,
+): IacEntry[] {
   const account = values['iac-account'] ?? null;
   if (account !== null && !/^\d{12}$/.test(account))
     throw new UsageError(`--iac-account expects a 12-digit account id, got '${account}'`);
@@ -590,13 +596,6 @@ function iacEntriesOf(
     region: values['iac-region'] ?? null,
     parameters,
   }));
-  if (configPath) {
-    for (const e of config.iac) {
-      // Like snapshots: a config's entries stay inside the config's folder (checked with links followed).
-      configFilePath(configPath, 'iac', '--iac', e.path, at);
-      entries.push({ ...e, path: isAbsolute(e.path) ? e.path : join(dirname(configPath), e.path) });
-    }
-  }
   return entries;
 }
 

@@ -6,7 +6,9 @@ import { join, resolve } from 'node:path';
 import { writeFileAtomic } from '../core/credentials/credentialsFile';
 import { configFrom } from '../core/config';
 import { parseArn } from '../core/iam/arn';
-import { parseSnapshot, type ParsedSnapshot } from '../core/iam/snapshot';
+import { IacIamReader, type IacEntry } from '../core/iam/iac/index';
+import { parseSnapshot, SnapshotIamReader, type ParsedSnapshot } from '../core/iam/snapshot';
+import { iacDriftFindings, iacFindings } from '../core/rules/iac-findings';
 import { StsError } from '../core/ports';
 import { snapshotCheckFindings } from '../core/rules/policy-findings';
 import { LineMap } from '../core/types';
@@ -17,13 +19,17 @@ import { toJson, toSarif, toText, type ScanResult } from './format';
 import { UsageError } from './io';
 import type { CliIo, Subcommand } from './io';
 import { contentFreeMessage } from '../files/read';
+import { readIacEntries } from './iac';
 import { readInputFile } from './input';
+import { iacFlagEntries } from './scan';
 import { VERSION } from './version';
 
 export const SNAPSHOT_HELP = `Usage: rolecall snapshot --out FILE [--profile P] [--region R] [--endpoint-url URL]
        rolecall snapshot --out-dir DIR [--account-profile ACCT=PROFILE]... [--config FILE] [--region R] [--endpoint-url URL]
                          [--account ACCT... --assume-role-template 'arn:aws:iam::{account}:role/NAME' [--profile P]]
        rolecall snapshot --check FILE... [--format text|json|sarif] [--fail-on error|warning|info|never]
+       rolecall snapshot [--check FILE...] --iac PATH... [--iac-account ACCT] [--iac-region R] [--iac-param N=V]...
+                         [--format text|json|sarif] [--fail-on error|warning|info|never]
 
 --out writes the IAM of the credentials' account (roles with trust policies, users, groups, managed
 policies) as 'aws iam get-account-authorization-details' prints it, for 'rolecall scan --iam-snapshot FILE'.
@@ -39,15 +45,24 @@ accounts are still written when one fails (exit 1).
 
 --check reports the problems of snapshot files themselves, whoever uses them: policy documents that are
 not valid policy JSON, invalid principals and unsatisfiable conditions in trust policies. (A scan reports
-them only for roles its usages refer to.)
+them only for roles its usages refer to.) --iac PATH does the same for IAM defined as code (CloudFormation
+templates, Terraform modules, as 'rolecall scan --iac' reads them), with the values it cannot resolve; with
+--check FILE too, a role whose trust policy differs from the snapshot's gets trust-policy-drift.
 
 Exit status: --out, --out-dir: 0 written, 1 IAM refused or could not be reached (or a profile reads the
 wrong account), 2 bad usage or unwritable file.
---check: 0 no finding at or above --fail-on (default error), 1 at least one, 2 unreadable or not a snapshot.
+--check, --iac: 0 no finding at or above --fail-on (default error), 1 at least one, 2 unreadable or not a
+snapshot, or a template that is not YAML/JSON/HCL.
 `;
 
-/** `rolecall snapshot --check FILE...`: the IAM data's own problems, in the scan's output formats. */
-function runCheck(files: string[], format: string | undefined, failOnFlag: string | undefined, io: CliIo): number {
+/** `rolecall snapshot --check FILE... --iac PATH...`: the IAM data's own problems, in the scan's output formats. */
+async function runCheck(
+  files: string[],
+  iac: IacEntry[],
+  format: string | undefined,
+  failOnFlag: string | undefined,
+  io: CliIo,
+): Promise<number> {
   const fmt = format ?? 'text';
   if (fmt !== 'text' && fmt !== 'json' && fmt !== 'sarif')
     throw new UsageError(`--format must be text, json or sarif (got '${fmt}')`);
@@ -62,7 +77,18 @@ function runCheck(files: string[], format: string | undefined, failOnFlag: strin
     snapshots.push(parsed.snapshot);
     lineMaps.set(shown, new LineMap(text));
   }
-  const findings = snapshotCheckFindings(snapshots).sort((a, b) =>
+  const found = snapshotCheckFindings(snapshots);
+  let codeFiles = 0;
+  let codeRoles = 0;
+  if (iac.length > 0) {
+    const model = await readIacEntries(iac, (p) => resolve(io.cwd, p));
+    for (const [file, map] of model.lines) lineMaps.set(file, map);
+    codeFiles = model.files.length;
+    codeRoles = model.roles.length;
+    const reader = new IacIamReader(model, snapshots.length > 0 ? new SnapshotIamReader(snapshots) : null);
+    found.push(...iacFindings(model), ...(await iacDriftFindings(reader)));
+  }
+  const findings = found.sort((a, b) =>
     a.file < b.file ? -1 : a.file > b.file ? 1 : a.range.start - b.range.start || a.code.localeCompare(b.code),
   );
   const result: ScanResult = { usages: [], findings, errors: [], lineMaps };
@@ -71,8 +97,14 @@ function runCheck(files: string[], format: string | undefined, failOnFlag: strin
     // The scan's summary speaks of usages; a check has none.
     const lines = out.trimEnd().split('\n');
     const count = (s: string) => findings.filter((f) => f.severity === s).length;
+    const read = [
+      snapshots.length > 0 || iac.length === 0
+        ? `${snapshots.length} snapshot file${snapshots.length === 1 ? '' : 's'}`
+        : '',
+      iac.length > 0 ? `${codeFiles} IaC file${codeFiles === 1 ? '' : 's'}` : '',
+    ].filter(Boolean);
     lines[lines.length - 1] =
-      `${snapshots.length} snapshot file${snapshots.length === 1 ? '' : 's'}, ${snapshots.reduce((n, s) => n + s.roles.length, 0)} roles checked; ${count('error')} error${count('error') === 1 ? '' : 's'}, ${count('warning')} warning${count('warning') === 1 ? '' : 's'}, ${count('info')} info`;
+      `${read.join(', ')}, ${snapshots.reduce((n, s) => n + s.roles.length, codeRoles)} roles checked; ${count('error')} error${count('error') === 1 ? '' : 's'}, ${count('warning')} warning${count('warning') === 1 ? '' : 's'}, ${count('info')} info`;
     out = `${lines.join('\n')}\n`;
   }
   io.stdout(out);
@@ -92,6 +124,10 @@ export const runSnapshot: Subcommand = async (argv, io: CliIo) => {
       'assume-role-template': { type: 'string' },
       config: { type: 'string' },
       check: { type: 'string', multiple: true },
+      iac: { type: 'string', multiple: true },
+      'iac-account': { type: 'string' },
+      'iac-region': { type: 'string' },
+      'iac-param': { type: 'string', multiple: true },
       format: { type: 'string' },
       'fail-on': { type: 'string' },
       profile: { type: 'string' },
@@ -106,13 +142,17 @@ export const runSnapshot: Subcommand = async (argv, io: CliIo) => {
     io.stdout(SNAPSHOT_HELP);
     return 0;
   }
-  if (v.check && (v.out || v['out-dir']))
-    throw new UsageError('--check and --out do not go together: check a snapshot, or write one');
+  if ((v.check || v.iac) && (v.out || v['out-dir']))
+    throw new UsageError(
+      `--${v.check ? 'check' : 'iac'} and --out do not go together: check a snapshot or IaC, or write a snapshot`,
+    );
   if (v.out && v['out-dir'])
     throw new UsageError('--out FILE writes one account, --out-dir DIR several: give one of them');
   if (!v['out-dir'] && (v['account-profile'] || v.config || v.account || v['assume-role-template']))
     throw new UsageError('--account-profile, --account, --assume-role-template and --config go with --out-dir');
-  if (v.check) return runCheck([...v.check, ...parsed.positionals], v.format, v['fail-on'], io);
+  const iac = iacFlagEntries(v);
+  if (v.check || iac.length > 0)
+    return runCheck([...(v.check ?? []), ...parsed.positionals], iac, v.format, v['fail-on'], io);
   if (parsed.positionals.length > 0)
     throw new UsageError(`unexpected argument '${parsed.positionals[0]}'; run 'rolecall snapshot --help' for usage`);
   if (v.format !== undefined || v['fail-on'] !== undefined)

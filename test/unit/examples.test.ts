@@ -104,10 +104,10 @@ describe('examples/ corpus (all five seed setups)', function () {
       `${S0}Jenkinsfile.agents:${lineOf(`${S0}Jenkinsfile.agents`, 'ec2-artifacts')}:trust-principal-mismatch`,
       // Seed 000's jenkins-policy.json with its trailing comma, reported in the snapshot file.
       'examples/iam/222222222222.json:102:policy-parse-error',
-      // Seed 003's roles defined as code (examples/.rolecall.json "iac"): problems located in the templates.
-      `${CFN}:${lineOf(CFN, '!Join')}:invalid-principal`,
+      // Seed 003's roles defined as code (examples/.rolecall.json "iac"): problems located in the templates, for
+      // the roles the pipelines use (the agent role); the unused staging and smoke-test roles' problems are
+      // counted in the summary, like the snapshots' (see the next test).
       `${TF}agents.tf:${lineOf(`${TF}agents.tf`, 'assume_role_policy = data.')}:trust-policy-drift`,
-      `${TF}agents.tf:${lineOf(`${TF}agents.tf`, '"Sid": "JenkinsAgents"') - 1}:unsatisfiable-condition`,
     ].sort();
     const actual = result.json.findings.map((f) => `${f.file}:${f.line}:${f.code}`).sort();
     assert.deepEqual(actual, expected);
@@ -179,6 +179,38 @@ describe('examples/ corpus (all five seed setups)', function () {
       wip.message.endsWith(`(trust policy defined as code at ${CFN}:${lineOf(CFN, 'AssumeRolePolicyDocument:') + 1})`),
       wip.message,
     );
+  });
+
+  it("counts the problems of the code roles no pipeline uses, and 'snapshot --iac' reports them", async () => {
+    const io = recordingIo();
+    await main(['scan', 'examples', '--credentials-file', CREDS], io);
+    assert.match(
+      io.out,
+      /2 problems in IAM defined as code about roles no usage refers to \(rolecall snapshot (--check FILE )?--iac PATH\)/,
+    );
+    const check = async (...args: string[]) => {
+      const out = recordingIo();
+      const code = await main(['snapshot', '--format', 'json', ...args], out);
+      return { code, found: (JSON.parse(out.out) as JsonOut).findings.map((f) => `${f.file}:${f.line}:${f.code}`) };
+    };
+    const cfn = await check('--iac', CFN, '--iac-account', '333333333333', '--iac-region', 'eu-west-1');
+    assert.deepEqual(cfn.found, [`${CFN}:${lineOf(CFN, '!Join')}:invalid-principal`]);
+    assert.equal(cfn.code, 0, 'a warning: below the default --fail-on error');
+    const tf = await check(
+      '--iac',
+      TF,
+      '--iac-account',
+      '111111111111',
+      '--check',
+      'examples/iam/111111111111.json',
+      '--fail-on',
+      'warning',
+    );
+    assert.deepEqual(tf.found, [
+      `${TF}agents.tf:${lineOf(`${TF}agents.tf`, 'assume_role_policy = data.')}:trust-policy-drift`,
+      `${TF}agents.tf:${lineOf(`${TF}agents.tf`, '"Sid": "JenkinsAgents"') - 1}:unsatisfiable-condition`,
+    ]);
+    assert.equal(tf.code, 1);
   });
 
   it('never prints a credential value', () => {

@@ -5,17 +5,23 @@
 import type { IacIamReader, IacModel } from '../iam/iac/model';
 import { compilePolicy } from '../iam/evaluate';
 import { rangeInFile } from '../iam/snapshot';
-import type { IamReader, RoleRecord } from '../ports';
+import type { IamReader, PolicySource, RoleRecord } from '../ports';
 import { finding, type Finding } from '../types';
 import { roleProblems } from './policy-findings';
 import { compiledPolicy } from './trust-context';
 
-/** Findings in the templates themselves: role-level problems, invalid policy documents, unresolved values. */
-export function iacFindings(model: IacModel): Finding[] {
+/**
+ * Findings in the templates themselves: role-level problems, invalid policy documents, unresolved values.
+ * With `only` (see `referencedSources`), just the problems of those documents — a role's trust policy, a
+ * policy — and the values the reader could not resolve (they are about reading the code, not about a role),
+ * as a scan reports the snapshots' problems.
+ */
+export function iacFindings(model: IacModel, only?: ReadonlySet<PolicySource>): Finding[] {
   const out: Finding[] = [];
   for (const u of model.unresolved)
     out.push(finding('unresolved-reference', u.loc.file, { start: u.loc.start, end: u.loc.end }, u.message));
   for (const role of model.roles) {
+    if (only && !only.has(role.trustPolicy)) continue;
     for (const p of roleProblems(role)) {
       const at = p.related.find((r) => r.file && r.range);
       const file = at?.file ?? role.trustPolicy.origin.file ?? role.origin.file ?? '';
@@ -25,6 +31,7 @@ export function iacFindings(model: IacModel): Finding[] {
   }
   for (const doc of model.documents) {
     if (doc.kind !== 'identity') continue;
+    if (only && !only.has(doc.source)) continue;
     const policy = compilePolicy(doc.source.text, 'identity', doc.source.name);
     if (policy.valid) continue;
     const e = policy.parsed.errors[0];
@@ -78,12 +85,18 @@ function describeSource(role: RoleRecord): string {
 
 /**
  * `trust-policy-drift` for each role defined as code that the other sources also have, with a different
- * trust policy: RoleCall checks pipelines against the code's version, which is not deployed yet.
+ * trust policy: RoleCall checks pipelines against the code's version, which is not deployed yet. With `only`,
+ * just the roles whose trust policy is in it.
  */
-export async function iacDriftFindings(reader: IacIamReader, base: IamReader | null = reader.base): Promise<Finding[]> {
+export async function iacDriftFindings(
+  reader: IacIamReader,
+  base: IamReader | null = reader.base,
+  only?: ReadonlySet<PolicySource>,
+): Promise<Finding[]> {
   if (!base) return [];
   const out: Finding[] = [];
   for (const role of reader.model.roles) {
+    if (only && !only.has(role.trustPolicy)) continue;
     if (!base.coversAccount(role.accountId)) continue;
     let deployed;
     try {

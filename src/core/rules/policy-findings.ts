@@ -165,7 +165,8 @@ export async function referencedSources(iam: IamReader, usages: readonly Usage[]
     for (const p of record.identityPolicies) out.add(p);
   };
   for (const usage of usages) {
-    for (const arn of [usage.roleArn, usage.caller]) {
+    // Every caller a label may pick is checked (caller-choices), so each one's policies count.
+    for (const arn of [usage.roleArn, usage.caller, ...(usage.callerChoices ?? []).map((c) => c.caller)]) {
       if (!arn || seen.has(arn)) continue;
       seen.add(arn);
       const caller = parseCaller(arn);

@@ -1,8 +1,8 @@
 // `rolecall scan --iac` end to end through the CLI: precedence over a snapshot, the exit status (findings
-// in IaC files about roles no usage uses are printed but never fail the scan), bad input, and config
-// entries that must stay inside the config's folder.
+// in IaC files about roles no usage uses are counted like the snapshots', reported by `snapshot --iac`),
+// bad input, and config entries that must stay inside the config's folder.
 import { strict as assert } from 'node:assert';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readIacEntries } from '../../../src/cli/iac';
@@ -65,23 +65,103 @@ describe('rolecall scan --iac', () => {
     assert.equal(withCode.code, 0);
   });
 
-  it('findings in the IaC files about roles no usage uses are printed but do not fail the scan', async () => {
+  it('findings in the IaC files about roles no usage uses are counted, like the snapshots’, and `snapshot --iac` reports them', async () => {
     writeFileSync(
       join(dir, 'roles.yaml'),
       `Resources:\n  Deploy:\n    Type: AWS::IAM::Role\n    Properties:\n      RoleName: deploy\n      AssumeRolePolicyDocument: ${TRUST('arn:aws:iam::111111111111:root')}\n  Other:\n    Type: AWS::IAM::Role\n    Properties:\n      RoleName: other\n      AssumeRolePolicyDocument: ${TRUST('arn:aws:iam:::root')}\n`,
     );
     const run = await scan('--iac', 'roles.yaml', '--iac-account', '333333333333', '--fail-on', 'warning');
+    assert.deepEqual(run.json.findings, [], 'the unused role’s invalid principal is not printed');
+    assert.equal(run.code, 0, 'nor does it decide the status');
+    const text = recordingIo(dir);
+    await main(
+      [
+        'scan',
+        'Jenkinsfile',
+        '--caller',
+        'arn:aws:iam::111111111111:role/agent',
+        '--iac',
+        'roles.yaml',
+        '--iac-account',
+        '333333333333',
+      ],
+      text,
+    );
+    assert.match(
+      text.out,
+      /1 problem in IAM defined as code about roles no usage refers to \(rolecall snapshot --iac PATH\)/,
+    );
+    const check = recordingIo(dir);
+    const checked = await main(
+      ['snapshot', '--iac', 'roles.yaml', '--iac-account', '333333333333', '--format', 'json', '--fail-on', 'warning'],
+      check,
+    );
     assert.deepEqual(
-      run.json.findings.map((f: any) => `${f.file}:${f.line}:${f.code}:${f.roleArn}`),
+      JSON.parse(check.out).findings.map((f: any) => `${f.file}:${f.line}:${f.code}:${f.roleArn}`),
       ['roles.yaml:11:invalid-principal:arn:aws:iam::333333333333:role/other'],
     );
-    assert.equal(run.code, 0, 'the unused role does not decide the status');
+    assert.equal(checked, 1);
     writeFileSync(
       join(dir, 'Jenkinsfile'),
       "withAWS(role: 'arn:aws:iam::333333333333:role/other', duration: 900) { sh 'x' }\n",
     );
     const used = await scan('--iac', 'roles.yaml', '--iac-account', '333333333333', '--fail-on', 'warning');
-    assert.equal(used.code, 1, 'the used role does');
+    assert.deepEqual(
+      used.json.findings.filter((f: any) => f.file === 'roles.yaml').map((f: any) => `${f.line}:${f.code}`),
+      ['11:invalid-principal'],
+      'printed once a usage assumes the role',
+    );
+    assert.equal(used.code, 1, 'and it decides the status');
+  });
+
+  it('a caller’s policy defined as code counts when it is broken; a value the code reader cannot resolve is printed but never decides', async () => {
+    writeFileSync(
+      join(dir, 'roles.yaml'),
+      [
+        'Parameters:',
+        '  Name:',
+        '    Type: String',
+        'Resources:',
+        '  Deploy:',
+        '    Type: AWS::IAM::Role',
+        '    Properties:',
+        '      RoleName: deploy',
+        `      AssumeRolePolicyDocument: ${TRUST('arn:aws:iam::111111111111:role/agent')}`,
+        '  Agent:',
+        '    Type: AWS::IAM::Role',
+        '    Properties:',
+        '      RoleName: agent',
+        `      AssumeRolePolicyDocument: ${TRUST('arn:aws:iam::111111111111:root')}`,
+        '      Policies:',
+        '        - PolicyName: broken',
+        '          PolicyDocument: {Version: "2012-10-17", Statement: [{Effect: Maybe, Action: "sts:AssumeRole", Resource: "*"}]}',
+        '  Unnamed:',
+        '    Type: AWS::IAM::Role',
+        '    Properties:',
+        '      RoleName: !Ref Name',
+        `      AssumeRolePolicyDocument: ${TRUST('arn:aws:iam::111111111111:root')}`,
+        '',
+      ].join('\n'),
+    );
+    writeFileSync(
+      join(dir, 'Jenkinsfile'),
+      "withAWS(role: 'arn:aws:iam::111111111111:role/deploy', duration: 900) { sh 'x' }\n",
+    );
+    const run = await scan('--iac', 'roles.yaml', '--iac-account', '111111111111', '--fail-on', 'info');
+    const inTemplate = run.json.findings.filter((f: any) => f.file === 'roles.yaml').map((f: any) => f.code);
+    assert.ok(inTemplate.includes('policy-parse-error'), `the caller's broken policy: ${inTemplate}`);
+    assert.ok(inTemplate.includes('unresolved-reference'), `the unresolved name: ${inTemplate}`);
+    assert.equal(run.code, 1);
+    writeFileSync(
+      join(dir, 'roles2.yaml'),
+      readFileSync(join(dir, 'roles.yaml'), 'utf8').replace(/ {6}Policies:\n.*\n.*\n/, ''),
+    );
+    const clean = await scan('--iac', 'roles2.yaml', '--iac-account', '111111111111', '--fail-on', 'info');
+    assert.deepEqual(
+      clean.json.findings.map((f: any) => `${f.file}:${f.code}`),
+      ['roles2.yaml:unresolved-reference'],
+    );
+    assert.equal(clean.code, 0, 'the unresolved name alone does not decide the status');
   });
 
   it('bad input: an unreadable path, a template that is not YAML, a config entry outside its folder (exit 2, one line)', async () => {
