@@ -1,6 +1,7 @@
 // `rolecall init [DIR]`: writes a starting `.rolecall.json` from what the repository holds — IAM snapshot
-// files, a Jenkins configuration-as-code file, the agent labels and AWS accounts its pipelines use, the
-// AWS profiles of ~/.aws/config that reach those accounts — and explains each entry. It writes only
+// files, IAM roles defined as code (CloudFormation templates, cdk.out, Terraform modules), a Jenkins
+// configuration-as-code file, the agent labels and AWS accounts its pipelines use, the AWS profiles of
+// ~/.aws/config that reach those accounts — and explains each entry. It writes only
 // values it found: a principal it cannot know is left null (or listed for the user to add), never
 // guessed, because a wrong caller would make every later scan wrong.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -8,13 +9,15 @@ import { homedir } from 'node:os';
 import { join, relative, resolve, sep } from 'node:path';
 import { analyzeText, decodePipelineText } from '../core/analyze';
 import { defaultConfig } from '../core/config';
-import { parseArn } from '../core/iam/arn';
+import { parseArn, parseRoleArn } from '../core/iam/arn';
+import { looksLikeTemplate } from '../core/iam/iac/index';
 import { parseJenkinsCasc, type JenkinsCasc } from '../core/jenkins/casc';
 import { labelMatches, parseLabelExpression } from '../core/jenkins/labels';
 import type { Usage } from '../core/types';
 import { writeFileAtomic } from '../core/credentials/credentialsFile';
 import { parseFlags } from './args';
 import { displayPath, isPipelineFileName } from './files';
+import { readIacEntries } from './iac';
 import { UsageError, type CliIo, type Subcommand } from './io';
 
 export const INIT_HELP = `Usage: rolecall init [DIR] [--force] [--print] [--aws-config FILE]
@@ -22,6 +25,9 @@ export const INIT_HELP = `Usage: rolecall init [DIR] [--force] [--print] [--aws-
 Writes DIR/.rolecall.json (default DIR: .) from what DIR holds, and explains each entry:
   iamSnapshots   snapshot files found (JSON with a RoleDetailList, as 'aws iam
                  get-account-authorization-details' or 'rolecall snapshot' writes them)
+  iac            CloudFormation templates (a cdk.out directory as one entry) and Terraform modules that
+                 define IAM roles, each with the account the pipelines assume its roles in when they say
+                 (else the account is left for you to add)
   jenkinsCasc    a Jenkins configuration-as-code file (its agent templates say who runs each label)
   callers        the controller's principal (left null: set it) and the agent labels the pipelines use
   accounts       accounts the pipelines assume roles in that no snapshot covers, mapped to the AWS
@@ -37,7 +43,7 @@ Exit status: 0 written, 2 bad usage, an existing file without --force, or an unw
 
 /** Where the schema is published; used when the installed schema is not inside the project. */
 const SCHEMA_ID = 'https://rolecall.invalid/schemas/rolecall.schema.json';
-const SKIPPED_DIRS = new Set(['node_modules', '.git', '.hg', '.svn', 'dist', 'out', 'build', 'target']);
+const SKIPPED_DIRS = new Set(['node_modules', '.git', '.hg', '.svn', 'dist', 'out', 'build', 'target', '.terraform']);
 const MAX_ENTRIES = 50_000;
 const MAX_JSON_BYTES = 256 * 1024 * 1024;
 const MAX_YAML_BYTES = 4 * 1024 * 1024;
@@ -47,11 +53,15 @@ interface Found {
   pipelines: string[];
   jsonFiles: string[];
   yamlFiles: string[];
+  /** CloudFormation `.template` files (JSON or YAML). */
+  templateFiles: string[];
+  /** Folders holding `.tf` files (a Terraform module each). */
+  tfDirs: string[];
 }
 
 /** Lists candidate files under root (relative, `/`-separated), skipping dependency and build folders. */
 function walk(root: string): Found {
-  const found: Found = { pipelines: [], jsonFiles: [], yamlFiles: [] };
+  const found: Found = { pipelines: [], jsonFiles: [], yamlFiles: [], templateFiles: [], tfDirs: [] };
   const stack = [''];
   let seen = 0;
   while (stack.length > 0 && seen < MAX_ENTRIES) {
@@ -66,9 +76,14 @@ function walk(root: string): Found {
       seen++;
       const rel = dir ? `${dir}/${entry.name}` : entry.name;
       if (entry.isDirectory()) {
-        if (!SKIPPED_DIRS.has(entry.name)) stack.push(rel);
+        // cdk.out keeps bundled code in asset.* folders: no templates there.
+        if (!SKIPPED_DIRS.has(entry.name) && !(dir.endsWith('cdk.out') && entry.name.startsWith('asset.')))
+          stack.push(rel);
       } else if (entry.isFile()) {
-        if (isPipelineFileName(entry.name)) found.pipelines.push(rel);
+        if (entry.name.endsWith('.tf')) {
+          if (!found.tfDirs.includes(dir)) found.tfDirs.push(dir);
+        } else if (entry.name.endsWith('.template')) found.templateFiles.push(rel);
+        else if (isPipelineFileName(entry.name)) found.pipelines.push(rel);
         else if (entry.name.endsWith('.json') && entry.name !== '.rolecall.json' && entry.name !== 'package.json')
           found.jsonFiles.push(rel);
         else if (/\.ya?ml$/.test(entry.name)) found.yamlFiles.push(rel);
@@ -115,6 +130,77 @@ function readCasc(root: string, file: string): JenkinsCasc | null {
   } catch {
     return null;
   }
+}
+
+/** A candidate `"iac"` entry: a file or folder that defines IAM roles, with the role names it gives. */
+interface IacCandidate {
+  path: string;
+  kind: 'CloudFormation template' | 'CDK cloud assembly' | 'Terraform module';
+  /** Role names the code fixes (lowercase for matching is done by the caller). */
+  roles: string[];
+  /** Roles whose name is generated at deploy time or not resolvable without the entry's parameters. */
+  unnamed: number;
+}
+
+/** True when a small text file mentions an IAM role resource (read before the real reader runs). */
+function mentionsRole(root: string, file: string, pattern: RegExp): boolean {
+  try {
+    if (statSync(join(root, file)).size > MAX_YAML_BYTES) return false;
+    const text = readFileSync(join(root, file), 'utf8');
+    return pattern.test(text) && (file.endsWith('.tf') || looksLikeTemplate(text));
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * CloudFormation templates (YAML/JSON/.template; everything under a cdk.out folder is that one entry) and
+ * Terraform modules that define IAM roles, read with the scan's own reader (without an account, the roles
+ * are named but their ARNs wait for it). A file the reader refuses is left out.
+ */
+async function findIac(root: string, found: Found, snapshotFiles: Set<string>): Promise<IacCandidate[]> {
+  const paths = new Map<string, IacCandidate['kind']>();
+  const templates = [
+    ...found.yamlFiles,
+    ...found.jsonFiles.filter((f) => !snapshotFiles.has(f)),
+    ...found.templateFiles,
+  ];
+  for (const file of templates.sort()) {
+    if (!mentionsRole(root, file, /AWS::IAM::Role\b/)) continue;
+    const cdk = /^(.*\/)?cdk\.out\//.exec(file);
+    if (cdk) paths.set(`${cdk[1] ?? ''}cdk.out`, 'CDK cloud assembly');
+    else paths.set(file, 'CloudFormation template');
+  }
+  for (const dir of found.tfDirs.sort()) {
+    let names: string[];
+    try {
+      names = readdirSync(join(root, dir)).filter((n) => n.endsWith('.tf'));
+    } catch {
+      continue;
+    }
+    if (names.some((n) => mentionsRole(root, dir ? `${dir}/${n}` : n, /resource\s+"aws_iam_role"/)))
+      paths.set(dir || '.', 'Terraform module');
+  }
+  const out: IacCandidate[] = [];
+  for (const [path, kind] of paths) {
+    try {
+      const model = await readIacEntries([{ path, account: null, region: null, parameters: {} }], (p) =>
+        resolve(root, p),
+      );
+      const pending = model.pending.filter((p) => p.kind === 'role');
+      const roles = [
+        ...new Set([
+          ...model.roles.map((r) => r.roleName),
+          ...pending.map((p) => p.name).filter((n): n is string => n !== null),
+        ]),
+      ].sort();
+      const unnamed = pending.filter((p) => p.name === null).length;
+      if (roles.length > 0 || unnamed > 0) out.push({ path, kind, roles, unnamed });
+    } catch {
+      // Not a template the reader takes (a half-written file): nothing to propose.
+    }
+  }
+  return out;
 }
 
 /** Profiles of an AWS config file by the account they reach (`sso_account_id`, or the account of `role_arn`). */
@@ -169,7 +255,11 @@ export interface InitResult {
 }
 
 /** Builds the starting config for the project at `root` (absolute) and the explanation of each entry. */
-export function initialConfig(root: string, awsConfigText: string | null, awsConfigName: string): InitResult {
+export async function initialConfig(
+  root: string,
+  awsConfigText: string | null,
+  awsConfigName: string,
+): Promise<InitResult> {
   const found = walk(root);
   const snapshots = found.jsonFiles.map((f) => readSnapshot(root, f)).filter((s): s is Snapshot => s !== null);
   const cascs = found.yamlFiles.map((f) => readCasc(root, f)).filter((c): c is JenkinsCasc => c !== null);
@@ -206,6 +296,51 @@ export function initialConfig(root: string, awsConfigText: string | null, awsCon
     explain.push(
       `iamSnapshots: none found; write one per account with 'rolecall snapshot --out iam/ACCOUNT.json --profile P' and list it here`,
     );
+  }
+
+  // Roles defined as code: the account each entry deploys to is what the pipelines say about its roles.
+  const iac = await findIac(root, found, new Set(snapshots.map((s) => s.file)));
+  if (iac.length > 0) {
+    // Role ARNs the repository names: the roles its pipelines assume, the task roles its JCasC agents run as,
+    // the roles its JCasC AWS credentials assume.
+    const assumed = new Map<string, Set<string>>();
+    const named = [
+      ...usages.map((u) => u.roleArn),
+      ...cascs.flatMap((c) =>
+        c.templates.map((t) =>
+          t.identity?.kind !== 'task-role' || t.identitySecret
+            ? null
+            : t.identity.value.startsWith('arn:')
+              ? t.identity.value
+              : t.cloudAccount // a name is in the account of the cloud's cluster
+                ? `arn:aws:iam::${t.cloudAccount}:role/${t.identity.value}`
+                : null,
+        ),
+      ),
+      ...cascs.flatMap((c) => c.credentials.map((k) => k.roleArn)),
+    ];
+    for (const arn of named) {
+      const role = arn ? parseRoleArn(arn) : null;
+      if (role && ACCOUNT.test(role.account)) {
+        const name = role.name.toLowerCase();
+        assumed.set(name, (assumed.get(name) ?? new Set()).add(role.account));
+      }
+    }
+    config.iac = iac.map((c) => {
+      const accounts = [...new Set(c.roles.flatMap((r) => [...(assumed.get(r.toLowerCase()) ?? [])]))].sort();
+      const used = c.roles.filter((r) => assumed.has(r.toLowerCase()));
+      const what = `${c.kind} defining ${c.roles.length > 0 ? `role${c.roles.length === 1 ? '' : 's'} ${c.roles.slice(0, 5).join(', ')}${c.roles.length > 5 ? ` and ${c.roles.length - 5} more` : ''}` : ''}${c.unnamed > 0 ? `${c.roles.length > 0 ? ' and ' : ''}${c.unnamed} role${c.unnamed === 1 ? '' : 's'} named at deploy time` : ''}`;
+      if (accounts.length === 1) {
+        explain.push(
+          `iac: ${c.path}: ${what}; account ${accounts[0]}: the pipelines or Jenkins agents use ${used.join(', ')} there. Scans check them against the code's roles`,
+        );
+        return { path: c.path, account: accounts[0] };
+      }
+      explain.push(
+        `iac: ${c.path}: ${what} — add "account": "ACCOUNT" (where it deploys${accounts.length > 1 ? `; the pipelines use its roles in ${accounts.join(' and ')}: one entry per account` : ''}); without it the roles' ARNs are unknown`,
+      );
+      return { path: c.path };
+    });
   }
 
   if (cascs.length > 0) {
@@ -294,7 +429,7 @@ export function initialConfig(root: string, awsConfigText: string | null, awsCon
 
   explain.unshift(
     `${usages.length} AWS credential usage${usages.length === 1 ? '' : 's'} in ${new Set(usages.map((u) => u.file)).size} of ${found.pipelines.length} pipeline file${found.pipelines.length === 1 ? '' : 's'}, ` +
-      `${snapshots.length} IAM snapshot${snapshots.length === 1 ? '' : 's'}, ${cascs.length} JCasC file${cascs.length === 1 ? '' : 's'}`,
+      `${snapshots.length} IAM snapshot${snapshots.length === 1 ? '' : 's'}, ${iac.length} IaC entr${iac.length === 1 ? 'y' : 'ies'}, ${cascs.length} JCasC file${cascs.length === 1 ? '' : 's'}`,
   );
   return { config, explanation: explain };
 }
@@ -341,7 +476,7 @@ export const runInit: Subcommand = async (argv, io: CliIo) => {
     if (values['aws-config'])
       throw new UsageError(`--aws-config ${values['aws-config']}: no such file or cannot be read`);
   }
-  const { config, explanation } = initialConfig(root, awsConfigText, values['aws-config'] ?? '~/.aws/config');
+  const { config, explanation } = await initialConfig(root, awsConfigText, values['aws-config'] ?? '~/.aws/config');
   const json = `${JSON.stringify(config, null, 2)}\n`;
   const notes = explanation.map((line, i) => (i === 0 ? `${line}\n` : `  ${line}\n`)).join('');
   if (values.print) {

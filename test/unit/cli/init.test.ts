@@ -72,11 +72,16 @@ describe('rolecall init', function () {
     assert.equal(written.callers.vault, null, 'seed-002 uses Vault');
     assert.deepEqual(written.callers.agents, {}, 'no principal is guessed');
     assert.deepEqual(written.accounts, { '333333333333': 'deploy-333' });
+    // Seed 003's roles defined as code, each in the account the repository uses its roles in (as examples/ has it).
+    assert.deepEqual(written.iac, [
+      { path: 'seed-003-ecs-agents/infra/cloudformation/deploy-role.yaml', account: '333333333333' },
+      { path: 'seed-003-ecs-agents/infra/terraform', account: '111111111111' },
+    ]);
     assert.equal(typeof written.$schema, 'string');
     // Explained: every entry, the labels JCasC covers and those it does not, where each was seen.
     assert.match(
       io.out,
-      /^wrote project\/\.rolecall\.json: \d+ AWS credential usages in \d+ of \d+ pipeline files, 3 IAM snapshots, 3 JCasC files/,
+      /^wrote project\/\.rolecall\.json: \d+ AWS credential usages in \d+ of \d+ pipeline files, 3 IAM snapshots, 2 IaC entries, 3 JCasC files/,
     );
     assert.match(io.out, /iamSnapshots: iam\/222222222222\.json: 3 roles of account 222222222222/);
     assert.match(io.out, /jenkinsCasc: jenkins\.yaml: 1 agent template \(labels AgentAccountX\)/);
@@ -104,6 +109,81 @@ describe('rolecall init', function () {
     );
     assert.ok(status === 0 || status === 1, `scan with the written config exited ${status}: ${scan.err}`);
     assert.ok(JSON.parse(scan.out).usages.length > 10);
+  });
+
+  it('proposes an "iac" entry per CloudFormation template, cdk.out and Terraform module defining roles; an account only from what the repository says', async function () {
+    const repo = path.join(dir, 'iac-repo');
+    mkdirSync(path.join(repo, 'cfn'), { recursive: true });
+    mkdirSync(path.join(repo, 'cdk.out', 'asset.abc'), { recursive: true });
+    mkdirSync(path.join(repo, 'tf', 'agents'), { recursive: true });
+    mkdirSync(path.join(repo, 'tf', 'network'), { recursive: true });
+    const trust =
+      '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ecs-tasks.amazonaws.com"},"Action":"sts:AssumeRole"}]}';
+    writeFileSync(
+      path.join(repo, 'cfn', 'deploy.yaml'),
+      `AWSTemplateFormatVersion: "2010-09-09"\nResources:\n  Deploy:\n    Type: AWS::IAM::Role\n    Properties:\n      RoleName: deploy\n      AssumeRolePolicyDocument: ${trust}\n`,
+    );
+    // A template without roles, and an unrelated YAML file, are not proposed.
+    writeFileSync(path.join(repo, 'cfn', 'bucket.yaml'), 'Resources:\n  B:\n    Type: AWS::S3::Bucket\n');
+    writeFileSync(path.join(repo, 'docker-compose.yml'), 'services:\n  app:\n    image: x\n');
+    writeFileSync(
+      path.join(repo, 'cdk.out', 'Stack.template.json'),
+      // Indented, as CDK writes it.
+      JSON.stringify(
+        {
+          Resources: {
+            R: {
+              Type: 'AWS::IAM::Role',
+              Properties: { RoleName: 'cdk-role', AssumeRolePolicyDocument: JSON.parse(trust) },
+            },
+          },
+        },
+        null,
+        1,
+      ),
+    );
+    writeFileSync(path.join(repo, 'cdk.out', 'asset.abc', 'x.json'), '{\n "Resources": {"Type": "AWS::IAM::Role"}}');
+    writeFileSync(
+      path.join(repo, 'tf', 'agents', 'main.tf'),
+      `resource "aws_iam_role" "agent" {\n  name = "agent"\n  assume_role_policy = <<-EOT\n    ${trust}\n  EOT\n}\n`,
+    );
+    writeFileSync(
+      path.join(repo, 'tf', 'network', 'main.tf'),
+      'resource "aws_vpc" "main" {\n  cidr_block = "10.0.0.0/16"\n}\n',
+    );
+    writeFileSync(
+      path.join(repo, 'Jenkinsfile'),
+      "node('x') {\n  withAWS(role: 'arn:aws:iam::555555555555:role/deploy', duration: 900) { sh 'make' }\n}\n",
+    );
+    const io = recordingIo(dir);
+    assert.equal(await main(['init', 'iac-repo', '--aws-config', 'aws-config'], io), 0, io.err);
+    const written = JSON.parse(readFileSync(path.join(repo, '.rolecall.json'), 'utf8'));
+    assert.deepEqual(written.iac, [
+      { path: 'cdk.out' },
+      { path: 'cfn/deploy.yaml', account: '555555555555' },
+      { path: 'tf/agents' },
+    ]);
+    assert.match(
+      io.out,
+      /iac: cfn\/deploy\.yaml: CloudFormation template defining role deploy; account 555555555555: the pipelines or Jenkins agents use deploy there/,
+    );
+    assert.match(io.out, /iac: cdk\.out: CDK cloud assembly defining role cdk-role — add "account": "ACCOUNT"/);
+    assert.match(io.out, /iac: tf\/agents: Terraform module defining role agent — add "account": "ACCOUNT"/);
+    assert.deepEqual(configFrom(written, repo).problems, []);
+    assert.deepEqual(schemaErrors(written), []);
+    // The scan reads the proposed entries: the template with its account resolves, the others say what is missing.
+    const scan = recordingIo(repo);
+    await main(['scan', '.', '--format', 'json'], scan);
+    const out = JSON.parse(scan.out);
+    assert.equal(out.usages[0].roleArn, 'arn:aws:iam::555555555555:role/deploy');
+    assert.deepEqual(
+      out.findings
+        .filter((f: any) => f.code === 'unresolved-reference' && f.file !== 'Jenkinsfile')
+        .map((f: any) => f.file)
+        .sort(),
+      ['cdk.out/Stack.template.json', 'tf/agents/main.tf'],
+    );
+    assert.ok(!out.findings.some((f: any) => f.code === 'role-not-found'), scan.out);
   });
 
   it('never overwrites without --force; --print writes nothing', async function () {
