@@ -11,3 +11,4 @@ export { createStsClient, findMfaSerial } from './sts';
 export type { AwsStsClient, MfaSerialSource } from './sts';
 export { fetchAuthorizationDetails } from './snapshot';
 export type { AuthorizationDetails } from './snapshot';
+export { credentialSourceNote, onCredentialSourceConflict } from './clients';

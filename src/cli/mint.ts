@@ -5,6 +5,7 @@
 // cannot be reached (AccessDenied, wrong MFA code, expired source credentials, throttling, network).
 // Bad input is the person's typo (fix the command); a refusal is the account's answer (fix IAM, the
 // code or the credentials) — scripts can tell them apart. Errors are one line on stderr with a next step.
+import { loadAws, type AwsModule } from './awsModule';
 import { mint } from '../core/credentials/mint';
 import type { DenialContext, MintRequest } from '../core/credentials/mint';
 import { explainAssumeRole } from '../core/iam/evaluate';
@@ -140,8 +141,6 @@ export function parseMintArgs(argv: string[]): {
   };
 }
 
-type AwsModule = typeof import('../aws/index');
-
 /**
  * After an AccessDenied, reads the role's trust policy with the same credentials (works when the role is
  * in their account) and evaluates it the way IAM would, to name the statement that refused. Best effort:
@@ -241,7 +240,7 @@ export const runMint: Subcommand = async (argv, io) => {
   checkProfileWritable(args, io);
   const log = stderrLog(io);
   // Loaded on demand, like scan --live: the SDK is only paid for when used.
-  const aws = await import('../aws/index');
+  const aws = await loadAws(io);
   const sts = aws.createStsClient({
     profile: args.profile,
     region: args.region,

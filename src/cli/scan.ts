@@ -1,4 +1,5 @@
 // `rolecall scan [PATH ...]`: finds pipeline files, analyses them with the shared engine, prints text/JSON/SARIF.
+import { loadAws } from './awsModule';
 import { existsSync, realpathSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve as resolvePath } from 'node:path';
 import { analyzeFile, analyzeText, decodePipelineText } from '../core/analyze';
@@ -339,7 +340,7 @@ export async function scanInputs(values: ScanFlagValues, positionals: string[], 
   }
   if (values.live) {
     // Loaded on demand: a scan without --live never pays for the AWS SDK.
-    const aws = await import('../aws/index');
+    const aws = await loadAws(io);
     readers.push(
       await aws.createLiveIamReader({
         profile: values.profile,

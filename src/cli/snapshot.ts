@@ -1,6 +1,7 @@
 // `rolecall snapshot --out FILE`: saves the account's IAM (paginated GetAccountAuthorizationDetails) in
 // the snapshot shape `scan --iam-snapshot` reads. No secrets in it, but written atomically so a failed
 // or interrupted run never leaves a truncated snapshot that a later scan would half-read.
+import { loadAws } from './awsModule';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { writeFileAtomic } from '../core/credentials/credentialsFile';
@@ -172,7 +173,7 @@ export const runSnapshot: Subcommand = async (argv, io: CliIo) => {
       "--out FILE (write a snapshot) or --check FILE (check one) is required (--out-dir DIR for several accounts); run 'rolecall snapshot --help' for usage",
     );
   const out = resolve(io.cwd, v.out);
-  const aws = await import('../aws/index');
+  const aws = await loadAws(io);
   let details;
   try {
     details = await aws.fetchAuthorizationDetails({
@@ -295,7 +296,7 @@ async function runMany(
   } catch (error) {
     throw new UsageError(`cannot create ${outDir}: ${(error as Error).message.split('\n')[0]}`);
   }
-  const aws = await import('../aws/index');
+  const aws = await loadAws(io);
   let failed = 0;
   for (const job of jobs) {
     const label = `${job.account ?? 'the account of --profile'}${job.role ? ` (role ${job.role})` : job.profile ? ` (profile ${job.profile})` : ''}`;

@@ -26,12 +26,16 @@ export type AwsModule = typeof Aws;
 
 let awsModule: AwsModule | null = null;
 
-/** Loads dist/aws.js (the AWS SDK) once; the extension bundle keeps it external to stay small and fast. */
-export function loadAws(): AwsModule {
+/**
+ * Loads dist/aws.js (the AWS SDK) once; the extension bundle keeps it external to stay small and fast. The
+ * SDK's note about the credentials it chose (a profile next to environment keys) goes to `log` as one line.
+ */
+export function loadAws(log?: Log): AwsModule {
   if (!awsModule) {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     awsModule = require(path.join(__dirname, 'aws.js')) as AwsModule;
   }
+  if (log) awsModule.onCredentialSourceConflict((line) => log.warn(`AWS credentials: ${line}`));
   return awsModule;
 }
 
@@ -205,7 +209,7 @@ export class IamSource implements vscode.Disposable {
         this.log.info('live IAM is off in an untrusted workspace; only snapshot files are used');
       } else {
         try {
-          const aws = loadAws();
+          const aws = loadAws(this.log);
           live = await aws.createLiveIamReader({
             ...(settings.iam.profile ? { profile: settings.iam.profile } : {}),
             ...(settings.iam.region ? { region: settings.iam.region } : {}),

@@ -286,7 +286,7 @@ export async function mintCredentials(ctx: Ctx, arg?: unknown): Promise<void> {
     const purpose = roleArn ? `assume ${roleArn}` : 'get a session token';
     let mfaSerial: string | undefined;
     if (needsMfa) {
-      mfaSerial = await mfaSerialFor(ctx, target, loadAws(), purpose);
+      mfaSerial = await mfaSerialFor(ctx, target, loadAws(ctx.log), purpose);
       if (!mfaSerial) return;
     }
     // A cached session is reused only if everything that made it is the same.
@@ -343,7 +343,7 @@ export async function mintCredentials(ctx: Ctx, arg?: unknown): Promise<void> {
         });
         if (sessionName === undefined) return;
       }
-      const aws = loadAws();
+      const aws = loadAws(ctx.log);
       const sts = aws.createStsClient({
         ...(s.profile ? { profile: s.profile } : {}),
         ...(s.region ? { region: s.region } : {}),
