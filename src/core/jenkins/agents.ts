@@ -228,14 +228,28 @@ function credentialOf(c: CascCredential): AgentCredential {
 /** The templates that satisfy a label expression, grouped by the principal they run as. */
 export function matchLabel(directory: AgentDirectory, label: string): LabelMatch {
   const parsed = parseLabelExpression(label.trim());
+  return {
+    parseError: parsed.error,
+    choices: byCaller(directory.templates.filter((t) => labelMatches(parsed.expression, new Set(t.template.labels)))),
+  };
+}
+
+/**
+ * The templates Jenkins may start for work that asks for no label (`agent any`, `node { }`), grouped by the
+ * principal they run as: those whose cloud provisions unlabeled work (`CascTemplate.takesUnlabeled`).
+ */
+export function matchUnlabeled(directory: AgentDirectory): LabelMatch {
+  return { parseError: null, choices: byCaller(directory.templates.filter((t) => t.template.takesUnlabeled)) };
+}
+
+function byCaller(templates: readonly AgentTemplate[]): LabelMatch['choices'] {
   const choices: LabelMatch['choices'] = [];
-  for (const t of directory.templates) {
-    if (!labelMatches(parsed.expression, new Set(t.template.labels))) continue;
+  for (const t of templates) {
     const same = choices.find((c) => c.caller === t.caller && (t.caller !== null || c.unresolved === t.unresolved));
     if (same) same.templates.push(t);
     else choices.push({ caller: t.caller, unresolved: t.unresolved, templates: [t] });
   }
-  return { parseError: parsed.error, choices };
+  return choices;
 }
 
 /** An inline agent's identity (`agent { ecs { taskrole '…' } }`, `agent { kubernetes { serviceAccount '…' } }`). */

@@ -49,6 +49,8 @@ interface RawTemplate {
   inheritFrom: string[];
   inheritAt: CascPosition | null;
   at: CascPosition;
+  /** `mode` (EC2) / `nodeUsageMode` (Kubernetes) as written, upper-cased, or null. */
+  usageMode: string | null;
 }
 
 /** True when a JCasC value is resolved at Jenkins' start from a secret, variable or file. */
@@ -261,6 +263,12 @@ class CascReader {
       });
     }
     const inherit = kind === 'amazonEC2' ? null : this.scalarAt(node, 'inheritFrom');
+    const mode =
+      kind === 'amazonEC2'
+        ? this.scalarAt(node, 'mode')
+        : kind === 'kubernetes'
+          ? this.scalarAt(node, 'nodeUsageMode')
+          : null;
     const keys = [name, kind === 'ecs' ? (label?.value ?? null) : null].filter((k): k is string => !!k);
     return {
       node,
@@ -277,6 +285,7 @@ class CascReader {
         : [],
       inheritAt: inherit?.at ?? null,
       at: this.pos(this.at(node)),
+      usageMode: mode?.value && !mode.secret ? mode.value.trim().toUpperCase() : null,
     };
   }
 
@@ -326,10 +335,15 @@ class CascReader {
     chain.push(raw);
     let identity: { value: string | null; secret: boolean; at: CascPosition } | null = null;
     let namespace = cloud.namespace;
+    let usageMode: string | null = null;
     for (const t of chain) {
       if (t.identityValue) identity = t.identityValue;
       if (t.namespace) namespace = t.namespace;
+      if (t.usageMode) usageMode = t.usageMode;
     }
+    // Work without a label: EC2 templates take it unless EXCLUSIVE, pod templates only when NORMAL, ECS never.
+    const takesUnlabeled =
+      kind === 'amazonEC2' ? usageMode !== 'EXCLUSIVE' : kind === 'kubernetes' ? usageMode === 'NORMAL' : false;
     const labels = raw.labelText ? raw.labelText.split(/\s+/).filter(Boolean) : [];
     let agentIdentity: AgentIdentity | null = null;
     if (identity?.value) {
@@ -353,6 +367,7 @@ class CascReader {
       identityKey,
       at: raw.at,
       inheritedFrom: inherited,
+      takesUnlabeled,
     };
   }
 

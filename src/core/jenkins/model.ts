@@ -67,6 +67,12 @@ export interface CascTemplate {
   at: CascPosition;
   /** Templates it inherits from (names), outermost first, when `inheritFrom` was followed. */
   inheritedFrom: string[];
+  /**
+   * Whether the cloud starts it for work that asks for no label (`agent any`, `node { }`): an EC2 template
+   * in `mode: NORMAL` (its default), a Kubernetes pod template in `nodeUsageMode: NORMAL` (its default is
+   * EXCLUSIVE); the ECS plugin never provisions for unlabeled work.
+   */
+  takesUnlabeled: boolean;
 }
 
 /** An AWS credential (`credentials.system.domainCredentials[].credentials[].aws`), without its keys. */

@@ -170,6 +170,7 @@ export class UsageBuilder {
       declaration: agent.declaration,
       inline: resolved.inline,
       line: this.cite(agent.declaration.start),
+      ...(agent.anyNode && agent.expr === null ? { anyNode: true } : {}),
     };
   }
 

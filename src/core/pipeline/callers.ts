@@ -10,7 +10,7 @@
 import type { CallExpression } from '../syntax/ast';
 import { credentialInfo, type AwsCredentialInfo } from '../config';
 import type { AnalysisContext, CallerChoice, CallerSource } from '../types';
-import { inlineAgentCaller, matchLabel, type InlineAgent } from '../jenkins/agents';
+import { inlineAgentCaller, matchLabel, matchUnlabeled, type InlineAgent, type LabelMatch } from '../jenkins/agents';
 
 /** What caller policy reads from the analysis context. */
 export type CallerContext = Pick<AnalysisContext, 'config' | 'caller' | 'agents'>;
@@ -38,6 +38,8 @@ export interface AgentInScope {
   inline?: InlineAgent | null;
   /** The directive's line, as descriptions cite it. */
   line?: string;
+  /** The directive asks for no label (`agent any`, `node { }`): any node that takes unlabeled work may run it. */
+  anyNode?: boolean;
 }
 
 /** Credentials an enclosing step put in effect around a shell call (withAWS, an AWS binding, withVault). */
@@ -175,6 +177,12 @@ function agentCaller(agent: AgentInScope | null, ctx: CallerContext): CallerDeci
     const casc = cascCaller(label, ctx);
     if (casc.decision) return casc.decision;
     note = casc.note;
+  } else if (label === null && agent?.anyNode && !agent.inline && ctx.agents) {
+    // `agent any` / `node { }`: every template its cloud starts for unlabeled work may run it.
+    const casc = cascChoices(matchUnlabeled(ctx.agents), `agent without a label (line ${agent.line ?? '?'})`, '');
+    if (casc.decision) return casc.decision;
+    note =
+      '; no Jenkins configuration-as-code template takes work without a label (EC2 `mode: NORMAL`, Kubernetes `nodeUsageMode: NORMAL`)';
   }
   if (agents['*'])
     return {
@@ -218,6 +226,12 @@ function cascCaller(label: string, ctx: CallerContext): { decision: CallerDecisi
     : '';
   if (match.choices.length === 0)
     return { decision: null, note: `; no Jenkins configuration-as-code template has label '${label}'${lax}` };
+  return cascChoices(match, `agent label ${label}`, lax);
+}
+
+/** The decision for the templates a match found (several principals: each is a choice, every one checked). */
+function cascChoices(match: LabelMatch, what: string, lax: string): { decision: CallerDecision | null; note: string } {
+  if (match.choices.length === 0) return { decision: null, note: '' };
   const choices: CallerChoice[] = match.choices.map((c) => {
     const first = c.templates[0];
     const more =
@@ -225,15 +239,13 @@ function cascCaller(label: string, ctx: CallerContext): { decision: CallerDecisi
         ? ` (and ${c.templates.length - 1} more template${c.templates.length > 2 ? 's' : ''} running as the same principal)`
         : '';
     const choice = `${first.description}${more}`;
-    const origin = c.caller
-      ? `agent label ${label}: ${choice}`
-      : `agent label ${label}: ${choice}, whose caller is unknown: ${c.unresolved}`;
+    const origin = c.caller ? `${what}: ${choice}` : `${what}: ${choice}, whose caller is unknown: ${c.unresolved}`;
     return { caller: c.caller, choice, origin, source: first.source };
   });
   const first = choices[0];
   if (choices.length === 1)
     return { decision: { caller: first.caller, origin: first.origin + lax, source: first.source }, note: '' };
-  const origin = `agent label ${label} matches templates running as ${choices.length} different principals; each is checked: ${choices.map((c) => c.choice).join('; ')}`;
+  const origin = `${what} matches templates running as ${choices.length} different principals; each is checked: ${choices.map((c) => c.choice).join('; ')}`;
   return { decision: { caller: first.caller, origin, source: first.source, choices }, note: '' };
 }
 

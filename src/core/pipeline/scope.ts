@@ -17,6 +17,11 @@ export interface Agent {
   expr: Expression | null;
   /** The directive (`agent { ... }`, `node('x') { }`), for caller policy. */
   declaration: CallExpression;
+  /**
+   * True when the directive asks for no label — `agent any`, `node { }`, `agent { docker { … } }` without
+   * one — so Jenkins may run it on any node that takes unlabeled work; false for `agent none` and labels.
+   */
+  anyNode?: boolean;
 }
 
 /** Credentials in effect inside a block (withAWS, a binding, withVault): shell steps there call STS as them. */

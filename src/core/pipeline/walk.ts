@@ -445,7 +445,7 @@ class Walker {
     if (direct) return { expr: direct, declaration: call };
     const first = positional(call.args)[0];
     if (first && first.type === 'Identifier' && (first.name === 'any' || first.name === 'none'))
-      return { expr: null, declaration: call };
+      return { expr: null, declaration: call, anyNode: first.name === 'any' };
     if (call.closures.length === 0) return null;
     // agent { label 'x' } / agent { node { label 'x' } } / agent { docker { label 'x' } } / ecs / kubernetes
     const queue: Closure[] = [call.closures[0]];
@@ -466,7 +466,9 @@ class Walker {
         }
       }
     }
-    return { expr: null, declaration: call };
+    // No label anywhere (`agent { docker { image '…' } }`, `agent { node { } }`): any node; an inline ecs /
+    // kubernetes agent is its own task or pod (caller policy reads it from the declaration first).
+    return { expr: null, declaration: call, anyNode: true };
   }
 
   /** Records what a call means for the scope of its block; returns the block's scope, or 'skip'. */
@@ -521,7 +523,7 @@ class Walker {
       case 'node': {
         if (call.closures.length === 0) return scope;
         const arg = positional(call.args)[0] ?? namedArgs(call.args).get('label');
-        return { ...scope, agent: { expr: arg ?? null, declaration: call } };
+        return { ...scope, agent: { expr: arg ?? null, declaration: call, anyNode: arg === undefined } };
       }
       case 'parameters':
         this.parametersCall(call);

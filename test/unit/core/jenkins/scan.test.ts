@@ -227,6 +227,86 @@ describe('jenkins: callers from configuration as code in a scan', function () {
     );
   });
 
+  it('agent any and node { } run on every template that takes work without a label: each is checked (ECS never, EXCLUSIVE never)', async () => {
+    const sts = (name: string) =>
+      `sh 'aws sts assume-role --role-arn arn:aws:iam::${T}:role/deploy --role-session-name ${name}'`;
+    const both = [`arn:aws:sts::${A}:assumed-role/builder/i-*`, `arn:aws:sts::${A}:assumed-role/gpu/i-*`];
+    const out = await scan(`pipeline {
+    agent any
+    stages {
+        stage('deploy') { steps { ${sts('session-any')} } }
+    }
+}
+node {
+    ${sts('session-node')}
+}
+`);
+    for (const usage of out.usages) {
+      assert.deepEqual(
+        usage.callerChoices?.map((c) => c.caller),
+        both,
+        'both EC2 templates (mode NORMAL by default); not the ECS ones',
+      );
+      assert.match(
+        usage.callerSource.description,
+        /^agent without a label \(line \d+\) matches templates running as 2/,
+      );
+    }
+    const mismatches = out.findings.filter((f) => f.code === 'trust-principal-mismatch');
+    assert.deepEqual(
+      mismatches.map((f) => f.line),
+      [4, 8],
+      'the gpu choice fails, at each call',
+    );
+    for (const f of mismatches) assert.match(f.message, /^Label choice EC2 template 'gpu linux' /);
+
+    // agent none: only the stages' own agents run steps; a stage without one is not mapped through JCasC.
+    const none = await scan(`pipeline {
+    agent none
+    stages {
+        stage('ecs') { agent { label 'ecs-base' } steps { ${sts('session-ecs')} } }
+        stage('bare') { steps { ${sts('session-bare')} } }
+    }
+}
+`);
+    assert.deepEqual(
+      none.usages.map((u) => [u.line, u.caller, u.callerSource.kind]),
+      [
+        [4, `arn:aws:iam::${A}:role/builder`, 'jenkins-casc'],
+        [5, null, 'none'],
+      ],
+    );
+
+    // An EXCLUSIVE template takes only work that names its labels; a Kubernetes pod template only when NORMAL.
+    writeFileSync(
+      join(dir, 'exclusive.yaml'),
+      JCASC.replace(
+        '            iamInstanceProfile: gpu-profile',
+        '            iamInstanceProfile: gpu-profile\n            mode: EXCLUSIVE',
+      ).replace(
+        '    - ecs:',
+        `    - kubernetes:\n        name: k8s\n        templates:\n          - name: pods\n            label: pods\n            serviceAccount: ci\n    - ecs:`,
+      ),
+    );
+    const exclusive = await scan(`node {\n    ${sts('session-x')}\n}\n`, [], 'exclusive.yaml');
+    assert.equal(exclusive.usages[0].callerChoices, undefined);
+    assert.equal(exclusive.usages[0].caller, both[0]);
+    assert.equal(exclusive.usages[0].callerSource.kind, 'jenkins-casc');
+
+    // No template takes unlabeled work: the fallback, saying why.
+    writeFileSync(join(dir, 'ecs-only.yaml'), JCASC.replace(/ {4}- amazonEC2:[\s\S]*?(?= {4}- ecs:)/, ''));
+    const ecsOnly = await scan(
+      `pipeline {\n    agent any\n    stages { stage('d') { steps { ${sts('session-e')} } } }\n}\n`,
+      ['--caller', `arn:aws:iam::${A}:role/fallback`],
+      'ecs-only.yaml',
+    );
+    assert.equal(ecsOnly.usages[0].caller, `arn:aws:iam::${A}:role/fallback`);
+    assert.match(
+      ecsOnly.usages[0].callerSource.description,
+      /no Jenkins configuration-as-code template takes work without a label/,
+    );
+  });
+
   it('a JCasC file named by --jenkins-casc and by the config is read once (its templates are not counted twice)', async () => {
     const pipeline = `pipeline {\n    agent { label 'linux && ec2' }\n    stages { stage('d') { steps { sh 'aws sts assume-role --role-arn arn:aws:iam::${T}:role/deploy --role-session-name session-d' } } }\n}\n`;
     writeFileSync(join(dir, 'casc-config.json'), JSON.stringify({ jenkinsCasc: ['jenkins.yaml'] }));
