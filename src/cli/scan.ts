@@ -101,7 +101,7 @@ function readJsonFile(path: string, shown: string, what: string, secret = false)
   }
 }
 
-interface LoadedConfig {
+export interface LoadedConfig {
   config: ProjectConfig;
   /** Path of the config file as given/found (for resolving its relative paths), or null. */
   path: string | null;
@@ -124,7 +124,7 @@ function nearestConfig(dir: string, cwd: string): string | null {
   return null;
 }
 
-function loadConfig(explicit: string | undefined, paths: string[], io: CliIo): LoadedConfig {
+export function loadConfig(explicit: string | undefined, paths: string[], io: CliIo): LoadedConfig {
   const at = (p: string) => resolvePath(io.cwd, p);
   let path: string | null = explicit ?? null;
   if (!path) {

@@ -2,10 +2,10 @@
 // the snapshot shape `scan --iam-snapshot` reads. No secrets in it, but written atomically so a failed
 // or interrupted run never leaves a truncated snapshot that a later scan would half-read.
 import { loadAws } from './awsModule';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { writeFileAtomic } from '../core/credentials/credentialsFile';
-import { configFrom } from '../core/config';
+import type { ProjectConfig } from '../core/config';
 import { parseArn } from '../core/iam/arn';
 import { IacIamReader, type IacEntry } from '../core/iam/iac/index';
 import { parseSnapshot, SnapshotIamReader, type ParsedSnapshot } from '../core/iam/snapshot';
@@ -22,12 +22,12 @@ import type { CliIo, Subcommand } from './io';
 import { contentFreeMessage } from '../files/read';
 import { readIacEntries } from './iac';
 import { readInputFile } from './input';
-import { iacFlagEntries } from './scan';
+import { iacFlagEntries, loadConfig } from './scan';
 import { VERSION } from './version';
 
 export const SNAPSHOT_HELP = `Usage: rolecall snapshot --out FILE [--profile P] [--region R] [--endpoint-url URL]
        rolecall snapshot --out-dir DIR [--account-profile ACCT=PROFILE]... [--config FILE] [--region R] [--endpoint-url URL]
-                         [--account ACCT... --assume-role-template 'arn:aws:iam::{account}:role/NAME' [--profile P]]
+                         [--account ACCT... [--assume-role-template 'arn:aws:iam::{account}:role/NAME'] [--profile P]]
        rolecall snapshot --check FILE... [--format text|json|sarif] [--fail-on error|warning|info|never]
        rolecall snapshot [--check FILE...] --iac PATH... [--iac-account ACCT] [--iac-region R] [--iac-param N=V]...
                          [--format text|json|sarif] [--fail-on error|warning|info|never]
@@ -39,10 +39,12 @@ Needs iam:GetAccountAuthorizationDetails (e.g. the AWS managed policy IAMReadOnl
 --out-dir writes one snapshot per account, DIR/ACCOUNT.json, each read with the profile mapped to the
 account (--account-profile, else the config's "accounts": --config FILE or ./.rolecall.json); a profile
 that reads another account than the one it is mapped to is refused. With --profile and no mapping, the
-profile's own account. --account ACCT (repeatable) with --assume-role-template reads each such account
-by assuming the role the template names ({account} replaced) with the --profile credentials (or the
-default chain), the way organisation-wide auditing tools do: one reader role per account. The other
-accounts are still written when one fails (exit 1).
+profile's own account. --account ACCT (repeatable) reads each such account by assuming a reader role
+({account} replaced) with the --profile credentials (or the default chain), the way organisation-wide
+auditing tools do: the config's "assumeRole" of that account, else --assume-role-template, else the
+config's "accounts": {"*": {"assumeRole": ...}}, as 'rolecall scan --live' reads them. An account the
+config gives an "assumeRole" and no profile is read through it without --account. The other accounts are
+still written when one fails (exit 1).
 
 --check reports the problems of snapshot files themselves, whoever uses them: policy documents that are
 not valid policy JSON, invalid principals and unsatisfiable conditions in trust policies. (A scan reports
@@ -163,8 +165,12 @@ export const runSnapshot: Subcommand = async (argv, io: CliIo) => {
   if (v['out-dir'])
     return runMany(
       v['out-dir'],
-      accountProfiles(v['account-profile'], v.config, io),
-      readerRoles(v.account, v['assume-role-template']),
+      ...outDirAccounts(
+        v['account-profile'],
+        v.account,
+        v['assume-role-template'],
+        loadConfig(v.config, ['.'], io).config,
+      ),
       v,
       io,
     );
@@ -201,28 +207,22 @@ export const runSnapshot: Subcommand = async (argv, io: CliIo) => {
 
 const ACCOUNT = /^\d{12}$/;
 
-/** ACCOUNT → PROFILE from --account-profile (which wins) and the config's `accounts`. */
-function accountProfiles(flags: string[] | undefined, configFlag: string | undefined, io: CliIo): Map<string, string> {
+/**
+ * The accounts `--out-dir` writes, read the way `scan` reads its config (`--config FILE`, else the nearest
+ * `.rolecall.json`): ACCOUNT → PROFILE from the config's `accounts` and `--account-profile` (which wins), and
+ * ACCOUNT → reader role for the accounts read through one — each `--account` (the config's own `assumeRole`
+ * for that account, else `--assume-role-template`, else the config's `"*"`), and every account whose config
+ * entry has an `assumeRole` but no profile.
+ */
+function outDirAccounts(
+  profileFlags: string[] | undefined,
+  accounts: string[] | undefined,
+  templateFlag: string | undefined,
+  config: ProjectConfig,
+): [Map<string, string>, Map<string, string>] {
   const profiles = new Map<string, string>();
-  const configPath = configFlag ?? (existsSync(resolve(io.cwd, '.rolecall.json')) ? '.rolecall.json' : null);
-  if (configPath) {
-    let raw: unknown;
-    try {
-      raw = JSON.parse(readInputFile(resolve(io.cwd, configPath), displayPath(configPath), 'config'));
-    } catch (error) {
-      if (error instanceof UsageError) throw error;
-      throw new UsageError(`config ${displayPath(configPath)} is not valid JSON`);
-    }
-    const { config, problems } = configFrom(raw);
-    for (const problem of problems)
-      io.stderr(`rolecall: warning: ${displayPath(configPath)}: ${problem.path}: ${problem.message}\n`);
-    for (const [account, profile] of Object.entries(config.accounts)) {
-      if (!ACCOUNT.test(account))
-        throw new UsageError(`config ${displayPath(configPath)}: accounts: '${account}' is not a 12-digit account id`);
-      profiles.set(account, profile);
-    }
-  }
-  for (const item of flags ?? []) {
+  for (const [account, profile] of Object.entries(config.accounts)) profiles.set(account, profile);
+  for (const item of profileFlags ?? []) {
     const eq = item.indexOf('=');
     const account = eq > 0 ? item.slice(0, eq) : '';
     const profile = eq > 0 ? item.slice(eq + 1) : '';
@@ -230,26 +230,29 @@ function accountProfiles(flags: string[] | undefined, configFlag: string | undef
       throw new UsageError(`--account-profile expects ACCOUNT=PROFILE with a 12-digit account id, got '${item}'`);
     profiles.set(account, profile);
   }
-  return profiles;
-}
-
-/** ACCOUNT → reader role ARN from --account and --assume-role-template (both or neither). */
-function readerRoles(accounts: string[] | undefined, template: string | undefined): Map<string, string> {
+  if (templateFlag !== undefined && !/^arn:aws[a-z-]*:iam::\{account\}:role\/[\w+=,.@/-]+$/.test(templateFlag))
+    throw new UsageError(
+      `--assume-role-template must be a role ARN with {account} as its account, like 'arn:aws:iam::{account}:role/rolecall-reader' (got '${templateFlag}')`,
+    );
+  const { '*': star, ...perAccount } = config.assumeRoles;
+  const template = templateFlag ?? star;
   const roles = new Map<string, string>();
-  if (!accounts && !template) return roles;
-  if (!accounts || !template)
+  for (const [account, role] of Object.entries(perAccount))
+    if (!profiles.has(account)) roles.set(account, role.replace('{account}', account));
+  if (templateFlag !== undefined && !accounts)
     throw new UsageError(
-      '--account and --assume-role-template go together: the accounts to read, and the role to read each through',
+      '--assume-role-template needs --account ACCT (repeatable): the accounts to read through the role it names',
     );
-  if (!/^arn:aws[a-z-]*:iam::\{account\}:role\/[\w+=,.@/-]+$/.test(template))
-    throw new UsageError(
-      `--assume-role-template must be a role ARN with {account} as its account, like 'arn:aws:iam::{account}:role/rolecall-reader' (got '${template}')`,
-    );
-  for (const account of accounts) {
+  for (const account of accounts ?? []) {
     if (!ACCOUNT.test(account)) throw new UsageError(`--account expects a 12-digit account id, got '${account}'`);
-    roles.set(account, template.replace('{account}', account));
+    const role = perAccount[account] ?? template;
+    if (!role)
+      throw new UsageError(
+        `--account ${account} needs a reader role to read it through: --assume-role-template 'arn:aws:iam::{account}:role/NAME', or "accounts": {"*": {"assumeRole": ...}} in .rolecall.json`,
+      );
+    roles.set(account, role.replace('{account}', account));
   }
-  return roles;
+  return [profiles, roles];
 }
 
 /** The accounts a snapshot's own ARNs name (roles, users, groups, customer managed policies). */

@@ -157,6 +157,63 @@ describe('rolecall snapshot --out-dir (several accounts)', function () {
     }
   });
 
+  it('reads the reader roles of .rolecall.json as scan does: "*" for --account, an account\'s own assumeRole without it', async function () {
+    writeFileSync(
+      path.join(dir, '.rolecall.json'),
+      JSON.stringify({
+        accounts: {
+          '*': { assumeRole: 'arn:aws:iam::{account}:role/rolecall-reader' },
+          '222222222222': 'p222',
+        },
+      }),
+    );
+    try {
+      const io = recordingIo(dir);
+      const status = await main(
+        [
+          'snapshot',
+          '--out-dir',
+          'star',
+          '--profile',
+          'base',
+          '--account',
+          '333333333333',
+          '--endpoint-url',
+          moto.url,
+          '--region',
+          REGION,
+        ],
+        io,
+      );
+      assert.equal(status, 0, io.err);
+      assert.match(io.err, /^rolecall snapshot: 222222222222: wrote .* to star\/222222222222\.json$/m);
+      assert.match(io.err, /^rolecall snapshot: 333333333333: wrote .* to star\/333333333333\.json$/m);
+      const roles = JSON.parse(readFileSync(path.join(dir, 'star', '333333333333.json'), 'utf8')).RoleDetailList.map(
+        (r: { Arn: string }) => r.Arn,
+      );
+      assert.ok(roles.includes('arn:aws:iam::333333333333:role/reader'), JSON.stringify(roles));
+
+      writeFileSync(
+        path.join(dir, '.rolecall.json'),
+        JSON.stringify({
+          accounts: { '333333333333': { assumeRole: 'arn:aws:iam::333333333333:role/rolecall-reader' } },
+        }),
+      );
+      const own = recordingIo(dir);
+      assert.equal(
+        await main(
+          ['snapshot', '--out-dir', 'own', '--profile', 'base', '--endpoint-url', moto.url, '--region', REGION],
+          own,
+        ),
+        0,
+        own.err,
+      );
+      assert.match(own.err, /^rolecall snapshot: 333333333333: wrote .* to own\/333333333333\.json$/m);
+    } finally {
+      rmSync(path.join(dir, '.rolecall.json'), { force: true });
+    }
+  });
+
   it('a profile that cannot reach IAM is one line with a next step; bad usage is exit 2', async function () {
     const io = recordingIo(dir);
     const status = await main(
