@@ -281,7 +281,7 @@ export async function findMfaSerial(
     return devices.length > 0 ? { serial: devices[0], source: 'iam' } : null;
   } catch (error) {
     (options.log ?? silentLog).warn(
-      `MFA device lookup failed: ${error instanceof Error ? error.message : String(error)}`,
+      `MFA device lookup failed: ${error instanceof Error ? error.message : String(error)}${error instanceof StsError ? `; next: ${error.next}` : ''}`,
     );
     return null;
   } finally {

@@ -251,13 +251,26 @@ export const runMint: Subcommand = async (argv, io) => {
   try {
     if (args.request.tokenCode !== undefined && args.request.mfaSerial === undefined) {
       // A code without a device: the profile's mfa_serial, else the calling user's device, as the AWS CLI would.
+      let lookupFailure: string | null = null;
       const found = await aws.findMfaSerial({
         profile: args.profile,
         region: args.region,
         endpointUrl: args.endpointUrl,
         sts,
         env: io.env,
+        log: { ...log, warn: (message: string) => void (lookupFailure ??= message) },
       });
+      if (!found && lookupFailure !== null) {
+        // The lookup failed (refused, throttled, no answer): say why, not that the caller has no device.
+        const [reason, next] = String(lookupFailure)
+          .split('\n')[0]
+          .replace(/^MFA device lookup failed: /, '')
+          .split('; next: ');
+        io.stderr(
+          `rolecall mint: the MFA device for --token-code could not be looked up — ${reason}; next: ${next ? `${next}, or ` : ''}pass --serial-number MFA_ARN (or set mfa_serial in the profile)\n`,
+        );
+        return 1;
+      }
       if (!found)
         throw new UsageError(
           '--token-code needs --serial-number (the MFA device ARN): the profile has no mfa_serial and no MFA device was found for the caller',

@@ -231,6 +231,96 @@ describe('live IAM: a fault on every call the reader makes is iam-unavailable, n
     );
   });
 
+  it('iam:ListRoles (for "did you mean") failing in any way: still role-not-found, only without the suggestion; no stack trace', async () => {
+    const typo = PIPELINE.replace('role/target', 'role/targte');
+    writeFileSync(join(root, 'Jenkinsfile'), typo);
+    try {
+      const plain = await scan(CAROL, '--format', 'json');
+      assert.deepEqual(
+        plain.findings.map((f) => f.code),
+        ['role-not-found'],
+        plain.out,
+      );
+      assert.match(plain.findings[0].message, /Did you mean target\?/);
+      const faults: Fault[] = [
+        { kind: 'access-denied' },
+        { kind: 'throttle' },
+        { kind: 'server-error', status: 503 },
+        { kind: 'reset' },
+        { kind: 'malformed' },
+      ];
+      for (const fault of faults) {
+        proxy.clear();
+        proxy.setRules([{ action: 'ListRoles', fault }]);
+        const r = await scan(CAROL, '--format', 'json');
+        assert.ok(proxy.injected.ListRoles > 0, `${fault.kind}: ListRoles was asked`);
+        assert.deepEqual(
+          r.findings.map((f) => f.code),
+          ['role-not-found'],
+          `${fault.kind}: ${r.out}`,
+        );
+        assert.match(
+          r.findings[0].message,
+          /^Role targte does not exist in account \d{12} \(per the IAM data for that account\)\. Fix/,
+        );
+        assert.equal(r.code, 1, fault.kind);
+        assert.doesNotMatch(r.err, /\n\s+at |Error:/, `${fault.kind}: no stack trace`);
+      }
+    } finally {
+      writeFileSync(join(root, 'Jenkinsfile'), PIPELINE);
+    }
+  });
+
+  it('mint --token-code without --serial-number: a failing sts:GetCallerIdentity or iam:ListMFADevices is one line naming the call, exit 1', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rolecall-mint-mfa-'));
+    const mintWith = async (rules: Parameters<FaultProxy['setRules']>[0]) => {
+      proxy.clear();
+      proxy.setRules(rules);
+      const io: CliIo & { out: string; err: string } = {
+        out: '',
+        err: '',
+        cwd: dir,
+        // No AWS config: the device can only come from iam:ListMFADevices.
+        env: { HOME: dir, AWS_CONFIG_FILE: join(dir, 'no-config') },
+        stdout: (t) => void (io.out += t),
+        stderr: (t) => void (io.err += t),
+      };
+      const code = await main(
+        [
+          'mint',
+          '--role-arn',
+          TARGET,
+          '--session-name',
+          'mfa-lookup',
+          '--token-code',
+          '123456',
+          '--endpoint-url',
+          proxy.url,
+          '--region',
+          REGION,
+        ],
+        io,
+      );
+      return { code, ...io };
+    };
+    for (const [action, fault, says] of [
+      ['GetCallerIdentity', { kind: 'access-denied' }, /sts:GetCallerIdentity/],
+      ['ListMFADevices', { kind: 'access-denied' }, /iam:ListMFADevices/],
+      ['ListMFADevices', { kind: 'throttle' }, /throttled/],
+      ['GetCallerIdentity', { kind: 'server-error', status: 500 }, /sts:GetCallerIdentity/],
+    ] as const) {
+      const r = await mintWith([{ action, fault }]);
+      assert.ok(proxy.injected[action] > 0, `${action} ${fault.kind} was hit`);
+      assert.equal(r.code, 1, `${action} ${fault.kind}: ${r.err}`);
+      assert.equal(r.out, '', 'no credentials');
+      assert.equal(r.err.trim().split('\n').length, 1, r.err);
+      assert.match(r.err, /^rolecall mint: the MFA device for --token-code could not be looked up — /);
+      assert.match(r.err, says);
+      assert.match(r.err, /; next: .*pass --serial-number MFA_ARN/);
+      assert.equal(proxy.seen.AssumeRole ?? 0, 0, 'the single-use code is not sent without its device');
+    }
+  });
+
   it('a page whose Marker repeats stops the listing: unavailable, not a partial (or endless) answer', async () => {
     const page = `<ListRolePoliciesResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><ListRolePoliciesResult><PolicyNames><member>agent-inline</member></PolicyNames><IsTruncated>true</IsTruncated><Marker>same-marker</Marker></ListRolePoliciesResult><ResponseMetadata><RequestId>1</RequestId></ResponseMetadata></ListRolePoliciesResponse>`;
     proxy.setRules([{ action: 'ListRolePolicies', fault: { kind: 'respond', body: page } }]);
