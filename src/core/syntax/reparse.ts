@@ -21,19 +21,7 @@
 // after it. Errors: the parser drops an error at the same offset as the one before it; the conditions
 // below keep those decisions the same (else a full parse).
 
-import type {
-  Annotation,
-  Argument,
-  BlockStatement,
-  Closure,
-  Node,
-  ParseError,
-  ParseResult,
-  Program,
-  Span,
-  StringLiteral,
-  TextPart,
-} from './ast';
+import type { BlockStatement, Closure, Node, ParseError, ParseResult, Program, StringLiteral, TextPart } from './ast';
 import { forEachChild } from './ast';
 import type { BraceCount, ParseMeta } from './parser';
 import { braceCount, MAX_DEPTH, parse, parseBlockAt, parseMeta } from './parser';
@@ -541,213 +529,47 @@ function copyAround(node: Node, oldChild: Node, newChild: Node, boundary: number
         item === oldChild
           ? newChild
           : isShiftable(item) && ((item as Obj).start as number) >= boundary
-            ? shiftValue(item as Obj, delta)
+            ? shifted(item as Obj, delta)
             : item,
       );
-    else if (isShiftable(v) && ((v as Obj).start as number) >= boundary) copy[key] = shiftValue(v as Obj, delta);
+    else if (isShiftable(v) && ((v as Obj).start as number) >= boundary) copy[key] = shifted(v as Obj, delta);
     else copy[key] = v;
   }
   copy.end = (copy.end as number) + delta;
   return copy as unknown as Node;
 }
 
-/** A node, or a span that is not a node (`nameSpan`, `propertySpan`), moved by `delta`. */
-function shiftValue(v: Obj, delta: number): unknown {
-  return typeof v.type === 'string' ? shiftNode(v as unknown as Node, delta) : span(v as unknown as Span, delta);
-}
-
 function isShiftable(v: unknown): boolean {
   return typeof v === 'object' && v !== null && typeof (v as Obj).start === 'number';
 }
 
-function span(s: Span, d: number): Span {
-  return { start: s.start + d, end: s.end + d };
-}
-
-function all<T extends Node>(list: T[], d: number): T[] {
-  const n = list.length;
-  if (n === 0) return list;
-  const out = new Array<T>(n);
-  for (let i = 0; i < n; i++) out[i] = shiftNode(list[i], d);
-  return out;
-}
-
-function opt<T extends Node>(n: T | null, d: number): T | null {
-  return n === null ? null : shiftNode(n, d);
-}
-
-/** A copy of `node` and everything under it with every offset moved by `d` (one case per node type). */
-function shiftNode<T extends Node>(node: T, d: number): T {
-  const n = node as Node;
-  const start = n.start + d;
-  const end = n.end + d;
-  let c: Node;
-  switch (n.type) {
-    case 'Identifier':
-      if (n.annotations === undefined) return { type: 'Identifier', name: n.name, start, end } as T;
-      c = { ...n, start, end };
-      break;
-    case 'Number':
-    case 'Boolean':
-    case 'Null':
-    case 'Error':
-    case 'ErrorStatement':
-    case 'Import':
-    case 'Package':
-    case 'Break':
-    case 'Continue':
-      c = { ...n, start, end };
-      break;
-    case 'Text':
-      if (n.offsets === undefined) return { type: 'Text', value: n.value, start, end } as T;
-      {
-        const o = n.offsets;
-        const moved = new Array<number>(o.length);
-        for (let i = 0; i < o.length; i++) moved[i] = o[i] + d;
-        return { ...n, start, end, offsets: moved } as TextPart as T;
+/** A deep copy of a node (or span) with every offset moved by `delta`. */
+function shifted(o: Obj, delta: number): Obj {
+  // A spread clone keeps the parser's object shapes; then the object-valued fields are replaced.
+  const copy: Obj = { ...o };
+  copy.start = (o.start as number) + delta;
+  copy.end = (o.end as number) + delta;
+  for (const key in o) {
+    const v = o[key];
+    if (typeof v !== 'object' || v === null) continue;
+    if (Array.isArray(v)) {
+      if (v.length === 0) continue;
+      if (key === 'offsets') {
+        const moved = new Array<number>(v.length);
+        for (let i = 0; i < v.length; i++) moved[i] = (v[i] as number) + delta;
+        copy[key] = moved;
+      } else if (typeof v[0] === 'object') {
+        const moved = new Array<unknown>(v.length);
+        for (let i = 0; i < v.length; i++) moved[i] = shifted(v[i] as Obj, delta);
+        copy[key] = moved;
+      } else {
+        copy[key] = v.slice();
       }
-    case 'Program':
-      return { ...n, start, end, body: all(n.body, d) } as T;
-    case 'Block':
-    case 'ClassDecl':
-      c = { ...n, start, end, body: all(n.body, d) };
-      break;
-    case 'ExpressionStatement':
-      c = { ...n, start, end, expression: shiftNode(n.expression, d) };
-      break;
-    case 'VarDecl':
-      c = { ...n, start, end, nameSpan: span(n.nameSpan, d), init: opt(n.init, d) };
-      break;
-    case 'If':
-      c = {
-        ...n,
-        start,
-        end,
-        test: shiftNode(n.test, d),
-        consequent: shiftNode(n.consequent, d),
-        alternate: opt(n.alternate, d),
-      };
-      break;
-    case 'While':
-      c = { ...n, start, end, test: shiftNode(n.test, d), body: shiftNode(n.body, d) };
-      break;
-    case 'For':
-      c = {
-        ...n,
-        start,
-        end,
-        iterable: opt(n.iterable, d),
-        init: opt(n.init, d),
-        test: opt(n.test, d),
-        update: opt(n.update, d),
-        body: shiftNode(n.body, d),
-      };
-      break;
-    case 'Switch':
-      c = { ...n, start, end, discriminant: shiftNode(n.discriminant, d), cases: all(n.cases, d) };
-      break;
-    case 'SwitchCase':
-      return { ...n, start, end, test: opt(n.test, d), body: all(n.body, d) } as T;
-    case 'Try':
-      c = {
-        ...n,
-        start,
-        end,
-        block: shiftNode(n.block, d),
-        handlers: all(n.handlers, d),
-        finalizer: opt(n.finalizer, d),
-      };
-      break;
-    case 'Catch':
-      return { ...n, start, end, body: shiftNode(n.body, d) } as T;
-    case 'Return':
-      c = { ...n, start, end, argument: opt(n.argument, d) };
-      break;
-    case 'Throw':
-      c = { ...n, start, end, argument: shiftNode(n.argument, d) };
-      break;
-    case 'MethodDecl':
-      c = { ...n, start, end, nameSpan: span(n.nameSpan, d), params: all(n.params, d), body: opt(n.body, d) };
-      if (n.defaultValue !== undefined) c.defaultValue = shiftNode(n.defaultValue, d);
-      break;
-    case 'Parameter':
-      return { ...n, start, end, defaultValue: opt(n.defaultValue, d) } as T;
-    case 'Annotation':
-      return { ...n, start, end, args: all(n.args as Node[], d) as Argument[] } as T;
-    case 'String':
-      if (n.annotations === undefined)
-        return {
-          type: 'String',
-          quote: n.quote,
-          parts: all(n.parts, d),
-          interpolated: n.interpolated,
-          value: n.value,
-          start,
-          end,
-        } as T;
-      c = { ...n, start, end, parts: all(n.parts, d) };
-      break;
-    case 'Interpolation':
-      return { ...n, start, end, expression: opt(n.expression, d) } as T;
-    case 'List':
-      c = { ...n, start, end, elements: all(n.elements, d) };
-      break;
-    case 'Map':
-      c = { ...n, start, end, entries: all(n.entries, d) };
-      break;
-    case 'MapEntry':
-      return { ...n, start, end, key: shiftNode(n.key, d), value: shiftNode(n.value, d) } as T;
-    case 'NamedArg':
-      return { ...n, start, end, nameSpan: span(n.nameSpan, d), value: shiftNode(n.value, d) } as T;
-    case 'Call':
-      c = {
-        ...n,
-        start,
-        end,
-        callee: shiftNode(n.callee, d),
-        args: all(n.args as Node[], d) as Argument[],
-        closures: all(n.closures, d),
-      };
-      break;
-    case 'New':
-      c = { ...n, start, end, args: all(n.args as Node[], d) as Argument[], closures: all(n.closures, d) };
-      break;
-    case 'Property':
-      c = { ...n, start, end, object: shiftNode(n.object, d), propertySpan: span(n.propertySpan, d) };
-      break;
-    case 'Index':
-      c = { ...n, start, end, object: shiftNode(n.object, d), index: shiftNode(n.index, d) };
-      break;
-    case 'Closure':
-      c = { ...n, start, end, params: all(n.params, d), body: all(n.body, d) };
-      break;
-    case 'Binary':
-      c = { ...n, start, end, left: shiftNode(n.left, d), right: shiftNode(n.right, d) };
-      break;
-    case 'Unary':
-      c = { ...n, start, end, argument: shiftNode(n.argument, d) };
-      break;
-    case 'Assign':
-      c = { ...n, start, end, target: shiftNode(n.target, d), value: shiftNode(n.value, d) };
-      break;
-    case 'Ternary':
-      c = {
-        ...n,
-        start,
-        end,
-        test: shiftNode(n.test, d),
-        consequent: opt(n.consequent, d),
-        alternate: shiftNode(n.alternate, d),
-      };
-      break;
-    case 'Cast':
-    case 'Paren':
-      c = { ...n, start, end, expression: shiftNode(n.expression, d) };
-      break;
+    } else {
+      copy[key] = shifted(v as Obj, delta);
+    }
   }
-  const annotations = (n as { annotations?: Annotation[] }).annotations;
-  if (annotations !== undefined) (c as { annotations?: Annotation[] }).annotations = all(annotations, d);
-  return c as T;
+  return copy;
 }
 
 function shiftError(e: ParseError, boundary: number, delta: number): ParseError {
