@@ -170,6 +170,12 @@ export abstract class DeclarationParser extends ExpressionParser {
       list.push(this.withAnnotations(this.parseClass(start), annotations));
       return;
     }
+    // `static { ... }`: a class's static initializer block.
+    if (this.at(K.OpenBrace) && modifiers.length === 1 && modifiers[0] === 'static') {
+      const block = this.parseBlock();
+      list.push(this.withAnnotations({ ...block, start }, annotations));
+      return;
+    }
     // `static <T> T first(List<T> l)`: a generic method's type parameters are not modelled.
     if (this.at(K.Lt)) this.skipTypeParameters();
     let declType: string | null = null;

@@ -400,6 +400,7 @@ export abstract class ExpressionParser extends StringParser {
           this.at(K.False) ||
           this.at(K.Null) ||
           this.at(K.This) ||
+          this.at(K.Super) ||
           this.at(K.New) ||
           this.at(K.Bang) ||
           this.at(K.Tilde))
@@ -613,7 +614,8 @@ export abstract class ExpressionParser extends StringParser {
     this.next();
     let index: Expression;
     if (this.at(K.CloseBracket)) {
-      index = this.errorNode('Expression expected');
+      // `files[] = x`: an index without arguments (Groovy 2.4 reads it as `files.getAt()`).
+      index = { type: 'List', elements: [], start: this.tokStart, end: this.tokStart };
     } else {
       index = this.parseExpression();
       if (this.at(K.Comma)) {
@@ -703,7 +705,6 @@ export abstract class ExpressionParser extends StringParser {
       this.at(K.False) ||
       this.at(K.Null) ||
       this.at(K.This) ||
-      this.at(K.New) ||
       this.at(K.Super)
     )
       return null;

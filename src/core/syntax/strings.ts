@@ -107,6 +107,18 @@ export abstract class StringParser extends ParserState {
           }
           expression = { type: 'Closure', params: [], body, start: arrow, end: this.lastEnd };
         } else {
+          // `${build: 42}`: the interpolation is a closure body, so a statement label may lead it; the
+          // value is the labelled expression. `${VAR:-x}` (also `:=`, `:+`, `:?`) is kept an error on
+          // purpose: Groovy reads a label there too, but it is a shell expansion that needed `\${`.
+          while (this.at(K.Identifier) && this.peek() === K.Colon) {
+            const s = this.snapshot();
+            this.next();
+            if ('-=+?'.includes(this.text.charAt(this.tokEnd))) {
+              this.rewind(s);
+              break;
+            }
+            this.next();
+          }
           // `${tool 'M3'}`, `${pwd tmp: true}`: a command call without parentheses is an expression here.
           expression = this.parseExpressionOrCommand();
         }
