@@ -187,21 +187,40 @@ export class UsageBuilder {
     return describedCredential(credId, this.ctx)?.info;
   }
 
+  /**
+   * The calls of helper methods each usage was built for (`frameKey` of its scope); a usage kept for several
+   * calls with the same values lists them all. Extraction records them; `enclosing` reads them.
+   */
+  readonly builtFor = new Map<Usage, string[]>();
+
+  /** Records that `usage` was built for `scope`'s chain of helper calls. */
+  noteBuiltFor(usage: Usage, scope: Scope): void {
+    const keys = this.builtFor.get(usage);
+    if (keys) keys.push(frameKey(scope));
+    else this.builtFor.set(usage, [frameKey(scope)]);
+  }
+
   /** The credentials an enclosing withAWS / binding / withVault put in effect, for caller policy. */
   enclosing(scope: WalkScope): EnclosingCredentials | null {
     const id = scope.identity?.item;
     if (!id) return null;
     const step = id.kind;
     const b = id.part;
+    // Inside a helper called several times, the enclosing step's usage for this very call (its role, or
+    // its credential) — not the first call's.
+    const at = frameKey(scopeAt(scope, id.call.start));
+    const mine = id.usages.filter((u) => this.builtFor.get(u)?.includes(at));
+    const usages = mine.length > 0 ? mine : id.usages;
     // A static-key usage assumes no role: shell steps inside run with its keys, not a role session.
-    const roles = id.usages.filter((u) => !usesStaticKeys(u));
+    const roles = usages.filter((u) => !usesStaticKeys(u));
     const assumed = roles.length > 0;
+    const keys = usages.find((u) => usesStaticKeys(u));
     return {
       step,
       line: this.cite(id.call.start),
       assumed,
       roleArn: assumed ? roles[0].roleArn : null,
-      credentialsId: !assumed && b ? this.bindingCredentialsId(b) : null,
+      credentialsId: assumed ? null : (keys?.credentialsId ?? (b ? this.bindingCredentialsId(b) : null)),
     };
   }
 
@@ -378,4 +397,18 @@ export function toSeconds(v: string | null): number | null {
   if (!/^\d+$/.test(t)) return null;
   const n = Number(t);
   return Number.isSafeInteger(n) ? n : null;
+}
+
+/** The chain of helper calls a scope is analysed for ('' outside any called helper). */
+export function frameKey(scope: Scope): string {
+  let key = '';
+  for (let f = scope.frame; f; f = f.outer.frame) key += `${f.call.start}/`;
+  return key;
+}
+
+/** The part of `scope` that applies at `offset`: the frames of the called helpers that contain it. */
+function scopeAt(scope: Scope, offset: number): Scope {
+  let s = scope;
+  while (s.frame && !(s.frame.method.start <= offset && offset < s.frame.method.end)) s = s.frame.outer;
+  return s;
 }

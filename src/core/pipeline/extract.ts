@@ -46,14 +46,16 @@ export function extractUsages(program: Program, text: string, file: string, ctx:
       if (!kind) continue;
       const scopes = sites.scopes(item.scope);
       for (const scope of scopes) {
+        const before = item.usages.length;
         try {
           // A copy with the call's scope; usages go to the item's own list (role chains read it).
           kind.build(scope === item.scope ? item : { ...item, scope }, builder);
         } catch {
           // One odd call must not lose the others; it simply yields no usage.
         }
+        for (const u of item.usages.slice(before)) builder.noteBuiltFor(u, scope);
       }
-      if (scopes.length > 1) item.usages = distinct(item.usages);
+      if (scopes.length > 1) item.usages = distinct(item.usages, builder);
     }
     const usages: Usage[] = [];
     for (const item of walk.pending) for (const u of item.usages) usages.push(u);
@@ -70,7 +72,7 @@ export function extractUsages(program: Program, text: string, file: string, ctx:
  * One usage per distinct set of values: calls of a helper that pass the same values make one usage (its
  * origins name the first such call), calls that pass different values one each.
  */
-function distinct(usages: Usage[]): Usage[] {
+function distinct(usages: Usage[], builder: UsageBuilder): Usage[] {
   const kept = new Map<string, Usage>();
   for (const u of usages) {
     // Where a value was written (origins' descriptions and ranges) differs between calls; the values do not.
@@ -85,6 +87,8 @@ function distinct(usages: Usage[]): Usage[] {
       kept.set(key, u);
       continue;
     }
+    // The kept usage stands for this call too (shell steps inside read it as their enclosing step).
+    for (const k of builder.builtFor.get(u) ?? []) builder.builtFor.get(first)?.push(k);
     for (const s of u.secrets)
       if (
         !first.secrets.some((x) => x.kind === s.kind && x.range.start === s.range.start && x.range.end === s.range.end)

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyzeText } from '../../../../src/core/analyze';
 import type { Usage } from '../../../../src/core/types';
-import { AGENT_X, CONTROLLER, analyze, ctx, lineCol } from './helpers';
+import { AGENT_X, ANY_AGENT, CONTROLLER, analyze, ctx, lineCol } from './helpers';
 
 const DIR = join(__dirname, 'fixtures');
 const read = (name: string): string => readFileSync(join(DIR, 'values-' + name), 'utf8');
@@ -155,5 +155,26 @@ describe('values passed to helper methods (issue 13 item 3)', () => {
       2,
       'each literal ExternalId once, where it is written',
     );
+  });
+
+  it("a shell step inside a helper runs with that call's enclosing role or credential, not the first call's", () => {
+    const sts = "sh 'aws sts assume-role --role-arn arn:aws:iam::333333333333:role/next --role-session-name ci'";
+    const text = [
+      `def hop(String r) { withAWS(role: r, roleAccount: '222222222222') { ${sts} } }`,
+      `def keys(String id) { withCredentials([aws(credentialsId: id)]) { ${sts} } }`,
+      "node { hop('first'); hop('second'); keys('alice'); keys('unknown-cred') }",
+      `def C = 'alice'`,
+      `node { withCredentials([aws(credentialsId: C)]) { ${sts} } }`,
+    ].join('\n');
+    const { usages } = analyze(text);
+    const shell = usages.filter((u) => u.kind === 'sh-assume-role');
+    const at = (line: number): Array<string | null> =>
+      shell.filter((u) => lineCol(text, u.anchor.start).line === line).map((u) => u.caller);
+    // Each call of hop() is its own role chain.
+    assert.deepEqual(at(1), ['arn:aws:iam::222222222222:role/first', 'arn:aws:iam::222222222222:role/second']);
+    // keys('alice') runs with alice's keys (.rolecall.json awsCredentials.alice.principal); keys('unknown-cred') as the agent.
+    assert.deepEqual(at(2), ['arn:aws:iam::111111111111:user/alice', ANY_AGENT]);
+    // A credential id held in a variable is resolved for the shell step's caller too.
+    assert.deepEqual(at(5), ['arn:aws:iam::111111111111:user/alice']);
   });
 });
