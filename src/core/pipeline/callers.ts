@@ -306,13 +306,15 @@ function shellCaller(
       source: pipeline,
     };
   }
-  if (enclosing && enclosing.step === 'withCredentials') {
+  // The keys of an AWS credential (a binding, or withAWS(credentials:) without a role) are the caller's.
+  if (enclosing && (enclosing.step === 'withCredentials' || enclosing.step === 'withAWS')) {
     const credId = enclosing.credentialsId;
     const principal = credId ? ctx.config?.awsCredentials[credId]?.principal : undefined;
+    const how = enclosing.step === 'withCredentials' ? 'bound by withCredentials' : 'used by withAWS';
     if (principal)
       return {
         caller: principal,
-        origin: `AWS credential '${credId}' bound by withCredentials (line ${enclosing.line}; .rolecall.json awsCredentials)`,
+        origin: `AWS credential '${credId}' ${how} (line ${enclosing.line}; .rolecall.json awsCredentials)`,
         source: configKey(`awsCredentials.${credId}.principal`),
       };
   }

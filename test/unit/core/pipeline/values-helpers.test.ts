@@ -165,6 +165,7 @@ describe('values passed to helper methods (issue 13 item 3)', () => {
       "node { hop('first'); hop('second'); keys('alice'); keys('unknown-cred') }",
       `def C = 'alice'`,
       `node { withCredentials([aws(credentialsId: C)]) { ${sts} } }`,
+      `node { withAWS(credentials: C) { ${sts} } }`,
     ].join('\n');
     const { usages } = analyze(text);
     const shell = usages.filter((u) => u.kind === 'sh-assume-role');
@@ -176,5 +177,11 @@ describe('values passed to helper methods (issue 13 item 3)', () => {
     assert.deepEqual(at(2), ['arn:aws:iam::111111111111:user/alice', ANY_AGENT]);
     // A credential id held in a variable is resolved for the shell step's caller too.
     assert.deepEqual(at(5), ['arn:aws:iam::111111111111:user/alice']);
+    // withAWS(credentials:) without a role puts the credential's keys in effect as well.
+    assert.deepEqual(at(6), ['arn:aws:iam::111111111111:user/alice']);
+    assert.match(
+      shell.find((u) => lineCol(text, u.anchor.start).line === 6)!.callerOrigin!,
+      /used by withAWS \(line 6/,
+    );
   });
 });
