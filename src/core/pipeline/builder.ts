@@ -126,6 +126,14 @@ export class UsageBuilder {
     return e ? this.resolver.expr(e, scope) : null;
   }
 
+  /**
+   * The AWS credential id a value gives, or null when unknown — or secret: an id read from a Jenkins string
+   * credential given for the scan (`--credential`) is never printed, so it is kept as written instead.
+   */
+  credentialsIdOf(v: Val | null): string | null {
+    return v && !v.secret ? v.value : null;
+  }
+
   record(usage: Usage, arg: UsageArg, v: Val, at: Range): void {
     usage.args[arg] = at;
     usage.origins[arg] = originOf(v);
@@ -301,13 +309,13 @@ export class UsageBuilder {
     if (cred) {
       usage.args.credentials = range(cred.expr);
       usage.origins.credentials = originOf(cred.val);
-      usage.credentialsId = cred.val.value;
-      if (cred.val.value === null) usage.credentialsText = this.src(cred.expr);
+      usage.credentialsId = this.credentialsIdOf(cred.val);
+      if (usage.credentialsId === null) usage.credentialsText = this.src(cred.expr);
     }
     if (profile) {
       usage.args.profile = range(profile.expr);
       usage.origins.profile = originOf(profile.val);
-      usage.profile = profile.val.value ?? this.src(profile.expr);
+      usage.profile = (profile.val.secret ? null : profile.val.value) ?? this.src(profile.expr);
     }
     return usage;
   }

@@ -33,7 +33,7 @@ function buildBinding(item: Pending, b: UsageBuilder): void {
         : new Map<string, Expression>();
   const credExpr = named.get('credentialsId');
   const credVal = b.val(credExpr, scope);
-  const credId = credVal?.value ?? null;
+  const credId = b.credentialsIdOf(credVal);
   const roleExpr = named.get('roleArn');
   const roleVal = b.val(roleExpr, scope);
   const credentialRole = b.credential(credId)?.roleArn;

@@ -26,7 +26,7 @@ function buildWithAws(item: Pending, b: UsageBuilder): void {
   const scope = item.scope;
   const credExpr = named.get('credentials');
   const credVal = b.val(credExpr, scope);
-  const credId = credVal?.value ?? null;
+  const credId = b.credentialsIdOf(credVal);
   const credentialRole = b.credential(credId)?.roleArn;
   if (!roleExpr && credentialRole && credId !== null) {
     // The credential's own "IAM Role To Use" is assumed with its keys: a role usage, not static keys.

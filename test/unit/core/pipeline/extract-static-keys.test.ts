@@ -135,6 +135,31 @@ describe('extract: static-key usages (assume no role)', () => {
     assert.doesNotMatch(shell.callerOrigin ?? '', /unresolved|role chain/);
   });
 
+  it('an id or profile read from a string credential given for the scan is a secret: never in the usage or the message', () => {
+    const secret = 'S3cretFromTheCredentialsFile';
+    const text = [
+      "withCredentials([string(credentialsId: 'which-keys', variable: 'CID')]) {",
+      '  withAWS(credentials: "${CID}") { }',
+      '  withCredentials([aws(credentialsId: CID)]) { }',
+      '  withAWS(profile: env.CID) { }',
+      "  withAWS(credentials: CID, role: 'r', roleAccount: '222222222222') { }",
+      '}',
+    ].join('\n');
+    const { usages, findings } = analyze(text, ctx({ credentials: { 'which-keys': secret } }));
+    assert.equal(usages.length, 4);
+    assert.deepEqual(
+      usages.map((u) => [u.assumesRole, u.credentialsId, u.credentialsText ?? u.profile]),
+      [
+        [false, null, '"${CID}"'],
+        [false, null, 'CID'],
+        [false, null, 'env.CID'],
+        [true, null, undefined],
+      ],
+    );
+    assert.equal(findings.filter((f) => f.code === 'static-credentials').length, 3);
+    assert.doesNotMatch(JSON.stringify({ usages, findings }), new RegExp(secret));
+  });
+
   it('the message names the credential as written and the profile; the hint is left out for a described credential', () => {
     const { findings } = analyze(
       "withAWS(credentials: \"${AWS_CRED}\") { }\nwithAWS(profile: 'ci') { }\nwithAWS(credentials: 'alice') { }",
