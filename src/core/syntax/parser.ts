@@ -13,7 +13,7 @@ import { StatementParser } from './statements';
 
 import type { BraceCount } from './state';
 
-export { MAX_DEPTH, braceCount, braceImbalanceOf } from './state';
+export { BraceScan, MAX_DEPTH, braceCount, braceImbalanceOf } from './state';
 export type { BraceCount } from './state';
 
 /** Parses Groovy text into a tree plus positioned errors. Never throws. */

@@ -24,7 +24,8 @@
 import type { BlockStatement, Closure, Node, ParseError, ParseResult, Program, StringLiteral, TextPart } from './ast';
 import { forEachChild } from './ast';
 import type { BraceCount, ParseMeta } from './parser';
-import { braceCount, MAX_DEPTH, parse, parseBlockAt, parseMeta } from './parser';
+import { BraceScan, braceCount, MAX_DEPTH, parse, parseBlockAt, parseMeta } from './parser';
+import { SyntaxKind as K } from './scanner';
 
 /** An edit in old-text coordinates: old [start, oldEnd) became new [start, newEnd). */
 export interface TextChange {
@@ -78,7 +79,7 @@ export function reparse(prev: ParseResult, text: string, change?: TextChange): R
       break;
     }
   }
-  const counts = new Counts(prev, text, change.newEnd - change.oldEnd);
+  const counts = new Counts(prev, text, change);
   for (let i = top - 1; i > 0 && tries < MAX_TRIES; i--) {
     const node = path[i];
     if (node.type !== 'Block' && node.type !== 'Closure') continue;
@@ -261,21 +262,14 @@ function reparseBlock(
   const over = outside(meta.gateOver, old.start, old.end);
   if (under || over) {
     const before = counts.before().balance;
-    const after = counts.after(old.start, old.end).balance;
+    const after = counts.after().balance;
     if ((under && before > 0 !== after > 0) || (over && before < 0 !== after < 0))
       return { why: 'the brace balance changes what a } outside the block closes', costly: true };
   }
   // Each node on the path adds at most 2 nesting levels (a statement and its expression); parse the
   // block at a depth no lower than its real one, and give up if the cap is hit there.
   const depth = Math.min(MAX_DEPTH, 2 * at + 2);
-  const parsed = parseBlockAt(
-    text,
-    old.start,
-    old.type === 'Closure',
-    depth,
-    owner,
-    () => counts.after(old.start, old.end).balance,
-  );
+  const parsed = parseBlockAt(text, old.start, old.type === 'Closure', depth, owner, () => counts.after().balance);
   if (parsed.node === null || !parsed.closed || parsed.node.end !== newEnd)
     return { why: 'block ends elsewhere', costly: true };
   if (parsed.tooDeep) return { why: 'nesting cap', costly: true };
@@ -347,7 +341,7 @@ function reparseBlock(
     gateUnder: around(meta.gateUnder, parsed.meta.gateUnder, old.start, old.end, delta),
     gateOver: around(meta.gateOver, parsed.meta.gateOver, old.start, old.end, delta),
   };
-  const braces = counts.known(old.start);
+  const braces = counts.known();
   if (braces !== undefined) newMeta.braces = braces;
   parseMeta.set(result, newMeta);
   return result;
@@ -376,18 +370,17 @@ function around(
 }
 
 /**
- * The brace counts of the old and the new text, each counted when first needed: the new one from the
- * old one and the change of a block's own count when the old count met the block's `{` outside any
- * string (then the rest of the text scans the same), else from the whole new text.
+ * The brace counts of the old and the new text, each counted when first needed. The new one comes from
+ * the old one: both texts are counted side by side from the last `{` before the edit that the old count
+ * met outside any string, until both reach the same token after the edit outside any string (usually a
+ * few tokens on); from there on they count the same.
  */
 class Counts {
-  private whole: BraceCount | undefined;
-  private block = -1;
-  private derived: BraceCount | undefined;
+  private new: BraceCount | undefined;
   constructor(
     private readonly prev: ParseResult,
     private readonly text: string,
-    private readonly delta: number,
+    private readonly change: TextChange,
   ) {}
 
   before(): BraceCount {
@@ -396,11 +389,11 @@ class Counts {
     return (meta.braces ??= braceCount(this.prev.text)!);
   }
 
-  /** The new text's count, for the block whose old span is [start, oldEnd). */
-  after(start: number, oldEnd: number): BraceCount {
-    if (this.block === start && this.derived !== undefined) return this.derived;
-    if (this.whole !== undefined) return this.whole;
+  after(): BraceCount {
+    if (this.new !== undefined) return this.new;
     const before = this.before();
+    const { start, oldEnd, newEnd } = this.change;
+    const delta = newEnd - oldEnd;
     const opens = before.opens;
     let lo = 0;
     let hi = opens.length;
@@ -409,25 +402,50 @@ class Counts {
       if (opens[mid] < start) lo = mid + 1;
       else hi = mid;
     }
-    if (lo < opens.length && opens[lo] === start) {
-      const was = braceCount(this.prev.text, start, oldEnd);
-      const is = braceCount(this.text, start, oldEnd + this.delta);
-      if (was !== null && is !== null) {
-        const merged = opens.slice(0, lo);
-        for (const o of is.opens) merged.push(o);
+    const kept = lo > 0 ? lo - 1 : 0; // opens before the scans start
+    const from = lo > 0 ? opens[lo - 1] : 0;
+    const a = new BraceScan(this.prev.text, from);
+    const b = new BraceScan(this.text, from);
+    for (;;) {
+      const aEnd = a.tok === K.EOF;
+      const bEnd = b.tok === K.EOF;
+      if (aEnd && bEnd) break;
+      const as = a.start();
+      const bs = b.start();
+      const mapped = as >= oldEnd ? as + delta : as;
+      if (
+        !aEnd &&
+        !bEnd &&
+        as >= oldEnd &&
+        bs >= newEnd &&
+        mapped === bs &&
+        a.tok === b.tok &&
+        a.quotes === 0 &&
+        b.quotes === 0 &&
+        a.plain()
+      ) {
+        const merged = opens.slice(0, kept);
+        for (const o of b.opens) merged.push(o);
         let i = lo;
-        while (i < opens.length && opens[i] < oldEnd) i++;
-        for (; i < opens.length; i++) merged.push(opens[i] + this.delta);
-        this.block = start;
-        return (this.derived = { balance: before.balance - was.balance + is.balance, opens: merged });
+        while (i < opens.length && opens[i] < as) i++;
+        for (; i < opens.length; i++) merged.push(opens[i] + delta);
+        return (this.new = { balance: before.balance + b.balance - a.balance, opens: merged });
+      }
+      if (bEnd || (!aEnd && mapped < bs)) a.step();
+      else if (aEnd || bs < mapped) b.step();
+      else {
+        a.step();
+        b.step();
       }
     }
-    return (this.whole = braceCount(this.text)!);
+    const merged = opens.slice(0, kept);
+    for (const o of b.opens) merged.push(o);
+    return (this.new = { balance: before.balance + b.balance - a.balance, opens: merged });
   }
 
-  /** The new text's count if it was needed (for the block at `start`). */
-  known(start: number): BraceCount | undefined {
-    return this.whole ?? (this.block === start ? this.derived : undefined);
+  /** The new text's count, if it was needed. */
+  known(): BraceCount | undefined {
+    return this.new;
   }
 }
 

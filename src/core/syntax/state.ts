@@ -83,53 +83,87 @@ export interface BraceCount {
   readonly opens: readonly number[];
 }
 
+/** The scan behind `braceCount`, one token at a time (reparse.ts runs two side by side). */
+export class BraceScan {
+  private readonly sc: Scanner;
+  private readonly stack: number[] = [];
+  readonly opens: number[] = [];
+  balance = 0;
+  /** `${` open around the current token. */
+  quotes = 0;
+  /** The current token (not counted yet). */
+  tok: K;
+
+  constructor(
+    readonly text: string,
+    start: number,
+  ) {
+    this.sc = createScanner(text);
+    if (start > 0) this.sc.setPosition(start);
+    this.tok = this.sc.scan();
+  }
+
+  start(): number {
+    return this.sc.getTokenStart();
+  }
+
+  /** Whether the current token is code scanned from scratch (not a piece of a string). */
+  plain(): boolean {
+    const t = this.tok;
+    return t !== K.String && t !== K.StringHead && t !== K.StringMiddle && t !== K.StringTail;
+  }
+
+  /** Counts the current token and moves to the next; returns where the counted token ended. */
+  step(): number {
+    const sc = this.sc;
+    const t = this.tok;
+    let tokenEnd = sc.getTokenEnd();
+    if (t === K.OpenBrace) {
+      if (this.quotes === 0) this.opens.push(sc.getTokenStart());
+      this.stack.push(-1);
+      this.balance++;
+      this.tok = sc.scan();
+    } else if (t === K.CloseBrace) {
+      const top = this.stack.length > 0 ? this.stack.pop()! : -1;
+      if (top >= 0) {
+        this.quotes--;
+        this.tok = sc.continueString(top as Quote, tokenEnd);
+      } else {
+        this.balance--;
+        this.tok = sc.scan();
+      }
+    } else if (t === K.StringHead || t === K.StringMiddle) {
+      const q = sc.getQuote();
+      const dollar = sc.getTextEnd();
+      if (sc.getStringStop() === StringStop.DollarBrace) {
+        this.stack.push(q);
+        this.quotes++;
+        tokenEnd = dollar + 2;
+        sc.setPosition(tokenEnd);
+        this.tok = sc.scan();
+      } else {
+        this.tok = sc.continueString(q, dollarPathEnd(this.text, sc.identifierEnd, dollar + 1));
+      }
+    } else {
+      this.tok = sc.scan();
+    }
+    return tokenEnd;
+  }
+}
+
 /**
  * Counts the braces of `text` from `start` (code, outside any string) to `end` (default: the end). With
  * an `end`, null unless the scan stops exactly there outside every string (a token or a `${` running past
  * it would make the count of the rest differ from a scan of the whole text).
  */
 export function braceCount(text: string, start = 0, end = -1): BraceCount | null {
-  const sc = createScanner(text);
-  if (start > 0) sc.setPosition(start);
-  const stack: number[] = [];
-  const opens: number[] = [];
-  let balance = 0;
-  let quotes = 0;
-  let t = sc.scan();
-  while (t !== K.EOF) {
-    let tokenEnd = sc.getTokenEnd();
-    if (t === K.OpenBrace) {
-      if (quotes === 0) opens.push(sc.getTokenStart());
-      stack.push(-1);
-      balance++;
-      t = sc.scan();
-    } else if (t === K.CloseBrace) {
-      const top = stack.length > 0 ? stack.pop()! : -1;
-      if (top >= 0) {
-        quotes--;
-        t = sc.continueString(top as Quote, tokenEnd);
-      } else {
-        balance--;
-        t = sc.scan();
-      }
-    } else if (t === K.StringHead || t === K.StringMiddle) {
-      const q = sc.getQuote();
-      const dollar = sc.getTextEnd();
-      if (sc.getStringStop() === StringStop.DollarBrace) {
-        stack.push(q);
-        quotes++;
-        tokenEnd = dollar + 2;
-        sc.setPosition(tokenEnd);
-        t = sc.scan();
-      } else {
-        t = sc.continueString(q, dollarPathEnd(text, sc.identifierEnd, dollar + 1));
-      }
-    } else {
-      t = sc.scan();
-    }
-    if (end >= 0 && tokenEnd >= end) return tokenEnd === end && quotes === 0 ? { balance, opens } : null;
+  const scan = new BraceScan(text, start);
+  while (scan.tok !== K.EOF) {
+    const tokenEnd = scan.step();
+    if (end >= 0 && tokenEnd >= end)
+      return tokenEnd === end && scan.quotes === 0 ? { balance: scan.balance, opens: scan.opens } : null;
   }
-  return end >= 0 && end !== text.length ? null : { balance, opens };
+  return end >= 0 && end !== text.length ? null : { balance: scan.balance, opens: scan.opens };
 }
 
 /** Opening minus closing braces of code in `text` (braces in strings and comments do not count). */

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import type { ParseResult } from '../../../../src/core/syntax/ast';
-import { parse } from '../../../../src/core/syntax/parser';
+import { braceCount, parse, parseMeta } from '../../../../src/core/syntax/parser';
 import { reparse } from '../../../../src/core/syntax/reparse';
 import { deepFreeze, fixture, PIECES } from './helpers';
 
@@ -87,6 +87,9 @@ function assertSameAsFull(p: ParseResult, text: string, context: string): void {
   try {
     assert.deepStrictEqual(p.errors, expected.errors);
     assert.deepStrictEqual(p.program, expected.program);
+    // The brace count reparse carried over (derived from the previous one around the edit) is the text's.
+    const braces = parseMeta.get(p)?.braces;
+    if (braces !== undefined) assert.deepStrictEqual(braces, braceCount(text));
   } catch (e) {
     throw new Error(`${context}: ${(e as Error).message.slice(0, 3000)}`, { cause: e });
   }

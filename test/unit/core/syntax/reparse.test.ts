@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { ParseResult } from '../../../../src/core/syntax/ast';
-import { parse } from '../../../../src/core/syntax/parser';
+import { braceCount, parse, parseMeta } from '../../../../src/core/syntax/parser';
 import { computeChange, reparse, type ReparseResult } from '../../../../src/core/syntax/reparse';
 import { deepFreeze, fixture } from './helpers';
 
@@ -143,6 +143,28 @@ describe('syntax/reparse', () => {
       [['unexpected-close-brace', '}']],
     );
     small(edit(r, line, '\n                }'.length, ''), 'the stray } deleted');
+  });
+
+  it('carries the brace count over an edit exactly, whatever the edit does to strings and comments', async () => {
+    // A stray `}` (indented more than its block) makes every re-parse count the new text's braces: from
+    // the previous count, around the edit only. It must equal a count of the whole new text.
+    const gen: any = await import(join(__dirname, '..', '..', '..', '..', 'bench', 'generate.mjs'));
+    const base: string = gen.generateJenkinsfile(300);
+    const stray = base.indexOf('steps {') + 'steps {'.length;
+    const text = base.slice(0, stray) + '\n                    }' + base.slice(stray);
+    const p = parse(text);
+    const pieces = ["'", '"', '${', '"""', "'''", '/*', '*/', '//', '{', '}', '\n', '$/', '/'];
+    let counted = 0;
+    for (let i = 0; i < 120; i++) {
+      const at = Math.floor((((i * 7919) % 997) / 997) * text.length);
+      const inserted = pieces[i % pieces.length];
+      const u = edit(p, at, 0, inserted);
+      const braces = parseMeta.get(u)?.braces;
+      if (braces === undefined) continue;
+      counted++;
+      assert.deepStrictEqual(braces, braceCount(u.text), `${JSON.stringify(inserted)} at ${at}`);
+    }
+    assert.ok(counted > 60, `${counted} counts carried over`);
   });
 
   it('a new line typed inside the name of a stage (its `{` then sits in an unterminated string) re-parses stages { }, not the file', () => {
