@@ -9,7 +9,7 @@ import { toRange, type Analysis, type FileResult } from './analysis';
 import { accountOfUsage } from './hover';
 import type { IamSource } from './iamSource';
 import { describeStatement, statementsOf } from './pure/policyView';
-import { allowingStatement, decide, findingsOf } from './pure/usageInfo';
+import { allowingStatement, decide, findingsOf, usageNodeId } from './pure/usageInfo';
 import { groupByCaller } from './pure/callers';
 import { groupByStaticKeys } from './pure/staticKeys';
 
@@ -428,7 +428,7 @@ export class TrustExplorer implements vscode.TreeDataProvider<ExplorerNode>, vsc
           `${vscode.workspace.asRelativePath(node.uri)}:${line}`,
           vscode.TreeItemCollapsibleState.None,
         );
-        item.id = `usage:${node.under !== undefined ? `statement ${node.under}:` : ''}${node.uri.toString()}@${node.usage.anchor.start}`;
+        item.id = usageNodeId(node.uri.toString(), node.usage, result?.analysis.usages ?? [], node.under);
         // A static-key line: reveal only (no trust to check, nothing to mint, no role owner to ask).
         item.contextValue = usesStaticKeys(node.usage) ? 'staticKeysUsage' : 'usage';
         item.description =

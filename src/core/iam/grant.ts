@@ -54,7 +54,13 @@ export interface Grant {
 
 /** The findings a scan ties to a usage's call (anchored at its start). */
 export function findingsOfUsage(usage: Usage, findings: readonly Finding[]): Finding[] {
-  return findings.filter((f) => f.file === usage.file && (f.anchor ?? f.range).start === usage.anchor.start);
+  // Usages of a helper called with different roles share their step: a finding about another role is not this one's.
+  return findings.filter(
+    (f) =>
+      f.file === usage.file &&
+      (f.anchor ?? f.range).start === usage.anchor.start &&
+      !(f.roleArn && usage.roleArn && f.roleArn.toLowerCase() !== usage.roleArn.toLowerCase()),
+  );
 }
 
 /** Placeholder for an ExternalId value the analysis does not hold (never a guessed value). */

@@ -28,14 +28,32 @@ export type Decision =
   /** Static keys: the step assumes no role, so there is no trust decision to make. */
   | { kind: 'no-role'; detail: string };
 
-/** Findings that belong to a usage: inside its call range. */
+/**
+ * Findings that belong to a usage: inside its call range, and not about another role (a helper called with
+ * different roles has one usage per call at the same step, each with its own role's findings).
+ */
 export function findingsOf(usage: Usage, findings: Finding[]): Finding[] {
   return findings.filter(
     (f) =>
       f.file === usage.file &&
       f.range.start >= usage.range.start &&
-      f.range.start < Math.max(usage.range.end, usage.range.start + 1),
+      f.range.start < Math.max(usage.range.end, usage.range.start + 1) &&
+      !(f.roleArn && usage.roleArn && f.roleArn.toLowerCase() !== usage.roleArn.toLowerCase()),
   );
+}
+
+/**
+ * The Role Trust Explorer's id of a usage's node: unique in the tree even when several usages share a step
+ * (a helper called with different values), stable while the file's usages keep their order.
+ */
+export function usageNodeId(uri: string, usage: Usage, fileUsages: readonly Usage[], under?: string): string {
+  let nth = 0;
+  for (const u of fileUsages) {
+    if (u === usage) break;
+    if (u.anchor.start === usage.anchor.start) nth++;
+  }
+  const at = `${uri}@${usage.anchor.start}${nth > 0 ? `#${nth}` : ''}`;
+  return `usage:${under !== undefined ? `statement ${under}:` : ''}${usage.roleArn ?? ''}|${at}`;
 }
 
 /** The trust decision as the engine's findings tell it: a failing check denies; no IAM data is unknown, never "ok". */

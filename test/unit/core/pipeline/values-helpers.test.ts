@@ -6,7 +6,10 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { analyzeText } from '../../../../src/core/analyze';
+import { analyzeFile, analyzeText } from '../../../../src/core/analyze';
+import { configFrom } from '../../../../src/core/config';
+import { findingsOfUsage } from '../../../../src/core/iam/grant';
+import { parseSnapshot, SnapshotIamReader } from '../../../../src/core/iam/snapshot';
 import type { Usage } from '../../../../src/core/types';
 import { AGENT_X, ANY_AGENT, CONTROLLER, analyze, ctx, lineCol } from './helpers';
 
@@ -183,5 +186,47 @@ describe('values passed to helper methods (issue 13 item 3)', () => {
       shell.find((u) => lineCol(text, u.anchor.start).line === 6)!.callerOrigin!,
       /used by withAWS \(line 6/,
     );
+  });
+
+  it('against IAM data: each call of the helper is checked as its own role, findings not mixed up', async () => {
+    const role = (name: string, principal: string) => ({
+      RoleName: name,
+      Arn: `arn:aws:iam::222222222222:role/${name}`,
+      Path: '/',
+      MaxSessionDuration: 3600,
+      RolePolicyList: [],
+      AttachedManagedPolicies: [],
+      AssumeRolePolicyDocument: {
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Principal: { AWS: principal }, Action: 'sts:AssumeRole' }],
+      },
+    });
+    const snapshot = JSON.stringify({
+      RoleDetailList: [
+        role('trusting', 'arn:aws:iam::111111111111:role/jenkins-controller'),
+        role('strict', 'arn:aws:iam::111111111111:role/someone-else'),
+      ],
+    });
+    const iam = new SnapshotIamReader([parseSnapshot('iam.json', snapshot).snapshot!]);
+    const text =
+      "def assume(String role) {\n  withAWS(role: role, roleAccount: '222222222222') { }\n}\nnode {\n  assume('trusting')\n  assume('strict')\n}\n";
+    const c = {
+      config: configFrom(undefined).config,
+      caller: 'arn:aws:iam::111111111111:role/jenkins-controller',
+      params: {},
+      credentials: {},
+      iam,
+    };
+    const analysis = await analyzeFile('Jenkinsfile', text, c);
+    assert.deepEqual(
+      analysis.usages.map((u) => u.roleArn),
+      ['arn:aws:iam::222222222222:role/trusting', 'arn:aws:iam::222222222222:role/strict'],
+    );
+    const mismatches = analysis.findings.filter((f) => f.code === 'trust-principal-mismatch');
+    assert.equal(mismatches.length, 1);
+    assert.equal(mismatches[0].roleArn, 'arn:aws:iam::222222222222:role/strict');
+    assert.equal(lineCol(text, mismatches[0].range.start).line, 2);
+    assert.deepEqual(findingsOfUsage(analysis.usages[0], analysis.findings), []);
+    assert.deepEqual(findingsOfUsage(analysis.usages[1], analysis.findings), mismatches);
   });
 });

@@ -1,7 +1,13 @@
 import { strict as assert } from 'node:assert';
 import { finding, type Usage } from '../../../../src/core/types';
 import type { RoleRecord } from '../../../../src/core/ports';
-import { allowingStatement, decide, findingsOf, hoverMarkdown } from '../../../../src/vscode/pure/usageInfo';
+import {
+  allowingStatement,
+  decide,
+  findingsOf,
+  hoverMarkdown,
+  usageNodeId,
+} from '../../../../src/vscode/pure/usageInfo';
 
 function usage(over: Partial<Usage> = {}): Usage {
   return {
@@ -53,6 +59,19 @@ describe('vscode helpers: usage info', () => {
     const outside = finding('invalid-session-name', u.file, { start: 400, end: 410 }, 'x');
     const otherFile = finding('invalid-session-name', '/w/other', { start: 150, end: 160 }, 'x');
     assert.deepEqual(findingsOf(u, [inside, outside, otherFile]), [inside]);
+  });
+  it("usages sharing a step (a helper called with two roles): each gets its own role's findings and its own node id", () => {
+    const a = usage();
+    const b = usage({ role: 'other', roleArn: 'arn:aws:iam::222222222222:role/other' });
+    const aDeny = finding('trust-principal-mismatch', a.file, a.anchor, 'x', { roleArn: a.roleArn });
+    const bDeny = finding('trust-principal-mismatch', b.file, b.anchor, 'y', { roleArn: b.roleArn });
+    const secret = finding('hardcoded-secret', a.file, { start: 150, end: 160 }, 'z');
+    assert.deepEqual(findingsOf(a, [aDeny, bDeny, secret]), [aDeny, secret]);
+    assert.deepEqual(findingsOf(b, [aDeny, bDeny, secret]), [bDeny, secret]);
+    const same = usage({ externalId: { present: false, resolved: null } });
+    const ids = [a, b, same].map((u) => usageNodeId('file:///w/Jenkinsfile', u, [a, b, same]));
+    assert.equal(new Set(ids).size, 3, ids.join(' '));
+    assert.equal(usageNodeId('file:///w/Jenkinsfile', a, [a, b, same]), usageNodeId('file:///w/Jenkinsfile', a, [a]));
   });
   it('decides deny on a trust error, unknown without IAM data, allow otherwise', () => {
     const u = usage();
