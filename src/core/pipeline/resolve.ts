@@ -401,6 +401,16 @@ export class Resolver {
    * the entry's value, resolved where the map is written. Null when it is not.
    */
   private member(object: Expression, key: string, at: number, scope: Scope, depth: number): Val | null {
+    const set = this.memberAssignment(object, key, at, scope);
+    if (set) {
+      const v = this.expr(set.value, scope, depth + 1);
+      const via = `${sourceText(this.data, object)}.${key} set on line ${this.lineOf(set)}`;
+      return {
+        ...v,
+        description: v.source === 'literal' && !v.runtime ? via : `${v.description}, via ${via}`,
+        reference: v.reference ?? `${sourceText(this.data, object)}.${key}`,
+      };
+    }
     const map = this.mapLiteral(object, at, scope, depth);
     if (!map) return null;
     let entry: MapItem | null = null;
@@ -426,6 +436,43 @@ export class Resolver {
           : `${v.description}, via ${via}${passed}`,
       reference: v.reference ?? via,
     };
+  }
+
+  /**
+   * `cfg.key = v` / `cfg['key'] = v` completed before `at`, when the variable `cfg` was not given another map
+   * after it (in a method whose parameter `cfg` is, only an assignment inside the method counts).
+   */
+  private memberAssignment(object: Expression, key: string, at: number, scope: Scope): Assignment | null {
+    if (object.type !== 'Identifier' || object.name === 'this' || object.name === 'env') return null;
+    const name = object.name;
+    if (this.data.locals.get(name)?.some((l) => l.start <= at && at < l.end)) return null;
+    const method = scope.method;
+    const isParam = method !== null && method.params.some((p) => p.name === name);
+    const set = isParam ? this.assignmentIn(name + '.' + key, at, method) : this.assignmentBefore(name + '.' + key, at);
+    if (!set) return null;
+    const base = isParam ? this.assignmentIn(name, at, method) : this.assignmentBefore(name, at);
+    return base && base.after > set.after ? null : set;
+  }
+
+  /**
+   * The named values of a map passed whole to a step (`withAWS(awsArgs)`): the map literal a variable holds,
+   * with the entries set on it afterwards (`awsArgs.region = ...`). Null when the map is not written in this
+   * method or script (passed by a call: its values belong to the caller's scope) or not known.
+   */
+  mapArgs(e: Expression, scope: Scope): Map<string, Expression> | null {
+    if (e.type !== 'Identifier') return null;
+    const map = this.mapLiteral(e, e.start, scope, 0);
+    if (!map || map.passed || map.named) return null;
+    const out = new Map<string, Expression>();
+    for (const en of map.entries) if (en.key !== null) out.set(en.key, en.value);
+    const prefix = e.name + '.';
+    for (const name of this.data.assignments.keys()) {
+      if (!name.startsWith(prefix)) continue;
+      const key = name.slice(prefix.length);
+      const set = this.memberAssignment(e, key, e.start, scope);
+      if (set) out.set(key, set.value);
+    }
+    return out;
   }
 
   /**

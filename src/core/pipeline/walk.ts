@@ -298,6 +298,17 @@ class Walker {
           } else if (t.type === 'Property' && t.object.type === 'Identifier' && t.object.name === 'env') {
             this.assign('env.' + t.property, node.end, node.value, node.start);
             this.secretVariable(t.property, node.value);
+          } else if (t.type === 'Property' && t.object.type === 'Identifier' && !t.safe && !t.spread) {
+            // `cfg.role = ...`: an entry of the map `cfg` (resolve.ts reads it as `cfg.role`).
+            this.assign(t.object.name + '.' + t.property, node.end, node.value, node.start);
+          } else if (
+            t.type === 'Index' &&
+            t.object.type === 'Identifier' &&
+            t.object.name !== 'env' &&
+            t.index.type === 'String' &&
+            !t.index.interpolated
+          ) {
+            this.assign(t.object.name + '.' + t.index.value, node.end, node.value, node.start);
           }
         }
         return scope;

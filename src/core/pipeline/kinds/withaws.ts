@@ -8,7 +8,7 @@ import {
   type UsageBuilder,
   type UsageKindModule,
 } from '../builder';
-import { callArgsEnd, mapEntries, namedArgs, positional, range, rawContent, stepName } from '../calls';
+import { callArgsEnd, namedArgs, positional, range, rawContent, stepName } from '../calls';
 import { callerOf } from '../callers';
 import { checkRoleArn, partitionOfRegion } from '../role-arn';
 import type { Pending } from '../scope';
@@ -18,9 +18,8 @@ function buildWithAws(item: Pending, b: UsageBuilder): void {
   let named = namedArgs(call.args);
   const only = positional(call.args)[0];
   if (named.size === 0 && only && only.type === 'Identifier') {
-    // `def awsArgs = [role: ...]; withAWS(awsArgs) { }`
-    const a = b.resolver.assignmentBefore(only.name, only.start);
-    if (a && a.value.type === 'Map') named = mapEntries(a.value);
+    // `def awsArgs = [role: ...]; awsArgs.region = ...; withAWS(awsArgs) { }`
+    named = b.resolver.mapArgs(only, item.scope) ?? named;
   }
   const roleExpr = named.get('role');
   const scope = item.scope;
