@@ -543,18 +543,30 @@ function copyAround(node: Node, oldChild: Node, newChild: Node, boundary: number
     const v = source[key];
     if (v === oldChild) copy[key] = newChild;
     else if (Array.isArray(v))
-      copy[key] = v.map((item) =>
-        item === oldChild
-          ? newChild
-          : isShiftable(item) && ((item as Obj).start as number) >= boundary
-            ? shifted(item as Obj, delta)
-            : item,
-      );
-    else if (isShiftable(v) && ((v as Obj).start as number) >= boundary) copy[key] = shifted(v as Obj, delta);
-    else copy[key] = v;
+      copy[key] = v.map((item) => (item === oldChild ? newChild : shiftFrom(item, boundary, delta)));
+    else copy[key] = shiftFrom(v, boundary, delta);
   }
   copy.end = (copy.end as number) + delta;
   return copy as unknown as Node;
+}
+
+/**
+ * A value off the path to the edit, moved as far as it lies after `boundary`: wholly after, shifted; wholly
+ * before, kept; across it — siblings whose spans overlap, as the declarations of `def (a, b) = [x, y]`,
+ * where `b` starts before an edit in `x` and holds `y` after it — a copy whose end and later parts move.
+ */
+function shiftFrom(v: unknown, boundary: number, delta: number): unknown {
+  if (!isShiftable(v)) return v;
+  const o = v as Obj;
+  if ((o.start as number) >= boundary) return shifted(o, delta);
+  if ((o.end as number) < boundary || typeof o.type !== 'string') return v;
+  const copy: Obj = {};
+  for (const key in o) {
+    const f = o[key];
+    copy[key] = Array.isArray(f) ? f.map((item) => shiftFrom(item, boundary, delta)) : shiftFrom(f, boundary, delta);
+  }
+  copy.end = (o.end as number) + delta;
+  return copy;
 }
 
 function isShiftable(v: unknown): boolean {

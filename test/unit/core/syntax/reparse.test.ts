@@ -58,6 +58,16 @@ const pipeline = [
 ].join('\n');
 
 describe('syntax/reparse', () => {
+  it("an edit in a string of a destructuring declaration moves the later declaration's value too (overlapping spans)", () => {
+    // `def (a, b) = ['x', 'y']`: the declaration of b starts before 'x' and holds 'y' after it.
+    const text =
+      "node {\n  def (String acct, String who) = ['444444444444', 'splitter']\n  withAWS(role: who) { }\n}\n";
+    const p = parse(text);
+    const updated = edit(p, text.indexOf('4444') + 2, 0, '4');
+    assert.equal(updated.reparsed.kind, 'token');
+    assert.equal(edit(p, text.indexOf('4444') + 2, 3, '').reparsed.kind, 'token');
+  });
+
   it('re-parses only the enclosing block for an edit inside a stage, and keeps nodes before it', () => {
     const p = parse(pipeline);
     const at = pipeline.indexOf("sh 'make'") + 2;
