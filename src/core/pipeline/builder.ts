@@ -3,6 +3,7 @@
 // findings). The `UsageKindModule` interface is what a kind module implements (kinds/index.ts registers it).
 import type { CallExpression, Expression } from '../syntax/ast';
 import type { InlineAgent } from '../jenkins/agents';
+import type { DeclaredMethod } from './frames';
 import {
   usesStaticKeys,
   type AnalysisContext,
@@ -95,6 +96,8 @@ export function accountOfArn(arn: string | null): string | null {
 export class UsageBuilder {
   private readonly reportedSecrets = new Set<string>();
   readonly config: ProjectConfig;
+  /** The methods the file declares (a shell step may run the command text one of them returns). */
+  methods: readonly DeclaredMethod[] = [];
 
   constructor(
     readonly text: string,

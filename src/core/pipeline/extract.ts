@@ -34,6 +34,7 @@ export function extractUsages(program: Program, text: string, file: string, ctx:
       declared: walk.declared,
     });
     const builder = new UsageBuilder(text, file, ctx, lines, resolver, walk.facts);
+    builder.methods = walk.methods;
     const sites = new CallSites(walk.methods, walk.methodSites);
     for (const item of walk.pending) item.usages = [];
     // Calls inside called helpers come last: their callers' enclosing credentials are built by then.

@@ -1,12 +1,13 @@
 // Shell steps (sh, bat, powershell, pwsh) that run `aws sts assume-role` or `aws sts get-session-token`:
 // the script is rebuilt from its string parts (variables holding command text inlined), scanned by the
 // shell tokenizer (../shell.ts), and each STS call becomes a usage, with positions mapped back to the file.
-import type { Expression, StringLiteral, TextPart } from '../../syntax/ast';
+import type { CallExpression, Expression, MethodDeclaration, StringLiteral, TextPart } from '../../syntax/ast';
 import { textOffset } from '../../syntax/ast';
 import type { Range, Usage, UsageKind } from '../../types';
 import { newUsage, originOf, resolvedValue, toSeconds, type UsageBuilder, type UsageKindModule } from '../builder';
 import { calleeName, namedArgs, positional, range } from '../calls';
 import { callerOf } from '../callers';
+import { bindCall, invokedName, type DeclaredMethod } from '../frames';
 import { concat, type Resolver, type Scope, type Val } from '../resolve';
 import {
   literalText,
@@ -36,7 +37,7 @@ function buildShell(item: Pending, b: UsageBuilder): void {
   const scriptExpr = named.get('script') ?? positional(call.args)[0];
   if (!scriptExpr) return;
   if (scriptExpr.type === 'String' && !mayHoldStsCall(scriptExpr)) return;
-  const script = new ScriptBuilder(b.resolver, scope);
+  const script = new ScriptBuilder(b.resolver, scope, b.methods);
   script.add(scriptExpr, 0);
   // Only scripts that mention an STS operation can hold a usage; skip scanning the rest.
   if (
@@ -109,7 +110,7 @@ function shellUsage(
         const e = script.interps[seg.index];
         parts.push(
           e
-            ? b.resolver.expr(e, scope)
+            ? b.resolver.expr(e, script.interpScopes[seg.index] ?? scope)
             : {
                 value: null,
                 template: '${…}',
@@ -265,14 +266,21 @@ function shellUsage(
 class ScriptBuilder {
   text = '';
   interps: Expression[] = [];
+  /** The scope each interpolation is resolved in (a helper's frame for text its `return` gives). */
+  interpScopes: Scope[] = [];
+  /** The scope of the text being added: the step's, or a called helper's frame. */
+  private current: Scope;
   private quotes: Array<{ from: number; quote: StringLiteral['quote'] }> = [];
   /** Script index → source: a text part (cooked index via textOffset) or a fixed offset (placeholders). */
   private pieces: Array<{ at: number; part: TextPart | null; offset: number; end: number }> = [];
 
   constructor(
     private readonly resolver: Resolver,
-    private readonly scope: Scope,
-  ) {}
+    scope: Scope,
+    private readonly methods: readonly DeclaredMethod[],
+  ) {
+    this.current = scope;
+  }
 
   private piece(index: number): { at: number; part: TextPart | null; offset: number; end: number } | null {
     const pieces = this.pieces;
@@ -323,6 +331,7 @@ class ScriptBuilder {
     const index = this.interps.length;
     if (PLACEHOLDER_BASE + index > PLACEHOLDER_LIMIT) return this.fixed('?', span);
     this.interps.push(e);
+    this.interpScopes.push(this.current);
     this.fixed(String.fromCharCode(PLACEHOLDER_BASE + index), span);
   }
 
@@ -354,9 +363,37 @@ class ScriptBuilder {
         return this.placeholder(e);
       case 'Identifier':
         return this.inline(e, depth);
+      case 'Call':
+        if (this.helperResult(e, depth)) return;
+        return this.placeholder(e);
       default:
         return this.placeholder(e);
     }
+  }
+
+  /**
+   * `sh assumeCmd(arn)` where `def assumeCmd(a) { return "aws sts assume-role --role-arn ${a} ..." }` is
+   * declared in the file: the command text the helper returns counts where it is written, its parameters
+   * bound to this call's arguments. False (nothing added) when the call is not such a helper.
+   */
+  private helperResult(call: CallExpression, depth: number): boolean {
+    const name = invokedName(call);
+    if (name === null) return false;
+    const at = call.start;
+    const method = this.methods.find(
+      (m) => m.decl.name === name && (m.owner === null || (m.owner.start <= at && at < m.owner.end)),
+    )?.decl;
+    if (!method || (method.start <= at && at < method.end)) return false;
+    const result = returnedText(method);
+    const args = result ? bindCall(method, call) : null;
+    if (!result || !args) return false;
+    const frame: Scope = { env: this.current.env, method, frame: { method, call, args, outer: this.current } };
+    if (this.resolver.expr(result, frame).secret) return false;
+    const saved = this.current;
+    this.current = frame;
+    this.add(result, depth + 1);
+    this.current = saved;
+    return true;
   }
 
   /** A variable holding a command string counts where it is written (the contract's rule). */
@@ -364,12 +401,28 @@ class ScriptBuilder {
     if (e.type === 'Identifier') {
       const a = this.resolver.assignmentBefore(e.name, e.start);
       if (a && (a.value.type === 'String' || (a.value.type === 'Binary' && a.value.operator === '+'))) {
-        const v = this.resolver.expr(a.value, this.scope);
+        const v = this.resolver.expr(a.value, this.current);
         if (!v.secret) return this.add(a.value, depth + 1);
       }
     }
     this.placeholder(e, span);
   }
+}
+
+/**
+ * The command text a helper method gives back: a string (or `+` of strings) its body returns as its one
+ * `return`, or as its last statement (Groovy returns the last expression); null otherwise.
+ */
+function returnedText(method: MethodDeclaration): Expression | null {
+  const body = method.body?.body ?? [];
+  const returns = body.filter((st) => st.type === 'Return');
+  let e: Expression | null = null;
+  if (returns.length === 1 && returns[0].type === 'Return') e = returns[0].argument;
+  else if (returns.length === 0) {
+    const last = body[body.length - 1];
+    if (last && last.type === 'ExpressionStatement') e = last.expression;
+  }
+  return e && (e.type === 'String' || (e.type === 'Binary' && e.operator === '+')) ? e : null;
 }
 
 /** False when a script string surely runs no STS command: no operation name in its text, no variable to inline. */

@@ -238,6 +238,31 @@ describe('extract: shell steps', () => {
     assert.match(u.callerOrigin!, /--profile deployer selects the credentials of that AWS CLI profile/);
   });
 
+  it("a command a helper method of the file returns counts where it is written, with the call's arguments", () => {
+    const t = [
+      'def assumeCmd(String arn, String session = "s9") {',
+      '  return "aws sts assume-role --role-arn ${arn} --role-session-name ${session}"',
+      '}',
+      'def tokenCmd() { "aws sts get-session-token --duration-seconds 900" }',
+      'node {',
+      "  sh assumeCmd('arn:aws:iam::333333333333:role/h1')",
+      "  sh(script: assumeCmd('arn:aws:iam::333333333333:role/h2', 'other'), returnStdout: true)",
+      '  sh tokenCmd()',
+      "  sh notDeclared('aws sts assume-role --role-arn arn:aws:iam::333333333333:role/h3 --role-session-name n')",
+      '}',
+    ].join('\n');
+    const { usages } = extract(t);
+    assert.deepEqual(
+      usages.map((u) => [u.kind, u.roleArn, u.roleSessionName, lineCol(t, u.anchor.start).line]),
+      [
+        ['sh-assume-role', 'arn:aws:iam::333333333333:role/h1', 's9', 2],
+        ['sh-assume-role', 'arn:aws:iam::333333333333:role/h2', 'other', 2],
+        ['sh-get-session-token', null, null, 4],
+      ],
+    );
+    for (const u of usages.slice(0, 2)) assert.equal(u.anchor.start, nth(t, 'aws sts assume-role'));
+  });
+
   it('an unresolved role keeps its text as written', () => {
     const t =
       'sh \'aws sts assume-role --role-arn "$NOPE_ROLE" --role-session-name x1\'\nsh "aws sts assume-role --role-arn ${params.R} --role-session-name x2"';
