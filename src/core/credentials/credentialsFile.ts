@@ -12,6 +12,7 @@
 import {
   closeSync,
   constants,
+  fstatSync,
   fsyncSync,
   lstatSync,
   mkdirSync,
@@ -20,7 +21,6 @@ import {
   readFileSync,
   readlinkSync,
   renameSync,
-  statSync,
   unlinkSync,
   writeSync,
   chmodSync,
@@ -170,14 +170,7 @@ export function withFileLock<T>(target: string, body: () => T, timeoutMs = LOCK_
           `cannot create the lock file ${lock}: ${(error as Error).message}`,
           target,
         );
-      if (staleLock(lock)) {
-        try {
-          unlinkSync(lock);
-        } catch {
-          // another writer removed it first
-        }
-        continue;
-      }
+      if (removeStaleLock(lock)) continue;
       if (Date.now() - start > timeoutMs) {
         throw new CredentialsFileError(
           'locked',
@@ -200,19 +193,83 @@ export function withFileLock<T>(target: string, body: () => T, timeoutMs = LOCK_
   }
 }
 
-function staleLock(lock: string): boolean {
-  let text: string;
-  let mtime: number;
+/** How long a breaker (see removeStaleLock) may live before it is taken as left by a killed writer. */
+const STALE_BREAKER_MS = 5_000;
+
+/**
+ * Removes `lock` when the writer that holds it is gone; true when it did (or the lock vanished).
+ * Checking the pid and then unlinking the path is not atomic: the dead owner's lock may be released by
+ * someone else and a live writer's new lock created at the same path in between, and unlinking that
+ * lets two writers in at once (one of them loses its profile). So the lock is opened and its inode kept
+ * (held open, the inode cannot be reused), and the unlink happens only under `<lock>.break` (created
+ * exclusively: one breaker at a time) after checking that the path still names that very inode. Only a
+ * breaker removes a lock whose owner is dead, so under the breaker the path cannot change meanwhile.
+ */
+function removeStaleLock(lock: string): boolean {
+  let fd: number;
   try {
-    text = readFileSync(lock, 'utf8');
-    mtime = statSync(lock).mtimeMs;
+    fd = openSync(lock, constants.O_RDONLY);
   } catch {
-    return false; // gone already: the next attempt creates it
+    return true; // gone already: the next attempt creates it
   }
-  const pid = Number(text.trim());
-  // A lock just created may not hold its pid yet.
-  if (text.trim() === '') return Date.now() - mtime > STALE_LOCK_MS;
-  return !alive(pid);
+  try {
+    const stats = fstatSync(fd);
+    const text = readFileSync(fd, 'utf8').trim();
+    // A lock just created may not hold its pid yet.
+    const stale = text === '' ? Date.now() - stats.mtimeMs > STALE_LOCK_MS : !alive(Number(text));
+    if (!stale) return false;
+    return withBreaker(lock, () => {
+      try {
+        if (lstatSync(lock).ino !== stats.ino) return true; // replaced meanwhile: look again
+        unlinkSync(lock);
+      } catch {
+        // removed by its owner or another breaker
+      }
+      return true;
+    });
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function withBreaker(lock: string, body: () => boolean): boolean {
+  const breaker = `${lock}.break`;
+  let fd: number;
+  try {
+    fd = openSync(breaker, 'wx', 0o600);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    removeStaleBreaker(breaker);
+    return false; // another writer is breaking the lock: wait and look again
+  }
+  try {
+    return body();
+  } finally {
+    closeSync(fd);
+    try {
+      unlinkSync(breaker);
+    } catch {
+      // removed by hand
+    }
+  }
+}
+
+/** A breaker lives for microseconds; one this old was left by a writer killed while breaking a lock. */
+function removeStaleBreaker(breaker: string): void {
+  let fd: number;
+  try {
+    fd = openSync(breaker, constants.O_RDONLY);
+  } catch {
+    return;
+  }
+  try {
+    const stats = fstatSync(fd);
+    if (Date.now() - stats.mtimeMs > STALE_BREAKER_MS && lstatSync(breaker).ino === stats.ino) unlinkSync(breaker);
+  } catch {
+    // removed meanwhile
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Removes temp files that a killed writer left next to `target` (their process is gone). Returns their names. */

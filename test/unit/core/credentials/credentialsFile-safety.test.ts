@@ -14,6 +14,7 @@ import {
   rmSync,
   statSync,
   symlinkSync,
+  utimesSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -41,6 +42,7 @@ const LONG_TERM =
 const WORKER_SOURCE = join(__dirname, 'workers', 'writeProfile.ts');
 let worker = '';
 /** A pid that is certainly not running: a child that has exited. */
+const WRITERS = 20;
 const DEAD_PID = spawnSync(process.execPath, ['-e', '0']).pid as number;
 
 describe('credentials file safety', function () {
@@ -158,14 +160,19 @@ describe('credentials file safety', function () {
     assert.equal(credentialsFilePath({ env: { HOME: home, AWS_SHARED_CREDENTIALS_FILE: '/etc/x' } }), '/etc/x');
   });
 
-  it('ten parallel writers (separate processes) all keep their profiles', async () => {
+  // Twenty one-shot writers: each exits right after releasing the lock, which is what made a waiting writer
+  // take the next writer's fresh lock for the dead one's and remove it (a profile was lost under load).
+  it('twenty parallel writers (separate processes) all keep their profiles', async () => {
     const path = join(dir, 'credentials');
     writeFileSync(path, LONG_TERM, { mode: 0o600 });
-    const runs = Array.from({ length: 10 }, (_, i) => runWorker(path, `parallel-${i}`));
+    const runs = Array.from({ length: WRITERS }, (_, i) => runWorker(path, `parallel-${i}`));
     const codes = await Promise.all(runs.map((r) => r.done));
-    assert.deepEqual(codes, Array(10).fill(0));
+    assert.deepEqual(codes, Array(WRITERS).fill(0));
     const names = sectionNames(parseIni(readFileSync(path, 'utf8')));
-    assert.deepEqual(names.sort(), ['other', 'work', ...Array.from({ length: 10 }, (_, i) => `parallel-${i}`)].sort());
+    assert.deepEqual(
+      names.sort(),
+      ['other', 'work', ...Array.from({ length: WRITERS }, (_, i) => `parallel-${i}`)].sort(),
+    );
     assert.deepEqual(readdirSync(dir), ['credentials'], 'no lock or temp file left');
   });
 
@@ -196,6 +203,24 @@ describe('credentials file safety', function () {
     assert.ok(next.cleaned.includes(`.credentials.${DEAD_PID}.0123456789ab.tmp`));
     assert.deepEqual(readdirSync(dir), ['credentials'], 'temp files and the stale lock are gone');
     assert.ok(sectionNames(parseIni(readFileSync(path, 'utf8'))).includes('after'));
+  });
+
+  it("a dead writer's lock is removed only under the breaker; a breaker left by a killed writer expires", () => {
+    const path = join(dir, 'credentials');
+    writeFileSync(join(dir, 'credentials.lock'), `${DEAD_PID}\n`, { mode: 0o600 });
+    // Another writer is breaking the lock right now: wait for it, never remove the lock beside it.
+    writeFileSync(join(dir, 'credentials.lock.break'), '', { mode: 0o600 });
+    assert.throws(
+      () => writeCredentialsProfile('p', CREDS, { path, lockTimeoutMs: 300 }),
+      (e: unknown) => e instanceof CredentialsFileError && e.kind === 'locked',
+    );
+    assert.ok(readdirSync(dir).includes('credentials.lock'), 'the lock is left to the breaker');
+    // A breaker this old was left by a killed writer: it is removed, then the dead writer's lock.
+    const old = new Date(Date.now() - 60_000);
+    utimesSync(join(dir, 'credentials.lock.break'), old, old);
+    writeCredentialsProfile('p', CREDS, { path, lockTimeoutMs: 2000 });
+    assert.deepEqual(readdirSync(dir), ['credentials']);
+    assert.deepEqual(sectionNames(parseIni(readFileSync(path, 'utf8'))), ['p']);
   });
 
   it('a lock held by a live process is waited for, then reported (never broken)', () => {
