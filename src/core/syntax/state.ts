@@ -62,6 +62,29 @@ interface Snapshot {
   errorCount: number;
 }
 
+/** Whether a token ends an operand, so that a `/` after it divides (else it starts a slashy string). */
+function endsOperand(kind: K): boolean {
+  switch (kind) {
+    case K.Identifier:
+    case K.Number:
+    case K.String:
+    case K.StringTail:
+    case K.CloseParen:
+    case K.CloseBracket:
+    case K.CloseBrace:
+    case K.This:
+    case K.Super:
+    case K.True:
+    case K.False:
+    case K.Null:
+    case K.PlusPlus:
+    case K.MinusMinus:
+      return true;
+    default:
+      return false;
+  }
+}
+
 /** End of `name.prop.sub` starting at `p` (for `$name.prop` interpolations). */
 function dollarPathEnd(text: string, identifierEnd: (p: number) => number, p: number): number {
   let e = identifierEnd(p);
@@ -93,6 +116,8 @@ export class BraceScan {
   quotes = 0;
   /** The current token (not counted yet). */
   tok: K;
+  /** The token counted before it (a `/` after an operand is division). */
+  private prev: K = K.EOF;
 
   constructor(
     readonly text: string,
@@ -116,7 +141,11 @@ export class BraceScan {
   /** Counts the current token and moves to the next; returns where the counted token ended. */
   step(): number {
     const sc = this.sc;
-    const t = this.tok;
+    let t = this.tok;
+    // A `/` where an operand is expected starts a slashy string, as the parser re-scans it
+    // (expressions.ts): `x =~ /a$/` must not read `$/` as a dollar-slashy string's start.
+    if ((t === K.Slash || t === K.SlashAssign) && !endsOperand(this.prev)) t = this.tok = sc.reScanSlashy();
+    this.prev = t;
     let tokenEnd = sc.getTokenEnd();
     if (t === K.OpenBrace) {
       if (this.quotes === 0) this.opens.push(sc.getTokenStart());
