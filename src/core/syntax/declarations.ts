@@ -188,6 +188,11 @@ export abstract class DeclarationParser extends ExpressionParser {
         this.next();
       }
       if (this.at(K.Lt)) this.skipTypeParameters();
+      // `def void f()`: Groovy 2.4 takes `def` before `void` too.
+      if (declType === 'def' && this.at(K.Void)) {
+        declType = this.tokenText();
+        this.next();
+      }
     }
     if (this.at(K.OpenParen) && declType === 'def') {
       this.parseMultipleAssignment(start, annotations, modifiers, list);
