@@ -463,9 +463,14 @@ export async function expandTreeRow(page, label) {
     })
     .first();
   await row.waitFor({ state: 'visible', timeout: 15_000 });
-  if ((await row.getAttribute('aria-expanded')) !== 'true') {
+  // A click that lands while the view re-renders (a refresh just before) only selects the row: click
+  // the twistie again until the row says it is expanded.
+  for (let attempt = 0; attempt < 5; attempt++) {
+    if ((await row.getAttribute('aria-expanded')) === 'true') break;
     await row.locator('.monaco-tl-twistie').click();
+    await page.waitForTimeout(400);
   }
+  if ((await row.getAttribute('aria-expanded')) !== 'true') throw new Error(`tree row '${label}' did not expand`);
   await page.waitForTimeout(400);
 }
 
