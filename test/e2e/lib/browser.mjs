@@ -262,23 +262,34 @@ export async function pageText(page) {
 }
 
 /** Types into the Problems panel's filter box and returns the rows it leaves. */
-export async function filterProblems(page, text) {
+/**
+ * Types `text` into the Problems panel's filter and returns the rows shown. The panel filters after a
+ * debounce, so rows read too early are the previous filter's: with `until`, rows are read again until
+ * they satisfy it (or `timeoutMs` passes, then the last rows are returned for the caller's assertion);
+ * without, until two reads 200 ms apart agree.
+ */
+export async function filterProblems(page, text, until = null, timeoutMs = 10_000) {
   await ensureProblemsPanel(page);
   const input = page
     .locator('.part.panel .viewpane-filter input, .part.panel .markers-panel-action-filter input')
     .first();
   await input.waitFor({ state: 'visible', timeout: 10_000 });
   await input.fill(text);
-  // The panel filters after a short debounce; wait for the rows to settle.
+  const deadline = Date.now() + timeoutMs;
   let last = null;
-  for (let i = 0; i < 20; i++) {
+  let rows = [];
+  for (let i = 0; until !== null ? Date.now() < deadline : i < 20; i++) {
     await page.waitForTimeout(200);
-    const rows = await problemRows(page);
+    rows = await problemRows(page);
+    if (until !== null) {
+      if (until(rows)) return rows;
+      continue;
+    }
     const key = JSON.stringify(rows);
     if (key === last) return rows;
     last = key;
   }
-  return JSON.parse(last ?? '[]');
+  return rows;
 }
 
 async function problemRows(page) {

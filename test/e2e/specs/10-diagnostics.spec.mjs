@@ -104,8 +104,9 @@ describe('diagnostics in the editor', function () {
       'role-not-found',
       'hardcoded-secret',
     ];
+    const lists = (code) => (rows) => rows.some((r) => r.includes(code));
     for (const code of wanted) {
-      const rows = await filterProblems(ed.page, code);
+      const rows = await filterProblems(ed.page, code, lists(code));
       assert.ok(
         rows.some((r) => r.includes(code)),
         `Problems panel shows no ${code} entry; rows: ${JSON.stringify(rows.slice(0, 8))}`,
@@ -116,8 +117,8 @@ describe('diagnostics in the editor', function () {
     const codes = [...new Set(scan.findings.filter((f) => !f.file.endsWith('.json')).map((f) => f.code))];
     const missing = [];
     for (const code of codes) {
-      const rows = await filterProblems(ed.page, code);
-      if (!rows.some((r) => r.includes(code))) missing.push(code);
+      const rows = await filterProblems(ed.page, code, lists(code));
+      if (!lists(code)(rows)) missing.push(code);
     }
     await filterProblems(ed.page, '');
     assert.deepEqual(missing, [], 'codes the CLI reports but the Problems panel does not list');
@@ -206,10 +207,12 @@ describe('diagnostics in the editor', function () {
 async function waitForProblemsWithout(page, code, file, line, timeoutMs = 15_000) {
   const deadline = Date.now() + timeoutMs;
   let rows = [];
-  while (Date.now() < deadline) {
+  // Absent on two reads 600 ms apart: one read may still show the previous filter's rows.
+  let absent = 0;
+  while (Date.now() < deadline && absent < 2) {
     rows = (await filterProblems(page, code)).filter((r) => r.includes(file));
-    if (!rows.some((r) => new RegExp(`Ln ${line}\\b|line ${line}\\b`).test(r))) break;
-    await page.waitForTimeout(300);
+    absent = rows.some((r) => new RegExp(`Ln ${line}\\b|line ${line}\\b`).test(r)) ? 0 : absent + 1;
+    if (absent < 2) await page.waitForTimeout(600);
   }
   await filterProblems(page, '');
   return rows;
