@@ -8,3 +8,8 @@ export function toolPaths(): {
   codeServerBin: string;
   chromium: string;
 };
+export function withToolsLock<T>(
+  dir: string,
+  fn: () => T | Promise<T>,
+  options?: { waitMs?: number; pollMs?: number; onWait?: (message: string) => void },
+): Promise<T>;

@@ -7,7 +7,7 @@
 // Usage: node scripts/setup-e2e.mjs        (also imported by test/e2e/run.mjs and editor.mjs)
 // Env:   ROLECALL_TOOLS_DIR  where to install (default <repo>/.tools)
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync, rmSync, openSync, closeSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -178,13 +178,68 @@ function ensureNodeModules() {
   if (missing.length) throw new SetupError(`missing dev dependencies ${missing.join(', ')}: run npm ci in ${repoRoot}`);
 }
 
+function processAlive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return err?.code === 'EPERM';
+  }
+}
+
+/**
+ * Runs `fn` holding `<dir>/.setup.lock` (created exclusively, holding the pid), so two setups sharing one
+ * tools folder (two test runs, two worktrees) do not install over each other: the second waits, then finds
+ * the work done. A lock whose process is gone is removed. Waits at most `waitMs`, then fails naming the pid.
+ */
+export async function withToolsLock(dir, fn, { waitMs = 30 * 60_000, pollMs = 1000, onWait = log } = {}) {
+  mkdirSync(dir, { recursive: true });
+  const lock = path.join(dir, '.setup.lock');
+  const deadline = Date.now() + waitMs;
+  let told = false;
+  for (;;) {
+    try {
+      const fd = openSync(lock, 'wx', 0o644);
+      writeSync(fd, String(process.pid));
+      closeSync(fd);
+      break;
+    } catch (err) {
+      if (err?.code !== 'EEXIST') throw err;
+    }
+    let holder;
+    try {
+      holder = Number(readFileSync(lock, 'utf8').trim());
+    } catch {
+      continue; // released between our open and read: try again
+    }
+    if (Number.isInteger(holder) && holder > 0 && !processAlive(holder)) {
+      rmSync(lock, { force: true });
+      continue;
+    }
+    if (Date.now() > deadline)
+      throw new SetupError(
+        `another setup (pid ${holder}) has held ${lock} for over ${Math.round(waitMs / 60_000)} min; if no setup is running, delete that file and retry`,
+      );
+    if (!told) onWait(`waiting for another setup (pid ${holder}) to finish with ${dir}`);
+    told = true;
+    await new Promise((resolve) => setTimeout(resolve, pollMs));
+  }
+  try {
+    return await fn();
+  } finally {
+    rmSync(lock, { force: true });
+  }
+}
+
 /** Installs whatever is missing; throws SetupError with a next step when something cannot be installed. */
 export async function setupE2e() {
   const started = Date.now();
   ensureNodeModules();
-  ensureDebianPackages();
-  ensureNode24();
-  ensureCodeServer();
+  await withToolsLock(toolPaths().tools, () => {
+    ensureDebianPackages();
+    ensureNode24();
+    ensureCodeServer();
+  });
   log(`ready in ${((Date.now() - started) / 1000).toFixed(1)}s`);
   return toolPaths();
 }
