@@ -424,20 +424,22 @@ export class TrustExplorer implements vscode.TreeDataProvider<ExplorerNode>, vsc
         const own = result ? findingsOf(node.usage, result.analysis.findings) : [];
         const account = accountOfUsage(node.usage);
         const decision = decide(node.usage, own, !!(result && account && result.iamCovered(account)));
+        // The file name and line lead (the sidebar cuts long labels); the folder goes last in the description.
+        const relative = vscode.workspace.asRelativePath(node.uri);
+        const folder = path.posix.dirname(relative.replace(/\\/g, '/'));
         const item = new vscode.TreeItem(
-          `${vscode.workspace.asRelativePath(node.uri)}:${line}`,
+          `${path.basename(node.uri.fsPath)}:${line}`,
           vscode.TreeItemCollapsibleState.None,
         );
         item.id = usageNodeId(node.uri.toString(), node.usage, result?.analysis.usages ?? [], node.under);
         // A static-key line: reveal only (no trust to check, nothing to mint, no role owner to ask).
         item.contextValue = usesStaticKeys(node.usage) ? 'staticKeysUsage' : 'usage';
         item.description =
-          decision.kind === 'no-role'
+          (decision.kind === 'no-role'
             ? `${node.usage.kind} · static keys, assumes no role`
-            : `${node.usage.kind} · ${decision.kind}${decision.kind === 'deny' ? ` (${decision.finding.code})` : ''}`;
-        item.tooltip = own.length
-          ? own.map((f) => `${f.code}: ${f.message}`).join('\n')
-          : `${path.basename(node.uri.fsPath)} line ${line}`;
+            : `${node.usage.kind} · ${decision.kind}${decision.kind === 'deny' ? ` (${decision.finding.code})` : ''}`) +
+          (folder === '.' ? '' : ` · ${folder}`);
+        item.tooltip = [`${relative} line ${line}`, ...own.map((f) => `${f.code}: ${f.message}`)].join('\n');
         item.iconPath = own.some((f) => f.severity === 'error')
           ? new vscode.ThemeIcon('error', new vscode.ThemeColor('problemsErrorIcon.foreground'))
           : own.some((f) => f.severity === 'warning')

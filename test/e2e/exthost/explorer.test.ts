@@ -87,11 +87,13 @@ describe('Role Trust Explorer data', () => {
       lines.map((c) => [c.label, c.item.description, c.item.contextValue]),
       [
         [
-          'seed-002-vault/vars/ecrLogin.groovy:3',
-          'credentials-binding · static keys, assumes no role',
+          'ecrLogin.groovy:3',
+          'credentials-binding · static keys, assumes no role · seed-002-vault/vars',
           'staticKeysUsage',
         ],
       ],
     );
+    // The whole path is one hover away.
+    assert.match(String(lines[0]!.item.tooltip), /^seed-002-vault\/vars\/ecrLogin\.groovy line 3\n/);
   });
 });

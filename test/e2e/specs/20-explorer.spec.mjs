@@ -66,7 +66,9 @@ describe('Role Trust Explorer', function () {
       line,
       `no ecrLogin.groovy:3 row under jenkins-static-ecr-user: ${JSON.stringify(rows.map((r) => `${r.label} | ${r.description}`))}`,
     );
-    assert.equal(line.description, 'credentials-binding · static keys, assumes no role');
+    // File name and line lead (the sidebar cuts long labels); the folder comes last.
+    assert.equal(line.label, 'ecrLogin.groovy:3');
+    assert.equal(line.description, 'credentials-binding · static keys, assumes no role · seed-002-vault/vars');
   });
 });
 
