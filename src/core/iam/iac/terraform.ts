@@ -205,10 +205,13 @@ class Module {
     return v;
   }
 
-  /** Name (or a generated-name marker) of an IAM resource. */
+  /**
+   * Name of an IAM resource, or null when Terraform generates it at apply time: `name` omitted or null
+   * (e.g. `name = var.use_name_prefix ? null : var.name`, with `name_prefix` set), as the provider does.
+   */
   resourceName(block: Block): Value | null {
     const name = this.attr(block, 'name');
-    if (name) return name;
+    if (name && name.t !== 'null') return name;
     return null;
   }
 
@@ -966,7 +969,7 @@ export function readTerraform(
       case 'aws_iam_role':
       case 'aws_iam_user': {
         const isRole = type === 'aws_iam_role';
-        const name = m.attr(block, 'name');
+        const name = m.resourceName(block);
         const inline: PolicySpec[] = [];
         for (const ip of m.blocks(block, 'inline_policy')) {
           const p = policy(m.attr(ip, 'policy'), scalarText(m.attr(ip, 'name') ?? undefined) ?? 'inline policy');

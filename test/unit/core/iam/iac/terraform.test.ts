@@ -242,6 +242,28 @@ resource "aws_iam_role" "many" {
     assert.equal(textAt(text, unresolved.find((u) => /hub/.test(u.message))!.range), 'var.hub');
   });
 
+  it('a role whose name is null (name_prefix set, or no name) gets a generated name: pending with that reason, not an unresolved name', async () => {
+    // Terraform's aws_iam_role: with name omitted or null the provider generates a unique name
+    // (from name_prefix when set), so the role's name is known only after apply.
+    const text = `variable "prefixed" { default = true }
+resource "aws_iam_role" "gen" {
+  name        = var.prefixed ? null : "fixed"
+  name_prefix = var.prefixed ? "ci-" : null
+  assume_role_policy = ${ASSUME('"arn:aws:iam::111111111111:root"')}
+}`;
+    const { model } = await read({ 'main.tf': text });
+    assert.equal(model.roles.length, 0);
+    assert.equal(model.pending.length, 1);
+    assert.match(model.pending[0].reason, /no fixed name.*generated at deploy time/);
+    assert.deepEqual(
+      iacFindings(model).filter((f) => /name of Role/.test(f.message)),
+      [],
+      'no "name cannot be resolved" finding for a generated name',
+    );
+    const fixed = (await read({ 'main.tf': text }, { parameters: { prefixed: 'false' } })).model;
+    assert.equal(role(fixed, 'fixed').arn, 'arn:aws:iam::333333333333:role/fixed');
+  });
+
   it('a file that is not HCL is a one-line error with its position', async () => {
     const { errors } = await read({ 'broken.tf': 'resource "aws_iam_role" "r" {\n  name = \n}\n' });
     assert.equal(errors.length, 1);
