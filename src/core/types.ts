@@ -37,6 +37,8 @@ export const FINDING_CODES = {
   'policy-parse-error': { severity: 'error', title: 'Trust policy is not valid policy JSON' },
   // Beyond the contract's table: a role defined as code whose trust policy differs from the deployed one.
   'trust-policy-drift': { severity: 'info', title: 'Trust policy defined as code differs from the deployed one' },
+  // Beyond the contract's table: a method reads a local variable it cannot see (MissingPropertyException).
+  'out-of-scope-variable': { severity: 'error', title: 'Variable the method cannot see (fails at run time)' },
 } as const satisfies Record<string, { severity: Severity; title: string }>;
 
 export type FindingCode = keyof typeof FINDING_CODES;
@@ -143,8 +145,17 @@ export interface Usage {
   args: Partial<Record<UsageArg, Range>>;
   /** Where each resolved value came from. */
   origins: Partial<Record<UsageArg, Origin>>;
-  /** Values the analysis could not resolve: each gives an `unresolved-reference` finding. */
-  unresolved: Array<{ arg: UsageArg; reference: string; message: string; range: Range }>;
+  /**
+   * Values the analysis could not resolve: each gives an `unresolved-reference` finding, or the finding
+   * `code` names when the reference fails at run time (a method reading the script body's local variable).
+   */
+  unresolved: Array<{
+    arg: UsageArg;
+    reference: string;
+    message: string;
+    range: Range;
+    code?: 'out-of-scope-variable';
+  }>;
   /** Literal secrets and static keys seen at this call (for `hardcoded-secret` / `static-credentials`). */
   secrets: Array<{
     kind: 'external-id' | 'secret-key' | 'session-token' | 'access-key';

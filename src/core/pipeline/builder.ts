@@ -144,7 +144,13 @@ export class UsageBuilder {
       // Build-time values are fine in session names: any build number makes a valid name.
       if (m.builtin && arg === 'roleSessionName') continue;
       if (usage.unresolved.some((u) => u.reference === m.reference && u.arg === arg)) continue;
-      usage.unresolved.push({ arg, reference: m.reference, message: `${argLabel(arg)}: ${m.message}.`, range: at });
+      usage.unresolved.push({
+        arg,
+        reference: m.reference,
+        message: `${argLabel(arg)}: ${m.message}.`,
+        range: at,
+        ...(m.code ? { code: m.code } : {}),
+      });
     }
   }
 

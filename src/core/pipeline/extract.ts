@@ -32,6 +32,7 @@ export function extractUsages(program: Program, text: string, file: string, ctx:
       configEnv: ctx.config?.env ?? {},
       locals: walk.locals,
       declared: walk.declared,
+      bodies: walk.bodies,
     });
     const builder = new UsageBuilder(text, file, ctx, lines, resolver, walk.facts);
     builder.methods = walk.methods;

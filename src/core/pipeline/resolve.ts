@@ -11,6 +11,11 @@ export interface Missing {
   message: string;
   /** A Jenkins built-in (BUILD_NUMBER...): fine where any value works (session names), unknown elsewhere. */
   builtin?: boolean;
+  /**
+   * The reference fails at run time, not just unknown here: a method reads a local variable of the script
+   * body or of another method (Groovy throws MissingPropertyException). Rules report it as this code.
+   */
+  code?: 'out-of-scope-variable';
 }
 
 /** A value as resolved, with where it came from. */
@@ -117,6 +122,22 @@ export interface Assignment {
   start?: number;
   /** Visible only inside this range (a class's field, inside its class). */
   within?: { start: number; end: number };
+  /** A local variable (declared with `def`, a type or `final`, or assigned after such a declaration). */
+  local?: LocalScope;
+}
+
+/**
+ * Where a local variable lives: the method it is declared in, or the script body (Groovy's `run()`): its
+ * code and closures see it, the script's methods and classes do not (only `@Field` and undeclared
+ * assignments — the binding — are visible there).
+ */
+export interface LocalScope {
+  /** The declaring method, or null for the script body. */
+  method: { name: string; start: number; end: number } | null;
+  /** How it was declared (`def`, `String`, `final`). */
+  how: string;
+  /** Where the declaration starts. */
+  at: number;
 }
 
 /** Everything the resolver reads, collected by extraction's walk. */
@@ -134,7 +155,9 @@ export interface ResolveData {
    * Names defined without a value the file gives (destructuring, a declaration without initializer, a class
    * field set elsewhere), visible in [start, end): their value is computed at run time.
    */
-  declared?: Map<string, Array<{ start: number; end: number; what: string }>>;
+  declared?: Map<string, Array<{ start: number; end: number; what: string; local?: LocalScope }>>;
+  /** Ranges of the script's methods and classes: code there is not the script body (sorted by start). */
+  bodies?: ReadonlyArray<{ start: number; end: number; what: string }>;
 }
 
 /** Jenkins-provided environment variables: known only while the build runs, valid in names. */
@@ -448,6 +471,7 @@ export class Resolver {
     if (this.data.locals.get(name)?.some((l) => l.start <= at && at < l.end)) return null;
     const method = scope.method;
     const isParam = method !== null && method.params.some((p) => p.name === name);
+    if (!isParam && !this.assignmentBefore(name, at) && this.outOfScope(name, at)) return null;
     const set = isParam ? this.assignmentIn(name + '.' + key, at, method) : this.assignmentBefore(name + '.' + key, at);
     if (!set) return null;
     const base = isParam ? this.assignmentIn(name, at, method) : this.assignmentBefore(name, at);
@@ -541,6 +565,10 @@ export class Resolver {
   /** A member of a value: unknown, and when the value itself is unresolved, say what it depends on. */
   private dependent(e: Expression, object: Val): Val {
     const text = sourceText(this.data, e);
+    // A reference that fails at run time stays what it is (the build stops there, whatever the member).
+    const failing = object.missing.filter((m) => m.code !== undefined);
+    if (object.value === null && failing.length > 0)
+      return unknown(text, 'unresolved', `${text}, from ${object.description}`, null, { missing: failing });
     if (object.value === null && object.missing.length > 0) {
       const why = object.missing.map((m) => m.message).join('; ');
       return unknown(
@@ -616,9 +644,58 @@ export class Resolver {
     let found: Assignment | null = null;
     for (const a of list) {
       if (a.after > at) break;
-      if (!a.within || (a.within.start <= at && at < a.within.end)) found = a;
+      if (a.within && !(a.within.start <= at && at < a.within.end)) continue;
+      if (a.local && !this.sees(a.local, at)) continue;
+      found = a;
     }
     return found;
+  }
+
+  /** The method or class an offset is in, or null in the script body. */
+  private bodyAt(at: number): { start: number; end: number; what: string } | null {
+    for (const b of this.data.bodies ?? []) {
+      if (b.start > at) break;
+      if (at < b.end) return b;
+    }
+    return null;
+  }
+
+  /** Whether code at `at` sees a local variable: in its method, or anywhere in the script body for the body's. */
+  private sees(local: LocalScope, at: number): boolean {
+    if (local.method) return local.method.start <= at && at < local.method.end;
+    return this.bodyAt(at) === null;
+  }
+
+  /**
+   * A local variable named `name` that code at `at` cannot see (a method reading the script body's `def`,
+   * or another method's local), wherever it is declared (Groovy resolves a method's names at compile time,
+   * so the order does not matter): the first such declaration, or null.
+   */
+  private outOfScope(name: string, at: number): LocalScope | null {
+    if (this.bodyAt(at) === null) return null;
+    for (const a of this.data.assignments.get(name) ?? []) if (a.local && !this.sees(a.local, at)) return a.local;
+    for (const d of this.data.declared?.get(name) ?? []) if (d.local && !this.sees(d.local, at)) return d.local;
+    return null;
+  }
+
+  /** Whether the environment at a position (or at the calls that lead to it) or the build's parameters give `name`. */
+  private boundElsewhere(name: string, scope: Scope): boolean {
+    if (this.data.parameters.has(name) || name in this.data.params || name in this.data.configEnv) return true;
+    for (let s: Scope | undefined = scope; s; s = s.frame?.outer)
+      for (let f = s.env; f; f = f.next) if (f.name === name) return true;
+    return false;
+  }
+
+  /** The value of a name a method cannot see: unknown, and the build fails there. */
+  private invisible(name: string, local: LocalScope, at: number): Val {
+    const declared = `declared with ${local.how} on line ${this.line(local.at)}`;
+    const here = this.bodyAt(at)?.what ?? 'this method';
+    const message = local.method
+      ? `\`${name}\` is a local variable of ${local.method.name}() (${declared}); ${here} cannot see it, so this build fails with MissingPropertyException — pass it to ${here} as an argument`
+      : `\`${name}\` is a local variable of the script body (${declared}); methods cannot see it, so this build fails with MissingPropertyException when ${here} runs — annotate it @Field (import groovy.transform.Field) or drop ${local.how}`;
+    return unknown(name, 'unresolved', `${name}, not visible in ${here} (${declared})`, null, {
+      missing: [{ reference: name, message, code: 'out-of-scope-variable' }],
+    });
   }
 
   /** A bare name: local variable, method parameter, bound environment, parameter, config env, Jenkins built-in. */
@@ -645,7 +722,7 @@ export class Resolver {
     const declared = this.data.declared?.get(name);
     if (declared) {
       let found: { what: string } | null = null;
-      for (const d of declared) if (d.start <= at && at < d.end) found = d;
+      for (const d of declared) if (d.start <= at && at < d.end && (!d.local || this.sees(d.local, at))) found = d;
       if (found)
         return unknown(
           name,
@@ -654,6 +731,9 @@ export class Resolver {
           `\`${name}\` is ${found.what}: its value is computed at run time; RoleCall cannot know it`,
         );
     }
+    // Unless the build gives the name another way (an environment variable bound here, a build parameter).
+    const hidden = this.outOfScope(name, at);
+    if (hidden && !this.boundElsewhere(name, scope)) return this.invisible(name, hidden, at);
     return this.env(name, at, scope, depth, true);
   }
 

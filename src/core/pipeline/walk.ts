@@ -18,7 +18,7 @@ import { childrenOf } from './children';
 import { KIND_BY_STEP } from './kinds';
 import type { Lines } from './lines';
 import { declaredMethods, invokedName, type DeclaredMethod, type MethodSite } from './frames';
-import type { Assignment, EnvFrame, ParameterDecl } from './resolve';
+import type { Assignment, EnvFrame, LocalScope, ParameterDecl } from './resolve';
 import type { Agent, Identity, Local, Pending, WalkScope } from './scope';
 
 /** What the walk collected, in source order. */
@@ -38,6 +38,8 @@ export interface WalkResult {
   /** The methods the file declares, and the calls that may invoke them (frames.ts binds them). */
   methods: DeclaredMethod[];
   methodSites: MethodSite[];
+  /** The script's methods and classes (not the script body), sorted by start. */
+  bodies: Array<{ start: number; end: number; what: string }>;
 }
 
 /** Nodes deep past which the walk stops recursing (see `visit`). */
@@ -105,8 +107,12 @@ export function walkPipeline(program: Program, text: string, lines: Lines): Walk
   const w = new Walker(text, lines);
   const methods = declaredMethods(program);
   for (const m of methods) w.methodNames.add(m.decl.name);
-  for (const st of program.body)
+  const bodies: WalkResult['bodies'] = [];
+  for (const st of program.body) {
     if (st.type === 'ClassDecl') for (const f of st.body) if (f.type === 'VarDecl') w.fields.set(f, st);
+    if (st.type === 'ClassDecl') bodies.push({ start: st.start, end: st.end, what: `class ${st.name}` });
+    if (st.type === 'MethodDecl') bodies.push({ start: st.start, end: st.end, what: `${st.name}()` });
+  }
   w.prescanSecrets();
   w.visit(program, { env: null, method: null, agent: null, identity: null }, null, 0);
   for (const list of w.assignments.values()) list.sort((a, b) => a.after - b.after);
@@ -120,6 +126,7 @@ export function walkPipeline(program: Program, text: string, lines: Lines): Walk
     facts: w.facts,
     methods,
     methodSites: w.methodSites,
+    bodies,
   };
 }
 
@@ -284,8 +291,10 @@ class Walker {
         const owner = this.fields.get(node);
         // A script's @Field and a class's field are initialised before any code of the script or class runs.
         const field = owner !== undefined || (node.annotations?.some((a) => a.name === 'Field') ?? false);
-        if (node.init) this.assign(node.name, field ? 0 : node.end, node.init, node.start, owner);
-        else this.declaredName(node.name, node, owner ?? null);
+        // Anything else is a local variable of its method, or of the script body (Groovy's run()).
+        const local = field ? undefined : this.localScope(node, scope);
+        if (node.init) this.assign(node.name, field ? 0 : node.end, node.init, node.start, owner, local);
+        else this.declaredName(node.name, node, owner ?? null, local);
         this.secretVariable(node.name, node.init);
         return scope;
       }
@@ -293,7 +302,8 @@ class Walker {
         if (node.operator === '=') {
           const t = node.target;
           if (t.type === 'Identifier') {
-            this.assign(t.name, node.end, node.value, node.start);
+            // After a declaration in the same method (or script body), it sets that local; else the binding.
+            this.assign(t.name, node.end, node.value, node.start, undefined, this.declaredLocal(t.name, scope));
             this.secretVariable(t.name, node.value);
           } else if (t.type === 'Property' && t.object.type === 'Identifier' && t.object.name === 'env') {
             this.assign('env.' + t.property, node.end, node.value, node.start);
@@ -338,6 +348,23 @@ class Walker {
     }
   }
 
+  /** The scope of a local variable declared at `decl` (its method, or the script body). */
+  private localScope(decl: VariableDeclaration, scope: WalkScope): LocalScope {
+    const m = scope.method;
+    const how = decl.declType ?? (decl.modifiers.length > 0 ? decl.modifiers.join(' ') : 'def');
+    return { method: m ? { name: m.name, start: m.start, end: m.end } : null, how, at: decl.start };
+  }
+
+  /** The local variable `name` declared before in the method (or script body) of `scope`, if any. */
+  private declaredLocal(name: string, scope: WalkScope): LocalScope | undefined {
+    const m = scope.method;
+    const same = (l: LocalScope | undefined): boolean =>
+      l !== undefined && (m ? l.method !== null && l.method.start === m.start : l.method === null);
+    for (const a of this.assignments.get(name) ?? []) if (same(a.local)) return a.local;
+    for (const d of this.declared.get(name) ?? []) if (same(d.local)) return d.local;
+    return undefined;
+  }
+
   private local(name: string, where: Node, what: string): void {
     let list = this.locals.get(name);
     if (!list) this.locals.set(name, (list = []));
@@ -349,6 +376,7 @@ class Walker {
     name: string,
     decl: VariableDeclaration,
     owner: { name: string; start: number; end: number } | null,
+    local?: LocalScope,
   ): void {
     let what: string;
     let start = decl.start;
@@ -369,7 +397,7 @@ class Walker {
     }
     let list = this.declared.get(name);
     if (!list) this.declared.set(name, (list = []));
-    list.push({ start, end, what });
+    list.push({ start, end, what, ...(local ? { local } : {}) });
   }
 
   private assign(
@@ -378,6 +406,7 @@ class Walker {
     value: Expression,
     start: number,
     within?: { start: number; end: number },
+    local?: LocalScope,
   ): void {
     let list = this.assignments.get(name);
     if (!list) this.assignments.set(name, (list = []));
@@ -387,6 +416,7 @@ class Walker {
       line: this.line(start),
       start,
       ...(within ? { within: { start: within.start, end: within.end } } : {}),
+      ...(local ? { local } : {}),
     });
   }
 

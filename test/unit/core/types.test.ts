@@ -19,8 +19,10 @@ describe('finding codes', () => {
   it('fix the contract severities', () => {
     assert.equal(severityOf('external-id-unused'), 'warning');
     assert.equal(severityOf('unresolved-reference'), 'info');
-    assert.equal(Object.keys(FINDING_CODES).length, 20);
+    assert.equal(Object.keys(FINDING_CODES).length, 21);
     assert.equal(severityOf('trust-policy-drift'), 'info');
+    // A method reading a variable it cannot see fails the build: an error, not an info.
+    assert.equal(severityOf('out-of-scope-variable'), 'error');
   });
 });
 
