@@ -135,7 +135,9 @@ export abstract class ExpressionParser extends StringParser {
     }
     const headLike = isTypeLikeName(segment);
     if (this.at(K.Lt) && !this.parseTypeArguments()) return null;
-    while (dimensions && this.at(K.OpenBracket)) {
+    // `[]` after a type is on its line: where a newline ends a statement, `x as int` then `[a: 1]` on the
+    // next line is a cast followed by a map (Groovy's declaratorBrackets take no newline before `[`).
+    while (dimensions && this.at(K.OpenBracket) && !(this.nlBefore && this.nlSignificant)) {
       this.next();
       if (!this.at(K.CloseBracket)) return null;
       this.next();
