@@ -180,6 +180,9 @@ function relexString(prev: ParseResult, text: string, change: TextChange, path: 
     return null;
   const part = str.parts[0] as TextPart;
   if (part.offsets !== undefined || !(part.start <= change.start && change.oldEnd <= part.end)) return null;
+  // Inside a GString's `${}` the outer string keeps the source of its parts (its value, an unterminated
+  // string's error span): only a re-parse of blocks around the outermost GString keeps those right.
+  for (let i = 0; i < path.length - 2; i++) if (path[i].type === 'Interpolation') return null;
   const parent = path[path.length - 3];
   // A key's text is copied into its parent (MapEntry.keyName).
   if (parent.type === 'MapEntry' && parent.key === str) return null;

@@ -7,8 +7,43 @@ import { ParserState } from './state';
 
 const quoteKinds: QuoteKind[] = ["'", '"', "'''", '"""', '/', '$/'];
 
+/** Tokens that start a statement and never an expression: `${if (a) return ''; b}` is a block. */
+const STATEMENT_ONLY = new Set<K>([
+  K.If,
+  K.For,
+  K.While,
+  K.Do,
+  K.Def,
+  K.Return,
+  K.Throw,
+  K.Try,
+  K.Switch,
+  K.Break,
+  K.Continue,
+  K.Assert,
+]);
+
 export abstract class StringParser extends ParserState {
   abstract parseExpressionOrCommand(): Expression;
+  abstract parseStatementInto(list: Statement[]): void;
+
+  /**
+   * `${ statements }`: Groovy reads a placeholder that is more than one expression as a closure it calls
+   * when the string is built (its value is the last statement's). Kept as a Closure without parameters,
+   * like `${-> expr}`; newlines end its statements, as in any block.
+   */
+  parseInterpolationBlock(open: number): Expression {
+    const savedNl = this.nlSignificant;
+    this.nlSignificant = true;
+    const body: Statement[] = [];
+    while (!this.at(K.CloseBrace) && !this.at(K.EOF)) {
+      const before = this.tokStart;
+      this.parseStatementInto(body);
+      if (this.tokStart === before && !this.at(K.CloseBrace) && !this.at(K.EOF)) this.next();
+    }
+    this.nlSignificant = savedNl;
+    return { type: 'Closure', params: [], body, start: open, end: this.lastEnd };
+  }
 
   textPart(): TextPart {
     const part: TextPart = {
@@ -106,7 +141,10 @@ export abstract class StringParser extends ParserState {
             body.push({ type: 'ExpressionStatement', expression: e, start: e.start, end: e.end });
           }
           expression = { type: 'Closure', params: [], body, start: arrow, end: this.lastEnd };
+        } else if (STATEMENT_ONLY.has(this.tok)) {
+          expression = this.parseInterpolationBlock(dollar + 1);
         } else {
+          const before = this.snapshot();
           // `${build: 42}`: the interpolation is a closure body, so a statement label may lead it; the
           // value is the labelled expression. `${VAR:-x}` (also `:=`, `:+`, `:?`) is kept an error on
           // purpose: Groovy reads a label there too, but it is a shell expansion that needed `\${`.
@@ -121,6 +159,11 @@ export abstract class StringParser extends ParserState {
           }
           // `${tool 'M3'}`, `${pwd tmp: true}`: a command call without parentheses is an expression here.
           expression = this.parseExpressionOrCommand();
+          // `${String r = a; r + b}`, `${x\n y}`: more statements after the first: read it as a block.
+          if (!this.at(K.CloseBrace) && !this.at(K.EOF) && (this.at(K.Semicolon) || this.nlBefore)) {
+            this.rewind(before);
+            expression = this.parseInterpolationBlock(dollar + 1);
+          }
         }
         if (!this.at(K.CloseBrace)) {
           this.addError("'}' expected", this.here(), 0);

@@ -293,6 +293,16 @@ describe('syntax/reparse', () => {
     }
   });
 
+  it('a plain string inside a ${} block is not re-lexed alone: the GString around it keeps its source and error span', () => {
+    // Unterminated, the outer string's error runs past the edit; terminated, its value holds the `${}` source.
+    for (const tail of ['', '}"""\n']) {
+      const text = `def s = """head \${if (ok) return ''\nfoo("abcd")\n${tail}`;
+      const at = text.indexOf('abcd') + 1;
+      const updated = edit(parse(text), at, 1, '');
+      assert.notEqual(updated.reparsed.kind, 'token');
+    }
+  });
+
   it('computes the change from the texts when none is given', () => {
     assert.deepEqual(computeChange('abcdef', 'abXYef'), { start: 2, oldEnd: 4, newEnd: 4 });
     assert.deepEqual(computeChange('aaaa', 'aaaaa'), { start: 4, oldEnd: 4, newEnd: 5 });
