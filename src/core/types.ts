@@ -39,6 +39,8 @@ export const FINDING_CODES = {
   'trust-policy-drift': { severity: 'info', title: 'Trust policy defined as code differs from the deployed one' },
   // Beyond the contract's table: a method reads a local variable it cannot see (MissingPropertyException).
   'out-of-scope-variable': { severity: 'error', title: 'Variable the method cannot see (fails at run time)' },
+  // Beyond the contract's table: withAWS options that only apply with role:, given without it (ignored).
+  'role-option-without-role': { severity: 'warning', title: 'withAWS option that only applies with role:, ignored' },
 } as const satisfies Record<string, { severity: Severity; title: string }>;
 
 export type FindingCode = keyof typeof FINDING_CODES;
@@ -183,8 +185,22 @@ export interface Usage {
 export type PipelineFact =
   /** An access key id (AKIA…) written in a string. */
   | { kind: 'access-key'; range: Range }
-  /** A secret access key or session token written literally: in a string, or as a variable's value. */
-  | { kind: 'literal-secret'; secret: 'secret-key' | 'session-token'; range: Range; variable: string | null }
+  /**
+   * A secret access key or session token written literally: in a string, or as a variable's value; or an
+   * ExternalId written literally for a call that makes no role usage (withAWS(externalId:) without role:).
+   */
+  | {
+      kind: 'literal-secret';
+      secret: 'secret-key' | 'session-token' | 'external-id';
+      range: Range;
+      variable: string | null;
+    }
+  /**
+   * withAWS options the pipeline-aws-plugin reads only when it assumes a role (`role:`), given without one:
+   * the plugin ignores them (externalId, roleSessionName, roleAccount, policy; duration unless
+   * federatedUserId: uses it).
+   */
+  | { kind: 'ignored-role-options'; anchor: Range; options: Array<{ name: string; range: Range }> }
   /** A `usernamePassword` binding of a credential as AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY. */
   | { kind: 'static-keys-binding'; range: Range; credentialsId: string }
   /** `aws sts assume-role` without an option the AWS CLI requires. */

@@ -116,6 +116,16 @@ export class UsageBuilder {
     this.facts.push(f);
   }
 
+  /**
+   * Reports a fact once per key: a helper's call built once per call of the helper, or a literal secret
+   * a usage already carries (same key as `pushSecret`: `KIND:start:end`), is reported once.
+   */
+  factOnce(key: string, f: PipelineFact): void {
+    if (this.reportedSecrets.has(key)) return;
+    this.reportedSecrets.add(key);
+    this.facts.push(f);
+  }
+
   /** The line of an offset as descriptions cite it. */
   cite(offset: number): string {
     return String(this.lines.line(offset));

@@ -122,7 +122,11 @@ export function secretsRule(usage: Usage): Finding[] {
   return out;
 }
 
-const FACT_SECRET_LABEL = { 'secret-key': 'AWS secret access key', 'session-token': 'AWS session token' } as const;
+const FACT_SECRET_LABEL = {
+  'secret-key': 'AWS secret access key',
+  'session-token': 'AWS session token',
+  'external-id': 'ExternalId',
+} as const;
 
 /** When neither .rolecall.json nor JCasC describes a credential: how to tell RoleCall it has a role of its own. */
 function describeHint(credId: string, ctx: FactContext): string {
@@ -172,12 +176,16 @@ export function secretFactRule(fact: PipelineFact, file: string, _ctx: FactConte
     case 'literal-secret': {
       const label = FACT_SECRET_LABEL[fact.secret];
       const named = fact.variable !== null ? ` (${fact.variable})` : '';
+      const binding =
+        fact.secret === 'external-id'
+          ? "withCredentials([string(credentialsId: 'external-id', variable: 'EXTERNAL_ID')]) { ... env.EXTERNAL_ID ... }"
+          : 'withCredentials([...])';
       return [
         finding(
           'hardcoded-secret',
           file,
           fact.range,
-          `${label} written literally in the pipeline${named}: anyone who can read the repository can use it. Store it as a Jenkins credential and bind it with withCredentials([...]) instead, and rotate it.`,
+          `${label} written literally in the pipeline${named}: anyone who can read the repository can use it. Store it as a Jenkins credential and bind it with ${binding} instead, and rotate it.`,
         ),
       ];
     }

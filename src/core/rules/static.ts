@@ -6,6 +6,7 @@ import { missingSessionNameRule, sessionNameRule } from './session-name';
 import { durationRangeRule } from './duration-range';
 import { externalIdRule, secretFactRule, secretsRule, staticKeysRule, type FactContext } from './secrets';
 import { unresolvedRule } from './unresolved';
+import { roleOptionsRule } from './role-options';
 
 export { arnFormatRule } from './arn-format';
 export { sessionNameRule, sanitizeSessionName } from './session-name';
@@ -33,7 +34,7 @@ export function staticRules(usage: Usage, ctx: FactContext = { config: defaultCo
 /** The findings of what extraction saw outside usages (literal keys, calls the AWS CLI refuses). Never throws. */
 export function factRules(fact: PipelineFact, file: string, ctx: FactContext): Finding[] {
   const out: Finding[] = [];
-  for (const rule of [secretFactRule, missingRoleArnRule, missingSessionNameRule]) {
+  for (const rule of [secretFactRule, missingRoleArnRule, missingSessionNameRule, roleOptionsRule]) {
     try {
       out.push(...rule(fact, file, ctx));
     } catch {

@@ -19,7 +19,8 @@ describe('finding codes', () => {
   it('fix the contract severities', () => {
     assert.equal(severityOf('external-id-unused'), 'warning');
     assert.equal(severityOf('unresolved-reference'), 'info');
-    assert.equal(Object.keys(FINDING_CODES).length, 21);
+    assert.equal(Object.keys(FINDING_CODES).length, 22);
+    assert.equal(severityOf('role-option-without-role'), 'warning');
     assert.equal(severityOf('trust-policy-drift'), 'info');
     // A method reading a variable it cannot see fails the build: an error, not an info.
     assert.equal(severityOf('out-of-scope-variable'), 'error');

@@ -12,6 +12,8 @@ import { callArgsEnd, namedArgs, positional, range, rawContent, stepName } from 
 import { callerOf } from '../callers';
 import { checkRoleArn, partitionOfRegion } from '../role-arn';
 import type { Pending } from '../scope';
+import type { Expression } from '../../syntax/ast';
+import type { Range } from '../../types';
 
 function buildWithAws(item: Pending, b: UsageBuilder): void {
   const call = item.call;
@@ -23,6 +25,7 @@ function buildWithAws(item: Pending, b: UsageBuilder): void {
   }
   const roleExpr = named.get('role');
   const scope = item.scope;
+  if (!roleExpr) ignoredRoleOptions(item, named, b);
   const credExpr = named.get('credentials');
   const credVal = b.val(credExpr, scope);
   const credId = b.credentialsIdOf(credVal);
@@ -173,6 +176,41 @@ function buildWithAws(item: Pending, b: UsageBuilder): void {
     usage.origins.mfa = originOf(b.resolver.expr(mfaExpr, scope));
   }
   item.usages.push(usage);
+}
+
+/** withAWS options the pipeline-aws-plugin reads only in its assume-role path (`withRole`, run when role: is set). */
+const ROLE_ONLY_OPTIONS = ['roleAccount', 'externalId', 'roleSessionName', 'policy', 'duration'] as const;
+
+/**
+ * A withAWS without role: — its role-only options are ignored by the plugin (reported), and an ExternalId
+ * written in this file is still a secret in the repository (reported wherever it is written).
+ */
+function ignoredRoleOptions(item: Pending, named: Map<string, Expression>, b: UsageBuilder): void {
+  const call = item.call;
+  const options: Array<{ name: string; range: Range }> = [];
+  for (const name of ROLE_ONLY_OPTIONS) {
+    const e = named.get(name);
+    // duration: also sets the federated user's session (federatedUserId:), which needs no role.
+    if (!e || (name === 'duration' && named.has('federatedUserId'))) continue;
+    const arg = call.args.find((a) => a.type === 'NamedArg' && a.name === name);
+    options.push({ name, range: arg ? range(arg) : range(e) });
+  }
+  if (options.length > 0) {
+    const anchor = stepName(call, b.text);
+    b.factOnce(`ignored-role-options:${anchor.start}:${anchor.end}`, { kind: 'ignored-role-options', anchor, options });
+  }
+  const ext = named.get('externalId');
+  if (!ext) return;
+  const v = b.resolver.expr(ext, item.scope);
+  if (v.value === null || !v.literalRange || v.source === 'credential') return;
+  const direct = ext.type === 'String' && !ext.interpolated;
+  const at = direct ? range(ext) : v.literalRange;
+  b.factOnce(`external-id:${at.start}:${at.end}`, {
+    kind: 'literal-secret',
+    secret: 'external-id',
+    range: at,
+    variable: ext.type === 'Identifier' ? ext.name : null,
+  });
 }
 
 export const withAws: UsageKindModule = {
