@@ -25,7 +25,7 @@ import {
   type EnclosingCredentials,
 } from './callers';
 import type { Lines } from './lines';
-import type { Resolver, Scope, Val } from './resolve';
+import { scopeAt, type LoopOf, type Resolver, type Scope, type Val } from './resolve';
 import { checkRoleArn } from './role-arn';
 import type { Agent, Pending, WalkScope } from './scope';
 
@@ -169,6 +169,7 @@ export class UsageBuilder {
     const key = `${secret.kind}:${secret.range.start}:${secret.range.end}`;
     if (this.reportedSecrets.has(key)) return;
     this.reportedSecrets.add(key);
+    this.secretLog.push(key);
     usage.secrets.push(secret);
   }
 
@@ -220,11 +221,37 @@ export class UsageBuilder {
    */
   readonly builtFor = new Map<Usage, string[]>();
 
-  /** Records that `usage` was built for `scope`'s chain of helper calls. */
-  noteBuiltFor(usage: Usage, scope: Scope): void {
+  /** Records that `usage` was built for a chain of helper calls and loop iterations (`buildKey`). */
+  noteBuiltFor(usage: Usage, key: string): void {
     const keys = this.builtFor.get(usage);
-    if (keys) keys.push(frameKey(scope));
-    else this.builtFor.set(usage, [frameKey(scope)]);
+    if (keys) keys.push(key);
+    else this.builtFor.set(usage, [key]);
+  }
+
+  /** The loops each call's usages were built once per iteration of (extract.ts records them). */
+  readonly expandedLoops = new Map<Pending, readonly LoopOf[]>();
+
+  /** The key of a build: its chain of helper calls, and the iteration of each of `loops` bound now. */
+  buildKey(scope: Scope, loops: readonly LoopOf[]): string {
+    let key = frameKey(scope);
+    for (const l of loops) {
+      const el = this.resolver.bindings.get(l);
+      if (el) key += `|${l.at}=${el.index}`;
+    }
+    return key;
+  }
+
+  /** Literal secrets recorded, in order (a build undone by `rollback` forgets its own). */
+  private readonly secretLog: string[] = [];
+
+  /** What builds have recorded so far (facts, literal secrets), to undo a build whose usages are dropped. */
+  checkpoint(): { facts: number; secrets: number } {
+    return { facts: this.facts.length, secrets: this.secretLog.length };
+  }
+
+  rollback(cp: { facts: number; secrets: number }): void {
+    this.facts.length = cp.facts;
+    while (this.secretLog.length > cp.secrets) this.reportedSecrets.delete(this.secretLog.pop()!);
   }
 
   /** The credentials an enclosing withAWS / binding / withVault put in effect, for caller policy. */
@@ -235,7 +262,7 @@ export class UsageBuilder {
     const b = id.part;
     // Inside a helper called several times, the enclosing step's usage for this very call (its role, or
     // its credential) — not the first call's.
-    const at = frameKey(scopeAt(scope, id.call.start));
+    const at = this.buildKey(scopeAt(scope, id.call.start), this.expandedLoops.get(id) ?? []);
     const mine = id.usages.filter((u) => this.builtFor.get(u)?.includes(at));
     const usages = mine.length > 0 ? mine : id.usages;
     // A static-key usage assumes no role: shell steps inside run with its keys, not a role session.
@@ -431,11 +458,4 @@ export function frameKey(scope: Scope): string {
   let key = '';
   for (let f = scope.frame; f; f = f.outer.frame) key += `${f.call.start}/`;
   return key;
-}
-
-/** The part of `scope` that applies at `offset`: the frames of the called helpers that contain it. */
-function scopeAt(scope: Scope, offset: number): Scope {
-  let s = scope;
-  while (s.frame && !(s.frame.method.start <= offset && offset < s.frame.method.end)) s = s.frame.outer;
-  return s;
 }

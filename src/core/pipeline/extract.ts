@@ -4,11 +4,12 @@
 // report (literal secrets, calls the AWS CLI refuses).
 import type { Program } from '../syntax/ast';
 import type { PipelineFact, Usage } from '../types';
-import { UsageBuilder, type ExtractContext } from './builder';
+import { UsageBuilder, type ExtractContext, type UsageKindModule } from './builder';
 import { CallSites } from './frames';
 import { KIND_BY_NAME } from './kinds';
 import { Lines } from './lines';
-import { Resolver } from './resolve';
+import { MAX_LOOP_ELEMENTS, Resolver, type LoopElement, type LoopOf } from './resolve';
+import type { Pending, WalkScope } from './scope';
 import { walkPipeline } from './walk';
 
 /** What a pipeline file holds: its usages in source order, and facts for the rules. */
@@ -33,6 +34,7 @@ export function extractUsages(program: Program, text: string, file: string, ctx:
       locals: walk.locals,
       declared: walk.declared,
       bodies: walk.bodies,
+      mutated: walk.mutated,
     });
     const builder = new UsageBuilder(text, file, ctx, lines, resolver, walk.facts);
     builder.methods = walk.methods;
@@ -47,17 +49,10 @@ export function extractUsages(program: Program, text: string, file: string, ctx:
       const kind = KIND_BY_NAME.get(item.kind);
       if (!kind) continue;
       const scopes = sites.scopes(item.scope);
-      for (const scope of scopes) {
-        const before = item.usages.length;
-        try {
-          // A copy with the call's scope; usages go to the item's own list (role chains read it).
-          kind.build(scope === item.scope ? item : { ...item, scope }, builder);
-        } catch {
-          // One odd call must not lose the others; it simply yields no usage.
-        }
-        for (const u of item.usages.slice(before)) builder.noteBuiltFor(u, scope);
-      }
-      if (scopes.length > 1) item.usages = distinct(item.usages, builder);
+      const budget = { builds: MAX_LOOP_BUILDS };
+      let builds = 0;
+      for (const scope of scopes) builds += buildPerIteration(kind, item, scope, builder, budget);
+      if (builds > 1) item.usages = distinct(item.usages, builder);
     }
     const usages: Usage[] = [];
     for (const item of walk.pending) for (const u of item.usages) usages.push(u);
@@ -68,6 +63,99 @@ export function extractUsages(program: Program, text: string, file: string, ctx:
     // Extraction bugs must not turn into stack traces for the user; report nothing rather than crash.
     return { usages: [], facts: [] };
   }
+}
+
+/** Builds of one call, per helper call and loop iteration together, past which loops are not expanded. */
+const MAX_LOOP_BUILDS = 128;
+const NONE: ReadonlyMap<LoopOf, LoopElement> = new Map();
+
+/** One build of a call's usages in `scope`, with the loop iterations bound now; they are noted as built for both. */
+function buildOnce(
+  kind: UsageKindModule,
+  item: Pending,
+  scope: WalkScope,
+  b: UsageBuilder,
+  loops: readonly LoopOf[],
+): void {
+  const before = item.usages.length;
+  try {
+    // A copy with the call's scope; usages go to the item's own list (role chains read it).
+    kind.build(scope === item.scope ? item : { ...item, scope }, b);
+  } catch {
+    // One odd call must not lose the others; it simply yields no usage.
+  }
+  const key = b.buildKey(scope, loops);
+  for (const u of item.usages.slice(before)) b.noteBuiltFor(u, key);
+}
+
+/**
+ * Builds a call's usages in one scope (one chain of helper calls). When a value read a loop variable whose
+ * list or map the file writes (`for (e in ['dev', 'prod'])`, `accounts.each { a -> }`), or the enclosing
+ * credentials were built per iteration, the build is undone and done again once per iteration (nested
+ * loops: per combination, at most MAX_LOOP_ELEMENTS), each variable bound to its element. Returns the
+ * number of builds.
+ */
+function buildPerIteration(
+  kind: UsageKindModule,
+  item: Pending,
+  scope: WalkScope,
+  b: UsageBuilder,
+  budget: { builds: number },
+): number {
+  const resolver = b.resolver;
+  resolver.bindings = NONE;
+  resolver.capped = new Map();
+  resolver.touched.clear();
+  const cp = b.checkpoint();
+  const before = item.usages.length;
+  buildOnce(kind, item, scope, b, []);
+  const enclosing = item.scope.identity ? (b.expandedLoops.get(item.scope.identity.item) ?? []) : [];
+  if (resolver.touched.size === 0 && enclosing.length === 0) return 1;
+  const wanted = [...new Set([...enclosing, ...resolver.touched])].sort((x, y) => x.at - y.at);
+  // Outer loops first: an inner loop's list may be an element of the outer one.
+  let combos: Array<Map<LoopOf, LoopElement>> = [new Map()];
+  const used: LoopOf[] = [];
+  const capped = new Map<LoopOf, string>();
+  for (const loop of wanted) {
+    const next: Array<Map<LoopOf, LoopElement>> = [];
+    let known = true;
+    for (const c of combos) {
+      resolver.bindings = c;
+      const iterations = resolver.iterations(loop, scope);
+      if (!iterations) {
+        known = false;
+        break;
+      }
+      for (const el of iterations) next.push(new Map(c).set(loop, el));
+    }
+    if (!known) continue;
+    if (next.length > MAX_LOOP_ELEMENTS || next.length > budget.builds) {
+      capped.set(
+        loop,
+        next.length > MAX_LOOP_ELEMENTS
+          ? `with the loops around it that makes ${next.length} combinations, more than the ${MAX_LOOP_ELEMENTS} RoleCall checks one by one`
+          : `this step is analysed for more helper calls and loop iterations than RoleCall checks one by one (${MAX_LOOP_BUILDS})`,
+      );
+      continue;
+    }
+    combos = next;
+    used.push(loop);
+  }
+  resolver.bindings = NONE;
+  if (used.length === 0 && capped.size === 0) return 1;
+  // Done again: per iteration, or once more to say why a loop was left unexpanded.
+  b.rollback(cp);
+  item.usages.length = before;
+  resolver.capped = capped;
+  for (const c of combos) {
+    resolver.bindings = c;
+    buildOnce(kind, item, scope, b, used);
+  }
+  resolver.bindings = NONE;
+  resolver.capped = new Map();
+  budget.builds -= combos.length;
+  if (used.length > 0) b.expandedLoops.set(item, used);
+  return combos.length;
 }
 
 /**

@@ -33,6 +33,16 @@ export interface Val {
   literalRange?: Range;
   /** True when some parts are Jenkins built-ins known only at build time (BUILD_NUMBER, JOB_NAME). */
   runtime: boolean;
+  /**
+   * True when a part is a loop variable's element for the iteration analysed: its description (which
+   * element) is kept where a literal's would be dropped, as it tells usages of one step apart.
+   */
+  bound?: boolean;
+}
+
+/** A value written as a literal, with nothing to say about where it came from beyond the line. */
+function plain(v: Val): boolean {
+  return v.source === 'literal' && !v.runtime && !v.bound;
 }
 
 /** Where an environment variable comes from in the scope of a call. */
@@ -52,6 +62,47 @@ export interface EnvFrame {
   binding: EnvBinding;
   next: EnvFrame | null;
 }
+
+/** A loop variable or closure parameter: a name bound only inside [start, end). */
+export interface Local {
+  start: number;
+  end: number;
+  what: string;
+  /** The loop it iterates, when it is a `for (x in LIST)` variable or a parameter of `LIST.each { }` and friends. */
+  loop?: LoopOf;
+  /** What of each iteration it holds: the element (a map's entry), a map's key or value, the index. */
+  part?: 'item' | 'key' | 'value' | 'index';
+  /** A name declared without a value: the method (or script body) whose local variable it is. */
+  local?: LocalScope;
+}
+
+/** A loop over a list or map (`for (x in LIST)`, `LIST.each { x -> }`): its variables share one of these. */
+export interface LoopOf {
+  /** The list or map iterated, as written. */
+  iterable: Expression;
+  /** Where the loop starts (the `for` or the call of `each`). */
+  at: number;
+  /** `for`, `each`, `eachWithIndex`, `collect`, `collectEntries`. */
+  form: string;
+  /** What its variables hold, in order (a closure's parameters). */
+  parts: ReadonlyArray<NonNullable<Local['part']>>;
+}
+
+/** One iteration of a loop: a list's element or a map's entry, resolved in the scope the list is written in. */
+export interface LoopElement {
+  /** 0-based position. */
+  index: number;
+  /** The element (a list), or the entry's value (a map). */
+  value: Expression;
+  /** A map entry's key as text (null for a list element). */
+  key: string | null;
+  scope: Scope;
+  /** `element 2 of the list on line 14`, `entry dev of the map on line 14`. */
+  what: string;
+}
+
+/** Loops expanded past this many iterations stay unknown (a huge literal must not blow up analysis). */
+export const MAX_LOOP_ELEMENTS = 32;
 
 /** Scope information of one position in the tree. */
 export interface Scope {
@@ -80,6 +131,18 @@ export type BoundArg =
   /** The call passes nothing for it: the parameter's default value. */
   | { kind: 'default'; expr: Expression };
 
+/** A list or map literal an iterated expression stands for. */
+type IterableFound =
+  | { kind: 'list'; elements: readonly Expression[]; scope: Scope; at: number }
+  | { kind: 'map'; entries: readonly MapItem[]; scope: Scope; at: number };
+
+/** The part of `scope` that applies at `offset`: the frames of the called helpers that contain it. */
+export function scopeAt(scope: Scope, offset: number): Scope {
+  let s = scope;
+  while (s.frame && !(s.frame.method.start <= offset && offset < s.frame.method.end)) s = s.frame.outer;
+  return s;
+}
+
 /** A map an expression stands for: its entries, the scope they are resolved in, where it is written. */
 interface MapFound {
   entries: readonly MapItem[];
@@ -90,6 +153,8 @@ interface MapFound {
   passed?: string;
   /** The map of a call's named arguments: `of named arguments of the call of deploy() on line 12`. */
   named?: string;
+  /** The element of a loop bound to one iteration (`svc` in `[[...], [...]].each { svc -> }`). */
+  bound?: boolean;
 }
 
 /** A call of a method declared in this file, as seen from inside the method. */
@@ -150,7 +215,9 @@ export interface ResolveData {
   credentials: Record<string, string>;
   configEnv: Record<string, string>;
   /** Loop variables and closure parameters: names bound only inside [start, end), per iteration or call. */
-  locals: Map<string, Array<{ start: number; end: number; what: string }>>;
+  locals: Map<string, Local[]>;
+  /** Variables changed in place (`list << x`, `list.add(x)`, `map.put(k, v)`): never iterated as written. */
+  mutated?: Set<string>;
   /**
    * Names defined without a value the file gives (destructuring, a declaration without initializer, a class
    * field set elsewhere), visible in [start, end): their value is computed at run time.
@@ -243,6 +310,7 @@ export function concat(parts: Val[], description?: string): Val {
   const missing: Missing[] = [];
   let secret = false;
   let runtime = false;
+  let bound = false;
   const descriptions: string[] = [];
   for (const p of parts) {
     value = value !== null && p.value !== null ? value + p.value : null;
@@ -251,7 +319,8 @@ export function concat(parts: Val[], description?: string): Val {
     runtime ||= p.runtime;
     for (const m of p.missing) if (!missing.some((x) => x.reference === m.reference)) missing.push(m);
     if (p.source !== 'literal' && (!best || SOURCE_RANK[p.source] > SOURCE_RANK[best.source])) best = p;
-    if (p.source !== 'literal' || p.runtime) descriptions.push(p.description);
+    if (p.source !== 'literal' || p.runtime || p.bound) descriptions.push(p.description);
+    bound ||= p.bound === true;
   }
   return {
     value,
@@ -264,6 +333,7 @@ export function concat(parts: Val[], description?: string): Val {
     secret,
     missing,
     runtime,
+    ...(bound ? { bound } : {}),
   };
 }
 
@@ -275,6 +345,12 @@ function sourceText(data: ResolveData, node: { start: number; end: number }, max
 /** Resolves pipeline expressions against the collected data. */
 export class Resolver {
   private budget = MAX_STEPS;
+  /** The iteration each expanded loop is analysed for (extract.ts sets it around a build); empty elsewhere. */
+  bindings: ReadonlyMap<LoopOf, LoopElement> = new Map();
+  /** Loops whose variable a value read unbound since extract.ts last cleared it. */
+  readonly touched = new Set<LoopOf>();
+  /** Loops extract.ts leaves unexpanded for this build (too many iterations together): why, for the message. */
+  capped: ReadonlyMap<LoopOf, string> = new Map();
 
   constructor(private readonly data: ResolveData) {}
 
@@ -424,13 +500,20 @@ export class Resolver {
    * the entry's value, resolved where the map is written. Null when it is not.
    */
   private member(object: Expression, key: string, at: number, scope: Scope, depth: number): Val | null {
+    if (object.type === 'Identifier' && (key === 'key' || key === 'value')) {
+      // `entry.key` / `entry.value` of a map loop's entry bound to one iteration.
+      const local = this.localAt(object.name, at);
+      const el = local ? this.boundOf(object.name, local) : undefined;
+      if (local && el && local.part === 'item' && el.key !== null)
+        return this.loopValue(object.name, local, key, el, depth, `${object.name}.${key}`);
+    }
     const set = this.memberAssignment(object, key, at, scope);
     if (set) {
       const v = this.expr(set.value, scope, depth + 1);
       const via = `${sourceText(this.data, object)}.${key} set on line ${this.lineOf(set)}`;
       return {
         ...v,
-        description: v.source === 'literal' && !v.runtime ? via : `${v.description}, via ${via}`,
+        description: plain(v) ? via : `${v.description}, via ${via}`,
         reference: v.reference ?? `${sourceText(this.data, object)}.${key}`,
       };
     }
@@ -453,11 +536,11 @@ export class Resolver {
     const v = this.expr(entry.value, map.scope, depth + 1);
     return {
       ...v,
-      description:
-        v.source === 'literal' && !v.runtime
-          ? `${via} (line ${this.line(entry.start)}${passed})`
-          : `${v.description}, via ${via}${passed}`,
+      description: plain(v)
+        ? `${via} (line ${this.line(entry.start)}${passed})`
+        : `${v.description}, via ${via}${passed}`,
       reference: v.reference ?? via,
+      ...(map.bound ? { bound: true } : {}),
     };
   }
 
@@ -516,7 +599,15 @@ export class Resolver {
       case 'Cast':
         return this.mapLiteral(e.expression, at, scope, depth + 1);
       case 'Identifier': {
-        if (this.data.locals.get(e.name)?.some((l) => l.start <= at && at < l.end)) return null;
+        const local = this.localAt(e.name, at);
+        if (local) {
+          // A loop variable bound to one iteration whose element (or entry's value) is a map.
+          const el = this.boundOf(e.name, local);
+          const whole = (local.part === 'item' && el?.key === null) || (local.part === 'value' && el?.key !== null);
+          if (!el || !whole) return null;
+          const m = this.mapLiteral(el.value, el.value.start, el.scope, depth + 1);
+          return m ? { ...m, passed: m.passed ?? el.what, bound: true } : null;
+        }
         const method = scope.method;
         if (method && method.params.some((p) => p.name === e.name)) {
           const inner = this.assignmentIn(e.name, at, method);
@@ -701,9 +792,22 @@ export class Resolver {
   /** A bare name: local variable, method parameter, bound environment, parameter, config env, Jenkins built-in. */
   name(name: string, at: number, scope: Scope, depth: number): Val {
     // A loop variable or closure parameter shadows variables of the same name outside.
-    const local = this.data.locals.get(name)?.find((l) => l.start <= at && at < l.end);
+    const local = this.localAt(name, at);
     if (local) {
+      const el = this.boundOf(name, local);
+      if (el && local.part) return this.loopValue(name, local, local.part, el, depth);
       const where = `${local.what} (line ${this.line(local.start)})`;
+      if (local.loop && !this.changedIn(name, local)) {
+        this.touched.add(local.loop);
+        const why = this.capped.get(local.loop) ?? this.tooMany(local.loop, scope);
+        if (why)
+          return unknown(
+            name,
+            'unresolved',
+            `${name}, computed at run time (${where})`,
+            `\`${name}\` is ${where}: ${why}; its value is not checked`,
+          );
+      }
       return unknown(
         name,
         'unresolved',
@@ -737,13 +841,208 @@ export class Resolver {
     return this.env(name, at, scope, depth, true);
   }
 
+  /** The loop variable or closure parameter `name` at `at` (the innermost when closures nest: `it` in `it`). */
+  localAt(name: string, at: number): Local | null {
+    const list = this.data.locals.get(name);
+    if (!list) return null;
+    let found: Local | null = null;
+    for (const l of list) if (l.start <= at && at < l.end) found = l;
+    return found;
+  }
+
+  /** The iteration a loop variable is bound to now, unless the loop's body assigns it (or an entry of it). */
+  private boundOf(name: string, local: Local): LoopElement | undefined {
+    const el = local.loop ? this.bindings.get(local.loop) : undefined;
+    return el && !this.changedIn(name, local) ? el : undefined;
+  }
+
+  private readonly changed = new Map<Local, boolean>();
+
+  /** Whether the body of a loop assigns its variable `name` (`e = e.trim()`, `svc.account = ...`). */
+  private changedIn(name: string, local: Local): boolean {
+    let answer = this.changed.get(local);
+    if (answer === undefined) {
+      answer = false;
+      const inside = (list: Assignment[] | undefined): boolean =>
+        list?.some((a) => a.start !== undefined && a.start >= local.start && a.start < local.end) ?? false;
+      if (inside(this.data.assignments.get(name))) answer = true;
+      else
+        for (const [k, list] of this.data.assignments)
+          if (k.startsWith(name + '.') && inside(list)) {
+            answer = true;
+            break;
+          }
+      this.changed.set(local, answer);
+    }
+    return answer;
+  }
+
+  /** The value a loop variable holds in the iteration `el` (its element, a map entry's key or value, the index). */
+  private loopValue(
+    name: string,
+    local: Local,
+    part: NonNullable<Local['part']>,
+    el: LoopElement,
+    depth: number,
+    reference = name,
+  ): Val {
+    const who = `${local.what.replace(/^(a|the) /, '')} ${name}, line ${this.line(local.start)}`;
+    if (part === 'index')
+      return known(String(el.index), 'literal', `index ${el.index} of the loop (${who}), at ${el.what}`, {
+        reference,
+        bound: true,
+      });
+    if (part === 'key') {
+      if (el.key === null) return this.notOne(name, `${el.what} has no key`);
+      return known(el.key, 'literal', `key of ${el.what} (${who})`, { reference, bound: true });
+    }
+    if (part === 'item' && el.key !== null)
+      return this.notOne(name, `\`${name}\` holds ${el.what}, not one value (use ${name}.key or ${name}.value)`);
+    const v = this.expr(el.value, el.scope, depth + 1);
+    const what = `${part === 'value' ? 'value of ' : ''}${el.what} (${who})`;
+    return {
+      ...v,
+      description: plain(v) ? what : `${v.description}, via ${what}`,
+      reference: v.reference ?? reference,
+      bound: true,
+    };
+  }
+
+  private notOne(name: string, message: string): Val {
+    return unknown(name, 'unresolved', `${name}, not one value`, message);
+  }
+
+  /**
+   * The iterations of `loop` as the file writes them, resolved in `scope` (a position's scope inside or below
+   * the loop: frames of helpers called inside it are left for the loop's own); null when the list or map is
+   * not one the file writes as a literal (read at run time, changed in place, a parameter), or when it has
+   * more than MAX_LOOP_ELEMENTS iterations (`tooMany` says so).
+   */
+  iterations(loop: LoopOf, scope: Scope): LoopElement[] | null {
+    const it = this.iterable(loop.iterable, loop.at, scopeAt(scope, loop.at), 0);
+    if (!it) return null;
+    const count = it.kind === 'list' ? it.elements.length : it.entries.length;
+    if (count === 0 || count > MAX_LOOP_ELEMENTS) return null;
+    const line = this.line(it.at);
+    if (it.kind === 'list') {
+      // A list's element is one value: a closure taking two parameters would destructure it.
+      if (loop.parts.some((p) => p === 'key' || p === 'value')) return null;
+      return it.elements.map((value, index) => ({
+        index,
+        value,
+        key: null,
+        scope: it.scope,
+        what: `element ${index + 1} of the list on line ${line}`,
+      }));
+    }
+    const out: LoopElement[] = [];
+    for (const [index, en] of it.entries.entries()) {
+      if (en.key === null) return null;
+      out.push({
+        index,
+        value: en.value,
+        key: en.key,
+        scope: it.scope,
+        what: `entry ${en.key} of the map on line ${line}`,
+      });
+    }
+    return out;
+  }
+
+  /** Why `loop` is not expanded when its list is too long, or null. */
+  private tooMany(loop: LoopOf, scope: Scope): string | null {
+    const it = this.iterable(loop.iterable, loop.at, scopeAt(scope, loop.at), 0);
+    if (!it) return null;
+    const count = it.kind === 'list' ? it.elements.length : it.entries.length;
+    if (count <= MAX_LOOP_ELEMENTS) return null;
+    const what =
+      it.kind === 'list'
+        ? `the list on line ${this.line(it.at)} has ${count} elements`
+        : `the map on line ${this.line(it.at)} has ${count} entries`;
+    return `${what}, more than the ${MAX_LOOP_ELEMENTS} RoleCall checks one by one`;
+  }
+
+  /** The list or map literal an iterated expression stands for, with the scope its elements are resolved in. */
+  private iterable(e: Expression, at: number, scope: Scope, depth: number): IterableFound | null {
+    if (depth > MAX_DEPTH) return null;
+    switch (e.type) {
+      case 'List':
+        return { kind: 'list', elements: e.elements, scope, at: e.start };
+      case 'Map':
+        return {
+          kind: 'map',
+          entries: e.entries.map((en) => ({ key: en.keyName, value: en.value, start: en.start })),
+          scope,
+          at: e.start,
+        };
+      case 'Paren':
+      case 'Cast':
+        return this.iterable(e.expression, at, scope, depth + 1);
+      case 'Identifier': {
+        const local = this.localAt(e.name, at);
+        if (local) {
+          // Nested loops over a bound element that is itself a list or map.
+          const el = this.boundOf(e.name, local);
+          const whole = (local.part === 'item' && el?.key === null) || (local.part === 'value' && el?.key !== null);
+          return el && whole ? this.iterable(el.value, el.value.start, el.scope, depth + 1) : null;
+        }
+        // Changed in place (`envs << 'qa'`, `envs.add(...)`, `m.x = ...`): the literal is not what is iterated.
+        if (this.data.mutated?.has(e.name) || this.hasMembersSet(e.name)) return null;
+        const method = scope.method;
+        if (method && method.params.some((p) => p.name === e.name)) {
+          const inner = this.assignmentIn(e.name, at, method);
+          if (inner) return this.iterable(inner.value, inner.after, scope, depth + 1);
+          const frame = scope.frame && scope.frame.method === method ? scope.frame : null;
+          const bound = frame?.args.get(e.name);
+          if (!frame || !bound) return null;
+          if (bound.kind === 'named')
+            return { kind: 'map', entries: bound.entries, scope: frame.outer, at: frame.call.start };
+          if (bound.kind === 'arg') return this.iterable(bound.expr, frame.call.start, frame.outer, depth + 1);
+          return this.iterable(bound.expr, at, scope, depth + 1);
+        }
+        const a = this.assignmentBefore(e.name, at);
+        return a ? this.iterable(a.value, a.after, { env: null, method, frame: scope.frame }, depth + 1) : null;
+      }
+      case 'Property':
+      case 'Index': {
+        const key =
+          e.type === 'Property'
+            ? e.safe || e.spread
+              ? null
+              : e.property
+            : e.index.type === 'String' && !e.index.interpolated
+              ? e.index.value
+              : null;
+        if (key === null) return null;
+        const map = this.mapLiteral(e.object, at, scope, depth + 1);
+        let found: MapItem | null = null;
+        if (map) for (const en of map.entries) if (en.key === key) found = en;
+        return found && map ? this.iterable(found.value, found.start, map.scope, depth + 1) : null;
+      }
+      default:
+        return null;
+    }
+  }
+
+  /** Names with entries set on them (`m.x = ...`, `m['x'] = ...`) anywhere in the file. */
+  private membersSet: Set<string> | null = null;
+  private hasMembersSet(name: string): boolean {
+    if (!this.membersSet) {
+      this.membersSet = new Set();
+      for (const k of this.data.assignments.keys()) {
+        const dot = k.indexOf('.');
+        if (dot > 0) this.membersSet.add(k.slice(0, dot));
+      }
+    }
+    return this.membersSet.has(name);
+  }
+
   /** A variable's value from its assignment. */
   private assigned(name: string, assignment: Assignment, scope: Scope, depth: number): Val {
     const v = this.expr(assignment.value, scope, depth + 1);
-    const description =
-      v.source === 'literal' && !v.runtime
-        ? `variable ${name} (line ${this.lineOf(assignment)})`
-        : `${v.description}, via variable ${name} (line ${this.lineOf(assignment)})`;
+    const description = plain(v)
+      ? `variable ${name} (line ${this.lineOf(assignment)})`
+      : `${v.description}, via variable ${name} (line ${this.lineOf(assignment)})`;
     return { ...v, description, reference: v.reference ?? name };
   }
 
@@ -786,7 +1085,7 @@ export class Resolver {
       const what = `default of parameter ${name} of ${m}() (line ${this.line(bound.expr.start)}), which the call on line ${callLine} leaves out`;
       return {
         ...v,
-        description: v.source === 'literal' && !v.runtime ? what : `${v.description}, via the ${what}`,
+        description: plain(v) ? what : `${v.description}, via the ${what}`,
         reference: v.reference ?? name,
       };
     }
@@ -816,7 +1115,7 @@ export class Resolver {
         ...v,
         source,
         reference: v.source === 'literal' ? name : v.reference,
-        description: v.source === 'literal' && !v.runtime ? b.origin : `${v.description}, via ${b.origin}`,
+        description: plain(v) ? b.origin : `${v.description}, via ${b.origin}`,
       };
     }
     const assigned = this.assignmentBefore('env.' + name, at);

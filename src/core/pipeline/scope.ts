@@ -2,16 +2,9 @@
 // the calls it collects for the usage kinds to build.
 import type { CallExpression, Expression, Node } from '../syntax/ast';
 import type { Usage } from '../types';
-import type { LocalScope, Scope } from './resolve';
+import type { Scope } from './resolve';
 
-/** A loop variable or closure parameter: a name bound only inside [start, end). */
-export interface Local {
-  start: number;
-  end: number;
-  what: string;
-  /** A name declared without a value: the method (or script body) whose local variable it is. */
-  local?: LocalScope;
-}
+export type { Local, LoopOf } from './resolve';
 
 /** An agent directive; its label is resolved lazily (parameters may be declared after `agent`). */
 export interface Agent {

@@ -19,7 +19,7 @@ import { KIND_BY_STEP } from './kinds';
 import type { Lines } from './lines';
 import { declaredMethods, invokedName, type DeclaredMethod, type MethodSite } from './frames';
 import type { Assignment, EnvFrame, LocalScope, ParameterDecl } from './resolve';
-import type { Agent, Identity, Local, Pending, WalkScope } from './scope';
+import type { Agent, Identity, Local, LoopOf, Pending, WalkScope } from './scope';
 
 /** What the walk collected, in source order. */
 export interface WalkResult {
@@ -40,6 +40,32 @@ export interface WalkResult {
   methodSites: MethodSite[];
   /** The script's methods and classes (not the script body), sorted by start. */
   bodies: Array<{ start: number; end: number; what: string }>;
+  /** Variables changed in place (`x << v`, `x.add(v)`, `x += v`): their literal is not what a loop iterates. */
+  mutated: Set<string>;
+}
+
+/** Methods whose closure runs once per element of a list (entry of a map): `LIST.each { x -> }`. */
+const LOOP_METHODS = new Set(['each', 'eachWithIndex', 'collect', 'collectEntries']);
+/** Methods that change a list or map in place. */
+const MUTATORS = new Set([
+  'add',
+  'addAll',
+  'push',
+  'put',
+  'putAll',
+  'leftShift',
+  'remove',
+  'removeAll',
+  'clear',
+  'retainAll',
+  'removeIf',
+  'set',
+]);
+
+/** What a loop closure's parameters hold, by method and count; null when they do not bind one iteration. */
+function closureParts(form: string, count: number): LoopOf['parts'] | null {
+  if (form === 'eachWithIndex') return count === 2 ? ['item', 'index'] : count === 3 ? ['key', 'value', 'index'] : null;
+  return count <= 1 ? ['item'] : count === 2 ? ['key', 'value'] : null;
 }
 
 /** Nodes deep past which the walk stops recursing (see `visit`). */
@@ -127,6 +153,7 @@ export function walkPipeline(program: Program, text: string, lines: Lines): Walk
     methods,
     methodSites: w.methodSites,
     bodies,
+    mutated: w.mutated,
   };
 }
 
@@ -142,6 +169,9 @@ class Walker {
   /** Names of the methods the file declares, and the calls of those names, with their scope. */
   readonly methodNames = new Set<string>();
   readonly methodSites: MethodSite[] = [];
+  readonly mutated = new Set<string>();
+  /** Closures passed to `LIST.each` and friends: the loop they are the body of. */
+  private readonly loopClosures = new Map<Closure, { iterable: Expression; at: number; form: string }>();
 
   constructor(
     private readonly text: string,
@@ -299,6 +329,8 @@ class Walker {
         return scope;
       }
       case 'Assign':
+        // `envs += ['qa']`, `envs <<= x`: the list the name was given is not what a loop iterates.
+        if (node.operator !== '=' && node.target.type === 'Identifier') this.mutated.add(node.target.name);
         if (node.operator === '=') {
           const t = node.target;
           if (t.type === 'Identifier') {
@@ -325,16 +357,45 @@ class Walker {
       case 'MethodDecl':
         return { ...scope, method: node as MethodDeclaration };
       case 'For':
-        if (node.variable) this.local(node.variable, node, 'a loop variable');
+        if (node.variable)
+          this.local(
+            node.variable,
+            node,
+            'a loop variable',
+            node.iterable ? { iterable: node.iterable, at: node.start, form: 'for', parts: ['item'] } : undefined,
+            'item',
+          );
         return scope;
       case 'Catch':
         if (node.param) this.local(node.param, node, 'a caught exception');
         return scope;
-      case 'Closure':
-        if (node.params.length > 0) for (const p of node.params) this.local(p.name, node, 'a closure parameter');
-        else this.local('it', node, 'the implicit closure parameter');
+      case 'Closure': {
+        const of = this.loopClosures.get(node);
+        const parts = of ? closureParts(of.form, node.params.length) : null;
+        const loop: LoopOf | undefined = of && parts ? { ...of, parts } : undefined;
+        if (node.params.length > 0)
+          node.params.forEach((p, i) => this.local(p.name, node, 'a closure parameter', loop, loop?.parts[i]));
+        else this.local('it', node, 'the implicit closure parameter', loop, 'item');
         return this.closureScope(node, scope);
+      }
+      case 'Binary':
+        if (node.operator === '<<' && node.left.type === 'Identifier') this.mutated.add(node.left.name);
+        return scope;
       case 'Call': {
+        const callee = node.callee;
+        if (callee.type === 'Property') {
+          if (LOOP_METHODS.has(callee.property) && !callee.safe && !callee.spread) {
+            const body =
+              node.closures.length === 1 && node.args.length === 0
+                ? node.closures[0]
+                : node.closures.length === 0 && node.args.length === 1 && node.args[0].type === 'Closure'
+                  ? node.args[0]
+                  : null;
+            if (body) this.loopClosures.set(body, { iterable: callee.object, at: node.start, form: callee.property });
+          }
+          if (MUTATORS.has(callee.property) && callee.object.type === 'Identifier')
+            this.mutated.add(callee.object.name);
+        }
         if (this.methodNames.size > 0) {
           const invoked = invokedName(node);
           if (invoked !== null && this.methodNames.has(invoked))
@@ -365,10 +426,14 @@ class Walker {
     return undefined;
   }
 
-  private local(name: string, where: Node, what: string): void {
+  private local(name: string, where: Node, what: string, loop?: LoopOf, part?: Local['part']): void {
     let list = this.locals.get(name);
     if (!list) this.locals.set(name, (list = []));
-    list.push({ start: where.start, end: where.end, what });
+    list.push(
+      loop && part
+        ? { start: where.start, end: where.end, what, loop, part }
+        : { start: where.start, end: where.end, what },
+    );
   }
 
   /** A name declared without a value: destructured from a computed value, declared bare, or a class field. */

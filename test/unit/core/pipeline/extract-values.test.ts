@@ -202,9 +202,9 @@ describe('extract: one literal ExternalId shared by several calls', () => {
 });
 
 describe('extract: loop variables and closure parameters', () => {
-  it('are unresolved with a message saying so', () => {
+  it('over a list the file does not write, are unresolved with a message saying so', () => {
     const t =
-      "for (acct in ['111111111111']) { withAWS(role: 'x', roleAccount: acct) {} }\n['r'].each { name -> withAWS(role: name, roleAccount: '222222222222') {} }\n['r'].each { withAWS(role: it, roleAccount: '222222222222') {} }";
+      "for (acct in readYaml(file: 'a.yml').accounts) { withAWS(role: 'x', roleAccount: acct) {} }\nparams.ROLES.split(',').each { name -> withAWS(role: name, roleAccount: '222222222222') {} }\n[1, 2].collect { it * 2 }.each { withAWS(role: it, roleAccount: '222222222222') {} }";
     const { usages, findings } = analyze(t);
     assert.equal(usages.length, 3);
     const msgs = findings.filter((f) => f.code === 'unresolved-reference').map((f) => f.message);

@@ -31,10 +31,10 @@ describe('values through map literals (issue 13 item 3)', () => {
     assert.equal(analyze(text).usages[0].roleArn, 'arn:aws:iam::555555555555:role/r');
   });
 
-  it('a key the map lacks, a loop variable or a reassigned name stay unresolved (never a guess)', () => {
+  it('a key the map lacks, a loop variable over a list read at run time or a reassigned name stay unresolved (never a guess)', () => {
     const missing = `def cfg = [role: 'x']\nwithAWS(role: cfg.missing, roleAccount: '222222222222') { }`;
     assert.equal(analyze(missing).usages[0].roleArn, null);
-    const loop = `[[role: 'a']].each { withAWS(role: it.role, roleAccount: '222222222222') { } }`;
+    const loop = `readYaml(file: 'x.yml').each { withAWS(role: it.role, roleAccount: '222222222222') { } }`;
     assert.equal(analyze(loop).usages[0].roleArn, null);
     // The last assignment before the use wins: here it is not a map.
     const reassigned = `def cfg = [role: 'x']\ncfg = load('cfg.groovy')\nwithAWS(role: cfg.role, roleAccount: '222222222222') { }`;
