@@ -187,6 +187,8 @@ export abstract class ExpressionParser extends StringParser {
       (expr.type === 'Identifier' || expr.type === 'Property')
     ) {
       expr = this.parseCommandCall(expr);
+    } else if (expr.type === 'Call' && expr.parenthesized && this.at(K.Identifier) && !this.nlBefore) {
+      expr = this.parseCommandChain(expr);
     } else if (isAssignmentOperator(this.tok)) {
       const operator = this.tokenText();
       this.next();
@@ -208,7 +210,7 @@ export abstract class ExpressionParser extends StringParser {
         break;
       }
     }
-    let call: Expression = {
+    const call: Expression = {
       type: 'Call',
       callee,
       args,
@@ -217,7 +219,15 @@ export abstract class ExpressionParser extends StringParser {
       start: callee.start,
       end: this.lastEnd,
     };
-    // Command chains: `a b c d` is `a(b).c(d)`.
+    return this.parseCommandChain(call);
+  }
+
+  /**
+   * Command chains: `a b c d` is `a(b).c(d)`; after a call with parentheses too, as Groovy reads
+   * `a(b) c(d)` as `a(b).c(d)` and `or (x) or (y) { }` as `or(x).or(y, { })`.
+   */
+  parseCommandChain(head: Expression): Expression {
+    let call = head;
     while (this.at(K.Identifier) && !this.nlBefore) {
       const property = this.scanner.getTokenValue();
       const propertySpan = { start: this.tokStart, end: this.tokEnd };
