@@ -666,6 +666,8 @@ class Walker {
       let defaultValue: Expression | null = named.get('defaultValue') ?? null;
       let defaultText: string | null = null;
       if (kind === 'booleanParam' && !defaultValue) defaultText = 'false';
+      // A credentials parameter whose default is '' has no default credential: the build's user picks one.
+      if (kind === 'credentials' && defaultValue && plainString(defaultValue) === '') defaultValue = null;
       if (kind === 'choice') {
         const choices = named.get('choices');
         defaultValue = null;

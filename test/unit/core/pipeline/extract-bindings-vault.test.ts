@@ -106,6 +106,35 @@ describe('extract: withCredentials AWS bindings', () => {
     assert.equal(infos.length, 3);
     assert.match(infos[0].message, /--credentials-file/);
   });
+
+  it("a credentials parameter whose default is '' has no default credential: the binding's credential is given at build time", () => {
+    const lines = (dflt: string): string =>
+      [
+        'pipeline {',
+        '  agent any',
+        '  parameters {',
+        `    credentials(name: 'KEYS', ${dflt}description: 'keys to deploy with', required: true)`,
+        '  }',
+        '  stages {',
+        "    stage('deploy') {",
+        '      steps {',
+        `        withCredentials([[$class: 'AmazonWebServicesCredentialsBinding', credentialsId: "\${KEYS}"]]) {`,
+        "          sh 'aws s3 ls'",
+        '        }',
+        '      }',
+        '    }',
+        '  }',
+        '}',
+      ].join('\n');
+    const empty = analyze(lines("defaultValue: '', "));
+    assert.equal(empty.usages.length, 1);
+    assert.equal(empty.usages[0].credentialsId, null);
+    assert.match(empty.findings[0].message, /parameter KEYS \(line 4, no default\)/);
+    assert.doesNotMatch(empty.findings[0].message, /credential ''/);
+    // A default that names a credential is still the value the scan uses.
+    const named = analyze(lines("defaultValue: 'deploy-keys', "));
+    assert.equal(named.usages[0].credentialsId, 'deploy-keys');
+  });
 });
 
 describe('extract: withVault', () => {
