@@ -70,6 +70,7 @@ export function usageJson(result: ScanResult, usage: Usage): Record<string, unkn
           })),
         }
       : {}),
+    ...(usage.libraryStep ? { libraryStep: { ...usage.libraryStep, steps: [...usage.libraryStep.steps] } } : {}),
   };
 }
 

@@ -3,6 +3,7 @@ import { loadAws } from './awsModule';
 import { existsSync, realpathSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve as resolvePath } from 'node:path';
 import { analyzeFile, analyzeText, decodePipelineText } from '../core/analyze';
+import { libraryStepName, sharedLibrary } from '../core/library';
 import { configFrom, type ProjectConfig } from '../core/config';
 import type { IamReader } from '../core/ports';
 import {
@@ -440,17 +441,35 @@ export async function analyseFiles(
   const { files, ctx, lineMaps, at } = inputs;
   const analyses: FileAnalysis[] = [];
   const errors: FileError[] = [...inputs.walkErrors, ...(inputs.problems ?? [])];
-  for (const file of files) {
-    let bytes: Uint8Array;
+  const read = (file: string): { bytes: Uint8Array } | { reason: string } => {
     try {
-      bytes = readRegularFile(at(file), INPUT_LIMITS.pipeline);
+      return { bytes: readRegularFile(at(file), INPUT_LIMITS.pipeline) };
     } catch (error) {
-      const reason = error instanceof InputFileError ? error.reason : 'cannot be read';
-      if (inputs.explicit.has(file)) throw new UsageError(`${file}: ${reason}`);
-      errors.push({ file, message: `${reason}; skipped` });
+      return { reason: error instanceof InputFileError ? error.reason : 'cannot be read' };
+    }
+  };
+  // Shared-library steps first (`vars/NAME.groovy` among the files): pipelines' calls of them are analysed
+  // with their arguments. Each is read once; its problems are reported in the file order below.
+  const early = new Map<string, ReturnType<typeof read>>();
+  const steps: Array<{ file: string; text: string }> = [];
+  for (const file of files) {
+    if (libraryStepName(file) === null) continue;
+    const got = read(file);
+    early.set(file, got);
+    if ('bytes' in got) {
+      const decoded = decodePipelineText(file, got.bytes);
+      if (!('error' in decoded)) steps.push({ file, text: decoded.text });
+    }
+  }
+  if (steps.length > 0) ctx.library = sharedLibrary(steps);
+  for (const file of files) {
+    const got = early.get(file) ?? read(file);
+    if ('reason' in got) {
+      if (inputs.explicit.has(file)) throw new UsageError(`${file}: ${got.reason}`);
+      errors.push({ file, message: `${got.reason}; skipped` });
       continue;
     }
-    const decoded = decodePipelineText(file, bytes);
+    const decoded = decodePipelineText(file, got.bytes);
     if ('error' in decoded) {
       errors.push(decoded.error);
       continue;

@@ -47,8 +47,28 @@ export function usageRules(usage: Usage, ctx: AnalysisContext): Finding[] {
 
 /** Ties findings about a usage to the start of its call (where the CLI reports them). */
 function anchored(findings: Finding[], usage: Usage): Finding[] {
-  for (const f of findings) if (f.file === usage.file && !f.anchor) f.anchor = usage.anchor;
+  const lib = usage.libraryStep;
+  for (const f of findings) {
+    if (f.file === usage.file && !f.anchor) f.anchor = usage.anchor;
+    // A usage inside a shared-library step, located at the call: say where the step using the values is.
+    if (lib && f.file === usage.file)
+      f.message += ` (${stepWord(usage)} in ${lib.file}:${lib.line}, in the shared-library step ${lib.steps.map((s) => s + '()').join(' → ')} called here)`;
+  }
   return findings;
+}
+
+/** The step a usage is, as findings name it. */
+function stepWord(usage: Usage): string {
+  switch (usage.kind) {
+    case 'withAWS':
+      return 'withAWS';
+    case 'credentials-binding':
+      return 'withCredentials';
+    case 'vault':
+      return 'withVault';
+    default:
+      return 'aws sts in a shell step';
+  }
 }
 
 /** Full analysis: the syntax-only checks plus the trust checks against IAM data. */

@@ -4,7 +4,7 @@
 import type { ProjectConfig } from './config';
 import type { IamReader } from './ports';
 import type { AgentDirectory, CallerChoice, CallerSource } from './jenkins/model';
-import type { ParseError } from './syntax/ast';
+import type { ParseError, Program } from './syntax/ast';
 
 /** A half-open range [start, end) of UTF-16 offsets into a document's text. */
 export interface Range {
@@ -176,6 +176,39 @@ export interface Usage {
   vaultPath?: string | null;
   /** Jenkins string credentials bound (withCredentials / environment) where the call is, innermost first. */
   boundStringCredentials?: Array<{ variable: string; credentialsId: string }>;
+  /**
+   * A usage inside a shared-library step (`vars/NAME.groovy`) that this file calls: the usage is located at
+   * the call in this file (`range`, `anchor`), built with the call's arguments; this says where the step
+   * that uses the credentials is written.
+   */
+  libraryStep?: LibraryStepLocation;
+}
+
+/** Where a usage reached through a call of a shared-library step is written in the library. */
+export interface LibraryStepLocation {
+  /** The step this file calls (`deployTo`). */
+  name: string;
+  /** The steps called in turn, from `name` to the one holding the AWS step (`[deployTo]`, `[deployTo, assume]`). */
+  steps: string[];
+  /** The library file holding the AWS step, as the scan names it (`vars/deployTo.groovy`). */
+  file: string;
+  /** 1-based line and column of the AWS step (`withAWS`, ...) in that file. */
+  line: number;
+  column: number;
+}
+
+/** A shared-library step: `vars/NAME.groovy`, parsed once per change of the file. */
+export interface LibraryStep {
+  readonly name: string;
+  /** The path as the scan names files (`vars/deployTo.groovy`). */
+  readonly file: string;
+  readonly text: string;
+  readonly program: Program;
+}
+
+/** The shared-library steps of the workspace, by step name (pipelines call `NAME(...)`). */
+export interface SharedLibrary {
+  readonly steps: ReadonlyMap<string, LibraryStep>;
 }
 
 /**
@@ -266,6 +299,11 @@ export interface AnalysisContext {
   iam: IamReader | null;
   /** Callers read from Jenkins configuration as code (`--jenkins-casc`), when any. */
   agents?: AgentDirectory | null;
+  /**
+   * The workspace's shared-library steps (`vars/*.groovy`): a pipeline's calls of them are analysed with
+   * their arguments (pipeline/library.ts). Absent: calls are not followed into other files.
+   */
+  library?: SharedLibrary | null;
 }
 
 /** The result of analysing one pipeline file: a value, never changed after it is returned. */

@@ -30,7 +30,10 @@ import { checkRoleArn } from './role-arn';
 import type { Agent, Pending, WalkScope } from './scope';
 
 /** What extraction reads from the analysis context. */
-export type ExtractContext = Pick<AnalysisContext, 'config' | 'caller' | 'params' | 'credentials' | 'agents'>;
+export type ExtractContext = Pick<
+  AnalysisContext,
+  'config' | 'caller' | 'params' | 'credentials' | 'agents' | 'library'
+>;
 
 /** One kind of usage (withAWS, AWS bindings, shell STS calls, Vault): a module of kinds/, registered in kinds/index.ts. */
 export interface UsageKindModule {
@@ -98,6 +101,12 @@ export class UsageBuilder {
   readonly config: ProjectConfig;
   /** The methods the file declares (a shell step may run the command text one of them returns). */
   methods: readonly DeclaredMethod[] = [];
+  /**
+   * The builder of the file an agent directive or enclosing step is written in, when it is another file (a
+   * pipeline calling a shared-library step): its labels and lines are that file's. Shared by the builders of
+   * one extraction.
+   */
+  owners = new Map<object, UsageBuilder>();
 
   constructor(
     readonly text: string,
@@ -192,6 +201,8 @@ export class UsageBuilder {
   /** The agent in effect, for caller policy (its label resolved). */
   agentInScope(agent: Agent | null): AgentInScope | null {
     if (!agent) return null;
+    const owner = this.owners.get(agent);
+    if (owner && owner !== this) return owner.agentInScope(agent);
     const resolved = this.resolvedAgent(agent);
     return {
       label: resolved.label,
@@ -219,7 +230,7 @@ export class UsageBuilder {
    * The calls of helper methods each usage was built for (`frameKey` of its scope); a usage kept for several
    * calls with the same values lists them all. Extraction records them; `enclosing` reads them.
    */
-  readonly builtFor = new Map<Usage, string[]>();
+  builtFor = new Map<Usage, string[]>();
 
   /** Records that `usage` was built for a chain of helper calls and loop iterations (`buildKey`). */
   noteBuiltFor(usage: Usage, key: string): void {
@@ -258,11 +269,16 @@ export class UsageBuilder {
   enclosing(scope: WalkScope): EnclosingCredentials | null {
     const id = scope.identity?.item;
     if (!id) return null;
+    const owner = this.owners.get(id) ?? this;
     const step = id.kind;
     const b = id.part;
     // Inside a helper called several times, the enclosing step's usage for this very call (its role, or
-    // its credential) — not the first call's.
-    const at = this.buildKey(scopeAt(scope, id.call.start), this.expandedLoops.get(id) ?? []);
+    // its credential) — not the first call's. An enclosing step in the pipeline calling this library step
+    // is looked up in that file's part of the scope.
+    const at = owner.buildKey(
+      scopeAt(owner === this ? scope : outerIn(scope, owner), id.call.start),
+      owner.expandedLoops.get(id) ?? [],
+    );
     const mine = id.usages.filter((u) => this.builtFor.get(u)?.includes(at));
     const usages = mine.length > 0 ? mine : id.usages;
     // A static-key usage assumes no role: shell steps inside run with its keys, not a role session.
@@ -271,7 +287,7 @@ export class UsageBuilder {
     const keys = usages.find((u) => usesStaticKeys(u));
     return {
       step,
-      line: this.cite(id.call.start),
+      line: owner.cite(id.call.start),
       assumed,
       roleArn: assumed ? roles[0].roleArn : null,
       credentialsId: assumed ? null : (keys?.credentialsId ?? (b ? this.bindingCredentialsId(b) : null)),
@@ -371,6 +387,8 @@ export class UsageBuilder {
 
   /** The label of an agent directive, resolved once per run. */
   label(agent: Agent | null): string | null {
+    const owner = agent ? this.owners.get(agent) : undefined;
+    if (owner && owner !== this) return owner.label(agent);
     return agent ? this.resolvedAgent(agent).label : null;
   }
 
@@ -456,6 +474,14 @@ export function toSeconds(v: string | null): number | null {
 /** The chain of helper calls a scope is analysed for ('' outside any called helper). */
 export function frameKey(scope: Scope): string {
   let key = '';
-  for (let f = scope.frame; f; f = f.outer.frame) key += `${f.call.start}/`;
+  for (let f = scope.frame; f; f = f.outer.frame)
+    key += f.foreign ? `${f.call.start}@${f.foreign.file}/` : `${f.call.start}/`;
   return key;
+}
+
+/** The scope of the first call from `owner`'s file in a scope's chain of calls across files. */
+function outerIn(scope: Scope, owner: UsageBuilder): Scope {
+  for (let f = scope.frame; f; f = f.outer.frame)
+    if (f.foreign && f.foreign.resolver === owner.resolver) return f.outer;
+  return scope;
 }

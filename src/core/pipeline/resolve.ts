@@ -139,7 +139,9 @@ type IterableFound =
 /** The part of `scope` that applies at `offset`: the frames of the called helpers that contain it. */
 export function scopeAt(scope: Scope, offset: number): Scope {
   let s = scope;
-  while (s.frame && !(s.frame.method.start <= offset && offset < s.frame.method.end)) s = s.frame.outer;
+  // A call from another file (a pipeline calling a library step) ends the search: offsets beyond it are that file's.
+  while (s.frame && !s.frame.foreign && !(s.frame.method.start <= offset && offset < s.frame.method.end))
+    s = s.frame.outer;
   return s;
 }
 
@@ -155,6 +157,24 @@ interface MapFound {
   named?: string;
   /** The element of a loop bound to one iteration (`svc` in `[[...], [...]].each { svc -> }`). */
   bound?: boolean;
+  /** The resolver of the file the map is written in, when it is not this one (a pipeline calling a library step). */
+  resolver?: Resolver;
+}
+
+/**
+ * A call of a shared-library step from another file (a pipeline's `deployTo(...)` reaching
+ * `vars/deployTo.groovy`'s `call`): the arguments and the environment at the call are resolved by that
+ * file's resolver.
+ */
+export interface ForeignCall {
+  /** The step's name as called (`deployTo`). */
+  step: string;
+  /** The method the call reaches (the step's `call` overload). */
+  method: MethodDeclaration;
+  /** The calling file, as the analysis names it. */
+  file: string;
+  /** The calling file's resolver (its text, variables, parameters). */
+  resolver: Resolver;
 }
 
 /** A call of a method declared in this file, as seen from inside the method. */
@@ -164,6 +184,8 @@ export interface CallFrame {
   args: ReadonlyMap<string, BoundArg>;
   /** The scope at the call (its environment, its own frame when the call is inside another called method). */
   outer: Scope;
+  /** Set when the call is in another file (a pipeline calling a shared-library step): `outer` belongs to it. */
+  foreign?: ForeignCall;
 }
 
 export interface ParameterDecl {
@@ -342,6 +364,11 @@ function sourceText(data: ResolveData, node: { start: number; end: number }, max
   return s.length > max ? s.slice(0, max - 1) + '…' : s;
 }
 
+/** A map found by another file's resolver, marked with it (unless it already names its own). */
+function withResolver(m: MapFound | null, r: Resolver, self: Resolver): MapFound | null {
+  return m && r !== self && !m.resolver ? { ...m, resolver: r } : m;
+}
+
 /** Resolves pipeline expressions against the collected data. */
 export class Resolver {
   private budget = MAX_STEPS;
@@ -357,6 +384,18 @@ export class Resolver {
   /** The line of an offset, as origin descriptions write it. */
   line(offset: number): string {
     return String(this.data.lines.line(offset));
+  }
+
+  /** The resolver of the code at a frame's call: the calling file's for a call from another file. */
+  private at(frame: CallFrame): Resolver {
+    return frame.foreign?.resolver ?? this;
+  }
+
+  /** How descriptions name a frame's call: `deploy() on line 12`, `deployTo() on line 7 of Jenkinsfile`. */
+  private callOf(frame: CallFrame): { name: string; where: string } {
+    const f = frame.foreign;
+    if (f) return { name: f.step, where: `line ${f.resolver.line(frame.call.start)} of ${f.file}` };
+    return { name: frame.method.name, where: `line ${this.line(frame.call.start)}` };
   }
 
   /** The line of an assignment or parameter declaration, cited by its offset when known. */
@@ -523,9 +562,10 @@ export class Resolver {
     for (const en of map.entries) if (en.key === key) entry = en;
     const via = `${sourceText(this.data, object)}.${key}`;
     const passed = map.passed ? `, ${map.passed}` : '';
+    const mr = map.resolver ?? this;
     if (!entry) {
       // Groovy gives null for a key the map lacks, unless the build adds it: never a guess.
-      const where = map.named ?? `written on line ${this.line(map.at)}${passed}`;
+      const where = map.named ?? `written on line ${mr.line(map.at)}${passed}`;
       return unknown(
         via,
         'unresolved',
@@ -533,11 +573,11 @@ export class Resolver {
         `the map ${where} has no key ${key}, so \`${via}\` is null unless the key is added while the build runs`,
       );
     }
-    const v = this.expr(entry.value, map.scope, depth + 1);
+    const v = mr.expr(entry.value, map.scope, depth + 1);
     return {
       ...v,
       description: plain(v)
-        ? `${via} (line ${this.line(entry.start)}${passed})`
+        ? `${via} (line ${mr.line(entry.start)}${passed})`
         : `${v.description}, via ${via}${passed}`,
       reference: v.reference ?? via,
       ...(map.bound ? { bound: true } : {}),
@@ -615,18 +655,20 @@ export class Resolver {
           const frame = scope.frame && scope.frame.method === method ? scope.frame : null;
           const bound = frame?.args.get(e.name);
           if (!frame || !bound) return null;
-          const callLine = this.line(frame.call.start);
-          const passed = `passed to ${method.name}() on line ${callLine}`;
+          const { name: callee, where } = this.callOf(frame);
+          const r = this.at(frame);
+          const passed = `passed to ${callee}() on ${where}`;
           if (bound.kind === 'named')
             return {
               entries: bound.entries,
               scope: frame.outer,
               at: frame.call.start,
-              passed: `a named argument of ${method.name}() on line ${callLine}`,
-              named: `of named arguments of the call of ${method.name}() on line ${callLine}`,
+              passed: `a named argument of ${callee}() on ${where}`,
+              named: `of named arguments of the call of ${callee}() on ${where}`,
+              ...(r !== this ? { resolver: r } : {}),
             };
           if (bound.kind === 'arg') {
-            const m = this.mapLiteral(bound.expr, frame.call.start, frame.outer, depth + 1);
+            const m = withResolver(r.mapLiteral(bound.expr, frame.call.start, frame.outer, depth + 1), r, this);
             return m ? { ...m, passed: m.passed ?? passed } : null;
           }
           return this.mapLiteral(bound.expr, at, scope, depth + 1);
@@ -650,7 +692,9 @@ export class Resolver {
     const outer = this.mapLiteral(object, at, scope, depth + 1);
     let found: MapItem | null = null;
     if (outer) for (const en of outer.entries) if (en.key === key) found = en;
-    return found && outer ? this.mapLiteral(found.value, found.start, outer.scope, depth + 1) : null;
+    if (!found || !outer) return null;
+    const r = outer.resolver ?? this;
+    return withResolver(r.mapLiteral(found.value, found.start, outer.scope, depth + 1), r, this);
   }
 
   /** A member of a value: unknown, and when the value itself is unresolved, say what it depends on. */
@@ -1071,26 +1115,25 @@ export class Resolver {
         `\`${name}\` is a parameter of ${method.name}(), which is not called in this file: its value comes from the code that calls it`,
       );
     }
-    const m = method.name;
-    const callLine = this.line(frame.call.start);
+    const { name: m, where } = this.callOf(frame);
     if (bound.kind === 'named')
       return unknown(
         name,
         'unresolved',
-        `named arguments of the call of ${m}() on line ${callLine}`,
-        `\`${name}\` holds the named arguments of the call of ${m}() on line ${callLine} (a map), not one value`,
+        `named arguments of the call of ${m}() on ${where}`,
+        `\`${name}\` holds the named arguments of the call of ${m}() on ${where} (a map), not one value`,
       );
     if (bound.kind === 'default') {
       const v = this.expr(bound.expr, scope, depth + 1);
-      const what = `default of parameter ${name} of ${m}() (line ${this.line(bound.expr.start)}), which the call on line ${callLine} leaves out`;
+      const what = `default of parameter ${name} of ${m}() (line ${this.line(bound.expr.start)}), which the call on ${where} leaves out`;
       return {
         ...v,
         description: plain(v) ? what : `${v.description}, via the ${what}`,
         reference: v.reference ?? name,
       };
     }
-    const v = this.expr(bound.expr, frame.outer, depth + 1);
-    const what = `argument ${name} of ${m}() on line ${callLine}`;
+    const v = this.at(frame).expr(bound.expr, frame.outer, depth + 1);
+    const what = `argument ${name} of ${m}() on ${where}`;
     const written = bound.expr.type === 'Number' || (bound.expr.type === 'String' && !bound.expr.interpolated);
     return {
       ...v,
@@ -1122,7 +1165,7 @@ export class Resolver {
     // Inside a called method, the environment is the caller's (withEnv around the call), unless the method sets it.
     const frame = scope.frame;
     if (frame && !(assigned && scope.method && this.assignmentIn('env.' + name, at, scope.method)))
-      return this.env(name, frame.call.start, frame.outer, depth + 1, bare);
+      return this.at(frame).env(name, frame.call.start, frame.outer, depth + 1, bare);
     if (assigned) {
       const v = this.expr(assigned.value, scope, depth + 1);
       return {

@@ -17,7 +17,7 @@ import { calleeName, mapEntries, namedArgs, plainString, positional, range, step
 import { childrenOf } from './children';
 import { KIND_BY_STEP } from './kinds';
 import type { Lines } from './lines';
-import { declaredMethods, invokedName, type DeclaredMethod, type MethodSite } from './frames';
+import { declaredMethods, invokedName, libraryStepName, type DeclaredMethod, type MethodSite } from './frames';
 import type { Assignment, EnvFrame, LocalScope, ParameterDecl } from './resolve';
 import type { Agent, Identity, Local, LoopOf, Pending, WalkScope } from './scope';
 
@@ -42,6 +42,8 @@ export interface WalkResult {
   bodies: Array<{ start: number; end: number; what: string }>;
   /** Variables changed in place (`x << v`, `x.add(v)`, `x += v`): their literal is not what a loop iterates. */
   mutated: Set<string>;
+  /** Calls of shared-library steps (`deployTo(...)`, `deployTo.call(...)`) the file does not define itself. */
+  librarySites: MethodSite[];
 }
 
 /** Methods whose closure runs once per element of a list (entry of a map): `LIST.each { x -> }`. */
@@ -129,10 +131,17 @@ const SECRET_KEY_ASSIGN =
 const SESSION_TOKEN_ASSIGN = /(AWS_SESSION_TOKEN|aws_session_token)\s*[=:]\s*["']?([A-Za-z0-9/+=]{100,})/g;
 
 /** Walks a parsed pipeline once. */
-export function walkPipeline(program: Program, text: string, lines: Lines): WalkResult {
+export function walkPipeline(
+  program: Program,
+  text: string,
+  lines: Lines,
+  libraryNames?: ReadonlySet<string>,
+): WalkResult {
   const w = new Walker(text, lines);
   const methods = declaredMethods(program);
   for (const m of methods) w.methodNames.add(m.decl.name);
+  // A method the file declares wins over a library step of the same name (Groovy calls its own method).
+  if (libraryNames) for (const n of libraryNames) if (!w.methodNames.has(n)) w.libraryNames.add(n);
   const bodies: WalkResult['bodies'] = [];
   for (const st of program.body) {
     if (st.type === 'ClassDecl') for (const f of st.body) if (f.type === 'VarDecl') w.fields.set(f, st);
@@ -154,6 +163,7 @@ export function walkPipeline(program: Program, text: string, lines: Lines): Walk
     methodSites: w.methodSites,
     bodies,
     mutated: w.mutated,
+    librarySites: w.librarySites,
   };
 }
 
@@ -172,6 +182,9 @@ class Walker {
   readonly mutated = new Set<string>();
   /** Closures passed to `LIST.each` and friends: the loop they are the body of. */
   private readonly loopClosures = new Map<Closure, { iterable: Expression; at: number; form: string }>();
+  /** Names of the shared-library steps the file may call, and those calls, with their scope. */
+  readonly libraryNames = new Set<string>();
+  readonly librarySites: MethodSite[] = [];
 
   constructor(
     private readonly text: string,
@@ -400,6 +413,10 @@ class Walker {
           const invoked = invokedName(node);
           if (invoked !== null && this.methodNames.has(invoked))
             this.methodSites.push({ name: invoked, call: node, scope });
+        }
+        if (this.libraryNames.size > 0) {
+          const step = libraryStepName(node);
+          if (step !== null && this.libraryNames.has(step)) this.librarySites.push({ name: step, call: node, scope });
         }
         const inner = this.call(node, scope, statement);
         return inner === 'skip' ? null : inner;

@@ -10,6 +10,7 @@ import { analyzeText } from '../../../src/core/analyze';
 import type { AnalysisContext } from '../../../src/core/types';
 import { configFrom, defaultConfig } from '../../../src/core/config';
 import { AnalysisSession } from '../../../src/core/session';
+import { sharedLibrary } from '../../../src/core/library';
 import { computeChange } from '../../../src/core/syntax/reparse';
 import { parseJenkinsCasc } from '../../../src/core/jenkins/casc';
 import { resolveAgentDirectory } from '../../../src/core/jenkins/agents';
@@ -211,8 +212,12 @@ describe('analysis session (re-analysis after edits)', function () {
       ...pipelineFiles(join(ROOT, 'examples')),
       ...pipelineFiles(join(ROOT, 'test', 'unit', 'core', 'syntax', 'fixtures')),
       ...pipelineFiles(join(ROOT, 'test', 'unit', 'core', 'pipeline', 'fixtures')),
+      ...pipelineFiles(join(ROOT, 'test', 'unit', 'core', 'pipeline', 'fixtures-library')),
     ];
     corpus = files.map((f) => ({ name: f.slice(ROOT.length + 1), text: readFileSync(f, 'utf8') }));
+    // The first context follows calls into the corpus's shared-library steps (vars/*.groovy).
+    contexts[0].library = sharedLibrary(corpus.map((c) => ({ file: c.name, text: c.text })));
+    assert.ok(contexts[0].library.steps.size >= 6, 'library steps in the corpus');
     corpus.push({ name: 'generated 400 lines', text: gen.generateJenkinsfile(400) as string });
     corpus.push({ name: 'scopes declared around and below their usages', text: TRICKY });
   });

@@ -1,0 +1,4 @@
+// The other half of the cycle.
+def call(Map cfg) {
+    pingStep(cfg)
+}
