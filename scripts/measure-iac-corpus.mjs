@@ -14,7 +14,7 @@
 // unreadable (a reader error, an exception). For JCasC: templates per cloud, identities, AWS credentials and
 // problems. Every template is read in account 123456789012, region us-east-1, without parameters.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { extname, join, relative } from 'node:path';
+import { extname, join, relative, resolve } from 'node:path';
 
 const args = process.argv.slice(2);
 const flags = new Set(args.filter((a) => a.startsWith('--')));
@@ -58,10 +58,21 @@ const casc = [];
 const rel = (p) => relative(dir, p) || p;
 const count = (map, key, n = 1) => map.set(key, (map.get(key) ?? 0) + n);
 
+/** file() / templatefile() of a module: files under its folder in the corpus (as `--iac` reads them). */
+function moduleFile(module, path) {
+  const full = resolve(dir, module, path);
+  if (relative(resolve(dir), full).startsWith('..')) return { error: 'the file is outside the corpus folder' };
+  try {
+    return { text: readFileSync(full, 'utf8') };
+  } catch {
+    return { error: 'no such file' };
+  }
+}
+
 function measureIac(name, texts, declared) {
   const row = { file: name, declared, roles: 0, pending: 0, statements: 0, findings: {}, unresolved: 0, errors: [] };
   try {
-    const { model, errors } = readIac(texts, hcl);
+    const { model, errors } = readIac(texts, hcl, moduleFile);
     row.errors.push(...errors);
     row.roles = model.roles.length;
     row.pending = model.pending.length;

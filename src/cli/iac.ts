@@ -1,8 +1,8 @@
 // `--iac PATH` and config "iac" entries: finds the infrastructure code files (a template, a cdk.out
 // directory, a Terraform directory), reads them and hands their text to the engine's IaC readers. Also
 // used by `rolecall impact --iac` (readIacEntries is the one function to call).
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { extname, join } from 'node:path';
+import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { dirname, extname, isAbsolute, join, relative, resolve } from 'node:path';
 import {
   looksLikeTemplate,
   readIac,
@@ -91,7 +91,17 @@ export async function readIacEntries(
   onProblem?: (message: string) => void,
 ): Promise<IacModel> {
   const texts: IacText[] = [];
+  const folders = new Map<string, { dir: string; root: string }>();
   for (const entry of entries) {
+    try {
+      const root = at(entry.path);
+      const rootDir = statSync(root).isFile() ? dirname(root) : root;
+      for (const { file, module } of filesOf(entry.path, at))
+        if (file.endsWith('.tf'))
+          folders.set(displayPath(module ?? file), { dir: module ? at(module) : dirname(at(file)), root: rootDir });
+    } catch {
+      // readEntryTexts reports what is wrong with the path.
+    }
     if (onProblem) {
       // One entry at a time: a missing path or unreadable file skips that entry only.
       try {
@@ -104,13 +114,44 @@ export async function readIacEntries(
     texts.push(...readEntryTexts(entry, at));
   }
   const hcl = texts.some((t) => t.file.endsWith('.tf')) ? await loadHclParser() : null;
-  const { model, errors } = readIac(texts, hcl);
+  const { model, errors } = readIac(texts, hcl, (module, path) => moduleFile(folders.get(module), path));
   if (errors.length > 0 && onProblem) for (const e of errors) onProblem(`IaC ${e}`);
   else if (errors.length > 0)
     throw new UsageError(
       `IaC ${errors[0]}${errors.length > 1 ? ` (and ${errors.length - 1} more file${errors.length > 2 ? 's' : ''})` : ''}`,
     );
   return model;
+}
+
+/**
+ * A file a Terraform module's `file()` / `templatefile()` names, relative to the module's folder: read only
+ * when it is a regular file inside the folder given with `--iac` (a repository cannot make RoleCall read
+ * anything else, also not through a symbolic link).
+ */
+function moduleFile(
+  folder: { dir: string; root: string } | undefined,
+  path: string,
+): { text: string } | { error: string } {
+  if (!folder) return { error: 'the module folder is not known' };
+  if (isAbsolute(path)) return { error: 'an absolute path is not read (only files inside the --iac folder are)' };
+  const inside = (p: string, root: string): boolean => {
+    const rel = relative(root, p);
+    return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+  };
+  const full = resolve(folder.dir, path);
+  let real: string;
+  try {
+    real = realpathSync(full);
+    if (!inside(real, realpathSync(folder.root)) || !inside(full, folder.root))
+      return { error: 'the file is outside the --iac folder, so it is not read' };
+  } catch {
+    return { error: 'no such file' };
+  }
+  try {
+    return { text: readRegularFile(real, INPUT_LIMITS.pipeline).toString('utf8') };
+  } catch (error) {
+    return { error: error instanceof InputFileError ? error.reason : 'cannot be read' };
+  }
 }
 
 /** The texts of one entry's files. Throws UsageError for a missing path or an unreadable file. */

@@ -2,7 +2,7 @@
 // in IaC files about roles no usage uses are counted like the snapshots', reported by `snapshot --iac`),
 // bad input, and config entries that must stay inside the config's folder.
 import { strict as assert } from 'node:assert';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readIacEntries } from '../../../src/cli/iac';
@@ -212,6 +212,41 @@ describe('rolecall scan --iac', () => {
       readIacEntries([entry('bad.yaml'), entry('roles.yaml')], (p) => p),
       /not a valid YAML/,
       'the CLI refuses it',
+    );
+  });
+  it('Terraform file() / templatefile(): files inside the --iac folder are read; outside it (.., absolute, a symbolic link out) never', async () => {
+    const doc = (svc: string) =>
+      JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { Service: `${svc}.amazonaws.com` } }],
+      });
+    mkdirSync(join(dir, 'infra', 'mod', 'policies'), { recursive: true });
+    writeFileSync(join(dir, 'infra', 'mod', 'policies', 'ec2.json'), doc('ec2'));
+    writeFileSync(join(dir, 'infra', 'shared.json'), doc('lambda'));
+    writeFileSync(join(dir, 'outside.json'), doc('ecs-tasks'));
+    symlinkSync(join(dir, 'outside.json'), join(dir, 'infra', 'mod', 'link.json'));
+    const role = (name: string, expr: string) =>
+      `resource "aws_iam_role" "${name}" {\n  name = "${name}"\n  assume_role_policy = ${expr}\n}\n`;
+    writeFileSync(
+      join(dir, 'infra', 'mod', 'main.tf'),
+      role('own', 'file("${path.module}/policies/ec2.json")') +
+        role('up', 'templatefile("${path.module}/../shared.json", {})') +
+        role('out', 'file("${path.module}/../../outside.json")') +
+        role('abs', `file("${join(dir, 'outside.json')}")`) +
+        role('link', 'file("link.json")'),
+    );
+    const entry = { path: join(dir, 'infra'), account: '333333333333', region: null, parameters: {} };
+    const model = await readIacEntries([entry], (p) => p);
+    assert.deepEqual(model.roles.map((r) => r.roleName).sort(), ['own', 'up']);
+    const why = model.unresolved.map((u) => u.message).join('\n');
+    assert.match(why, /outside\.json.*outside the --iac folder/);
+    assert.match(why, /absolute path is not read/);
+    assert.match(why, /link\.json.*outside the --iac folder/);
+    // The module alone as the --iac folder: ../shared.json is outside it now.
+    const alone = await readIacEntries([{ ...entry, path: join(dir, 'infra', 'mod') }], (p) => p);
+    assert.deepEqual(
+      alone.roles.map((r) => r.roleName),
+      ['own'],
     );
   });
 });

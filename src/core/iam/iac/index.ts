@@ -4,13 +4,14 @@
 import { readCloudFormation } from './cloudformation';
 import type { HclParser } from './hcl';
 import { IacCollector, IacIamReader, type IacEntry, type IacModel } from './model';
-import { readTerraform } from './terraform';
+import { readTerraform, type ModuleFileReader } from './terraform';
 import type { IamReader } from '../../ports';
 
 export { IacIamReader } from './model';
 export type { IacEntry, IacModel, IacPending } from './model';
 export { looksLikeTemplate } from './cloudformation';
 export type { HclParser } from './hcl';
+export type { ModuleFileReader } from './terraform';
 
 /** One file of infrastructure code, read by the caller. */
 export interface IacText {
@@ -26,9 +27,14 @@ export interface IacText {
 /**
  * Reads IaC texts into one model. `.tf` files need `hcl` (see hcl.ts); every other file is read as a
  * CloudFormation template. `errors` are one-line messages for files that are not YAML/JSON/HCL at all.
- * Never throws.
+ * `moduleFile(module, path)` gives a Terraform module the files its `file()` / `templatefile()` calls
+ * name (path relative to the module's folder); without it those calls are not evaluated. Never throws.
  */
-export function readIac(texts: IacText[], hcl: HclParser | null): { model: IacModel; errors: string[] } {
+export function readIac(
+  texts: IacText[],
+  hcl: HclParser | null,
+  moduleFile?: (module: string, path: string) => ReturnType<ModuleFileReader>,
+): { model: IacModel; errors: string[] } {
   const collector = new IacCollector();
   const errors: string[] = [];
   const modules = new Map<string, IacText[]>();
@@ -59,6 +65,7 @@ export function readIac(texts: IacText[], hcl: HclParser | null): { model: IacMo
           files[0].entry,
           collector,
           hcl,
+          moduleFile ? (path) => moduleFile(files[0].module ?? files[0].file, path) : null,
         ),
       );
     } catch (e) {

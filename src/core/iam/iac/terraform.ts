@@ -9,6 +9,12 @@ import type { HclNode, HclParser } from './hcl';
 import type { IacCollector, IacEntry, PolicySpec, PrincipalSpec } from './model';
 import { firstUnknown, type Loc, scalarText, type Segment, str, toPlain, unknown, type Value } from './value';
 
+/**
+ * Reads a file that `file()` / `templatefile()` name, by its path as the module writes it (relative to the
+ * module's folder; `path.module` is `.`). The caller decides which files may be read (no I/O here).
+ */
+export type ModuleFileReader = (path: string) => { text: string } | { error: string };
+
 interface TfFile {
   file: string;
   text: string;
@@ -110,6 +116,8 @@ class Module {
   constructor(
     readonly files: TfFile[],
     readonly entry: IacEntry,
+    private readonly hcl: HclParser | null = null,
+    private readonly readFile: ModuleFileReader | null = null,
   ) {
     this.partition = entry.region ? partitionForRegion(entry.region) : 'aws';
     for (const f of files) {
@@ -630,6 +638,8 @@ class Module {
       if (!type || !name || !attr) return unknown('data.TYPE.NAME.ATTRIBUTE expected', loc);
       return this.postfix(f, this.dataAttr(`${type}.${name}`, attr, loc), rest.slice(i + 1), scope, loc);
     }
+    // `path.module` is the module's folder: file() and templatefile() paths are read relative to it.
+    if (root === 'path' && attrName(0) === 'module' && rest.length === 1) return str('.', loc);
     if (
       root === 'module' ||
       root === 'each' ||
@@ -871,12 +881,46 @@ class Module {
         );
       case 'try':
         return args.find((a) => a.t !== 'unknown') ?? bad ?? unknown('try: no argument could be evaluated', loc);
+      case 'file':
+      case 'templatefile': {
+        if (!this.readFile) break;
+        const path = texts[0];
+        if (path === null) return unknown(`${name}() needs a path`, loc);
+        const read = this.readFile(path);
+        if ('error' in read) return unknown(`${name}("${path}"): ${read.error}`, loc);
+        if (name === 'file') return str(read.text, loc);
+        const vars = args[1] ?? { t: 'map', entries: [], loc };
+        if (vars.t !== 'map') return unknown('templatefile() needs a map of variables', loc);
+        return this.renderTemplate(path, read.text, new Map(vars.entries.map((e) => [e.key, e.value])), loc);
+      }
       default:
-        return unknown(
-          `${name}() is not evaluated${name === 'file' || name === 'templatefile' ? ' (RoleCall does not read files a template names)' : ''}`,
-          loc,
-        );
+        break;
     }
+    return unknown(
+      `${name}() is not evaluated${name === 'file' || name === 'templatefile' ? ' (RoleCall does not read files a template names)' : ''}`,
+      loc,
+    );
+  }
+
+  /**
+   * A template file rendered as `templatefile` does: the file is Terraform's template language (the text
+   * of a heredoc), evaluated with only the given variables in scope. Its value is located at the call.
+   */
+  private renderTemplate(path: string, text: string, vars: Map<string, Value>, loc: Loc): Value {
+    if (!this.hcl) return unknown(`templatefile("${path}") cannot be parsed here`, loc);
+    let marker = 'ROLECALL_TEMPLATE';
+    while (text.includes(marker)) marker += '_';
+    const source = `t = <<${marker}\n${text}${text.endsWith('\n') ? '' : '\n'}${marker}\n`;
+    const root = this.hcl.parse(source);
+    const body = kids(root, 'body')[0];
+    const expr = kids(kids(body, 'attribute')[0], 'expression')[0];
+    if (!expr || firstError(root)) return unknown(`templatefile("${path}"): the template is not valid`, loc);
+    const file: TfFile = { file: path, text: source, lines: new LineMap(source), root };
+    const v = this.eval(file, expr, vars);
+    if (v.t === 'unknown') return unknown(`templatefile("${path}"): ${v.why}`, loc);
+    const rendered = scalarText(v);
+    // The heredoc wrapper adds the final newline a file without one lacks.
+    return rendered === null ? unknown(`templatefile("${path}") gives no text`, loc) : str(rendered, loc);
   }
 }
 
@@ -915,6 +959,7 @@ export function readTerraform(
   entry: IacEntry,
   collector: IacCollector,
   hcl: HclParser,
+  readFile: ModuleFileReader | null = null,
 ): string[] {
   const errors: string[] = [];
   const files: TfFile[] = [];
@@ -933,7 +978,7 @@ export function readTerraform(
     collector.addFile(t.file, lines);
     files.push({ file: t.file, text, lines, root });
   }
-  const m = new Module(files, entry);
+  const m = new Module(files, entry, hcl, readFile);
   const policy = (doc: Value | null, name: string): PolicySpec | null => (doc ? { name, doc } : null);
   let warnedAccount = false;
   for (const [key, block] of m.resources) {

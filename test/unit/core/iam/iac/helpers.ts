@@ -10,6 +10,8 @@ export const ENTRY: IacEntry = { path: 'infra', account: '333333333333', region:
 export async function read(
   files: Record<string, string>,
   entry: Partial<IacEntry> = {},
+  /** Files file() / templatefile() may read, by path relative to the module's folder. */
+  moduleFiles?: Record<string, string>,
 ): Promise<{ model: IacModel; errors: string[] }> {
   const texts = Object.entries(files).map(([file, text]) => ({
     file,
@@ -18,7 +20,16 @@ export async function read(
     module: 'infra',
   }));
   const hcl = texts.some((t) => t.file.endsWith('.tf')) ? await loadHclParser() : null;
-  return readIac(texts, hcl);
+  return readIac(
+    texts,
+    hcl,
+    moduleFiles
+      ? (module, path) => {
+          const key = path.replace(/^(\.\/)+/, '');
+          return module === 'infra' && key in moduleFiles ? { text: moduleFiles[key] } : { error: 'no such file' };
+        }
+      : undefined,
+  );
 }
 
 /** The one role of a model with the name, failing clearly when absent. */

@@ -264,6 +264,43 @@ resource "aws_iam_role" "gen" {
     assert.equal(role(fixed, 'fixed').arn, 'arn:aws:iam::333333333333:role/fixed');
   });
 
+  it("templatefile() and file() read the module's own files (path.module is the module folder); a missing file is unresolved", async () => {
+    // Terraform's templatefile(path, vars) renders the file as a template with only vars in scope;
+    // file(path) is the text as it is. Both are common for trust policies kept in *.json / *.tpl files.
+    const text = `variable "hub" { default = "111111111111" }
+resource "aws_iam_role" "tpl" {
+  name = "tpl"
+  assume_role_policy = templatefile("\${path.module}/trust/tpl.json.tpl", { account = var.hub, svc = "ec2" })
+}
+resource "aws_iam_role" "plain" {
+  name = "plain"
+  assume_role_policy = file("trust.json")
+}
+resource "aws_iam_role" "gone" {
+  name = "gone"
+  assume_role_policy = file("\${path.module}/missing.json")
+}`;
+    const files = {
+      'trust/tpl.json.tpl':
+        '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",\n' +
+        '  "Principal": {"AWS": "arn:aws:iam::${account}:root", "Service": "${svc}.amazonaws.com"}}]}',
+      'trust.json':
+        '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"Service": "lambda.amazonaws.com"}}]}\n',
+    };
+    const { model } = await read({ 'main.tf': text }, {}, files);
+    assert.deepEqual(trustOf(model, 'tpl').Statement[0].Principal, {
+      AWS: 'arn:aws:iam::111111111111:root',
+      Service: 'ec2.amazonaws.com',
+    });
+    assert.deepEqual(trustOf(model, 'plain').Statement[0].Principal, { Service: 'lambda.amazonaws.com' });
+    const unresolved = iacFindings(model).filter((f) => f.code === 'unresolved-reference');
+    assert.equal(unresolved.length, 1);
+    assert.match(unresolved[0].message, /missing\.json.*no such file/);
+    assert.equal(textAt(text, unresolved[0].range), 'file("${path.module}/missing.json")');
+    // Without a file reader (no folder to read from) the calls stay unevaluated, as before.
+    assert.equal((await read({ 'main.tf': text })).model.roles.length, 0);
+  });
+
   it('a file that is not HCL is a one-line error with its position', async () => {
     const { errors } = await read({ 'broken.tf': 'resource "aws_iam_role" "r" {\n  name = \n}\n' });
     assert.equal(errors.length, 1);
