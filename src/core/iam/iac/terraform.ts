@@ -29,6 +29,19 @@ interface Block {
   labels: string[];
   body: HclNode | null;
   loc: Loc;
+  /** Names its expressions see: `each` / `count` of a resource instance, a `dynamic` block's iterator. */
+  scope?: Map<string, Value>;
+}
+
+type Unknown = Extract<Value, { t: 'unknown' }>;
+const missing = (why: string, loc: Loc): Unknown => ({ t: 'unknown', why, loc });
+
+/** One instance of a resource or data source: its address suffix (`[0]`, `["a"]`, or '') and its block. */
+interface Instance {
+  index: string;
+  /** The count index or for_each key, null for a block without either. */
+  key: string | null;
+  block: Block;
 }
 
 const OPERATORS = new Set(['*', '/', '%', '+', '-', '>', '>=', '<', '<=', '==', '!=', '&&', '||']);
@@ -163,15 +176,130 @@ class Module {
     return out;
   }
 
+  /**
+   * The nested blocks of a type, with the parent's scope; a `dynamic "TYPE"` block gives one block per
+   * element of its `for_each` (its `content`, with the iterator — the label, or `iterator` — bound to
+   * `key` / `value`). A dynamic block whose for_each cannot be evaluated gives one block in whose scope
+   * the iterator is that unknown value, so what depends on it is unresolved rather than dropped.
+   */
   blocks(block: Block, type: string): Block[] {
-    return kids(block.body, 'block')
-      .map((b) => this.block(block.file, b))
-      .filter((b) => b.type === type);
+    const out: Block[] = [];
+    for (const node of kids(block.body, 'block')) {
+      const b: Block = { ...this.block(block.file, node), scope: block.scope };
+      if (b.type === type) {
+        out.push(b);
+        continue;
+      }
+      if (b.type !== 'dynamic' || b.labels[0] !== type) continue;
+      const content = this.blocks(b, 'content')[0];
+      if (!content) continue;
+      const iterator = scalarText(this.attr(b, 'iterator') ?? undefined) ?? type;
+      const each = this.attr(b, 'for_each');
+      if (!each || each.t === 'unknown') {
+        const why = each ?? missing('a dynamic block needs for_each', b.loc);
+        out.push({ ...content, type, scope: new Map(b.scope ?? []).set(iterator, why) });
+        continue;
+      }
+      const items: Array<{ key: Value; value: Value }> = [];
+      if (each.t === 'map') items.push(...each.entries.map((e) => ({ key: str(e.key, e.keyLoc), value: e.value })));
+      else if (each.t === 'list')
+        items.push(
+          ...each.items.map((v, i): { key: Value; value: Value } => ({
+            key: { t: 'num', v: i, loc: v.loc },
+            value: v,
+          })),
+        );
+      for (const { key, value } of items)
+        out.push({
+          ...content,
+          type,
+          scope: new Map(b.scope ?? []).set(iterator, {
+            t: 'map',
+            entries: [
+              { key: 'key', keyLoc: key.loc, value: key },
+              { key: 'value', keyLoc: value.loc, value },
+            ],
+            loc: value.loc,
+          }),
+        });
+    }
+    return out;
   }
 
-  attr(block: Block, name: string, scope: Map<string, Value> = new Map()): Value | null {
+  attr(block: Block, name: string, scope: Map<string, Value> = block.scope ?? new Map()): Value | null {
     const node = this.attributes(block).get(name);
     return node ? this.eval(block.file, node, scope) : null;
+  }
+
+  /**
+   * The instances a resource or data block makes (Terraform's `count` and `for_each` meta-arguments): one
+   * per index with `count.index`, one per key with `each.key` / `each.value` (a map's keys, or a set of
+   * strings); the block itself when it has neither. A count or for_each that cannot be evaluated is unknown.
+   */
+  instances(block: Block): Instance[] | Unknown {
+    const attrs = this.attributes(block);
+    const base = block.scope ?? new Map<string, Value>();
+    const countNode = attrs.get('count');
+    if (countNode) {
+      const count = this.eval(block.file, countNode, base);
+      if (count.t === 'unknown') return count;
+      const n = Number(scalarText(count));
+      if (!Number.isInteger(n) || n < 0) return missing('count is not a whole number', count.loc);
+      return Array.from({ length: n }, (_, i) => ({
+        index: `[${i}]`,
+        key: String(i),
+        block: {
+          ...block,
+          scope: new Map(base).set('count', {
+            t: 'map',
+            entries: [{ key: 'index', keyLoc: count.loc, value: { t: 'num', v: i, loc: count.loc } }],
+            loc: count.loc,
+          }),
+        },
+      }));
+    }
+    const eachNode = attrs.get('for_each');
+    if (!eachNode) return [{ index: '', key: null, block }];
+    const each = this.eval(block.file, eachNode, base);
+    if (each.t === 'unknown') return each;
+    const pairs: Array<{ key: string; value: Value }> = [];
+    if (each.t === 'map') pairs.push(...each.entries.map((e) => ({ key: e.key, value: e.value })));
+    else if (each.t === 'list') {
+      for (const item of each.items) {
+        const k = scalarText(item);
+        if (k === null) return missing('for_each over a set needs strings', item.loc);
+        if (!pairs.some((p) => p.key === k)) pairs.push({ key: k, value: item });
+      }
+    } else return missing(`for_each needs a map or a set of strings, not a ${each.t}`, each.loc);
+    return pairs.map(({ key, value }) => ({
+      index: `[${JSON.stringify(key)}]`,
+      key,
+      block: {
+        ...block,
+        scope: new Map(base).set('each', {
+          t: 'map',
+          entries: [
+            { key: 'key', keyLoc: each.loc, value: str(key, value.loc) },
+            { key: 'value', keyLoc: each.loc, value },
+          ],
+          loc: each.loc,
+        }),
+      },
+    }));
+  }
+
+  /** The instance of a block that an index (`x[0]`, `x["a"]`) or its absence names. */
+  instanceAt(block: Block, index: string | null, loc: Loc): Block | Unknown {
+    const all = this.instances(block);
+    if (!Array.isArray(all)) return all;
+    if (index === null) {
+      if (all.length === 1) return all[0].block;
+      return missing(`${block.labels.join('.')} has ${all.length} instances: name one with an index`, loc);
+    }
+    const found = all.find((i) => i.key === index);
+    // `x[0]` of a block without count is the block itself.
+    if (!found && all.length === 1 && all[0].key === null && index === '0') return all[0].block;
+    return found?.block ?? missing(`${block.labels.join('.')}[${JSON.stringify(index)}] is not created`, loc);
   }
 
   // ---- references ----------------------------------------------------------------------------
@@ -223,9 +351,11 @@ class Module {
     return null;
   }
 
-  resourceAttr(key: string, attr: string, loc: Loc): Value {
-    const block = this.resources.get(key);
-    if (!block) return unknown(`${key} is not defined in this module`, loc);
+  resourceAttr(key: string, attr: string, loc: Loc, index: string | null = null): Value {
+    const declared = this.resources.get(key);
+    if (!declared) return unknown(`${key} is not defined in this module`, loc);
+    const block = this.instanceAt(declared, index, loc);
+    if ('t' in block) return block;
     const type = block.labels[0];
     const kind =
       type === 'aws_iam_role'
@@ -266,9 +396,11 @@ class Module {
     return unknown(`${key}.${attr} is known only after apply`, loc);
   }
 
-  dataAttr(key: string, attr: string, loc: Loc): Value {
-    const block = this.data.get(key);
-    if (!block) return unknown(`data.${key} is not defined in this module`, loc);
+  dataAttr(key: string, attr: string, loc: Loc, index: string | null = null): Value {
+    const declared = this.data.get(key);
+    if (!declared) return unknown(`data.${key} is not defined in this module`, loc);
+    const block = this.instanceAt(declared, index, loc);
+    if ('t' in block) return block;
     switch (block.labels[0]) {
       case 'aws_caller_identity':
         if (attr === 'account_id')
@@ -615,9 +747,19 @@ class Module {
     const rest = children.slice(1);
     const attrName = (i: number): string | null =>
       rest[i]?.type === 'get_attr' ? f.text.slice(rest[i].children[1]?.start ?? rest[i].end, rest[i].end) : null;
-    // `x[0]` on a resource with count = 1 is the resource itself.
-    const skipZeroIndex = (i: number): number =>
-      rest[i]?.type === 'index' && /^\[\s*0\s*\]$|^\.0$/.test(f.text.slice(rest[i].start, rest[i].end)) ? i + 1 : i;
+    // `x[0]`, `x["a"]`, `x[each.key]`: the instance of a resource or data source with count / for_each.
+    const indexAt = (i: number): { next: number; index: string | null | Unknown } => {
+      const p = rest[i];
+      if (p?.type !== 'index') return { next: i, index: null };
+      const inner = p.children[0];
+      if (inner.type === 'legacy_index') return { next: i + 1, index: f.text.slice(inner.start + 1, inner.end) };
+      const v = this.eval(f, kids(inner, 'expression')[0], scope);
+      const text = scalarText(v);
+      return {
+        next: i + 1,
+        index: text ?? (v.t === 'unknown' ? v : missing('an index cannot be resolved', this.loc(f, p))),
+      };
+    };
     if (scope.has(root)) return this.postfix(f, scope.get(root) as Value, rest, scope, loc);
     if (root === 'var' || root === 'local') {
       const name = attrName(0);
@@ -633,10 +775,13 @@ class Module {
     if (root === 'data') {
       const type = attrName(0);
       const name = attrName(1);
-      const i = skipZeroIndex(2);
+      if (type && name && rest[2]?.type === 'splat')
+        return this.postfix(f, this.splat(f, 'data', `${type}.${name}`, rest[2], loc), rest.slice(3), scope, loc);
+      const { next: i, index } = indexAt(2);
       const attr = attrName(i);
       if (!type || !name || !attr) return unknown('data.TYPE.NAME.ATTRIBUTE expected', loc);
-      return this.postfix(f, this.dataAttr(`${type}.${name}`, attr, loc), rest.slice(i + 1), scope, loc);
+      if (index !== null && typeof index !== 'string') return index;
+      return this.postfix(f, this.dataAttr(`${type}.${name}`, attr, loc, index), rest.slice(i + 1), scope, loc);
     }
     // `path.module` is the module's folder: file() and templatefile() paths are read relative to it.
     if (root === 'path' && attrName(0) === 'module' && rest.length === 1) return str('.', loc);
@@ -654,12 +799,33 @@ class Module {
       );
     const name = attrName(0);
     if (name && this.resources.has(`${root}.${name}`)) {
-      const i = skipZeroIndex(1);
+      if (rest[1]?.type === 'splat')
+        return this.postfix(f, this.splat(f, 'resource', `${root}.${name}`, rest[1], loc), rest.slice(2), scope, loc);
+      const { next: i, index } = indexAt(1);
       const attr = attrName(i);
       if (!attr) return unknown(`${root}.${name} needs an attribute`, loc);
-      return this.postfix(f, this.resourceAttr(`${root}.${name}`, attr, loc), rest.slice(i + 1), scope, loc);
+      if (index !== null && typeof index !== 'string') return index;
+      return this.postfix(f, this.resourceAttr(`${root}.${name}`, attr, loc, index), rest.slice(i + 1), scope, loc);
     }
     return unknown(`${f.text.slice(loc.start, loc.end)} is not defined in this module`, loc);
+  }
+
+  /** `x[*].attr` / `x.*.attr` of a resource or data source: the attribute of every instance, as a list. */
+  private splat(f: TfFile, kind: 'data' | 'resource', key: string, node: HclNode, loc: Loc): Value {
+    const attrs = kids(node.children[0], 'get_attr');
+    const block = (kind === 'data' ? this.data : this.resources).get(key);
+    if (!block || attrs.length !== 1 || node.children[0].children.length !== 2)
+      return unknown('splat expressions are not evaluated', loc);
+    const attr = f.text.slice(attrs[0].children[1]?.start ?? attrs[0].end, attrs[0].end);
+    const all = this.instances(block);
+    if (!Array.isArray(all)) return all;
+    return {
+      t: 'list',
+      items: all.map((i) =>
+        kind === 'data' ? this.dataAttr(key, attr, loc, i.key) : this.resourceAttr(key, attr, loc, i.key),
+      ),
+      loc,
+    };
   }
 
   private conditional(f: TfFile, node: HclNode, scope: Map<string, Value>): Value {
@@ -981,18 +1147,26 @@ export function readTerraform(
   const m = new Module(files, entry, hcl, readFile);
   const policy = (doc: Value | null, name: string): PolicySpec | null => (doc ? { name, doc } : null);
   let warnedAccount = false;
-  for (const [key, block] of m.resources) {
-    const type = block.labels[0];
+  for (const [address, declared] of m.resources) {
+    const type = declared.labels[0];
     if (!type.startsWith('aws_iam_')) continue;
-    const count = m.attr(block, 'count');
-    if (count && scalarText(count) === '0') continue;
-    if (m.attributes(block).has('for_each') || (count && scalarText(count) !== '1')) {
+    // count / for_each: one resource per instance, each with its count.index / each.key / each.value.
+    const instances = m.instances(declared);
+    if (!Array.isArray(instances)) {
+      const meta = m.attributes(declared).has('count') ? 'count' : 'for_each';
       collector.unresolvedAt(
-        block.loc,
-        `${key} uses ${count ? 'count' : 'for_each'}: RoleCall does not expand resources created several times; give each role its own resource block to check it.`,
+        instances.loc,
+        `How many ${address} Terraform creates cannot be resolved (${meta}): ${instances.why}.`,
       );
       continue;
     }
+    for (const instance of instances)
+      readResource(`${address}${instance.index}`, address, instance.key, instance.block);
+  }
+  return errors;
+
+  function readResource(key: string, address: string, index: string | null, block: Block): void {
+    const type = block.labels[0];
     if (!entry.account && !warnedAccount && (type === 'aws_iam_role' || type === 'aws_iam_user')) {
       warnedAccount = true;
       collector.unresolvedAt(
@@ -1054,7 +1228,7 @@ export function readTerraform(
         break;
       }
       case 'aws_iam_policy': {
-        const arn = scalarText(m.resourceAttr(key, 'arn', block.loc));
+        const arn = scalarText(m.resourceAttr(address, 'arn', block.loc, index));
         const doc = m.attr(block, 'policy');
         if (arn && doc) collector.managed.set(arn, { name: arn, doc });
         break;
@@ -1069,5 +1243,4 @@ export function readTerraform(
       }
     }
   }
-  return errors;
 }

@@ -228,8 +228,9 @@ resource "aws_iam_role" "r" {
   name = "r"
   assume_role_policy = ${ASSUME('"arn:aws:iam::${var.hub}:root"')}
 }
+variable "names" {}
 resource "aws_iam_role" "many" {
-  for_each = toset(["a", "b"])
+  for_each = toset(var.names)
   name     = each.key
   assume_role_policy = ${ASSUME('"*"')}
 }`;
@@ -238,7 +239,10 @@ resource "aws_iam_role" "many" {
     const unresolved = iacFindings(model).filter((f) => f.code === 'unresolved-reference');
     assert.equal(unresolved.length, 2);
     assert.match(unresolved[0].message + unresolved[1].message, /variable hub has no default/);
-    assert.match(unresolved[0].message + unresolved[1].message, /for_each/);
+    assert.match(
+      unresolved[0].message + unresolved[1].message,
+      /How many aws_iam_role\.many.*\(for_each\): variable names has no default/,
+    );
     assert.equal(textAt(text, unresolved.find((u) => /hub/.test(u.message))!.range), 'var.hub');
   });
 
@@ -299,6 +303,102 @@ resource "aws_iam_role" "gone" {
     assert.equal(textAt(text, unresolved[0].range), 'file("${path.module}/missing.json")');
     // Without a file reader (no folder to read from) the calls stay unevaluated, as before.
     assert.equal((await read({ 'main.tf': text })).model.roles.length, 0);
+  });
+
+  it('count and for_each: one role per instance (count.index, each.key / each.value), references by index and splat; dynamic blocks', async () => {
+    // Terraform meta-arguments: count makes instances [0..n-1] with count.index; for_each over a map or a
+    // set of strings makes one instance per key with each.key / each.value; aws_iam_role.x["k"] / [0] name one.
+    // A dynamic "principals" block gives one principals block per element, its iterator bound to key / value.
+    const text = `variable "trusted" {
+  default = {
+    deploy = { account = "111111111111", external_id = "ext-1" }
+    audit  = { account = "222222222222", external_id = "ext-2" }
+  }
+}
+variable "create" { default = true }
+data "aws_iam_policy_document" "trust" {
+  for_each = var.trusted
+  statement {
+    actions = ["sts:AssumeRole"]
+    principals {
+      type        = "AWS"
+      identifiers = ["arn:aws:iam::\${each.value.account}:root"]
+    }
+    condition {
+      test     = "StringEquals"
+      variable = "sts:ExternalId"
+      values   = [each.value.external_id]
+    }
+  }
+}
+resource "aws_iam_role" "per_team" {
+  for_each           = var.trusted
+  name               = "ci-\${each.key}"
+  assume_role_policy = data.aws_iam_policy_document.trust[each.key].json
+}
+resource "aws_iam_role_policy" "per_team" {
+  for_each = var.trusted
+  role     = aws_iam_role.per_team[each.key].name
+  policy   = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "s3:ListBucket", Resource = "*" }] })
+}
+resource "aws_iam_role" "numbered" {
+  count              = var.create ? 2 : 0
+  name               = "worker-\${count.index}"
+  assume_role_policy = data.aws_iam_policy_document.services.json
+}
+data "aws_iam_policy_document" "tagging" {
+  count = var.create ? 1 : 0
+  statement {
+    actions = ["sts:TagSession"]
+    principals {
+      type        = "AWS"
+      identifiers = ["arn:aws:iam::111111111111:root"]
+    }
+  }
+}
+data "aws_iam_policy_document" "services" {
+  source_policy_documents = data.aws_iam_policy_document.tagging[*].json
+  statement {
+    actions = ["sts:AssumeRole"]
+    dynamic "principals" {
+      for_each = ["ec2", "ecs-tasks"]
+      content {
+        type        = "Service"
+        identifiers = ["\${principals.value}.amazonaws.com"]
+      }
+    }
+  }
+}
+resource "aws_iam_role" "copy" {
+  name               = "\${aws_iam_role.numbered[1].name}-copy"
+  assume_role_policy = data.aws_iam_policy_document.trust["audit"].json
+}`;
+    const { model } = await read({ 'main.tf': text });
+    assert.deepEqual(
+      model.unresolved.map((u) => u.message),
+      [],
+    );
+    assert.deepEqual(model.roles.map((r) => r.roleName).sort(), [
+      'ci-audit',
+      'ci-deploy',
+      'worker-0',
+      'worker-1',
+      'worker-1-copy',
+    ]);
+    const deploy = trustOf(model, 'ci-deploy').Statement[0];
+    assert.deepEqual(deploy.Principal, { AWS: 'arn:aws:iam::111111111111:root' });
+    assert.deepEqual(deploy.Condition, { StringEquals: { 'sts:ExternalId': 'ext-1' } });
+    assert.equal(trustOf(model, 'ci-audit').Statement[0].Principal.AWS, 'arn:aws:iam::222222222222:root');
+    assert.equal(role(model, 'ci-audit').identityPolicies.length, 1);
+    // data.x[*].json (a splat) is the list of every instance's document.
+    assert.equal(trustOf(model, 'worker-1').Statement[0].Action, 'sts:TagSession');
+    assert.deepEqual(trustOf(model, 'worker-1').Statement[1].Principal, {
+      Service: ['ec2.amazonaws.com', 'ecs-tasks.amazonaws.com'],
+    });
+    assert.equal(trustOf(model, 'worker-1-copy').Statement[0].Principal.AWS, 'arn:aws:iam::222222222222:root');
+    const none = (await read({ 'main.tf': text }, { parameters: { create: 'false' } })).model;
+    assert.ok(!none.roles.some((r) => r.roleName.startsWith('worker-')));
+    assert.match(none.unresolved.map((u) => u.message).join(), /aws_iam_role\.numbered\["?1"?\] is not created/);
   });
 
   it('a file that is not HCL is a one-line error with its position', async () => {
