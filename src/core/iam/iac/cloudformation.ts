@@ -297,9 +297,30 @@ class Evaluator {
       }
       case 'AWS::IAM::ManagedPolicy':
         return this.managedArn(r, loc);
+      case 'AWS::IAM::OIDCProvider':
+        return this.oidcProviderArn(r, loc);
       default:
         return unknown(`Ref ${name} (${r.type}) is known only at deploy time`, loc);
     }
+  }
+
+  /**
+   * The ARN of an `AWS::IAM::OIDCProvider` (what `Ref` and `Fn::GetAtt Arn` give): `arn:PARTITION:iam::ACCOUNT:
+   * oidc-provider/` and its `Url` without `https://` — a web-identity trust policy's Federated principal.
+   */
+  oidcProviderArn(r: Resource, loc: Loc): Value {
+    const u = get(r.props, 'Url');
+    if (!u) return unknown(`${r.id} has no Url`, loc);
+    const url = this.eval(u);
+    const text = scalarText(url);
+    if (text === null)
+      return url.t === 'unknown' ? unknown(url.why, loc) : unknown(`the Url of ${r.id} cannot be resolved`, loc);
+    const account = this.pseudo('AWS::AccountId', loc) as Value;
+    if (account.t === 'unknown') return account;
+    return str(
+      `arn:${this.partition}:iam::${scalarText(account)}:oidc-provider/${text.replace(/^https:\/\//, '').replace(/\/$/, '')}`,
+      loc,
+    );
   }
 
   /** ARN of a managed policy the template defines; without a name, a stand-in that still links its attachments. */
@@ -336,6 +357,7 @@ class Evaluator {
       return str(`arn:${this.partition}:iam::${scalarText(account)}:${kind}${p}${scalarText(name)}`, loc);
     }
     if (attribute === 'Arn' && r.type === 'AWS::IAM::ManagedPolicy') return this.managedArn(r, loc);
+    if (attribute === 'Arn' && r.type === 'AWS::IAM::OIDCProvider') return this.oidcProviderArn(r, loc);
     return unknown(`Fn::GetAtt ${resource}.${attribute} is known only at deploy time`, loc);
   }
 

@@ -367,6 +367,7 @@ class Module {
             : type === 'aws_iam_policy'
               ? 'policy'
               : null;
+    if (type === 'aws_iam_openid_connect_provider' && attr === 'arn') return this.oidcProviderArn(block, loc);
     if (!kind) return unknown(`${key}.${attr} is known only after apply`, loc);
     const name = this.resourceName(block);
     if (attr === 'policy' && kind === 'policy')
@@ -421,6 +422,10 @@ class Module {
             ? str(this.entry.region, loc)
             : unknown('data.aws_region: the region is not known; set "region" in the iac entry (or --iac-region)', loc);
         break;
+      case 'aws_iam_openid_connect_provider':
+        // Looked up by arn or url: either names the provider's ARN in this account.
+        if (attr === 'arn') return this.attr(block, 'arn') ?? this.oidcProviderArn(block, loc);
+        break;
       case 'aws_iam_policy_document':
         if (attr === 'json' || attr === 'minified_json') {
           const doc = this.policyDocument(block);
@@ -433,6 +438,24 @@ class Module {
         break;
     }
     return unknown(`data.${key}.${attr} is read from AWS at plan time`, loc);
+  }
+
+  /**
+   * The ARN of an IAM OIDC identity provider: `arn:PARTITION:iam::ACCOUNT:oidc-provider/` and its URL without
+   * `https://` (IAM's ARN for the provider, e.g. …:oidc-provider/token.actions.githubusercontent.com) — what
+   * a web-identity trust policy names as its Federated principal.
+   */
+  oidcProviderArn(block: Block, loc: Loc): Value {
+    const url = this.attr(block, 'url');
+    if (!url) return unknown(`${block.labels.join('.')} has no url`, loc);
+    const text = scalarText(url);
+    if (text === null) return url.t === 'unknown' ? url : unknown('the url cannot be resolved', loc);
+    if (!this.entry.account)
+      return unknown(`the account of ${block.labels.join('.')} is not known: set "account" in the iac entry`, loc);
+    return str(
+      `arn:${this.partition}:iam::${this.entry.account}:oidc-provider/${text.replace(/^https:\/\//, '').replace(/\/$/, '')}`,
+      loc,
+    );
   }
 
   /** An `aws_iam_policy_document` data source as a policy value, statements at their blocks. */

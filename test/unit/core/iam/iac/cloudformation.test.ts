@@ -312,4 +312,37 @@ ${TRUST('"arn:aws:iam::333333333333:root"')}      ManagedPolicyArns: [!Ref Assum
     const missing = await reader.getRole('arn:aws:iam::333333333333:role/nope');
     assert.equal(missing.status, 'not-found', 'an account the snapshot covers answers not-found as before');
   });
+  it('Ref and Fn::GetAtt Arn of an AWS::IAM::OIDCProvider are its IAM ARN (oidc-provider/ and the Url without https://)', async () => {
+    const text = `Resources:
+  GithubOidc:
+    Type: AWS::IAM::OIDCProvider
+    Properties:
+      Url: https://token.actions.githubusercontent.com
+      ClientIdList: [sts.amazonaws.com]
+  Deploy:
+    Type: AWS::IAM::Role
+    Properties:
+      RoleName: deploy
+      AssumeRolePolicyDocument:
+        Statement:
+          - Effect: Allow
+            Action: sts:AssumeRoleWithWebIdentity
+            Principal:
+              Federated: !Ref GithubOidc
+          - Effect: Allow
+            Action: sts:AssumeRoleWithWebIdentity
+            Principal:
+              Federated: !GetAtt GithubOidc.Arn
+`;
+    const { model } = await read({ 'oidc.yaml': text });
+    assert.deepEqual(
+      model.unresolved.map((u) => u.message),
+      [],
+    );
+    const arn = 'arn:aws:iam::333333333333:oidc-provider/token.actions.githubusercontent.com';
+    assert.deepEqual(
+      trustOf(model, 'deploy').Statement.map((s: any) => s.Principal.Federated),
+      [arn, arn],
+    );
+  });
 });

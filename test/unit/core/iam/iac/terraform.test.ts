@@ -401,6 +401,51 @@ resource "aws_iam_role" "copy" {
     assert.match(none.unresolved.map((u) => u.message).join(), /aws_iam_role\.numbered\["?1"?\] is not created/);
   });
 
+  it('an OIDC identity provider (resource, or data source by url / arn) has its IAM ARN: a web-identity trust names it as Federated', async () => {
+    // IAM's ARN of an OIDC provider is arn:aws:iam::ACCOUNT:oidc-provider/ followed by its URL without https://.
+    const text = `resource "aws_iam_openid_connect_provider" "github" {
+  url            = "https://token.actions.githubusercontent.com"
+  client_id_list = ["sts.amazonaws.com"]
+}
+data "aws_iam_openid_connect_provider" "eks" {
+  url = "https://oidc.eks.eu-west-1.amazonaws.com/id/ABC123"
+}
+resource "aws_iam_role" "gha" {
+  name = "gha"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Action    = "sts:AssumeRoleWithWebIdentity"
+      Principal = { Federated = aws_iam_openid_connect_provider.github.arn }
+      Condition = { StringLike = { "token.actions.githubusercontent.com:sub" = "repo:org/app:*" } }
+    }]
+  })
+}
+resource "aws_iam_role" "irsa" {
+  name = "irsa"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{ Effect = "Allow", Action = "sts:AssumeRoleWithWebIdentity",
+      Principal = { Federated = data.aws_iam_openid_connect_provider.eks.arn } }]
+  })
+}`;
+    const { model } = await read({ 'main.tf': text });
+    assert.deepEqual(
+      model.unresolved.map((u) => u.message),
+      [],
+    );
+    assert.equal(
+      trustOf(model, 'gha').Statement[0].Principal.Federated,
+      'arn:aws:iam::333333333333:oidc-provider/token.actions.githubusercontent.com',
+    );
+    assert.equal(
+      trustOf(model, 'irsa').Statement[0].Principal.Federated,
+      'arn:aws:iam::333333333333:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/ABC123',
+    );
+    assert.deepEqual(iacFindings(model), []);
+  });
+
   it('a file that is not HCL is a one-line error with its position', async () => {
     const { errors } = await read({ 'broken.tf': 'resource "aws_iam_role" "r" {\n  name = \n}\n' });
     assert.equal(errors.length, 1);
