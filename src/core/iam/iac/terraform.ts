@@ -33,6 +33,17 @@ interface Block {
   scope?: Map<string, Value>;
 }
 
+/** The resource types read into the IAM model. */
+const READ_RESOURCES = new Set([
+  'aws_iam_role',
+  'aws_iam_user',
+  'aws_iam_role_policy',
+  'aws_iam_user_policy',
+  'aws_iam_policy',
+  'aws_iam_role_policy_attachment',
+  'aws_iam_user_policy_attachment',
+]);
+
 type Unknown = Extract<Value, { t: 'unknown' }>;
 const missing = (why: string, loc: Loc): Unknown => ({ t: 'unknown', why, loc });
 
@@ -1172,7 +1183,9 @@ export function readTerraform(
   let warnedAccount = false;
   for (const [address, declared] of m.resources) {
     const type = declared.labels[0];
-    if (!type.startsWith('aws_iam_')) continue;
+    // Only the resources the IAM model is built from: how many instance profiles or access keys a module
+    // makes is none of the trust checks' business, so it is never reported as unresolved.
+    if (!READ_RESOURCES.has(type)) continue;
     // count / for_each: one resource per instance, each with its count.index / each.key / each.value.
     const instances = m.instances(declared);
     if (!Array.isArray(instances)) {

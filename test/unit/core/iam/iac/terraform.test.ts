@@ -446,6 +446,24 @@ resource "aws_iam_role" "irsa" {
     assert.deepEqual(iacFindings(model), []);
   });
 
+  it('resources RoleCall does not read (instance profiles, access keys, OIDC providers) are never unresolved, whatever their count', async () => {
+    const text = `variable "users" {}
+variable "make" {}
+resource "aws_iam_access_key" "k" {
+  for_each = toset(var.users)
+  user     = each.key
+}
+resource "aws_iam_instance_profile" "p" {
+  count = var.make ? 1 : 0
+  name  = "p"
+}`;
+    const { model } = await read({ 'main.tf': text });
+    assert.deepEqual(
+      model.unresolved.map((u) => u.message),
+      [],
+    );
+  });
+
   it('a file that is not HCL is a one-line error with its position', async () => {
     const { errors } = await read({ 'broken.tf': 'resource "aws_iam_role" "r" {\n  name = \n}\n' });
     assert.equal(errors.length, 1);
