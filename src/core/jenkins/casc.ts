@@ -9,6 +9,7 @@ import {
   isScalar,
   isSeq,
   parseAllDocuments,
+  parseDocument,
   type Document,
   type Node as YamlNode,
   type Pair,
@@ -255,6 +256,9 @@ class CascReader {
       kind === 'amazonEC2' ? ['iamInstanceProfile'] : kind === 'ecs' ? ['taskrole', 'taskRole'] : ['serviceAccount'];
     let identityValue: RawTemplate['identityValue'] = null;
     for (const key of identityKeys) identityValue ??= this.scalarAt(node, key);
+    // A pod template's raw `yaml` may name the service account itself (spec.serviceAccountName); the
+    // template's own serviceAccount field, when written, is what the plugin uses.
+    if (kind === 'kubernetes') identityValue ??= this.podYamlServiceAccount(node);
     if (identityValue?.secret) {
       this.problems.push({
         ...identityValue.at,
@@ -287,6 +291,21 @@ class CascReader {
       at: this.pos(this.at(node)),
       usageMode: mode?.value && !mode.secret ? mode.value.trim().toUpperCase() : null,
     };
+  }
+
+  /** `spec.serviceAccountName` (or the older `spec.serviceAccount`) of a pod template's `yaml`, or null. */
+  private podYamlServiceAccount(node: YAMLMap): RawTemplate['identityValue'] {
+    const p = this.pair(node, 'yaml');
+    const v = p ? this.deref(p.value) : null;
+    if (!isScalar(v) || typeof v.value !== 'string') return null;
+    const pod = parseDocument(v.value, { prettyErrors: false });
+    if (pod.errors.length > 0) return null;
+    const spec = pod.get('spec');
+    if (!isMap(spec)) return null;
+    const sa = spec.get('serviceAccountName') ?? spec.get('serviceAccount');
+    if (typeof sa !== 'string' || sa.trim() === '') return null;
+    const at = this.pos(this.at(v));
+    return isCascSecret(sa) ? { value: null, secret: true, at } : { value: sa.trim(), secret: false, at };
   }
 
   private offsetOf(map: YAMLMap, key: string): number {

@@ -106,6 +106,51 @@ describe('jenkins/casc', () => {
     assert.deepEqual(byName('k8s-child').identity, { kind: 'service-account', namespace: 'deploy', name: 'builder' });
   });
 
+  it("Kubernetes templates: the service account a pod template's raw yaml names (spec.serviceAccountName), unless the template sets serviceAccount", () => {
+    // The kubernetes plugin builds the agent pod from the template and its yaml; a pod spec's
+    // serviceAccountName (serviceAccount is its deprecated alias) is the service account the pod runs as.
+    const text = `jenkins:
+  clouds:
+    - kubernetes:
+        name: "k8s"
+        namespace: "ci"
+        templates:
+          - name: "from-yaml"
+            label: "yaml-sa"
+            yaml: |
+              apiVersion: v1
+              kind: Pod
+              spec:
+                serviceAccountName: deployer
+                containers:
+                  - name: aws
+                    image: amazon/aws-cli
+          - name: "old-alias"
+            label: "yaml-old"
+            yaml: "spec:\\n  serviceAccount: legacy\\n"
+          - name: "field-wins"
+            label: "both"
+            serviceAccount: "builder"
+            yaml: |
+              spec:
+                serviceAccountName: ignored
+          - name: "hidden"
+            label: "secret-sa"
+            yaml: |
+              spec:
+                serviceAccountName: \${SA_NAME}
+`;
+    const parsed = parseJenkinsCasc('jenkins.yaml', text);
+    const t = (name: string) => parsed.templates.find((x) => x.name === name)!;
+    assert.deepEqual(t('from-yaml').identity, { kind: 'service-account', namespace: 'ci', name: 'deployer' });
+    assert.equal(t('from-yaml').identityAt?.line, 9, "located at the template's yaml");
+    assert.deepEqual(t('old-alias').identity, { kind: 'service-account', namespace: 'ci', name: 'legacy' });
+    assert.deepEqual(t('field-wins').identity, { kind: 'service-account', namespace: 'ci', name: 'builder' });
+    assert.equal(t('hidden').identity, null);
+    assert.equal(t('hidden').identitySecret, true);
+    assert.doesNotMatch(JSON.stringify(parsed), /SA_NAME/);
+  });
+
   it('other clouds and credential kinds are skipped', () => {
     assert.equal(casc.templates.length, 7);
     assert.deepEqual(
