@@ -437,6 +437,19 @@ class Module {
         // Looked up by arn or url: either names the provider's ARN in this account.
         if (attr === 'arn') return this.attr(block, 'arn') ?? this.oidcProviderArn(block, loc);
         break;
+      case 'template_file':
+        // The template provider's data source: `template` rendered with `vars`, as templatefile() does.
+        if (attr === 'rendered') {
+          const template = this.attr(block, 'template');
+          if (!template) return unknown(`data.${key} has no template`, loc);
+          const text = scalarText(template);
+          if (text === null) return template.t === 'unknown' ? template : unknown('the template is not a string', loc);
+          const vars = this.attr(block, 'vars') ?? { t: 'map', entries: [], loc };
+          if (vars.t === 'unknown') return vars;
+          if (vars.t !== 'map') return unknown(`the vars of data.${key} are not a map`, loc);
+          return this.renderTemplate(`data.${key}`, text, new Map(vars.entries.map((e) => [e.key, e.value])), loc);
+        }
+        break;
       case 'aws_iam_policy_document':
         if (attr === 'json' || attr === 'minified_json') {
           const doc = this.policyDocument(block);
@@ -1091,7 +1104,12 @@ class Module {
         if (name === 'file') return str(read.text, loc);
         const vars = args[1] ?? { t: 'map', entries: [], loc };
         if (vars.t !== 'map') return unknown('templatefile() needs a map of variables', loc);
-        return this.renderTemplate(path, read.text, new Map(vars.entries.map((e) => [e.key, e.value])), loc);
+        return this.renderTemplate(
+          `templatefile("${path}")`,
+          read.text,
+          new Map(vars.entries.map((e) => [e.key, e.value])),
+          loc,
+        );
       }
       default:
         break;
@@ -1106,21 +1124,21 @@ class Module {
    * A template file rendered as `templatefile` does: the file is Terraform's template language (the text
    * of a heredoc), evaluated with only the given variables in scope. Its value is located at the call.
    */
-  private renderTemplate(path: string, text: string, vars: Map<string, Value>, loc: Loc): Value {
-    if (!this.hcl) return unknown(`templatefile("${path}") cannot be parsed here`, loc);
+  renderTemplate(what: string, text: string, vars: Map<string, Value>, loc: Loc): Value {
+    if (!this.hcl) return unknown(`${what} cannot be parsed here`, loc);
     let marker = 'ROLECALL_TEMPLATE';
     while (text.includes(marker)) marker += '_';
     const source = `t = <<${marker}\n${text}${text.endsWith('\n') ? '' : '\n'}${marker}\n`;
     const root = this.hcl.parse(source);
     const body = kids(root, 'body')[0];
     const expr = kids(kids(body, 'attribute')[0], 'expression')[0];
-    if (!expr || firstError(root)) return unknown(`templatefile("${path}"): the template is not valid`, loc);
-    const file: TfFile = { file: path, text: source, lines: new LineMap(source), root };
+    if (!expr || firstError(root)) return unknown(`${what}: the template is not valid`, loc);
+    const file: TfFile = { file: what, text: source, lines: new LineMap(source), root };
     const v = this.eval(file, expr, vars);
-    if (v.t === 'unknown') return unknown(`templatefile("${path}"): ${v.why}`, loc);
+    if (v.t === 'unknown') return unknown(`${what}: ${v.why}`, loc);
     const rendered = scalarText(v);
     // The heredoc wrapper adds the final newline a file without one lacks.
-    return rendered === null ? unknown(`templatefile("${path}") gives no text`, loc) : str(rendered, loc);
+    return rendered === null ? unknown(`${what} gives no text`, loc) : str(rendered, loc);
   }
 }
 

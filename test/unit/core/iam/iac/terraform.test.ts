@@ -464,6 +464,40 @@ resource "aws_iam_instance_profile" "p" {
     );
   });
 
+  it('data "template_file" (the template provider): rendered is the template with its vars, as templatefile()', async () => {
+    const text = `variable "trusted" { default = "arn:aws:iam::111111111111:role/ci" }
+data "template_file" "trust" {
+  template = file("\${path.module}/trust.tpl")
+  vars = {
+    principal = var.trusted
+    unused    = aws_s3_bucket.b.arn
+  }
+}
+data "template_file" "inline" {
+  template = "{\\"Version\\": \\"2012-10-17\\", \\"Statement\\": [{\\"Effect\\": \\"Allow\\", \\"Action\\": \\"sts:AssumeRole\\", \\"Principal\\": {\\"Service\\": \\"$\${svc}.amazonaws.com\\"}}]}"
+  vars     = { svc = "ec2" }
+}
+resource "aws_iam_role" "from_file" {
+  name               = "from-file"
+  assume_role_policy = data.template_file.trust.rendered
+}
+resource "aws_iam_role" "from_inline" {
+  name               = "from-inline"
+  assume_role_policy = data.template_file.inline.rendered
+}`;
+    const files = {
+      'trust.tpl':
+        '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"AWS": "${principal}"}}]}',
+    };
+    const { model } = await read({ 'main.tf': text }, {}, files);
+    assert.deepEqual(
+      model.unresolved.map((u) => u.message),
+      [],
+    );
+    assert.equal(trustOf(model, 'from-file').Statement[0].Principal.AWS, 'arn:aws:iam::111111111111:role/ci');
+    assert.equal(trustOf(model, 'from-inline').Statement[0].Principal.Service, 'ec2.amazonaws.com');
+  });
+
   it('a file that is not HCL is a one-line error with its position', async () => {
     const { errors } = await read({ 'broken.tf': 'resource "aws_iam_role" "r" {\n  name = \n}\n' });
     assert.equal(errors.length, 1);
