@@ -114,6 +114,8 @@ export class BraceScan {
   balance = 0;
   /** `${` open around the current token. */
   quotes = 0;
+  /** How many of them belong to a `"…"` string (a line break ends those, as in the parser). */
+  private doubles = 0;
   /** The current token (not counted yet). */
   tok: K;
   /** The token counted before it (a `/` after an operand is division). */
@@ -151,15 +153,16 @@ export class BraceScan {
       if (this.quotes === 0) this.opens.push(sc.getTokenStart());
       this.stack.push(-1);
       this.balance++;
-      this.tok = sc.scan();
+      this.scanCode();
     } else if (t === K.CloseBrace) {
       const top = this.stack.length > 0 ? this.stack.pop()! : -1;
       if (top >= 0) {
         this.quotes--;
+        if (top === Quote.Double) this.doubles--;
         this.tok = sc.continueString(top as Quote, tokenEnd);
       } else {
         this.balance--;
-        this.tok = sc.scan();
+        this.scanCode();
       }
     } else if (t === K.StringHead || t === K.StringMiddle) {
       const q = sc.getQuote();
@@ -167,16 +170,37 @@ export class BraceScan {
       if (sc.getStringStop() === StringStop.DollarBrace) {
         this.stack.push(q);
         this.quotes++;
+        if (q === Quote.Double) this.doubles++;
         tokenEnd = dollar + 2;
         sc.setPosition(tokenEnd);
-        this.tok = sc.scan();
+        this.scanCode();
       } else {
         this.tok = sc.continueString(q, dollarPathEnd(this.text, sc.identifierEnd, dollar + 1));
       }
     } else {
-      this.tok = sc.scan();
+      this.scanCode();
     }
     return tokenEnd;
+  }
+
+  /**
+   * Scans a code token. Inside the `${}` of a `"…"` string a line break ends the string, as the parser
+   * reads it (state.ts `lineLimited`): the interpolations open since that string's are dropped, and braces
+   * opened in them are not counted (the parser goes on after the line as code: `"${a.b` ⏎ `c} x"`'s `}`
+   * is a code brace).
+   */
+  private scanCode(): void {
+    this.tok = this.sc.scan();
+    if (this.doubles === 0 || !this.sc.hasPrecedingLineBreak()) return;
+    while (this.doubles > 0) {
+      const top = this.stack.pop()!;
+      if (top === -1) {
+        this.balance--;
+      } else {
+        this.quotes--;
+        if (top === Quote.Double) this.doubles--;
+      }
+    }
   }
 }
 
