@@ -8,7 +8,7 @@
 // The grammar is split the way acorn-loose splits its LooseParser: state.ts (tokens, errors,
 // speculation, recovery helpers), strings.ts, expressions.ts, declarations.ts, statements.ts.
 
-import type { BlockStatement, Closure, ErrorStatement, ParseError, ParseResult, Program } from './ast';
+import type { BlockStatement, Closure, ErrorStatement, ParseError, ParseResult, Program, Statement } from './ast';
 import { StatementParser } from './statements';
 
 import type { BraceCount } from './state';
@@ -106,5 +106,61 @@ export function parseBlockAt(
       meta: { cursors: [], dropOffsets: [], dropCursors: [], gateUnder: [], gateOver: [] },
       tooDeep: true,
     };
+  }
+}
+
+/** What `parseStatementsAt` found: statements of a block body parsed alone, up to where it was told to stop. */
+export interface StatementsParse {
+  body: Statement[];
+  /** Where the statement it stopped before starts, or where the block's `}` is (`closed`). */
+  stoppedAt: number;
+  closed: boolean;
+  errors: ParseError[];
+  meta: ParseMeta;
+  tooDeep: boolean;
+}
+
+/**
+ * Parses the statements of a block body starting after offset `from` (see StatementParser.parseStatementsAt)
+ * until `stop` accepts where the next one starts or the block's own `}` comes; null if the end of the text
+ * or a `}` of an outer block comes first.
+ * `previousError` (the last error reported before `from`, with where the parser was) is what the first
+ * new error is compared with to drop a duplicate, as in a full parse. Never throws.
+ */
+export function parseStatementsAt(
+  text: string,
+  from: number,
+  depth: number,
+  ownerStart: number,
+  balance: () => number,
+  previousError: { error: ParseError; cursor: number } | null,
+  stop: (start: number) => boolean,
+): StatementsParse | null {
+  try {
+    const parser = new StatementParser(text, balance);
+    if (previousError !== null) {
+      parser.errors.push(previousError.error);
+      parser.cursors.push(previousError.cursor);
+    }
+    const parsed = parser.parseStatementsAt(from, depth, ownerStart, stop);
+    if (parsed === null) return null;
+    const seeded = previousError === null ? 0 : 1;
+    const errors = parser.errors.slice(seeded);
+    return {
+      body: parsed.body,
+      stoppedAt: parsed.stoppedAt,
+      closed: parsed.closed,
+      errors,
+      meta: {
+        cursors: parser.cursors.slice(seeded),
+        dropOffsets: parser.dropOffsets,
+        dropCursors: parser.dropCursors,
+        gateUnder: parser.gateUnder,
+        gateOver: parser.gateOver,
+      },
+      tooDeep: errors.some((e) => e.code === 'nesting-too-deep'),
+    };
+  } catch {
+    return null;
   }
 }

@@ -21,10 +21,20 @@
 // after it. Errors: the parser drops an error at the same offset as the one before it; the conditions
 // below keep those decisions the same (else a full parse).
 
-import type { BlockStatement, Closure, Node, ParseError, ParseResult, Program, StringLiteral, TextPart } from './ast';
+import type {
+  BlockStatement,
+  Closure,
+  Node,
+  ParseError,
+  ParseResult,
+  Program,
+  Statement,
+  StringLiteral,
+  TextPart,
+} from './ast';
 import { forEachChild } from './ast';
 import type { BraceCount, ParseMeta } from './parser';
-import { BraceScan, braceCount, MAX_DEPTH, parse, parseBlockAt, parseMeta } from './parser';
+import { BraceScan, braceCount, MAX_DEPTH, parse, parseBlockAt, parseMeta, parseStatementsAt } from './parser';
 import { SyntaxKind as K } from './scanner';
 
 /** An edit in old-text coordinates: old [start, oldEnd) became new [start, newEnd). */
@@ -40,7 +50,7 @@ export interface TextChange {
  * nothing (same text).
  */
 export type Reparsed =
-  | { kind: 'token' | 'block'; oldStart: number; oldEnd: number; newStart: number; newEnd: number }
+  | { kind: 'token' | 'block' | 'statements'; oldStart: number; oldEnd: number; newStart: number; newEnd: number }
   | { kind: 'full'; why: string }
   | { kind: 'none' };
 
@@ -52,10 +62,30 @@ export interface ReparseResult extends ParseResult {
 const MAX_TRIES = 3;
 
 /**
+ * A block at least this long (characters) is first re-parsed by statements: from the statement before
+ * the edit up to the first later one that starts where it did (moved), the rest shared.
+ */
+const STATEMENTS_MIN = 4096;
+
+export interface ReparseOptions {
+  /** Blocks at least this long are first re-parsed by statements (default STATEMENTS_MIN; tests use 0). */
+  statementsMin?: number;
+}
+
+/** How many statements after the edit a statement re-parse may run through before it gives up. */
+const STATEMENTS_MAX = 64;
+
+/**
  * The parse of `text`, reusing `prev` (which stays as it was). `change` is optional; without it the
  * changed range is found by comparing the texts.
  */
-export function reparse(prev: ParseResult, text: string, change?: TextChange): ReparseResult {
+export function reparse(
+  prev: ParseResult,
+  text: string,
+  change?: TextChange,
+  options: ReparseOptions = {},
+): ReparseResult {
+  const statementsMin = options.statementsMin ?? STATEMENTS_MIN;
   const oldText = prev.text;
   if (change === undefined || !validChange(change, oldText, text)) change = computeChange(oldText, text);
   if (change.start === change.oldEnd && change.start === change.newEnd) {
@@ -85,6 +115,12 @@ export function reparse(prev: ParseResult, text: string, change?: TextChange): R
     if (node.type !== 'Block' && node.type !== 'Closure') continue;
     if (node.type === 'Closure' && path[i - 1].type === 'New') continue; // an anonymous class body
     if (!(node.start < change.start && change.oldEnd < node.end)) continue; // the edit touches its braces
+    if (node.end - node.start >= statementsMin) {
+      const some = reparseStatements(prev, text, change, path, i, counts);
+      if ('reparsed' in some) return some;
+      if (some.costly) tries++;
+      if (tries >= MAX_TRIES) break;
+    }
     const result = reparseBlock(prev, text, change, path, i, counts);
     if ('reparsed' in result) return result;
     if (result.costly) tries++;
@@ -196,6 +232,9 @@ function relexString(prev: ParseResult, text: string, change: TextChange, path: 
   const program = rebuild(path, path.length - 2, newString, str.end, delta) as Program;
   const meta = parseMeta.get(prev);
   if (meta === undefined) return null;
+  // An error whose span covers the edit (an unterminated string running to the end of its line over this
+  // one) has a length that changes with it.
+  for (const e of prev.errors) if (e.offset <= change.oldEnd && e.offset + e.length >= change.start) return null;
   const errors = prev.errors.map((e) => shiftError(e, str.end, delta));
   const result: ReparseResult = {
     text,
@@ -350,6 +389,202 @@ function reparseBlock(
   return result;
 }
 
+/**
+ * Re-parses some statements of the block or closure path[at] (rust-analyzer re-parses a whole block; a
+ * Jenkinsfile's `stages { }` can be most of the file): from the statement before the one the edit is in
+ * (an edit may join a line to the one before: `else`, `.method()` on the next line, a deleted line
+ * break) until the parser, going on, reaches a later statement's old start (moved) on a line the edit
+ * did not touch (from there on the old statements are shared, moved), or the block's own `}`. Statements are parsed with the same
+ * state as inside the whole block (depth, owner, line breaks significant), and the text before the first
+ * one is the same, so each comes out as in a full parse; errors and their duplicate-dropping are spliced
+ * as for a block.
+ */
+function reparseStatements(
+  prev: ParseResult,
+  text: string,
+  change: TextChange,
+  path: Node[],
+  at: number,
+  counts: Counts,
+): ReparseResult | Miss {
+  const old = path[at] as BlockStatement | Closure;
+  const body = old.body;
+  const delta = change.newEnd - change.oldEnd;
+  const oldText = prev.text;
+  const meta = parseMeta.get(prev);
+  if (meta === undefined) return { why: 'no parse record', costly: false };
+  if (old.type === 'Block' && path[at - 1]?.type === 'ClassDecl') return { why: 'a class body', costly: false };
+  // As for a block: it ended on its own `}` in the old parse (an unclosed one runs to a `}` of an outer
+  // block or the end, and what closes it may change with the statements).
+  if (old.annotations !== undefined || oldText.charCodeAt(old.start) !== 123 || oldText.charCodeAt(old.end - 1) !== 125)
+    return { why: 'not a braced block', costly: false };
+  if (prev.errors.some((e) => e.offset === old.start) || meta.dropOffsets.includes(old.start))
+    return { why: 'block was not closed', costly: false };
+  // The statement the edit is in or before, and the one before it (the first re-parsed).
+  let k = 0;
+  while (k < body.length && body[k].end < change.start) k++;
+  if (k >= body.length) return { why: 'edit after the last statement', costly: false };
+  const first = k - 1;
+  if (first < 0 || (first === 0 && old.type === 'Closure'))
+    return { why: 'edit in the first statement', costly: false };
+  const from = first === 0 ? old.start + 1 : body[first - 1].end;
+  const r0 = body[first].start;
+  if (r0 >= change.start) return { why: 'edit before the statement', costly: false };
+  // The old parse began a statement there (not garbage or a block after a damaged statement).
+  if (body[first].type === 'ErrorStatement' || reportedIn(meta, first === 0 ? old.start : body[first - 1].start, r0))
+    return { why: 'damage before the statement', costly: false };
+  const owner = ownerOf(oldText, path, at);
+  if (owner < 0) return { why: 'statement of the block not known', costly: false };
+  // Errors are split by where the parser was when it reported them: before the first re-parsed statement,
+  // inside the re-parsed ones, after them. A report exactly at a boundary could belong to either side.
+  const cursors = meta.cursors;
+  if (cursors.includes(r0) || meta.dropCursors.includes(r0)) return { why: 'error at the boundary', costly: false };
+  let lo = 0;
+  while (lo < cursors.length && cursors[lo] < r0) lo++;
+  // Later statements that may end the re-parse: old starts wholly after the edit, on a line it left alone,
+  // with no error reported from the statement before them up to them (then the old parse began a statement
+  // there: a `{` or garbage after a damaged statement is not a statement's start).
+  const candidates = new Map<number, number>();
+  for (let j = k + 1; j < body.length && candidates.size < STATEMENTS_MAX; j++) {
+    const start = body[j].start;
+    if (start < change.oldEnd) continue;
+    const newStart = start + delta;
+    if (!lineBreakBetween(text, change.newEnd, newStart)) continue;
+    if (body[j].type === 'ErrorStatement' || body[j - 1].type === 'ErrorStatement') continue;
+    if (reportedIn(meta, body[j - 1].start, start)) continue;
+    candidates.set(newStart, j);
+  }
+  const depth = Math.min(MAX_DEPTH, 2 * at + 2);
+  const previousError = lo > 0 ? { error: prev.errors[lo - 1], cursor: cursors[lo - 1] } : null;
+  const parsed = parseStatementsAt(
+    text,
+    from,
+    depth,
+    owner,
+    () => counts.after().balance,
+    previousError,
+    (start) => candidates.has(start),
+  );
+  if (parsed === null) return { why: 'statements end elsewhere', costly: true };
+  if (parsed.tooDeep) return { why: 'nesting cap', costly: true };
+  let j: number;
+  let r1: number; // old offset; new: r1 + delta
+  if (parsed.closed) {
+    // It ran to the block's `}`: that must be where the old one moved, on a line indented as before (a
+    // statement after the block on that line is indented like it).
+    if (
+      parsed.stoppedAt !== old.end - 1 + delta ||
+      lineIndent(oldText, old.end - 1) !== lineIndent(text, parsed.stoppedAt)
+    )
+      return { why: 'statements end elsewhere', costly: true };
+    j = body.length;
+    r1 = old.end;
+  } else {
+    j = candidates.get(parsed.stoppedAt)!;
+    r1 = body[j].start;
+  }
+  if (cursors.includes(r1) || meta.dropCursors.includes(r1)) return { why: 'error at the boundary', costly: true };
+  let hi = lo;
+  while (hi < cursors.length && cursors[hi] < r1) hi++;
+  // A `}` outside the re-parsed statements that the brace balance decided is decided the same while the
+  // sign it read stays.
+  const under = outside(meta.gateUnder, r0, r1);
+  const over = outside(meta.gateOver, r0, r1);
+  if (under || over) {
+    const before = counts.before().balance;
+    const after = counts.after().balance;
+    if ((under && before > 0 !== after > 0) || (over && before < 0 !== after < 0))
+      return { why: 'the brace balance changes what a } outside the statements closes', costly: true };
+  }
+  // Errors after the statements were kept or dropped by comparing with the error before them; if that one
+  // changed, so may those decisions.
+  const errors = prev.errors;
+  const lastOld = hi > 0 ? errors[hi - 1].offset : undefined;
+  const inside = parsed.errors;
+  const lastNew = inside.length > 0 ? inside[inside.length - 1].offset : lo > 0 ? errors[lo - 1].offset : undefined;
+  if (lastOld !== lastNew) {
+    const nextKept = hi < errors.length ? cursors[hi] : Infinity;
+    if (hi < errors.length && errors[hi].offset === lastNew) return { why: 'duplicate error', costly: true };
+    for (let i = 0; i < meta.dropOffsets.length; i++)
+      if (meta.dropCursors[i] > r1 && meta.dropCursors[i] < nextKept) return { why: 'duplicate error', costly: true };
+  }
+  // A kept error must not cover the edit (an unterminated string reported before the statements runs to
+  // the end of its line, and its length with it).
+  for (let i = 0; i < errors.length; i++) {
+    if (i === lo) i = hi;
+    if (i >= errors.length) break;
+    const e = errors[i];
+    if (e.offset <= change.oldEnd && e.offset + e.length >= change.start)
+      return { why: 'an error around the edit', costly: true };
+  }
+  const newErrors: ParseError[] = errors.slice(0, lo);
+  const newCursors: number[] = cursors.slice(0, lo);
+  for (let i = 0; i < inside.length; i++) {
+    newErrors.push(inside[i]);
+    newCursors.push(parsed.meta.cursors[i]);
+  }
+  for (let i = hi; i < errors.length; i++) {
+    newErrors.push(shiftError(errors[i], r1, delta));
+    newCursors.push(cursors[i] + delta);
+  }
+  const dropOffsets: number[] = [];
+  const dropCursors: number[] = [];
+  for (let i = 0; i < meta.dropOffsets.length; i++)
+    if (meta.dropCursors[i] < r0) {
+      dropOffsets.push(meta.dropOffsets[i]);
+      dropCursors.push(meta.dropCursors[i]);
+    }
+  for (let i = 0; i < parsed.meta.dropOffsets.length; i++) {
+    dropOffsets.push(parsed.meta.dropOffsets[i]);
+    dropCursors.push(parsed.meta.dropCursors[i]);
+  }
+  for (let i = 0; i < meta.dropOffsets.length; i++)
+    if (meta.dropCursors[i] > r1) {
+      const o = meta.dropOffsets[i];
+      dropOffsets.push(o >= r1 ? o + delta : o);
+      dropCursors.push(meta.dropCursors[i] + delta);
+    }
+
+  const newBody: Statement[] = body.slice(0, first);
+  for (const st of parsed.body) newBody.push(st);
+  for (let i = j; i < body.length; i++) newBody.push(shifted(body[i] as unknown as Obj, delta) as unknown as Statement);
+  const block = { ...old, body: newBody, end: old.end + delta } as BlockStatement | Closure;
+  const program = rebuild(path, at, block, old.end, delta) as Program;
+  const result: ReparseResult = {
+    text,
+    program,
+    errors: newErrors,
+    reparsed: { kind: 'statements', oldStart: r0, oldEnd: r1, newStart: r0, newEnd: r1 + delta },
+  };
+  const newMeta: ParseMeta = {
+    cursors: newCursors,
+    dropOffsets,
+    dropCursors,
+    gateUnder: around(meta.gateUnder, parsed.meta.gateUnder, r0, r1, delta),
+    gateOver: around(meta.gateOver, parsed.meta.gateOver, r0, r1, delta),
+  };
+  const braces = counts.known();
+  if (braces !== undefined) newMeta.braces = braces;
+  parseMeta.set(result, newMeta);
+  return result;
+}
+
+/** Whether `text` has a line break in [from, to). */
+function lineBreakBetween(text: string, from: number, to: number): boolean {
+  for (let p = from; p < to; p++) {
+    const c = text.charCodeAt(p);
+    if (c === 10 || c === 13) return true;
+  }
+  return false;
+}
+
+/** Whether the parse reported or dropped an error, or was at one, in [from, to]. */
+function reportedIn(meta: ParseMeta, from: number, to: number): boolean {
+  for (const c of meta.cursors) if (c >= from && c <= to) return true;
+  for (const c of meta.dropCursors) if (c >= from && c <= to) return true;
+  return false;
+}
+
 /** Whether one of `offsets` lies outside [start, end). */
 function outside(offsets: readonly number[], start: number, end: number): boolean {
   for (const o of offsets) if (o < start || o >= end) return true;
@@ -425,7 +660,10 @@ class Counts {
         a.tok === b.tok &&
         a.quotes === 0 &&
         b.quotes === 0 &&
-        a.plain()
+        a.plain() &&
+        // A `/` is division or a slashy string's start by the token before it, which the edit may change.
+        a.tok !== K.Slash &&
+        a.tok !== K.SlashAssign
       ) {
         const merged = opens.slice(0, kept);
         for (const o of b.opens) merged.push(o);

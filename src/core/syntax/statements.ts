@@ -20,7 +20,7 @@ import type {
 } from './ast';
 import { SyntaxKind as K, isModifier } from './scanner';
 import { DeclarationParser } from './declarations';
-import { MAX_DEPTH, canStartExpression } from './state';
+import { Closing, MAX_DEPTH, canStartExpression } from './state';
 
 export class StatementParser extends DeclarationParser {
   parseProgram(): Program {
@@ -606,6 +606,45 @@ export class StatementParser extends DeclarationParser {
   }
   run(): ParseResult {
     return { text: this.text, program: this.parseProgram(), errors: this.errors };
+  }
+
+  /**
+   * Parses statements of a block body from offset `from` (just after the statement before the first one,
+   * or just after the block's `{`), as if `depth` levels deep inside a statement starting at
+   * `ownerStart`, until the next statement would start where `stop` says, or up to the block's own `}`
+   * (`closed`; not consumed) (for reparse.ts). Null when the end of the text, or a `}` that closes an
+   * outer block, comes first.
+   */
+  parseStatementsAt(
+    from: number,
+    depth: number,
+    ownerStart: number,
+    stop: (start: number) => boolean,
+  ): { body: Statement[]; stoppedAt: number; closed: boolean } | null {
+    this.depth = depth;
+    this.stmtStart = ownerStart;
+    this.nlSignificant = true;
+    this.className = null;
+    this.scanFrom(from);
+    const body: Statement[] = [];
+    // As untilCloseBrace's loop: `;` skipped, an extra `}` reported and kept, the block's own `}` ends it.
+    for (let first = true; ; first = false) {
+      while (this.at(K.Semicolon)) this.next();
+      if (this.at(K.EOF)) return null;
+      if (this.at(K.CloseBrace)) {
+        const closing = this.closing(ownerStart);
+        if (closing === Closing.Own) return { body, stoppedAt: this.tokStart, closed: true }; // left unconsumed
+        if (closing === Closing.Outer) return null;
+        const start = this.tokStart;
+        const message = "Unexpected '}'";
+        this.addError(message, start, 1);
+        this.next();
+        body.push({ type: 'ErrorStatement', message, start, end: this.lastEnd });
+        continue;
+      }
+      if (!first && stop(this.tokStart)) return { body, stoppedAt: this.tokStart, closed: false };
+      this.parseStatementInto(body);
+    }
   }
 
   /**

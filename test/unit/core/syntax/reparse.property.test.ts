@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import type { ParseResult } from '../../../../src/core/syntax/ast';
 import { braceCount, parse, parseMeta } from '../../../../src/core/syntax/parser';
-import { reparse } from '../../../../src/core/syntax/reparse';
+import { reparse, type ReparseOptions } from '../../../../src/core/syntax/reparse';
 import { deepFreeze, fixture, PIECES } from './helpers';
 
 // The property tests' shared vocabulary (helpers.ts) plus whole lines of pipeline code.
@@ -113,7 +113,7 @@ const seedOffset = Number(process.env.REPARSE_SEED ?? 0);
 describe('syntax/reparse: identical to a full parse after random edit sequences, previous tree untouched', function () {
   this.timeout(60_000 * Number(process.env.REPARSE_SCALE ?? 1));
   const texts: string[] = [];
-  const stats = { steps: 0, token: 0, block: 0, full: 0, none: 0 };
+  const stats = { steps: 0, token: 0, block: 0, statements: 0, full: 0, none: 0 };
   const reasons = new Map<string, number>();
 
   before(async () => {
@@ -136,16 +136,16 @@ describe('syntax/reparse: identical to a full parse after random edit sequences,
   after(() => {
     // Visible in the spec output so a regression to "always full" is noticed.
     console.log(
-      `      ${stats.steps} edits checked: ${stats.token} one token, ${stats.block} one block, ${stats.none} no change, ${stats.full} full parses (${[...reasons].map(([why, n]) => `${why}: ${n}`).join(', ')})`,
+      `      ${stats.steps} edits checked: ${stats.token} one token, ${stats.block} one block, ${stats.statements} some statements of a block, ${stats.none} no change, ${stats.full} full parses (${[...reasons].map(([why, n]) => `${why}: ${n}`).join(', ')})`,
     );
   });
 
-  function run(which: number, edits: Edit[], withChange: boolean): void {
+  function run(which: number, edits: Edit[], withChange: boolean, options: ReparseOptions = {}): void {
     let text = texts[which % texts.length];
     let p: ParseResult = deepFreeze(parse(text));
     for (let i = 0; i < edits.length; i++) {
       const next = applyEdit(text, edits[i]);
-      const updated = reparse(p, next.text, withChange ? next.change : undefined);
+      const updated = reparse(p, next.text, withChange ? next.change : undefined, options);
       stats.steps++;
       stats[updated.reparsed.kind]++;
       if (updated.reparsed.kind === 'full')
@@ -160,6 +160,26 @@ describe('syntax/reparse: identical to a full parse after random edit sequences,
     fc.assert(
       fc.property(fc.nat(), fc.array(edit, { minLength: 1, maxLength: 12 }), (which, edits) => run(which, edits, true)),
       { numRuns: 220 * scale, seed: 20261123 + seedOffset },
+    );
+  });
+
+  // Blocks of any size re-parsed by statements first (by default only long ones are), so that path meets
+  // every construct of the corpus.
+  it('with the change given, every block re-parsed by statements first', () => {
+    fc.assert(
+      fc.property(fc.nat(), fc.array(edit, { minLength: 1, maxLength: 12 }), (which, edits) =>
+        run(which, edits, true, { statementsMin: 0 }),
+      ),
+      { numRuns: 220 * scale, seed: 777 + seedOffset },
+    );
+  });
+
+  it('with the change computed from the texts, every block re-parsed by statements first', () => {
+    fc.assert(
+      fc.property(fc.nat(), fc.array(edit, { minLength: 1, maxLength: 12 }), (which, edits) =>
+        run(which, edits, false, { statementsMin: 0 }),
+      ),
+      { numRuns: 120 * scale, seed: 9191 + seedOffset },
     );
   });
 
