@@ -98,6 +98,7 @@ export function findingJson(result: ScanResult, finding: Finding): Record<string
     severity: finding.severity,
     message: finding.message,
     roleArn: finding.roleArn,
+    ...(finding.attachedTo ? { attachedTo: finding.attachedTo } : {}),
   };
 }
 
@@ -202,7 +203,14 @@ export function toSarif(result: ScanResult, version: string): string {
                 },
               },
             ],
-            ...(f.roleArn ? { properties: { roleArn: f.roleArn } } : {}),
+            ...(f.roleArn || f.attachedTo
+              ? {
+                  properties: {
+                    ...(f.roleArn ? { roleArn: f.roleArn } : {}),
+                    ...(f.attachedTo ? { attachedTo: f.attachedTo } : {}),
+                  },
+                }
+              : {}),
           };
         }),
         invocations: [

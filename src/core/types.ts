@@ -282,6 +282,11 @@ export interface Finding {
    */
   anchor?: Range;
   roleArn: string | null;
+  /**
+   * `policy-parse-error` of a managed policy (a snapshot's `Policies`): the ARNs of the roles that attach it,
+   * in snapshot order (empty when none does). Absent for every other finding.
+   */
+  attachedTo?: string[];
   related?: RelatedInfo[];
   fixes?: Fix[];
 }

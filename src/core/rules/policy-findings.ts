@@ -184,6 +184,11 @@ export async function referencedSources(iam: IamReader, usages: readonly Usage[]
   return out;
 }
 
+/** `a`, `a and b`, `a, b and c`. */
+function listed(names: string[]): string {
+  return names.length === 1 ? names[0] : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+}
+
 /**
  * File-level findings for snapshot files: each policy document that is not valid policy JSON, once, at
  * the snapshot file (`file` = the snapshot path, `range` = the error's offsets in that file). With `only`,
@@ -202,24 +207,45 @@ export function snapshotFindings(source: IamReader | ParsedSnapshot[], only?: Re
       if (policy.valid) continue;
       const e = policy.parsed.errors[0];
       const range = rangeInFile(doc.source, { start: e.offset, end: e.offset + e.length }) ?? { start: 0, end: 0 };
+      // A managed policy (the snapshot's Policies): the roles that attach it get its problem as their own.
+      const attachers =
+        doc.kind === 'identity' && /^arn:[^:]+:iam::[^:]*:policy\//.test(doc.owner)
+          ? snap.roles.filter((r) => r.identityPolicies.includes(doc.source))
+          : null;
+      const attached =
+        attachers === null
+          ? ''
+          : attachers.length === 0
+            ? ', attached to no role of this snapshot,'
+            : `, attached to role${attachers.length > 1 ? 's' : ''} ${listed(attachers.map((r) => r.roleName))},`;
       const what =
         doc.kind === 'trust'
           ? `trust policy of ${doc.owner}`
-          : `policy ${doc.source.name}${doc.owner !== doc.source.name ? ` (${doc.owner})` : ''}`;
+          : `policy ${doc.source.name}${doc.owner !== doc.source.name ? ` (${doc.owner})` : ''}${attached}`;
       const more =
         policy.parsed.errors.length > 1
           ? ` (${policy.parsed.errors.length - 1} more problem${policy.parsed.errors.length > 2 ? 's' : ''} in this document)`
           : '';
       const roleArn = /^arn:[^:]+:iam::\d{12}:role\//.test(doc.owner) ? doc.owner : null;
-      out.push(
-        finding(
-          'policy-parse-error',
-          snap.file,
-          range,
-          `The ${what} is not valid policy JSON: ${e.message}${more}. IAM would refuse this document; fix it where it is maintained and re-export the snapshot.`,
-          { roleArn },
-        ),
+      const f = finding(
+        'policy-parse-error',
+        snap.file,
+        range,
+        `The ${what} is not valid policy JSON: ${e.message}${more}. IAM would refuse this document; fix it where it is maintained and re-export the snapshot.`,
+        {
+          roleArn,
+          ...(attachers && attachers.length > 0
+            ? {
+                related: attachers.map((r) => ({
+                  message: `${r.roleName} attaches ${doc.source.name}`,
+                  roleArn: r.arn,
+                  ...(r.origin.kind === 'snapshot' ? { file: r.origin.file, range: r.origin.range } : {}),
+                })),
+              }
+            : {}),
+        },
       );
+      out.push(attachers ? { ...f, attachedTo: attachers.map((r) => r.arn) } : f);
     }
   }
   return out;
