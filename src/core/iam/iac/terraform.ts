@@ -7,7 +7,7 @@ import { partitionForRegion } from '../arn';
 import { LineMap } from '../../types';
 import type { HclNode, HclParser } from './hcl';
 import type { IacCollector, IacEntry, PolicySpec, PrincipalSpec } from './model';
-import { firstUnknown, type Loc, scalarText, type Segment, str, toPlain, unknown, type Value } from './value';
+import { failed, firstUnknown, type Loc, scalarText, type Segment, str, toPlain, unknown, type Value } from './value';
 
 /**
  * Reads a file that `file()` / `templatefile()` name, by its path as the module writes it (relative to the
@@ -305,12 +305,20 @@ class Module {
     if (!Array.isArray(all)) return all;
     if (index === null) {
       if (all.length === 1) return all[0].block;
-      return missing(`${block.labels.join('.')} has ${all.length} instances: name one with an index`, loc);
+      return {
+        ...missing(`${block.labels.join('.')} has ${all.length} instances: name one with an index`, loc),
+        error: true,
+      };
     }
     const found = all.find((i) => i.key === index);
     // `x[0]` of a block without count is the block itself.
     if (!found && all.length === 1 && all[0].key === null && index === '0') return all[0].block;
-    return found?.block ?? missing(`${block.labels.join('.')}[${JSON.stringify(index)}] is not created`, loc);
+    return (
+      found?.block ?? {
+        ...missing(`${block.labels.join('.')}[${JSON.stringify(index)}] is not created`, loc),
+        error: true,
+      }
+    );
   }
 
   // ---- references ----------------------------------------------------------------------------
@@ -771,8 +779,8 @@ class Module {
         const name = f.text.slice(p.children[1]?.start ?? p.end, p.end);
         v =
           v.t === 'map'
-            ? (v.entries.find((e) => e.key === name)?.value ?? unknown(`no attribute ${name}`, loc))
-            : unknown(`.${name} of a ${v.t}`, loc);
+            ? (v.entries.find((e) => e.key === name)?.value ?? failed(`no attribute ${name}`, loc))
+            : failed(`.${name} of a ${v.t}`, loc);
       } else if (p.type === 'index') {
         const inner = p.children[0];
         const keyValue =
@@ -781,9 +789,9 @@ class Module {
             : this.eval(f, kids(inner, 'expression')[0], scope);
         const key = scalarText(keyValue);
         if (key === null) return keyValue.t === 'unknown' ? keyValue : unknown('an index cannot be resolved', loc);
-        if (v.t === 'list') v = v.items[Number(key)] ?? unknown(`index ${key} is outside the list`, loc);
-        else if (v.t === 'map') v = v.entries.find((e) => e.key === key)?.value ?? unknown(`no key ${key}`, loc);
-        else return unknown(`[${key}] of a ${v.t}`, loc);
+        if (v.t === 'list') v = v.items[Number(key)] ?? failed(`index ${key} is outside the list`, loc);
+        else if (v.t === 'map') v = v.entries.find((e) => e.key === key)?.value ?? failed(`no key ${key}`, loc);
+        else return failed(`[${key}] of a ${v.t}`, loc);
       } else return unknown('splat expressions are not evaluated', loc);
     }
     return v;
@@ -1084,16 +1092,21 @@ class Module {
           : unknown('element needs a list', loc);
       case 'lookup':
         return args[0]?.t === 'map'
-          ? (args[0].entries.find((e) => e.key === texts[1])?.value ?? args[2] ?? unknown(`no key ${texts[1]}`, loc))
+          ? (args[0].entries.find((e) => e.key === texts[1])?.value ?? args[2] ?? failed(`no key ${texts[1]}`, loc))
           : unknown('lookup needs a map', loc);
       case 'coalesce':
-        return (
-          args.find((a) => a.t !== 'unknown' && a.t !== 'null' && scalarText(a) !== '') ??
-          bad ??
-          unknown('coalesce: every argument is empty', loc)
-        );
+        // The first argument that is not null or "": one that is known only after apply may be either, so
+        // the result is not known before it either (Terraform's coalesce is unknown then too).
+        for (const a of args) {
+          if (a.t === 'unknown') return a;
+          if (a.t !== 'null' && scalarText(a) !== '') return a;
+        }
+        return unknown('coalesce: every argument is empty', loc);
       case 'try':
-        return args.find((a) => a.t !== 'unknown') ?? bad ?? unknown('try: no argument could be evaluated', loc);
+        // The first argument Terraform evaluates without an error; a value known only after apply is not an
+        // error, so try() returns it (unknown) rather than a later argument.
+        for (const a of args) if (a.t !== 'unknown' || !a.error) return a;
+        return args[args.length - 1] ?? unknown('try needs an argument', loc);
       case 'file':
       case 'templatefile': {
         if (!this.readFile) break;

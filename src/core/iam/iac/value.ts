@@ -28,7 +28,8 @@ export type Value =
   | { t: 'null'; loc: Loc }
   | { t: 'list'; items: Value[]; loc: Loc }
   | { t: 'map'; entries: Array<{ key: string; keyLoc: Loc; value: Value }>; loc: Loc }
-  | { t: 'unknown'; why: string; loc: Loc };
+  /** `error`: an expression Terraform itself rejects (a missing attribute, key or index), which try() moves past. */
+  | { t: 'unknown'; why: string; loc: Loc; error?: true };
 
 /** A value the reader could not resolve, where it is written and why. */
 export interface Unresolved {
@@ -42,6 +43,14 @@ export function str(v: string, loc: Loc, segs?: Segment[]): Value {
 
 export function unknown(why: string, loc: Loc): Value {
   return { t: 'unknown', why, loc };
+}
+
+/**
+ * A value Terraform would fail to evaluate (a missing attribute, map key or list index, an instance that is
+ * not created) — unlike a value known only after apply, `try()` moves past it to its next argument.
+ */
+export function failed(why: string, loc: Loc): Value {
+  return { t: 'unknown', why, loc, error: true };
 }
 
 /** The first unresolved value inside a value (depth-first), or null. */

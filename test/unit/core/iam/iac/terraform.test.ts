@@ -498,6 +498,49 @@ resource "aws_iam_role" "from_inline" {
     assert.equal(trustOf(model, 'from-inline').Statement[0].Principal.Service, 'ec2.amazonaws.com');
   });
 
+  it('try() moves past an error (missing key, instance not created) but not past a value known only after apply; coalesce likewise', async () => {
+    // Terraform: try() returns the first argument that evaluates without an error — a value known only
+    // after apply is not an error; coalesce() of an unknown first argument is unknown.
+    const text = `variable "cfg" { default = {} }
+variable "existing" { default = "arn:aws:iam::111111111111:role/existing" }
+variable "create" { default = false }
+resource "aws_s3_bucket" "b" {}
+resource "aws_iam_role" "made" {
+  count = var.create ? 1 : 0
+  name  = "made"
+  assume_role_policy = ${ASSUME('"*"')}
+}
+resource "aws_iam_role" "keyed" {
+  name = try(var.cfg.name, "from-try")
+  assume_role_policy = ${ASSUME('try(aws_iam_role.made[0].arn, var.existing)')}
+}
+resource "aws_iam_role" "later" {
+  name = try(aws_s3_bucket.b.id, "never-this")
+  assume_role_policy = ${ASSUME('"*"')}
+}
+resource "aws_iam_role" "either" {
+  name = coalesce(aws_s3_bucket.b.bucket, "nor-this")
+  assume_role_policy = ${ASSUME('"*"')}
+}`;
+    const { model } = await read({ 'main.tf': text });
+    assert.deepEqual(
+      model.roles.map((r) => r.roleName),
+      ['from-try'],
+    );
+    assert.equal(trustOf(model, 'from-try').Statement[0].Principal.AWS, 'arn:aws:iam::111111111111:role/existing');
+    const why = model.unresolved.map((u) => u.message).join('\n');
+    assert.match(
+      why,
+      /name of Role aws_iam_role\.later cannot be resolved: aws_s3_bucket\.b\.id is known only after apply/,
+    );
+    assert.match(
+      why,
+      /name of Role aws_iam_role\.either cannot be resolved: aws_s3_bucket\.b\.bucket is known only after apply/,
+    );
+    const made = (await read({ 'main.tf': text }, { parameters: { create: 'true' } })).model;
+    assert.equal(trustOf(made, 'from-try').Statement[0].Principal.AWS, 'arn:aws:iam::333333333333:role/made');
+  });
+
   it('a file that is not HCL is a one-line error with its position', async () => {
     const { errors } = await read({ 'broken.tf': 'resource "aws_iam_role" "r" {\n  name = \n}\n' });
     assert.equal(errors.length, 1);
