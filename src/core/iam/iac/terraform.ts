@@ -700,22 +700,8 @@ class Module {
       to = node.children[node.children.length - 1]?.start ?? node.end;
     }
     const out = { text: '', src: [] as number[] };
-    let at = from;
-    for (const part of node.children) {
-      if (part.type !== 'template_interpolation' && part.type !== 'template_directive') continue;
-      decodeLiteral(f.text, at, part.start, !heredoc, out);
-      at = part.end;
-      if (part.type === 'template_directive')
-        return unknown('template directives (%{ if } / %{ for }) are not evaluated', this.loc(f, part));
-      const expr = kids(part, 'expression')[0];
-      const v = expr ? this.eval(f, expr, scope) : unknown('empty interpolation', this.loc(f, part));
-      if (v.t === 'unknown') return v;
-      const s = scalarText(v);
-      if (s === null) return unknown('a list or map cannot be interpolated into a string', this.loc(f, part));
-      out.text += s;
-      for (let k = 0; k < s.length; k++) out.src.push(-1);
-    }
-    decodeLiteral(f.text, at, to, !heredoc, out);
+    const failure = this.renderParts(f, node.children, from, to, !heredoc, scope, out);
+    if (failure) return failure;
     if (flush) {
       const lines = out.text.split('\n');
       const indents = lines.filter((l) => l.trim() !== '').map((l) => /^[ \t]*/.exec(l)?.[0].length ?? 0);
@@ -733,6 +719,91 @@ class Module {
       out.src = src;
     }
     return str(out.text, loc, segmentsOf(out.src));
+  }
+
+  /** The text of a template between two offsets: literal text, interpolations and directives; an unknown stops it. */
+  private renderParts(
+    f: TfFile,
+    parts: HclNode[],
+    from: number,
+    to: number,
+    quoted: boolean,
+    scope: Map<string, Value>,
+    out: { text: string; src: number[] },
+  ): Value | null {
+    let at = from;
+    for (const part of parts) {
+      if (part.type !== 'template_interpolation' && part.type !== 'template_directive') continue;
+      if (part.start < from || part.end > to) continue;
+      decodeLiteral(f.text, at, part.start, quoted, out);
+      at = part.end;
+      if (part.type === 'template_directive') {
+        const failure = this.directive(f, part.children[0], quoted, scope, out);
+        if (failure) return failure;
+        continue;
+      }
+      const expr = kids(part, 'expression')[0];
+      const v = expr ? this.eval(f, expr, scope) : unknown('empty interpolation', this.loc(f, part));
+      if (v.t === 'unknown') return v;
+      const s = scalarText(v);
+      if (s === null) return unknown('a list or map cannot be interpolated into a string', this.loc(f, part));
+      out.text += s;
+      for (let k = 0; k < s.length; k++) out.src.push(-1);
+    }
+    decodeLiteral(f.text, at, to, quoted, out);
+    return null;
+  }
+
+  /**
+   * A template directive: `%{ if C }…%{ else }…%{ endif }` renders the branch C chooses, `%{ for V in X }`
+   * / `%{ for K, V in X }…%{ endfor }` its body once per element (a list's index and item, a map's key and
+   * value). Strip markers (`~`) are not applied: they only remove whitespace.
+   */
+  private directive(
+    f: TfFile,
+    d: HclNode | undefined,
+    quoted: boolean,
+    scope: Map<string, Value>,
+    out: { text: string; src: number[] },
+  ): Value | null {
+    const loc = d ? this.loc(f, d) : { file: f.file, start: 0, end: 0 };
+    if (d?.type === 'template_if') {
+      const intro = kids(d, 'template_if_intro')[0];
+      const otherwise = kids(d, 'template_else_intro')[0];
+      const end = kids(d, 'template_if_end')[0];
+      const condNode = intro ? kids(intro, 'expression')[0] : undefined;
+      if (!intro || !end || !condNode) return unknown('a template if directive is not complete', loc);
+      const c = this.eval(f, condNode, scope);
+      if (c.t === 'unknown') return c;
+      const truth = c.t === 'bool' ? c.v : scalarText(c) === 'true';
+      if (truth) return this.renderParts(f, d.children, intro.end, otherwise?.start ?? end.start, quoted, scope, out);
+      return otherwise ? this.renderParts(f, d.children, otherwise.end, end.start, quoted, scope, out) : null;
+    }
+    if (d?.type === 'template_for') {
+      const start = kids(d, 'template_for_start')[0];
+      const end = kids(d, 'template_for_end')[0];
+      const collNode = start ? kids(start, 'expression')[0] : undefined;
+      if (!start || !end || !collNode) return unknown('a template for directive is not complete', loc);
+      const names = kids(start, 'identifier').map((n) => f.text.slice(n.start, n.end));
+      const coll = this.eval(f, collNode, scope);
+      if (coll.t === 'unknown') return coll;
+      const items: Array<[Value, Value]> =
+        coll.t === 'list'
+          ? coll.items.map((v, i): [Value, Value] => [{ t: 'num', v: i, loc: v.loc }, v])
+          : coll.t === 'map'
+            ? coll.entries.map((e): [Value, Value] => [str(e.key, e.keyLoc), e.value])
+            : [];
+      if (coll.t !== 'list' && coll.t !== 'map') return unknown(`a template for directive over a ${coll.t}`, loc);
+      for (const [k, v] of items) {
+        const inner = new Map(scope);
+        if (names.length >= 2) inner.set(names[0], k).set(names[1], v);
+        else inner.set(names[0], v);
+        const failure = this.renderParts(f, d.children, start.end, end.start, quoted, inner, out);
+        if (failure) return failure;
+      }
+      return null;
+    }
+    return unknown('a template directive is not understood', loc);
   }
 
   private collection(f: TfFile, node: HclNode, scope: Map<string, Value>): Value {

@@ -541,6 +541,52 @@ resource "aws_iam_role" "either" {
     assert.equal(trustOf(made, 'from-try').Statement[0].Principal.AWS, 'arn:aws:iam::333333333333:role/made');
   });
 
+  it('template directives: %{ if }/%{ else }/%{ endif } and %{ for }/%{ endfor } in templatefile() files and heredocs', async () => {
+    // Terraform's template language: an if directive renders the branch its condition chooses, a for
+    // directive its body once per element (list index and item, or map key and value).
+    const text = `variable "oidc" { default = "" }
+variable "accounts" { default = ["111111111111", "222222222222"] }
+resource "aws_iam_role" "tpl" {
+  name = "tpl"
+  assume_role_policy = templatefile("trust.tpl", { oidc = var.oidc, accounts = var.accounts })
+}
+resource "aws_iam_role" "heredoc" {
+  name = "heredoc"
+  assume_role_policy = <<EOT
+{"Version": "2012-10-17", "Statement": [
+%{ for i, a in var.accounts ~}
+  %{ if i > 0 },%{ endif }{"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"AWS": "arn:aws:iam::\${a}:root"}}
+%{ endfor ~}
+]}
+EOT
+}`;
+    const files = {
+      'trust.tpl': `{"Version": "2012-10-17", "Statement": [
+  {"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"AWS": [%{ for a in accounts }"arn:aws:iam::\${a}:root"%{ if a != accounts[length(accounts) - 1] },%{ endif }%{ endfor }]}}
+  %{ if oidc != "" }
+  ,{"Effect": "Allow", "Action": "sts:AssumeRoleWithWebIdentity", "Principal": {"Federated": "\${oidc}"}}
+  %{ else }
+  ,{"Effect": "Deny", "Action": "sts:AssumeRoleWithWebIdentity", "Principal": {"Federated": "*"}}
+  %{ endif }
+]}`,
+    };
+    const { model } = await read({ 'main.tf': text }, {}, files);
+    assert.deepEqual(
+      model.unresolved.map((u) => u.message),
+      [],
+    );
+    const tpl = trustOf(model, 'tpl').Statement;
+    assert.deepEqual(tpl[0].Principal.AWS, ['arn:aws:iam::111111111111:root', 'arn:aws:iam::222222222222:root']);
+    assert.equal(tpl[1].Effect, 'Deny');
+    const oidc = 'arn:aws:iam::333333333333:oidc-provider/token.actions.githubusercontent.com';
+    const withOidc = (await read({ 'main.tf': text }, { parameters: { oidc } }, files)).model;
+    assert.equal(trustOf(withOidc, 'tpl').Statement[1].Principal.Federated, oidc);
+    assert.deepEqual(
+      trustOf(model, 'heredoc').Statement.map((st: any) => st.Principal.AWS),
+      ['arn:aws:iam::111111111111:root', 'arn:aws:iam::222222222222:root'],
+    );
+  });
+
   it('a file that is not HCL is a one-line error with its position', async () => {
     const { errors } = await read({ 'broken.tf': 'resource "aws_iam_role" "r" {\n  name = \n}\n' });
     assert.equal(errors.length, 1);
