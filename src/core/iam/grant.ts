@@ -54,12 +54,14 @@ export interface Grant {
 
 /** The findings a scan ties to a usage's call (anchored at its start). */
 export function findingsOfUsage(usage: Usage, findings: readonly Finding[]): Finding[] {
-  // Usages of a helper called with different roles share their step: a finding about another role is not this one's.
+  // Usages of a helper called with different roles (or of a loop over roles) share their step: a finding
+  // about another role is not this one's, nor a malformed role when this one's is a valid ARN.
   return findings.filter(
     (f) =>
       f.file === usage.file &&
       (f.anchor ?? f.range).start === usage.anchor.start &&
-      !(f.roleArn && usage.roleArn && f.roleArn.toLowerCase() !== usage.roleArn.toLowerCase()),
+      !(f.roleArn && usage.roleArn && f.roleArn.toLowerCase() !== usage.roleArn.toLowerCase()) &&
+      !(f.code === 'invalid-role-arn' && usage.roleArn !== null),
   );
 }
 

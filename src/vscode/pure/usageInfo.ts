@@ -30,7 +30,8 @@ export type Decision =
 
 /**
  * Findings that belong to a usage: inside its call range, and not about another role (a helper called with
- * different roles has one usage per call at the same step, each with its own role's findings).
+ * different roles, or a loop over a list of roles, has one usage per call or element at the same step, each
+ * with its own role's findings).
  */
 export function findingsOf(usage: Usage, findings: Finding[]): Finding[] {
   return findings.filter(
@@ -38,8 +39,17 @@ export function findingsOf(usage: Usage, findings: Finding[]): Finding[] {
       f.file === usage.file &&
       f.range.start >= usage.range.start &&
       f.range.start < Math.max(usage.range.end, usage.range.start + 1) &&
-      !(f.roleArn && usage.roleArn && f.roleArn.toLowerCase() !== usage.roleArn.toLowerCase()),
+      !aboutAnotherRole(f, usage),
   );
+}
+
+/**
+ * Whether a finding at a usage's step is about another usage of that step: another role, or a malformed role
+ * (`invalid-role-arn`) when this usage's role is a valid ARN (one element of a loop's list has the typo).
+ */
+function aboutAnotherRole(f: Finding, usage: Usage): boolean {
+  if (f.roleArn && usage.roleArn && f.roleArn.toLowerCase() !== usage.roleArn.toLowerCase()) return true;
+  return f.code === 'invalid-role-arn' && usage.roleArn !== null;
 }
 
 /**

@@ -1,5 +1,8 @@
 import { strict as assert } from 'node:assert';
+import { analyzeText } from '../../../../src/core/analyze';
+import { findingsOfUsage } from '../../../../src/core/iam/grant';
 import { finding, type Usage } from '../../../../src/core/types';
+import { ctx } from '../../core/pipeline/helpers';
 import type { RoleRecord } from '../../../../src/core/ports';
 import {
   allowingStatement,
@@ -72,6 +75,36 @@ describe('vscode helpers: usage info', () => {
     const ids = [a, b, same].map((u) => usageNodeId('file:///w/Jenkinsfile', u, [a, b, same]));
     assert.equal(new Set(ids).size, 3, ids.join(' '));
     assert.equal(usageNodeId('file:///w/Jenkinsfile', a, [a, b, same]), usageNodeId('file:///w/Jenkinsfile', a, [a]));
+  });
+  it('usages of one step from a loop over a list: unique node ids, and the typo element alone gets invalid-role-arn', () => {
+    const text = [
+      'node {',
+      "    for (acct in ['222222222222', '33333333333', '444444444444']) {",
+      "        withAWS(role: 'deploy', roleAccount: acct) { }",
+      '    }',
+      '}',
+      '',
+    ].join('\n');
+    const analysis = analyzeText('/w/Jenkinsfile', text, { ...ctx(), iam: null });
+    const usages = analysis.usages;
+    assert.deepEqual(
+      usages.map((u) => u.roleAccount),
+      ['222222222222', '33333333333', '444444444444'],
+    );
+    assert.ok(usages.every((u) => u.anchor.start === usages[0].anchor.start));
+    const ids = usages.map((u) => usageNodeId('file:///w/Jenkinsfile', u, usages));
+    assert.equal(new Set(ids).size, 3, ids.join(' '));
+    const invalid = (u: Usage) => findingsOf(u, analysis.findings).filter((f) => f.code === 'invalid-role-arn');
+    assert.deepEqual(
+      usages.map((u) => invalid(u).length),
+      [0, 1, 0],
+    );
+    assert.match(invalid(usages[1])[0].message, /"33333333333"/);
+    // rolecall grant ties findings to usages the same way.
+    assert.deepEqual(
+      usages.map((u) => findingsOfUsage(u, analysis.findings).filter((f) => f.code === 'invalid-role-arn').length),
+      [0, 1, 0],
+    );
   });
   it('decides deny on a trust error, unknown without IAM data, allow otherwise', () => {
     const u = usage();
