@@ -99,6 +99,8 @@ export interface LoopElement {
   scope: Scope;
   /** `element 2 of the list on line 14`, `entry dev of the map on line 14`. */
   what: string;
+  /** The resolver of the file the list is written in, when another (a pipeline passing it to a library step). */
+  resolver?: Resolver;
 }
 
 /** Loops expanded past this many iterations stay unknown (a huge literal must not blow up analysis). */
@@ -132,9 +134,18 @@ export type BoundArg =
   | { kind: 'default'; expr: Expression };
 
 /** A list or map literal an iterated expression stands for. */
-type IterableFound =
+type IterableFound = (
   | { kind: 'list'; elements: readonly Expression[]; scope: Scope; at: number }
-  | { kind: 'map'; entries: readonly MapItem[]; scope: Scope; at: number };
+  | { kind: 'map'; entries: readonly MapItem[]; scope: Scope; at: number }
+) & {
+  /** The resolver of the file it is written in, when another (a pipeline calling a library step). */
+  resolver?: Resolver;
+};
+
+/** An iterable found by resolver `r` on behalf of `self`: tagged with `r` when that is another file's. */
+function iterableWith(it: IterableFound | null, r: Resolver, self: Resolver): IterableFound | null {
+  return it && r !== self && !it.resolver ? { ...it, resolver: r } : it;
+}
 
 /** The part of `scope` that applies at `offset`: the frames of the called helpers that contain it. */
 export function scopeAt(scope: Scope, offset: number): Scope {
@@ -645,7 +656,8 @@ export class Resolver {
           const el = this.boundOf(e.name, local);
           const whole = (local.part === 'item' && el?.key === null) || (local.part === 'value' && el?.key !== null);
           if (!el || !whole) return null;
-          const m = this.mapLiteral(el.value, el.value.start, el.scope, depth + 1);
+          const r = el.resolver ?? this;
+          const m = withResolver(r.mapLiteral(el.value, el.value.start, el.scope, depth + 1), r, this);
           return m ? { ...m, passed: m.passed ?? el.what, bound: true } : null;
         }
         const method = scope.method;
@@ -942,11 +954,13 @@ export class Resolver {
     }
     if (part === 'item' && el.key !== null)
       return this.notOne(name, `\`${name}\` holds ${el.what}, not one value (use ${name}.key or ${name}.value)`);
-    const v = this.expr(el.value, el.scope, depth + 1);
+    const v = (el.resolver ?? this).expr(el.value, el.scope, depth + 1);
     const what = `${part === 'value' ? 'value of ' : ''}${el.what} (${who})`;
+    // As a helper's argument: an element written as a value is named alone, one through a variable after it.
+    const written = el.value.type === 'Number' || (el.value.type === 'String' && !el.value.interpolated);
     return {
       ...v,
-      description: plain(v) ? what : `${v.description}, via ${what}`,
+      description: written ? what : `${v.description}, via ${what}`,
       reference: v.reference ?? reference,
       bound: true,
     };
@@ -967,7 +981,8 @@ export class Resolver {
     if (!it) return null;
     const count = it.kind === 'list' ? it.elements.length : it.entries.length;
     if (count === 0 || count > MAX_LOOP_ELEMENTS) return null;
-    const line = this.line(it.at);
+    const line = (it.resolver ?? this).line(it.at);
+    const resolver = it.resolver ? { resolver: it.resolver } : {};
     if (it.kind === 'list') {
       // A list's element is one value: a closure taking two parameters would destructure it.
       if (loop.parts.some((p) => p === 'key' || p === 'value')) return null;
@@ -977,6 +992,7 @@ export class Resolver {
         key: null,
         scope: it.scope,
         what: `element ${index + 1} of the list on line ${line}`,
+        ...resolver,
       }));
     }
     const out: LoopElement[] = [];
@@ -988,6 +1004,7 @@ export class Resolver {
         key: en.key,
         scope: it.scope,
         what: `entry ${en.key} of the map on line ${line}`,
+        ...resolver,
       });
     }
     return out;
@@ -1001,8 +1018,8 @@ export class Resolver {
     if (count <= MAX_LOOP_ELEMENTS) return null;
     const what =
       it.kind === 'list'
-        ? `the list on line ${this.line(it.at)} has ${count} elements`
-        : `the map on line ${this.line(it.at)} has ${count} entries`;
+        ? `the list on line ${(it.resolver ?? this).line(it.at)} has ${count} elements`
+        : `the map on line ${(it.resolver ?? this).line(it.at)} has ${count} entries`;
     return `${what}, more than the ${MAX_LOOP_ELEMENTS} RoleCall checks one by one`;
   }
 
@@ -1028,7 +1045,9 @@ export class Resolver {
           // Nested loops over a bound element that is itself a list or map.
           const el = this.boundOf(e.name, local);
           const whole = (local.part === 'item' && el?.key === null) || (local.part === 'value' && el?.key !== null);
-          return el && whole ? this.iterable(el.value, el.value.start, el.scope, depth + 1) : null;
+          if (!el || !whole) return null;
+          const r = el.resolver ?? this;
+          return iterableWith(r.iterable(el.value, el.value.start, el.scope, depth + 1), r, this);
         }
         // Changed in place (`envs << 'qa'`, `envs.add(...)`, `m.x = ...`): the literal is not what is iterated.
         if (this.data.mutated?.has(e.name) || this.hasMembersSet(e.name)) return null;
@@ -1039,9 +1058,16 @@ export class Resolver {
           const frame = scope.frame && scope.frame.method === method ? scope.frame : null;
           const bound = frame?.args.get(e.name);
           if (!frame || !bound) return null;
+          // The call's arguments are read where the call is written (another file for a library step's call).
+          const r = this.at(frame);
           if (bound.kind === 'named')
-            return { kind: 'map', entries: bound.entries, scope: frame.outer, at: frame.call.start };
-          if (bound.kind === 'arg') return this.iterable(bound.expr, frame.call.start, frame.outer, depth + 1);
+            return iterableWith(
+              { kind: 'map', entries: bound.entries, scope: frame.outer, at: frame.call.start },
+              r,
+              this,
+            );
+          if (bound.kind === 'arg')
+            return iterableWith(r.iterable(bound.expr, frame.call.start, frame.outer, depth + 1), r, this);
           return this.iterable(bound.expr, at, scope, depth + 1);
         }
         const a = this.assignmentBefore(e.name, at);
@@ -1061,7 +1087,9 @@ export class Resolver {
         const map = this.mapLiteral(e.object, at, scope, depth + 1);
         let found: MapItem | null = null;
         if (map) for (const en of map.entries) if (en.key === key) found = en;
-        return found && map ? this.iterable(found.value, found.start, map.scope, depth + 1) : null;
+        if (!found || !map) return null;
+        const r = map.resolver ?? this;
+        return iterableWith(r.iterable(found.value, found.start, map.scope, depth + 1), r, this);
       }
       default:
         return null;

@@ -4,8 +4,10 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { analyzeText } from '../../../../src/core/analyze';
+import { sharedLibrary } from '../../../../src/core/library';
 import type { Usage } from '../../../../src/core/types';
-import { analyze, lineCol, slice } from './helpers';
+import { analyze, ctx, lineCol, slice } from './helpers';
 
 const text = readFileSync(join(__dirname, 'fixtures', 'values-loops.Jenkinsfile'), 'utf8');
 const lineOf = (t: string, u: Usage): number => lineCol(t, u.anchor.start).line;
@@ -291,5 +293,40 @@ describe('loops: nested, in helpers, shell steps inside, shadowing', () => {
       analyze(t).usages.map((u) => u.role),
       ['dev', 'prod', 'same'],
     );
+  });
+});
+
+describe('loops in a shared-library step over a list the calling file passes', () => {
+  it('binds each element where the calling file writes it (values and lines of that file), never the step’s', () => {
+    const step = [
+      '// A step deploying to each account it is given.',
+      'def call(Map cfg) {',
+      "    def accounts = ['999999999999']",
+      '    cfg.accounts.each { a ->',
+      '        withAWS(role: cfg.role, roleAccount: a) { }',
+      '    }',
+      '}',
+      '',
+    ].join('\n');
+    const pipeline = [
+      "def accounts = '111111111111'",
+      'node {',
+      "    deployEach(role: 'deployer', accounts: [accounts, '22222222222'])",
+      '}',
+      '',
+    ].join('\n');
+    const library = sharedLibrary([{ file: 'vars/deployEach.groovy', text: step }]);
+    const a = analyzeText('Jenkinsfile', pipeline, { ...ctx(), iam: null, agents: null, library });
+    const fromStep = a.usages.filter((u) => u.libraryStep);
+    assert.deepEqual(
+      fromStep.map((u) => [lineOf(pipeline, u), u.roleAccount, u.roleArn]),
+      [
+        [3, '111111111111', 'arn:aws:iam::111111111111:role/deployer'],
+        [3, '22222222222', null],
+      ],
+    );
+    assert.match(fromStep[0].origins.roleAccount!.description, /variable accounts \(line 1\)/);
+    assert.match(fromStep[1].origins.roleAccount!.description, /^element 2 of the list on line 3 /);
+    assert.ok(a.findings.some((f) => f.code === 'invalid-role-arn' && /"22222222222"/.test(f.message)));
   });
 });
