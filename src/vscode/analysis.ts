@@ -6,6 +6,7 @@ import { AnalysisSession } from '../core/session';
 import { LineMap, type AnalysisContext, type FileAnalysis, type Range } from '../core/types';
 import type { Config } from './config';
 import type { IamSource, IamState } from './iamSource';
+import type { LibraryIndex } from './library';
 import { messageOf, type Log } from './log';
 import type { Secrets } from './secrets';
 
@@ -43,18 +44,26 @@ export class Analysis implements vscode.Disposable {
     private readonly iam: IamSource,
     private readonly secrets: Secrets,
     private readonly log: Log,
+    private readonly library: LibraryIndex,
   ) {}
 
   /** The analysis context for a file: its folder's `.rolecall.json`, the settings and the IAM source. */
   async context(uri: vscode.Uri | undefined): Promise<{ ctx: AnalysisContext; iam: IamState }> {
-    const [project, iam, credentials] = await Promise.all([
+    const [project, iam, credentials, library] = await Promise.all([
       this.config.project(uri),
       this.iam.get(),
       this.secrets.credentials(),
+      this.library.get(),
     ]);
     const caller = this.config.settings.caller;
     // A file without .rolecall.json gets a fresh default config object each time: compare its folder instead.
-    const parts: unknown[] = [project.file ? project.config : project.config.baseDir, iam, credentials, caller];
+    const parts: unknown[] = [
+      project.file ? project.config : project.config.baseDir,
+      iam,
+      credentials,
+      caller,
+      library,
+    ];
     const key = uri?.toString() ?? '';
     const last = this.contexts.get(key);
     if (last && last.parts.length === parts.length && last.parts.every((p, i) => p === parts[i]))
@@ -67,6 +76,8 @@ export class Analysis implements vscode.Disposable {
       credentials,
       iam: iam.reader,
       agents: iam.agents,
+      // The workspace's vars/*.groovy steps: calls of them are analysed with their arguments, as the CLI does.
+      library,
     };
     this.contexts.set(key, { parts, ctx });
     return { ctx, iam };

@@ -9,6 +9,7 @@ import { Diagnostics, LANGUAGES } from './diagnostics';
 import { GrantDocuments, TrustImpactLenses } from './grant';
 import { Hovers, Lenses } from './hover';
 import { IamSource } from './iamSource';
+import { LibraryIndex } from './library';
 import { Log } from './log';
 import { Secrets } from './secrets';
 import { StatusBar } from './statusBar';
@@ -33,7 +34,8 @@ export class Ctx implements vscode.Disposable {
     this.config = this.push(new Config(this.log));
     this.secrets = this.push(new Secrets(extension, this.log));
     this.iam = this.push(new IamSource(this.config, this.log));
-    this.analysis = this.push(new Analysis(this.config, this.iam, this.secrets, this.log));
+    const library = this.push(new LibraryIndex(this.log));
+    this.analysis = this.push(new Analysis(this.config, this.iam, this.secrets, this.log, library));
     this.trust = this.push(new TrustDocuments(this.iam));
     this.status = this.push(new StatusBar());
     this.diagnostics = this.push(
@@ -61,6 +63,8 @@ export class Ctx implements vscode.Disposable {
       }),
       // A template or .tf file changed: the pipelines are checked against the new roles.
       this.iam.onDidChangeCode(() => this.reanalyze()),
+      // A shared-library step changed: the pipelines calling it are analysed with its new text.
+      library.onDidChange(() => this.reanalyze()),
       this.iam.onDidInvalidate(() => {
         this.trust.refresh();
         this.diagnostics.forgetSnapshots();

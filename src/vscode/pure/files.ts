@@ -3,6 +3,8 @@
 
 /** Glob for `workspace.findFiles`: every file name the CLI contract calls a pipeline file. */
 export const PIPELINE_GLOB = '{**/Jenkinsfile,**/Jenkinsfile.*,**/*.jenkinsfile,**/*.Jenkinsfile,**/vars/*.groovy}';
+/** Glob of the shared-library steps whose calls pipelines are analysed with (as `rolecall scan` collects them). */
+export const LIBRARY_GLOB = '**/vars/*.groovy';
 /** Folders never scanned. */
 export const EXCLUDE_GLOB = '{**/node_modules/**,**/.git/**}';
 
