@@ -8,7 +8,7 @@ import { partitionForRegion } from '../arn';
 import { type JsonNode, parseJsonTree } from '../json';
 import { LineMap } from '../../types';
 import type { IacCollector, IacEntry, PolicySpec, PrincipalSpec } from './model';
-import { concat, type Loc, scalarText, type Segment, str, toPlain, unknown, type Value } from './value';
+import { concat, generatedName, type Loc, scalarText, type Segment, str, toPlain, unknown, type Value } from './value';
 
 /** A template node with its position: scalars, sequences, maps and intrinsic functions. */
 type TNode =
@@ -293,7 +293,9 @@ class Evaluator {
       case 'AWS::IAM::Group': {
         const key = r.type === 'AWS::IAM::Role' ? 'RoleName' : r.type === 'AWS::IAM::User' ? 'UserName' : 'GroupName';
         const n = get(r.props, key);
-        return n ? this.evalAt(n, loc) : unknown(`${name} has no ${key}: its name is generated at deploy time`, loc);
+        return n
+          ? this.evalAt(n, loc)
+          : generatedName(`${name} has no ${key}: its name is generated at deploy time`, loc);
       }
       case 'AWS::IAM::ManagedPolicy':
         return this.managedArn(r, loc);
@@ -739,12 +741,14 @@ export function readCloudFormation(
         ] as const) {
           for (const target of listOf(ev, prop(key))) {
             const t = scalarText(target);
-            if (t === null)
+            // A policy of a role whose name is generated goes with that role, which the model leaves out
+            // (pending) without a finding: the policy is no unresolved value of its own.
+            if (t !== null) collector.extraInline.push({ kind, account: entry.account, target: t, policy });
+            else if (!(target.t === 'unknown' && target.generated))
               collector.unresolvedAt(
                 target.loc,
                 `A ${kind} ${r.id} is attached to cannot be resolved${target.t === 'unknown' ? `: ${target.why}` : ''}.`,
               );
-            else collector.extraInline.push({ kind, account: entry.account, target: t, policy });
           }
         }
         break;

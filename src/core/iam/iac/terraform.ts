@@ -7,7 +7,18 @@ import { partitionForRegion } from '../arn';
 import { LineMap } from '../../types';
 import type { HclNode, HclParser } from './hcl';
 import type { IacCollector, IacEntry, PolicySpec, PrincipalSpec } from './model';
-import { failed, firstUnknown, type Loc, scalarText, type Segment, str, toPlain, unknown, type Value } from './value';
+import {
+  failed,
+  firstUnknown,
+  generatedName,
+  type Loc,
+  scalarText,
+  type Segment,
+  str,
+  toPlain,
+  unknown,
+  type Value,
+} from './value';
 
 /**
  * Reads a file that `file()` / `templatefile()` name, by its path as the module writes it (relative to the
@@ -396,13 +407,13 @@ class Module {
         ? name.t === 'str'
           ? str(name.v, loc)
           : name
-        : unknown(`${key} has no name: Terraform generates it at apply time`, loc);
+        : generatedName(`${key} has no name: Terraform generates it at apply time`, loc);
     }
     if (attr === 'arn' || (attr === 'id' && kind === 'policy')) {
       const account = this.entry.account;
       if (kind === 'policy' && !name)
         return str(`arn:${this.partition}:iam::${account ?? 'ACCOUNT'}:policy/${key}`, loc);
-      if (!name) return unknown(`${key} has no name: Terraform generates it at apply time`, loc);
+      if (!name) return generatedName(`${key} has no name: Terraform generates it at apply time`, loc);
       if (name.t === 'unknown') return name;
       if (!account)
         return unknown(`the account of ${key} is not known: set "account" in the iac entry (or --iac-account)`, loc);
@@ -1315,7 +1326,8 @@ export function readTerraform(
     const target = (attr: string): string | null => {
       const v = m.attr(block, attr);
       const t = v ? scalarText(v) : null;
-      if (v && t === null)
+      // The policies of a role whose name is generated go with that role (pending, no finding of its own).
+      if (v && t === null && !(v.t === 'unknown' && v.generated))
         collector.unresolvedAt(
           v.loc,
           `The ${attr} ${key} applies to cannot be resolved${v.t === 'unknown' ? `: ${v.why}` : ''}.`,

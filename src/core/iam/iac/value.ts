@@ -29,7 +29,8 @@ export type Value =
   | { t: 'list'; items: Value[]; loc: Loc }
   | { t: 'map'; entries: Array<{ key: string; keyLoc: Loc; value: Value }>; loc: Loc }
   /** `error`: an expression Terraform itself rejects (a missing attribute, key or index), which try() moves past. */
-  | { t: 'unknown'; why: string; loc: Loc; error?: true };
+  /** `generated`: the name of a role or user the deploy generates (no RoleName / name). */
+  | { t: 'unknown'; why: string; loc: Loc; error?: true; generated?: true };
 
 /** A value the reader could not resolve, where it is written and why. */
 export interface Unresolved {
@@ -43,6 +44,11 @@ export function str(v: string, loc: Loc, segs?: Segment[]): Value {
 
 export function unknown(why: string, loc: Loc): Value {
   return { t: 'unknown', why, loc };
+}
+
+/** The name of a role or user that is generated at deploy time (CloudFormation without RoleName, Terraform without name). */
+export function generatedName(why: string, loc: Loc): Value {
+  return { t: 'unknown', why, loc, generated: true };
 }
 
 /**

@@ -345,4 +345,39 @@ ${TRUST('"arn:aws:iam::333333333333:root"')}      ManagedPolicyArns: [!Ref Assum
       [arn, arn],
     );
   });
+  it('a policy attached to a role whose name is generated is no unresolved-reference; a trust policy naming that role still is', async () => {
+    // Without RoleName CloudFormation generates the name; the role is left out (pending) and so are its policies.
+    const text = `Resources:
+  Worker:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Statement:
+          - { Effect: Allow, Action: sts:AssumeRole, Principal: { Service: lambda.amazonaws.com } }
+  WorkerPolicy:
+    Type: AWS::IAM::Policy
+    Properties:
+      PolicyName: logs
+      Roles: [!Ref Worker]
+      PolicyDocument:
+        Statement:
+          - { Effect: Allow, Action: logs:PutLogEvents, Resource: "*" }
+  Deploy:
+    Type: AWS::IAM::Role
+    Properties:
+      RoleName: deploy
+      AssumeRolePolicyDocument:
+        Statement:
+          - { Effect: Allow, Action: sts:AssumeRole, Principal: { AWS: !GetAtt Worker.Arn } }
+`;
+    const { model } = await read({ 'gen.yaml': text });
+    assert.deepEqual(
+      model.pending.map((p) => p.id),
+      ['Worker', 'Deploy'],
+      'the generated one, and the one whose trust names it',
+    );
+    const unresolved = iacFindings(model).filter((f) => f.code === 'unresolved-reference');
+    assert.equal(unresolved.length, 1);
+    assert.match(unresolved[0].message, /trust policy of .*role\/deploy .*Worker has no RoleName/);
+  });
 });

@@ -587,6 +587,27 @@ EOT
     );
   });
 
+  it('a policy or attachment of a role whose name is generated (name_prefix) is no unresolved-reference', async () => {
+    const text = `resource "aws_iam_role" "gen" {
+  name_prefix        = "worker-"
+  assume_role_policy = ${ASSUME('"arn:aws:iam::111111111111:root"')}
+}
+resource "aws_iam_role_policy_attachment" "logs" {
+  role       = aws_iam_role.gen.name
+  policy_arn = "arn:aws:iam::aws:policy/CloudWatchLogsFullAccess"
+}
+resource "aws_iam_role_policy" "inline" {
+  role   = aws_iam_role.gen.id
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "s3:ListBucket", Resource = "*" }] })
+}`;
+    const { model } = await read({ 'main.tf': text });
+    assert.equal(model.pending.length, 1);
+    assert.deepEqual(
+      model.unresolved.map((u) => u.message),
+      [],
+    );
+  });
+
   it('a file that is not HCL is a one-line error with its position', async () => {
     const { errors } = await read({ 'broken.tf': 'resource "aws_iam_role" "r" {\n  name = \n}\n' });
     assert.equal(errors.length, 1);
