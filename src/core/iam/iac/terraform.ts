@@ -381,7 +381,28 @@ class Module {
     return null;
   }
 
+  /** Resources and data sources being evaluated, so that one referring to itself is a cycle, not a stack overflow. */
+  private readonly evaluating = new Set<string>();
+  /** templatefile() calls being rendered: Terraform does not let a template call templatefile() again. */
+  private templateDepth = 0;
+
+  private guarded(address: string, loc: Loc, evaluate: () => Value): Value {
+    if (this.evaluating.has(address)) return failed(`${address} refers to itself (Terraform reports a cycle)`, loc);
+    this.evaluating.add(address);
+    try {
+      return evaluate();
+    } finally {
+      this.evaluating.delete(address);
+    }
+  }
+
   resourceAttr(key: string, attr: string, loc: Loc, index: string | null = null): Value {
+    return this.guarded(`${key}${index === null ? '' : `[${JSON.stringify(index)}]`}`, loc, () =>
+      this.resourceAttrOf(key, attr, loc, index),
+    );
+  }
+
+  private resourceAttrOf(key: string, attr: string, loc: Loc, index: string | null): Value {
     const declared = this.resources.get(key);
     if (!declared) return unknown(`${key} is not defined in this module`, loc);
     const block = this.instanceAt(declared, index, loc);
@@ -428,6 +449,12 @@ class Module {
   }
 
   dataAttr(key: string, attr: string, loc: Loc, index: string | null = null): Value {
+    return this.guarded(`data.${key}${index === null ? '' : `[${JSON.stringify(index)}]`}`, loc, () =>
+      this.dataAttrOf(key, attr, loc, index),
+    );
+  }
+
+  private dataAttrOf(key: string, attr: string, loc: Loc, index: string | null): Value {
     const declared = this.data.get(key);
     if (!declared) return unknown(`data.${key} is not defined in this module`, loc);
     const block = this.instanceAt(declared, index, loc);
@@ -1192,6 +1219,11 @@ class Module {
       case 'file':
       case 'templatefile': {
         if (!this.readFile) break;
+        if (name === 'templatefile' && this.templateDepth > 0)
+          return failed(
+            'templatefile() cannot be called from inside another templatefile() call, as in Terraform',
+            loc,
+          );
         const path = texts[0];
         if (path === null) return unknown(`${name}() needs a path`, loc);
         const read = this.readFile(path);
@@ -1229,7 +1261,13 @@ class Module {
     const expr = kids(kids(body, 'attribute')[0], 'expression')[0];
     if (!expr || firstError(root)) return unknown(`${what}: the template is not valid`, loc);
     const file: TfFile = { file: what, text: source, lines: new LineMap(source), root };
-    const v = this.eval(file, expr, vars);
+    this.templateDepth++;
+    let v: Value;
+    try {
+      v = this.eval(file, expr, vars);
+    } finally {
+      this.templateDepth--;
+    }
     if (v.t === 'unknown') return unknown(`${what}: ${v.why}`, loc);
     const rendered = scalarText(v);
     // The heredoc wrapper adds the final newline a file without one lacks.

@@ -608,6 +608,26 @@ resource "aws_iam_role_policy" "inline" {
     );
   });
 
+  it('a data source that refers to itself, or a template calling templatefile() again, is unresolved — never a stack overflow', async () => {
+    // Terraform reports such code as a cycle / "cannot recursively call templatefile"; the reader must stay total.
+    const text = `data "aws_iam_policy_document" "loop" {
+  source_policy_documents = [data.aws_iam_policy_document.loop.json]
+}
+resource "aws_iam_role" "cycle" {
+  name               = "cycle"
+  assume_role_policy = data.aws_iam_policy_document.loop.json
+}
+resource "aws_iam_role" "nested" {
+  name               = "nested"
+  assume_role_policy = templatefile("again.tpl", {})
+}`;
+    const { model, errors } = await read({ 'main.tf': text }, {}, { 'again.tpl': '${templatefile("again.tpl", {})}' });
+    assert.deepEqual(errors, []);
+    const why = model.unresolved.map((u) => u.message).join('\n');
+    assert.match(why, /cycle.*data\.aws_iam_policy_document\.loop refers to itself/);
+    assert.match(why, /nested.*cannot be called from inside another templatefile\(\) call/);
+  });
+
   it('a file that is not HCL is a one-line error with its position', async () => {
     const { errors } = await read({ 'broken.tf': 'resource "aws_iam_role" "r" {\n  name = \n}\n' });
     assert.equal(errors.length, 1);
