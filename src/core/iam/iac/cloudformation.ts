@@ -287,6 +287,24 @@ class Evaluator {
     if (pseudo) return pseudo;
     const r = this.resources.get(name);
     if (!r) return unknown(`Ref ${name}: no such parameter or resource in the template`, loc);
+    return this.guarded(name, loc, () => this.refOf(name, r, loc));
+  }
+
+  /** Resources being evaluated, so that a circular dependency is unresolved, not a stack overflow. */
+  private readonly evaluating = new Set<string>();
+
+  private guarded(id: string, loc: Loc, evaluate: () => Value): Value {
+    if (this.evaluating.has(id))
+      return unknown(`${id} depends on itself (CloudFormation refuses a circular dependency)`, loc);
+    this.evaluating.add(id);
+    try {
+      return evaluate();
+    } finally {
+      this.evaluating.delete(id);
+    }
+  }
+
+  private refOf(name: string, r: Resource, loc: Loc): Value {
     switch (r.type) {
       case 'AWS::IAM::Role':
       case 'AWS::IAM::User':
@@ -343,6 +361,10 @@ class Evaluator {
   getAtt(resource: string, attribute: string, loc: Loc): Value {
     const r = this.resources.get(resource);
     if (!r) return unknown(`Fn::GetAtt ${resource}.${attribute}: no such resource in the template`, loc);
+    return this.guarded(`${resource}.${attribute}`, loc, () => this.getAttOf(resource, r, attribute, loc));
+  }
+
+  private getAttOf(resource: string, r: Resource, attribute: string, loc: Loc): Value {
     if (
       attribute === 'Arn' &&
       (r.type === 'AWS::IAM::Role' || r.type === 'AWS::IAM::User' || r.type === 'AWS::IAM::Group')

@@ -380,4 +380,31 @@ ${TRUST('"arn:aws:iam::333333333333:root"')}      ManagedPolicyArns: [!Ref Assum
     assert.equal(unresolved.length, 1);
     assert.match(unresolved[0].message, /trust policy of .*role\/deploy .*Worker has no RoleName/);
   });
+  it('a circular dependency (a role name from its own Ref, two roles naming each other) is unresolved — never a stack overflow', async () => {
+    const trust = '{Statement: [{Effect: Allow, Action: sts:AssumeRole, Principal: {Service: ec2.amazonaws.com}}]}';
+    const text = `Resources:
+  Self:
+    Type: AWS::IAM::Role
+    Properties:
+      RoleName: !Sub "\${Self}-x"
+      AssumeRolePolicyDocument: ${trust}
+  A:
+    Type: AWS::IAM::Role
+    Properties:
+      RoleName: !GetAtt B.Arn
+      AssumeRolePolicyDocument: ${trust}
+  B:
+    Type: AWS::IAM::Role
+    Properties:
+      RoleName: !Ref A
+      AssumeRolePolicyDocument: ${trust}
+`;
+    const { model, errors } = await read({ 'cycle.yaml': text });
+    assert.deepEqual(errors, []);
+    assert.equal(model.roles.length, 0);
+    assert.match(
+      model.unresolved.map((u) => u.message).join('\n'),
+      /depends on itself \(CloudFormation refuses a circular dependency\)/,
+    );
+  });
 });
