@@ -234,8 +234,12 @@ export type PipelineFact =
    * federatedUserId: uses it).
    */
   | { kind: 'ignored-role-options'; anchor: Range; options: Array<{ name: string; range: Range }> }
-  /** A `usernamePassword` binding of a credential as AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY. */
-  | { kind: 'static-keys-binding'; range: Range; credentialsId: string }
+  /**
+   * A `usernamePassword` (or `$class: 'UsernamePasswordMultiBinding'`) binding of a credential as
+   * AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY. `credentialsId` is null when the id is not a plain string;
+   * `credentialsText` is then its source (`config.credentials`).
+   */
+  | { kind: 'static-keys-binding'; range: Range; credentialsId: string | null; credentialsText?: string }
   /** `aws sts assume-role` without an option the AWS CLI requires. */
   | {
       kind: 'missing-shell-option';

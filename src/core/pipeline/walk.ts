@@ -710,14 +710,26 @@ class Walker {
     const cite = (offset: number): string => this.cite(offset);
     let env: EnvFrame | null = scope.env;
     for (const b of list.elements) {
-      if (b.type === 'Call') {
+      // `[$class: 'UsernamePasswordMultiBinding', ...]` is the map form of `usernamePassword(...)`.
+      const named = b.type === 'Call' ? namedArgs(b.args) : b.type === 'Map' ? mapEntries(b) : null;
+      const userPass =
+        b.type === 'Call'
+          ? calleeName(b) === 'usernamePassword'
+          : b.type === 'Map' && plainString(named?.get('$class')) === 'UsernamePasswordMultiBinding';
+      if (named && userPass && plainString(named.get('usernameVariable')) === 'AWS_ACCESS_KEY_ID') {
+        const idExpr = named.get('credentialsId');
+        const literal = plainString(idExpr);
+        this.facts.push({
+          kind: 'static-keys-binding',
+          range: stepName(call, this.text),
+          credentialsId: literal,
+          ...(literal === null && idExpr ? { credentialsText: this.text.slice(idExpr.start, idExpr.end) } : {}),
+        });
+      }
+      if (b.type === 'Call' && named) {
         const kind = calleeName(b);
-        const named = namedArgs(b.args);
         const id = plainString(named.get('credentialsId'));
         if (kind === 'aws' || id === null) continue;
-        if (kind === 'usernamePassword' && plainString(named.get('usernameVariable')) === 'AWS_ACCESS_KEY_ID') {
-          this.facts.push({ kind: 'static-keys-binding', range: stepName(call, this.text), credentialsId: id });
-        }
         const vars =
           kind === 'usernamePassword'
             ? ['usernameVariable', 'passwordVariable']
@@ -740,12 +752,17 @@ class Walker {
               next: env,
             };
         }
-      } else if (b.type === 'Map') {
-        const named = mapEntries(b);
+      } else if (b.type === 'Map' && named) {
         const cls = plainString(named.get('$class'));
-        if (cls === 'StringBinding') {
-          const id = plainString(named.get('credentialsId'));
-          const variable = plainString(named.get('variable'));
+        const id = plainString(named.get('credentialsId'));
+        const keys =
+          cls === 'StringBinding'
+            ? ['variable']
+            : cls === 'UsernamePasswordMultiBinding'
+              ? ['usernameVariable', 'passwordVariable']
+              : [];
+        for (const key of keys) {
+          const variable = plainString(named.get(key));
           if (id && variable)
             env = {
               name: variable,

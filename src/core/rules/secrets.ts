@@ -195,7 +195,7 @@ export function secretFactRule(fact: PipelineFact, file: string, _ctx: FactConte
           'static-credentials',
           file,
           fact.range,
-          `withCredentials binds credential '${fact.credentialsId}' as AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY: long-lived access keys. Use an AWS credential with a role (AmazonWebServicesCredentialsBinding with roleArn:, or withAWS(role: ...)) so the build works with temporary credentials.`,
+          `withCredentials binds ${fact.credentialsId !== null ? `credential '${fact.credentialsId}'` : `the credential given by ${fact.credentialsText ?? 'an expression'}`} as AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY: long-lived access keys. Use an AWS credential with a role (AmazonWebServicesCredentialsBinding with roleArn:, or withAWS(role: ...)) so the build works with temporary credentials.`,
         ),
       ];
     default:

@@ -77,6 +77,41 @@ describe('extract: withCredentials AWS bindings', () => {
     assert.match(findings[0].message, /aws-keys/);
   });
 
+  it("AWS keys bound with the map form [$class: 'UsernamePasswordMultiBinding'] or a computed id are static credentials too", () => {
+    const mapForm = [
+      'node {',
+      "  withCredentials([[$class: 'UsernamePasswordMultiBinding', credentialsId: 'legacy-keys',",
+      "                    usernameVariable: 'AWS_ACCESS_KEY_ID', passwordVariable: 'AWS_SECRET_ACCESS_KEY']]) {",
+      '    sh "aws s3 ls --profile ${AWS_ACCESS_KEY_ID}"',
+      '  }',
+      '}',
+    ].join('\n');
+    const a = analyze(mapForm);
+    assert.equal(a.usages.length, 0);
+    assert.deepEqual(
+      a.findings.map((f) => [f.code, lineCol(mapForm, f.range.start).line]),
+      [['static-credentials', 2]],
+    );
+    assert.match(a.findings[0].message, /credential 'legacy-keys'/);
+    const computed = [
+      'def call(Map opts) {',
+      "  withCredentials([usernamePassword(credentialsId: opts.keys, usernameVariable: 'AWS_ACCESS_KEY_ID', passwordVariable: 'AWS_SECRET_ACCESS_KEY')]) {",
+      "    sh 'aws s3 ls'",
+      '  }',
+      '}',
+    ].join('\n');
+    const b = analyze(computed);
+    assert.deepEqual(
+      b.findings.map((f) => f.code),
+      ['static-credentials'],
+    );
+    assert.match(b.findings[0].message, /the credential given by opts\.keys as AWS_ACCESS_KEY_ID/);
+    // Other username/password bindings are not AWS keys.
+    const other =
+      "withCredentials([[$class: 'UsernamePasswordMultiBinding', credentialsId: 'git', usernameVariable: 'GIT_USER', passwordVariable: 'GIT_TOKEN']]) { sh 'git fetch' }";
+    assert.deepEqual(analyze(other).findings, []);
+  });
+
   it('string credentials bind variables: $x, env.x and "${x}" resolve to the credential', () => {
     const t = [
       "withCredentials([string(credentialsId: 'ExternalId', variable: 'external_id')]) {",
