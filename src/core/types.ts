@@ -239,7 +239,17 @@ export type PipelineFact =
    * AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY. `credentialsId` is null when the id is not a plain string;
    * `credentialsText` is then its source (`config.credentials`).
    */
-  | { kind: 'static-keys-binding'; range: Range; credentialsId: string | null; credentialsText?: string }
+  | {
+      kind: 'static-keys-binding';
+      range: Range;
+      credentialsId: string | null;
+      credentialsText?: string;
+      /**
+       * A secret-text credential bound to AWS_ACCESS_KEY_ID alone: `string(credentialsId:, variable:)` in
+       * withCredentials, or `AWS_ACCESS_KEY_ID = credentials('id')` in an `environment {}` directive.
+       */
+      secretText?: 'withCredentials' | 'environment';
+    }
   /** `aws sts assume-role` without an option the AWS CLI requires. */
   | {
       kind: 'missing-shell-option';

@@ -525,6 +525,13 @@ class Walker {
           const v = a.value;
           if (v.type === 'Call' && calleeName(v) === 'credentials') {
             const id = plainString(positional(v.args)[0]);
+            if (varName === 'AWS_ACCESS_KEY_ID')
+              this.facts.push({
+                kind: 'static-keys-binding',
+                range: range(a.target),
+                credentialsId: id,
+                secretText: 'environment',
+              });
             if (id !== null) {
               env = {
                 name: varName,
@@ -716,6 +723,21 @@ class Walker {
         b.type === 'Call'
           ? calleeName(b) === 'usernamePassword'
           : b.type === 'Map' && plainString(named?.get('$class')) === 'UsernamePasswordMultiBinding';
+      const secretText =
+        b.type === 'Call'
+          ? calleeName(b) === 'string'
+          : b.type === 'Map' && plainString(named?.get('$class')) === 'StringBinding';
+      if (named && secretText && plainString(named.get('variable')) === 'AWS_ACCESS_KEY_ID') {
+        const idExpr = named.get('credentialsId');
+        const literal = plainString(idExpr);
+        this.facts.push({
+          kind: 'static-keys-binding',
+          range: stepName(call, this.text),
+          credentialsId: literal,
+          secretText: 'withCredentials',
+          ...(literal === null && idExpr ? { credentialsText: this.text.slice(idExpr.start, idExpr.end) } : {}),
+        });
+      }
       if (named && userPass && plainString(named.get('usernameVariable')) === 'AWS_ACCESS_KEY_ID') {
         const idExpr = named.get('credentialsId');
         const literal = plainString(idExpr);

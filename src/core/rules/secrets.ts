@@ -190,6 +190,15 @@ export function secretFactRule(fact: PipelineFact, file: string, _ctx: FactConte
       ];
     }
     case 'static-keys-binding':
+      if (fact.secretText !== undefined)
+        return [
+          finding(
+            'static-credentials',
+            file,
+            fact.range,
+            `${fact.secretText} binds ${fact.credentialsId !== null ? `secret text '${fact.credentialsId}'` : `the secret text given by ${fact.credentialsText ?? 'an expression'}`} as AWS_ACCESS_KEY_ID: a long-lived access key. Use an AWS credential with a role (AmazonWebServicesCredentialsBinding with roleArn:, or withAWS(role: ...)) so the build works with temporary credentials.`,
+          ),
+        ];
       return [
         finding(
           'static-credentials',

@@ -112,6 +112,41 @@ describe('extract: withCredentials AWS bindings', () => {
     assert.deepEqual(analyze(other).findings, []);
   });
 
+  it('an access key id bound from secret text (environment credentials(), string(), StringBinding) is a static key', () => {
+    const text = [
+      'pipeline {',
+      '  agent any',
+      '  environment {',
+      "    AWS_ACCESS_KEY_ID = credentials('key-id-text')",
+      "    AWS_SECRET_ACCESS_KEY = credentials('key-secret-text')",
+      "    GITHUB_TOKEN = credentials('gh-token')",
+      '  }',
+      '  stages {',
+      "    stage('deploy') {",
+      '      steps {',
+      "        withCredentials([string(credentialsId: 'other-id-text', variable: 'AWS_ACCESS_KEY_ID')]) { sh 'aws s3 ls' }",
+      "        withCredentials([[$class: 'StringBinding', credentialsId: 'third-id-text', variable: 'AWS_ACCESS_KEY_ID']]) { sh 'aws s3 ls' }",
+      "        withCredentials([string(credentialsId: 'npm-token', variable: 'NPM_TOKEN')]) { sh 'npm publish' }",
+      '      }',
+      '    }',
+      '  }',
+      '}',
+    ].join('\n');
+    const { usages, findings } = analyze(text);
+    assert.equal(usages.length, 0);
+    assert.deepEqual(
+      findings.map((f) => [f.code, lineCol(text, f.range.start).line]),
+      [
+        ['static-credentials', 4],
+        ['static-credentials', 11],
+        ['static-credentials', 12],
+      ],
+    );
+    assert.match(findings[0].message, /^environment binds secret text 'key-id-text' as AWS_ACCESS_KEY_ID/);
+    assert.match(findings[1].message, /^withCredentials binds secret text 'other-id-text' as AWS_ACCESS_KEY_ID/);
+    assert.match(findings[2].message, /'third-id-text'/);
+  });
+
   it('string credentials bind variables: $x, env.x and "${x}" resolve to the credential', () => {
     const t = [
       "withCredentials([string(credentialsId: 'ExternalId', variable: 'external_id')]) {",
