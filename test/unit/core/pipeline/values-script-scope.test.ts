@@ -4,8 +4,11 @@
 // fixtures/values-script-scope.Jenkinsfile (compiles with Groovy 2.4; run with stub steps, deploy() and
 // useTarget() throw MissingPropertyException, the other helpers print the ARNs asserted below).
 import { strict as assert } from 'node:assert';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { main } from '../../../../src/cli/main';
+import { recordingIo } from '../../cli/helpers';
 import { analyzeText } from '../../../../src/core/analyze';
 import { analyze, ctx, lineCol } from './helpers';
 
@@ -155,5 +158,42 @@ describe('script-level def variables are not visible in methods (Groovy 2.4 scop
       [12, 13, 16, 17, 18, 19, 41],
     );
     assert.ok(codes.every((f) => f.severity === 'error'));
+  });
+});
+
+describe('script-level def in a shared-library step, followed from the pipeline that calls it', () => {
+  it('the call in the Jenkinsfile gets the error too; @Field resolves through the call', async () => {
+    const workspace = (decl: string): string => {
+      const root = mkdtempSync(join(tmpdir(), 'rolecall-scope-'));
+      mkdirSync(join(root, 'vars'));
+      writeFileSync(
+        join(root, 'vars', 'deployTo.groovy'),
+        `${decl}\ndef call(String region) {\n  withAWS(role: ROLE, region: region) { sh 'make' }\n}\n`,
+      );
+      writeFileSync(join(root, 'Jenkinsfile'), "node {\n  deployTo('eu-west-1')\n}\n");
+      return root;
+    };
+    const scan = async (root: string) => {
+      const io = recordingIo(root);
+      await main(['scan', '--format', 'json', '.'], io);
+      return JSON.parse(io.out) as {
+        usages: Array<{ file: string; roleArn: string | null }>;
+        findings: Array<{ file: string; line: number; code: string }>;
+      };
+    };
+    const plain = await scan(workspace("def ROLE = 'arn:aws:iam::222222222222:role/deploy'"));
+    assert.deepEqual(
+      plain.findings.filter((f) => f.code === 'out-of-scope-variable').map((f) => [f.file, f.line]),
+      [
+        ['Jenkinsfile', 2],
+        ['vars/deployTo.groovy', 3],
+      ],
+    );
+    assert.ok(plain.usages.every((u) => u.roleArn === null));
+    const field = await scan(
+      workspace("import groovy.transform.Field\n@Field def ROLE = 'arn:aws:iam::222222222222:role/deploy'"),
+    );
+    assert.ok(!field.findings.some((f) => f.code === 'out-of-scope-variable'));
+    assert.ok(field.usages.some((u) => u.roleArn === 'arn:aws:iam::222222222222:role/deploy'));
   });
 });
