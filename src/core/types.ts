@@ -157,6 +157,8 @@ export interface Usage {
     message: string;
     range: Range;
     code?: 'out-of-scope-variable';
+    /** For out-of-scope-variable of a script-body local: the edits of the `@Field` quick fix (offsets in `file`). */
+    fieldFix?: { name: string; at: number; importAt: number | null };
   }>;
   /** Literal secrets and static keys seen at this call (for `hardcoded-secret` / `static-credentials`). */
   secrets: Array<{

@@ -169,6 +169,7 @@ export class UsageBuilder {
         message: `${argLabel(arg)}: ${m.message}.`,
         range: at,
         ...(m.code ? { code: m.code } : {}),
+        ...(m.fieldFix ? { fieldFix: { ...m.fieldFix } } : {}),
       });
     }
   }

@@ -214,6 +214,6 @@ function relocate(u: Usage, scope: Scope, step: LibraryStep, p: Prepared, shared
   u.args = {};
   for (const o of Object.values(u.origins)) if (o) delete o.range;
   if (u.externalId.resolved) delete u.externalId.resolved.origin.range;
-  u.unresolved = u.unresolved.map((x) => ({ ...x, range: { ...u.anchor } }));
+  u.unresolved = u.unresolved.map(({ fieldFix: _inStep, ...x }) => ({ ...x, range: { ...u.anchor } }));
   u.secrets = [];
 }

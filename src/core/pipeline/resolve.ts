@@ -16,6 +16,15 @@ export interface Missing {
    * body or of another method (Groovy throws MissingPropertyException). Rules report it as this code.
    */
   code?: 'out-of-scope-variable';
+  /** For a script-body local a method reads: where `@Field ` goes, and where its import goes (null: imported). */
+  fieldFix?: FieldFix;
+}
+
+/** Edits that make a script-body local a field: `@Field ` before its declaration, the import if missing. */
+export interface FieldFix {
+  name: string;
+  at: number;
+  importAt: number | null;
 }
 
 /** A value as resolved, with where it came from. */
@@ -840,9 +849,22 @@ export class Resolver {
     const message = local.method
       ? `\`${name}\` is a local variable of ${local.method.name}() (${declared}); ${here} cannot see it, so this build fails with MissingPropertyException — pass it to ${here} as an argument`
       : `\`${name}\` is a local variable of the script body (${declared}); methods cannot see it, so this build fails with MissingPropertyException when ${here} runs — annotate it @Field (import groovy.transform.Field) or drop ${local.how}`;
+    const fieldFix = local.method ? undefined : { name, at: local.at, importAt: this.fieldImportAt() };
     return unknown(name, 'unresolved', `${name}, not visible in ${here} (${declared})`, null, {
-      missing: [{ reference: name, message, code: 'out-of-scope-variable' }],
+      missing: [{ reference: name, message, code: 'out-of-scope-variable', ...(fieldFix ? { fieldFix } : {}) }],
     });
+  }
+
+  /** Where `import groovy.transform.Field` would go (after a shebang or package line), or null when imported. */
+  private fieldImportAt(): number | null {
+    const text = this.data.text;
+    if (/^[ \t]*import[ \t]+groovy\.transform\.(Field|\*)[ \t]*;?[ \t]*$/m.test(text)) return null;
+    let at = 0;
+    if (text.startsWith('#!')) at = text.indexOf('\n') + 1 || text.length;
+    const pkg = /^[ \t]*package[ \t]+[\w.]+[ \t]*;?[ \t]*\r?\n/m.exec(text);
+    if (pkg && !/\S/.test(text.slice(at, pkg.index).replace(/\/\/[^\n]*|\/\*[\s\S]*?\*\//g, '')))
+      at = pkg.index + pkg[0].length;
+    return at;
   }
 
   /** A bare name: local variable, method parameter, bound environment, parameter, config env, Jenkins built-in. */

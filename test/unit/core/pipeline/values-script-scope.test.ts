@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../../../src/cli/main';
 import { recordingIo } from '../../cli/helpers';
+import { applyEdits } from '../../../../src/vscode/pure/edits';
 import { analyzeText } from '../../../../src/core/analyze';
 import { analyze, ctx, lineCol } from './helpers';
 
@@ -195,5 +196,50 @@ describe('script-level def in a shared-library step, followed from the pipeline 
     );
     assert.ok(!field.findings.some((f) => f.code === 'out-of-scope-variable'));
     assert.ok(field.usages.some((u) => u.roleArn === 'arn:aws:iam::222222222222:role/deploy'));
+  });
+});
+
+describe('the @Field quick fix of out-of-scope-variable', () => {
+  const body = [
+    "String ROLE = 'arn:aws:iam::222222222222:role/deploy'",
+    'def deploy() {',
+    "  withAWS(role: ROLE) { sh 'make' }",
+    '}',
+    'node { deploy() }',
+    '',
+  ].join('\n');
+
+  it('annotates the declaration and adds the import; the fixed file resolves the role in the method', () => {
+    for (const [text, expected] of [
+      [
+        body,
+        "import groovy.transform.Field\n@Field String ROLE = 'arn:aws:iam::222222222222:role/deploy'\ndef deploy() {",
+      ],
+      [
+        `#!/usr/bin/env groovy\n${body}`,
+        "#!/usr/bin/env groovy\nimport groovy.transform.Field\n@Field String ROLE = 'arn:aws:iam::222222222222:role/deploy'",
+      ],
+      [
+        `import groovy.transform.Field\n${body}`,
+        "import groovy.transform.Field\n@Field String ROLE = 'arn:aws:iam::222222222222:role/deploy'",
+      ],
+    ]) {
+      const f = analyze(text).findings.find((x) => x.code === 'out-of-scope-variable')!;
+      assert.equal(f.fixes?.length, 1);
+      assert.equal(f.fixes[0].title, 'Annotate ROLE with @Field so methods see it');
+      const fixed = applyEdits(text, f.fixes[0].edits);
+      assert.ok(fixed.startsWith(expected), fixed);
+      const again = analyze(fixed);
+      assert.deepEqual(again.findings, []);
+      assert.equal(again.usages[0].roleArn, 'arn:aws:iam::222222222222:role/deploy');
+    }
+  });
+
+  it("no fix for another method's local (no field makes sense there)", () => {
+    const text = readFileSync(join(__dirname, 'fixtures', 'values-script-scope.Jenkinsfile'), 'utf8');
+    const other = analyze(text).findings.find(
+      (x) => x.code === 'out-of-scope-variable' && x.message.includes('TARGET'),
+    );
+    assert.equal(other?.fixes, undefined);
   });
 });
