@@ -138,11 +138,12 @@ export function hoverMarkdown(
   const decision = decide(usage, findings, opts.iamCovered);
   if (decision.kind === 'deny') {
     const stmt = decision.finding.related?.find((r) => r.statement !== undefined);
-    const link = opts.statementLink
-      ? ` ([statement ${md(stmt?.statement ?? '')}](${opts.statementLink}))`
-      : stmt?.statement
-        ? ` (statement ${md(stmt.statement)})`
-        : '';
+    // A deny no statement is behind (a duration above the role's maximum) names none.
+    const link = !stmt?.statement
+      ? ''
+      : opts.statementLink
+        ? ` ([statement ${md(stmt.statement)}](${opts.statementLink}))`
+        : ` (statement ${md(stmt.statement)})`;
     lines.push(`- **Decision:** $(error) deny — \`${decision.finding.code}\`: ${md(decision.finding.message)}${link}`);
   } else if (decision.kind === 'allow') {
     const by = opts.allowedBy

@@ -134,6 +134,17 @@ describe('vscode helpers: usage info', () => {
     assert.match(md, /value hidden/);
     assert.ok(!md.includes('super-secret-value'));
   });
+  it('a deny no trust statement is behind names no statement (was "(statement )" in the hover)', () => {
+    const u = usage();
+    const deny = finding('duration-exceeds-max', u.file, u.anchor, 'Duration 7200 s exceeds the MaxSessionDuration');
+    const md = hoverMarkdown(u, [deny], {
+      iamCovered: true,
+      maxSessionDuration: 3600,
+      statementLink: 'rolecall-trust:/x',
+    });
+    assert.match(md, /deny — `duration-exceeds-max`: Duration 7200 s exceeds the MaxSessionDuration$/m);
+    assert.ok(!md.includes('statement ]') && !md.includes('(statement )'), md);
+  });
   it('names the allowing statement on an allow', () => {
     const md = hoverMarkdown(usage(), [], { iamCovered: true, maxSessionDuration: 3600, allowedBy: 'HubAgents' });
     assert.match(md, /allow — trust statement HubAgents/);
