@@ -337,56 +337,9 @@ function reparseBlock(
       if (meta.dropOffsets[i] === before && meta.dropCursors[i] >= old.end)
         return { why: 'duplicate error', costly: true };
   }
-  const newErrors: ParseError[] = errors.slice(0, lo);
-  const newCursors: number[] = cursors.slice(0, lo);
-  for (let i = 0; i < inside.length; i++) {
-    newErrors.push(inside[i]);
-    newCursors.push(parsed.meta.cursors[i]);
-  }
-  for (let i = hi; i < errors.length; i++) {
-    newErrors.push(shiftError(errors[i], old.end, delta));
-    newCursors.push(cursors[i] + delta);
-  }
-  const dropOffsets: number[] = [];
-  const dropCursors: number[] = [];
-  for (let i = 0; i < meta.dropOffsets.length; i++) {
-    const c = meta.dropCursors[i];
-    if (c <= old.start) {
-      dropOffsets.push(meta.dropOffsets[i]);
-      dropCursors.push(c);
-    }
-  }
-  for (let i = 0; i < parsed.meta.dropOffsets.length; i++) {
-    dropOffsets.push(parsed.meta.dropOffsets[i]);
-    dropCursors.push(parsed.meta.dropCursors[i]);
-  }
-  for (let i = 0; i < meta.dropOffsets.length; i++) {
-    const c = meta.dropCursors[i];
-    if (c >= old.end) {
-      const o = meta.dropOffsets[i];
-      dropOffsets.push(o >= old.end ? o + delta : o);
-      dropCursors.push(c + delta);
-    }
-  }
-
   const program = rebuild(path, at, parsed.node, old.end, delta) as Program;
-  const result: ReparseResult = {
-    text,
-    program,
-    errors: newErrors,
-    reparsed: { kind: 'block', oldStart: old.start, oldEnd: old.end, newStart: old.start, newEnd },
-  };
-  const newMeta: ParseMeta = {
-    cursors: newCursors,
-    dropOffsets,
-    dropCursors,
-    gateUnder: around(meta.gateUnder, parsed.meta.gateUnder, old.start, old.end, delta),
-    gateOver: around(meta.gateOver, parsed.meta.gateOver, old.start, old.end, delta),
-  };
-  const braces = counts.known();
-  if (braces !== undefined) newMeta.braces = braces;
-  parseMeta.set(result, newMeta);
-  return result;
+  const reparsed: Reparsed = { kind: 'block', oldStart: old.start, oldEnd: old.end, newStart: old.start, newEnd };
+  return spliced(prev, text, program, reparsed, parsed, lo, hi, counts);
 }
 
 /**
@@ -517,51 +470,70 @@ function reparseStatements(
     if (e.offset <= change.oldEnd && e.offset + e.length >= change.start)
       return { why: 'an error around the edit', costly: true };
   }
-  const newErrors: ParseError[] = errors.slice(0, lo);
-  const newCursors: number[] = cursors.slice(0, lo);
-  for (let i = 0; i < inside.length; i++) {
-    newErrors.push(inside[i]);
-    newCursors.push(parsed.meta.cursors[i]);
-  }
-  for (let i = hi; i < errors.length; i++) {
-    newErrors.push(shiftError(errors[i], r1, delta));
-    newCursors.push(cursors[i] + delta);
-  }
-  const dropOffsets: number[] = [];
-  const dropCursors: number[] = [];
-  for (let i = 0; i < meta.dropOffsets.length; i++)
-    if (meta.dropCursors[i] < r0) {
-      dropOffsets.push(meta.dropOffsets[i]);
-      dropCursors.push(meta.dropCursors[i]);
-    }
-  for (let i = 0; i < parsed.meta.dropOffsets.length; i++) {
-    dropOffsets.push(parsed.meta.dropOffsets[i]);
-    dropCursors.push(parsed.meta.dropCursors[i]);
-  }
-  for (let i = 0; i < meta.dropOffsets.length; i++)
-    if (meta.dropCursors[i] > r1) {
-      const o = meta.dropOffsets[i];
-      dropOffsets.push(o >= r1 ? o + delta : o);
-      dropCursors.push(meta.dropCursors[i] + delta);
-    }
-
   const newBody: Statement[] = body.slice(0, first);
   for (const st of parsed.body) newBody.push(st);
   for (let i = j; i < body.length; i++) newBody.push(shifted(body[i] as unknown as Obj, delta) as unknown as Statement);
   const block = { ...old, body: newBody, end: old.end + delta } as BlockStatement | Closure;
   const program = rebuild(path, at, block, old.end, delta) as Program;
-  const result: ReparseResult = {
-    text,
-    program,
-    errors: newErrors,
-    reparsed: { kind: 'statements', oldStart: r0, oldEnd: r1, newStart: r0, newEnd: r1 + delta },
-  };
+  const reparsed: Reparsed = { kind: 'statements', oldStart: r0, oldEnd: r1, newStart: r0, newEnd: r1 + delta };
+  return spliced(prev, text, program, reparsed, parsed, lo, hi, counts);
+}
+
+/**
+ * The result of re-parsing old [oldStart, oldEnd) of `prev` alone (`inner`): errors, where the parser was
+ * at each, dropped duplicates and the `}` the balance decided are kept before it, `inner`'s in its place,
+ * and moved after it. Old errors lo..hi were reported inside it; no old record lies on its boundaries
+ * other than as the block's own `{`/`}` (the callers check).
+ */
+function spliced(
+  prev: ParseResult,
+  text: string,
+  program: Program,
+  reparsed: Reparsed & { oldStart: number; oldEnd: number; newEnd: number },
+  inner: { errors: readonly ParseError[]; meta: ParseMeta },
+  lo: number,
+  hi: number,
+  counts: Counts,
+): ReparseResult {
+  const meta = parseMeta.get(prev)!;
+  const { oldStart: start, oldEnd: end } = reparsed;
+  const delta = reparsed.newEnd - end;
+  const errors = prev.errors;
+  const cursors = meta.cursors;
+  const newErrors: ParseError[] = errors.slice(0, lo);
+  const newCursors: number[] = cursors.slice(0, lo);
+  for (let i = 0; i < inner.errors.length; i++) {
+    newErrors.push(inner.errors[i]);
+    newCursors.push(inner.meta.cursors[i]);
+  }
+  for (let i = hi; i < errors.length; i++) {
+    newErrors.push(shiftError(errors[i], end, delta));
+    newCursors.push(cursors[i] + delta);
+  }
+  const dropOffsets: number[] = [];
+  const dropCursors: number[] = [];
+  for (let i = 0; i < meta.dropOffsets.length; i++)
+    if (meta.dropCursors[i] <= start) {
+      dropOffsets.push(meta.dropOffsets[i]);
+      dropCursors.push(meta.dropCursors[i]);
+    }
+  for (let i = 0; i < inner.meta.dropOffsets.length; i++) {
+    dropOffsets.push(inner.meta.dropOffsets[i]);
+    dropCursors.push(inner.meta.dropCursors[i]);
+  }
+  for (let i = 0; i < meta.dropOffsets.length; i++)
+    if (meta.dropCursors[i] >= end) {
+      const o = meta.dropOffsets[i];
+      dropOffsets.push(o >= end ? o + delta : o);
+      dropCursors.push(meta.dropCursors[i] + delta);
+    }
+  const result: ReparseResult = { text, program, errors: newErrors, reparsed };
   const newMeta: ParseMeta = {
     cursors: newCursors,
     dropOffsets,
     dropCursors,
-    gateUnder: around(meta.gateUnder, parsed.meta.gateUnder, r0, r1, delta),
-    gateOver: around(meta.gateOver, parsed.meta.gateOver, r0, r1, delta),
+    gateUnder: around(meta.gateUnder, inner.meta.gateUnder, start, end, delta),
+    gateOver: around(meta.gateOver, inner.meta.gateOver, start, end, delta),
   };
   const braces = counts.known();
   if (braces !== undefined) newMeta.braces = braces;
