@@ -2,10 +2,29 @@
 // whose lists the file writes, keeping one usage per distinct set of values. Shared by a file's own calls
 // (extract.ts) and the shared-library steps it calls (library.ts).
 import type { Usage } from '../types';
-import type { UsageBuilder, UsageKindModule } from './builder';
+import type { ExtractContext, UsageBuilder, UsageKindModule } from './builder';
 import { KIND_BY_NAME } from './kinds';
-import { MAX_LOOP_ELEMENTS, type LoopElement, type LoopOf } from './resolve';
+import type { Lines } from './lines';
+import { MAX_LOOP_ELEMENTS, Resolver, type LoopElement, type LoopOf } from './resolve';
 import type { Pending, WalkScope } from './scope';
+import type { WalkResult } from './walk';
+
+/** The resolver of a walked file's values: its own assignments and scopes, and the context's parameters. */
+export function resolverOf(text: string, lines: Lines, walk: WalkResult, ctx: ExtractContext): Resolver {
+  return new Resolver({
+    text,
+    lines,
+    assignments: walk.assignments,
+    parameters: walk.parameters,
+    params: { ...(ctx.config?.parameters ?? {}), ...(ctx.params ?? {}) },
+    credentials: ctx.credentials ?? {},
+    configEnv: ctx.config?.env ?? {},
+    locals: walk.locals,
+    declared: walk.declared,
+    bodies: walk.bodies,
+    mutated: walk.mutated,
+  });
+}
 
 /**
  * Builds one pending call in every scope given (per loop iteration where a value reads a loop variable),

@@ -5,11 +5,10 @@
 import type { Program } from '../syntax/ast';
 import type { PipelineFact, Usage } from '../types';
 import { UsageBuilder, type ExtractContext } from './builder';
-import { buildItem } from './build';
+import { buildItem, resolverOf } from './build';
 import { CallSites } from './frames';
 import { libraryNames, libraryUsages, sameOnce, type Shared } from './library';
 import { Lines } from './lines';
-import { Resolver } from './resolve';
 import { walkPipeline } from './walk';
 
 /** What a pipeline file holds: its usages in source order, and facts for the rules. */
@@ -23,19 +22,7 @@ export function extractUsages(program: Program, text: string, file: string, ctx:
   try {
     const lines = new Lines(text);
     const walk = walkPipeline(program, text, lines, libraryNames(ctx.library));
-    const resolver = new Resolver({
-      text,
-      lines,
-      assignments: walk.assignments,
-      parameters: walk.parameters,
-      params: { ...(ctx.config?.parameters ?? {}), ...(ctx.params ?? {}) },
-      credentials: ctx.credentials ?? {},
-      configEnv: ctx.config?.env ?? {},
-      locals: walk.locals,
-      declared: walk.declared,
-      bodies: walk.bodies,
-      mutated: walk.mutated,
-    });
+    const resolver = resolverOf(text, lines, walk, ctx);
     const builder = new UsageBuilder(text, file, ctx, lines, resolver, walk.facts);
     builder.methods = walk.methods;
     const sites = new CallSites(walk.methods, walk.methodSites);

@@ -9,9 +9,9 @@ import type { LibraryStep, SharedLibrary, Usage } from '../types';
 import { LineMap } from '../types';
 import { UsageBuilder, type ExtractContext } from './builder';
 import { CallSites, MAX_CALL_DEPTH, frameDepth, pickOverload, type ForeignSite, type MethodSite } from './frames';
-import { buildItem } from './build';
+import { buildItem, resolverOf } from './build';
 import { Lines } from './lines';
-import { Resolver, type Scope } from './resolve';
+import type { Scope } from './resolve';
 import type { Pending, WalkScope } from './scope';
 import { walkPipeline, type WalkResult } from './walk';
 
@@ -134,19 +134,7 @@ function stepUsages(shared: Shared, step: LibraryStep, p: Prepared, entries: For
   const { walk, lines } = p;
   const ctx = shared.ctx;
   const root = shared.root.builder;
-  const resolver = new Resolver({
-    text: step.text,
-    lines,
-    assignments: walk.assignments,
-    parameters: walk.parameters,
-    params: { ...(ctx.config?.parameters ?? {}), ...(ctx.params ?? {}) },
-    credentials: ctx.credentials ?? {},
-    configEnv: ctx.config?.env ?? {},
-    locals: walk.locals,
-    declared: walk.declared,
-    bodies: walk.bodies,
-    mutated: walk.mutated,
-  });
+  const resolver = resolverOf(step.text, lines, walk, ctx);
   // Facts (literal secrets) of the step are its own file's to report.
   const builder = new UsageBuilder(step.text, step.file, ctx, lines, resolver, []);
   builder.methods = walk.methods;
