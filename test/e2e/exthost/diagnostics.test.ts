@@ -1,42 +1,16 @@
 // Diagnostics the extension publishes for each example file: the README's mistakes at the right
 // lines with the contract's codes and severities, and exactly what the CLI (same engine) reports.
 import * as assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { FINDING_CODES, type FindingCode } from '../../../src/core/types';
 import { ALL_FILES, EXPECTED } from './expected';
-import { activateRoleCall, codeOf, diagnosticsFor, workspaceRoot } from './helpers';
+import { activateRoleCall, cliFindings, codeOf, diagnosticsFor, type CliFinding } from './helpers';
 
 const SEVERITY: Record<string, vscode.DiagnosticSeverity> = {
   error: vscode.DiagnosticSeverity.Error,
   warning: vscode.DiagnosticSeverity.Warning,
   info: vscode.DiagnosticSeverity.Information,
 };
-
-interface CliFinding {
-  file: string;
-  line: number;
-  column: number;
-  code: string;
-}
-
-function cliFindings(): CliFinding[] {
-  const repo = process.env.ROLECALL_REPO_ROOT;
-  assert.ok(repo, 'ROLECALL_REPO_ROOT is not set (the runner passes it through extensionEnvironment)');
-  let out: string;
-  try {
-    out = execFileSync(process.execPath, [path.join(repo, 'dist', 'cli.js'), 'scan', '.', '--format', 'json'], {
-      cwd: workspaceRoot().fsPath,
-      encoding: 'utf8',
-      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
-    });
-  } catch (err) {
-    // Exit 1 means "error findings", which is expected here.
-    out = String((err as { stdout?: string }).stdout ?? '');
-  }
-  return (JSON.parse(out) as { findings: CliFinding[] }).findings;
-}
 
 describe('diagnostics', () => {
   let cli: CliFinding[];

@@ -1,5 +1,7 @@
 // Shared helpers of the extension-host tests: activation, the workspace copy, waiting for diagnostics.
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 
 export const EXTENSION_ID = 'rolecall.rolecall';
@@ -50,4 +52,29 @@ export async function diagnosticsFor(
 
 export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
+}
+
+/** A finding of `rolecall scan --format json`, as much of it as the editor tests compare. */
+export interface CliFinding {
+  file: string;
+  line: number;
+  column: number;
+  code: string;
+}
+
+/** The findings of the packaged CLI run on the workspace (exit 1, error findings, is expected). */
+export function cliFindings(): CliFinding[] {
+  const repo = process.env.ROLECALL_REPO_ROOT;
+  assert.ok(repo, 'ROLECALL_REPO_ROOT is not set (the runner passes it through extensionEnvironment)');
+  let out: string;
+  try {
+    out = execFileSync(process.execPath, [path.join(repo, 'dist', 'cli.js'), 'scan', '.', '--format', 'json'], {
+      cwd: workspaceRoot().fsPath,
+      encoding: 'utf8',
+      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+    });
+  } catch (err) {
+    out = String((err as { stdout?: string }).stdout ?? '');
+  }
+  return (JSON.parse(out) as { findings: CliFinding[] }).findings;
 }

@@ -2,10 +2,9 @@
 // CLI reports — the 11-digit account passed to the step at the call in the Jenkinsfile — and follows a change
 // of the step file on disk. The files are written into the workspace copy and removed afterwards.
 import * as assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { activateRoleCall, codeOf, diagnosticsFor, workspaceRoot } from './helpers';
+import { activateRoleCall, cliFindings, codeOf, diagnosticsFor, workspaceRoot } from './helpers';
 
 const DIR = 'zz-library-call';
 const STEP = [
@@ -25,19 +24,7 @@ const PIPELINE = [
 ].join('\n');
 
 function cli(rel: string): string[] {
-  const repo = process.env.ROLECALL_REPO_ROOT;
-  assert.ok(repo, 'ROLECALL_REPO_ROOT is not set');
-  let out: string;
-  try {
-    out = execFileSync(process.execPath, [path.join(repo, 'dist', 'cli.js'), 'scan', '.', '--format', 'json'], {
-      cwd: workspaceRoot().fsPath,
-      encoding: 'utf8',
-      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
-    });
-  } catch (err) {
-    out = String((err as { stdout?: string }).stdout ?? '');
-  }
-  return (JSON.parse(out) as { findings: Array<{ file: string; line: number; code: string }> }).findings
+  return cliFindings()
     .filter((f) => f.file === rel || f.file === `./${rel}`)
     .map((f) => `${f.line} ${f.code}`)
     .sort();
